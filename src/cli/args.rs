@@ -1,0 +1,201 @@
+//! The command line, as clap derive types.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "mpdesk", version, about = "A terminal console for teams that build mini programs.", long_about = None)]
+pub struct Cli {
+    /// Database file (default: mpdesk.db in the platform data directory).
+    #[arg(long, env = "MPDESK_DB", global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Acting user's login (default: the OS login).
+    #[arg(long, env = "MPDESK_USER", global = true, value_name = "LOGIN")]
+    pub user: Option<String>,
+    /// Machine-readable output (and errors as JSON on stderr).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Open the console on a fresh temporary database with the demo data.
+    #[arg(long)]
+    pub demo: bool,
+    /// With --demo: keep the temporary database and print its path on exit.
+    #[arg(long, requires = "demo")]
+    pub keep: bool,
+    /// Open the console read-only: every change is grayed out.
+    #[arg(long)]
+    pub readonly: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Registered users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Workspaces and their members.
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
+    /// Mini programs: details, versions, lifecycle.
+    #[command(subcommand)]
+    Program(ProgramCommand),
+    /// Mini program members.
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// The audit log, newest first.
+    Audit {
+        #[arg(long)]
+        workspace: Option<String>,
+        #[arg(long)]
+        program: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+    },
+    /// Load the demo data into an empty database.
+    DemoData,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Register a user (this grants nothing).
+    Add {
+        login: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// List registered users.
+    List,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Master,
+    Developer,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// Create a workspace; you become its Owner.
+    Create { name: String },
+    /// Workspaces you belong to.
+    List,
+    /// Workspace members.
+    #[command(subcommand)]
+    Member(WorkspaceMemberCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceMemberCommand {
+    /// Add a registered user to the workspace.
+    Add {
+        workspace: String,
+        login: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// Change a member's role.
+    Role {
+        workspace: String,
+        login: String,
+        #[arg(value_enum)]
+        role: RoleArg,
+    },
+    /// Remove a member (and their program memberships in the workspace).
+    Remove { workspace: String, login: String },
+    /// List the workspace's members.
+    List { workspace: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProgramCommand {
+    /// Create a mini program; you become its first Admin.
+    Create {
+        workspace: String,
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Mini programs you can view.
+    List {
+        #[arg(long)]
+        workspace: Option<String>,
+    },
+    /// A program's details (PROGRAM is an app ID or a name).
+    Show { program: String },
+    /// Change the name or description.
+    Edit {
+        program: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Change the configuration.
+    Config(ConfigArgs),
+    /// Upload a version.
+    Upload {
+        program: String,
+        #[arg(long)]
+        version: String,
+        #[arg(long)]
+        package: PathBuf,
+        #[arg(long, default_value = "")]
+        notes: String,
+    },
+    /// A program's versions, newest first.
+    Versions { program: String },
+    /// Write a version's package to a file, byte for byte.
+    Export {
+        program: String,
+        version: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Make a version live (the latest uploaded by default).
+    Release {
+        program: String,
+        #[arg(long)]
+        version: Option<String>,
+    },
+    /// Take a released program offline.
+    Offline { program: String },
+    /// Delete a program that is not released (irreversible).
+    Delete {
+        program: String,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Every operation: allowed, or why not.
+    Can { program: String },
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    pub program: String,
+    #[arg(long = "add-domain", value_name = "ORIGIN")]
+    pub add_domain: Vec<String>,
+    #[arg(long = "remove-domain", value_name = "ORIGIN")]
+    pub remove_domain: Vec<String>,
+    #[arg(long)]
+    pub client_id: Option<String>,
+    #[arg(long)]
+    pub merchant_id: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MemberCommand {
+    /// The new member list: who can be added, with the role they would get.
+    Candidates { program: String },
+    /// Add members (all or none).
+    Add {
+        program: String,
+        #[arg(required = true)]
+        logins: Vec<String>,
+    },
+    /// Remove a member.
+    Remove { program: String, login: String },
+    /// Everyone who reaches the program.
+    List { program: String },
+}

@@ -1,0 +1,488 @@
+//! One function per subcommand group; each makes one desk call and prints.
+
+use super::args::{
+    Cli, Command, MemberCommand, ProgramCommand, RoleArg, UserCommand, WorkspaceCommand,
+    WorkspaceMemberCommand,
+};
+use super::output::{opt, print_json, table};
+use crate::desk::{
+    Actor, AuditQuery, ConfigChange, Desk, DeskError, DeskResult, PackageSource, Page, ProgramEdit,
+    WorkspaceRole,
+};
+use serde::Serialize;
+
+type Done = Result<(), DeskError>;
+
+fn out<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) -> Done {
+    if json {
+        print_json(value).map_err(|e| DeskError::Storage(e.to_string()))
+    } else {
+        let text = human();
+        if !text.is_empty() {
+            println!("{text}");
+        }
+        Ok(())
+    }
+}
+
+fn role(arg: RoleArg) -> WorkspaceRole {
+    match arg {
+        RoleArg::Master => WorkspaceRole::Master,
+        RoleArg::Developer => WorkspaceRole::Developer,
+    }
+}
+
+fn actor(desk: &Desk, cli: &Cli) -> DeskResult<Actor> {
+    let login = super::acting_login(cli.user.as_deref()).ok_or_else(|| {
+        DeskError::Invalid("no acting user: pass --user LOGIN or set MPDESK_USER".to_string())
+    })?;
+    desk.actor(&login)
+}
+
+pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command) -> Done {
+    let json = cli.json;
+    match command {
+        Command::User(UserCommand::Add { login, name, email }) => {
+            let user = desk.add_user(login, name.as_deref(), email.as_deref())?;
+            out(json, &user, || {
+                format!("registered {} ({})", user.login, user.name)
+            })
+        }
+        Command::User(UserCommand::List) => {
+            let users = desk.list_users(Page::ALL)?;
+            out(json, &users, || {
+                let rows: Vec<Vec<String>> = users
+                    .iter()
+                    .map(|u| vec![u.login.clone(), u.name.clone(), opt(&u.email)])
+                    .collect();
+                table(&["LOGIN", "NAME", "EMAIL"], &rows)
+            })
+        }
+        Command::DemoData => {
+            let logins = desk.load_demo_data()?;
+            out(json, &logins, || {
+                format!("loaded the demo data; demo users: {}", logins.join(", "))
+            })
+        }
+        Command::Workspace(cmd) => {
+            let me = actor(desk, cli)?;
+            workspace(desk, &me, json, cmd)
+        }
+        Command::Program(cmd) => {
+            let me = actor(desk, cli)?;
+            program(desk, &me, json, cmd)
+        }
+        Command::Member(cmd) => {
+            let me = actor(desk, cli)?;
+            member(desk, &me, json, cmd)
+        }
+        Command::Audit {
+            workspace,
+            program,
+            limit,
+        } => {
+            let me = actor(desk, cli)?;
+            let query = AuditQuery {
+                workspace: workspace.clone(),
+                program: program.clone(),
+                limit: *limit,
+                ..Default::default()
+            };
+            let entries: Vec<_> = desk
+                .audit(&me, &query)?
+                .into_iter()
+                .map(|(_, e)| e)
+                .collect();
+            out(json, &entries, || {
+                let rows: Vec<Vec<String>> = entries
+                    .iter()
+                    .map(|e| {
+                        vec![
+                            e.at.clone(),
+                            e.actor.clone(),
+                            opt(&e.workspace),
+                            opt(&e.program),
+                            e.operation.clone(),
+                            e.outcome.clone(),
+                            e.detail.clone(),
+                        ]
+                    })
+                    .collect();
+                table(
+                    &[
+                        "AT",
+                        "ACTOR",
+                        "WORKSPACE",
+                        "PROGRAM",
+                        "OPERATION",
+                        "OUTCOME",
+                        "DETAIL",
+                    ],
+                    &rows,
+                )
+            })
+        }
+    }
+}
+
+fn workspace(desk: &mut Desk, me: &Actor, json: bool, cmd: &WorkspaceCommand) -> Done {
+    match cmd {
+        WorkspaceCommand::Create { name } => {
+            let ws = desk.create_workspace(me, name)?;
+            out(json, &ws, || {
+                format!("created workspace {}; you are its Owner", ws.name)
+            })
+        }
+        WorkspaceCommand::List => {
+            let list = desk.list_workspaces(me)?;
+            out(json, &list, || {
+                let rows: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|w| {
+                        vec![
+                            w.name.clone(),
+                            w.role.title().to_string(),
+                            w.status.as_str().to_string(),
+                        ]
+                    })
+                    .collect();
+                table(&["WORKSPACE", "ROLE", "STATUS"], &rows)
+            })
+        }
+        WorkspaceCommand::Member(WorkspaceMemberCommand::Add {
+            workspace,
+            login,
+            role: r,
+        }) => {
+            desk.add_workspace_member(me, workspace, login, role(*r))?;
+            out(
+                json,
+                &serde_json::json!({"workspace": workspace, "login": login, "role": role(*r)}),
+                || format!("added {login} to {workspace} as {}", role(*r).title()),
+            )
+        }
+        WorkspaceCommand::Member(WorkspaceMemberCommand::Role {
+            workspace,
+            login,
+            role: r,
+        }) => {
+            desk.set_workspace_member_role(me, workspace, login, role(*r))?;
+            out(
+                json,
+                &serde_json::json!({"workspace": workspace, "login": login, "role": role(*r)}),
+                || format!("{login} is now {} of {workspace}", role(*r).title()),
+            )
+        }
+        WorkspaceCommand::Member(WorkspaceMemberCommand::Remove { workspace, login }) => {
+            desk.remove_workspace_member(me, workspace, login)?;
+            out(
+                json,
+                &serde_json::json!({"workspace": workspace, "removed": login}),
+                || format!("removed {login} from {workspace} and from its mini programs"),
+            )
+        }
+        WorkspaceCommand::Member(WorkspaceMemberCommand::List { workspace }) => {
+            let members = desk.list_workspace_members(me, workspace, Page::ALL)?;
+            out(json, &members, || {
+                let rows: Vec<Vec<String>> = members
+                    .iter()
+                    .map(|m| {
+                        vec![
+                            m.login.clone(),
+                            m.name.clone(),
+                            m.role.title().to_string(),
+                            m.status.as_str().to_string(),
+                            m.since.clone(),
+                        ]
+                    })
+                    .collect();
+                table(&["LOGIN", "NAME", "ROLE", "STATUS", "SINCE"], &rows)
+            })
+        }
+    }
+}
+
+fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Done {
+    match cmd {
+        ProgramCommand::Create {
+            workspace,
+            name,
+            description,
+        } => {
+            let p = desk.create_program(me, workspace, name, description)?;
+            out(json, &p, || {
+                format!(
+                    "created {} ({}) in {}; you are its Admin",
+                    p.name, p.app_id, p.workspace
+                )
+            })
+        }
+        ProgramCommand::List { workspace } => {
+            let list = desk.list_programs(me, workspace.as_deref(), None, Page::ALL)?;
+            out(json, &list, || {
+                let rows: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            p.app_id.clone(),
+                            p.name.clone(),
+                            p.workspace.clone(),
+                            format!("{} {}", p.status.glyph(), p.status.title()),
+                            opt(&p.live_version),
+                            p.my_role.title().to_string(),
+                        ]
+                    })
+                    .collect();
+                table(
+                    &["APP ID", "NAME", "WORKSPACE", "STATUS", "LIVE", "MY ROLE"],
+                    &rows,
+                )
+            })
+        }
+        ProgramCommand::Show { program } => {
+            let d = desk.show_program(me, program)?;
+            out(json, &d, || {
+                let s = &d.summary;
+                let rows = vec![
+                    vec!["name".into(), s.name.clone()],
+                    vec!["app ID".into(), s.app_id.clone()],
+                    vec!["workspace".into(), s.workspace.clone()],
+                    vec![
+                        "status".into(),
+                        format!("{} {}", s.status.glyph(), s.status.title()),
+                    ],
+                    vec!["live version".into(), opt(&s.live_version)],
+                    vec!["your role".into(), s.my_role_reason.clone()],
+                    vec!["description".into(), d.description.clone()],
+                    vec![
+                        "created".into(),
+                        format!("{} by {}", d.created_at, d.created_by),
+                    ],
+                    vec![
+                        "domains".into(),
+                        if d.config.domains.is_empty() {
+                            "-".into()
+                        } else {
+                            d.config.domains.join(", ")
+                        },
+                    ],
+                    vec!["client ID".into(), opt(&d.config.client_id)],
+                    vec!["merchant ID".into(), opt(&d.config.merchant_id)],
+                ];
+                table(&["FIELD", "VALUE"], &rows)
+            })
+        }
+        ProgramCommand::Edit {
+            program,
+            name,
+            description,
+        } => {
+            let edit = ProgramEdit {
+                name: name.clone(),
+                description: description.clone(),
+            };
+            let p = desk.edit_program(me, program, &edit)?;
+            out(json, &p, || format!("saved {} ({})", p.name, p.app_id))
+        }
+        ProgramCommand::Config(args) => {
+            let change = ConfigChange {
+                add_domains: args.add_domain.clone(),
+                remove_domains: args.remove_domain.clone(),
+                client_id: args.client_id.clone(),
+                merchant_id: args.merchant_id.clone(),
+            };
+            let config = desk.configure_program(me, &args.program, &change)?;
+            out(json, &config, || {
+                format!(
+                    "domains: {}\nclient ID: {}\nmerchant ID: {}",
+                    if config.domains.is_empty() {
+                        "-".to_string()
+                    } else {
+                        config.domains.join(", ")
+                    },
+                    opt(&config.client_id),
+                    opt(&config.merchant_id)
+                )
+            })
+        }
+        ProgramCommand::Upload {
+            program,
+            version,
+            package,
+            notes,
+        } => {
+            let v = desk.upload_version(
+                me,
+                program,
+                version,
+                PackageSource::File(package.clone()),
+                notes,
+            )?;
+            out(json, &v, || {
+                format!(
+                    "uploaded {} ({} bytes, sha256 {})",
+                    v.version, v.size, v.sha256
+                )
+            })
+        }
+        ProgramCommand::Versions { program } => {
+            let list = desk.list_versions(me, program, Page::ALL)?;
+            out(json, &list, || {
+                let rows: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|v| {
+                        vec![
+                            v.version.clone(),
+                            v.state.as_str().to_string(),
+                            v.size.to_string(),
+                            v.uploaded_by.clone(),
+                            v.uploaded_at.clone(),
+                            v.notes.clone(),
+                        ]
+                    })
+                    .collect();
+                table(
+                    &[
+                        "VERSION",
+                        "STATE",
+                        "SIZE",
+                        "UPLOADED BY",
+                        "UPLOADED AT",
+                        "NOTES",
+                    ],
+                    &rows,
+                )
+            })
+        }
+        ProgramCommand::Export {
+            program,
+            version,
+            out: path,
+        } => {
+            let v = desk.export_version(me, program, version, path)?;
+            out(json, &v, || {
+                format!(
+                    "wrote {} ({} bytes, sha256 {}) to {}",
+                    v.version,
+                    v.size,
+                    v.sha256,
+                    path.display()
+                )
+            })
+        }
+        ProgramCommand::Release { program, version } => {
+            let released = desk.release(me, program, version.as_deref())?;
+            out(
+                json,
+                &serde_json::json!({"program": program, "live_version": released}),
+                || format!("{released} is live"),
+            )
+        }
+        ProgramCommand::Offline { program } => {
+            desk.take_offline(me, program)?;
+            out(
+                json,
+                &serde_json::json!({"program": program, "status": "offline"}),
+                || format!("{program} is offline"),
+            )
+        }
+        ProgramCommand::Delete { program, yes } => {
+            if !yes {
+                return Err(DeskError::Invalid(format!(
+                    "deleting {program} cannot be undone; add --yes to confirm"
+                )));
+            }
+            desk.delete_program(me, program)?;
+            out(json, &serde_json::json!({"deleted": program}), || {
+                format!("deleted {program}")
+            })
+        }
+        ProgramCommand::Can { program } => {
+            let caps = desk.capabilities(me, program)?;
+            let map: serde_json::Map<String, serde_json::Value> = caps
+                .iter()
+                .map(|c| {
+                    (
+                        c.operation.key().to_string(),
+                        serde_json::json!({"allowed": c.allowed(), "reason": c.reason()}),
+                    )
+                })
+                .collect();
+            out(json, &map, || {
+                let rows: Vec<Vec<String>> = caps
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            c.operation.description().to_string(),
+                            if c.allowed() {
+                                "✓".into()
+                            } else {
+                                "×".into()
+                            },
+                            c.reason().unwrap_or_default(),
+                        ]
+                    })
+                    .collect();
+                table(&["OPERATION", "ALLOWED", "WHY NOT"], &rows)
+            })
+        }
+    }
+}
+
+fn member(desk: &mut Desk, me: &Actor, json: bool, cmd: &MemberCommand) -> Done {
+    match cmd {
+        MemberCommand::Candidates { program } => {
+            let list = desk.member_candidates(me, program, Page::ALL)?;
+            out(json, &list, || {
+                let rows: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|c| vec![c.login.clone(), c.name.clone(), c.role.title().to_string()])
+                    .collect();
+                table(&["LOGIN", "NAME", "WOULD BE"], &rows)
+            })
+        }
+        MemberCommand::Add { program, logins } => {
+            let added = desk.add_members(me, program, logins)?;
+            out(json, &added, || {
+                format!(
+                    "added {}",
+                    added
+                        .iter()
+                        .map(|m| format!("{} ({})", m.login, m.role.title()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+        }
+        MemberCommand::Remove { program, login } => {
+            desk.remove_member(me, program, login)?;
+            out(
+                json,
+                &serde_json::json!({"program": program, "removed": login}),
+                || format!("removed {login} from {program}"),
+            )
+        }
+        MemberCommand::List { program } => {
+            let list = desk.list_members(me, program, Page::ALL)?;
+            out(json, &list, || {
+                let rows: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|m| {
+                        vec![
+                            m.login.clone(),
+                            m.name.clone(),
+                            m.role.title().to_string(),
+                            m.source.title().to_string(),
+                            opt(&m.added_by),
+                            opt(&m.added_at),
+                        ]
+                    })
+                    .collect();
+                table(
+                    &["LOGIN", "NAME", "ROLE", "SOURCE", "ADDED BY", "ADDED AT"],
+                    &rows,
+                )
+            })
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! Printing: aligned tables for people (every cell sanitized), JSON for
+//! scripts, and errors in either form.
+
+use crate::desk::{DeskError, ErrorKind};
+use crate::sanitize;
+use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
+
+/// Exit codes of the CLI contract.
+pub fn exit_code(kind: ErrorKind) -> i32 {
+    match kind {
+        ErrorKind::PermissionDenied => 3,
+        ErrorKind::NotFound => 4,
+        ErrorKind::Invalid | ErrorKind::Conflict => 5,
+        ErrorKind::Storage => 1,
+    }
+}
+
+/// An aligned table; every cell goes through the sanitizer.
+pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|c| sanitize::line(c).into_owned()).collect())
+        .collect();
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
+    for row in &cells {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(cell.width());
+            }
+        }
+    }
+    let render = |row: Vec<String>| {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            line.push_str(cell);
+            if i + 1 < row.len() {
+                let pad = widths
+                    .get(i)
+                    .copied()
+                    .unwrap_or(0)
+                    .saturating_sub(cell.width())
+                    + 2;
+                line.push_str(&" ".repeat(pad));
+            }
+        }
+        line.trim_end().to_string()
+    };
+    let mut out = vec![render(headers.iter().map(|h| h.to_string()).collect())];
+    out.extend(cells.into_iter().map(render));
+    out.join("\n")
+}
+
+pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+pub fn print_error(error: &DeskError, json: bool) {
+    if json {
+        let body = serde_json::json!({ "error": { "kind": error.kind().as_str(), "message": error.to_string() } });
+        eprintln!("{body}");
+    } else {
+        eprintln!("error: {}", sanitize::line(&error.to_string()));
+    }
+}
+
+pub fn opt(value: &Option<String>) -> String {
+    value.clone().unwrap_or_else(|| "-".to_string())
+}

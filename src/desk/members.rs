@@ -1,0 +1,166 @@
+//! Program members: who reaches a program, the new member list, adding and
+//! removing.
+
+use super::{
+    access_of, facts_of, note_program, resolve_program, Actor, Candidate, Desk, DeskError,
+    DeskResult, MemberSource, MemberStatus, Operation, Page, ProgramMember, WorkspaceRole,
+};
+use crate::domain::permission::decide;
+use crate::store;
+use crate::store::records::MemberRow;
+
+fn manager_roles() -> Vec<&'static str> {
+    WorkspaceRole::ALL
+        .iter()
+        .filter(|r| r.manages_all_programs())
+        .map(|r| r.as_str())
+        .collect()
+}
+
+fn addable_roles() -> Vec<&'static str> {
+    WorkspaceRole::ALL
+        .iter()
+        .filter(|r| !r.manages_all_programs())
+        .map(|r| r.as_str())
+        .collect()
+}
+
+fn member_of(row: MemberRow) -> ProgramMember {
+    let source = match (row.explicit, row.workspace_role) {
+        (true, _) => MemberSource::Member,
+        (false, WorkspaceRole::Owner) => MemberSource::WorkspaceOwner,
+        (false, _) => MemberSource::WorkspaceMaster,
+    };
+    ProgramMember {
+        login: row.login,
+        name: row.name,
+        role: row.workspace_role.eligible_program_role(),
+        source,
+        added_by: row.added_by,
+        added_at: row.added_at,
+    }
+}
+
+impl Desk {
+    /// Everyone who reaches the program: explicit members and the
+    /// workspace's Owner and Masters. Roles are derived, never stored.
+    pub fn list_members(
+        &self,
+        actor: &Actor,
+        program: &str,
+        page: Page,
+    ) -> DeskResult<Vec<ProgramMember>> {
+        let row = resolve_program(self.conn(), actor, program)?;
+        let rows = store::members::reaching(
+            self.conn(),
+            row.workspace_id,
+            row.id,
+            MemberStatus::Active.as_str(),
+            &manager_roles(),
+            page.offset,
+            page.limit,
+        )?;
+        Ok(rows.into_iter().map(member_of).collect())
+    }
+
+    /// The new member list: Active workspace Developers not yet members.
+    pub fn member_candidates(
+        &self,
+        actor: &Actor,
+        program: &str,
+        page: Page,
+    ) -> DeskResult<Vec<Candidate>> {
+        let row = resolve_program(self.conn(), actor, program)?;
+        let rows = store::members::candidates(
+            self.conn(),
+            row.workspace_id,
+            row.id,
+            MemberStatus::Active.as_str(),
+            &addable_roles(),
+            page.offset,
+            page.limit,
+        )?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(user, role)| {
+                let role = WorkspaceRole::parse(&role)?;
+                Some(Candidate {
+                    login: user.login,
+                    name: user.name,
+                    role: role.eligible_program_role(),
+                })
+            })
+            .collect())
+    }
+
+    /// Adds members, all or none, in one transaction.
+    pub fn add_members(
+        &mut self,
+        actor: &Actor,
+        program: &str,
+        logins: &[String],
+    ) -> DeskResult<Vec<ProgramMember>> {
+        let read_only = self.read_only;
+        self.audited(&actor.login, "member_add", |tx, entry, now| {
+            let row = resolve_program(tx, actor, program)?;
+            note_program(entry, &row);
+            decide(&access_of(&row, read_only), Operation::AddMembers, &facts_of(&row))?;
+            if logins.is_empty() {
+                return Err(DeskError::Invalid("name at least one user to add".to_string()));
+            }
+            let mut seen = Vec::new();
+            for login in logins {
+                if seen.contains(login) {
+                    continue;
+                }
+                let user = store::users::by_login(tx, login)?
+                    .ok_or_else(|| DeskError::NotFound(format!("user '{login}' is not registered")))?;
+                let membership = store::workspaces::membership(tx, row.workspace_id, user.id)?
+                    .filter(|m| m.status == MemberStatus::Active)
+                    .ok_or_else(|| DeskError::Invalid(format!(
+                        "{login} is not an active member of workspace {}; every mini program member must first be a member of the workspace",
+                        row.workspace
+                    )))?;
+                if membership.role.manages_all_programs() {
+                    return Err(DeskError::Conflict(format!(
+                        "{login} is a workspace {} and already manages every mini program of this workspace",
+                        membership.role.title()
+                    )));
+                }
+                if store::members::is_member(tx, row.id, user.id)? {
+                    return Err(DeskError::Conflict(format!("{login} is already a member of {}", row.name)));
+                }
+                store::members::add(tx, row.id, user.id, actor.id, now)?;
+                seen.push(login.clone());
+            }
+            entry.detail = format!("added {}", seen.join(", "));
+            let added = store::members::reaching(tx, row.workspace_id, row.id, MemberStatus::Active.as_str(), &manager_roles(), 0, u32::MAX as u64)?;
+            Ok(added.into_iter().filter(|m| seen.contains(&m.login)).map(member_of).collect())
+        })
+    }
+
+    /// Removes an explicit member (member management: Admin only).
+    pub fn remove_member(&mut self, actor: &Actor, program: &str, login: &str) -> DeskResult<()> {
+        let read_only = self.read_only;
+        self.audited(&actor.login, "member_remove", |tx, entry, _now| {
+            let row = resolve_program(tx, actor, program)?;
+            note_program(entry, &row);
+            decide(&access_of(&row, read_only), Operation::AddMembers, &facts_of(&row))?;
+            let user = store::users::by_login(tx, login)?
+                .ok_or_else(|| DeskError::NotFound(format!("{login} is not a member of {}", row.name)))?;
+            if !store::members::remove(tx, row.id, user.id)? {
+                let manages = store::workspaces::membership(tx, row.workspace_id, user.id)?
+                    .filter(|m| m.role.manages_all_programs());
+                return Err(match manages {
+                    Some(m) => DeskError::Conflict(format!(
+                        "{login} is a workspace {} and reaches every mini program through that role; change their workspace role instead",
+                        m.role.title()
+                    )),
+                    None => DeskError::NotFound(format!("{login} is not a member of {}", row.name)),
+                });
+            }
+            entry.detail = format!("removed {login}");
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,236 @@
+//! The use cases: the one door to the data. Each write checks the domain
+//! rule, runs one IMMEDIATE transaction and appends one audit entry —
+//! refused attempts too. The CLI and the console call only this.
+
+mod audit;
+pub use audit::AuditQuery;
+mod capabilities;
+mod clock;
+pub mod demo;
+mod error;
+mod members;
+mod programs;
+mod types;
+mod users;
+mod versions;
+mod workspaces;
+
+pub use capabilities::{Capability, WorkspaceCapabilities};
+pub use clock::{rfc3339, Clock, ManualClock, SystemClock};
+pub use error::{DeskError, DeskResult, ErrorKind};
+pub use programs::{ConfigChange, ProgramEdit};
+pub use types::*;
+pub use versions::PackageSource;
+
+pub use crate::domain::{
+    Denial, MemberStatus, Operation, ProgramRole, ProgramStatus, VersionState, WorkspaceRole,
+};
+pub use crate::store::audit::AuditScope;
+pub use crate::store::records::{AuditEntry, User, Version, WorkspaceMember};
+pub use crate::store::Page;
+
+use crate::domain::permission::Access;
+use crate::store::programs::Visibility;
+use crate::store::records::{NewAuditEntry, ProgramRow, Workspace};
+use crate::store::{self, Store};
+use rusqlite::{Connection, Transaction};
+use std::path::Path;
+
+/// The acting user, resolved from a registered login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub(crate) id: i64,
+    pub login: String,
+    pub name: String,
+}
+
+pub struct Desk {
+    store: Store,
+    clock: Box<dyn Clock>,
+    read_only: bool,
+}
+
+impl Desk {
+    pub fn open(path: &Path) -> DeskResult<Self> {
+        Ok(Self::new(Store::open(path)?))
+    }
+
+    pub fn open_in_memory() -> DeskResult<Self> {
+        Ok(Self::new(Store::open_in_memory()?))
+    }
+
+    fn new(store: Store) -> Self {
+        Self {
+            store,
+            clock: Box::new(SystemClock),
+            read_only: false,
+        }
+    }
+
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Box::new(clock);
+        self
+    }
+
+    /// A read-only session: every mutating operation is refused.
+    pub fn set_read_only(&mut self, read_only: bool) {
+        self.read_only = read_only;
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Changes whenever another process commits; poll it to refresh.
+    pub fn data_version(&self) -> DeskResult<i64> {
+        Ok(self.store.data_version()?)
+    }
+
+    fn now(&self) -> String {
+        rfc3339(self.clock.now())
+    }
+
+    fn conn(&self) -> &Connection {
+        self.store.conn()
+    }
+
+    /// Runs one write use case in one IMMEDIATE transaction. `work` fills
+    /// in the audit entry's context as it learns it. On success the entry
+    /// is appended with outcome "ok" in the same transaction; on a refusal
+    /// everything is rolled back and only a "denied" entry is written.
+    fn audited<T>(
+        &mut self,
+        actor_login: &str,
+        operation: &str,
+        work: impl FnOnce(&Transaction<'_>, &mut NewAuditEntry, &str) -> DeskResult<T>,
+    ) -> DeskResult<T> {
+        let now = self.now();
+        let mut entry = NewAuditEntry {
+            operation: operation.to_string(),
+            ..Default::default()
+        };
+        let tx = self.store.write()?;
+        match work(&tx, &mut entry, &now) {
+            Ok(value) => {
+                store::audit::append(&tx, &now, actor_login, "ok", &entry)?;
+                tx.commit()?;
+                Ok(value)
+            }
+            Err(error) => {
+                drop(tx);
+                if error.is_refusal() {
+                    entry.detail = error.to_string();
+                    let tx = self.store.write()?;
+                    store::audit::append(&tx, &now, actor_login, "denied", &entry)?;
+                    tx.commit()?;
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// Resolves a registered login to the acting user.
+    pub fn actor(&self, login: &str) -> DeskResult<Actor> {
+        match store::users::by_login(self.conn(), login)? {
+            Some(user) => Ok(Actor { id: user.id, login: user.login, name: user.name }),
+            None => Err(DeskError::NotFound(format!(
+                "user '{login}' is not registered; register with: mpdesk user add {login} --name \"Your Name\""
+            ))),
+        }
+    }
+}
+
+/// Who sees which programs, derived from the domain's rules.
+fn visibility(actor: &Actor) -> Visibility {
+    Visibility {
+        user_id: actor.id,
+        active_status: MemberStatus::Active.as_str(),
+        manager_roles: WorkspaceRole::ALL
+            .iter()
+            .filter(|r| r.manages_all_programs())
+            .map(|r| r.as_str())
+            .collect(),
+    }
+}
+
+fn access_of(row: &ProgramRow, read_only: bool) -> Access {
+    Access {
+        workspace: row.membership.as_ref().map(|m| (m.role, m.status)),
+        program_member: row.is_member,
+        read_only,
+    }
+}
+
+fn facts_of(row: &ProgramRow) -> crate::domain::lifecycle::ProgramFacts {
+    crate::domain::lifecycle::ProgramFacts {
+        status: row.status,
+        version_count: row.version_count,
+    }
+}
+
+fn not_found(reference: &str) -> DeskError {
+    DeskError::NotFound(format!("mini program '{reference}' not found"))
+}
+
+fn is_app_id(reference: &str) -> bool {
+    reference.len() == 16 && reference.chars().all(|c| c.is_ascii_digit())
+}
+
+/// A program by app ID or name among those the actor can view; one it
+/// cannot view answers exactly as one that does not exist.
+fn resolve_program(conn: &Connection, actor: &Actor, reference: &str) -> DeskResult<ProgramRow> {
+    if is_app_id(reference) {
+        let row = store::programs::by_app_id(conn, actor.id, reference)?;
+        return match row {
+            Some(row) if access_of(&row, false).can_view() => Ok(row),
+            _ => Err(not_found(reference)),
+        };
+    }
+    let mut rows = store::programs::visible_by_name(conn, &visibility(actor), reference)?;
+    match rows.len() {
+        0 => Err(not_found(reference)),
+        1 => Ok(rows.remove(0)),
+        _ => Err(DeskError::Conflict(format!(
+            "'{reference}' names mini programs in several workspaces; use an app ID: {}",
+            rows.iter()
+                .map(|r| format!("{} ({})", r.app_id, r.workspace))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// A workspace the actor belongs to (any status), by name; others answer
+/// not found.
+fn resolve_workspace(
+    conn: &Connection,
+    actor: &Actor,
+    name: &str,
+) -> DeskResult<(Workspace, crate::store::records::Membership)> {
+    let missing = || DeskError::NotFound(format!("workspace '{name}' not found"));
+    let workspace = store::workspaces::by_name(conn, name)?.ok_or_else(missing)?;
+    let membership =
+        store::workspaces::membership(conn, workspace.id, actor.id)?.ok_or_else(missing)?;
+    Ok((workspace, membership))
+}
+
+/// The actor's role in a workspace if they may act there (Active).
+fn acting_role(membership: &crate::store::records::Membership) -> Option<WorkspaceRole> {
+    (membership.status == MemberStatus::Active).then_some(membership.role)
+}
+
+fn note_program(entry: &mut NewAuditEntry, row: &ProgramRow) {
+    entry.workspace_id = Some(row.workspace_id);
+    entry.workspace = Some(row.workspace.clone());
+    entry.program_app_id = Some(row.app_id.clone());
+    entry.program = Some(row.name.clone());
+}
+
+fn note_workspace(entry: &mut NewAuditEntry, workspace: &Workspace) {
+    entry.workspace_id = Some(workspace.id);
+    entry.workspace = Some(workspace.name.clone());
+}
+
+fn invalid(message: String) -> DeskError {
+    DeskError::Invalid(message)
+}

@@ -1,0 +1,406 @@
+//! Mini programs: create, list, show, edit, configure, release, take
+//! offline, delete.
+
+use super::{
+    access_of, acting_role, facts_of, invalid, note_program, note_workspace, resolve_program,
+    resolve_workspace, visibility, Actor, Desk, DeskError, DeskResult, Operation, Page,
+    ProgramConfig, ProgramDetail, ProgramSummary,
+};
+use crate::domain::permission::{decide, decide_create_program};
+use crate::domain::{validate, ProgramRole, ProgramStatus};
+use crate::store;
+use crate::store::programs::{NewProgram, ProgramFilter};
+use crate::store::records::ProgramRow;
+use rusqlite::Connection;
+
+/// New name and/or description; `None` keeps the current one.
+#[derive(Debug, Clone, Default)]
+pub struct ProgramEdit {
+    pub name: Option<String>,
+    pub description: Option<String>,
+}
+
+/// A configuration change. An empty client or merchant ID clears it.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigChange {
+    pub add_domains: Vec<String>,
+    pub remove_domains: Vec<String>,
+    pub client_id: Option<String>,
+    pub merchant_id: Option<String>,
+}
+
+impl ConfigChange {
+    fn is_empty(&self) -> bool {
+        self.add_domains.is_empty()
+            && self.remove_domains.is_empty()
+            && self.client_id.is_none()
+            && self.merchant_id.is_none()
+    }
+}
+
+pub(super) fn summary_of(row: &ProgramRow) -> ProgramSummary {
+    let access = access_of(row, false);
+    ProgramSummary {
+        app_id: row.app_id.clone(),
+        name: row.name.clone(),
+        workspace: row.workspace.clone(),
+        status: row.status,
+        live_version: row.live_version.clone(),
+        my_role: access.effective_role().unwrap_or(ProgramRole::Developer),
+        my_role_reason: access.role_reason().unwrap_or_default(),
+    }
+}
+
+/// Sixteen random digits, the first not zero, unused so far.
+fn new_app_id(conn: &Connection) -> DeskResult<String> {
+    for _ in 0..16 {
+        let mut bytes = [0u8; 8];
+        getrandom::fill(&mut bytes)
+            .map_err(|e| DeskError::Storage(format!("no randomness for an app ID: {e}")))?;
+        let n = 1_000_000_000_000_000 + u64::from_le_bytes(bytes) % 9_000_000_000_000_000;
+        let app_id = n.to_string();
+        if !store::programs::app_id_taken(conn, &app_id)? {
+            return Ok(app_id);
+        }
+    }
+    Err(DeskError::Storage(
+        "could not find an unused app ID".to_string(),
+    ))
+}
+
+fn check_name_free(
+    conn: &Connection,
+    workspace_id: i64,
+    workspace: &str,
+    name: &str,
+    except: Option<i64>,
+) -> DeskResult<()> {
+    if store::programs::name_taken(conn, workspace_id, name, except)? {
+        return Err(DeskError::Conflict(format!(
+            "a mini program named '{name}' already exists in workspace {workspace}"
+        )));
+    }
+    Ok(())
+}
+
+impl Desk {
+    /// Creates a program in a workspace; the creator becomes its first Admin.
+    pub fn create_program(
+        &mut self,
+        actor: &Actor,
+        workspace: &str,
+        name: &str,
+        description: &str,
+    ) -> DeskResult<ProgramSummary> {
+        let read_only = self.read_only;
+        self.audited(&actor.login, "program_create", |tx, entry, now| {
+            let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
+            note_workspace(entry, &ws);
+            entry.program = Some(name.to_string());
+            decide_create_program(acting_role(&membership), read_only)?;
+            validate::name("name", name).map_err(invalid)?;
+            validate::description(description).map_err(invalid)?;
+            check_name_free(tx, ws.id, &ws.name, name, None)?;
+            let app_id = new_app_id(tx)?;
+            let id = store::programs::insert(
+                tx,
+                &NewProgram {
+                    app_id: &app_id,
+                    workspace_id: ws.id,
+                    name,
+                    description,
+                    created_by: actor.id,
+                    now,
+                },
+            )?;
+            store::members::add(tx, id, actor.id, actor.id, now)?;
+            entry.program_app_id = Some(app_id.clone());
+            entry.detail = format!(
+                "created {name} ({app_id}); {} is its first Admin",
+                actor.login
+            );
+            let row = store::programs::by_app_id(tx, actor.id, &app_id)?
+                .ok_or_else(|| DeskError::Storage("the new program vanished".to_string()))?;
+            Ok(summary_of(&row))
+        })
+    }
+
+    /// One page of the programs the actor can view.
+    pub fn list_programs(
+        &self,
+        actor: &Actor,
+        workspace: Option<&str>,
+        text: Option<&str>,
+        page: Page,
+    ) -> DeskResult<Vec<ProgramSummary>> {
+        let filter = self.program_filter(actor, workspace, text)?;
+        let rows = store::programs::visible(
+            self.conn(),
+            &visibility(actor),
+            &filter,
+            page.offset,
+            page.limit,
+        )?;
+        Ok(rows.iter().map(summary_of).collect())
+    }
+
+    pub fn count_programs(
+        &self,
+        actor: &Actor,
+        workspace: Option<&str>,
+        text: Option<&str>,
+    ) -> DeskResult<u64> {
+        let filter = self.program_filter(actor, workspace, text)?;
+        Ok(store::programs::count_visible(
+            self.conn(),
+            &visibility(actor),
+            &filter,
+        )?)
+    }
+
+    fn program_filter(
+        &self,
+        actor: &Actor,
+        workspace: Option<&str>,
+        text: Option<&str>,
+    ) -> DeskResult<ProgramFilter> {
+        let workspace_id = match workspace {
+            Some(name) => Some(resolve_workspace(self.conn(), actor, name)?.0.id),
+            None => None,
+        };
+        Ok(ProgramFilter {
+            workspace_id,
+            text: text.map(str::to_string),
+        })
+    }
+
+    pub fn show_program(&self, actor: &Actor, program: &str) -> DeskResult<ProgramDetail> {
+        let row = resolve_program(self.conn(), actor, program)?;
+        let extra = store::programs::extra(self.conn(), row.id)?;
+        Ok(ProgramDetail {
+            summary: summary_of(&row),
+            description: extra.description,
+            created_by: extra.created_by,
+            created_at: extra.created_at,
+            config: ProgramConfig {
+                domains: extra.domains,
+                client_id: extra.client_id,
+                merchant_id: extra.merchant_id,
+            },
+            version_count: row.version_count,
+        })
+    }
+
+    pub fn edit_program(
+        &mut self,
+        actor: &Actor,
+        program: &str,
+        edit: &ProgramEdit,
+    ) -> DeskResult<ProgramSummary> {
+        let read_only = self.read_only;
+        self.audited(&actor.login, "program_edit", |tx, entry, _now| {
+            let row = resolve_program(tx, actor, program)?;
+            note_program(entry, &row);
+            decide(
+                &access_of(&row, read_only),
+                Operation::Edit,
+                &facts_of(&row),
+            )?;
+            if edit.name.is_none() && edit.description.is_none() {
+                return Err(invalid(
+                    "nothing to change: give a new name or description".to_string(),
+                ));
+            }
+            let current = store::programs::extra(tx, row.id)?;
+            let name = edit.name.clone().unwrap_or_else(|| row.name.clone());
+            let description = edit
+                .description
+                .clone()
+                .unwrap_or(current.description.clone());
+            validate::name("name", &name).map_err(invalid)?;
+            validate::description(&description).map_err(invalid)?;
+            check_name_free(tx, row.workspace_id, &row.workspace, &name, Some(row.id))?;
+            store::programs::set_name_description(tx, row.id, &name, &description)?;
+            let mut changes = Vec::new();
+            if name != row.name {
+                changes.push(format!("name {:?} → {:?}", row.name, name));
+            }
+            if description != current.description {
+                changes.push("description changed".to_string());
+            }
+            entry.detail = if changes.is_empty() {
+                "no change".to_string()
+            } else {
+                changes.join("; ")
+            };
+            let mut updated = row.clone();
+            updated.name = name;
+            Ok(summary_of(&updated))
+        })
+    }
+
+    pub fn configure_program(
+        &mut self,
+        actor: &Actor,
+        program: &str,
+        change: &ConfigChange,
+    ) -> DeskResult<ProgramConfig> {
+        let read_only = self.read_only;
+        self.audited(&actor.login, "program_configure", |tx, entry, _now| {
+            let row = resolve_program(tx, actor, program)?;
+            note_program(entry, &row);
+            decide(
+                &access_of(&row, read_only),
+                Operation::Configure,
+                &facts_of(&row),
+            )?;
+            if change.is_empty() {
+                return Err(invalid(
+                    "nothing to change: add or remove a domain, or set a client or merchant ID"
+                        .to_string(),
+                ));
+            }
+            let current = store::programs::extra(tx, row.id)?;
+            let mut details = Vec::new();
+            for origin in &change.remove_domains {
+                let origin = validate::origin(origin).map_err(invalid)?;
+                if !store::programs::remove_domain(tx, row.id, &origin)? {
+                    return Err(invalid(format!("domain {origin} is not in the whitelist")));
+                }
+                details.push(format!("-{origin}"));
+            }
+            for origin in &change.add_domains {
+                let origin = validate::origin(origin).map_err(invalid)?;
+                store::programs::add_domain(tx, row.id, &origin)?;
+                details.push(format!("+{origin}"));
+            }
+            let pick = |field: &str,
+                        new: &Option<String>,
+                        old: &Option<String>|
+             -> DeskResult<Option<String>> {
+                match new.as_deref() {
+                    None => Ok(old.clone()),
+                    Some("") => Ok(None),
+                    Some(value) => {
+                        validate::config_id(field, value).map_err(invalid)?;
+                        Ok(Some(value.to_string()))
+                    }
+                }
+            };
+            let client_id = pick("client ID", &change.client_id, &current.client_id)?;
+            let merchant_id = pick("merchant ID", &change.merchant_id, &current.merchant_id)?;
+            if client_id != current.client_id {
+                details.push(format!(
+                    "client ID {:?} → {:?}",
+                    current.client_id.as_deref().unwrap_or(""),
+                    client_id.as_deref().unwrap_or("")
+                ));
+            }
+            if merchant_id != current.merchant_id {
+                details.push(format!(
+                    "merchant ID {:?} → {:?}",
+                    current.merchant_id.as_deref().unwrap_or(""),
+                    merchant_id.as_deref().unwrap_or("")
+                ));
+            }
+            store::programs::set_ids(tx, row.id, client_id.as_deref(), merchant_id.as_deref())?;
+            entry.detail = details.join("; ");
+            Ok(ProgramConfig {
+                domains: store::programs::domains(tx, row.id)?,
+                client_id,
+                merchant_id,
+            })
+        })
+    }
+
+    /// Makes a version live: the latest by default, an older one is a rollback.
+    pub fn release(
+        &mut self,
+        actor: &Actor,
+        program: &str,
+        version: Option<&str>,
+    ) -> DeskResult<String> {
+        let read_only = self.read_only;
+        self.audited(&actor.login, "program_release", |tx, entry, _now| {
+            let row = resolve_program(tx, actor, program)?;
+            note_program(entry, &row);
+            decide(
+                &access_of(&row, read_only),
+                Operation::Release,
+                &facts_of(&row),
+            )?;
+            let latest = store::versions::latest(tx, row.id)?.ok_or_else(|| {
+                DeskError::Conflict(format!(
+                    "{} has no versions yet; upload one first",
+                    row.name
+                ))
+            })?;
+            let wanted = version.unwrap_or(&latest.version);
+            let (version_id, target) =
+                store::versions::find(tx, row.id, wanted)?.ok_or_else(|| {
+                    DeskError::NotFound(format!("version {wanted} of {} not found", row.name))
+                })?;
+            if row.live_version.as_deref() == Some(target.version.as_str()) {
+                return Err(DeskError::Conflict(format!(
+                    "version {} of {} is already live",
+                    target.version, row.name
+                )));
+            }
+            store::versions::retire_live(tx, row.id)?;
+            store::versions::make_live(tx, version_id)?;
+            store::programs::set_status(tx, row.id, ProgramStatus::Released)?;
+            let kind = if target.version == latest.version {
+                "released"
+            } else {
+                "rolled back to"
+            };
+            entry.detail = match &row.live_version {
+                Some(previous) => format!("{kind} {} (was {previous})", target.version),
+                None => format!("{kind} {} (was {})", target.version, row.status.title()),
+            };
+            Ok(target.version)
+        })
+    }
+
+    pub fn take_offline(&mut self, actor: &Actor, program: &str) -> DeskResult<()> {
+        let read_only = self.read_only;
+        self.audited(&actor.login, "program_take_offline", |tx, entry, _now| {
+            let row = resolve_program(tx, actor, program)?;
+            note_program(entry, &row);
+            decide(
+                &access_of(&row, read_only),
+                Operation::TakeOffline,
+                &facts_of(&row),
+            )?;
+            store::versions::retire_live(tx, row.id)?;
+            store::programs::set_status(tx, row.id, ProgramStatus::Offline)?;
+            entry.detail = format!(
+                "took {} offline (was live: {})",
+                row.name,
+                row.live_version.as_deref().unwrap_or("none")
+            );
+            Ok(())
+        })
+    }
+
+    /// Deletes a program that is not Released, with its members, versions
+    /// and configuration. The audit log keeps what happened.
+    pub fn delete_program(&mut self, actor: &Actor, program: &str) -> DeskResult<()> {
+        let read_only = self.read_only;
+        self.audited(&actor.login, "program_delete", |tx, entry, _now| {
+            let row = resolve_program(tx, actor, program)?;
+            note_program(entry, &row);
+            decide(
+                &access_of(&row, read_only),
+                Operation::Delete,
+                &facts_of(&row),
+            )?;
+            store::programs::delete(tx, row.id)?;
+            entry.detail = format!(
+                "deleted {} ({}) with {} versions",
+                row.name, row.app_id, row.version_count
+            );
+            Ok(())
+        })
+    }
+}

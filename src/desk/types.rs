@@ -1,0 +1,78 @@
+//! What the desk answers: the shapes the CLI prints and the console shows.
+
+use crate::domain::{MemberStatus, ProgramRole, ProgramStatus, WorkspaceRole};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProgramSummary {
+    pub app_id: String,
+    pub name: String,
+    pub workspace: String,
+    pub status: ProgramStatus,
+    pub live_version: Option<String>,
+    pub my_role: ProgramRole,
+    /// Why the actor has that role: "Admin — workspace Master".
+    pub my_role_reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProgramConfig {
+    pub domains: Vec<String>,
+    pub client_id: Option<String>,
+    pub merchant_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProgramDetail {
+    #[serde(flatten)]
+    pub summary: ProgramSummary,
+    pub description: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub config: ProgramConfig,
+    pub version_count: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberSource {
+    /// An explicit member of the program.
+    Member,
+    WorkspaceOwner,
+    WorkspaceMaster,
+}
+
+impl MemberSource {
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Member => "member",
+            Self::WorkspaceOwner => "workspace Owner",
+            Self::WorkspaceMaster => "workspace Master",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProgramMember {
+    pub login: String,
+    pub name: String,
+    pub role: ProgramRole,
+    pub source: MemberSource,
+    pub added_by: Option<String>,
+    pub added_at: Option<String>,
+}
+
+/// A person on the new member list, with the role they would get.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Candidate {
+    pub login: String,
+    pub name: String,
+    pub role: ProgramRole,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkspaceSummary {
+    pub name: String,
+    pub role: WorkspaceRole,
+    pub status: MemberStatus,
+}

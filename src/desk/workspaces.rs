@@ -1,0 +1,201 @@
+//! Workspaces and direct membership management by Owners and Masters.
+
+use super::{
+    acting_role, invalid, note_workspace, resolve_workspace, Actor, Desk, DeskError, DeskResult,
+    MemberStatus, Page, WorkspaceMember, WorkspaceRole, WorkspaceSummary,
+};
+use crate::domain::validate;
+use crate::domain::workspace_rules::{decide_member_action, MemberAction};
+use crate::store;
+
+impl Desk {
+    /// Creates a workspace; the actor becomes its Owner.
+    pub fn create_workspace(&mut self, actor: &Actor, name: &str) -> DeskResult<WorkspaceSummary> {
+        let read_only = self.read_only;
+        self.audited(&actor.login, "workspace_create", |tx, entry, now| {
+            entry.workspace = Some(name.to_string());
+            if read_only {
+                return Err(crate::domain::Denial::read_only("Create workspace").into());
+            }
+            validate::name("workspace name", name).map_err(invalid)?;
+            if store::workspaces::by_name(tx, name)?.is_some() {
+                return Err(DeskError::Conflict(format!(
+                    "a workspace named '{name}' already exists"
+                )));
+            }
+            let id = store::workspaces::insert(tx, name, actor.id, now)?;
+            store::workspaces::add_member(
+                tx,
+                id,
+                actor.id,
+                WorkspaceRole::Owner,
+                MemberStatus::Active,
+                None,
+                now,
+            )?;
+            entry.workspace_id = Some(id);
+            entry.detail = format!("created workspace {name}; {} is Owner", actor.login);
+            Ok(WorkspaceSummary {
+                name: name.to_string(),
+                role: WorkspaceRole::Owner,
+                status: MemberStatus::Active,
+            })
+        })
+    }
+
+    /// The workspaces the actor belongs to.
+    pub fn list_workspaces(&self, actor: &Actor) -> DeskResult<Vec<WorkspaceSummary>> {
+        let rows = store::workspaces::of_user(self.conn(), actor.id)?;
+        Ok(rows
+            .into_iter()
+            .map(|(ws, m)| WorkspaceSummary {
+                name: ws.name,
+                role: m.role,
+                status: m.status,
+            })
+            .collect())
+    }
+
+    /// Adds a registered user to a workspace directly, as Active.
+    pub fn add_workspace_member(
+        &mut self,
+        actor: &Actor,
+        workspace: &str,
+        login: &str,
+        role: WorkspaceRole,
+    ) -> DeskResult<()> {
+        let read_only = self.read_only;
+        self.audited(&actor.login, "workspace_member_add", |tx, entry, now| {
+            let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
+            note_workspace(entry, &ws);
+            decide_member_action(
+                acting_role(&membership),
+                MemberAction::Add,
+                role,
+                None,
+                read_only,
+            )?;
+            let user = store::users::by_login(tx, login)?
+                .ok_or_else(|| DeskError::NotFound(format!("user '{login}' is not registered")))?;
+            if let Some(existing) = store::workspaces::membership(tx, ws.id, user.id)? {
+                return Err(DeskError::Conflict(format!(
+                    "{login} is already a member of {} ({}, {})",
+                    ws.name,
+                    existing.role.title(),
+                    existing.status.as_str()
+                )));
+            }
+            store::workspaces::add_member(
+                tx,
+                ws.id,
+                user.id,
+                role,
+                MemberStatus::Active,
+                Some(actor.id),
+                now,
+            )?;
+            entry.detail = format!("added {login} as {}", role.title());
+            Ok(())
+        })
+    }
+
+    /// Promotes or demotes a member; their role on every program follows.
+    pub fn set_workspace_member_role(
+        &mut self,
+        actor: &Actor,
+        workspace: &str,
+        login: &str,
+        role: WorkspaceRole,
+    ) -> DeskResult<()> {
+        let read_only = self.read_only;
+        self.audited(&actor.login, "workspace_member_role", |tx, entry, _now| {
+            let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
+            note_workspace(entry, &ws);
+            let (user_id, target) = workspace_target(tx, ws.id, &ws.name, login)?;
+            decide_member_action(
+                acting_role(&membership),
+                MemberAction::ChangeRole,
+                target.role,
+                Some(role),
+                read_only,
+            )?;
+            if target.role == role {
+                return Err(DeskError::Conflict(format!(
+                    "{login} is already {} of {}",
+                    role.title(),
+                    ws.name
+                )));
+            }
+            store::workspaces::set_role(tx, ws.id, user_id, role)?;
+            entry.detail = format!("{login}: {} → {}", target.role.title(), role.title());
+            Ok(())
+        })
+    }
+
+    /// Removes a member and all their program memberships in the workspace.
+    pub fn remove_workspace_member(
+        &mut self,
+        actor: &Actor,
+        workspace: &str,
+        login: &str,
+    ) -> DeskResult<()> {
+        let read_only = self.read_only;
+        self.audited(
+            &actor.login,
+            "workspace_member_remove",
+            |tx, entry, _now| {
+                let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
+                note_workspace(entry, &ws);
+                let (user_id, target) = workspace_target(tx, ws.id, &ws.name, login)?;
+                decide_member_action(
+                    acting_role(&membership),
+                    MemberAction::Remove,
+                    target.role,
+                    None,
+                    read_only,
+                )?;
+                store::workspaces::remove_member(tx, ws.id, user_id)?;
+                entry.detail = format!(
+                    "removed {login} ({}) and their program memberships",
+                    target.role.title()
+                );
+                Ok(())
+            },
+        )
+    }
+
+    /// The workspace's members; only its Active members may read it.
+    pub fn list_workspace_members(
+        &self,
+        actor: &Actor,
+        workspace: &str,
+        page: Page,
+    ) -> DeskResult<Vec<WorkspaceMember>> {
+        let (ws, membership) = resolve_workspace(self.conn(), actor, workspace)?;
+        if acting_role(&membership).is_none() {
+            return Err(DeskError::NotFound(format!(
+                "workspace '{workspace}' not found"
+            )));
+        }
+        Ok(store::workspaces::members(
+            self.conn(),
+            ws.id,
+            page.offset,
+            page.limit,
+        )?)
+    }
+}
+
+fn workspace_target(
+    conn: &rusqlite::Connection,
+    workspace_id: i64,
+    workspace: &str,
+    login: &str,
+) -> DeskResult<(i64, crate::store::records::Membership)> {
+    let missing =
+        || DeskError::NotFound(format!("{login} is not a member of workspace {workspace}"));
+    let user = store::users::by_login(conn, login)?.ok_or_else(missing)?;
+    let membership =
+        store::workspaces::membership(conn, workspace_id, user.id)?.ok_or_else(missing)?;
+    Ok((user.id, membership))
+}

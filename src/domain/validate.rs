@@ -1,0 +1,253 @@
+//! Validation of everything a person types: logins, names, descriptions,
+//! notes, emails, origins and configuration IDs. Each error is one line
+//! that names the field and its limit.
+
+pub const LOGIN_MAX: usize = 32;
+pub const NAME_MAX: usize = 64;
+pub const DESCRIPTION_MAX: usize = 500;
+pub const NOTES_MAX: usize = 2000;
+pub const EMAIL_MAX: usize = 254;
+pub const ORIGIN_MAX: usize = 253;
+pub const CONFIG_ID_MAX: usize = 64;
+pub const PACKAGE_MAX_BYTES: u64 = 50 * 1024 * 1024;
+
+/// Unicode bidirectional controls: they reorder what a terminal shows.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn is_forbidden(c: char, multiline: bool) -> bool {
+    if multiline && (c == '\n' || c == '\t') {
+        return false;
+    }
+    c.is_control() || is_bidi_control(c)
+}
+
+fn describe_bad_char(c: char) -> String {
+    if c == '\u{1b}' {
+        "an escape sequence".to_string()
+    } else if is_bidi_control(c) {
+        format!("a bidi override (U+{:04X})", c as u32)
+    } else {
+        format!("a control character (U+{:04X})", c as u32)
+    }
+}
+
+/// Logins: `[a-z0-9._-]{1,32}`.
+pub fn login(value: &str) -> Result<(), String> {
+    let ok = !value.is_empty()
+        && value.chars().count() <= LOGIN_MAX
+        && value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "login must be 1–{LOGIN_MAX} characters of a-z, 0-9, '.', '_' or '-'; got {:?}",
+            preview(value)
+        ))
+    }
+}
+
+/// A one-line name (program, workspace, display name): 1–64 characters, no
+/// control characters, no bidi overrides, no leading or trailing spaces.
+pub fn name(field: &str, value: &str) -> Result<(), String> {
+    let limit = format!("{field} must be 1–{NAME_MAX} characters with no control characters, escape sequences, bidi overrides or leading/trailing spaces");
+    let count = value.chars().count();
+    if count == 0 || value.trim().is_empty() {
+        return Err(format!("{limit}; it is empty"));
+    }
+    if count > NAME_MAX {
+        return Err(format!("{limit}; it has {count}"));
+    }
+    if let Some(c) = value.chars().find(|c| is_forbidden(*c, false)) {
+        return Err(format!("{limit}; it has {}", describe_bad_char(c)));
+    }
+    if value.trim() != value {
+        return Err(format!("{limit}; it has leading or trailing spaces"));
+    }
+    Ok(())
+}
+
+/// Free text (description, notes): newlines and tabs allowed, no other
+/// control characters, no bidi overrides.
+pub fn text(field: &str, value: &str, max: usize) -> Result<(), String> {
+    let limit = format!("{field} must be at most {max} characters, with newlines and tabs but no other control characters or bidi overrides");
+    let count = value.chars().count();
+    if count > max {
+        return Err(format!("{limit}; it has {count}"));
+    }
+    if let Some(c) = value.chars().find(|c| is_forbidden(*c, true)) {
+        return Err(format!("{limit}; it has {}", describe_bad_char(c)));
+    }
+    Ok(())
+}
+
+pub fn description(value: &str) -> Result<(), String> {
+    text("description", value, DESCRIPTION_MAX)
+}
+
+pub fn notes(value: &str) -> Result<(), String> {
+    text("notes", value, NOTES_MAX)
+}
+
+/// An optional email: one '@' with text on both sides, no spaces.
+pub fn email(value: &str) -> Result<(), String> {
+    let ok = value.len() <= EMAIL_MAX
+        && value.split('@').count() == 2
+        && value.split('@').all(|part| !part.is_empty())
+        && !value
+            .chars()
+            .any(|c| c.is_whitespace() || is_forbidden(c, false));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "email must look like name@example.com (at most {EMAIL_MAX} characters); got {:?}",
+            preview(value)
+        ))
+    }
+}
+
+/// A server domain: an `https://` origin — scheme, host, optional port; no
+/// path, query or user info. Returns the normalized (lower-case) origin.
+pub fn origin(value: &str) -> Result<String, String> {
+    let bad = || {
+        format!(
+            "domain must be an https:// origin like https://api.example.com or https://example.com:8443 (host at most {ORIGIN_MAX} characters, no path); got {:?}",
+            preview(value)
+        )
+    };
+    let rest = value.strip_prefix("https://").ok_or_else(bad)?;
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (rest, None),
+    };
+    let host = host.to_ascii_lowercase();
+    let host_ok = !host.is_empty()
+        && host.len() <= ORIGIN_MAX
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    let port_ok = port.is_none_or(|p| {
+        !p.is_empty()
+            && p.len() <= 5
+            && p.chars().all(|c| c.is_ascii_digit())
+            && p.parse::<u32>().is_ok_and(|n| (1..=65535).contains(&n))
+    });
+    if !host_ok || !port_ok {
+        return Err(bad());
+    }
+    Ok(match port {
+        Some(port) => format!("https://{host}:{port}"),
+        None => format!("https://{host}"),
+    })
+}
+
+/// Client and merchant IDs: 1–64 of A-Z, a-z, 0-9, '_', '-', '.'.
+pub fn config_id(field: &str, value: &str) -> Result<(), String> {
+    let ok = !value.is_empty()
+        && value.len() <= CONFIG_ID_MAX
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("{field} must be 1–{CONFIG_ID_MAX} characters of A-Z, a-z, 0-9, '_', '-' or '.'; got {:?}", preview(value)))
+    }
+}
+
+/// A short, printable preview of a refused value for an error message.
+fn preview(value: &str) -> String {
+    let shown: String = value.chars().take(40).collect();
+    if value.chars().count() > 40 {
+        format!("{shown}…")
+    } else {
+        shown
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logins() {
+        assert!(login("dana.dev_1-x").is_ok());
+        for bad in [
+            "",
+            "Dana",
+            "da na",
+            "dana\u{1b}[31m",
+            &"a".repeat(33),
+            "ダナ",
+        ] {
+            assert!(login(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn names_refuse_controls_bidi_spaces_and_length() {
+        assert!(name("name", "Coffee Club ☕").is_ok());
+        assert!(name("name", &"x".repeat(64)).is_ok());
+        for bad in [
+            "",
+            " lead",
+            "trail ",
+            "a\u{1b}[2Jb",
+            "evil\u{202E}txt",
+            "tab\there",
+            "nl\nx",
+            &"x".repeat(65),
+        ] {
+            let err = name("name", bad).expect_err(bad);
+            assert!(err.starts_with("name must be 1–64 characters"), "{err}");
+            assert!(!err.contains('\n'));
+        }
+    }
+
+    #[test]
+    fn descriptions_allow_newlines_and_tabs_only() {
+        assert!(description("line one\n\tline two").is_ok());
+        assert!(description("bell\u{7}").is_err());
+        assert!(description("\u{2066}isolate").is_err());
+        assert!(description(&"x".repeat(501)).is_err());
+    }
+
+    #[test]
+    fn origins() {
+        assert_eq!(
+            origin("https://API.example.com").as_deref(),
+            Ok("https://api.example.com")
+        );
+        assert!(origin("https://example.com:8443").is_ok());
+        for bad in [
+            "http://example.com",
+            "https://",
+            "https://example.com/path",
+            "https://ex ample.com",
+            "https://example.com:0",
+            "https://example.com:99999",
+            "https://-a.com",
+            "https://a..com",
+            "https://user@a.com",
+        ] {
+            assert!(origin(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn emails_and_ids() {
+        assert!(email("dana@example.com").is_ok());
+        assert!(email("dana.example.com").is_err());
+        assert!(email("a@b@c").is_err());
+        assert!(config_id("client ID", "cli_123-A.b").is_ok());
+        assert!(config_id("client ID", "has space").is_err());
+    }
+}

@@ -1,0 +1,168 @@
+//! Semantic versions (MAJOR.MINOR.PATCH with an optional pre-release), and
+//! their order as semver.org defines it.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SemVer {
+    pub major: u64,
+    pub minor: u64,
+    pub patch: u64,
+    pub pre: Vec<String>,
+}
+
+const LIMIT: &str =
+    "a semantic version like 1.2.3 or 1.2.3-beta.1 (at most 64 characters, no build metadata)";
+
+impl SemVer {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = || {
+            format!(
+                "version must be {LIMIT}; got {:?}",
+                text.chars().take(70).collect::<String>()
+            )
+        };
+        if text.is_empty() || text.len() > 64 || !text.is_ascii() {
+            return Err(bad());
+        }
+        let (core, pre) = match text.split_once('-') {
+            Some((core, pre)) => (core, Some(pre)),
+            None => (text, None),
+        };
+        let numbers: Vec<&str> = core.split('.').collect();
+        if numbers.len() != 3 {
+            return Err(bad());
+        }
+        let mut parsed = [0u64; 3];
+        for (slot, part) in parsed.iter_mut().zip(&numbers) {
+            *slot = parse_numeric(part).ok_or_else(bad)?;
+        }
+        let pre = match pre {
+            None => Vec::new(),
+            Some(pre) => {
+                let ids: Vec<String> = pre.split('.').map(str::to_string).collect();
+                let valid = ids.iter().all(|id| {
+                    !id.is_empty()
+                        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                        && (!id.chars().all(|c| c.is_ascii_digit()) || parse_numeric(id).is_some())
+                });
+                if !valid {
+                    return Err(bad());
+                }
+                ids
+            }
+        };
+        Ok(Self {
+            major: parsed[0],
+            minor: parsed[1],
+            patch: parsed[2],
+            pre,
+        })
+    }
+}
+
+/// A numeric identifier: digits, no leading zero (but "0" itself).
+fn parse_numeric(part: &str) -> Option<u64> {
+    if part.is_empty()
+        || !part.chars().all(|c| c.is_ascii_digit())
+        || (part.len() > 1 && part.starts_with('0'))
+    {
+        return None;
+    }
+    part.parse().ok()
+}
+
+fn compare_pre(a: &[String], b: &[String]) -> Ordering {
+    match (a.is_empty(), b.is_empty()) {
+        (true, true) => return Ordering::Equal,
+        (true, false) => return Ordering::Greater,
+        (false, true) => return Ordering::Less,
+        _ => {}
+    }
+    for (x, y) in a.iter().zip(b) {
+        let ord = match (x.parse::<u64>(), y.parse::<u64>()) {
+            (Ok(x), Ok(y)) => x.cmp(&y),
+            (Ok(_), Err(_)) => Ordering::Less,
+            (Err(_), Ok(_)) => Ordering::Greater,
+            (Err(_), Err(_)) => x.cmp(y),
+        };
+        if ord != Ordering::Equal {
+            return ord;
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+impl Ord for SemVer {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.major, self.minor, self.patch)
+            .cmp(&(other.major, other.minor, other.patch))
+            .then_with(|| compare_pre(&self.pre, &other.pre))
+    }
+}
+
+impl PartialOrd for SemVer {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for SemVer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)?;
+        if !self.pre.is_empty() {
+            write!(f, "-{}", self.pre.join("."))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> SemVer {
+        SemVer::parse(s).expect("valid version")
+    }
+
+    #[test]
+    fn orders_as_semver_org() {
+        let ordered = [
+            "1.0.0-alpha",
+            "1.0.0-alpha.1",
+            "1.0.0-alpha.beta",
+            "1.0.0-beta",
+            "1.0.0-beta.2",
+            "1.0.0-beta.11",
+            "1.0.0-rc.1",
+            "1.0.0",
+            "1.0.1",
+            "1.10.0",
+            "2.0.0",
+        ];
+        for pair in ordered.windows(2) {
+            assert!(v(pair[0]) < v(pair[1]), "{} < {}", pair[0], pair[1]);
+        }
+    }
+
+    #[test]
+    fn refuses_malformed_versions() {
+        for bad in [
+            "",
+            "1",
+            "1.2",
+            "1.2.3.4",
+            "01.2.3",
+            "1.2.x",
+            "1.2.3-",
+            "1.2.3-a..b",
+            "1.2.3+build",
+            " 1.2.3",
+            "1.2.3-01",
+        ] {
+            assert!(SemVer::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+        assert_eq!(v("10.20.30-rc.1").to_string(), "10.20.30-rc.1");
+    }
+}

@@ -1,0 +1,156 @@
+//! Who manages workspace members (domain.md, "People and workspaces",
+//! *decided*), as one table: for each target role, who may manage it.
+
+use super::permission::describe_workspace_role;
+use super::role::WorkspaceRole;
+use super::Denial;
+
+/// Target role → the workspace roles that may add, remove, block or
+/// re-role a member holding it. Nobody manages the Owner (transfer only).
+pub const MEMBER_MANAGERS: [(WorkspaceRole, &[WorkspaceRole]); 3] = [
+    (WorkspaceRole::Owner, &[]),
+    (WorkspaceRole::Master, &[WorkspaceRole::Owner]),
+    (
+        WorkspaceRole::Developer,
+        &[WorkspaceRole::Owner, WorkspaceRole::Master],
+    ),
+];
+
+/// Who reads the whole workspace's audit log; others read only the
+/// entries of programs they can view.
+pub const WORKSPACE_AUDIT_READERS: [WorkspaceRole; 2] =
+    [WorkspaceRole::Owner, WorkspaceRole::Master];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberAction {
+    Add,
+    ChangeRole,
+    Remove,
+    Block,
+    Unblock,
+    Invite,
+    Withdraw,
+}
+
+impl MemberAction {
+    fn verb(self) -> &'static str {
+        match self {
+            Self::Add => "Adding",
+            Self::ChangeRole => "Changing the role of",
+            Self::Remove => "Removing",
+            Self::Block => "Blocking",
+            Self::Unblock => "Unblocking",
+            Self::Invite => "Inviting",
+            Self::Withdraw => "Withdrawing the invitation of",
+        }
+    }
+}
+
+fn managers_of(target: WorkspaceRole) -> &'static [WorkspaceRole] {
+    MEMBER_MANAGERS
+        .iter()
+        .find(|(role, _)| *role == target)
+        .map(|(_, managers)| *managers)
+        .unwrap_or(&[])
+}
+
+fn article(role: WorkspaceRole) -> String {
+    match role {
+        WorkspaceRole::Owner => "the Owner".to_string(),
+        other => format!("a {}", other.title()),
+    }
+}
+
+/// May `actor` (their Active workspace role, if any) do `action` to a
+/// member whose role is `target` (and, for a role change, becomes `new_role`)?
+pub fn decide_member_action(
+    actor: Option<WorkspaceRole>,
+    action: MemberAction,
+    target: WorkspaceRole,
+    new_role: Option<WorkspaceRole>,
+    read_only: bool,
+) -> Result<(), Denial> {
+    let label = format!("{} {}", action.verb(), article(target));
+    if read_only {
+        return Err(Denial::read_only(&label));
+    }
+    let roles: Vec<WorkspaceRole> = std::iter::once(target).chain(new_role).collect();
+    for role in roles {
+        let managers = managers_of(role);
+        if managers.is_empty() {
+            return Err(Denial::role(
+                &label,
+                "an ownership transfer (nobody removes, blocks or demotes the Owner)".to_string(),
+                describe_workspace_role(actor),
+            ));
+        }
+        if !actor.is_some_and(|a| managers.contains(&a)) {
+            let needs = managers
+                .iter()
+                .map(|r| r.title())
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let label = if role == target {
+                label.clone()
+            } else {
+                format!("Making someone {}", article(role))
+            };
+            return Err(Denial::role(
+                &label,
+                format!("the workspace {needs} role"),
+                describe_workspace_role(actor),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Does this workspace role read the whole workspace's audit log?
+pub fn reads_workspace_audit(role: Option<WorkspaceRole>) -> bool {
+    role.is_some_and(|r| WORKSPACE_AUDIT_READERS.contains(&r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use WorkspaceRole::*;
+
+    #[test]
+    fn owner_manages_masters_and_developers_masters_only_developers() {
+        let ok = |actor, target| {
+            decide_member_action(Some(actor), MemberAction::Remove, target, None, false).is_ok()
+        };
+        assert!(ok(Owner, Master));
+        assert!(ok(Owner, Developer));
+        assert!(!ok(Master, Master));
+        assert!(ok(Master, Developer));
+        assert!(!ok(Developer, Developer));
+        for actor in WorkspaceRole::ALL {
+            assert!(!ok(actor, Owner), "{actor:?} must not manage the Owner");
+        }
+    }
+
+    #[test]
+    fn promoting_to_master_needs_the_owner() {
+        let denial = decide_member_action(
+            Some(Master),
+            MemberAction::ChangeRole,
+            Developer,
+            Some(Master),
+            false,
+        )
+        .expect_err("a Master cannot make Masters");
+        assert_eq!(
+            denial.to_string(),
+            "Making someone a Master needs the workspace Owner role; you are Master in this workspace"
+        );
+        assert!(decide_member_action(
+            Some(Owner),
+            MemberAction::ChangeRole,
+            Developer,
+            Some(Master),
+            false
+        )
+        .is_ok());
+    }
+}

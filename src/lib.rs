@@ -1,0 +1,11 @@
+//! mpdesk: a terminal console for teams that build mini programs.
+//!
+//! Layers, each importing only those below it:
+//! `cli`/`tui` → `desk` (use cases, the one door) → `domain` (rules) + `store` (SQLite).
+#![deny(clippy::unwrap_used)]
+
+pub mod cli;
+pub mod desk;
+pub mod domain;
+pub mod sanitize;
+pub mod store;

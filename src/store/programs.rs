@@ -1,0 +1,285 @@
+//! Mini programs: rows with the acting user's standing, paged lists,
+//! configuration and lifecycle updates.
+
+use super::records::{Membership, ProgramExtra, ProgramRow};
+use super::workspaces::{bad_value, parse_role, parse_status};
+use crate::domain::ProgramStatus;
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+
+/// Who sees which programs, as the desk derives it from the domain: a user
+/// with an `active_status` membership sees every program of a workspace
+/// where their role is in `manager_roles`, and the programs they are a
+/// member of elsewhere.
+#[derive(Debug, Clone)]
+pub struct Visibility {
+    pub user_id: i64,
+    pub active_status: &'static str,
+    pub manager_roles: Vec<&'static str>,
+}
+
+/// Filters of a program list.
+#[derive(Debug, Clone, Default)]
+pub struct ProgramFilter {
+    pub workspace_id: Option<i64>,
+    /// Case-insensitive substring of the name or the app ID.
+    pub text: Option<String>,
+}
+
+const ROW_COLUMNS: &str = "p.id, p.app_id, p.name, p.workspace_id, w.name, p.status,
+    (SELECT v.version FROM versions v WHERE v.program_id = p.id AND v.state = 'live'),
+    (SELECT count(*) FROM versions v WHERE v.program_id = p.id),
+    m.role, m.status, pm.user_id IS NOT NULL";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ProgramRow> {
+    let status: String = r.get(5)?;
+    let role: Option<String> = r.get(8)?;
+    let member_status: Option<String> = r.get(9)?;
+    let membership = match (role, member_status) {
+        (Some(role), Some(status)) => Some(Membership {
+            role: parse_role(role)?,
+            status: parse_status(status)?,
+        }),
+        _ => None,
+    };
+    Ok(ProgramRow {
+        id: r.get(0)?,
+        app_id: r.get(1)?,
+        name: r.get(2)?,
+        workspace_id: r.get(3)?,
+        workspace: r.get(4)?,
+        status: ProgramStatus::parse(&status)
+            .ok_or_else(|| bad_value("program status", &status))?,
+        live_version: r.get(6)?,
+        version_count: r.get::<_, i64>(7)? as u64,
+        membership,
+        is_member: r.get(10)?,
+    })
+}
+
+/// A program by app ID, with `user_id`'s standing in it (visible or not).
+pub fn by_app_id(
+    conn: &Connection,
+    user_id: i64,
+    app_id: &str,
+) -> rusqlite::Result<Option<ProgramRow>> {
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} FROM programs p JOIN workspaces w ON w.id = p.workspace_id
+         LEFT JOIN workspace_members m ON m.workspace_id = p.workspace_id AND m.user_id = ?1
+         LEFT JOIN program_members pm ON pm.program_id = p.id AND pm.user_id = ?1
+         WHERE p.app_id = ?2"
+    );
+    conn.query_row(&sql, params![user_id, app_id], from_row)
+        .optional()
+}
+
+fn visible_where(
+    vis: &Visibility,
+    filter: &ProgramFilter,
+    exact_name: Option<&str>,
+) -> (String, Vec<Value>) {
+    let mut args: Vec<Value> = vec![
+        Value::Integer(vis.user_id),
+        Value::Text(vis.active_status.to_string()),
+    ];
+    args.extend(vis.manager_roles.iter().map(|r| Value::Text(r.to_string())));
+    let mut sql = format!(
+        "FROM programs p JOIN workspaces w ON w.id = p.workspace_id
+         JOIN workspace_members m ON m.workspace_id = p.workspace_id AND m.user_id = ?1 AND m.status = ?2
+         LEFT JOIN program_members pm ON pm.program_id = p.id AND pm.user_id = ?1
+         WHERE (m.role IN ({}) OR pm.user_id IS NOT NULL)",
+        (0..vis.manager_roles.len()).map(|i| format!("?{}", i + 3)).collect::<Vec<_>>().join(", ")
+    );
+    if vis.manager_roles.is_empty() {
+        sql = sql.replace("m.role IN ()", "0");
+    }
+    if let Some(ws) = filter.workspace_id {
+        args.push(Value::Integer(ws));
+        sql.push_str(&format!(" AND p.workspace_id = ?{}", args.len()));
+    }
+    if let Some(text) = filter.text.as_deref().filter(|t| !t.is_empty()) {
+        args.push(Value::Text(text.to_lowercase()));
+        sql.push_str(&format!(
+            " AND (instr(lower(p.name), ?{0}) > 0 OR instr(p.app_id, ?{0}) > 0)",
+            args.len()
+        ));
+    }
+    if let Some(name) = exact_name {
+        args.push(Value::Text(name.to_string()));
+        sql.push_str(&format!(" AND p.name = ?{}", args.len()));
+    }
+    (sql, args)
+}
+
+/// One page of the programs `vis` can see, ordered by workspace and name.
+pub fn visible(
+    conn: &Connection,
+    vis: &Visibility,
+    filter: &ProgramFilter,
+    offset: u64,
+    limit: u64,
+) -> rusqlite::Result<Vec<ProgramRow>> {
+    let (from, mut args) = visible_where(vis, filter, None);
+    args.push(Value::Integer(limit.min(i64::MAX as u64) as i64));
+    args.push(Value::Integer(offset as i64));
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} {from} ORDER BY w.name, p.name LIMIT ?{} OFFSET ?{}",
+        args.len() - 1,
+        args.len()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(args), from_row)?;
+    rows.collect()
+}
+
+pub fn count_visible(
+    conn: &Connection,
+    vis: &Visibility,
+    filter: &ProgramFilter,
+) -> rusqlite::Result<u64> {
+    let (from, args) = visible_where(vis, filter, None);
+    let sql = format!("SELECT count(*) {from}");
+    conn.query_row(&sql, params_from_iter(args), |r| r.get::<_, i64>(0))
+        .map(|n| n as u64)
+}
+
+/// Visible programs with exactly this name (any workspace).
+pub fn visible_by_name(
+    conn: &Connection,
+    vis: &Visibility,
+    name: &str,
+) -> rusqlite::Result<Vec<ProgramRow>> {
+    let (from, args) = visible_where(vis, &ProgramFilter::default(), Some(name));
+    let sql = format!("SELECT {ROW_COLUMNS} {from} ORDER BY w.name LIMIT 20");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params_from_iter(args), from_row)?;
+    rows.collect()
+}
+
+pub fn extra(conn: &Connection, program_id: i64) -> rusqlite::Result<ProgramExtra> {
+    let mut extra = conn.query_row(
+        "SELECT p.description, u.login, p.created_at, p.client_id, p.merchant_id
+         FROM programs p JOIN users u ON u.id = p.created_by WHERE p.id = ?1",
+        [program_id],
+        |r| {
+            Ok(ProgramExtra {
+                description: r.get(0)?,
+                created_by: r.get(1)?,
+                created_at: r.get(2)?,
+                client_id: r.get(3)?,
+                merchant_id: r.get(4)?,
+                domains: Vec::new(),
+            })
+        },
+    )?;
+    extra.domains = domains(conn, program_id)?;
+    Ok(extra)
+}
+
+pub fn domains(conn: &Connection, program_id: i64) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT origin FROM program_domains WHERE program_id = ?1 ORDER BY origin",
+    )?;
+    let rows = stmt.query_map([program_id], |r| r.get(0))?;
+    rows.collect()
+}
+
+pub fn app_id_taken(conn: &Connection, app_id: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM programs WHERE app_id = ?1)",
+        [app_id],
+        |r| r.get(0),
+    )
+}
+
+pub fn name_taken(
+    conn: &Connection,
+    workspace_id: i64,
+    name: &str,
+    except: Option<i64>,
+) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM programs WHERE workspace_id = ?1 AND name = ?2 AND id IS NOT ?3)",
+        params![workspace_id, name, except],
+        |r| r.get(0),
+    )
+}
+
+pub struct NewProgram<'a> {
+    pub app_id: &'a str,
+    pub workspace_id: i64,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub created_by: i64,
+    pub now: &'a str,
+}
+
+pub fn insert(conn: &Connection, p: &NewProgram<'_>) -> rusqlite::Result<i64> {
+    conn.execute(
+        "INSERT INTO programs (app_id, workspace_id, name, description, status, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6)",
+        params![p.app_id, p.workspace_id, p.name, p.description, p.created_by, p.now],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn set_name_description(
+    conn: &Connection,
+    program_id: i64,
+    name: &str,
+    description: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE programs SET name = ?2, description = ?3 WHERE id = ?1",
+        params![program_id, name, description],
+    )?;
+    Ok(())
+}
+
+pub fn set_ids(
+    conn: &Connection,
+    program_id: i64,
+    client_id: Option<&str>,
+    merchant_id: Option<&str>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE programs SET client_id = ?2, merchant_id = ?3 WHERE id = ?1",
+        params![program_id, client_id, merchant_id],
+    )?;
+    Ok(())
+}
+
+pub fn add_domain(conn: &Connection, program_id: i64, origin: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO program_domains (program_id, origin) VALUES (?1, ?2)",
+        params![program_id, origin],
+    )?;
+    Ok(())
+}
+
+/// Removes a domain; false when it was not there.
+pub fn remove_domain(conn: &Connection, program_id: i64, origin: &str) -> rusqlite::Result<bool> {
+    let n = conn.execute(
+        "DELETE FROM program_domains WHERE program_id = ?1 AND origin = ?2",
+        params![program_id, origin],
+    )?;
+    Ok(n > 0)
+}
+
+pub fn set_status(
+    conn: &Connection,
+    program_id: i64,
+    status: ProgramStatus,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE programs SET status = ?2 WHERE id = ?1",
+        params![program_id, status.as_str()],
+    )?;
+    Ok(())
+}
+
+/// Deletes a program with its members, versions, packages and domains.
+pub fn delete(conn: &Connection, program_id: i64) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM programs WHERE id = ?1", [program_id])?;
+    Ok(())
+}

@@ -1,0 +1,105 @@
+//! Rows as the store reads them. The desk turns rows into answers.
+
+use crate::domain::{MemberStatus, ProgramStatus, VersionState, WorkspaceRole};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    #[serde(skip)]
+    pub id: i64,
+    pub login: String,
+    pub name: String,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workspace {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A person's membership in a workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    pub role: WorkspaceRole,
+    pub status: MemberStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkspaceMember {
+    pub login: String,
+    pub name: String,
+    pub role: WorkspaceRole,
+    pub status: MemberStatus,
+    pub since: String,
+}
+
+/// A program with the acting user's standing in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramRow {
+    pub id: i64,
+    pub app_id: String,
+    pub name: String,
+    pub workspace_id: i64,
+    pub workspace: String,
+    pub status: ProgramStatus,
+    pub live_version: Option<String>,
+    pub version_count: u64,
+    pub membership: Option<Membership>,
+    pub is_member: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramExtra {
+    pub description: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub client_id: Option<String>,
+    pub merchant_id: Option<String>,
+    pub domains: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Version {
+    pub version: String,
+    pub state: VersionState,
+    pub size: u64,
+    pub sha256: String,
+    pub notes: String,
+    pub uploaded_by: String,
+    pub uploaded_at: String,
+}
+
+/// Someone who reaches a program: an explicit member, or an Owner/Master.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRow {
+    pub login: String,
+    pub name: String,
+    pub workspace_role: WorkspaceRole,
+    pub explicit: bool,
+    pub added_by: Option<String>,
+    pub added_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub at: String,
+    pub actor: String,
+    pub workspace: Option<String>,
+    pub program: Option<String>,
+    pub app_id: Option<String>,
+    pub operation: String,
+    pub outcome: String,
+    pub detail: String,
+}
+
+/// An audit entry to append.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NewAuditEntry {
+    pub workspace_id: Option<i64>,
+    pub workspace: Option<String>,
+    pub program_app_id: Option<String>,
+    pub program: Option<String>,
+    pub operation: String,
+    pub detail: String,
+}

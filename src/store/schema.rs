@@ -1,0 +1,111 @@
+//! The schema, as ordered migrations. Append; never edit a released step.
+
+use rusqlite_migration::M;
+
+/// `PRAGMA application_id` of an mpdesk database ("MPDS").
+pub const APPLICATION_ID: i64 = 0x4D50_4453;
+
+pub fn migrations() -> Vec<M<'static>> {
+    vec![M::up(V1)]
+}
+
+const V1: &str = r#"
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    login TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    email TEXT,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE workspaces (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_by INTEGER NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE workspace_members (
+    workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    role TEXT NOT NULL CHECK (role IN ('owner', 'master', 'developer')),
+    status TEXT NOT NULL CHECK (status IN ('invited', 'active', 'blocked')),
+    since TEXT NOT NULL,
+    invited_by INTEGER REFERENCES users(id),
+    expires_at TEXT,
+    PRIMARY KEY (workspace_id, user_id)
+) WITHOUT ROWID;
+-- Invariant 1 (at most one Owner; the desk keeps "at least one").
+CREATE UNIQUE INDEX workspace_one_owner ON workspace_members(workspace_id) WHERE role = 'owner';
+CREATE INDEX workspace_members_by_user ON workspace_members(user_id, status);
+
+CREATE TABLE programs (
+    id INTEGER PRIMARY KEY,
+    app_id TEXT NOT NULL UNIQUE,
+    workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL CHECK (status IN ('draft', 'released', 'offline')),
+    client_id TEXT,
+    merchant_id TEXT,
+    created_by INTEGER NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    UNIQUE (workspace_id, name)
+);
+CREATE INDEX programs_by_name ON programs(name);
+
+CREATE TABLE program_members (
+    program_id INTEGER NOT NULL REFERENCES programs(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    added_by INTEGER REFERENCES users(id),
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (program_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX program_members_by_user ON program_members(user_id);
+
+CREATE TABLE program_domains (
+    program_id INTEGER NOT NULL REFERENCES programs(id) ON DELETE CASCADE,
+    origin TEXT NOT NULL,
+    PRIMARY KEY (program_id, origin)
+) WITHOUT ROWID;
+
+CREATE TABLE versions (
+    id INTEGER PRIMARY KEY,
+    program_id INTEGER NOT NULL REFERENCES programs(id) ON DELETE CASCADE,
+    version TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('uploaded', 'live', 'superseded')),
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    notes TEXT NOT NULL DEFAULT '',
+    uploaded_by INTEGER NOT NULL REFERENCES users(id),
+    uploaded_at TEXT NOT NULL,
+    UNIQUE (program_id, version)
+);
+-- Invariant 4: at most one live version per program.
+CREATE UNIQUE INDEX versions_one_live ON versions(program_id) WHERE state = 'live';
+
+-- Package bytes apart from version rows, so listing versions never reads blobs.
+CREATE TABLE packages (
+    version_id INTEGER PRIMARY KEY REFERENCES versions(id) ON DELETE CASCADE,
+    bytes BLOB NOT NULL
+);
+
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    workspace_id INTEGER REFERENCES workspaces(id),
+    workspace TEXT,
+    program_app_id TEXT,
+    program TEXT,
+    operation TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'denied')),
+    detail TEXT NOT NULL
+);
+CREATE INDEX audit_by_workspace ON audit(workspace_id, id);
+CREATE INDEX audit_by_program ON audit(program_app_id, id);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"#;

@@ -1,0 +1,165 @@
+//! Workspaces and their memberships.
+
+use super::records::{Membership, Workspace, WorkspaceMember};
+use crate::domain::{MemberStatus, WorkspaceRole};
+use rusqlite::{params, Connection, OptionalExtension};
+
+pub(crate) fn parse_role(text: String) -> rusqlite::Result<WorkspaceRole> {
+    WorkspaceRole::parse(&text).ok_or_else(|| bad_value("workspace role", &text))
+}
+
+pub(crate) fn parse_status(text: String) -> rusqlite::Result<MemberStatus> {
+    MemberStatus::parse(&text).ok_or_else(|| bad_value("member status", &text))
+}
+
+pub(crate) fn bad_value(what: &str, text: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        format!("unknown {what} {text:?} in the database").into(),
+    )
+}
+
+pub fn insert(conn: &Connection, name: &str, created_by: i64, now: &str) -> rusqlite::Result<i64> {
+    conn.execute(
+        "INSERT INTO workspaces (name, created_by, created_at) VALUES (?1, ?2, ?3)",
+        params![name, created_by, now],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn by_name(conn: &Connection, name: &str) -> rusqlite::Result<Option<Workspace>> {
+    conn.query_row(
+        "SELECT id, name FROM workspaces WHERE name = ?1",
+        [name],
+        |r| {
+            Ok(Workspace {
+                id: r.get(0)?,
+                name: r.get(1)?,
+            })
+        },
+    )
+    .optional()
+}
+
+pub fn count(conn: &Connection) -> rusqlite::Result<u64> {
+    conn.query_row("SELECT count(*) FROM workspaces", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map(|n| n as u64)
+}
+
+/// Workspaces a user has any membership in, with that membership.
+pub fn of_user(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<(Workspace, Membership)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT w.id, w.name, m.role, m.status FROM workspace_members m
+         JOIN workspaces w ON w.id = m.workspace_id
+         WHERE m.user_id = ?1 ORDER BY w.name",
+    )?;
+    let rows = stmt.query_map([user_id], |r| {
+        Ok((
+            Workspace {
+                id: r.get(0)?,
+                name: r.get(1)?,
+            },
+            Membership {
+                role: parse_role(r.get(2)?)?,
+                status: parse_status(r.get(3)?)?,
+            },
+        ))
+    })?;
+    rows.collect()
+}
+
+pub fn membership(
+    conn: &Connection,
+    workspace_id: i64,
+    user_id: i64,
+) -> rusqlite::Result<Option<Membership>> {
+    conn.query_row(
+        "SELECT role, status FROM workspace_members WHERE workspace_id = ?1 AND user_id = ?2",
+        params![workspace_id, user_id],
+        |r| {
+            Ok(Membership {
+                role: parse_role(r.get(0)?)?,
+                status: parse_status(r.get(1)?)?,
+            })
+        },
+    )
+    .optional()
+}
+
+pub fn add_member(
+    conn: &Connection,
+    workspace_id: i64,
+    user_id: i64,
+    role: WorkspaceRole,
+    status: MemberStatus,
+    invited_by: Option<i64>,
+    now: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO workspace_members (workspace_id, user_id, role, status, since, invited_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            workspace_id,
+            user_id,
+            role.as_str(),
+            status.as_str(),
+            now,
+            invited_by
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn set_role(
+    conn: &Connection,
+    workspace_id: i64,
+    user_id: i64,
+    role: WorkspaceRole,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE workspace_members SET role = ?3 WHERE workspace_id = ?1 AND user_id = ?2",
+        params![workspace_id, user_id, role.as_str()],
+    )?;
+    Ok(())
+}
+
+/// Removes the membership and, with it, every program membership in the workspace.
+pub fn remove_member(conn: &Connection, workspace_id: i64, user_id: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "DELETE FROM program_members WHERE user_id = ?2
+         AND program_id IN (SELECT id FROM programs WHERE workspace_id = ?1)",
+        params![workspace_id, user_id],
+    )?;
+    conn.execute(
+        "DELETE FROM workspace_members WHERE workspace_id = ?1 AND user_id = ?2",
+        params![workspace_id, user_id],
+    )?;
+    Ok(())
+}
+
+pub fn members(
+    conn: &Connection,
+    workspace_id: i64,
+    offset: u64,
+    limit: u64,
+) -> rusqlite::Result<Vec<WorkspaceMember>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.login, u.name, m.role, m.status, m.since FROM workspace_members m
+         JOIN users u ON u.id = m.user_id WHERE m.workspace_id = ?1
+         ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'master' THEN 1 ELSE 2 END, u.login
+         LIMIT ?2 OFFSET ?3",
+    )?;
+    let rows = stmt.query_map(params![workspace_id, limit as i64, offset as i64], |r| {
+        Ok(WorkspaceMember {
+            login: r.get(0)?,
+            name: r.get(1)?,
+            role: parse_role(r.get(2)?)?,
+            status: parse_status(r.get(3)?)?,
+            since: r.get(4)?,
+        })
+    })?;
+    rows.collect()
+}
