@@ -68,15 +68,21 @@ impl Store {
 
     fn prepare(mut conn: Connection, path: &Path) -> Result<Self, StoreError> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        check_schema(&conn, path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        migrate(&mut conn)?;
-        if read_pragma(&conn, "application_id")? != APPLICATION_ID {
-            conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        // Switching to WAL and a first migration can meet another process
+        // doing the same; SQLite then answers BUSY without waiting (lock
+        // upgrade deadlock avoidance). Start over until the timeout.
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        loop {
+            match initialize(&mut conn, path) {
+                Err(StoreError::Sqlite(e))
+                    if is_busy(&e) && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(e) => return Err(e),
+                Ok(()) => return Ok(Self { conn }),
+            }
         }
-        Ok(Self { conn })
     }
 
     pub fn conn(&self) -> &Connection {
@@ -94,6 +100,21 @@ impl Store {
     pub fn data_version(&self) -> rusqlite::Result<i64> {
         read_pragma(&self.conn, "data_version")
     }
+}
+
+fn initialize(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    check_schema(conn, path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    migrate(conn)
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 fn read_pragma(conn: &Connection, name: &str) -> rusqlite::Result<i64> {
@@ -144,7 +165,10 @@ fn check_file(path: &Path) -> Result<(), StoreError> {
 
 /// Refuses a newer schema, or an SQLite file that some other program made.
 fn check_schema(conn: &Connection, path: &Path) -> Result<(), StoreError> {
-    let found = read_pragma(conn, "user_version")?;
+    // One read transaction: a concurrent first start must not be seen
+    // half-way (tables there, version not yet).
+    let tx = conn.unchecked_transaction()?;
+    let found = read_pragma(&tx, "user_version")?;
     let known = known_schema_version();
     if found > known {
         return Err(StoreError::TooNew {
@@ -153,8 +177,9 @@ fn check_schema(conn: &Connection, path: &Path) -> Result<(), StoreError> {
             known,
         });
     }
-    let app_id = read_pragma(conn, "application_id")?;
-    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+    let app_id = read_pragma(&tx, "application_id")?;
+    let tables: i64 = tx.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+    tx.finish()?;
     if (app_id != 0 && app_id != APPLICATION_ID) || (found == 0 && tables > 0) {
         return Err(StoreError::Foreign(path.to_path_buf()));
     }

@@ -10,6 +10,7 @@ pub fn migrations() -> Vec<M<'static>> {
 }
 
 const V1: &str = r#"
+PRAGMA application_id = 1297106003;
 CREATE TABLE users (
     id INTEGER PRIMARY KEY,
     login TEXT NOT NULL UNIQUE,

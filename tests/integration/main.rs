@@ -1,1 +1,7 @@
+//! One integration-test binary (faster to link than one per file).
 
+mod cli;
+mod desk_rules;
+mod permission_table;
+mod store_files;
+mod support;

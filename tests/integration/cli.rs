@@ -1,0 +1,451 @@
+//! The CLI end to end through the built binary: a full scenario, exit
+//! codes and the JSON shapes of the contract.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Cli {
+    db: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+}
+
+impl Cli {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("dir");
+        Self {
+            db: dir.path().join("cli.db"),
+            dir,
+        }
+    }
+
+    fn run(&self, user: &str, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_mpdesk"))
+            .args(args)
+            .env("MPDESK_DB", &self.db)
+            .env("MPDESK_USER", user)
+            .env_remove("NO_COLOR")
+            .output()
+            .expect("run mpdesk");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    fn ok(&self, user: &str, args: &[&str]) -> Run {
+        let run = self.run(user, args);
+        assert_eq!(
+            run.code, 0,
+            "mpdesk {args:?} as {user} failed: {}",
+            run.stderr
+        );
+        run
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+fn keys(value: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = value
+        .as_object()
+        .expect("an object")
+        .keys()
+        .cloned()
+        .collect();
+    keys.sort();
+    keys
+}
+
+fn has_keys(value: &Value, expected: &[&str]) {
+    let actual = keys(value);
+    for key in expected {
+        assert!(actual.iter().any(|k| k == key), "missing {key} in {value}");
+    }
+}
+
+fn write(path: &Path, bytes: &[u8]) {
+    std::fs::write(path, bytes).expect("write");
+}
+
+#[test]
+fn a_full_scenario_from_registration_to_deletion() {
+    let cli = Cli::new();
+    cli.ok(
+        "lead",
+        &[
+            "user",
+            "add",
+            "lead",
+            "--name",
+            "Team Lead",
+            "--email",
+            "lead@example.com",
+        ],
+    );
+    cli.ok("lead", &["user", "add", "dev1", "--name", "Dev One"]);
+    cli.ok("lead", &["user", "add", "dev2"]);
+    cli.ok("lead", &["workspace", "create", "Team"]);
+    cli.ok(
+        "lead",
+        &[
+            "workspace",
+            "member",
+            "add",
+            "Team",
+            "dev1",
+            "--role",
+            "developer",
+        ],
+    );
+    cli.ok(
+        "lead",
+        &[
+            "workspace",
+            "member",
+            "add",
+            "Team",
+            "dev2",
+            "--role",
+            "developer",
+        ],
+    );
+    let created = cli
+        .ok(
+            "lead",
+            &[
+                "--json",
+                "program",
+                "create",
+                "Team",
+                "Scanner",
+                "--description",
+                "Scans things",
+            ],
+        )
+        .json();
+    let app_id = created["app_id"].as_str().expect("app_id").to_string();
+    assert_eq!(app_id.len(), 16);
+
+    let candidates = cli
+        .ok("lead", &["--json", "member", "candidates", "Scanner"])
+        .json();
+    let logins: Vec<&str> = candidates
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|c| c["login"].as_str().expect("login"))
+        .collect();
+    assert_eq!(logins, ["dev1", "dev2"]);
+    has_keys(&candidates[0], &["login", "name", "role"]);
+    cli.ok("lead", &["member", "add", "Scanner", "dev1"]);
+
+    let package = cli.path("scanner.zip");
+    write(&package, b"PK\x03\x04 pretend zip \x00\xff");
+    cli.ok(
+        "dev1",
+        &[
+            "program",
+            "upload",
+            "Scanner",
+            "--version",
+            "1.0.0",
+            "--package",
+            package.to_str().expect("utf8"),
+            "--notes",
+            "first",
+        ],
+    );
+    let denied = cli.run("dev1", &["program", "release", "Scanner"]);
+    assert_eq!(denied.code, 3);
+    assert_eq!(
+        denied.stderr.trim(),
+        "error: Release needs the mini program Admin role; you are Developer (workspace Developer)"
+    );
+    cli.ok("lead", &["program", "release", &app_id]);
+
+    let versions = cli
+        .ok("dev1", &["--json", "program", "versions", "Scanner"])
+        .json();
+    has_keys(
+        &versions[0],
+        &[
+            "version",
+            "state",
+            "size",
+            "sha256",
+            "notes",
+            "uploaded_by",
+            "uploaded_at",
+        ],
+    );
+    assert_eq!(versions[0]["state"], "live");
+    assert_eq!(versions[0]["size"], 19);
+    let out = cli.path("back.zip");
+    cli.ok(
+        "dev1",
+        &[
+            "program",
+            "export",
+            "Scanner",
+            "1.0.0",
+            "--out",
+            out.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(
+        std::fs::read(&out).expect("read"),
+        std::fs::read(&package).expect("read")
+    );
+
+    let list = cli.ok("dev1", &["--json", "program", "list"]).json();
+    assert_eq!(list.as_array().expect("array").len(), 1);
+    has_keys(
+        &list[0],
+        &[
+            "app_id",
+            "name",
+            "workspace",
+            "status",
+            "live_version",
+            "my_role",
+        ],
+    );
+    assert_eq!(
+        (
+            list[0]["status"].as_str(),
+            list[0]["my_role"].as_str(),
+            list[0]["live_version"].as_str()
+        ),
+        (Some("released"), Some("developer"), Some("1.0.0"))
+    );
+
+    let show = cli
+        .ok("lead", &["--json", "program", "show", "Scanner"])
+        .json();
+    has_keys(
+        &show,
+        &[
+            "app_id",
+            "name",
+            "workspace",
+            "status",
+            "live_version",
+            "my_role",
+            "description",
+            "created_by",
+            "created_at",
+            "config",
+        ],
+    );
+    has_keys(&show["config"], &["domains", "client_id", "merchant_id"]);
+    assert!(show["created_at"].as_str().expect("time").ends_with('Z'));
+
+    cli.ok(
+        "lead",
+        &[
+            "program",
+            "config",
+            "Scanner",
+            "--add-domain",
+            "https://api.scanner.example",
+            "--client-id",
+            "scan-1",
+        ],
+    );
+    let can = cli
+        .ok("dev1", &["--json", "program", "can", "Scanner"])
+        .json();
+    assert_eq!(
+        keys(&can),
+        [
+            "add_members",
+            "configure",
+            "delete",
+            "edit",
+            "release",
+            "take_offline",
+            "upload",
+            "view"
+        ]
+    );
+    assert_eq!(
+        can["upload"],
+        serde_json::json!({"allowed": true, "reason": null})
+    );
+    assert_eq!(can["release"]["allowed"], false);
+
+    let members = cli
+        .ok("lead", &["--json", "member", "list", "Scanner"])
+        .json();
+    has_keys(
+        &members[0],
+        &["login", "name", "role", "source", "added_by", "added_at"],
+    );
+    let dev1 = members
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|m| m["login"] == "dev1")
+        .expect("dev1");
+    assert_eq!(
+        (dev1["role"].as_str(), dev1["source"].as_str()),
+        (Some("developer"), Some("member"))
+    );
+
+    let wsm = cli
+        .ok("lead", &["--json", "workspace", "member", "list", "Team"])
+        .json();
+    has_keys(&wsm[0], &["login", "name", "role", "status"]);
+    assert_eq!(
+        (wsm[0]["role"].as_str(), wsm[0]["status"].as_str()),
+        (Some("owner"), Some("active"))
+    );
+    let users = cli.ok("lead", &["--json", "user", "list"]).json();
+    has_keys(&users[0], &["login", "name", "email"]);
+
+    assert_eq!(
+        cli.run("lead", &["program", "delete", "Scanner", "--yes"])
+            .code,
+        5,
+        "released: take it offline first"
+    );
+    cli.ok("lead", &["program", "offline", "Scanner"]);
+    assert_ne!(
+        cli.run("lead", &["program", "delete", "Scanner"]).code,
+        0,
+        "needs --yes"
+    );
+    cli.ok("lead", &["program", "delete", "Scanner", "--yes"]);
+    assert_eq!(cli.run("lead", &["program", "show", &app_id]).code, 4);
+
+    let audit = cli.ok("lead", &["--json", "audit", "--limit", "3"]).json();
+    has_keys(
+        &audit[0],
+        &[
+            "at",
+            "actor",
+            "workspace",
+            "program",
+            "operation",
+            "outcome",
+            "detail",
+        ],
+    );
+    assert_eq!(audit[0]["operation"], "program_delete");
+    let denied_release = cli
+        .ok("lead", &["--json", "audit", "--limit", "100"])
+        .json();
+    assert!(denied_release
+        .as_array()
+        .expect("array")
+        .iter()
+        .any(|e| e["operation"] == "program_release"
+            && e["outcome"] == "denied"
+            && e["actor"] == "dev1"));
+}
+
+#[test]
+fn exit_codes_and_json_errors() {
+    let cli = Cli::new();
+    cli.ok("olivia", &["demo-data"]);
+    let unknown = cli.run("olivia", &["program", "frobnicate"]);
+    assert_eq!(unknown.code, 2, "usage");
+    let stranger = cli.run("stranger", &["program", "list"]);
+    assert_eq!(stranger.code, 4);
+    assert!(
+        stranger.stderr.contains("mpdesk user add stranger"),
+        "{}",
+        stranger.stderr
+    );
+    let missing = cli.run("nora", &["--json", "program", "show", "Coffee Club"]);
+    assert_eq!(missing.code, 4, "invisible answers not found");
+    let error: Value = serde_json::from_str(missing.stderr.trim()).expect("JSON error on stderr");
+    assert_eq!(
+        error,
+        serde_json::json!({"error": {"kind": "not_found", "message": "mini program 'Coffee Club' not found"}})
+    );
+    let denied = cli.run("dana", &["--json", "program", "offline", "Coffee Club"]);
+    assert_eq!(denied.code, 3);
+    assert!(
+        denied.stderr.contains("\"permission_denied\""),
+        "{}",
+        denied.stderr
+    );
+    let master = cli.run("olivia", &["member", "add", "Coffee Club", "max"]);
+    assert_eq!(master.code, 5);
+    assert!(master
+        .stderr
+        .contains("already manages every mini program of this workspace"));
+    let bad_name = cli.run(
+        "olivia",
+        &["program", "create", "Acme Mini Apps", "bad\u{1b}[31mname"],
+    );
+    assert_eq!(bad_name.code, 5);
+    assert_eq!(
+        bad_name.stderr.lines().count(),
+        1,
+        "one line: {}",
+        bad_name.stderr
+    );
+    assert!(!bad_name.stderr.contains('\u{1b}'));
+    let old = cli.run(
+        "olivia",
+        &[
+            "program",
+            "upload",
+            "Coffee Club",
+            "--version",
+            "1.0.0",
+            "--package",
+            "/nonexistent/pkg.zip",
+        ],
+    );
+    assert_eq!(old.code, 5);
+    let again = cli.run("olivia", &["demo-data"]);
+    assert_eq!(again.code, 5, "demo data only into an empty database");
+}
+
+#[test]
+fn human_tables_never_print_escape_sequences_from_data() {
+    let cli = Cli::new();
+    cli.ok("olivia", &["demo-data"]);
+    cli.ok(
+        "olivia",
+        &[
+            "program",
+            "edit",
+            "Coffee Club",
+            "--description",
+            "line one\n\tline two",
+        ],
+    );
+    // A hostile row written behind the desk's back still prints safely.
+    let conn = rusqlite::Connection::open(&cli.db).expect("raw");
+    conn.execute("UPDATE programs SET name = 'Evil' || char(27) || '[2J' || char(8238) WHERE name = 'Parking Pass'", []).expect("update");
+    let list = cli.ok("olivia", &["program", "list"]);
+    assert!(!list.stdout.contains('\u{1b}') && !list.stdout.contains('\u{202E}'));
+    assert!(list.stdout.contains("Evil^[[2J<U+202E>"), "{}", list.stdout);
+    let show = cli.ok("olivia", &["program", "show", "Coffee Club"]);
+    assert!(
+        show.stdout.contains("line one⏎    line two"),
+        "{}",
+        show.stdout
+    );
+}

@@ -1,0 +1,85 @@
+//! Opening files: foreign, newer and concurrent starts.
+
+use mpdesk::desk::Desk;
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("notes.txt");
+    std::fs::write(&path, b"these are my notes, not a database\n").expect("write");
+    let err = Desk::open(&path).err().expect("refused");
+    assert!(
+        err.to_string().contains("is not an SQLite database"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&path).expect("read"),
+        b"these are my notes, not a database\n"
+    );
+}
+
+#[test]
+fn a_newer_schema_or_another_apps_database_is_refused_untouched() {
+    let dir = tempfile::tempdir().expect("dir");
+    let newer = dir.path().join("newer.db");
+    Desk::open(&newer).expect("create");
+    rusqlite::Connection::open(&newer)
+        .expect("raw")
+        .pragma_update(None, "user_version", 99)
+        .expect("bump");
+    let before = std::fs::read(&newer).expect("read");
+    let err = Desk::open(&newer).err().expect("refused");
+    assert!(err.to_string().contains("newer mpdesk (schema 99"), "{err}");
+    assert_eq!(std::fs::read(&newer).expect("read"), before);
+
+    let other = dir.path().join("other.db");
+    rusqlite::Connection::open(&other)
+        .expect("raw")
+        .execute("CREATE TABLE recipes (name TEXT)", [])
+        .expect("create");
+    let err = Desk::open(&other).err().expect("refused");
+    assert!(err.to_string().contains("another application"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_database_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("deep/er/mpdesk.db");
+    Desk::open(&path).expect("create with parents");
+    let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}
+
+#[test]
+fn two_starts_on_a_new_file_at_once_both_succeed() {
+    for round in 0..5 {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join(format!("race{round}.db"));
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let handles: Vec<_> = (0..2)
+            .map(|i| {
+                let path = path.clone();
+                let barrier = barrier.clone();
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    let mut desk = Desk::open(&path).map_err(|e| e.to_string())?;
+                    desk.add_user(&format!("u{i}"), None, None)
+                        .map_err(|e| e.to_string())?;
+                    Ok::<_, String>(())
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().expect("thread").expect("both open and write");
+        }
+        assert_eq!(
+            Desk::open(&path)
+                .expect("open")
+                .count_users()
+                .expect("count"),
+            2
+        );
+    }
+}
