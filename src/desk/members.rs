@@ -5,8 +5,10 @@ use super::{
     access_of, facts_of, note_program, resolve_program, Actor, Candidate, Desk, DeskError,
     DeskResult, MemberSource, MemberStatus, Operation, Page, ProgramMember, WorkspaceRole,
 };
-use crate::domain::permission::decide;
+use crate::domain::permission::{decide, decide_member_removal};
+use crate::domain::Denial;
 use crate::store;
+use crate::store::members::{Filter, Reach};
 use crate::store::records::MemberRow;
 
 fn manager_roles() -> Vec<&'static str> {
@@ -23,6 +25,15 @@ fn addable_roles() -> Vec<&'static str> {
         .filter(|r| !r.manages_all_programs())
         .map(|r| r.as_str())
         .collect()
+}
+
+fn reach<'a>(row: &crate::store::records::ProgramRow, roles: &'a [&'a str]) -> Reach<'a> {
+    Reach {
+        workspace_id: row.workspace_id,
+        program_id: row.id,
+        active_status: MemberStatus::Active.as_str(),
+        manager_roles: roles,
+    }
 }
 
 fn member_of(row: MemberRow) -> ProgramMember {
@@ -50,17 +61,43 @@ impl Desk {
         program: &str,
         page: Page,
     ) -> DeskResult<Vec<ProgramMember>> {
+        self.find_members(actor, program, None, page)
+    }
+
+    /// One page of the people who reach the program whose login or name
+    /// contains `text` (case-insensitive).
+    pub fn find_members(
+        &self,
+        actor: &Actor,
+        program: &str,
+        text: Option<&str>,
+        page: Page,
+    ) -> DeskResult<Vec<ProgramMember>> {
         let row = resolve_program(self.conn(), actor, program)?;
+        let roles = manager_roles();
         let rows = store::members::reaching(
             self.conn(),
-            row.workspace_id,
-            row.id,
-            MemberStatus::Active.as_str(),
-            &manager_roles(),
+            &reach(&row, &roles),
+            text.map(Filter::Contains),
             page.offset,
             page.limit,
         )?;
         Ok(rows.into_iter().map(member_of).collect())
+    }
+
+    pub fn count_members(
+        &self,
+        actor: &Actor,
+        program: &str,
+        text: Option<&str>,
+    ) -> DeskResult<u64> {
+        let row = resolve_program(self.conn(), actor, program)?;
+        let roles = manager_roles();
+        Ok(store::members::count_reaching(
+            self.conn(),
+            &reach(&row, &roles),
+            text.map(Filter::Contains),
+        )?)
     }
 
     /// The new member list: Active workspace Developers not yet members.
@@ -134,8 +171,12 @@ impl Desk {
                 seen.push(login.clone());
             }
             entry.detail = format!("added {}", seen.join(", "));
-            let added = store::members::reaching(tx, row.workspace_id, row.id, MemberStatus::Active.as_str(), &manager_roles(), 0, u32::MAX as u64)?;
-            Ok(added.into_iter().filter(|m| seen.contains(&m.login)).map(member_of).collect())
+            let roles = manager_roles();
+            let mut added = Vec::new();
+            for login in &seen {
+                added.extend(store::members::reaching(tx, &reach(&row, &roles), Some(Filter::Login(login)), 0, 1)?);
+            }
+            Ok(added.into_iter().map(member_of).collect())
         })
     }
 
@@ -145,22 +186,57 @@ impl Desk {
         self.audited(&actor.login, "member_remove", |tx, entry, _now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
-            decide(&access_of(&row, read_only), Operation::AddMembers, &facts_of(&row))?;
-            let user = store::users::by_login(tx, login)?
-                .ok_or_else(|| DeskError::NotFound(format!("{login} is not a member of {}", row.name)))?;
-            if !store::members::remove(tx, row.id, user.id)? {
-                let manages = store::workspaces::membership(tx, row.workspace_id, user.id)?
-                    .filter(|m| m.role.manages_all_programs());
-                return Err(match manages {
-                    Some(m) => DeskError::Conflict(format!(
-                        "{login} is a workspace {} and reaches every mini program through that role; change their workspace role instead",
-                        m.role.title()
-                    )),
-                    None => DeskError::NotFound(format!("{login} is not a member of {}", row.name)),
-                });
-            }
+            decide(
+                &access_of(&row, read_only),
+                Operation::AddMembers,
+                &facts_of(&row),
+            )?;
+            let target = find_reaching(tx, &row, login)?;
+            decide_member_removal(
+                &access_of(&row, read_only),
+                &facts_of(&row),
+                login,
+                target.explicit,
+                target.workspace_role,
+            )?;
+            let user = store::users::by_login(tx, login)?.ok_or_else(|| {
+                DeskError::NotFound(format!("{login} is not a member of {}", row.name))
+            })?;
+            store::members::remove(tx, row.id, user.id)?;
             entry.detail = format!("removed {login}");
             Ok(())
         })
     }
+
+    /// Whether the actor may remove this person from the program, and if
+    /// not, why (the console grays `remove` out from this).
+    pub fn member_removal(
+        &self,
+        actor: &Actor,
+        program: &str,
+        login: &str,
+    ) -> DeskResult<Result<(), Denial>> {
+        let row = resolve_program(self.conn(), actor, program)?;
+        let target = find_reaching(self.conn(), &row, login)?;
+        Ok(decide_member_removal(
+            &access_of(&row, self.read_only),
+            &facts_of(&row),
+            login,
+            target.explicit,
+            target.workspace_role,
+        ))
+    }
+}
+
+/// The person `login` among those who reach the program.
+fn find_reaching(
+    conn: &rusqlite::Connection,
+    row: &crate::store::records::ProgramRow,
+    login: &str,
+) -> DeskResult<MemberRow> {
+    let roles = manager_roles();
+    store::members::reaching(conn, &reach(row, &roles), Some(Filter::Login(login)), 0, 1)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| DeskError::NotFound(format!("{login} is not a member of {}", row.name)))
 }

@@ -22,6 +22,7 @@ pub use programs::{ConfigChange, ProgramEdit};
 pub use types::*;
 pub use versions::PackageSource;
 
+pub use crate::domain::validate;
 pub use crate::domain::{
     Denial, MemberStatus, Operation, ProgramRole, ProgramStatus, VersionState, WorkspaceRole,
 };
@@ -48,6 +49,7 @@ pub struct Desk {
     store: Store,
     clock: Box<dyn Clock>,
     read_only: bool,
+    app_ids: programs::AppIds,
 }
 
 impl Desk {
@@ -64,7 +66,15 @@ impl Desk {
             store,
             clock: Box::new(SystemClock),
             read_only: false,
+            app_ids: programs::AppIds::Random,
         }
+    }
+
+    /// App IDs counting up from `first` (16 digits) instead of random ones,
+    /// so screenshots and snapshots are the same on every run.
+    pub fn with_sequential_app_ids(mut self, first: u64) -> Self {
+        self.app_ids = programs::AppIds::Sequential(first);
+        self
     }
 
     pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {

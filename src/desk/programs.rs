@@ -51,21 +51,44 @@ pub(super) fn summary_of(row: &ProgramRow) -> ProgramSummary {
     }
 }
 
-/// Sixteen random digits, the first not zero, unused so far.
-fn new_app_id(conn: &Connection) -> DeskResult<String> {
-    for _ in 0..16 {
-        let mut bytes = [0u8; 8];
-        getrandom::fill(&mut bytes)
-            .map_err(|e| DeskError::Storage(format!("no randomness for an app ID: {e}")))?;
-        let n = 1_000_000_000_000_000 + u64::from_le_bytes(bytes) % 9_000_000_000_000_000;
-        let app_id = n.to_string();
-        if !store::programs::app_id_taken(conn, &app_id)? {
-            return Ok(app_id);
-        }
+/// Where new app IDs come from: random (the product), or counting up from
+/// a start (tests and screenshots that must not change between runs).
+#[derive(Debug, Clone, Default)]
+pub enum AppIds {
+    #[default]
+    Random,
+    Sequential(u64),
+}
+
+impl AppIds {
+    fn candidate(&mut self) -> DeskResult<String> {
+        let n = match self {
+            Self::Random => {
+                let mut bytes = [0u8; 8];
+                getrandom::fill(&mut bytes)
+                    .map_err(|e| DeskError::Storage(format!("no randomness for an app ID: {e}")))?;
+                1_000_000_000_000_000 + u64::from_le_bytes(bytes) % 9_000_000_000_000_000
+            }
+            Self::Sequential(next) => {
+                *next += 1;
+                *next - 1
+            }
+        };
+        Ok(n.to_string())
     }
-    Err(DeskError::Storage(
-        "could not find an unused app ID".to_string(),
-    ))
+
+    /// Sixteen digits, the first not zero, unused so far.
+    fn next(&mut self, conn: &Connection) -> DeskResult<String> {
+        for _ in 0..16 {
+            let app_id = self.candidate()?;
+            if app_id.len() == 16 && !store::programs::app_id_taken(conn, &app_id)? {
+                return Ok(app_id);
+            }
+        }
+        Err(DeskError::Storage(
+            "could not find an unused app ID".to_string(),
+        ))
+    }
 }
 
 fn check_name_free(
@@ -93,7 +116,8 @@ impl Desk {
         description: &str,
     ) -> DeskResult<ProgramSummary> {
         let read_only = self.read_only;
-        self.audited(&actor.login, "program_create", |tx, entry, now| {
+        let mut ids = std::mem::take(&mut self.app_ids);
+        let result = self.audited(&actor.login, "program_create", |tx, entry, now| {
             let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
             note_workspace(entry, &ws);
             entry.program = Some(name.to_string());
@@ -101,7 +125,7 @@ impl Desk {
             validate::name("name", name).map_err(invalid)?;
             validate::description(description).map_err(invalid)?;
             check_name_free(tx, ws.id, &ws.name, name, None)?;
-            let app_id = new_app_id(tx)?;
+            let app_id = ids.next(tx)?;
             let id = store::programs::insert(
                 tx,
                 &NewProgram {
@@ -122,7 +146,9 @@ impl Desk {
             let row = store::programs::by_app_id(tx, actor.id, &app_id)?
                 .ok_or_else(|| DeskError::Storage("the new program vanished".to_string()))?;
             Ok(summary_of(&row))
-        })
+        });
+        self.app_ids = ids;
+        result
     }
 
     /// One page of the programs the actor can view.

@@ -266,3 +266,27 @@ pub(crate) fn describe_workspace_role(role: Option<WorkspaceRole>) -> String {
         None => "you are not an active member of this workspace".to_string(),
     }
 }
+
+/// May this actor remove this person from the program? Member management
+/// (Admin only), and only explicit members: Owners and Masters reach every
+/// program through their workspace role.
+pub fn decide_member_removal(
+    access: &Access,
+    facts: &ProgramFacts,
+    target_login: &str,
+    target_explicit: bool,
+    target_role: WorkspaceRole,
+) -> Result<(), Denial> {
+    decide(access, Operation::AddMembers, facts)?;
+    if target_explicit {
+        return Ok(());
+    }
+    Err(Denial::state(
+        "Removing a member",
+        "an explicit program member",
+        format!(
+            "{target_login} reaches every mini program as workspace {}; change their workspace role instead",
+            target_role.title()
+        ),
+    ))
+}

@@ -7,42 +7,87 @@ use super::workspaces::parse_role;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection};
 
-/// Everyone who reaches a program, one page: explicit members (Active in
-/// the workspace) and the workspace members whose role is in `manager_roles`.
-pub fn reaching(
-    conn: &Connection,
-    workspace_id: i64,
-    program_id: i64,
-    active_status: &str,
-    manager_roles: &[&str],
-    offset: u64,
-    limit: u64,
-) -> rusqlite::Result<Vec<MemberRow>> {
-    let sql = format!(
-        "SELECT u.login, u.name, m.role, pm.user_id IS NOT NULL, ab.login, pm.added_at
-         FROM workspace_members m JOIN users u ON u.id = m.user_id
+/// Who reaches one program: its explicit members who are Active in the
+/// workspace, and the workspace members whose role is in `manager_roles`.
+#[derive(Debug, Clone)]
+pub struct Reach<'a> {
+    pub workspace_id: i64,
+    pub program_id: i64,
+    pub active_status: &'a str,
+    pub manager_roles: &'a [&'a str],
+}
+
+/// Narrows the people who reach a program.
+#[derive(Debug, Clone, Copy)]
+pub enum Filter<'a> {
+    /// Login or name contains this, case-insensitive.
+    Contains(&'a str),
+    /// Exactly this login.
+    Login(&'a str),
+}
+
+fn reach_where(reach: &Reach<'_>, filter: Option<Filter<'_>>) -> (String, Vec<Value>) {
+    let mut args = vec![
+        Value::Integer(reach.workspace_id),
+        Value::Integer(reach.program_id),
+        Value::Text(reach.active_status.to_string()),
+    ];
+    args.extend(
+        reach
+            .manager_roles
+            .iter()
+            .map(|r| Value::Text(r.to_string())),
+    );
+    if reach.manager_roles.is_empty() {
+        args.push(Value::Null);
+    }
+    let mut sql = format!(
+        "FROM workspace_members m JOIN users u ON u.id = m.user_id
          LEFT JOIN program_members pm ON pm.program_id = ?2 AND pm.user_id = m.user_id
          LEFT JOIN users ab ON ab.id = pm.added_by
          WHERE m.workspace_id = ?1 AND m.status = ?3
-           AND (pm.user_id IS NOT NULL OR m.role IN ({}))
-         ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'master' THEN 1 ELSE 2 END, u.login
-         LIMIT ?4 OFFSET ?5",
-        (0..manager_roles.len().max(1))
-            .map(|i| format!("?{}", i + 6))
+           AND (pm.user_id IS NOT NULL OR m.role IN ({}))",
+        (0..reach.manager_roles.len().max(1))
+            .map(|i| format!("?{}", i + 4))
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let mut args = vec![
-        Value::Integer(workspace_id),
-        Value::Integer(program_id),
-        Value::Text(active_status.to_string()),
-        Value::Integer(limit.min(i64::MAX as u64) as i64),
-        Value::Integer(offset as i64),
-    ];
-    args.extend(manager_roles.iter().map(|r| Value::Text(r.to_string())));
-    if manager_roles.is_empty() {
-        args.push(Value::Null);
+    match filter {
+        Some(Filter::Contains(text)) if !text.is_empty() => {
+            args.push(Value::Text(text.to_lowercase()));
+            sql.push_str(&format!(
+                " AND (instr(lower(u.login), ?{0}) > 0 OR instr(lower(u.name), ?{0}) > 0)",
+                args.len()
+            ));
+        }
+        Some(Filter::Login(login)) => {
+            args.push(Value::Text(login.to_string()));
+            sql.push_str(&format!(" AND u.login = ?{}", args.len()));
+        }
+        _ => {}
     }
+    (sql, args)
+}
+
+/// One page of the people who reach a program, Owner first, then Masters,
+/// then the rest, each by login.
+pub fn reaching(
+    conn: &Connection,
+    reach: &Reach<'_>,
+    filter: Option<Filter<'_>>,
+    offset: u64,
+    limit: u64,
+) -> rusqlite::Result<Vec<MemberRow>> {
+    let (from, mut args) = reach_where(reach, filter);
+    args.push(Value::Integer(limit.min(i64::MAX as u64) as i64));
+    args.push(Value::Integer(offset as i64));
+    let sql = format!(
+        "SELECT u.login, u.name, m.role, pm.user_id IS NOT NULL, ab.login, pm.added_at {from}
+         ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'master' THEN 1 ELSE 2 END, u.login
+         LIMIT ?{} OFFSET ?{}",
+        args.len() - 1,
+        args.len()
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args), |r| {
         Ok(MemberRow {
@@ -55,6 +100,20 @@ pub fn reaching(
         })
     })?;
     rows.collect()
+}
+
+pub fn count_reaching(
+    conn: &Connection,
+    reach: &Reach<'_>,
+    filter: Option<Filter<'_>>,
+) -> rusqlite::Result<u64> {
+    let (from, args) = reach_where(reach, filter);
+    conn.query_row(
+        &format!("SELECT count(*) {from}"),
+        params_from_iter(args),
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n as u64)
 }
 
 /// Active workspace members with a role in `roles` who are not members of
