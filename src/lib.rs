@@ -9,3 +9,4 @@ pub mod desk;
 pub mod domain;
 pub mod sanitize;
 pub mod store;
+pub mod tui;

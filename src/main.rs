@@ -1,16 +1,28 @@
 //! The mpdesk binary: the console with no subcommand, the CLI with one.
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use mpdesk::cli::{self, Cli};
+use mpdesk::tui;
 
 fn main() {
     let cli = Cli::parse();
     let code = match &cli.command {
         Some(command) => cli::run(&cli, command),
         None => {
-            let mut help = Cli::command();
-            let _ = help.print_help();
-            0
+            let launch = tui::Launch {
+                db: cli.db.clone(),
+                user: cli.user.clone(),
+                demo: cli.demo,
+                keep: cli.keep,
+                read_only: cli.readonly,
+            };
+            match tui::start(launch) {
+                Ok(()) => 0,
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    1
+                }
+            }
         }
     };
     std::process::exit(code);

@@ -107,6 +107,17 @@ impl Desk {
         program: &str,
         page: Page,
     ) -> DeskResult<Vec<Candidate>> {
+        self.find_candidates(actor, program, None, page)
+    }
+
+    /// The new member list narrowed to logins or names containing `text`.
+    pub fn find_candidates(
+        &self,
+        actor: &Actor,
+        program: &str,
+        text: Option<&str>,
+        page: Page,
+    ) -> DeskResult<Vec<Candidate>> {
         let row = resolve_program(self.conn(), actor, program)?;
         let rows = store::members::candidates(
             self.conn(),
@@ -114,8 +125,8 @@ impl Desk {
             row.id,
             MemberStatus::Active.as_str(),
             &addable_roles(),
-            page.offset,
-            page.limit,
+            text,
+            page,
         )?;
         Ok(rows
             .into_iter()

@@ -23,6 +23,7 @@ pub use types::*;
 pub use versions::PackageSource;
 
 pub use crate::domain::validate;
+pub use crate::domain::SemVer;
 pub use crate::domain::{
     Denial, MemberStatus, Operation, ProgramRole, ProgramStatus, VersionState, WorkspaceRole,
 };

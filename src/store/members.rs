@@ -117,21 +117,21 @@ pub fn count_reaching(
 }
 
 /// Active workspace members with a role in `roles` who are not members of
-/// the program yet (the new member list), one page.
+/// the program yet (the new member list), one page, optionally narrowed to
+/// logins or names containing `text`.
 pub fn candidates(
     conn: &Connection,
     workspace_id: i64,
     program_id: i64,
     active_status: &str,
     roles: &[&str],
-    offset: u64,
-    limit: u64,
+    text: Option<&str>,
+    page: super::Page,
 ) -> rusqlite::Result<Vec<(User, String)>> {
-    let sql = format!(
+    let mut sql = format!(
         "SELECT u.id, u.login, u.name, u.email, m.role FROM workspace_members m JOIN users u ON u.id = m.user_id
          WHERE m.workspace_id = ? AND m.status = ? AND m.role IN ({})
-           AND NOT EXISTS (SELECT 1 FROM program_members pm WHERE pm.program_id = ? AND pm.user_id = m.user_id)
-         ORDER BY u.login LIMIT ? OFFSET ?",
+           AND NOT EXISTS (SELECT 1 FROM program_members pm WHERE pm.program_id = ? AND pm.user_id = m.user_id)",
         placeholders(roles.len())
     );
     let mut args = vec![
@@ -143,8 +143,14 @@ pub fn candidates(
         args.push(Value::Null);
     }
     args.push(Value::Integer(program_id));
-    args.push(Value::Integer(limit.min(i64::MAX as u64) as i64));
-    args.push(Value::Integer(offset as i64));
+    if let Some(text) = text.filter(|t| !t.is_empty()) {
+        sql.push_str(" AND (instr(lower(u.login), ?) > 0 OR instr(lower(u.name), ?) > 0)");
+        args.push(Value::Text(text.to_lowercase()));
+        args.push(Value::Text(text.to_lowercase()));
+    }
+    sql.push_str(" ORDER BY u.login LIMIT ? OFFSET ?");
+    args.push(Value::Integer(page.limit.min(i64::MAX as u64) as i64));
+    args.push(Value::Integer(page.offset as i64));
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args), |r| {
         Ok((

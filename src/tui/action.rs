@@ -1,0 +1,139 @@
+//! Every action a person can take in the console, with its description.
+//! Keys are bound to actions in `keymap`; whether an action is shown,
+//! dimmed or allowed is decided in `hints` from the desk's answers.
+
+use crate::desk::Operation;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    CreateProgram,
+    EditProgram,
+    AddMembers,
+    RemoveMember,
+    Upload,
+    Configure,
+    Release,
+    TakeOffline,
+    Delete,
+    Filter,
+    SwitchWorkspace,
+    SwitchPersona,
+    Help,
+    Quit,
+    FocusNext,
+    FocusPrev,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    NextTab,
+    PrevTab,
+    TabPrograms,
+    ClearFilter,
+}
+
+impl Action {
+    /// In the order the bar and the help list them.
+    pub const ALL: [Action; 26] = [
+        Self::CreateProgram,
+        Self::EditProgram,
+        Self::AddMembers,
+        Self::RemoveMember,
+        Self::Upload,
+        Self::Configure,
+        Self::Release,
+        Self::TakeOffline,
+        Self::Delete,
+        Self::Filter,
+        Self::SwitchWorkspace,
+        Self::SwitchPersona,
+        Self::Help,
+        Self::Quit,
+        Self::FocusNext,
+        Self::FocusPrev,
+        Self::Up,
+        Self::Down,
+        Self::PageUp,
+        Self::PageDown,
+        Self::Top,
+        Self::Bottom,
+        Self::NextTab,
+        Self::PrevTab,
+        Self::TabPrograms,
+        Self::ClearFilter,
+    ];
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::CreateProgram => "Create a mini program",
+            Self::EditProgram => "Edit the name and description",
+            Self::AddMembers => "Add members from the new member list",
+            Self::RemoveMember => "Remove the selected member",
+            Self::Upload => "Upload code and a version",
+            Self::Configure => "Configure domains, client and merchant IDs",
+            Self::Release => "Release a version (an older one is a rollback)",
+            Self::TakeOffline => "Take the program offline",
+            Self::Delete => "Delete the program (irreversible)",
+            Self::Filter => "Filter the focused list as you type",
+            Self::SwitchWorkspace => "Switch workspace",
+            Self::SwitchPersona => "Switch persona (demo)",
+            Self::Help => "Help: every action and why it is allowed or not",
+            Self::Quit => "Quit",
+            Self::FocusNext => "Focus the next pane",
+            Self::FocusPrev => "Focus the previous pane",
+            Self::Up => "Move up",
+            Self::Down => "Move down",
+            Self::PageUp => "Page up",
+            Self::PageDown => "Page down",
+            Self::Top => "Go to the first row",
+            Self::Bottom => "Go to the last row",
+            Self::NextTab => "Next tab",
+            Self::PrevTab => "Previous tab",
+            Self::TabPrograms => "Programs tab",
+            Self::ClearFilter => "Clear the filter",
+        }
+    }
+
+    /// The short word in the key-hint bar.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::CreateProgram => "new",
+            Self::EditProgram => "edit",
+            Self::AddMembers => "add",
+            Self::RemoveMember => "remove",
+            Self::Upload => "upload",
+            Self::Configure => "config",
+            Self::Release => "release",
+            Self::TakeOffline => "offline",
+            Self::Delete => "delete",
+            Self::Filter => "filter",
+            Self::SwitchWorkspace => "workspace",
+            Self::SwitchPersona => "persona",
+            Self::Help => "help",
+            Self::Quit => "quit",
+            Self::FocusNext => "pane",
+            _ => "",
+        }
+    }
+
+    /// Shown in the key-hint bar (the rest only in help).
+    pub fn in_bar(self) -> bool {
+        !self.label().is_empty()
+    }
+
+    /// The program operation this action performs, if any.
+    pub fn operation(self) -> Option<Operation> {
+        match self {
+            Self::EditProgram => Some(Operation::Edit),
+            Self::AddMembers => Some(Operation::AddMembers),
+            Self::Upload => Some(Operation::Upload),
+            Self::Configure => Some(Operation::Configure),
+            Self::Release => Some(Operation::Release),
+            Self::TakeOffline => Some(Operation::TakeOffline),
+            Self::Delete => Some(Operation::Delete),
+            _ => None,
+        }
+    }
+}

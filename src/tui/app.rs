@@ -1,0 +1,363 @@
+//! The console's state and the only place it reads from the desk. `update`
+//! changes it; `view` only reads it.
+
+use super::dialogs::Dialog;
+use super::layout;
+use super::theme::Theme;
+use super::welcome::Welcome;
+use super::window::{ListWindow, PAGE};
+use crate::desk::{
+    Actor, Capability, Denial, Desk, DeskResult, Page, ProgramDetail, ProgramMember,
+    ProgramSummary, Version, WorkspaceSummary,
+};
+use tui_input::Input;
+
+/// Versions shown in the details pane; older ones are in `program versions`.
+pub const VERSIONS_SHOWN: u64 = 50;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Programs,
+    Details,
+    Members,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 3] = [Pane::Programs, Pane::Details, Pane::Members];
+}
+
+/// Tabs are a real concept: more come (Members, Audit, Roles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Programs,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 1] = [Tab::Programs];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Programs => "Programs",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub kind: StatusKind,
+    pub text: String,
+}
+
+/// The selected program, as loaded when the selection changed.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    pub detail: ProgramDetail,
+    pub versions: Vec<Version>,
+    pub capabilities: Vec<Capability>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Help {
+    pub filter: Input,
+    pub scroll: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Options {
+    /// Persona switching on (a demo walkthrough).
+    pub demo: bool,
+    pub read_only: bool,
+}
+
+pub enum Screen {
+    Welcome(Box<Welcome>),
+    Main,
+}
+
+pub struct App {
+    pub desk: Desk,
+    pub login: String,
+    pub actor: Option<Actor>,
+    pub options: Options,
+    pub theme: Theme,
+    pub screen: Screen,
+    pub workspaces: Vec<WorkspaceSummary>,
+    pub workspace: Option<WorkspaceSummary>,
+    pub create_program: Option<Result<(), Denial>>,
+    pub tab: Tab,
+    pub focus: Pane,
+    pub programs: ListWindow<ProgramSummary>,
+    pub program_filter: Input,
+    pub members: ListWindow<ProgramMember>,
+    pub member_filter: Input,
+    /// The pane whose filter is being typed into.
+    pub editing_filter: Option<Pane>,
+    pub selection: Option<Selection>,
+    pub member_removal: Option<Result<(), Denial>>,
+    pub details_scroll: u16,
+    pub dialog: Option<Dialog>,
+    pub help: Option<Help>,
+    pub status: Option<Status>,
+    pub quit: bool,
+    pub size: (u16, u16),
+    pub data_version: i64,
+}
+
+impl App {
+    /// A console for `login`: the main screen if they are registered and in
+    /// a workspace, the welcome screen otherwise.
+    pub fn new(desk: Desk, login: &str, options: Options, theme: Theme, size: (u16, u16)) -> Self {
+        let mut desk = desk;
+        desk.set_read_only(options.read_only);
+        let data_version = desk.data_version().unwrap_or(0);
+        let mut app = Self {
+            desk,
+            login: login.to_string(),
+            actor: None,
+            options,
+            theme,
+            screen: Screen::Main,
+            workspaces: Vec::new(),
+            workspace: None,
+            create_program: None,
+            tab: Tab::Programs,
+            focus: Pane::Programs,
+            programs: ListWindow::default(),
+            program_filter: Input::default(),
+            members: ListWindow::default(),
+            member_filter: Input::default(),
+            editing_filter: None,
+            selection: None,
+            member_removal: None,
+            details_scroll: 0,
+            dialog: None,
+            help: None,
+            status: None,
+            quit: false,
+            size,
+            data_version,
+        };
+        app.start_as(login);
+        app
+    }
+
+    /// (Re)starts as `login`: loads everything, or shows the welcome screen.
+    pub fn start_as(&mut self, login: &str) {
+        self.login = login.to_string();
+        self.actor = self.desk.actor(login).ok();
+        self.workspaces = match &self.actor {
+            Some(actor) => self.desk.list_workspaces(actor).unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let keep = self.workspace.as_ref().map(|w| w.name.clone());
+        self.workspace = keep
+            .and_then(|name| self.workspaces.iter().find(|w| w.name == name).cloned())
+            .or_else(|| self.workspaces.first().cloned());
+        if self.actor.is_none() || self.workspace.is_none() {
+            let demo_available = self.desk.count_users().map(|n| n == 0).unwrap_or(false);
+            self.screen =
+                Screen::Welcome(Welcome::new(login, self.actor.is_some(), demo_available));
+            return;
+        }
+        self.screen = Screen::Main;
+        self.programs.selected = 0;
+        self.programs.top = 0;
+        self.reload();
+    }
+
+    pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
+        self.status = Some(Status {
+            kind,
+            text: text.into(),
+        });
+    }
+
+    /// Shows a desk error in the status line (and in the log).
+    pub fn report<T>(&mut self, result: DeskResult<T>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(error) => {
+                super::log::write(&format!("desk error: {error}"));
+                self.set_status(StatusKind::Error, error.to_string());
+                None
+            }
+        }
+    }
+
+    fn filter_text(input: &Input) -> Option<String> {
+        Some(input.value().to_string()).filter(|t| !t.is_empty())
+    }
+
+    /// Reloads everything shown, keeping the selection where it can.
+    pub fn reload(&mut self) {
+        let (Some(actor), Some(workspace)) = (self.actor.clone(), self.workspace.clone()) else {
+            return;
+        };
+        self.create_program = self
+            .desk
+            .workspace_capabilities(&actor, &workspace.name)
+            .ok()
+            .map(|c| c.create_program);
+        let selected_app = self.programs.selected_row().map(|p| p.app_id.clone());
+        let text = Self::filter_text(&self.program_filter);
+        let total = self
+            .desk
+            .count_programs(&actor, Some(&workspace.name), text.as_deref());
+        let total = self.report(total).unwrap_or(0);
+        self.programs.reset(total);
+        self.ensure_program_rows();
+        // Keep the same program selected if it is still near where it was.
+        if let Some(app_id) = selected_app {
+            let found = self.programs.rows.iter().position(|p| p.app_id == app_id);
+            if let Some(pos) = found {
+                self.programs.select(self.programs.offset + pos as u64);
+            }
+        }
+        self.load_selection();
+    }
+
+    pub fn programs_height(&self) -> u16 {
+        layout::list_height(self.size, Pane::Programs)
+    }
+
+    pub fn members_height(&self) -> u16 {
+        layout::list_height(self.size, Pane::Members)
+    }
+
+    /// Fetches a page if the visible programs are not loaded.
+    pub fn ensure_program_rows(&mut self) {
+        let height = self.programs_height();
+        self.programs.scroll_to_selection(height);
+        let (Some(actor), Some(workspace)) = (self.actor.clone(), self.workspace.clone()) else {
+            return;
+        };
+        if let Some(offset) = self.programs.page_needed(height) {
+            let text = Self::filter_text(&self.program_filter);
+            let rows = self.desk.list_programs(
+                &actor,
+                Some(&workspace.name),
+                text.as_deref(),
+                Page::new(offset, PAGE),
+            );
+            let rows = self.report(rows).unwrap_or_default();
+            self.programs.fill(offset, rows);
+        }
+    }
+
+    /// Loads the selected program's details, versions, capabilities and
+    /// first members. Costs the same however many programs there are.
+    pub fn load_selection(&mut self) {
+        self.details_scroll = 0;
+        let Some(actor) = self.actor.clone() else {
+            return;
+        };
+        let Some(app_id) = self.programs.selected_row().map(|p| p.app_id.clone()) else {
+            self.selection = None;
+            self.members = ListWindow::default();
+            self.member_removal = None;
+            return;
+        };
+        let loaded = (|| {
+            Ok::<_, crate::desk::DeskError>(Selection {
+                detail: self.desk.show_program(&actor, &app_id)?,
+                versions: self
+                    .desk
+                    .list_versions(&actor, &app_id, Page::new(0, VERSIONS_SHOWN))?,
+                capabilities: self.desk.capabilities(&actor, &app_id)?,
+            })
+        })();
+        self.selection = self.report(loaded);
+        self.members.selected = 0;
+        self.members.top = 0;
+        self.reload_members();
+    }
+
+    pub fn reload_members(&mut self) {
+        let (Some(actor), Some(app_id)) = (self.actor.clone(), self.selected_app_id()) else {
+            self.members = ListWindow::default();
+            self.member_removal = None;
+            return;
+        };
+        let text = Self::filter_text(&self.member_filter);
+        let total = self.desk.count_members(&actor, &app_id, text.as_deref());
+        let total = self.report(total).unwrap_or(0);
+        self.members.reset(total);
+        self.ensure_member_rows();
+    }
+
+    pub fn ensure_member_rows(&mut self) {
+        let height = self.members_height();
+        self.members.scroll_to_selection(height);
+        let (Some(actor), Some(app_id)) = (self.actor.clone(), self.selected_app_id()) else {
+            return;
+        };
+        if let Some(offset) = self.members.page_needed(height) {
+            let text = Self::filter_text(&self.member_filter);
+            let rows =
+                self.desk
+                    .find_members(&actor, &app_id, text.as_deref(), Page::new(offset, PAGE));
+            let rows = self.report(rows).unwrap_or_default();
+            self.members.fill(offset, rows);
+        }
+        self.load_member_removal();
+    }
+
+    fn load_member_removal(&mut self) {
+        let login = self.members.selected_row().map(|m| m.login.clone());
+        self.member_removal = match (self.actor.clone(), self.selected_app_id(), login) {
+            (Some(actor), Some(app_id), Some(login)) => {
+                self.desk.member_removal(&actor, &app_id, &login).ok()
+            }
+            _ => None,
+        };
+    }
+
+    pub fn selected_app_id(&self) -> Option<String> {
+        self.selection
+            .as_ref()
+            .map(|s| s.detail.summary.app_id.clone())
+    }
+
+    /// Checks whether another process changed the data; reloads if so.
+    pub fn poll_changes(&mut self) {
+        let Ok(version) = self.desk.data_version() else {
+            return;
+        };
+        if version != self.data_version {
+            self.data_version = version;
+            match self.screen {
+                Screen::Main => {
+                    let login = self.login.clone();
+                    if self.actor.is_none() || self.workspace.is_none() {
+                        self.start_as(&login);
+                    } else {
+                        let members_selected = self.members.selected;
+                        self.workspaces = self
+                            .actor
+                            .as_ref()
+                            .and_then(|a| self.desk.list_workspaces(a).ok())
+                            .unwrap_or_default();
+                        if self
+                            .workspaces
+                            .iter()
+                            .all(|w| Some(&w.name) != self.workspace.as_ref().map(|w| &w.name))
+                        {
+                            self.start_as(&login);
+                            return;
+                        }
+                        self.reload();
+                        self.members.select(members_selected);
+                        self.ensure_member_rows();
+                    }
+                }
+                Screen::Welcome(_) => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! A yes/no confirmation that carries the request it confirms.
+
+use super::{footer, open_box, Outcome, Request};
+use crate::sanitize;
+use crate::tui::theme::Theme;
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+pub struct Confirm {
+    pub title: String,
+    pub question: String,
+    pub confirm: &'static str,
+    pub request: Request,
+    pub error: Option<String>,
+}
+
+impl Confirm {
+    pub fn new(title: &str, question: String, confirm: &'static str, request: Request) -> Self {
+        Self {
+            title: title.to_string(),
+            question,
+            confirm,
+            request,
+            error: None,
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('n') => Outcome::Cancel,
+            KeyCode::Enter | KeyCode::Char('y') => Outcome::Submit(self.request.clone()),
+            _ => Outcome::Stay,
+        }
+    }
+
+    pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
+        let inner = open_box(frame, 56, 8, &self.title, theme);
+        let text =
+            Paragraph::new(sanitize::line(&self.question).into_owned()).wrap(Wrap { trim: true });
+        frame.render_widget(
+            text,
+            ratatui::layout::Rect {
+                height: inner.height.saturating_sub(2),
+                ..inner
+            },
+        );
+        footer(
+            frame,
+            inner,
+            self.error.as_deref(),
+            self.confirm,
+            true,
+            theme,
+        );
+    }
+}

@@ -1,0 +1,238 @@
+//! Modal dialogs. Each is its own small state + key handler + view; a
+//! dialog never calls the desk: it hands back a `Request` (confirmations
+//! are data) and `update` carries it out, showing errors inline.
+
+mod add_members;
+mod configure;
+mod confirm;
+mod delete;
+mod picker;
+mod program_form;
+mod release;
+mod upload;
+
+pub use add_members::AddMembers;
+
+/// How many candidates one add-members query fetches.
+pub fn add_members_page() -> u64 {
+    add_members::CANDIDATES_SHOWN
+}
+pub use configure::Configure;
+pub use confirm::Confirm;
+pub use delete::DeleteProgram;
+pub use picker::{Picker, PickerKind};
+pub use program_form::{FormMode, ProgramForm};
+pub use release::Release;
+pub use upload::Upload;
+
+use super::layout::centered;
+use super::theme::Theme;
+use crate::desk::ConfigChange;
+use crate::sanitize;
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+/// What a dialog asks `update` to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    CreateProgram {
+        workspace: String,
+        name: String,
+        description: String,
+    },
+    EditProgram {
+        app_id: String,
+        name: String,
+        description: String,
+    },
+    AddMembers {
+        app_id: String,
+        logins: Vec<String>,
+    },
+    RemoveMember {
+        app_id: String,
+        login: String,
+    },
+    Upload {
+        app_id: String,
+        version: String,
+        package: String,
+        notes: String,
+    },
+    Configure {
+        app_id: String,
+        change: ConfigChangeRequest,
+    },
+    Release {
+        app_id: String,
+        version: String,
+    },
+    TakeOffline {
+        app_id: String,
+    },
+    Delete {
+        app_id: String,
+    },
+    SwitchPersona {
+        login: String,
+    },
+    SwitchWorkspace {
+        name: String,
+    },
+}
+
+/// `ConfigChange` as plain data (comparable in tests).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ConfigChangeRequest {
+    pub add_domains: Vec<String>,
+    pub remove_domains: Vec<String>,
+    pub client_id: Option<String>,
+    pub merchant_id: Option<String>,
+}
+
+impl From<ConfigChangeRequest> for ConfigChange {
+    fn from(r: ConfigChangeRequest) -> Self {
+        ConfigChange {
+            add_domains: r.add_domains,
+            remove_domains: r.remove_domains,
+            client_id: r.client_id,
+            merchant_id: r.merchant_id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Stay,
+    Cancel,
+    Submit(Request),
+    /// The add-members filter changed: fetch candidates again.
+    Refilter,
+}
+
+pub enum Dialog {
+    AddMembers(AddMembers),
+    ProgramForm(ProgramForm),
+    Upload(Upload),
+    Configure(Configure),
+    Release(Release),
+    Confirm(Confirm),
+    Delete(DeleteProgram),
+    Picker(Picker),
+}
+
+impl Dialog {
+    pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
+        match self {
+            Dialog::AddMembers(d) => d.handle_key(key),
+            Dialog::ProgramForm(d) => d.handle_key(key),
+            Dialog::Upload(d) => d.handle_key(key),
+            Dialog::Configure(d) => d.handle_key(key),
+            Dialog::Release(d) => d.handle_key(key),
+            Dialog::Confirm(d) => d.handle_key(key),
+            Dialog::Delete(d) => d.handle_key(key),
+            Dialog::Picker(d) => d.handle_key(key),
+        }
+    }
+
+    /// An error from the desk, shown inside the dialog.
+    pub fn set_error(&mut self, error: String) {
+        let slot = match self {
+            Dialog::AddMembers(d) => &mut d.error,
+            Dialog::ProgramForm(d) => &mut d.error,
+            Dialog::Upload(d) => &mut d.error,
+            Dialog::Configure(d) => &mut d.error,
+            Dialog::Release(d) => &mut d.error,
+            Dialog::Confirm(d) => &mut d.error,
+            Dialog::Delete(d) => &mut d.error,
+            Dialog::Picker(d) => &mut d.error,
+        };
+        *slot = Some(error);
+    }
+
+    pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
+        match self {
+            Dialog::AddMembers(d) => d.render(frame, theme),
+            Dialog::ProgramForm(d) => d.render(frame, theme),
+            Dialog::Upload(d) => d.render(frame, theme),
+            Dialog::Configure(d) => d.render(frame, theme),
+            Dialog::Release(d) => d.render(frame, theme),
+            Dialog::Confirm(d) => d.render(frame, theme),
+            Dialog::Delete(d) => d.render(frame, theme),
+            Dialog::Picker(d) => d.render(frame, theme),
+        }
+    }
+}
+
+/// Clears a centered box with a border and title; returns its inside.
+pub(super) fn open_box(
+    frame: &mut Frame<'_>,
+    width: u16,
+    height: u16,
+    title: &str,
+    theme: &Theme,
+) -> Rect {
+    let area = centered(frame.area(), width, height);
+    frame.render_widget(Clear, area);
+    let block = Block::bordered()
+        .title(Span::styled(
+            format!(" {} ", sanitize::line(title)),
+            theme.title(),
+        ))
+        .border_style(theme.border(true));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
+}
+
+/// The last rows of a dialog: the problem (if any), then the buttons with
+/// the confirm button dimmed until the input is valid.
+pub(super) fn footer(
+    frame: &mut Frame<'_>,
+    inner: Rect,
+    problem: Option<&str>,
+    confirm: &str,
+    valid: bool,
+    theme: &Theme,
+) {
+    if inner.height < 2 {
+        return;
+    }
+    let error_area = Rect::new(inner.x, inner.y + inner.height - 2, inner.width, 1);
+    let buttons_area = Rect::new(inner.x, inner.y + inner.height - 1, inner.width, 1);
+    if let Some(problem) = problem {
+        let text = sanitize::line(problem).into_owned();
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, theme.error())).wrap(Wrap { trim: true }),
+            error_area,
+        );
+    }
+    let mark = if valid { "" } else { theme.disabled_mark() };
+    let buttons = Line::from(vec![
+        Span::styled(format!("[Enter] {mark}{confirm}"), theme.hint_key(valid)),
+        Span::raw("   "),
+        Span::styled("[Esc] Cancel", theme.hint_label(true)),
+    ]);
+    frame.render_widget(Paragraph::new(buttons), buttons_area);
+}
+
+/// A row inside a dialog's inside area, if it fits.
+pub(super) fn row(inner: Rect, index: u16) -> Option<Rect> {
+    (index < inner.height.saturating_sub(2))
+        .then(|| Rect::new(inner.x, inner.y + index, inner.width, 1))
+}
+
+/// Moves a focus index through `count` fields.
+pub(super) fn cycle(focus: usize, count: usize, forward: bool) -> usize {
+    if count == 0 {
+        return 0;
+    }
+    if forward {
+        (focus + 1) % count
+    } else {
+        (focus + count - 1) % count
+    }
+}

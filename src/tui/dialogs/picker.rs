@@ -1,0 +1,96 @@
+//! Pick one item from a short list: a persona (demo) or a workspace.
+
+use super::{footer, open_box, row, Outcome, Request};
+use crate::sanitize;
+use crate::tui::theme::Theme;
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickerKind {
+    Persona,
+    Workspace,
+}
+
+pub struct Picker {
+    pub kind: PickerKind,
+    /// (key, label)
+    pub items: Vec<(String, String)>,
+    pub selected: usize,
+    pub error: Option<String>,
+}
+
+const ROWS: usize = 10;
+
+impl Picker {
+    pub fn new(kind: PickerKind, items: Vec<(String, String)>, current: &str) -> Self {
+        let selected = items.iter().position(|(k, _)| k == current).unwrap_or(0);
+        Self {
+            kind,
+            items,
+            selected,
+            error: None,
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
+        match key.code {
+            KeyCode::Esc => Outcome::Cancel,
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.selected = self.selected.saturating_sub(1);
+                Outcome::Stay
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.selected = (self.selected + 1).min(self.items.len().saturating_sub(1));
+                Outcome::Stay
+            }
+            KeyCode::Enter => match self.items.get(self.selected) {
+                Some((key, _)) => Outcome::Submit(match self.kind {
+                    PickerKind::Persona => Request::SwitchPersona { login: key.clone() },
+                    PickerKind::Workspace => Request::SwitchWorkspace { name: key.clone() },
+                }),
+                None => Outcome::Stay,
+            },
+            _ => Outcome::Stay,
+        }
+    }
+
+    pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
+        let title = match self.kind {
+            PickerKind::Persona => "Switch persona",
+            PickerKind::Workspace => "Switch workspace",
+        };
+        let inner = open_box(
+            frame,
+            60,
+            (self.items.len().min(ROWS) + 4) as u16,
+            title,
+            theme,
+        );
+        let top = self.selected.saturating_sub(ROWS - 1);
+        for (i, (_, label)) in self.items.iter().enumerate().skip(top).take(ROWS) {
+            let Some(area) = row(inner, (i - top) as u16) else {
+                continue;
+            };
+            let style = if i == self.selected {
+                theme.selected(true)
+            } else {
+                Default::default()
+            };
+            frame.render_widget(
+                Paragraph::new(Line::from(format!(" {}", sanitize::line(label))).style(style)),
+                area,
+            );
+        }
+        footer(
+            frame,
+            inner,
+            self.error.as_deref(),
+            "Switch",
+            !self.items.is_empty(),
+            theme,
+        );
+    }
+}

@@ -1,0 +1,68 @@
+//! Where each part of the screen goes, shared by `view` (to draw) and
+//! `update` (to page lists and to map mouse clicks).
+
+use super::app::Pane;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub header: Rect,
+    pub programs: Rect,
+    pub details: Rect,
+    pub members: Rect,
+    pub hints: Rect,
+    pub status: Rect,
+}
+
+pub fn too_small(size: (u16, u16)) -> bool {
+    size.0 < MIN_WIDTH || size.1 < MIN_HEIGHT
+}
+
+pub fn main_areas(area: Rect) -> Areas {
+    let [header, body, hints, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(2),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let left = (body.width * 45 / 100).clamp(24.min(body.width), 48);
+    let [programs, right] =
+        Layout::horizontal([Constraint::Length(left), Constraint::Min(0)]).areas(body);
+    let [details, members] =
+        Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(right);
+    Areas {
+        header,
+        programs,
+        details,
+        members,
+        hints,
+        status,
+    }
+}
+
+/// Rows a list pane shows inside its border (and, for members, its header).
+pub fn list_height(size: (u16, u16), pane: Pane) -> u16 {
+    let areas = main_areas(Rect::new(0, 0, size.0, size.1));
+    match pane {
+        Pane::Programs => areas.programs.height.saturating_sub(2),
+        Pane::Members => areas.members.height.saturating_sub(3),
+        Pane::Details => areas.details.height.saturating_sub(2),
+    }
+    .max(1)
+}
+
+/// A rectangle of at most `width`×`height`, centered in `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    )
+}

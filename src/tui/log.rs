@@ -1,0 +1,32 @@
+//! A log file in the data directory; the console never prints logs to
+//! the screen.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+
+static LOG: OnceLock<Mutex<std::fs::File>> = OnceLock::new();
+
+/// Opens (appending) the log file; returns its path.
+pub fn open(path: PathBuf) -> Option<PathBuf> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).ok()?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .ok()?;
+    LOG.set(Mutex::new(file)).ok()?;
+    Some(path)
+}
+
+pub fn write(message: &str) {
+    if let Some(Ok(mut file)) = LOG.get().map(|m| m.lock()) {
+        let _ = writeln!(
+            file,
+            "{} {message}",
+            crate::desk::rfc3339(time::OffsetDateTime::now_utc())
+        );
+    }
+}

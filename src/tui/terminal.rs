@@ -1,0 +1,90 @@
+//! The real terminal: raw mode, alternate screen, mouse; restored on every
+//! exit, panics included. Output is buffered and flushed once per frame.
+
+use super::app::{App, Options};
+use super::theme::Theme;
+use super::update::{update, Message};
+use super::view;
+use crate::desk::Desk;
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use crossterm::execute;
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+use std::io::{BufWriter, Stdout};
+use std::time::{Duration, Instant};
+
+type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// How often to look for changes made by other processes.
+const POLL: Duration = Duration::from_millis(250);
+
+fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+fn setup() -> anyhow::Result<Term> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        super::log::write(&format!("panic: {info}"));
+        hook(info);
+    }));
+    enable_raw_mode()?;
+    execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    Ok(Terminal::new(CrosstermBackend::new(BufWriter::new(
+        std::io::stdout(),
+    )))?)
+}
+
+/// Runs the console as `login` until they quit.
+pub fn run(desk: Desk, login: &str, options: Options, theme: Theme) -> anyhow::Result<()> {
+    let mut terminal = match setup() {
+        Ok(t) => t,
+        Err(e) => {
+            restore();
+            return Err(e);
+        }
+    };
+    let result = (|| {
+        let size = terminal.size()?;
+        let mut app = App::new(desk, login, options, theme, (size.width, size.height));
+        event_loop(&mut terminal, &mut app)
+    })();
+    restore();
+    result
+}
+
+fn event_loop(terminal: &mut Term, app: &mut App) -> anyhow::Result<()> {
+    let mut last_tick = Instant::now();
+    loop {
+        terminal.draw(|frame| view::render(app, frame))?;
+        if app.quit {
+            return Ok(());
+        }
+        let timeout = POLL.saturating_sub(last_tick.elapsed());
+        if event::poll(timeout)? {
+            let message = match event::read()? {
+                Event::Key(key) => Some(Message::Key(key)),
+                Event::Mouse(mouse) => Some(Message::Mouse(mouse)),
+                Event::Resize(w, h) => Some(Message::Resize(w, h)),
+                _ => None,
+            };
+            if let Some(message) = message {
+                update(app, message);
+            }
+        }
+        if last_tick.elapsed() >= POLL {
+            update(app, Message::Tick);
+            last_tick = Instant::now();
+        }
+    }
+}

@@ -1,0 +1,611 @@
+//! `update`: every change to the console's state, driven by messages.
+//! Keys become actions through the keymap; an action runs only if the
+//! hint list (built from the desk's capabilities) says it is allowed,
+//! otherwise its `Denial` goes to the status line.
+
+use super::action::Action;
+use super::app::{App, Help, Pane, Screen, StatusKind, Tab};
+use super::dialogs::{
+    AddMembers, Configure, Confirm, DeleteProgram, Dialog, Outcome, Picker, PickerKind,
+    ProgramForm, Release, Request, Upload,
+};
+use super::hints;
+use super::keymap;
+use super::layout;
+use super::welcome::WelcomeOutcome;
+use crate::desk::{DeskError, DeskResult, PackageSource, Page, ProgramEdit};
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Position, Rect};
+use tui_input::backend::crossterm::EventHandler;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// Time passed: look for changes made by other processes.
+    Tick,
+}
+
+pub fn update(app: &mut App, message: Message) {
+    match message {
+        Message::Key(key) if key.kind == KeyEventKind::Press => on_key(app, key),
+        Message::Key(_) => {}
+        Message::Mouse(mouse) => on_mouse(app, mouse),
+        Message::Resize(width, height) => {
+            app.size = (width, height);
+            if matches!(app.screen, Screen::Main) {
+                app.ensure_program_rows();
+                app.ensure_member_rows();
+            }
+        }
+        Message::Tick => app.poll_changes(),
+    }
+}
+
+fn is_ctrl_c(key: &KeyEvent) -> bool {
+    key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
+}
+
+fn on_key(app: &mut App, key: KeyEvent) {
+    if is_ctrl_c(&key) {
+        app.quit = true;
+        return;
+    }
+    if let Screen::Welcome(welcome) = &mut app.screen {
+        let outcome = welcome.handle_key(key);
+        on_welcome(app, outcome);
+        return;
+    }
+    if let Some(dialog) = app.dialog.as_mut() {
+        let outcome = dialog.handle_key(key);
+        on_dialog(app, outcome);
+        return;
+    }
+    if app.help.is_some() {
+        on_help_key(app, key);
+        return;
+    }
+    if let Some(pane) = app.editing_filter {
+        on_filter_key(app, pane, key);
+        return;
+    }
+    let Some(action) = keymap::action_for(key) else {
+        return;
+    };
+    let hint = hints::build(app).into_iter().find(|h| h.action == action);
+    match hint {
+        None => {}
+        Some(hint) => match hint.denial {
+            Some(denial) => app.set_status(StatusKind::Error, denial),
+            None => perform(app, action),
+        },
+    }
+}
+
+fn on_help_key(app: &mut App, key: KeyEvent) {
+    let Some(help) = app.help.as_mut() else {
+        return;
+    };
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('?') => app.help = None,
+        KeyCode::Up => help.scroll = help.scroll.saturating_sub(1),
+        KeyCode::Down => help.scroll = help.scroll.saturating_add(1),
+        KeyCode::PageUp => help.scroll = help.scroll.saturating_sub(10),
+        KeyCode::PageDown => help.scroll = help.scroll.saturating_add(10),
+        _ => {
+            if help.filter.handle_event(&Event::Key(key)).is_some() {
+                help.scroll = 0;
+            }
+        }
+    }
+}
+
+fn on_filter_key(app: &mut App, pane: Pane, key: KeyEvent) {
+    match key.code {
+        KeyCode::Enter => app.editing_filter = None,
+        KeyCode::Esc => {
+            app.editing_filter = None;
+            clear_filter(app, pane);
+        }
+        KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => {
+            app.editing_filter = None;
+            if let Some(action) = keymap::action_for(key) {
+                perform(app, action);
+            }
+        }
+        _ => {
+            let input = if pane == Pane::Members {
+                &mut app.member_filter
+            } else {
+                &mut app.program_filter
+            };
+            if input.handle_event(&Event::Key(key)).is_some() {
+                refilter(app, pane);
+            }
+        }
+    }
+}
+
+fn refilter(app: &mut App, pane: Pane) {
+    if pane == Pane::Members {
+        app.members.selected = 0;
+        app.members.top = 0;
+        app.reload_members();
+    } else {
+        app.programs.selected = 0;
+        app.programs.top = 0;
+        app.reload();
+    }
+}
+
+fn clear_filter(app: &mut App, pane: Pane) {
+    let input = if pane == Pane::Members {
+        &mut app.member_filter
+    } else {
+        &mut app.program_filter
+    };
+    if !input.value().is_empty() {
+        input.reset();
+        refilter(app, pane);
+    }
+}
+
+fn move_focused(app: &mut App, delta: i64) {
+    match app.focus {
+        Pane::Programs => {
+            let before = app.programs.selected;
+            app.programs.move_by(delta);
+            app.ensure_program_rows();
+            if app.programs.selected != before {
+                app.load_selection();
+            }
+        }
+        Pane::Members => {
+            app.members.move_by(delta);
+            app.ensure_member_rows();
+        }
+        Pane::Details => {
+            let scrolled = app.details_scroll as i64 + delta;
+            app.details_scroll = scrolled.clamp(0, u16::MAX as i64) as u16;
+        }
+    }
+}
+
+fn page(app: &App) -> i64 {
+    match app.focus {
+        Pane::Programs => app.programs_height() as i64,
+        Pane::Members => app.members_height() as i64,
+        Pane::Details => layout::list_height(app.size, Pane::Details) as i64,
+    }
+}
+
+fn cycle_focus(app: &mut App, forward: bool) {
+    let at = Pane::ALL.iter().position(|p| *p == app.focus).unwrap_or(0);
+    let n = Pane::ALL.len();
+    app.focus = Pane::ALL[if forward {
+        (at + 1) % n
+    } else {
+        (at + n - 1) % n
+    }];
+}
+
+/// Carries out an allowed action.
+fn perform(app: &mut App, action: Action) {
+    let selection = app.selection.clone();
+    let app_id = selection
+        .as_ref()
+        .map(|s| s.detail.summary.app_id.clone())
+        .unwrap_or_default();
+    let name = selection
+        .as_ref()
+        .map(|s| s.detail.summary.name.clone())
+        .unwrap_or_default();
+    match action {
+        Action::Quit => app.quit = true,
+        Action::Help => app.help = Some(Help::default()),
+        Action::FocusNext => cycle_focus(app, true),
+        Action::FocusPrev => cycle_focus(app, false),
+        Action::Up => move_focused(app, -1),
+        Action::Down => move_focused(app, 1),
+        Action::PageUp => move_focused(app, -page(app)),
+        Action::PageDown => move_focused(app, page(app)),
+        Action::Top => move_focused(app, i64::MIN / 2),
+        Action::Bottom => move_focused(app, i64::MAX / 2),
+        Action::NextTab | Action::PrevTab | Action::TabPrograms => app.tab = Tab::Programs,
+        Action::Filter => app.editing_filter = Some(app.focus),
+        Action::ClearFilter => {
+            let pane = if app.member_filter.value().is_empty() {
+                Pane::Programs
+            } else {
+                app.focus
+            };
+            clear_filter(app, pane);
+            if pane == Pane::Members && app.focus != Pane::Members {
+                clear_filter(app, Pane::Programs);
+            }
+        }
+        Action::SwitchWorkspace => {
+            let items = app
+                .workspaces
+                .iter()
+                .map(|w| (w.name.clone(), format!("{} — {}", w.name, w.role.title())))
+                .collect();
+            let current = app
+                .workspace
+                .as_ref()
+                .map(|w| w.name.clone())
+                .unwrap_or_default();
+            app.dialog = Some(Dialog::Picker(Picker::new(
+                PickerKind::Workspace,
+                items,
+                &current,
+            )));
+        }
+        Action::SwitchPersona => {
+            let users = app.desk.list_users(Page::new(0, 500));
+            if let Some(users) = app.report(users) {
+                let items = users
+                    .into_iter()
+                    .map(|u| (u.login.clone(), format!("{} ({})", u.name, u.login)))
+                    .collect();
+                app.dialog = Some(Dialog::Picker(Picker::new(
+                    PickerKind::Persona,
+                    items,
+                    &app.login,
+                )));
+            }
+        }
+        Action::CreateProgram => {
+            if let Some(ws) = &app.workspace {
+                app.dialog = Some(Dialog::ProgramForm(ProgramForm::create(&ws.name)));
+            }
+        }
+        Action::EditProgram => {
+            if let Some(s) = &selection {
+                app.dialog = Some(Dialog::ProgramForm(ProgramForm::edit(
+                    &app_id,
+                    &name,
+                    &s.detail.description,
+                )));
+            }
+        }
+        Action::AddMembers => {
+            if let Some(actor) = app.actor.clone() {
+                let found = app.desk.find_candidates(
+                    &actor,
+                    &app_id,
+                    None,
+                    Page::new(0, super::dialogs::add_members_page()),
+                );
+                if let Some(candidates) = app.report(found) {
+                    app.dialog = Some(Dialog::AddMembers(AddMembers::new(
+                        &app_id, &name, candidates,
+                    )));
+                }
+            }
+        }
+        Action::RemoveMember => {
+            if let Some(member) = app.members.selected_row() {
+                let login = member.login.clone();
+                let question =
+                    format!("Remove {login} from {name}? They can be added again later.");
+                let request = Request::RemoveMember { app_id, login };
+                app.dialog = Some(Dialog::Confirm(Confirm::new(
+                    "Remove member",
+                    question,
+                    "Remove",
+                    request,
+                )));
+            }
+        }
+        Action::Upload => {
+            let latest = selection
+                .as_ref()
+                .and_then(|s| s.versions.first())
+                .map(|v| v.version.clone());
+            app.dialog = Some(Dialog::Upload(Upload::new(&app_id, latest)));
+        }
+        Action::Configure => {
+            if let Some(s) = &selection {
+                app.dialog = Some(Dialog::Configure(Configure::new(&app_id, &s.detail.config)));
+            }
+        }
+        Action::Release => {
+            let versions = selection.map(|s| s.versions).unwrap_or_default();
+            app.dialog = Some(Dialog::Release(Release::new(&app_id, &name, versions)));
+        }
+        Action::TakeOffline => {
+            let question =
+                format!("Take {name} offline? It keeps its versions and can be released again.");
+            let request = Request::TakeOffline { app_id };
+            app.dialog = Some(Dialog::Confirm(Confirm::new(
+                "Take offline",
+                question,
+                "Take offline",
+                request,
+            )));
+        }
+        Action::Delete => app.dialog = Some(Dialog::Delete(DeleteProgram::new(&app_id, &name))),
+    }
+}
+
+fn on_dialog(app: &mut App, outcome: Outcome) {
+    match outcome {
+        Outcome::Stay => {}
+        Outcome::Cancel => app.dialog = None,
+        Outcome::Refilter => {
+            let Some(Dialog::AddMembers(dialog)) = app.dialog.as_ref() else {
+                return;
+            };
+            let (app_id, text) = (dialog.app_id.clone(), dialog.filter.value().to_string());
+            let Some(actor) = app.actor.clone() else {
+                return;
+            };
+            let found = app.desk.find_candidates(
+                &actor,
+                &app_id,
+                Some(&text),
+                Page::new(0, super::dialogs::add_members_page()),
+            );
+            if let Some(Dialog::AddMembers(dialog)) = app.dialog.as_mut() {
+                match found {
+                    Ok(candidates) => dialog.set_candidates(candidates),
+                    Err(e) => dialog.error = Some(e.to_string()),
+                }
+            }
+        }
+        Outcome::Submit(request) => match execute(app, request) {
+            Ok(message) => {
+                app.dialog = None;
+                app.set_status(StatusKind::Info, message);
+            }
+            Err(error) => {
+                super::log::write(&format!("refused: {error}"));
+                if let Some(dialog) = app.dialog.as_mut() {
+                    dialog.set_error(error.to_string());
+                }
+            }
+        },
+    }
+}
+
+/// Carries out a confirmed request through the desk, then refreshes.
+fn execute(app: &mut App, request: Request) -> DeskResult<String> {
+    let actor = app
+        .actor
+        .clone()
+        .ok_or_else(|| DeskError::NotFound("no acting user".to_string()))?;
+    let message = match request {
+        Request::CreateProgram {
+            workspace,
+            name,
+            description,
+        } => {
+            let created = app
+                .desk
+                .create_program(&actor, &workspace, &name, &description)?;
+            app.program_filter.reset();
+            app.reload();
+            select_program(app, &created.app_id);
+            format!(
+                "created {} ({}); you are its Admin",
+                created.name, created.app_id
+            )
+        }
+        Request::EditProgram {
+            app_id,
+            name,
+            description,
+        } => {
+            let edit = ProgramEdit {
+                name: Some(name),
+                description: Some(description),
+            };
+            let saved = app.desk.edit_program(&actor, &app_id, &edit)?;
+            app.reload();
+            select_program(app, &app_id);
+            format!("saved {}", saved.name)
+        }
+        Request::AddMembers { app_id, logins } => {
+            let added = app.desk.add_members(&actor, &app_id, &logins)?;
+            app.reload();
+            let names: Vec<String> = added
+                .iter()
+                .map(|m| format!("{} ({})", m.login, m.role.title()))
+                .collect();
+            format!("added {}", names.join(", "))
+        }
+        Request::RemoveMember { app_id, login } => {
+            app.desk.remove_member(&actor, &app_id, &login)?;
+            app.reload();
+            format!("removed {login}")
+        }
+        Request::Upload {
+            app_id,
+            version,
+            package,
+            notes,
+        } => {
+            let path = expand_home(&package);
+            let uploaded = app.desk.upload_version(
+                &actor,
+                &app_id,
+                &version,
+                PackageSource::File(path),
+                &notes,
+            )?;
+            app.reload();
+            format!("uploaded {} ({} bytes)", uploaded.version, uploaded.size)
+        }
+        Request::Configure { app_id, change } => {
+            app.desk
+                .configure_program(&actor, &app_id, &change.into())?;
+            app.reload();
+            "configuration saved".to_string()
+        }
+        Request::Release { app_id, version } => {
+            let live = app.desk.release(&actor, &app_id, Some(&version))?;
+            app.reload();
+            format!("{live} is live")
+        }
+        Request::TakeOffline { app_id } => {
+            app.desk.take_offline(&actor, &app_id)?;
+            app.reload();
+            "taken offline".to_string()
+        }
+        Request::Delete { app_id } => {
+            app.desk.delete_program(&actor, &app_id)?;
+            app.reload();
+            format!("deleted {app_id}")
+        }
+        Request::SwitchPersona { login } => {
+            let persona = app.desk.actor(&login)?;
+            app.start_as(&login);
+            format!("you are now {} ({login})", persona.name)
+        }
+        Request::SwitchWorkspace { name } => {
+            app.workspace = app.workspaces.iter().find(|w| w.name == name).cloned();
+            app.programs.selected = 0;
+            app.programs.top = 0;
+            app.program_filter.reset();
+            app.member_filter.reset();
+            app.reload();
+            format!("workspace {name}")
+        }
+    };
+    app.data_version = app.desk.data_version().unwrap_or(app.data_version);
+    Ok(message)
+}
+
+fn expand_home(path: &str) -> std::path::PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::PathBuf::from(home).join(rest),
+        _ => std::path::PathBuf::from(path),
+    }
+}
+
+fn select_program(app: &mut App, app_id: &str) {
+    let Some(actor) = app.actor.clone() else {
+        return;
+    };
+    let Some(ws) = app.workspace.clone() else {
+        return;
+    };
+    // The list is ordered by name: find the index by paging from the start
+    // only as far as the page we already hold; else stay where we are.
+    if let Some(pos) = app.programs.rows.iter().position(|p| p.app_id == app_id) {
+        app.programs.select(app.programs.offset + pos as u64);
+    } else if let Ok(rows) = app.desk.list_programs(
+        &actor,
+        Some(&ws.name),
+        None,
+        Page::new(0, super::window::PAGE),
+    ) {
+        if let Some(pos) = rows.iter().position(|p| p.app_id == app_id) {
+            app.programs.fill(0, rows);
+            app.programs.select(pos as u64);
+        }
+    }
+    app.ensure_program_rows();
+    app.load_selection();
+}
+
+fn on_welcome(app: &mut App, outcome: WelcomeOutcome) {
+    let result = match outcome {
+        WelcomeOutcome::Stay => return,
+        WelcomeOutcome::Quit => {
+            app.quit = true;
+            return;
+        }
+        WelcomeOutcome::LoadDemo => app
+            .desk
+            .load_demo_data()
+            .and_then(|_| crate::desk::demo::demo_owner())
+            .inspect(|_| app.options.demo = true),
+        WelcomeOutcome::Start { name, workspace } => (|| {
+            let login = app.login.clone();
+            if let Some(name) = name {
+                crate::desk::validate::name("name", &name).map_err(DeskError::Invalid)?;
+                crate::desk::validate::name("workspace name", &workspace)
+                    .map_err(DeskError::Invalid)?;
+                app.desk.add_user(&login, Some(&name), None)?;
+            }
+            let actor = app.desk.actor(&login)?;
+            app.desk.create_workspace(&actor, &workspace)?;
+            Ok(login)
+        })(),
+    };
+    match result {
+        Ok(login) => {
+            app.start_as(&login);
+            app.data_version = app.desk.data_version().unwrap_or(app.data_version);
+            app.set_status(StatusKind::Info, format!("welcome, {login}"));
+        }
+        Err(error) => {
+            if let Screen::Welcome(welcome) = &mut app.screen {
+                welcome.error = Some(error.to_string());
+            }
+        }
+    }
+}
+
+fn inside(area: Rect, column: u16, row: u16) -> bool {
+    area.contains(Position { x: column, y: row })
+}
+
+fn on_mouse(app: &mut App, mouse: MouseEvent) {
+    if !matches!(app.screen, Screen::Main)
+        || app.dialog.is_some()
+        || app.help.is_some()
+        || layout::too_small(app.size)
+    {
+        return;
+    }
+    let areas = layout::main_areas(Rect::new(0, 0, app.size.0, app.size.1));
+    let (column, row) = (mouse.column, mouse.row);
+    let pane = [
+        (areas.programs, Pane::Programs),
+        (areas.details, Pane::Details),
+        (areas.members, Pane::Members),
+    ]
+    .into_iter()
+    .find(|(area, _)| inside(*area, column, row));
+    let Some((area, pane)) = pane else { return };
+    match mouse.kind {
+        MouseEventKind::Down(MouseButton::Left) => {
+            app.focus = pane;
+            let first_row = area.y + if pane == Pane::Members { 2 } else { 1 };
+            if row < first_row || row >= area.y + area.height.saturating_sub(1) {
+                return;
+            }
+            let offset = (row - first_row) as u64;
+            match pane {
+                Pane::Programs if app.programs.top + offset < app.programs.total => {
+                    app.programs.select(app.programs.top + offset);
+                    app.ensure_program_rows();
+                    app.load_selection();
+                }
+                Pane::Members if app.members.top + offset < app.members.total => {
+                    app.members.select(app.members.top + offset);
+                    app.ensure_member_rows();
+                }
+                _ => {}
+            }
+        }
+        MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+            app.focus = pane;
+            move_focused(
+                app,
+                if mouse.kind == MouseEventKind::ScrollDown {
+                    3
+                } else {
+                    -3
+                },
+            );
+        }
+        _ => {}
+    }
+}

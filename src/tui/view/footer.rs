@@ -1,0 +1,73 @@
+//! The key-hint bar (from the one hint list) and the status line.
+
+use crate::sanitize;
+use crate::tui::app::{App, StatusKind};
+use crate::tui::hints::Hint;
+use crate::tui::theme::Theme;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+/// The spans of one hint: key, then label; dimmed (and, without color,
+/// marked) when not permitted.
+pub fn hint_spans(hint: &Hint, theme: &Theme) -> Vec<Span<'static>> {
+    let enabled = hint.enabled();
+    let mark = if enabled { "" } else { theme.disabled_mark() };
+    vec![
+        Span::styled(format!("{mark}{}", hint.key), theme.hint_key(enabled)),
+        Span::styled(
+            format!(" {}", hint.action.label()),
+            theme.hint_label(enabled),
+        ),
+        Span::raw("  "),
+    ]
+}
+
+/// Packs whole hints into the bar's lines; a hint is never split.
+pub fn render_hints(hints: &[Hint], theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let mut lines: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    let mut used = 0usize;
+    for hint in hints.iter().filter(|h| h.action.in_bar()) {
+        let spans = hint_spans(hint, theme);
+        let width: usize = spans.iter().map(|s| s.width()).sum();
+        if used + width > area.width as usize + 2 && used > 0 {
+            lines.push(Vec::new());
+            used = 0;
+        }
+        used += width;
+        if let Some(line) = lines.last_mut() {
+            line.extend(spans);
+        }
+    }
+    let lines: Vec<Line<'static>> = lines.into_iter().map(Line::from).collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// Columns the status line needs.
+pub fn status_width(app: &App) -> usize {
+    app.status
+        .as_ref()
+        .map(|s| sanitize::line(&s.text).width() + 3)
+        .unwrap_or(0)
+}
+
+pub fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let line = match &app.status {
+        Some(status) => {
+            let text = sanitize::line(&status.text).into_owned();
+            match status.kind {
+                StatusKind::Error => {
+                    Line::from(Span::styled(format!(" ✗ {text}"), app.theme.error()))
+                }
+                StatusKind::Info => Line::from(Span::styled(format!(" ✓ {text}"), app.theme.ok())),
+            }
+        }
+        None => Line::from(Span::styled(
+            " Press ? for every action and why it is allowed or not.",
+            app.theme.label(),
+        )),
+    };
+    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
+}

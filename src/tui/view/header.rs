@@ -1,0 +1,49 @@
+//! The header: product, workspace, acting user and role, tabs, badges.
+
+use crate::sanitize;
+use crate::tui::app::{App, Tab};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let theme = &app.theme;
+    let mut spans = vec![Span::styled(" mpdesk ", theme.title())];
+    if let Some(ws) = &app.workspace {
+        spans.push(Span::raw("│ "));
+        spans.push(Span::styled(
+            sanitize::line(&ws.name).into_owned(),
+            theme.label(),
+        ));
+        spans.push(Span::raw(" │ "));
+        let who = app
+            .actor
+            .as_ref()
+            .map(|a| a.login.clone())
+            .unwrap_or_default();
+        spans.push(Span::raw(format!(
+            "{} ({}) ",
+            sanitize::line(&who),
+            ws.role.title()
+        )));
+    }
+    spans.push(Span::raw("│"));
+    for (i, tab) in Tab::ALL.iter().enumerate() {
+        let style = if *tab == app.tab {
+            theme.selected(true)
+        } else {
+            theme.label()
+        };
+        spans.push(Span::styled(format!(" {} {} ", i + 1, tab.title()), style));
+    }
+    if app.options.demo {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(" DEMO ", theme.badge()));
+    }
+    if app.options.read_only {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(" READ-ONLY ", theme.badge()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,89 @@
+//! The help overlay: every action with its keys, and allowed or the
+//! reason why not — from the same hint list as the bar. Type to filter.
+
+use crate::sanitize;
+use crate::tui::action::Action;
+use crate::tui::app::Help;
+use crate::tui::hints::Hint;
+use crate::tui::keymap;
+use crate::tui::layout::centered;
+use crate::tui::theme::Theme;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn render(help: &Help, hints: &[Hint], theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let box_area = centered(
+        area,
+        96.min(area.width.saturating_sub(2)),
+        area.height.saturating_sub(2),
+    );
+    frame.render_widget(Clear, box_area);
+    let filter = help.filter.value().to_lowercase();
+    let title = format!(
+        " Help — type to filter: {}▏  Esc closes ",
+        sanitize::line(help.filter.value())
+    );
+    let block = Block::bordered()
+        .title(Span::styled(title, theme.title()))
+        .border_style(theme.border(true));
+    let mut lines = Vec::new();
+    for action in Action::ALL {
+        let keys = keymap::keys_for(action);
+        let hint = hints.iter().find(|h| h.action == action);
+        let state = match hint {
+            None => "— not here".to_string(),
+            Some(h) => h
+                .denial
+                .clone()
+                .map(|d| format!("✗ {d}"))
+                .unwrap_or_else(|| "✓ allowed".to_string()),
+        };
+        let haystack = format!("{keys} {} {state}", action.description()).to_lowercase();
+        if !filter.is_empty() && !haystack.contains(&filter) {
+            continue;
+        }
+        let enabled = hint.is_some_and(|h| h.enabled());
+        let mark = if enabled || hint.is_none() {
+            ""
+        } else {
+            theme.disabled_mark()
+        };
+        let state_style = match hint {
+            Some(h) if h.enabled() => theme.ok(),
+            Some(_) => theme.error(),
+            None => theme.label(),
+        };
+        let shown = enabled || hint.is_none();
+        let (short, reason) = match state.split_once(' ') {
+            Some(("✗", reason)) => ("✗".to_string(), Some(reason.to_string())),
+            _ => (state.clone(), None),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{mark}{keys:<11} "), theme.hint_key(shown)),
+            Span::styled(
+                format!("{:<48}", action.description()),
+                theme.hint_label(shown),
+            ),
+            Span::styled(short, state_style),
+        ]));
+        if let Some(reason) = reason {
+            lines.push(Line::from(vec![
+                Span::raw(" ".repeat(12)),
+                Span::styled(sanitize::line(&reason).into_owned(), state_style),
+            ]));
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "No action matches the filter.",
+            theme.label(),
+        )));
+    }
+    let paragraph = Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .scroll((help.scroll, 0));
+    frame.render_widget(paragraph, box_area);
+}

@@ -1,0 +1,81 @@
+//! Everyone who reaches the selected program: explicit members and the
+//! workspace's Owner and Masters, with role, source, added by/at.
+
+use super::{filter_span, pane_block};
+use crate::sanitize;
+use crate::tui::app::{App, Pane};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::Frame;
+
+pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let theme = &app.theme;
+    let list = &app.members;
+    let mut title = vec![Span::styled(
+        format!(" Members ({}) ", list.total),
+        theme.title(),
+    )];
+    title.extend(filter_span(app, Pane::Members, app.member_filter.value()));
+    let block = pane_block(app, Pane::Members, Line::from(title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if app.selection.is_none() {
+        return;
+    }
+    if list.total == 0 {
+        frame.render_widget(
+            Paragraph::new(Span::styled("No member matches the filter.", theme.label())),
+            inner,
+        );
+        return;
+    }
+    let focused = app.focus == Pane::Members;
+    // "Added by/at" only where it fits beside the rest.
+    let wide = inner.width >= 72;
+    let titles: &[&str] = if wide {
+        &["Login", "Name", "Role", "Source", "Added"]
+    } else {
+        &["Login", "Name", "Role", "Source"]
+    };
+    let header = Row::new(titles.iter().copied()).style(theme.label());
+    let rows: Vec<Row<'_>> = list
+        .visible(inner.height.saturating_sub(1))
+        .map(|(index, m)| {
+            let style = if index == list.selected {
+                theme.selected(focused)
+            } else {
+                Default::default()
+            };
+            let added = match (&m.added_by, &m.added_at) {
+                (Some(by), Some(at)) => {
+                    format!("{} {}", sanitize::line(by), at.get(..10).unwrap_or(at))
+                }
+                _ => "—".to_string(),
+            };
+            let mut cells = vec![
+                Cell::from(sanitize::line(&m.login).into_owned()),
+                Cell::from(sanitize::line(&m.name).into_owned()),
+                Cell::from(m.role.title()),
+                Cell::from(m.source.title()),
+            ];
+            if wide {
+                cells.push(Cell::from(added));
+            }
+            Row::new(cells).style(style)
+        })
+        .collect();
+    let mut widths = vec![
+        Constraint::Length(10),
+        Constraint::Min(8),
+        Constraint::Length(9),
+        Constraint::Length(16),
+    ];
+    if wide {
+        widths.push(Constraint::Length(17));
+    }
+    frame.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(1),
+        inner,
+    );
+}

@@ -1,0 +1,88 @@
+//! `view`: draws the state, reads nothing else. Every string that came
+//! from data goes through `sanitize` before it reaches a widget, and only
+//! the visible rows of a list are handed to ratatui.
+
+mod details;
+mod footer;
+mod header;
+mod help;
+mod members;
+mod programs;
+mod welcome;
+
+use super::app::{App, Pane, Screen};
+use super::hints;
+use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn render(app: &App, frame: &mut Frame<'_>) {
+    let area = frame.area();
+    if layout::too_small((area.width, area.height)) {
+        too_small(frame, area);
+        return;
+    }
+    if let Screen::Welcome(welcome) = &app.screen {
+        welcome::render(welcome, &app.theme, frame, area);
+        return;
+    }
+    let hints = hints::build(app);
+    let areas = layout::main_areas(area);
+    header::render(app, frame, areas.header);
+    programs::render(app, frame, areas.programs);
+    details::render(app, frame, areas.details);
+    members::render(app, frame, areas.members);
+    // A status too long for its row borrows the hint bar's second row, so
+    // a refusal's whole reason is always readable.
+    let (hints_area, status_area) = if footer::status_width(app) > areas.status.width as usize {
+        let hints_area = Rect {
+            height: areas.hints.height.saturating_sub(1),
+            ..areas.hints
+        };
+        let status_area = Rect {
+            y: areas.status.y - 1,
+            height: areas.status.height + 1,
+            ..areas.status
+        };
+        (hints_area, status_area)
+    } else {
+        (areas.hints, areas.status)
+    };
+    footer::render_hints(&hints, &app.theme, frame, hints_area);
+    footer::render_status(app, frame, status_area);
+    if let Some(dialog) = &app.dialog {
+        dialog.render(frame, &app.theme);
+    } else if let Some(help) = &app.help {
+        help::render(help, &hints, &app.theme, frame, area);
+    }
+}
+
+fn too_small(frame: &mut Frame<'_>, area: Rect) {
+    let text = format!(
+        "The terminal is too small ({}×{}); mpdesk needs at least {MIN_WIDTH}×{MIN_HEIGHT}. Enlarge it, or press q to quit.",
+        area.width, area.height
+    );
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}
+
+/// A pane's border, highlighted when focused, with a title.
+fn pane_block<'a>(app: &App, pane: Pane, title: Line<'a>) -> Block<'a> {
+    Block::bordered()
+        .title(title)
+        .border_style(app.theme.border(app.focus == pane))
+}
+
+/// A filter indicator for a pane title: " /text▏" while typing.
+fn filter_span<'a>(app: &App, pane: Pane, text: &str) -> Option<Span<'a>> {
+    let editing = app.editing_filter == Some(pane);
+    if text.is_empty() && !editing {
+        return None;
+    }
+    let cursor = if editing { "▏" } else { "" };
+    Some(Span::styled(
+        format!(" /{}{cursor} ", crate::sanitize::line(text)),
+        app.theme.label(),
+    ))
+}

@@ -1,0 +1,59 @@
+//! The program list of the current workspace: name, status (glyph and
+//! word), the actor's role. Only the visible window is built.
+
+use super::{filter_span, pane_block};
+use crate::sanitize;
+use crate::tui::app::{App, Pane};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::Frame;
+
+pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let theme = &app.theme;
+    let list = &app.programs;
+    let position = if list.total == 0 {
+        String::new()
+    } else {
+        format!(" {}/{}", list.selected + 1, list.total)
+    };
+    let mut title = vec![Span::styled(format!(" Programs{position} "), theme.title())];
+    title.extend(filter_span(app, Pane::Programs, app.program_filter.value()));
+    let block = pane_block(app, Pane::Programs, Line::from(title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if list.total == 0 {
+        let text = if app.program_filter.value().is_empty() {
+            "No mini programs you can view here."
+        } else {
+            "No program matches the filter."
+        };
+        frame.render_widget(Paragraph::new(Span::styled(text, theme.label())), inner);
+        return;
+    }
+    let focused = app.focus == Pane::Programs;
+    let rows: Vec<Row<'_>> = list
+        .visible(inner.height)
+        .map(|(index, p)| {
+            let style = if index == list.selected {
+                theme.selected(focused)
+            } else {
+                Default::default()
+            };
+            Row::new(vec![
+                Cell::from(Span::styled(p.status.glyph(), theme.status(p.status))),
+                Cell::from(sanitize::line(&p.name).into_owned()),
+                Cell::from(Span::styled(p.status.title(), theme.status(p.status))),
+                Cell::from(p.my_role.title()),
+            ])
+            .style(style)
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Min(6),
+        Constraint::Length(8),
+        Constraint::Length(9),
+    ];
+    frame.render_widget(Table::new(rows, widths).column_spacing(1), inner);
+}
