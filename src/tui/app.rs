@@ -161,8 +161,11 @@ impl App {
             .or_else(|| self.workspaces.first().cloned());
         if self.actor.is_none() || self.workspace.is_none() {
             let demo_available = self.desk.count_users().map(|n| n == 0).unwrap_or(false);
-            self.screen =
-                Screen::Welcome(Welcome::new(login, self.actor.is_some(), demo_available));
+            self.screen = Screen::Welcome(Box::new(Welcome::new(
+                login,
+                self.actor.is_some(),
+                demo_available,
+            )));
             return;
         }
         self.screen = Screen::Main;
