@@ -5,3 +5,7 @@ mod desk_rules;
 mod permission_table;
 mod store_files;
 mod support;
+mod tui_support;
+mod tui_update;
+mod tui_props;
+mod tui_view;

@@ -150,15 +150,15 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    lines.push(field(theme, "  Domains", domains));
+    lines.push(field(theme, "Domains", domains));
     lines.push(field(
         theme,
-        "  Client ID",
+        "Client ID",
         sanitize::line(d.config.client_id.as_deref().unwrap_or("—")).into_owned(),
     ));
     lines.push(field(
         theme,
-        "  Merchant ID",
+        "Merchant ID",
         sanitize::line(d.config.merchant_id.as_deref().unwrap_or("—")).into_owned(),
     ));
     let paragraph = Paragraph::new(lines)

@@ -32,7 +32,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     }
     let focused = app.focus == Pane::Members;
     // "Added by/at" only where it fits beside the rest.
-    let wide = inner.width >= 72;
+    let wide = inner.width >= 66;
     let titles: &[&str] = if wide {
         &["Login", "Name", "Role", "Source", "Added"]
     } else {

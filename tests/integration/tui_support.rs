@@ -1,0 +1,83 @@
+//! Driving the console without a terminal: an `App` on the demo data,
+//! keys as messages, frames into a `TestBackend`.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use mpdesk::desk::{Desk, ManualClock};
+use mpdesk::tui::app::{App, Options};
+use mpdesk::tui::theme::Theme;
+use mpdesk::tui::update::{update, Message};
+use mpdesk::tui::view;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::Terminal;
+
+pub fn fixed_desk() -> Desk {
+    let clock = ManualClock::new(time::macros::datetime!(2026-01-05 09:30:00 UTC));
+    Desk::open_in_memory().expect("desk").with_clock(clock).with_sequential_app_ids(1_000_000_000_000_001)
+}
+
+pub fn demo_desk() -> Desk {
+    let mut desk = fixed_desk();
+    desk.load_demo_data().expect("demo data");
+    desk
+}
+
+pub fn demo_app(login: &str, size: (u16, u16)) -> App {
+    App::new(demo_desk(), login, Options { demo: true, read_only: false }, Theme { no_color: false }, size)
+}
+
+pub fn press(app: &mut App, code: KeyCode) {
+    let modifiers = match code {
+        KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
+        KeyCode::BackTab => KeyModifiers::SHIFT,
+        _ => KeyModifiers::NONE,
+    };
+    update(app, Message::Key(KeyEvent::new(code, modifiers)));
+}
+
+pub fn chars(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+pub fn render(app: &App) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
+    terminal.draw(|frame| view::render(app, frame)).expect("draw");
+    terminal.backend().buffer().clone()
+}
+
+/// The screen as text, one line per row.
+pub fn screen(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut line = String::new();
+        for x in 0..area.width {
+            line.push_str(buffer[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+pub fn screen_text(app: &App) -> String {
+    screen(&render(app))
+}
+
+/// Selects the program named `name` in the list by moving down from the top.
+pub fn select_program(app: &mut App, name: &str) {
+    press(app, KeyCode::Char('g'));
+    for _ in 0..50 {
+        if app.selection.as_ref().map(|s| s.detail.summary.name.as_str()) == Some(name) {
+            return;
+        }
+        press(app, KeyCode::Char('j'));
+    }
+    panic!("{name} not in the list");
+}
+
+pub fn status(app: &App) -> String {
+    app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default()
+}
