@@ -3,9 +3,10 @@
 mod cli;
 mod desk_rules;
 mod permission_table;
+mod pty;
 mod store_files;
 mod support;
+mod tui_props;
 mod tui_support;
 mod tui_update;
-mod tui_props;
 mod tui_view;

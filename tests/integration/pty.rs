@@ -1,0 +1,163 @@
+//! End to end: the built binary in a pseudo-terminal, its screen parsed by
+//! vt100. Waits on screen content with a deadline (never fixed sleeps) and
+//! dumps the screen when a wait times out.
+
+use mpdesk::desk::{Desk, Page};
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const DEADLINE: Duration = Duration::from_secs(15);
+
+struct Console {
+    parser: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Console {
+    fn start(args: &[&str], data_home: &std::path::Path) -> Self {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 100,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_mpdesk"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("XDG_DATA_HOME", data_home);
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).expect("spawn mpdesk");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            NonZeroU16::new(30).expect("rows"),
+            NonZeroU16::new(100).expect("cols"),
+            0,
+        )));
+        let sink = parser.clone();
+        std::thread::spawn(move || {
+            let _master = pair.master;
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut parser) = sink.lock() {
+                    parser.process(&buf[..n]);
+                }
+            }
+        });
+        Self {
+            parser,
+            writer,
+            child,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser
+            .lock()
+            .map(|p| p.screen().contents())
+            .unwrap_or_default()
+    }
+
+    fn wait_for(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            if self.screen().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "timed out waiting for {text:?}; the screen was:\n{}",
+            self.screen()
+        );
+    }
+
+    fn keys(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("type");
+        self.writer.flush().expect("flush");
+    }
+
+    fn wait_exit(&mut self) {
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                assert!(
+                    status.success(),
+                    "mpdesk exited with {status:?}:\n{}",
+                    self.screen()
+                );
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("mpdesk did not exit; the screen was:\n{}", self.screen());
+    }
+}
+
+#[test]
+fn demo_walkthrough_in_a_real_terminal() {
+    let home = tempfile::tempdir().expect("dir");
+    let mut console = Console::start(&["--demo", "--keep"], home.path());
+    console.wait_for("olivia (Owner)");
+    console.wait_for("Coffee Club");
+    console.keys("j");
+    console.wait_for("Name         Loyalty Card");
+    console.keys("k");
+    console.wait_for("Name         Coffee Club");
+
+    // As a Developer, release is dimmed: pressing it explains why.
+    console.keys("p");
+    console.wait_for("Switch persona");
+    console.keys("kkkkk\r");
+    console.wait_for("dana (Developer)");
+    console.keys("r");
+    console.wait_for("Release needs the mini program Admin role");
+
+    // Back to the Owner: add nora through the dialog.
+    console.keys("p");
+    console.wait_for("Switch persona");
+    console.keys("jjjjj\r");
+    console.wait_for("olivia (Owner)");
+    console.keys("a");
+    console.wait_for("Add members to Coffee Club");
+    console.keys(" \r");
+    console.wait_for("added nora (Developer)");
+    console.wait_for("Members (5)");
+
+    console.keys("q");
+    console.wait_exit();
+    console.wait_for("kept the demo database at");
+    let screen = console.screen();
+    let line = screen
+        .lines()
+        .find(|l| l.contains("kept the demo database at"))
+        .expect("the path line");
+    let path = std::path::PathBuf::from(
+        line.trim()
+            .trim_start_matches("kept the demo database at ")
+            .trim(),
+    );
+
+    let desk = Desk::open(&path).expect("the kept database opens");
+    let olivia = desk.actor("olivia").expect("olivia");
+    let members = desk
+        .list_members(&olivia, "Coffee Club", Page::ALL)
+        .expect("members");
+    assert!(
+        members.iter().any(|m| m.login == "nora"),
+        "nora was added through the console"
+    );
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
