@@ -281,17 +281,46 @@ impl App {
         self.reload_members();
     }
 
+    /// Reloads the members pane from its first page. Its length is only
+    /// counted when the list is longer than a page and the view reaches
+    /// its end, so moving between programs costs one page, not a count.
     pub fn reload_members(&mut self) {
         let (Some(actor), Some(app_id)) = (self.actor.clone(), self.selected_app_id()) else {
             self.members = ListWindow::default();
             self.member_removal = None;
             return;
         };
+        let selected = self.members.selected;
+        self.members = ListWindow {
+            selected,
+            top: self.members.top,
+            exact: false,
+            ..ListWindow::default()
+        };
+        let text = Self::filter_text(&self.member_filter);
+        let rows = self
+            .desk
+            .find_members(&actor, &app_id, text.as_deref(), Page::new(0, PAGE + 1));
+        let rows = self.report(rows).unwrap_or_default();
+        self.members.fill_probed(0, rows);
+        self.members.top = self.members.top.min(self.members.selected);
+        self.ensure_member_rows();
+    }
+
+    /// Counts the members exactly (for "go to the last row").
+    pub fn count_members_exactly(&mut self) {
+        if self.members.exact {
+            return;
+        }
+        let (Some(actor), Some(app_id)) = (self.actor.clone(), self.selected_app_id()) else {
+            return;
+        };
         let text = Self::filter_text(&self.member_filter);
         let total = self.desk.count_members(&actor, &app_id, text.as_deref());
-        let total = self.report(total).unwrap_or(0);
-        self.members.reset(total);
-        self.ensure_member_rows();
+        if let Some(total) = self.report(total) {
+            self.members.total = total;
+            self.members.exact = true;
+        }
     }
 
     pub fn ensure_member_rows(&mut self) {
@@ -300,8 +329,20 @@ impl App {
         let (Some(actor), Some(app_id)) = (self.actor.clone(), self.selected_app_id()) else {
             return;
         };
+        let text = Self::filter_text(&self.member_filter);
+        if self.members.near_unknown_end(height) {
+            let offset = self.members.top.saturating_sub(PAGE / 4);
+            let rows = self.desk.find_members(
+                &actor,
+                &app_id,
+                text.as_deref(),
+                Page::new(offset, PAGE + 1),
+            );
+            let rows = self.report(rows).unwrap_or_default();
+            self.members.fill_probed(offset, rows);
+            self.members.scroll_to_selection(height);
+        }
         if let Some(offset) = self.members.page_needed(height) {
-            let text = Self::filter_text(&self.member_filter);
             let rows =
                 self.desk
                     .find_members(&actor, &app_id, text.as_deref(), Page::new(offset, PAGE));

@@ -213,7 +213,12 @@ fn perform(app: &mut App, action: Action) {
         Action::PageUp => move_focused(app, -page(app)),
         Action::PageDown => move_focused(app, page(app)),
         Action::Top => move_focused(app, i64::MIN / 2),
-        Action::Bottom => move_focused(app, i64::MAX / 2),
+        Action::Bottom => {
+            if app.focus == Pane::Members {
+                app.count_members_exactly();
+            }
+            move_focused(app, i64::MAX / 2)
+        }
         Action::NextTab | Action::PrevTab | Action::TabPrograms => app.tab = Tab::Programs,
         Action::Filter => app.editing_filter = Some(app.focus),
         Action::ClearFilter => {

@@ -8,7 +8,9 @@ pub const PAGE: u64 = 200;
 
 #[derive(Debug, Clone)]
 pub struct ListWindow<T> {
+    /// Rows in the list; a lower bound while `exact` is false.
     pub total: u64,
+    pub exact: bool,
     pub selected: u64,
     pub top: u64,
     /// Index of `rows[0]` in the whole list.
@@ -20,6 +22,7 @@ impl<T> Default for ListWindow<T> {
     fn default() -> Self {
         Self {
             total: 0,
+            exact: true,
             selected: 0,
             top: 0,
             offset: 0,
@@ -89,8 +92,31 @@ impl<T> ListWindow<T> {
         self.rows = rows;
     }
 
+    /// Takes a page fetched with one row more than `PAGE` at `offset`: the
+    /// extra row only says that more follow, so the total stays a lower
+    /// bound until a page comes back short (or someone counts).
+    pub fn fill_probed(&mut self, offset: u64, mut rows: Vec<T>) {
+        let more = rows.len() as u64 > PAGE;
+        rows.truncate(PAGE as usize);
+        let end = offset + rows.len() as u64;
+        if more {
+            self.total = self.total.max(end + 1);
+        } else {
+            self.total = end;
+            self.exact = true;
+        }
+        self.fill(offset, rows);
+        self.select(self.selected);
+    }
+
+    /// Whether the view nears the end of a list whose length is not known yet.
+    pub fn near_unknown_end(&self, height: u16) -> bool {
+        !self.exact && self.top + 2 * height as u64 >= self.total
+    }
+
     /// A new total (after a refresh or a filter), keeping the selection in bounds.
     pub fn reset(&mut self, total: u64) {
+        self.exact = true;
         self.total = total;
         self.select(self.selected);
         self.rows.clear();

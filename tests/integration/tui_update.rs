@@ -559,3 +559,63 @@ fn hostile_data_is_shown_not_obeyed() {
             .any(|c| c.is_control() || ('\u{202A}'..='\u{202E}').contains(&c)));
     }
 }
+
+#[test]
+fn a_long_member_list_is_paged_and_counted_only_when_needed() {
+    let mut desk = demo_desk();
+    let olivia = desk.actor("olivia").expect("olivia");
+    let mut logins = Vec::new();
+    for i in 0..450 {
+        let login = format!("dev{i:03}");
+        desk.add_user(&login, None, None).expect("user");
+        desk.add_workspace_member(
+            &olivia,
+            "Acme Mini Apps",
+            &login,
+            mpdesk::desk::WorkspaceRole::Developer,
+        )
+        .expect("ws");
+        logins.push(login);
+    }
+    desk.add_members(&olivia, "Coffee Club", &logins)
+        .expect("members");
+    let mut app = App::new(
+        desk,
+        "olivia",
+        Options::default(),
+        Theme { no_color: false },
+        (100, 30),
+    );
+    assert!(!app.members.exact);
+    assert!(
+        screen_text(&app).contains("Members (200+)"),
+        "{}",
+        screen_text(&app)
+    );
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    for _ in 0..100 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    assert!(
+        app.members.exact,
+        "reaching the end pages on until the list is known"
+    );
+    assert_eq!(app.members.total, 454);
+    assert_eq!(app.members.selected_row().expect("last").login, "devin");
+    press(&mut app, KeyCode::Char('g'));
+    assert_eq!(app.members.selected_row().expect("first").login, "olivia");
+    press(&mut app, KeyCode::BackTab);
+    press(&mut app, KeyCode::BackTab);
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('G'));
+    assert_eq!(
+        (app.members.total, app.members.exact),
+        (454, true),
+        "G counts once"
+    );
+    assert_eq!(app.members.selected, 453);
+}

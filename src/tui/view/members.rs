@@ -12,10 +12,12 @@ use ratatui::Frame;
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
     let list = &app.members;
-    let mut title = vec![Span::styled(
-        format!(" Members ({}) ", list.total),
-        theme.title(),
-    )];
+    let count = if list.exact {
+        list.total.to_string()
+    } else {
+        format!("{}+", list.total.saturating_sub(1))
+    };
+    let mut title = vec![Span::styled(format!(" Members ({count}) "), theme.title())];
     title.extend(filter_span(app, Pane::Members, app.member_filter.value()));
     let block = pane_block(app, Pane::Members, Line::from(title));
     let inner = block.inner(area);
