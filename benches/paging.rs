@@ -1,0 +1,199 @@
+//! What a keypress and a frame cost as the data grows. Run with
+//! `cargo bench --bench paging`. Fixtures are bulk-inserted with SQL (a
+//! million audit entries through the desk would take minutes); every
+//! measured call goes through the desk or the console as a person's would.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use divan::Bencher;
+use mpdesk::desk::{AuditQuery, Desk, Page};
+use mpdesk::tui::app::{App, Options};
+use mpdesk::tui::theme::Theme;
+use mpdesk::tui::update::{update, Message};
+use mpdesk::tui::view;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::path::PathBuf;
+
+fn main() {
+    divan::main();
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+/// One workspace owned by "owner" with `programs` programs, `members`
+/// developers on the first program, and `audit` audit entries.
+fn fixture(programs: u64, members: u64, audit: u64) -> Fixture {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("bench.db");
+    {
+        let mut desk = Desk::open(&path).expect("desk");
+        desk.add_user("owner", Some("Owner"), None).expect("user");
+        let owner = desk.actor("owner").expect("owner");
+        desk.create_workspace(&owner, "Big").expect("workspace");
+        desk.create_program(&owner, "Big", "Program 0000000", "the first")
+            .expect("program");
+    }
+    let mut conn = rusqlite::Connection::open(&path).expect("raw");
+    let tx = conn.transaction().expect("tx");
+    let at = "2026-01-01T00:00:00Z";
+    for i in 1..programs {
+        tx.execute(
+            "INSERT INTO programs (app_id, workspace_id, name, status, created_by, created_at) VALUES (?1, 1, ?2, 'draft', 1, ?3)",
+            rusqlite::params![format!("{}", 2_000_000_000_000_000u64 + i), format!("Program {i:07}"), at],
+        )
+        .expect("program");
+    }
+    for i in 0..members {
+        tx.execute(
+            "INSERT INTO users (login, name, created_at) VALUES (?1, ?1, ?2)",
+            rusqlite::params![format!("dev{i:06}"), at],
+        )
+        .expect("user");
+        let id = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO workspace_members (workspace_id, user_id, role, status, since) VALUES (1, ?1, 'developer', 'active', ?2)",
+            rusqlite::params![id, at],
+        )
+        .expect("ws member");
+        tx.execute("INSERT INTO program_members (program_id, user_id, added_by, added_at) VALUES (1, ?1, 1, ?2)", rusqlite::params![id, at])
+            .expect("member");
+    }
+    {
+        let mut stmt = tx
+            .prepare("INSERT INTO audit (at, actor, workspace_id, workspace, operation, outcome, detail) VALUES (?1, 'owner', 1, 'Big', 'program_edit', 'ok', ?2)")
+            .expect("prepare");
+        for i in 0..audit {
+            stmt.execute(rusqlite::params![at, format!("entry {i}")])
+                .expect("audit");
+        }
+    }
+    tx.commit().expect("commit");
+    Fixture { _dir: dir, path }
+}
+
+fn app(fixture: &Fixture) -> App {
+    let desk = Desk::open(&fixture.path).expect("desk");
+    App::new(
+        desk,
+        "owner",
+        Options::default(),
+        Theme { no_color: false },
+        (120, 40),
+    )
+}
+
+fn key(code: KeyCode) -> Message {
+    Message::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// One "j" in the program list: the next program's details, versions,
+/// capabilities and first members page are loaded.
+#[divan::bench(args = [1_000, 100_000], sample_count = 200)]
+fn keypress_next_program(bencher: Bencher, programs: u64) {
+    let fixture = fixture(programs, 10, 0);
+    let mut app = app(&fixture);
+    let mut down = true;
+    bencher.bench_local(|| {
+        update(
+            &mut app,
+            key(if down {
+                KeyCode::Char('j')
+            } else {
+                KeyCode::Char('k')
+            }),
+        );
+        down = !down;
+    });
+}
+
+/// Selecting a program whose member list is long: one page, no count.
+#[divan::bench(args = [100, 10_000], sample_count = 200)]
+fn keypress_onto_program_with_many_members(bencher: Bencher, members: u64) {
+    let fixture = fixture(2, members, 0);
+    let mut app = app(&fixture);
+    let mut down = true;
+    bencher.bench_local(|| {
+        update(
+            &mut app,
+            key(if down {
+                KeyCode::Char('j')
+            } else {
+                KeyCode::Char('k')
+            }),
+        );
+        down = !down;
+    });
+}
+
+/// Jumping deep into the list (End), then back (Home): a page fetch each.
+#[divan::bench(args = [1_000, 100_000], sample_count = 100)]
+fn keypress_end_and_home(bencher: Bencher, programs: u64) {
+    let fixture = fixture(programs, 10, 0);
+    let mut app = app(&fixture);
+    let mut end = true;
+    bencher.bench_local(|| {
+        update(
+            &mut app,
+            key(if end { KeyCode::End } else { KeyCode::Home }),
+        );
+        end = !end;
+    });
+}
+
+/// Drawing one frame of the main screen.
+#[divan::bench(args = [1_000, 100_000], sample_count = 200)]
+fn render_frame(bencher: Bencher, programs: u64) {
+    let fixture = fixture(programs, 10, 0);
+    let app = app(&fixture);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    bencher.bench_local(|| {
+        terminal
+            .draw(|frame| view::render(&app, frame))
+            .expect("draw");
+    });
+}
+
+/// One page of 100 audit entries, newest first, near the top and a
+/// hundred thousand entries down (keyset paging).
+#[divan::bench(args = [10_000, 1_000_000], sample_count = 100)]
+fn audit_page_deep(bencher: Bencher, entries: u64) {
+    let fixture = fixture(1, 0, entries);
+    let desk = Desk::open(&fixture.path).expect("desk");
+    let owner = desk.actor("owner").expect("owner");
+    let deep = (entries as i64 / 2).max(1);
+    bencher.bench_local(|| {
+        let page = desk
+            .audit(
+                &owner,
+                &AuditQuery {
+                    before: Some(deep),
+                    limit: 100,
+                    ..Default::default()
+                },
+            )
+            .expect("page");
+        divan::black_box(page);
+    });
+}
+
+/// One page of the program list from the store, at the far end.
+#[divan::bench(args = [1_000, 100_000], sample_count = 100)]
+fn program_page_far_end(bencher: Bencher, programs: u64) {
+    let fixture = fixture(programs, 0, 0);
+    let desk = Desk::open(&fixture.path).expect("desk");
+    let owner = desk.actor("owner").expect("owner");
+    bencher.bench_local(|| {
+        let page = desk
+            .list_programs(
+                &owner,
+                Some("Big"),
+                None,
+                Page::new(programs.saturating_sub(200), 200),
+            )
+            .expect("page");
+        divan::black_box(page);
+    });
+}
