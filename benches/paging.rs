@@ -110,7 +110,7 @@ fn keypress_next_program(bencher: Bencher, programs: u64) {
 }
 
 /// Selecting a program whose member list is long: one page, no count.
-#[divan::bench(args = [100, 10_000], sample_count = 200)]
+#[divan::bench(args = [100, 1_000, 10_000, 50_000], sample_count = 200)]
 fn keypress_onto_program_with_many_members(bencher: Bencher, members: u64) {
     let fixture = fixture(2, members, 0);
     let mut app = app(&fixture);
@@ -179,9 +179,24 @@ fn audit_page_deep(bencher: Bencher, entries: u64) {
     });
 }
 
-/// One page of the program list from the store, at the far end.
+/// The last page by keyset (what the console does for End).
 #[divan::bench(args = [1_000, 100_000], sample_count = 100)]
-fn program_page_far_end(bencher: Bencher, programs: u64) {
+fn program_page_seek_last(bencher: Bencher, programs: u64) {
+    let fixture = fixture(programs, 0, 0);
+    let desk = Desk::open(&fixture.path).expect("desk");
+    let owner = desk.actor("owner").expect("owner");
+    bencher.bench_local(|| {
+        let page = desk
+            .seek_programs(&owner, "Big", None, mpdesk::desk::Seek::Last, 200)
+            .expect("page");
+        divan::black_box(page);
+    });
+}
+
+/// The last page by OFFSET (the CLI's `Page`): walks the skipped rows.
+/// Kept as the contrast the console avoids.
+#[divan::bench(args = [1_000, 100_000], sample_count = 100)]
+fn program_page_offset_last(bencher: Bencher, programs: u64) {
     let fixture = fixture(programs, 0, 0);
     let desk = Desk::open(&fixture.path).expect("desk");
     let owner = desk.actor("owner").expect("owner");

@@ -28,6 +28,7 @@ pub use crate::domain::{
     Denial, MemberStatus, Operation, ProgramRole, ProgramStatus, VersionState, WorkspaceRole,
 };
 pub use crate::store::audit::AuditScope;
+pub use crate::store::programs::Seek;
 pub use crate::store::records::{AuditEntry, User, Version, WorkspaceMember};
 pub use crate::store::Page;
 

@@ -9,7 +9,7 @@ use super::{
 use crate::domain::permission::{decide, decide_create_program};
 use crate::domain::{validate, ProgramRole, ProgramStatus};
 use crate::store;
-use crate::store::programs::{NewProgram, ProgramFilter};
+use crate::store::programs::{NewProgram, ProgramFilter, Seek};
 use crate::store::records::ProgramRow;
 use rusqlite::Connection;
 
@@ -167,6 +167,22 @@ impl Desk {
             page.offset,
             page.limit,
         )?;
+        Ok(rows.iter().map(summary_of).collect())
+    }
+
+    /// One page of a workspace's programs the actor can view, found by a
+    /// keyset `seek` (by name) so paging costs the same at any depth.
+    pub fn seek_programs(
+        &self,
+        actor: &Actor,
+        workspace: &str,
+        text: Option<&str>,
+        seek: Seek<'_>,
+        limit: u64,
+    ) -> DeskResult<Vec<ProgramSummary>> {
+        let filter = self.program_filter(actor, Some(workspace), text)?;
+        let rows =
+            store::programs::visible_seek(self.conn(), &visibility(actor), &filter, seek, limit)?;
         Ok(rows.iter().map(summary_of).collect())
     }
 

@@ -26,7 +26,16 @@ pub enum Filter<'a> {
     Login(&'a str),
 }
 
-fn reach_where(reach: &Reach<'_>, filter: Option<Filter<'_>>) -> (String, Vec<Value>) {
+/// Which half of the people who reach a program a query reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// The workspace members whose role is in `manager_roles` (few).
+    Managers,
+    /// Explicit members with any other role.
+    Explicit,
+}
+
+fn part_query(reach: &Reach<'_>, part: Part, filter: Option<Filter<'_>>) -> (String, Vec<Value>) {
     let mut args = vec![
         Value::Integer(reach.workspace_id),
         Value::Integer(reach.program_id),
@@ -41,17 +50,25 @@ fn reach_where(reach: &Reach<'_>, filter: Option<Filter<'_>>) -> (String, Vec<Va
     if reach.manager_roles.is_empty() {
         args.push(Value::Null);
     }
-    let mut sql = format!(
-        "FROM workspace_members m JOIN users u ON u.id = m.user_id
-         LEFT JOIN program_members pm ON pm.program_id = ?2 AND pm.user_id = m.user_id
-         LEFT JOIN users ab ON ab.id = pm.added_by
-         WHERE m.workspace_id = ?1 AND m.status = ?3
-           AND (pm.user_id IS NOT NULL OR m.role IN ({}))",
-        (0..reach.manager_roles.len().max(1))
-            .map(|i| format!("?{}", i + 4))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    let roles = (0..reach.manager_roles.len().max(1))
+        .map(|i| format!("?{}", i + 4))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut sql = match part {
+        Part::Managers => format!(
+            "FROM workspace_members m JOIN users u ON u.id = m.user_id
+             LEFT JOIN program_members pm ON pm.program_id = ?2 AND pm.user_id = m.user_id
+             LEFT JOIN users ab ON ab.id = pm.added_by
+             WHERE m.workspace_id = ?1 AND m.status = ?3 AND m.role IN ({roles})"
+        ),
+        Part::Explicit => format!(
+            "FROM program_members pm
+             JOIN workspace_members m ON m.workspace_id = ?1 AND m.user_id = pm.user_id AND m.status = ?3
+             JOIN users u ON u.id = pm.user_id
+             LEFT JOIN users ab ON ab.id = pm.added_by
+             WHERE pm.program_id = ?2 AND m.role NOT IN ({roles})"
+        ),
+    };
     match filter {
         Some(Filter::Contains(text)) if !text.is_empty() => {
             args.push(Value::Text(text.to_lowercase()));
@@ -69,22 +86,24 @@ fn reach_where(reach: &Reach<'_>, filter: Option<Filter<'_>>) -> (String, Vec<Va
     (sql, args)
 }
 
-/// One page of the people who reach a program, Owner first, then Masters,
-/// then the rest, each by login.
-pub fn reaching(
+fn read_part(
     conn: &Connection,
     reach: &Reach<'_>,
+    part: Part,
     filter: Option<Filter<'_>>,
     offset: u64,
     limit: u64,
 ) -> rusqlite::Result<Vec<MemberRow>> {
-    let (from, mut args) = reach_where(reach, filter);
+    let (from, mut args) = part_query(reach, part, filter);
     args.push(Value::Integer(limit.min(i64::MAX as u64) as i64));
-    args.push(Value::Integer(offset as i64));
+    args.push(Value::Integer(offset.min(i64::MAX as u64) as i64));
+    let order = match part {
+        Part::Managers => "CASE m.role WHEN 'owner' THEN 0 ELSE 1 END, u.login",
+        Part::Explicit => "pm.added_at, pm.user_id",
+    };
     let sql = format!(
         "SELECT u.login, u.name, m.role, pm.user_id IS NOT NULL, ab.login, pm.added_at {from}
-         ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'master' THEN 1 ELSE 2 END, u.login
-         LIMIT ?{} OFFSET ?{}",
+         ORDER BY {order} LIMIT ?{} OFFSET ?{}",
         args.len() - 1,
         args.len()
     );
@@ -102,18 +121,60 @@ pub fn reaching(
     rows.collect()
 }
 
-pub fn count_reaching(
+fn count_part(
     conn: &Connection,
     reach: &Reach<'_>,
+    part: Part,
     filter: Option<Filter<'_>>,
 ) -> rusqlite::Result<u64> {
-    let (from, args) = reach_where(reach, filter);
+    let (from, args) = part_query(reach, part, filter);
     conn.query_row(
         &format!("SELECT count(*) {from}"),
         params_from_iter(args),
         |r| r.get::<_, i64>(0),
     )
     .map(|n| n as u64)
+}
+
+/// One page of the people who reach a program: the Owner, then Masters
+/// (by login), then explicit members in the order they were added. Each
+/// half is read in index order, so a page costs the same however long
+/// the list is (past the managers, an OFFSET walks the skipped rows).
+pub fn reaching(
+    conn: &Connection,
+    reach: &Reach<'_>,
+    filter: Option<Filter<'_>>,
+    offset: u64,
+    limit: u64,
+) -> rusqlite::Result<Vec<MemberRow>> {
+    let mut rows = read_part(conn, reach, Part::Managers, filter, offset, limit)?;
+    if rows.len() as u64 >= limit {
+        return Ok(rows);
+    }
+    let managers = if rows.is_empty() {
+        count_part(conn, reach, Part::Managers, filter)?
+    } else {
+        offset + rows.len() as u64
+    };
+    let rest = limit - rows.len() as u64;
+    rows.extend(read_part(
+        conn,
+        reach,
+        Part::Explicit,
+        filter,
+        offset.saturating_sub(managers),
+        rest,
+    )?);
+    Ok(rows)
+}
+
+pub fn count_reaching(
+    conn: &Connection,
+    reach: &Reach<'_>,
+    filter: Option<Filter<'_>>,
+) -> rusqlite::Result<u64> {
+    Ok(count_part(conn, reach, Part::Managers, filter)?
+        + count_part(conn, reach, Part::Explicit, filter)?)
 }
 
 /// Active workspace members with a role in `roles` who are not members of

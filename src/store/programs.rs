@@ -132,6 +132,59 @@ pub fn visible(
     rows.collect()
 }
 
+/// Where a page of one workspace's programs starts (they are ordered by
+/// name, unique within a workspace). Keyset seeks read only the page;
+/// an offset walks the rows it skips.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seek<'a> {
+    /// The first rows.
+    First,
+    /// The rows right after this name.
+    After(&'a str),
+    /// The rows right before this name.
+    Before(&'a str),
+    /// The last rows.
+    Last,
+}
+
+/// One page of the programs of `filter.workspace_id` (required) that `vis`
+/// can see, ascending by name, found by `seek`.
+pub fn visible_seek(
+    conn: &Connection,
+    vis: &Visibility,
+    filter: &ProgramFilter,
+    seek: Seek<'_>,
+    limit: u64,
+) -> rusqlite::Result<Vec<ProgramRow>> {
+    let (mut from, mut args) = visible_where(vis, filter, None);
+    let descending = matches!(seek, Seek::Before(_) | Seek::Last);
+    match seek {
+        Seek::After(name) => {
+            args.push(Value::Text(name.to_string()));
+            from.push_str(&format!(" AND p.name > ?{}", args.len()));
+        }
+        Seek::Before(name) => {
+            args.push(Value::Text(name.to_string()));
+            from.push_str(&format!(" AND p.name < ?{}", args.len()));
+        }
+        Seek::First | Seek::Last => {}
+    }
+    args.push(Value::Integer(limit.min(i64::MAX as u64) as i64));
+    let order = if descending { "DESC" } else { "ASC" };
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} {from} ORDER BY p.name {order} LIMIT ?{}",
+        args.len()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows: Vec<ProgramRow> = stmt
+        .query_map(params_from_iter(args), from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    if descending {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
 pub fn count_visible(
     conn: &Connection,
     vis: &Visibility,

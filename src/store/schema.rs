@@ -6,7 +6,7 @@ use rusqlite_migration::M;
 pub const APPLICATION_ID: i64 = 0x4D50_4453;
 
 pub fn migrations() -> Vec<M<'static>> {
-    vec![M::up(V1)]
+    vec![M::up(V1), M::up(V2)]
 }
 
 const V1: &str = r#"
@@ -109,4 +109,12 @@ CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"#;
+
+/// Explicit members walked in the order they were added, and a
+/// workspace's Owner and Masters found by role, so a page of a long member
+/// list is read from indexes, not scanned or sorted whole.
+const V2: &str = r#"
+CREATE INDEX program_members_by_added ON program_members(program_id, added_at, user_id);
+CREATE INDEX workspace_members_by_role ON workspace_members(workspace_id, role, status);
 "#;

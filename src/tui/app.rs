@@ -8,7 +8,7 @@ use super::welcome::Welcome;
 use super::window::{ListWindow, PAGE};
 use crate::desk::{
     Actor, Capability, Denial, Desk, DeskResult, Page, ProgramDetail, ProgramMember,
-    ProgramSummary, Version, WorkspaceSummary,
+    ProgramSummary, Seek, Version, WorkspaceSummary,
 };
 use tui_input::Input;
 
@@ -233,22 +233,83 @@ impl App {
         layout::list_height(self.size, Pane::Members)
     }
 
-    /// Fetches a page if the visible programs are not loaded.
+    /// Fetches programs if the visible ones are not loaded: next to what
+    /// is loaded by name (keyset), from either end, and only for a jump
+    /// into the middle by offset — so scrolling costs one page at any depth.
     pub fn ensure_program_rows(&mut self) {
         let height = self.programs_height();
         self.programs.scroll_to_selection(height);
         let (Some(actor), Some(workspace)) = (self.actor.clone(), self.workspace.clone()) else {
             return;
         };
-        if let Some(offset) = self.programs.page_needed(height) {
-            let text = Self::filter_text(&self.program_filter);
-            let rows = self.desk.list_programs(
-                &actor,
-                Some(&workspace.name),
-                text.as_deref(),
-                Page::new(offset, PAGE),
-            );
-            let rows = self.report(rows).unwrap_or_default();
+        if self.programs.page_needed(height).is_none() {
+            return;
+        }
+        let text = Self::filter_text(&self.program_filter);
+        let text = text.as_deref();
+        let w = &self.programs;
+        let (top, total) = (w.top, w.total);
+        let end = (top + height as u64).min(total);
+        let (start, loaded_end) = (w.offset, w.offset + w.rows.len() as u64);
+        let first = w.rows.first().map(|p| p.name.clone());
+        let last = w.rows.last().map(|p| p.name.clone());
+        let fetched = match (first, last) {
+            (Some(_), Some(last))
+                if top >= start && top <= loaded_end + PAGE / 2 && end > loaded_end =>
+            {
+                let next = self.desk.seek_programs(
+                    &actor,
+                    &workspace.name,
+                    text,
+                    Seek::After(&last),
+                    PAGE,
+                );
+                self.report(next).map(|next| {
+                    let mut rows = self.programs.rows.split_off((top - start) as usize);
+                    rows.extend(next);
+                    (top, rows)
+                })
+            }
+            (Some(first), Some(_)) if top < start && start - top <= PAGE / 2 => {
+                let previous = self.desk.seek_programs(
+                    &actor,
+                    &workspace.name,
+                    text,
+                    Seek::Before(&first),
+                    PAGE,
+                );
+                self.report(previous).map(|mut rows| {
+                    let keep = ((end.max(start) - start) as usize).min(self.programs.rows.len());
+                    let offset = start.saturating_sub(rows.len() as u64);
+                    rows.extend(self.programs.rows.drain(..keep));
+                    (offset, rows)
+                })
+            }
+            _ if end + PAGE >= total => {
+                let rows = self
+                    .desk
+                    .seek_programs(&actor, &workspace.name, text, Seek::Last, PAGE);
+                self.report(rows)
+                    .map(|rows| (total.saturating_sub(rows.len() as u64), rows))
+            }
+            _ if top < PAGE => {
+                let rows =
+                    self.desk
+                        .seek_programs(&actor, &workspace.name, text, Seek::First, PAGE);
+                self.report(rows).map(|rows| (0, rows))
+            }
+            _ => {
+                let offset = top.saturating_sub(PAGE / 4);
+                let rows = self.desk.list_programs(
+                    &actor,
+                    Some(&workspace.name),
+                    text,
+                    Page::new(offset, PAGE),
+                );
+                self.report(rows).map(|rows| (offset, rows))
+            }
+        };
+        if let Some((offset, rows)) = fetched {
             self.programs.fill(offset, rows);
         }
     }

@@ -602,7 +602,11 @@ fn a_long_member_list_is_paged_and_counted_only_when_needed() {
         "reaching the end pages on until the list is known"
     );
     assert_eq!(app.members.total, 454);
-    assert_eq!(app.members.selected_row().expect("last").login, "devin");
+    assert_eq!(
+        app.members.selected_row().expect("last").login,
+        "dev449",
+        "members in the order they were added"
+    );
     press(&mut app, KeyCode::Char('g'));
     assert_eq!(app.members.selected_row().expect("first").login, "olivia");
     press(&mut app, KeyCode::BackTab);
@@ -618,4 +622,76 @@ fn a_long_member_list_is_paged_and_counted_only_when_needed() {
         "G counts once"
     );
     assert_eq!(app.members.selected, 453);
+}
+
+#[test]
+fn a_long_program_list_pages_consistently_both_ways() {
+    let mut desk = fixed_desk();
+    desk.add_user("lead", None, None).expect("user");
+    let lead = desk.actor("lead").expect("lead");
+    desk.create_workspace(&lead, "Big").expect("workspace");
+    for i in 0..700 {
+        desk.create_program(&lead, "Big", &format!("P{i:04}"), "")
+            .expect("program");
+    }
+    let mut app = App::new(
+        desk,
+        "lead",
+        Options::default(),
+        Theme { no_color: false },
+        (100, 30),
+    );
+    let check = |app: &App| {
+        let expected = format!("P{:04}", app.programs.selected);
+        assert_eq!(
+            app.programs.selected_row().map(|p| p.name.clone()),
+            Some(expected.clone())
+        );
+        assert_eq!(
+            app.selection
+                .as_ref()
+                .map(|s| s.detail.summary.name.clone()),
+            Some(expected)
+        );
+        let visible: Vec<String> = app
+            .programs
+            .visible(app.programs_height())
+            .map(|(i, p)| format!("{i}:{}", p.name))
+            .collect();
+        for row in &visible {
+            let (i, name) = row.split_once(':').expect("row");
+            assert_eq!(
+                name,
+                format!("P{:04}", i.parse::<u64>().expect("index")),
+                "the visible window is in order"
+            );
+        }
+        assert_eq!(
+            visible.len() as u16,
+            app.programs_height().min(700),
+            "every visible row is loaded"
+        );
+    };
+    for _ in 0..40 {
+        press(&mut app, KeyCode::PageDown);
+        check(&app);
+    }
+    assert_eq!(app.programs.selected, 699);
+    for _ in 0..40 {
+        press(&mut app, KeyCode::PageUp);
+        check(&app);
+    }
+    assert_eq!(app.programs.selected, 0);
+    press(&mut app, KeyCode::End);
+    check(&app);
+    for _ in 0..250 {
+        press(&mut app, KeyCode::Char('k'));
+    }
+    check(&app);
+    press(&mut app, KeyCode::Home);
+    check(&app);
+    assert!(
+        app.programs.rows.len() as u64 <= 2 * mpdesk::tui::window::PAGE,
+        "the window stays bounded"
+    );
 }
