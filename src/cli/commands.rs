@@ -5,6 +5,7 @@ use super::args::{
     WorkspaceMemberCommand,
 };
 use super::output::{opt, print_json, table};
+use super::rows::TableRow;
 use crate::desk::{
     Actor, AuditQuery, ConfigChange, Desk, DeskError, DeskResult, PackageSource, Page, ProgramEdit,
     WorkspaceRole,
@@ -23,6 +24,14 @@ fn out<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) -> D
         }
         Ok(())
     }
+}
+
+/// A list as a table for people, or as JSON.
+fn out_rows<T: Serialize + TableRow>(json: bool, rows: &[T]) -> Done {
+    out(json, &rows, || {
+        let cells: Vec<Vec<String>> = rows.iter().map(TableRow::cells).collect();
+        table(T::HEADERS, &cells)
+    })
 }
 
 fn role(arg: RoleArg) -> WorkspaceRole {
@@ -50,13 +59,7 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command) -> Done {
         }
         Command::User(UserCommand::List) => {
             let users = desk.list_users(Page::ALL)?;
-            out(json, &users, || {
-                let rows: Vec<Vec<String>> = users
-                    .iter()
-                    .map(|u| vec![u.login.clone(), u.name.clone(), opt(&u.email)])
-                    .collect();
-                table(&["LOGIN", "NAME", "EMAIL"], &rows)
-            })
+            out_rows(json, &users)
         }
         Command::DemoData => {
             let logins = desk.load_demo_data()?;
@@ -93,34 +96,7 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command) -> Done {
                 .into_iter()
                 .map(|(_, e)| e)
                 .collect();
-            out(json, &entries, || {
-                let rows: Vec<Vec<String>> = entries
-                    .iter()
-                    .map(|e| {
-                        vec![
-                            e.at.clone(),
-                            e.actor.clone(),
-                            opt(&e.workspace),
-                            opt(&e.program),
-                            e.operation.clone(),
-                            e.outcome.clone(),
-                            e.detail.clone(),
-                        ]
-                    })
-                    .collect();
-                table(
-                    &[
-                        "AT",
-                        "ACTOR",
-                        "WORKSPACE",
-                        "PROGRAM",
-                        "OPERATION",
-                        "OUTCOME",
-                        "DETAIL",
-                    ],
-                    &rows,
-                )
-            })
+            out_rows(json, &entries)
         }
     }
 }
@@ -135,19 +111,7 @@ fn workspace(desk: &mut Desk, me: &Actor, json: bool, cmd: &WorkspaceCommand) ->
         }
         WorkspaceCommand::List => {
             let list = desk.list_workspaces(me)?;
-            out(json, &list, || {
-                let rows: Vec<Vec<String>> = list
-                    .iter()
-                    .map(|w| {
-                        vec![
-                            w.name.clone(),
-                            w.role.title().to_string(),
-                            w.status.as_str().to_string(),
-                        ]
-                    })
-                    .collect();
-                table(&["WORKSPACE", "ROLE", "STATUS"], &rows)
-            })
+            out_rows(json, &list)
         }
         WorkspaceCommand::Member(WorkspaceMemberCommand::Add {
             workspace,
@@ -183,21 +147,7 @@ fn workspace(desk: &mut Desk, me: &Actor, json: bool, cmd: &WorkspaceCommand) ->
         }
         WorkspaceCommand::Member(WorkspaceMemberCommand::List { workspace }) => {
             let members = desk.list_workspace_members(me, workspace, Page::ALL)?;
-            out(json, &members, || {
-                let rows: Vec<Vec<String>> = members
-                    .iter()
-                    .map(|m| {
-                        vec![
-                            m.login.clone(),
-                            m.name.clone(),
-                            m.role.title().to_string(),
-                            m.status.as_str().to_string(),
-                            m.since.clone(),
-                        ]
-                    })
-                    .collect();
-                table(&["LOGIN", "NAME", "ROLE", "STATUS", "SINCE"], &rows)
-            })
+            out_rows(json, &members)
         }
     }
 }
@@ -219,25 +169,7 @@ fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Don
         }
         ProgramCommand::List { workspace } => {
             let list = desk.list_programs(me, workspace.as_deref(), None, Page::ALL)?;
-            out(json, &list, || {
-                let rows: Vec<Vec<String>> = list
-                    .iter()
-                    .map(|p| {
-                        vec![
-                            p.app_id.clone(),
-                            p.name.clone(),
-                            p.workspace.clone(),
-                            format!("{} {}", p.status.glyph(), p.status.title()),
-                            opt(&p.live_version),
-                            p.my_role.title().to_string(),
-                        ]
-                    })
-                    .collect();
-                table(
-                    &["APP ID", "NAME", "WORKSPACE", "STATUS", "LIVE", "MY ROLE"],
-                    &rows,
-                )
-            })
+            out_rows(json, &list)
         }
         ProgramCommand::Show { program } => {
             let d = desk.show_program(me, program)?;
@@ -327,32 +259,7 @@ fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Don
         }
         ProgramCommand::Versions { program } => {
             let list = desk.list_versions(me, program, Page::ALL)?;
-            out(json, &list, || {
-                let rows: Vec<Vec<String>> = list
-                    .iter()
-                    .map(|v| {
-                        vec![
-                            v.version.clone(),
-                            v.state.as_str().to_string(),
-                            v.size.to_string(),
-                            v.uploaded_by.clone(),
-                            v.uploaded_at.clone(),
-                            v.notes.clone(),
-                        ]
-                    })
-                    .collect();
-                table(
-                    &[
-                        "VERSION",
-                        "STATE",
-                        "SIZE",
-                        "UPLOADED BY",
-                        "UPLOADED AT",
-                        "NOTES",
-                    ],
-                    &rows,
-                )
-            })
+            out_rows(json, &list)
         }
         ProgramCommand::Export {
             program,
@@ -433,13 +340,7 @@ fn member(desk: &mut Desk, me: &Actor, json: bool, cmd: &MemberCommand) -> Done 
     match cmd {
         MemberCommand::Candidates { program } => {
             let list = desk.member_candidates(me, program, Page::ALL)?;
-            out(json, &list, || {
-                let rows: Vec<Vec<String>> = list
-                    .iter()
-                    .map(|c| vec![c.login.clone(), c.name.clone(), c.role.title().to_string()])
-                    .collect();
-                table(&["LOGIN", "NAME", "WOULD BE"], &rows)
-            })
+            out_rows(json, &list)
         }
         MemberCommand::Add { program, logins } => {
             let added = desk.add_members(me, program, logins)?;
@@ -464,25 +365,7 @@ fn member(desk: &mut Desk, me: &Actor, json: bool, cmd: &MemberCommand) -> Done 
         }
         MemberCommand::List { program } => {
             let list = desk.list_members(me, program, Page::ALL)?;
-            out(json, &list, || {
-                let rows: Vec<Vec<String>> = list
-                    .iter()
-                    .map(|m| {
-                        vec![
-                            m.login.clone(),
-                            m.name.clone(),
-                            m.role.title().to_string(),
-                            m.source.title().to_string(),
-                            opt(&m.added_by),
-                            opt(&m.added_at),
-                        ]
-                    })
-                    .collect();
-                table(
-                    &["LOGIN", "NAME", "ROLE", "SOURCE", "ADDED BY", "ADDED AT"],
-                    &rows,
-                )
-            })
+            out_rows(json, &list)
         }
     }
 }

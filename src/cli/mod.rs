@@ -4,6 +4,7 @@
 pub mod args;
 mod commands;
 pub mod output;
+mod rows;
 
 pub use args::Cli;
 

@@ -1,0 +1,129 @@
+//! How each list the CLI prints becomes table rows: one header list and
+//! one row function per record, so every list command prints the same way.
+
+use super::output::opt;
+use crate::desk::{
+    AuditEntry, Candidate, ProgramMember, ProgramSummary, User, Version, WorkspaceMember,
+    WorkspaceSummary,
+};
+
+pub trait TableRow {
+    const HEADERS: &'static [&'static str];
+    fn cells(&self) -> Vec<String>;
+}
+
+impl TableRow for User {
+    const HEADERS: &'static [&'static str] = &["LOGIN", "NAME", "EMAIL"];
+    fn cells(&self) -> Vec<String> {
+        vec![self.login.clone(), self.name.clone(), opt(&self.email)]
+    }
+}
+
+impl TableRow for WorkspaceSummary {
+    const HEADERS: &'static [&'static str] = &["WORKSPACE", "ROLE", "STATUS"];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.role.title().to_string(),
+            self.status.as_str().to_string(),
+        ]
+    }
+}
+
+impl TableRow for WorkspaceMember {
+    const HEADERS: &'static [&'static str] = &["LOGIN", "NAME", "ROLE", "STATUS", "SINCE"];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.login.clone(),
+            self.name.clone(),
+            self.role.title().to_string(),
+            self.status.as_str().to_string(),
+            self.since.clone(),
+        ]
+    }
+}
+
+impl TableRow for ProgramSummary {
+    const HEADERS: &'static [&'static str] =
+        &["APP ID", "NAME", "WORKSPACE", "STATUS", "LIVE", "MY ROLE"];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.app_id.clone(),
+            self.name.clone(),
+            self.workspace.clone(),
+            format!("{} {}", self.status.glyph(), self.status.title()),
+            opt(&self.live_version),
+            self.my_role.title().to_string(),
+        ]
+    }
+}
+
+impl TableRow for Version {
+    const HEADERS: &'static [&'static str] = &[
+        "VERSION",
+        "STATE",
+        "SIZE",
+        "UPLOADED BY",
+        "UPLOADED AT",
+        "NOTES",
+    ];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.version.clone(),
+            self.state.as_str().to_string(),
+            self.size.to_string(),
+            self.uploaded_by.clone(),
+            self.uploaded_at.clone(),
+            self.notes.clone(),
+        ]
+    }
+}
+
+impl TableRow for Candidate {
+    const HEADERS: &'static [&'static str] = &["LOGIN", "NAME", "WOULD BE"];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.login.clone(),
+            self.name.clone(),
+            self.role.title().to_string(),
+        ]
+    }
+}
+
+impl TableRow for ProgramMember {
+    const HEADERS: &'static [&'static str] =
+        &["LOGIN", "NAME", "ROLE", "SOURCE", "ADDED BY", "ADDED AT"];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.login.clone(),
+            self.name.clone(),
+            self.role.title().to_string(),
+            self.source.title().to_string(),
+            opt(&self.added_by),
+            opt(&self.added_at),
+        ]
+    }
+}
+
+impl TableRow for AuditEntry {
+    const HEADERS: &'static [&'static str] = &[
+        "AT",
+        "ACTOR",
+        "WORKSPACE",
+        "PROGRAM",
+        "OPERATION",
+        "OUTCOME",
+        "DETAIL",
+    ];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.at.clone(),
+            self.actor.clone(),
+            opt(&self.workspace),
+            opt(&self.program),
+            self.operation.clone(),
+            self.outcome.clone(),
+            self.detail.clone(),
+        ]
+    }
+}
