@@ -31,7 +31,7 @@ fn reach<'a>(row: &crate::store::records::ProgramRow, roles: &'a [&'a str]) -> R
     Reach {
         workspace_id: row.workspace_id,
         program_id: row.id,
-        active_status: MemberStatus::Active.as_str(),
+        active_status: MemberStatus::ACTING.as_str(),
         manager_roles: roles,
     }
 }
@@ -123,7 +123,7 @@ impl Desk {
             self.conn(),
             row.workspace_id,
             row.id,
-            MemberStatus::Active.as_str(),
+            MemberStatus::ACTING.as_str(),
             &addable_roles(),
             text,
             page,
@@ -164,7 +164,7 @@ impl Desk {
                 let user = store::users::by_login(tx, login)?
                     .ok_or_else(|| DeskError::NotFound(format!("user '{login}' is not registered")))?;
                 let membership = store::workspaces::membership(tx, row.workspace_id, user.id)?
-                    .filter(|m| m.status == MemberStatus::Active)
+                    .filter(|m| m.status.can_act())
                     .ok_or_else(|| DeskError::Invalid(format!(
                         "{login} is not an active member of workspace {}; every mini program member must first be a member of the workspace",
                         row.workspace

@@ -156,7 +156,7 @@ impl Desk {
 fn visibility(actor: &Actor) -> Visibility {
     Visibility {
         user_id: actor.id,
-        active_status: MemberStatus::Active.as_str(),
+        active_status: MemberStatus::ACTING.as_str(),
         manager_roles: WorkspaceRole::ALL
             .iter()
             .filter(|r| r.manages_all_programs())
@@ -228,7 +228,7 @@ fn resolve_workspace(
 
 /// The actor's role in a workspace if they may act there (Active).
 fn acting_role(membership: &crate::store::records::Membership) -> Option<WorkspaceRole> {
-    (membership.status == MemberStatus::Active).then_some(membership.role)
+    membership.status.can_act().then_some(membership.role)
 }
 
 fn note_program(entry: &mut NewAuditEntry, row: &ProgramRow) {

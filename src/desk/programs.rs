@@ -345,6 +345,14 @@ impl Desk {
                     merchant_id.as_deref().unwrap_or("")
                 ));
             }
+            let domains = store::programs::domains(tx, row.id)?;
+            if domains.len() > validate::DOMAINS_MAX {
+                return Err(invalid(format!(
+                    "a program may whitelist at most {} domains; this change makes {}",
+                    validate::DOMAINS_MAX,
+                    domains.len()
+                )));
+            }
             store::programs::set_ids(tx, row.id, client_id.as_deref(), merchant_id.as_deref())?;
             entry.detail = details.join("; ");
             Ok(ProgramConfig {

@@ -182,7 +182,7 @@ impl Access {
     /// Active workspace role, if any: only Active members act or see.
     pub fn active_workspace_role(&self) -> Option<WorkspaceRole> {
         match self.workspace {
-            Some((role, MemberStatus::Active)) => Some(role),
+            Some((role, status)) if status.can_act() => Some(role),
             _ => None,
         }
     }

@@ -95,6 +95,13 @@ impl ProgramRole {
 }
 
 impl MemberStatus {
+    /// The one status whose members act or see anything in the workspace.
+    pub const ACTING: MemberStatus = MemberStatus::Active;
+
+    pub fn can_act(self) -> bool {
+        self == Self::ACTING
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Invited => "invited",

@@ -9,6 +9,8 @@ pub const NOTES_MAX: usize = 2000;
 pub const EMAIL_MAX: usize = 254;
 pub const ORIGIN_MAX: usize = 253;
 pub const CONFIG_ID_MAX: usize = 64;
+/// Server domains one program may whitelist.
+pub const DOMAINS_MAX: usize = 100;
 pub const PACKAGE_MAX_BYTES: u64 = 50 * 1024 * 1024;
 
 /// Unicode bidirectional controls: they reorder what a terminal shows.

@@ -706,3 +706,23 @@ fn unregistered_users_are_told_how_to_register() {
         "{err}"
     );
 }
+
+#[test]
+fn the_domain_whitelist_is_bounded() {
+    let mut world = World::demo();
+    let olivia = world.actor("olivia");
+    let add = |range: std::ops::Range<i32>| ConfigChange {
+        add_domains: range.map(|i| format!("https://d{i}.example")).collect(),
+        ..Default::default()
+    };
+    let config = world
+        .desk
+        .configure_program(&olivia, "Coffee Club", &add(0..98))
+        .expect("2 + 98 = 100 fit");
+    assert_eq!(config.domains.len(), 100);
+    let err = world.refused(|d| d.configure_program(&olivia, "Coffee Club", &add(98..99)));
+    assert_eq!(
+        err.to_string(),
+        "a program may whitelist at most 100 domains; this change makes 101"
+    );
+}

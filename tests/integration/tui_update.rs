@@ -537,7 +537,7 @@ fn hostile_data_is_shown_not_obeyed() {
     desk.load_demo_data().expect("demo");
     let conn = rusqlite::Connection::open(&path).expect("raw");
     conn.execute(
-        "UPDATE programs SET name = 'Evil' || char(27) || ']0;pwned' || char(7) || char(8238), description = 'a' || char(27) || '[2Jb' WHERE name = 'Coffee Club'",
+        "UPDATE programs SET name = 'Evil' || char(27) || ']0;pwned' || char(7) || char(8238), description = 'a' || char(27) || '[2Jb', created_at = char(27) || '[5m2026' WHERE name = 'Coffee Club'",
         [],
     )
     .expect("update");
@@ -552,6 +552,7 @@ fn hostile_data_is_shown_not_obeyed() {
     let text = screen(&buffer);
     assert!(text.contains("Evil^[]0;pwned^G<U+202E>"), "{text}");
     assert!(text.contains("a^[[2Jb"));
+    assert!(text.contains("^[[5m2026"), "timestamps are data too");
     for cell in buffer.content() {
         assert!(!cell
             .symbol()

@@ -20,10 +20,12 @@ fn field<'a>(theme: &Theme, label: &str, value: String) -> Line<'a> {
 }
 
 /// "2026-11-27T21:33:00Z" → "2026-11-27 21:33".
-fn short_time(at: &str) -> String {
+/// Sanitized (it is data), then cut to the minute.
+pub(super) fn short_time(at: &str) -> String {
+    let at = sanitize::line(at);
     at.get(..16)
         .map(|t| t.replace('T', " "))
-        .unwrap_or_else(|| at.to_string())
+        .unwrap_or_else(|| at.into_owned())
 }
 
 /// Cuts `text` to `width` columns, marking the cut with "…".
@@ -70,7 +72,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let s = &d.summary;
     let mut lines = vec![
         field(theme, "Name", sanitize::line(&s.name).into_owned()),
-        field(theme, "App ID", s.app_id.clone()),
+        field(theme, "App ID", sanitize::line(&s.app_id).into_owned()),
         Line::from(vec![
             Span::styled(format!("{:<13}", "Status"), theme.label()),
             Span::styled(

@@ -51,7 +51,11 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
             };
             let added = match (&m.added_by, &m.added_at) {
                 (Some(by), Some(at)) => {
-                    format!("{} {}", sanitize::line(by), at.get(..10).unwrap_or(at))
+                    format!(
+                        "{} {}",
+                        sanitize::line(by),
+                        super::details::short_time(at).get(..10).unwrap_or_default()
+                    )
                 }
                 _ => "—".to_string(),
             };
