@@ -42,6 +42,9 @@ pub enum Command {
     /// Mini program members.
     #[command(subcommand)]
     Member(MemberCommand),
+    /// Your own workspace invitations.
+    #[command(subcommand)]
+    Invitation(InvitationCommand),
     /// The audit log, newest first.
     Audit {
         #[arg(long)]
@@ -84,6 +87,31 @@ pub enum WorkspaceCommand {
     /// Workspace members.
     #[command(subcommand)]
     Member(WorkspaceMemberCommand),
+    /// Invite a registered user; the invitation expires in 3 days.
+    Invite {
+        workspace: String,
+        login: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// The workspace's invitations: pending, accepted, declined, withdrawn, expired.
+    Invitations { workspace: String },
+    /// Withdraw a pending invitation.
+    Withdraw { workspace: String, login: String },
+    /// Resend a pending invitation (its 3 days start again).
+    Resend { workspace: String, login: String },
+    /// Hand ownership to an Active Master; you become a Master.
+    Transfer { workspace: String, login: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InvitationCommand {
+    /// Your invitations.
+    List,
+    /// Accept an invitation to a workspace.
+    Accept { workspace: String },
+    /// Decline an invitation to a workspace.
+    Decline { workspace: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,8 +132,12 @@ pub enum WorkspaceMemberCommand {
     },
     /// Remove a member (and their program memberships in the workspace).
     Remove { workspace: String, login: String },
-    /// List the workspace's members.
+    /// List the workspace's members and pending invitations.
     List { workspace: String },
+    /// Block a member: they see and do nothing until unblocked.
+    Block { workspace: String, login: String },
+    /// Unblock a member.
+    Unblock { workspace: String, login: String },
 }
 
 #[derive(Debug, Subcommand)]

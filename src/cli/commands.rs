@@ -1,8 +1,8 @@
 //! One function per subcommand group; each makes one desk call and prints.
 
 use super::args::{
-    Cli, Command, MemberCommand, ProgramCommand, RoleArg, UserCommand, WorkspaceCommand,
-    WorkspaceMemberCommand,
+    Cli, Command, InvitationCommand, MemberCommand, ProgramCommand, RoleArg, UserCommand,
+    WorkspaceCommand, WorkspaceMemberCommand,
 };
 use super::output::{opt, print_json, table};
 use super::rows::TableRow;
@@ -75,6 +75,10 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command) -> Done {
             let me = actor(desk, cli)?;
             program(desk, &me, json, cmd)
         }
+        Command::Invitation(cmd) => {
+            let me = actor(desk, cli)?;
+            invitation(desk, &me, json, cmd)
+        }
         Command::Member(cmd) => {
             let me = actor(desk, cli)?;
             member(desk, &me, json, cmd)
@@ -143,6 +147,67 @@ fn workspace(desk: &mut Desk, me: &Actor, json: bool, cmd: &WorkspaceCommand) ->
                 json,
                 &serde_json::json!({"workspace": workspace, "removed": login}),
                 || format!("removed {login} from {workspace} and from its mini programs"),
+            )
+        }
+        WorkspaceCommand::Member(WorkspaceMemberCommand::Block { workspace, login }) => {
+            desk.block_member(me, workspace, login)?;
+            out(
+                json,
+                &serde_json::json!({"workspace": workspace, "login": login, "status": "blocked"}),
+                || {
+                    format!("blocked {login} in {workspace}: they see and do nothing there until unblocked")
+                },
+            )
+        }
+        WorkspaceCommand::Member(WorkspaceMemberCommand::Unblock { workspace, login }) => {
+            desk.unblock_member(me, workspace, login)?;
+            out(
+                json,
+                &serde_json::json!({"workspace": workspace, "login": login, "status": "active"}),
+                || format!("unblocked {login} in {workspace}"),
+            )
+        }
+        WorkspaceCommand::Invite {
+            workspace,
+            login,
+            role: r,
+        } => {
+            let inv = desk.invite(me, workspace, login, role(*r))?;
+            out(json, &inv, || {
+                format!(
+                    "invited {login} to {workspace} as {}; expires {}",
+                    inv.role.title(),
+                    inv.expires_at
+                )
+            })
+        }
+        WorkspaceCommand::Invitations { workspace } => {
+            let list = desk.list_invitations(me, workspace, Page::ALL)?;
+            out_rows(json, &list)
+        }
+        WorkspaceCommand::Withdraw { workspace, login } => {
+            desk.withdraw_invitation(me, workspace, login)?;
+            out(
+                json,
+                &serde_json::json!({"workspace": workspace, "login": login, "state": "withdrawn"}),
+                || format!("withdrew {login}'s invitation to {workspace}"),
+            )
+        }
+        WorkspaceCommand::Resend { workspace, login } => {
+            let inv = desk.resend_invitation(me, workspace, login)?;
+            out(json, &inv, || {
+                format!(
+                    "resent {login}'s invitation to {workspace}; expires {}",
+                    inv.expires_at
+                )
+            })
+        }
+        WorkspaceCommand::Transfer { workspace, login } => {
+            desk.transfer_ownership(me, workspace, login)?;
+            out(
+                json,
+                &serde_json::json!({"workspace": workspace, "owner": login}),
+                || format!("{login} is now the Owner of {workspace}; you are a Master"),
             )
         }
         WorkspaceCommand::Member(WorkspaceMemberCommand::List { workspace }) => {
@@ -332,6 +397,31 @@ fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Don
                     .collect();
                 table(&["OPERATION", "ALLOWED", "WHY NOT"], &rows)
             })
+        }
+    }
+}
+
+fn invitation(desk: &mut Desk, me: &Actor, json: bool, cmd: &InvitationCommand) -> Done {
+    match cmd {
+        InvitationCommand::List => {
+            let list = desk.my_invitations(me)?;
+            out_rows(json, &list)
+        }
+        InvitationCommand::Accept { workspace } => {
+            let role = desk.accept_invitation(me, workspace)?;
+            out(
+                json,
+                &serde_json::json!({"workspace": workspace, "role": role, "status": "active"}),
+                || format!("you joined {workspace} as {}", role.title()),
+            )
+        }
+        InvitationCommand::Decline { workspace } => {
+            desk.decline_invitation(me, workspace)?;
+            out(
+                json,
+                &serde_json::json!({"workspace": workspace, "state": "declined"}),
+                || format!("declined the invitation to {workspace}"),
+            )
         }
     }
 }

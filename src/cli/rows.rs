@@ -2,6 +2,7 @@
 //! one row function per record, so every list command prints the same way.
 
 use super::output::opt;
+use crate::desk::Invitation;
 use crate::desk::{
     AuditEntry, Candidate, ProgramMember, ProgramSummary, User, Version, WorkspaceMember,
     WorkspaceSummary,
@@ -31,7 +32,8 @@ impl TableRow for WorkspaceSummary {
 }
 
 impl TableRow for WorkspaceMember {
-    const HEADERS: &'static [&'static str] = &["LOGIN", "NAME", "ROLE", "STATUS", "SINCE"];
+    const HEADERS: &'static [&'static str] =
+        &["LOGIN", "NAME", "ROLE", "STATUS", "SINCE", "EXPIRES"];
     fn cells(&self) -> Vec<String> {
         vec![
             self.login.clone(),
@@ -39,6 +41,30 @@ impl TableRow for WorkspaceMember {
             self.role.title().to_string(),
             self.status.as_str().to_string(),
             self.since.clone(),
+            opt(&self.expires_at),
+        ]
+    }
+}
+
+impl TableRow for Invitation {
+    const HEADERS: &'static [&'static str] = &[
+        "WORKSPACE",
+        "LOGIN",
+        "ROLE",
+        "STATE",
+        "INVITED BY",
+        "SENT",
+        "EXPIRES",
+    ];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.workspace.clone(),
+            self.login.clone(),
+            self.role.title().to_string(),
+            self.state.as_str().to_string(),
+            self.invited_by.clone(),
+            self.sent_at.clone(),
+            self.expires_at.clone(),
         ]
     }
 }

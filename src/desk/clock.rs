@@ -50,3 +50,9 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&Rfc3339)
         .unwrap_or_else(|_| t.unix_timestamp().to_string())
 }
+
+/// Reads a time the desk wrote; a damaged value is a storage error.
+pub fn parse_rfc3339(text: &str) -> Result<OffsetDateTime, super::DeskError> {
+    OffsetDateTime::parse(text, &Rfc3339)
+        .map_err(|e| super::DeskError::Storage(format!("bad time {text:?} in the database: {e}")))
+}

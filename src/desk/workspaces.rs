@@ -164,7 +164,8 @@ impl Desk {
         )
     }
 
-    /// The workspace's members; only its Active members may read it.
+    /// The workspace's members (Owner, Masters, Developers; Active or
+    /// Blocked), then its pending invitations; only Active members read it.
     pub fn list_workspace_members(
         &self,
         actor: &Actor,
@@ -177,16 +178,45 @@ impl Desk {
                 "workspace '{workspace}' not found"
             )));
         }
-        Ok(store::workspaces::members(
-            self.conn(),
-            ws.id,
-            page.offset,
-            page.limit,
-        )?)
+        let mut rows = store::workspaces::members(self.conn(), ws.id, page.offset, page.limit)?;
+        if (rows.len() as u64) < page.limit {
+            let members = if rows.is_empty() {
+                store::workspaces::count_members(self.conn(), ws.id)?
+            } else {
+                page.offset + rows.len() as u64
+            };
+            let rest = page.limit - rows.len() as u64;
+            let invitations = store::invitations::pending_of_workspace(
+                self.conn(),
+                ws.id,
+                page.offset.saturating_sub(members),
+                rest,
+            )?;
+            rows.extend(invitations.into_iter().map(|i| WorkspaceMember {
+                login: i.login,
+                name: i.name,
+                role: i.role,
+                status: MemberStatus::Invited,
+                since: i.sent_at,
+                expires_at: Some(i.expires_at),
+            }));
+        }
+        Ok(rows)
+    }
+
+    pub fn count_workspace_members(&self, actor: &Actor, workspace: &str) -> DeskResult<u64> {
+        let (ws, membership) = resolve_workspace(self.conn(), actor, workspace)?;
+        if acting_role(&membership).is_none() {
+            return Err(DeskError::NotFound(format!(
+                "workspace '{workspace}' not found"
+            )));
+        }
+        Ok(store::workspaces::count_members(self.conn(), ws.id)?
+            + store::invitations::count_pending_of_workspace(self.conn(), ws.id)?)
     }
 }
 
-fn workspace_target(
+pub(super) fn workspace_target(
     conn: &rusqlite::Connection,
     workspace_id: i64,
     workspace: &str,

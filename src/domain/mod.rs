@@ -6,6 +6,7 @@
 //! [`workspace_rules`]; nothing outside this module compares roles.
 
 pub mod denial;
+pub mod invitation;
 pub mod lifecycle;
 pub mod permission;
 pub mod role;

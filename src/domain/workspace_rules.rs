@@ -105,6 +105,42 @@ pub fn decide_member_action(
     Ok(())
 }
 
+/// May `actor` hand ownership to a member whose role and status are
+/// these? Only the Owner, and only to an Active Master; the Owner then
+/// becomes a Master.
+pub fn decide_transfer(
+    actor: Option<WorkspaceRole>,
+    target_login: &str,
+    target: WorkspaceRole,
+    target_active: bool,
+    read_only: bool,
+) -> Result<(), Denial> {
+    let label = "Transferring ownership";
+    if read_only {
+        return Err(Denial::read_only(label));
+    }
+    if actor != Some(WorkspaceRole::Owner) {
+        return Err(Denial::role(
+            label,
+            "the workspace Owner role".to_string(),
+            describe_workspace_role(actor),
+        ));
+    }
+    if target != WorkspaceRole::Master || !target_active {
+        let what = if target_active {
+            target.title().to_string()
+        } else {
+            format!("{} (not active)", target.title())
+        };
+        return Err(Denial::state(
+            label,
+            "an Active Master as the new Owner",
+            format!("{target_login} is {what}"),
+        ));
+    }
+    Ok(())
+}
+
 /// Does this workspace role read the whole workspace's audit log?
 pub fn reads_workspace_audit(role: Option<WorkspaceRole>) -> bool {
     role.is_some_and(|r| WORKSPACE_AUDIT_READERS.contains(&r))
@@ -128,6 +164,16 @@ mod tests {
         for actor in WorkspaceRole::ALL {
             assert!(!ok(actor, Owner), "{actor:?} must not manage the Owner");
         }
+    }
+
+    #[test]
+    fn only_the_owner_transfers_and_only_to_an_active_master() {
+        assert!(decide_transfer(Some(Owner), "m", Master, true, false).is_ok());
+        assert!(decide_transfer(Some(Master), "m", Master, true, false).is_err());
+        assert!(decide_transfer(Some(Owner), "d", Developer, true, false).is_err());
+        let blocked =
+            decide_transfer(Some(Owner), "m", Master, false, false).expect_err("blocked master");
+        assert_eq!(blocked.to_string(), "Transferring ownership needs an Active Master as the new Owner; m is Master (not active)");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! role sets that a query filters on are passed in by the desk.
 
 pub mod audit;
+pub mod invitations;
 pub mod members;
 pub mod programs;
 pub mod records;

@@ -31,7 +31,26 @@ pub struct WorkspaceMember {
     pub name: String,
     pub role: WorkspaceRole,
     pub status: MemberStatus,
+    /// Member since; for an invitation, when it was last sent.
     pub since: String,
+    /// For an invitation: when it expires.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+}
+
+/// An invitation as stored, with names resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationRow {
+    pub id: i64,
+    pub workspace: String,
+    pub login: String,
+    pub name: String,
+    pub role: WorkspaceRole,
+    pub state: crate::domain::invitation::StoredState,
+    pub invited_by: String,
+    pub sent_at: String,
+    pub expires_at: String,
+    pub decided_at: Option<String>,
 }
 
 /// A program with the acting user's standing in it.

@@ -6,7 +6,7 @@ use rusqlite_migration::M;
 pub const APPLICATION_ID: i64 = 0x4D50_4453;
 
 pub fn migrations() -> Vec<M<'static>> {
-    vec![M::up(V1), M::up(V2)]
+    vec![M::up(V1), M::up(V2), M::up(V3)]
 }
 
 const V1: &str = r#"
@@ -117,4 +117,23 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 const V2: &str = r#"
 CREATE INDEX program_members_by_added ON program_members(program_id, added_at, user_id);
 CREATE INDEX workspace_members_by_role ON workspace_members(workspace_id, role, status);
+"#;
+
+/// Workspace invitations and their history. "Expired" is computed from
+/// `expires_at`; a person has at most one pending invitation per workspace.
+const V3: &str = r#"
+CREATE TABLE invitations (
+    id INTEGER PRIMARY KEY,
+    workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    role TEXT NOT NULL CHECK (role IN ('master', 'developer')),
+    state TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'declined', 'withdrawn')),
+    invited_by INTEGER NOT NULL REFERENCES users(id),
+    sent_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    decided_at TEXT
+);
+CREATE UNIQUE INDEX invitations_one_pending ON invitations(workspace_id, user_id) WHERE state = 'pending';
+CREATE INDEX invitations_by_workspace ON invitations(workspace_id, state, sent_at, id);
+CREATE INDEX invitations_by_user ON invitations(user_id, state);
 "#;

@@ -113,6 +113,28 @@ pub fn add_member(
     Ok(())
 }
 
+pub fn set_status(
+    conn: &Connection,
+    workspace_id: i64,
+    user_id: i64,
+    status: MemberStatus,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE workspace_members SET status = ?3 WHERE workspace_id = ?1 AND user_id = ?2",
+        params![workspace_id, user_id, status.as_str()],
+    )?;
+    Ok(())
+}
+
+pub fn count_members(conn: &Connection, workspace_id: i64) -> rusqlite::Result<u64> {
+    conn.query_row(
+        "SELECT count(*) FROM workspace_members WHERE workspace_id = ?1",
+        [workspace_id],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n as u64)
+}
+
 pub fn set_role(
     conn: &Connection,
     workspace_id: i64,
@@ -159,6 +181,7 @@ pub fn members(
             role: parse_role(r.get(2)?)?,
             status: parse_status(r.get(3)?)?,
             since: r.get(4)?,
+            expires_at: None,
         })
     })?;
     rows.collect()

@@ -449,3 +449,187 @@ fn human_tables_never_print_escape_sequences_from_data() {
         show.stdout
     );
 }
+
+#[test]
+fn the_membership_lifecycle_through_the_cli() {
+    let cli = Cli::new();
+    cli.ok("olivia", &["demo-data"]);
+    let invited = cli
+        .ok(
+            "olivia",
+            &[
+                "--json",
+                "workspace",
+                "invite",
+                "Acme Mini Apps",
+                "eve",
+                "--role",
+                "developer",
+            ],
+        )
+        .json();
+    has_keys(
+        &invited,
+        &[
+            "workspace",
+            "login",
+            "role",
+            "state",
+            "invited_by",
+            "sent_at",
+            "expires_at",
+        ],
+    );
+    assert_eq!(invited["state"], "pending");
+    let members = cli
+        .ok(
+            "max",
+            &["--json", "workspace", "member", "list", "Acme Mini Apps"],
+        )
+        .json();
+    let eve = members
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|m| m["login"] == "eve")
+        .expect("eve listed");
+    assert_eq!(eve["status"], "invited");
+    has_keys(eve, &["since", "expires_at"]);
+    let dana = members
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|m| m["login"] == "dana")
+        .expect("dana");
+    assert!(
+        dana.get("expires_at").is_none(),
+        "only invitations have expires_at"
+    );
+    assert_eq!(
+        cli.run(
+            "dana",
+            &[
+                "workspace",
+                "invite",
+                "Acme Mini Apps",
+                "sam",
+                "--role",
+                "developer"
+            ]
+        )
+        .code,
+        3
+    );
+    assert_eq!(
+        cli.run(
+            "max",
+            &[
+                "workspace",
+                "invite",
+                "Acme Mini Apps",
+                "sam",
+                "--role",
+                "master"
+            ]
+        )
+        .code,
+        3
+    );
+
+    let mine = cli.ok("eve", &["--json", "invitation", "list"]).json();
+    assert_eq!(mine[0]["workspace"], "Acme Mini Apps");
+    cli.ok("eve", &["invitation", "accept", "Acme Mini Apps"]);
+    assert_eq!(
+        cli.run("eve", &["invitation", "accept", "Acme Mini Apps"])
+            .code,
+        4,
+        "nothing pending any more"
+    );
+    let all = cli
+        .ok(
+            "olivia",
+            &["--json", "workspace", "invitations", "Acme Mini Apps"],
+        )
+        .json();
+    assert_eq!(all[0]["state"], "accepted");
+
+    cli.ok(
+        "max",
+        &["workspace", "member", "block", "Acme Mini Apps", "dana"],
+    );
+    assert_eq!(
+        cli.run("dana", &["program", "show", "Coffee Club"]).code,
+        4,
+        "blocked: sees nothing"
+    );
+    cli.ok(
+        "max",
+        &["workspace", "member", "unblock", "Acme Mini Apps", "dana"],
+    );
+    cli.ok("dana", &["program", "show", "Coffee Club"]);
+
+    cli.ok(
+        "olivia",
+        &[
+            "workspace",
+            "invite",
+            "Acme Mini Apps",
+            "sam",
+            "--role",
+            "master",
+        ],
+    );
+    cli.ok("olivia", &["workspace", "resend", "Acme Mini Apps", "sam"]);
+    cli.ok(
+        "olivia",
+        &["workspace", "withdraw", "Acme Mini Apps", "sam"],
+    );
+    cli.ok("sam", &["invitation", "list"]);
+    assert_eq!(
+        cli.run("sam", &["invitation", "decline", "Acme Mini Apps"])
+            .code,
+        4
+    );
+
+    assert_eq!(
+        cli.run(
+            "olivia",
+            &["workspace", "transfer", "Acme Mini Apps", "dana"]
+        )
+        .code,
+        5,
+        "not a Master"
+    );
+    cli.ok(
+        "olivia",
+        &["workspace", "transfer", "Acme Mini Apps", "max"],
+    );
+    let after = cli
+        .ok(
+            "max",
+            &["--json", "workspace", "member", "list", "Acme Mini Apps"],
+        )
+        .json();
+    assert_eq!(
+        (after[0]["login"].as_str(), after[0]["role"].as_str()),
+        (Some("max"), Some("owner"))
+    );
+    let log = cli.ok("max", &["--json", "audit", "--limit", "30"]).json();
+    let ops: Vec<&str> = log
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|e| e["operation"].as_str())
+        .collect();
+    for op in [
+        "workspace_transfer",
+        "workspace_invitation_withdraw",
+        "workspace_invitation_resend",
+        "workspace_invite",
+        "workspace_member_unblock",
+        "workspace_member_block",
+        "workspace_invitation_accept",
+    ] {
+        assert!(ops.contains(&op), "{op} audited: {ops:?}");
+    }
+}

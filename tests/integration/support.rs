@@ -26,6 +26,18 @@ impl World {
         }
     }
 
+    /// An empty database whose desk reads time from `clock`.
+    pub fn with_clock(clock: mpdesk::desk::ManualClock) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("test.db");
+        let desk = Desk::open(&path).expect("open desk").with_clock(clock);
+        Self {
+            desk,
+            path,
+            _dir: dir,
+        }
+    }
+
     pub fn demo() -> Self {
         let mut world = Self::empty();
         world.desk.load_demo_data().expect("demo data loads");
@@ -53,6 +65,7 @@ impl World {
     pub fn snapshot(&self) -> String {
         let conn = self.raw();
         let tables = [
+            "invitations",
             "users",
             "workspaces",
             "workspace_members",

@@ -1,0 +1,542 @@
+//! The workspace membership lifecycle: invitations (sent, resent,
+//! withdrawn, accepted, declined, expired), blocking, and ownership transfer.
+
+use super::clock::parse_rfc3339;
+use super::{
+    acting_role, note_workspace, resolve_workspace, rfc3339, Actor, Desk, DeskError, DeskResult,
+    MemberStatus, WorkspaceRole,
+};
+use crate::domain::invitation::{self, InvitationState, StoredState};
+use crate::domain::workspace_rules::{decide_member_action, decide_transfer, MemberAction};
+use crate::domain::Denial;
+use crate::store;
+use crate::store::invitations::NewInvitation;
+use crate::store::records::{InvitationRow, Membership};
+use crate::store::Page;
+use serde::Serialize;
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Invitation {
+    pub workspace: String,
+    pub login: String,
+    pub name: String,
+    pub role: WorkspaceRole,
+    pub state: InvitationState,
+    pub invited_by: String,
+    pub sent_at: String,
+    pub expires_at: String,
+    pub decided_at: Option<String>,
+}
+
+/// What can be done to one row of a workspace's member list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberOp {
+    /// Developer ↔ Master.
+    ChangeRole,
+    Block,
+    Unblock,
+    Remove,
+    Resend,
+    Withdraw,
+    Transfer,
+}
+
+impl Invitation {
+    fn from_row(row: InvitationRow, now: OffsetDateTime) -> DeskResult<Self> {
+        let expires = parse_rfc3339(&row.expires_at)?;
+        Ok(Self {
+            workspace: row.workspace,
+            login: row.login,
+            name: row.name,
+            role: row.role,
+            state: invitation::state_at(row.state, expires, now),
+            invited_by: row.invited_by,
+            sent_at: row.sent_at,
+            expires_at: row.expires_at,
+            decided_at: row.decided_at,
+        })
+    }
+
+    /// "expires in 2d 4h" or "expired" at `now`.
+    pub fn countdown(&self, now: OffsetDateTime) -> String {
+        parse_rfc3339(&self.expires_at)
+            .map(|e| invitation::countdown(e, now))
+            .unwrap_or_default()
+    }
+}
+
+fn user_id(conn: &rusqlite::Connection, login: &str) -> DeskResult<i64> {
+    store::users::by_login(conn, login)?
+        .map(|u| u.id)
+        .ok_or_else(|| DeskError::NotFound(format!("user '{login}' is not registered")))
+}
+
+fn pending_of(
+    conn: &rusqlite::Connection,
+    workspace_id: i64,
+    workspace: &str,
+    login: &str,
+) -> DeskResult<InvitationRow> {
+    let missing =
+        || DeskError::NotFound(format!("no pending invitation for {login} in {workspace}"));
+    let user = store::users::by_login(conn, login)?.ok_or_else(missing)?;
+    store::invitations::pending(conn, workspace_id, user.id)?.ok_or_else(missing)
+}
+
+/// Every applicable operation on a member row, each allowed or why not.
+fn member_ops(
+    actor_role: Option<WorkspaceRole>,
+    target: &Membership,
+    login: &str,
+    read_only: bool,
+) -> Vec<(MemberOp, Result<(), Denial>)> {
+    let other = match target.role {
+        WorkspaceRole::Developer => WorkspaceRole::Master,
+        _ => WorkspaceRole::Developer,
+    };
+    let mut ops = vec![(
+        MemberOp::ChangeRole,
+        decide_member_action(
+            actor_role,
+            MemberAction::ChangeRole,
+            target.role,
+            Some(other),
+            read_only,
+        ),
+    )];
+    if target.status == MemberStatus::Blocked {
+        ops.push((
+            MemberOp::Unblock,
+            decide_member_action(
+                actor_role,
+                MemberAction::Unblock,
+                target.role,
+                None,
+                read_only,
+            ),
+        ));
+    } else {
+        ops.push((
+            MemberOp::Block,
+            decide_member_action(
+                actor_role,
+                MemberAction::Block,
+                target.role,
+                None,
+                read_only,
+            ),
+        ));
+    }
+    ops.push((
+        MemberOp::Remove,
+        decide_member_action(
+            actor_role,
+            MemberAction::Remove,
+            target.role,
+            None,
+            read_only,
+        ),
+    ));
+    if target.role != WorkspaceRole::Owner {
+        ops.push((
+            MemberOp::Transfer,
+            decide_transfer(
+                actor_role,
+                login,
+                target.role,
+                target.status.can_act(),
+                read_only,
+            ),
+        ));
+    }
+    ops
+}
+
+impl Desk {
+    fn now_time(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+
+    /// Invites a registered user; the invitation expires in 3 days.
+    pub fn invite(
+        &mut self,
+        actor: &Actor,
+        workspace: &str,
+        login: &str,
+        role: WorkspaceRole,
+    ) -> DeskResult<Invitation> {
+        let read_only = self.read_only;
+        let now = self.now_time();
+        self.audited(&actor.login, "workspace_invite", |tx, entry, sent_at| {
+            let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
+            note_workspace(entry, &ws);
+            decide_member_action(
+                acting_role(&membership),
+                MemberAction::Invite,
+                role,
+                None,
+                read_only,
+            )?;
+            let user = user_id(tx, login)?;
+            if let Some(existing) = store::workspaces::membership(tx, ws.id, user)? {
+                return Err(DeskError::Conflict(format!(
+                    "{login} is already a member of {} ({}, {})",
+                    ws.name,
+                    existing.role.title(),
+                    existing.status.as_str()
+                )));
+            }
+            if let Some(pending) = store::invitations::pending(tx, ws.id, user)? {
+                let open = Invitation::from_row(pending, now)?;
+                return Err(DeskError::Conflict(format!(
+                    "{login} already has an invitation to {} ({}); resend it instead",
+                    ws.name,
+                    open.countdown(now)
+                )));
+            }
+            let expires_at = rfc3339(invitation::expires_at(now));
+            store::invitations::insert(
+                tx,
+                &NewInvitation {
+                    workspace_id: ws.id,
+                    user_id: user,
+                    role,
+                    invited_by: actor.id,
+                    sent_at,
+                    expires_at: &expires_at,
+                },
+            )?;
+            entry.detail = format!("invited {login} as {}; expires {expires_at}", role.title());
+            let row = pending_of(tx, ws.id, &ws.name, login)?;
+            Invitation::from_row(row, now)
+        })
+    }
+
+    /// Resends a pending invitation: its 3 days start again.
+    pub fn resend_invitation(
+        &mut self,
+        actor: &Actor,
+        workspace: &str,
+        login: &str,
+    ) -> DeskResult<Invitation> {
+        let read_only = self.read_only;
+        let now = self.now_time();
+        self.audited(
+            &actor.login,
+            "workspace_invitation_resend",
+            |tx, entry, sent_at| {
+                let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
+                note_workspace(entry, &ws);
+                let row = pending_of(tx, ws.id, &ws.name, login)?;
+                decide_member_action(
+                    acting_role(&membership),
+                    MemberAction::Invite,
+                    row.role,
+                    None,
+                    read_only,
+                )?;
+                let expires_at = rfc3339(invitation::expires_at(now));
+                store::invitations::resend(tx, row.id, sent_at, &expires_at)?;
+                entry.detail = format!(
+                    "resent {login}'s invitation; expires {} → {expires_at}",
+                    row.expires_at
+                );
+                Invitation::from_row(pending_of(tx, ws.id, &ws.name, login)?, now)
+            },
+        )
+    }
+
+    /// Withdraws a pending invitation (expired or not).
+    pub fn withdraw_invitation(
+        &mut self,
+        actor: &Actor,
+        workspace: &str,
+        login: &str,
+    ) -> DeskResult<()> {
+        let read_only = self.read_only;
+        self.audited(
+            &actor.login,
+            "workspace_invitation_withdraw",
+            |tx, entry, now| {
+                let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
+                note_workspace(entry, &ws);
+                let row = pending_of(tx, ws.id, &ws.name, login)?;
+                decide_member_action(
+                    acting_role(&membership),
+                    MemberAction::Withdraw,
+                    row.role,
+                    None,
+                    read_only,
+                )?;
+                store::invitations::decide(tx, row.id, StoredState::Withdrawn, now)?;
+                entry.detail = format!(
+                    "withdrew {login}'s invitation as {}: pending → withdrawn",
+                    row.role.title()
+                );
+                Ok(())
+            },
+        )
+    }
+
+    /// The invitee accepts: they become an Active member with the invited role.
+    pub fn accept_invitation(
+        &mut self,
+        actor: &Actor,
+        workspace: &str,
+    ) -> DeskResult<WorkspaceRole> {
+        self.respond(actor, workspace, true)
+    }
+
+    pub fn decline_invitation(
+        &mut self,
+        actor: &Actor,
+        workspace: &str,
+    ) -> DeskResult<WorkspaceRole> {
+        self.respond(actor, workspace, false)
+    }
+
+    fn respond(
+        &mut self,
+        actor: &Actor,
+        workspace: &str,
+        accept: bool,
+    ) -> DeskResult<WorkspaceRole> {
+        let read_only = self.read_only;
+        let now = self.now_time();
+        let operation = if accept {
+            "workspace_invitation_accept"
+        } else {
+            "workspace_invitation_decline"
+        };
+        self.audited(&actor.login, operation, |tx, entry, at| {
+            let missing =
+                || DeskError::NotFound(format!("no invitation to workspace '{workspace}'"));
+            let ws = store::workspaces::by_name(tx, workspace)?.ok_or_else(missing)?;
+            let row = store::invitations::pending(tx, ws.id, actor.id)?.ok_or_else(missing)?;
+            note_workspace(entry, &ws);
+            let label = if accept {
+                "Accepting an invitation"
+            } else {
+                "Declining an invitation"
+            };
+            if read_only {
+                return Err(Denial::read_only(label).into());
+            }
+            let expires = parse_rfc3339(&row.expires_at)?;
+            invitation::check_response(label, invitation::state_at(row.state, expires, now))?;
+            if accept {
+                store::invitations::decide(tx, row.id, StoredState::Accepted, at)?;
+                store::workspaces::add_member(
+                    tx,
+                    ws.id,
+                    actor.id,
+                    row.role,
+                    MemberStatus::Active,
+                    None,
+                    at,
+                )?;
+                entry.detail = format!(
+                    "joined as {} (invited by {}): pending → accepted",
+                    row.role.title(),
+                    row.invited_by
+                );
+            } else {
+                store::invitations::decide(tx, row.id, StoredState::Declined, at)?;
+                entry.detail = format!(
+                    "declined the invitation as {}: pending → declined",
+                    row.role.title()
+                );
+            }
+            Ok(row.role)
+        })
+    }
+
+    /// A workspace's invitations, every state, newest first.
+    pub fn list_invitations(
+        &self,
+        actor: &Actor,
+        workspace: &str,
+        page: Page,
+    ) -> DeskResult<Vec<Invitation>> {
+        let (ws, membership) = resolve_workspace(self.conn(), actor, workspace)?;
+        if acting_role(&membership).is_none() {
+            return Err(DeskError::NotFound(format!(
+                "workspace '{workspace}' not found"
+            )));
+        }
+        let now = self.now_time();
+        store::invitations::of_workspace(self.conn(), ws.id, page.offset, page.limit)?
+            .into_iter()
+            .map(|row| Invitation::from_row(row, now))
+            .collect()
+    }
+
+    /// The actor's own invitations, newest first.
+    pub fn my_invitations(&self, actor: &Actor) -> DeskResult<Vec<Invitation>> {
+        let now = self.now_time();
+        store::invitations::of_user(self.conn(), actor.id)?
+            .into_iter()
+            .map(|row| Invitation::from_row(row, now))
+            .collect()
+    }
+
+    pub fn block_member(&mut self, actor: &Actor, workspace: &str, login: &str) -> DeskResult<()> {
+        self.set_blocked(actor, workspace, login, true)
+    }
+
+    pub fn unblock_member(
+        &mut self,
+        actor: &Actor,
+        workspace: &str,
+        login: &str,
+    ) -> DeskResult<()> {
+        self.set_blocked(actor, workspace, login, false)
+    }
+
+    /// Blocking keeps program memberships, inert, until unblocked.
+    fn set_blocked(
+        &mut self,
+        actor: &Actor,
+        workspace: &str,
+        login: &str,
+        block: bool,
+    ) -> DeskResult<()> {
+        let read_only = self.read_only;
+        let operation = if block {
+            "workspace_member_block"
+        } else {
+            "workspace_member_unblock"
+        };
+        self.audited(&actor.login, operation, |tx, entry, _now| {
+            let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
+            note_workspace(entry, &ws);
+            let (user, target) = super::workspaces::workspace_target(tx, ws.id, &ws.name, login)?;
+            let action = if block {
+                MemberAction::Block
+            } else {
+                MemberAction::Unblock
+            };
+            decide_member_action(
+                acting_role(&membership),
+                action,
+                target.role,
+                None,
+                read_only,
+            )?;
+            let (from, to) = if block {
+                (MemberStatus::Active, MemberStatus::Blocked)
+            } else {
+                (MemberStatus::Blocked, MemberStatus::Active)
+            };
+            if target.status != from {
+                return Err(DeskError::Conflict(format!(
+                    "{login} is {}, not {}",
+                    target.status.as_str(),
+                    from.as_str()
+                )));
+            }
+            store::workspaces::set_status(tx, ws.id, user, to)?;
+            entry.detail = format!(
+                "{login} ({}): {} → {}",
+                target.role.title(),
+                from.as_str(),
+                to.as_str()
+            );
+            Ok(())
+        })
+    }
+
+    /// The Owner hands ownership to an Active Master and becomes a Master.
+    pub fn transfer_ownership(
+        &mut self,
+        actor: &Actor,
+        workspace: &str,
+        login: &str,
+    ) -> DeskResult<()> {
+        let read_only = self.read_only;
+        self.audited(&actor.login, "workspace_transfer", |tx, entry, _now| {
+            let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
+            note_workspace(entry, &ws);
+            let (user, target) = super::workspaces::workspace_target(tx, ws.id, &ws.name, login)?;
+            decide_transfer(
+                acting_role(&membership),
+                login,
+                target.role,
+                target.status.can_act(),
+                read_only,
+            )?;
+            // One Owner at a time (a unique index): step down first.
+            store::workspaces::set_role(tx, ws.id, actor.id, WorkspaceRole::Master)?;
+            store::workspaces::set_role(tx, ws.id, user, WorkspaceRole::Owner)?;
+            entry.detail = format!(
+                "ownership {} → {login}; {} is now Master",
+                actor.login, actor.login
+            );
+            Ok(())
+        })
+    }
+
+    /// For the console: every operation on one member or invitation row,
+    /// allowed or the `Denial`.
+    pub fn member_operations(
+        &self,
+        actor: &Actor,
+        workspace: &str,
+        login: &str,
+    ) -> DeskResult<Vec<(MemberOp, Result<(), Denial>)>> {
+        let (ws, membership) = resolve_workspace(self.conn(), actor, workspace)?;
+        let actor_role = acting_role(&membership);
+        let user = user_id(self.conn(), login)?;
+        if let Some(target) = store::workspaces::membership(self.conn(), ws.id, user)? {
+            return Ok(member_ops(actor_role, &target, login, self.read_only));
+        }
+        let row = pending_of(self.conn(), ws.id, &ws.name, login)?;
+        Ok(vec![
+            (
+                MemberOp::Resend,
+                decide_member_action(
+                    actor_role,
+                    MemberAction::Invite,
+                    row.role,
+                    None,
+                    self.read_only,
+                ),
+            ),
+            (
+                MemberOp::Withdraw,
+                decide_member_action(
+                    actor_role,
+                    MemberAction::Withdraw,
+                    row.role,
+                    None,
+                    self.read_only,
+                ),
+            ),
+        ])
+    }
+
+    /// Which roles the actor may invite people as.
+    pub fn invite_options(
+        &self,
+        actor: &Actor,
+        workspace: &str,
+    ) -> DeskResult<Vec<(WorkspaceRole, Result<(), Denial>)>> {
+        let (_, membership) = resolve_workspace(self.conn(), actor, workspace)?;
+        Ok([WorkspaceRole::Developer, WorkspaceRole::Master]
+            .into_iter()
+            .map(|role| {
+                (
+                    role,
+                    decide_member_action(
+                        acting_role(&membership),
+                        MemberAction::Invite,
+                        role,
+                        None,
+                        self.read_only,
+                    ),
+                )
+            })
+            .collect())
+    }
+}
