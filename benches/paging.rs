@@ -33,8 +33,7 @@ fn fixture(programs: u64, members: u64, audit: u64) -> Fixture {
         desk.add_user("owner", Some("Owner"), None).expect("user");
         let owner = desk.actor("owner").expect("owner");
         desk.create_workspace(&owner, "Big").expect("workspace");
-        desk.create_program(&owner, "Big", "Program 0000000", "the first")
-            .expect("program");
+        desk.create_program(&owner, "Big", "Program 0000000", "the first").expect("program");
     }
     let mut conn = rusqlite::Connection::open(&path).expect("raw");
     let tx = conn.transaction().expect("tx");
@@ -58,16 +57,18 @@ fn fixture(programs: u64, members: u64, audit: u64) -> Fixture {
             rusqlite::params![id, at],
         )
         .expect("ws member");
-        tx.execute("INSERT INTO program_members (program_id, user_id, added_by, added_at) VALUES (1, ?1, 1, ?2)", rusqlite::params![id, at])
-            .expect("member");
+        tx.execute(
+            "INSERT INTO program_members (program_id, user_id, added_by, added_at) VALUES (1, ?1, 1, ?2)",
+            rusqlite::params![id, at],
+        )
+        .expect("member");
     }
     {
         let mut stmt = tx
             .prepare("INSERT INTO audit (at, actor, workspace_id, workspace, operation, outcome, detail) VALUES (?1, 'owner', 1, 'Big', 'program_edit', 'ok', ?2)")
             .expect("prepare");
         for i in 0..audit {
-            stmt.execute(rusqlite::params![at, format!("entry {i}")])
-                .expect("audit");
+            stmt.execute(rusqlite::params![at, format!("entry {i}")]).expect("audit");
         }
     }
     tx.commit().expect("commit");
@@ -76,13 +77,7 @@ fn fixture(programs: u64, members: u64, audit: u64) -> Fixture {
 
 fn app(fixture: &Fixture) -> App {
     let desk = Desk::open(&fixture.path).expect("desk");
-    App::new(
-        desk,
-        "owner",
-        Options::default(),
-        Theme { no_color: false },
-        (120, 40),
-    )
+    App::new(desk, "owner", Options::default(), Theme { no_color: false }, (120, 40))
 }
 
 fn key(code: KeyCode) -> Message {
@@ -97,14 +92,7 @@ fn keypress_next_program(bencher: Bencher, programs: u64) {
     let mut app = app(&fixture);
     let mut down = true;
     bencher.bench_local(|| {
-        update(
-            &mut app,
-            key(if down {
-                KeyCode::Char('j')
-            } else {
-                KeyCode::Char('k')
-            }),
-        );
+        update(&mut app, key(if down { KeyCode::Char('j') } else { KeyCode::Char('k') }));
         down = !down;
     });
 }
@@ -116,14 +104,7 @@ fn keypress_onto_program_with_many_members(bencher: Bencher, members: u64) {
     let mut app = app(&fixture);
     let mut down = true;
     bencher.bench_local(|| {
-        update(
-            &mut app,
-            key(if down {
-                KeyCode::Char('j')
-            } else {
-                KeyCode::Char('k')
-            }),
-        );
+        update(&mut app, key(if down { KeyCode::Char('j') } else { KeyCode::Char('k') }));
         down = !down;
     });
 }
@@ -135,10 +116,7 @@ fn keypress_end_and_home(bencher: Bencher, programs: u64) {
     let mut app = app(&fixture);
     let mut end = true;
     bencher.bench_local(|| {
-        update(
-            &mut app,
-            key(if end { KeyCode::End } else { KeyCode::Home }),
-        );
+        update(&mut app, key(if end { KeyCode::End } else { KeyCode::Home }));
         end = !end;
     });
 }
@@ -150,9 +128,7 @@ fn render_frame(bencher: Bencher, programs: u64) {
     let app = app(&fixture);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     bencher.bench_local(|| {
-        terminal
-            .draw(|frame| view::render(&app, frame))
-            .expect("draw");
+        terminal.draw(|frame| view::render(&app, frame)).expect("draw");
     });
 }
 
@@ -165,16 +141,8 @@ fn audit_page_deep(bencher: Bencher, entries: u64) {
     let owner = desk.actor("owner").expect("owner");
     let deep = (entries as i64 / 2).max(1);
     bencher.bench_local(|| {
-        let page = desk
-            .audit(
-                &owner,
-                &AuditQuery {
-                    before: Some(deep),
-                    limit: 100,
-                    ..Default::default()
-                },
-            )
-            .expect("page");
+        let page =
+            desk.audit(&owner, &AuditQuery { before: Some(deep), limit: 100, ..Default::default() }).expect("page");
         divan::black_box(page);
     });
 }
@@ -186,9 +154,7 @@ fn program_page_seek_last(bencher: Bencher, programs: u64) {
     let desk = Desk::open(&fixture.path).expect("desk");
     let owner = desk.actor("owner").expect("owner");
     bencher.bench_local(|| {
-        let page = desk
-            .seek_programs(&owner, "Big", None, mpdesk::desk::Seek::Last, 200)
-            .expect("page");
+        let page = desk.seek_programs(&owner, "Big", None, mpdesk::desk::Seek::Last, 200).expect("page");
         divan::black_box(page);
     });
 }
@@ -201,14 +167,8 @@ fn program_page_offset_last(bencher: Bencher, programs: u64) {
     let desk = Desk::open(&fixture.path).expect("desk");
     let owner = desk.actor("owner").expect("owner");
     bencher.bench_local(|| {
-        let page = desk
-            .list_programs(
-                &owner,
-                Some("Big"),
-                None,
-                Page::new(programs.saturating_sub(200), 200),
-            )
-            .expect("page");
+        let page =
+            desk.list_programs(&owner, Some("Big"), None, Page::new(programs.saturating_sub(200), 200)).expect("page");
         divan::black_box(page);
     });
 }

@@ -1,14 +1,13 @@
 //! One function per subcommand group; each makes one desk call and prints.
 
 use super::args::{
-    Cli, Command, InvitationCommand, MemberCommand, ProgramCommand, RoleArg, UserCommand,
-    WorkspaceCommand, WorkspaceMemberCommand,
+    Cli, Command, InvitationCommand, MemberCommand, ProgramCommand, RoleArg, UserCommand, WorkspaceCommand,
+    WorkspaceMemberCommand,
 };
 use super::output::{opt, print_json, table};
 use super::rows::TableRow;
 use crate::desk::{
-    Actor, AuditQuery, ConfigChange, Desk, DeskError, DeskResult, PackageSource, Page, ProgramEdit,
-    WorkspaceRole,
+    Actor, AuditQuery, ConfigChange, Desk, DeskError, DeskResult, PackageSource, Page, ProgramEdit, WorkspaceRole,
 };
 use serde::Serialize;
 
@@ -42,9 +41,8 @@ fn role(arg: RoleArg) -> WorkspaceRole {
 }
 
 fn actor(desk: &Desk, cli: &Cli) -> DeskResult<Actor> {
-    let login = super::acting_login(cli.user.as_deref()).ok_or_else(|| {
-        DeskError::Invalid("no acting user: pass --user LOGIN or set MPDESK_USER".to_string())
-    })?;
+    let login = super::acting_login(cli.user.as_deref())
+        .ok_or_else(|| DeskError::Invalid("no acting user: pass --user LOGIN or set MPDESK_USER".to_string()))?;
     desk.actor(&login)
 }
 
@@ -53,9 +51,7 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command) -> Done {
     match command {
         Command::User(UserCommand::Add { login, name, email }) => {
             let user = desk.add_user(login, name.as_deref(), email.as_deref())?;
-            out(json, &user, || {
-                format!("registered {} ({})", user.login, user.name)
-            })
+            out(json, &user, || format!("registered {} ({})", user.login, user.name))
         }
         Command::User(UserCommand::List) => {
             let users = desk.list_users(Page::ALL)?;
@@ -63,9 +59,7 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command) -> Done {
         }
         Command::DemoData => {
             let logins = desk.load_demo_data()?;
-            out(json, &logins, || {
-                format!("loaded the demo data; demo users: {}", logins.join(", "))
-            })
+            out(json, &logins, || format!("loaded the demo data; demo users: {}", logins.join(", ")))
         }
         Command::Workspace(cmd) => {
             let me = actor(desk, cli)?;
@@ -83,11 +77,7 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command) -> Done {
             let me = actor(desk, cli)?;
             member(desk, &me, json, cmd)
         }
-        Command::Audit {
-            workspace,
-            program,
-            limit,
-        } => {
+        Command::Audit { workspace, program, limit } => {
             let me = actor(desk, cli)?;
             let query = AuditQuery {
                 workspace: workspace.clone(),
@@ -95,11 +85,7 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command) -> Done {
                 limit: *limit,
                 ..Default::default()
             };
-            let entries: Vec<_> = desk
-                .audit(&me, &query)?
-                .into_iter()
-                .map(|(_, e)| e)
-                .collect();
+            let entries: Vec<_> = desk.audit(&me, &query)?.into_iter().map(|(_, e)| e).collect();
             out_rows(json, &entries)
         }
     }
@@ -109,76 +95,46 @@ fn workspace(desk: &mut Desk, me: &Actor, json: bool, cmd: &WorkspaceCommand) ->
     match cmd {
         WorkspaceCommand::Create { name } => {
             let ws = desk.create_workspace(me, name)?;
-            out(json, &ws, || {
-                format!("created workspace {}; you are its Owner", ws.name)
-            })
+            out(json, &ws, || format!("created workspace {}; you are its Owner", ws.name))
         }
         WorkspaceCommand::List => {
             let list = desk.list_workspaces(me)?;
             out_rows(json, &list)
         }
-        WorkspaceCommand::Member(WorkspaceMemberCommand::Add {
-            workspace,
-            login,
-            role: r,
-        }) => {
+        WorkspaceCommand::Member(WorkspaceMemberCommand::Add { workspace, login, role: r }) => {
             desk.add_workspace_member(me, workspace, login, role(*r))?;
-            out(
-                json,
-                &serde_json::json!({"workspace": workspace, "login": login, "role": role(*r)}),
-                || format!("added {login} to {workspace} as {}", role(*r).title()),
-            )
+            out(json, &serde_json::json!({"workspace": workspace, "login": login, "role": role(*r)}), || {
+                format!("added {login} to {workspace} as {}", role(*r).title())
+            })
         }
-        WorkspaceCommand::Member(WorkspaceMemberCommand::Role {
-            workspace,
-            login,
-            role: r,
-        }) => {
+        WorkspaceCommand::Member(WorkspaceMemberCommand::Role { workspace, login, role: r }) => {
             desk.set_workspace_member_role(me, workspace, login, role(*r))?;
-            out(
-                json,
-                &serde_json::json!({"workspace": workspace, "login": login, "role": role(*r)}),
-                || format!("{login} is now {} of {workspace}", role(*r).title()),
-            )
+            out(json, &serde_json::json!({"workspace": workspace, "login": login, "role": role(*r)}), || {
+                format!("{login} is now {} of {workspace}", role(*r).title())
+            })
         }
         WorkspaceCommand::Member(WorkspaceMemberCommand::Remove { workspace, login }) => {
             desk.remove_workspace_member(me, workspace, login)?;
-            out(
-                json,
-                &serde_json::json!({"workspace": workspace, "removed": login}),
-                || format!("removed {login} from {workspace} and from its mini programs"),
-            )
+            out(json, &serde_json::json!({"workspace": workspace, "removed": login}), || {
+                format!("removed {login} from {workspace} and from its mini programs")
+            })
         }
         WorkspaceCommand::Member(WorkspaceMemberCommand::Block { workspace, login }) => {
             desk.block_member(me, workspace, login)?;
-            out(
-                json,
-                &serde_json::json!({"workspace": workspace, "login": login, "status": "blocked"}),
-                || {
-                    format!("blocked {login} in {workspace}: they see and do nothing there until unblocked")
-                },
-            )
+            out(json, &serde_json::json!({"workspace": workspace, "login": login, "status": "blocked"}), || {
+                format!("blocked {login} in {workspace}: they see and do nothing there until unblocked")
+            })
         }
         WorkspaceCommand::Member(WorkspaceMemberCommand::Unblock { workspace, login }) => {
             desk.unblock_member(me, workspace, login)?;
-            out(
-                json,
-                &serde_json::json!({"workspace": workspace, "login": login, "status": "active"}),
-                || format!("unblocked {login} in {workspace}"),
-            )
+            out(json, &serde_json::json!({"workspace": workspace, "login": login, "status": "active"}), || {
+                format!("unblocked {login} in {workspace}")
+            })
         }
-        WorkspaceCommand::Invite {
-            workspace,
-            login,
-            role: r,
-        } => {
+        WorkspaceCommand::Invite { workspace, login, role: r } => {
             let inv = desk.invite(me, workspace, login, role(*r))?;
             out(json, &inv, || {
-                format!(
-                    "invited {login} to {workspace} as {}; expires {}",
-                    inv.role.title(),
-                    inv.expires_at
-                )
+                format!("invited {login} to {workspace} as {}; expires {}", inv.role.title(), inv.expires_at)
             })
         }
         WorkspaceCommand::Invitations { workspace } => {
@@ -187,28 +143,19 @@ fn workspace(desk: &mut Desk, me: &Actor, json: bool, cmd: &WorkspaceCommand) ->
         }
         WorkspaceCommand::Withdraw { workspace, login } => {
             desk.withdraw_invitation(me, workspace, login)?;
-            out(
-                json,
-                &serde_json::json!({"workspace": workspace, "login": login, "state": "withdrawn"}),
-                || format!("withdrew {login}'s invitation to {workspace}"),
-            )
+            out(json, &serde_json::json!({"workspace": workspace, "login": login, "state": "withdrawn"}), || {
+                format!("withdrew {login}'s invitation to {workspace}")
+            })
         }
         WorkspaceCommand::Resend { workspace, login } => {
             let inv = desk.resend_invitation(me, workspace, login)?;
-            out(json, &inv, || {
-                format!(
-                    "resent {login}'s invitation to {workspace}; expires {}",
-                    inv.expires_at
-                )
-            })
+            out(json, &inv, || format!("resent {login}'s invitation to {workspace}; expires {}", inv.expires_at))
         }
         WorkspaceCommand::Transfer { workspace, login } => {
             desk.transfer_ownership(me, workspace, login)?;
-            out(
-                json,
-                &serde_json::json!({"workspace": workspace, "owner": login}),
-                || format!("{login} is now the Owner of {workspace}; you are a Master"),
-            )
+            out(json, &serde_json::json!({"workspace": workspace, "owner": login}), || {
+                format!("{login} is now the Owner of {workspace}; you are a Master")
+            })
         }
         WorkspaceCommand::Member(WorkspaceMemberCommand::List { workspace }) => {
             let members = desk.list_workspace_members(me, workspace, Page::ALL)?;
@@ -219,18 +166,9 @@ fn workspace(desk: &mut Desk, me: &Actor, json: bool, cmd: &WorkspaceCommand) ->
 
 fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Done {
     match cmd {
-        ProgramCommand::Create {
-            workspace,
-            name,
-            description,
-        } => {
+        ProgramCommand::Create { workspace, name, description } => {
             let p = desk.create_program(me, workspace, name, description)?;
-            out(json, &p, || {
-                format!(
-                    "created {} ({}) in {}; you are its Admin",
-                    p.name, p.app_id, p.workspace
-                )
-            })
+            out(json, &p, || format!("created {} ({}) in {}; you are its Admin", p.name, p.app_id, p.workspace))
         }
         ProgramCommand::List { workspace } => {
             let list = desk.list_programs(me, workspace.as_deref(), None, Page::ALL)?;
@@ -244,24 +182,14 @@ fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Don
                     vec!["name".into(), s.name.clone()],
                     vec!["app ID".into(), s.app_id.clone()],
                     vec!["workspace".into(), s.workspace.clone()],
-                    vec![
-                        "status".into(),
-                        format!("{} {}", s.status.glyph(), s.status.title()),
-                    ],
+                    vec!["status".into(), format!("{} {}", s.status.glyph(), s.status.title())],
                     vec!["live version".into(), opt(&s.live_version)],
                     vec!["your role".into(), s.my_role_reason.clone()],
                     vec!["description".into(), d.description.clone()],
-                    vec![
-                        "created".into(),
-                        format!("{} by {}", d.created_at, d.created_by),
-                    ],
+                    vec!["created".into(), format!("{} by {}", d.created_at, d.created_by)],
                     vec![
                         "domains".into(),
-                        if d.config.domains.is_empty() {
-                            "-".into()
-                        } else {
-                            d.config.domains.join(", ")
-                        },
+                        if d.config.domains.is_empty() { "-".into() } else { d.config.domains.join(", ") },
                     ],
                     vec!["client ID".into(), opt(&d.config.client_id)],
                     vec!["merchant ID".into(), opt(&d.config.merchant_id)],
@@ -269,15 +197,8 @@ fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Don
                 table(&["FIELD", "VALUE"], &rows)
             })
         }
-        ProgramCommand::Edit {
-            program,
-            name,
-            description,
-        } => {
-            let edit = ProgramEdit {
-                name: name.clone(),
-                description: description.clone(),
-            };
+        ProgramCommand::Edit { program, name, description } => {
+            let edit = ProgramEdit { name: name.clone(), description: description.clone() };
             let p = desk.edit_program(me, program, &edit)?;
             out(json, &p, || format!("saved {} ({})", p.name, p.app_id))
         }
@@ -292,92 +213,49 @@ fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Don
             out(json, &config, || {
                 format!(
                     "domains: {}\nclient ID: {}\nmerchant ID: {}",
-                    if config.domains.is_empty() {
-                        "-".to_string()
-                    } else {
-                        config.domains.join(", ")
-                    },
+                    if config.domains.is_empty() { "-".to_string() } else { config.domains.join(", ") },
                     opt(&config.client_id),
                     opt(&config.merchant_id)
                 )
             })
         }
-        ProgramCommand::Upload {
-            program,
-            version,
-            package,
-            notes,
-        } => {
-            let v = desk.upload_version(
-                me,
-                program,
-                version,
-                PackageSource::File(package.clone()),
-                notes,
-            )?;
-            out(json, &v, || {
-                format!(
-                    "uploaded {} ({} bytes, sha256 {})",
-                    v.version, v.size, v.sha256
-                )
-            })
+        ProgramCommand::Upload { program, version, package, notes } => {
+            let v = desk.upload_version(me, program, version, PackageSource::File(package.clone()), notes)?;
+            out(json, &v, || format!("uploaded {} ({} bytes, sha256 {})", v.version, v.size, v.sha256))
         }
         ProgramCommand::Versions { program } => {
             let list = desk.list_versions(me, program, Page::ALL)?;
             out_rows(json, &list)
         }
-        ProgramCommand::Export {
-            program,
-            version,
-            out: path,
-        } => {
+        ProgramCommand::Export { program, version, out: path } => {
             let v = desk.export_version(me, program, version, path)?;
             out(json, &v, || {
-                format!(
-                    "wrote {} ({} bytes, sha256 {}) to {}",
-                    v.version,
-                    v.size,
-                    v.sha256,
-                    path.display()
-                )
+                format!("wrote {} ({} bytes, sha256 {}) to {}", v.version, v.size, v.sha256, path.display())
             })
         }
         ProgramCommand::Release { program, version } => {
             let released = desk.release(me, program, version.as_deref())?;
-            out(
-                json,
-                &serde_json::json!({"program": program, "live_version": released}),
-                || format!("{released} is live"),
-            )
+            out(json, &serde_json::json!({"program": program, "live_version": released}), || {
+                format!("{released} is live")
+            })
         }
         ProgramCommand::Offline { program } => {
             desk.take_offline(me, program)?;
-            out(
-                json,
-                &serde_json::json!({"program": program, "status": "offline"}),
-                || format!("{program} is offline"),
-            )
+            out(json, &serde_json::json!({"program": program, "status": "offline"}), || format!("{program} is offline"))
         }
         ProgramCommand::Delete { program, yes } => {
             if !yes {
-                return Err(DeskError::Invalid(format!(
-                    "deleting {program} cannot be undone; add --yes to confirm"
-                )));
+                return Err(DeskError::Invalid(format!("deleting {program} cannot be undone; add --yes to confirm")));
             }
             desk.delete_program(me, program)?;
-            out(json, &serde_json::json!({"deleted": program}), || {
-                format!("deleted {program}")
-            })
+            out(json, &serde_json::json!({"deleted": program}), || format!("deleted {program}"))
         }
         ProgramCommand::Can { program } => {
             let caps = desk.capabilities(me, program)?;
             let map: serde_json::Map<String, serde_json::Value> = caps
                 .iter()
                 .map(|c| {
-                    (
-                        c.operation.key().to_string(),
-                        serde_json::json!({"allowed": c.allowed(), "reason": c.reason()}),
-                    )
+                    (c.operation.key().to_string(), serde_json::json!({"allowed": c.allowed(), "reason": c.reason()}))
                 })
                 .collect();
             out(json, &map, || {
@@ -386,11 +264,7 @@ fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Don
                     .map(|c| {
                         vec![
                             c.operation.description().to_string(),
-                            if c.allowed() {
-                                "✓".into()
-                            } else {
-                                "×".into()
-                            },
+                            if c.allowed() { "✓".into() } else { "×".into() },
                             c.reason().unwrap_or_default(),
                         ]
                     })
@@ -409,19 +283,15 @@ fn invitation(desk: &mut Desk, me: &Actor, json: bool, cmd: &InvitationCommand) 
         }
         InvitationCommand::Accept { workspace } => {
             let role = desk.accept_invitation(me, workspace)?;
-            out(
-                json,
-                &serde_json::json!({"workspace": workspace, "role": role, "status": "active"}),
-                || format!("you joined {workspace} as {}", role.title()),
-            )
+            out(json, &serde_json::json!({"workspace": workspace, "role": role, "status": "active"}), || {
+                format!("you joined {workspace} as {}", role.title())
+            })
         }
         InvitationCommand::Decline { workspace } => {
             desk.decline_invitation(me, workspace)?;
-            out(
-                json,
-                &serde_json::json!({"workspace": workspace, "state": "declined"}),
-                || format!("declined the invitation to {workspace}"),
-            )
+            out(json, &serde_json::json!({"workspace": workspace, "state": "declined"}), || {
+                format!("declined the invitation to {workspace}")
+            })
         }
     }
 }
@@ -437,21 +307,15 @@ fn member(desk: &mut Desk, me: &Actor, json: bool, cmd: &MemberCommand) -> Done 
             out(json, &added, || {
                 format!(
                     "added {}",
-                    added
-                        .iter()
-                        .map(|m| format!("{} ({})", m.login, m.role.title()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    added.iter().map(|m| format!("{} ({})", m.login, m.role.title())).collect::<Vec<_>>().join(", ")
                 )
             })
         }
         MemberCommand::Remove { program, login } => {
             desk.remove_member(me, program, login)?;
-            out(
-                json,
-                &serde_json::json!({"program": program, "removed": login}),
-                || format!("removed {login} from {program}"),
-            )
+            out(json, &serde_json::json!({"program": program, "removed": login}), || {
+                format!("removed {login} from {program}")
+            })
         }
         MemberCommand::List { program } => {
             let list = desk.list_members(me, program, Page::ALL)?;

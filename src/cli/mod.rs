@@ -13,9 +13,8 @@ use std::path::PathBuf;
 
 /// The default database: mpdesk.db in the platform data directory.
 pub fn default_db_path() -> anyhow::Result<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "mpdesk").ok_or_else(|| {
-        anyhow::anyhow!("no home directory to keep the database in; pass --db PATH")
-    })?;
+    let dirs = directories::ProjectDirs::from("", "", "mpdesk")
+        .ok_or_else(|| anyhow::anyhow!("no home directory to keep the database in; pass --db PATH"))?;
     Ok(dirs.data_dir().join("mpdesk.db"))
 }
 

@@ -18,10 +18,8 @@ pub fn exit_code(kind: ErrorKind) -> i32 {
 
 /// An aligned table; every cell goes through the sanitizer.
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    let cells: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| row.iter().map(|c| sanitize::line(c).into_owned()).collect())
-        .collect();
+    let cells: Vec<Vec<String>> =
+        rows.iter().map(|row| row.iter().map(|c| sanitize::line(c).into_owned()).collect()).collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.width()).collect();
     for row in &cells {
         for (i, cell) in row.iter().enumerate() {
@@ -35,12 +33,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
         for (i, cell) in row.iter().enumerate() {
             line.push_str(cell);
             if i + 1 < row.len() {
-                let pad = widths
-                    .get(i)
-                    .copied()
-                    .unwrap_or(0)
-                    .saturating_sub(cell.width())
-                    + 2;
+                let pad = widths.get(i).copied().unwrap_or(0).saturating_sub(cell.width()) + 2;
                 line.push_str(&" ".repeat(pad));
             }
         }

@@ -4,8 +4,7 @@
 use super::output::opt;
 use crate::desk::Invitation;
 use crate::desk::{
-    AuditEntry, Candidate, ProgramMember, ProgramSummary, User, Version, WorkspaceMember,
-    WorkspaceSummary,
+    AuditEntry, Candidate, ProgramMember, ProgramSummary, User, Version, WorkspaceMember, WorkspaceSummary,
 };
 
 pub trait TableRow {
@@ -23,17 +22,12 @@ impl TableRow for User {
 impl TableRow for WorkspaceSummary {
     const HEADERS: &'static [&'static str] = &["WORKSPACE", "ROLE", "STATUS"];
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.name.clone(),
-            self.role.title().to_string(),
-            self.status.as_str().to_string(),
-        ]
+        vec![self.name.clone(), self.role.title().to_string(), self.status.as_str().to_string()]
     }
 }
 
 impl TableRow for WorkspaceMember {
-    const HEADERS: &'static [&'static str] =
-        &["LOGIN", "NAME", "ROLE", "STATUS", "SINCE", "EXPIRES"];
+    const HEADERS: &'static [&'static str] = &["LOGIN", "NAME", "ROLE", "STATUS", "SINCE", "EXPIRES"];
     fn cells(&self) -> Vec<String> {
         vec![
             self.login.clone(),
@@ -47,15 +41,7 @@ impl TableRow for WorkspaceMember {
 }
 
 impl TableRow for Invitation {
-    const HEADERS: &'static [&'static str] = &[
-        "WORKSPACE",
-        "LOGIN",
-        "ROLE",
-        "STATE",
-        "INVITED BY",
-        "SENT",
-        "EXPIRES",
-    ];
+    const HEADERS: &'static [&'static str] = &["WORKSPACE", "LOGIN", "ROLE", "STATE", "INVITED BY", "SENT", "EXPIRES"];
     fn cells(&self) -> Vec<String> {
         vec![
             self.workspace.clone(),
@@ -70,8 +56,7 @@ impl TableRow for Invitation {
 }
 
 impl TableRow for ProgramSummary {
-    const HEADERS: &'static [&'static str] =
-        &["APP ID", "NAME", "WORKSPACE", "STATUS", "LIVE", "MY ROLE"];
+    const HEADERS: &'static [&'static str] = &["APP ID", "NAME", "WORKSPACE", "STATUS", "LIVE", "MY ROLE"];
     fn cells(&self) -> Vec<String> {
         vec![
             self.app_id.clone(),
@@ -85,14 +70,7 @@ impl TableRow for ProgramSummary {
 }
 
 impl TableRow for Version {
-    const HEADERS: &'static [&'static str] = &[
-        "VERSION",
-        "STATE",
-        "SIZE",
-        "UPLOADED BY",
-        "UPLOADED AT",
-        "NOTES",
-    ];
+    const HEADERS: &'static [&'static str] = &["VERSION", "STATE", "SIZE", "UPLOADED BY", "UPLOADED AT", "NOTES"];
     fn cells(&self) -> Vec<String> {
         vec![
             self.version.clone(),
@@ -108,17 +86,12 @@ impl TableRow for Version {
 impl TableRow for Candidate {
     const HEADERS: &'static [&'static str] = &["LOGIN", "NAME", "WOULD BE"];
     fn cells(&self) -> Vec<String> {
-        vec![
-            self.login.clone(),
-            self.name.clone(),
-            self.role.title().to_string(),
-        ]
+        vec![self.login.clone(), self.name.clone(), self.role.title().to_string()]
     }
 }
 
 impl TableRow for ProgramMember {
-    const HEADERS: &'static [&'static str] =
-        &["LOGIN", "NAME", "ROLE", "SOURCE", "ADDED BY", "ADDED AT"];
+    const HEADERS: &'static [&'static str] = &["LOGIN", "NAME", "ROLE", "SOURCE", "ADDED BY", "ADDED AT"];
     fn cells(&self) -> Vec<String> {
         vec![
             self.login.clone(),
@@ -132,15 +105,7 @@ impl TableRow for ProgramMember {
 }
 
 impl TableRow for AuditEntry {
-    const HEADERS: &'static [&'static str] = &[
-        "AT",
-        "ACTOR",
-        "WORKSPACE",
-        "PROGRAM",
-        "OPERATION",
-        "OUTCOME",
-        "DETAIL",
-    ];
+    const HEADERS: &'static [&'static str] = &["AT", "ACTOR", "WORKSPACE", "PROGRAM", "OPERATION", "OUTCOME", "DETAIL"];
     fn cells(&self) -> Vec<String> {
         vec![
             self.at.clone(),

@@ -1,10 +1,7 @@
 //! For every operation: allowed, or the `Denial` that says why not. The
 //! console grays actions out from this answer; the CLI prints it.
 
-use super::{
-    access_of, acting_role, facts_of, resolve_program, resolve_workspace, Actor, Desk, DeskResult,
-    Operation,
-};
+use super::{access_of, acting_role, facts_of, resolve_program, resolve_workspace, Actor, Desk, DeskResult, Operation};
 use crate::domain::permission::{decide, decide_create_program};
 use crate::domain::Denial;
 
@@ -38,21 +35,12 @@ impl Desk {
         let facts = facts_of(&row);
         Ok(Operation::ALL
             .iter()
-            .map(|&operation| Capability {
-                operation,
-                decision: decide(&access, operation, &facts),
-            })
+            .map(|&operation| Capability { operation, decision: decide(&access, operation, &facts) })
             .collect())
     }
 
-    pub fn workspace_capabilities(
-        &self,
-        actor: &Actor,
-        workspace: &str,
-    ) -> DeskResult<WorkspaceCapabilities> {
+    pub fn workspace_capabilities(&self, actor: &Actor, workspace: &str) -> DeskResult<WorkspaceCapabilities> {
         let (_, membership) = resolve_workspace(self.conn(), actor, workspace)?;
-        Ok(WorkspaceCapabilities {
-            create_program: decide_create_program(acting_role(&membership), self.read_only),
-        })
+        Ok(WorkspaceCapabilities { create_program: decide_create_program(acting_role(&membership), self.read_only) })
     }
 }

@@ -58,30 +58,18 @@ struct DemoProgram {
 #[derive(Deserialize)]
 #[serde(tag = "do", rename_all = "snake_case")]
 enum DemoStep {
-    Upload {
-        by: String,
-        version: String,
-        notes: String,
-    },
-    Release {
-        by: String,
-        version: Option<String>,
-    },
-    TakeOffline {
-        by: String,
-    },
+    Upload { by: String, version: String, notes: String },
+    Release { by: String, version: Option<String> },
+    TakeOffline { by: String },
 }
 
 fn parse() -> DeskResult<DemoData> {
-    serde_json::from_str(DEMO_JSON)
-        .map_err(|e| DeskError::Storage(format!("the built-in demo data is broken: {e}")))
+    serde_json::from_str(DEMO_JSON).map_err(|e| DeskError::Storage(format!("the built-in demo data is broken: {e}")))
 }
 
 /// A small, deterministic package for a demo version.
 fn demo_package(program: &str, version: &str) -> Vec<u8> {
-    format!("demo package of {program} {version}\n")
-        .repeat(64)
-        .into_bytes()
+    format!("demo package of {program} {version}\n").repeat(64).into_bytes()
 }
 
 impl Desk {
@@ -101,9 +89,8 @@ impl Desk {
             let owner = self.actor(&ws.owner)?;
             self.create_workspace(&owner, &ws.name)?;
             for member in &ws.members {
-                let role = WorkspaceRole::parse(&member.role).ok_or_else(|| {
-                    DeskError::Storage(format!("demo data: unknown role {}", member.role))
-                })?;
+                let role = WorkspaceRole::parse(&member.role)
+                    .ok_or_else(|| DeskError::Storage(format!("demo data: unknown role {}", member.role)))?;
                 self.add_workspace_member(&owner, &ws.name, &member.login, role)?;
             }
             for program in &ws.programs {
@@ -115,16 +102,12 @@ impl Desk {
 
     fn load_demo_program(&mut self, workspace: &str, program: &DemoProgram) -> DeskResult<()> {
         let creator = self.actor(&program.created_by)?;
-        let created =
-            self.create_program(&creator, workspace, &program.name, &program.description)?;
+        let created = self.create_program(&creator, workspace, &program.name, &program.description)?;
         let app_id = created.app_id;
         if !program.members.is_empty() {
             self.add_members(&creator, &app_id, &program.members)?;
         }
-        if !program.domains.is_empty()
-            || program.client_id.is_some()
-            || program.merchant_id.is_some()
-        {
+        if !program.domains.is_empty() || program.client_id.is_some() || program.merchant_id.is_some() {
             let change = super::ConfigChange {
                 add_domains: program.domains.clone(),
                 remove_domains: Vec::new(),
@@ -138,13 +121,7 @@ impl Desk {
                 DemoStep::Upload { by, version, notes } => {
                     let actor = self.actor(by)?;
                     let bytes = demo_package(&program.name, version);
-                    self.upload_version(
-                        &actor,
-                        &app_id,
-                        version,
-                        PackageSource::Bytes(bytes),
-                        notes,
-                    )?;
+                    self.upload_version(&actor, &app_id, version, PackageSource::Bytes(bytes), notes)?;
                 }
                 DemoStep::Release { by, version } => {
                     let actor = self.actor(by)?;

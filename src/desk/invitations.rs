@@ -3,8 +3,8 @@
 
 use super::clock::parse_rfc3339;
 use super::{
-    acting_role, note_workspace, resolve_workspace, rfc3339, Actor, Desk, DeskError, DeskResult,
-    MemberStatus, WorkspaceRole,
+    acting_role, note_workspace, resolve_workspace, rfc3339, Actor, Desk, DeskError, DeskResult, MemberStatus,
+    WorkspaceRole,
 };
 use crate::domain::invitation::{self, InvitationState, StoredState};
 use crate::domain::workspace_rules::{decide_member_action, decide_transfer, MemberAction};
@@ -60,10 +60,13 @@ impl Invitation {
 
     /// "expires in 2d 4h" or "expired" at `now`.
     pub fn countdown(&self, now: OffsetDateTime) -> String {
-        parse_rfc3339(&self.expires_at)
-            .map(|e| invitation::countdown(e, now))
-            .unwrap_or_default()
+        parse_rfc3339(&self.expires_at).map(|e| invitation::countdown(e, now)).unwrap_or_default()
     }
+}
+
+/// "expires in 2d 4h" / "expired" for a stored expiry time at `now`.
+pub fn countdown_text(expires_at: &str, now: OffsetDateTime) -> String {
+    parse_rfc3339(expires_at).map(|e| invitation::countdown(e, now)).unwrap_or_else(|_| "?".to_string())
 }
 
 fn user_id(conn: &rusqlite::Connection, login: &str) -> DeskResult<i64> {
@@ -78,8 +81,7 @@ fn pending_of(
     workspace: &str,
     login: &str,
 ) -> DeskResult<InvitationRow> {
-    let missing =
-        || DeskError::NotFound(format!("no pending invitation for {login} in {workspace}"));
+    let missing = || DeskError::NotFound(format!("no pending invitation for {login} in {workspace}"));
     let user = store::users::by_login(conn, login)?.ok_or_else(missing)?;
     store::invitations::pending(conn, workspace_id, user.id)?.ok_or_else(missing)
 }
@@ -97,64 +99,32 @@ fn member_ops(
     };
     let mut ops = vec![(
         MemberOp::ChangeRole,
-        decide_member_action(
-            actor_role,
-            MemberAction::ChangeRole,
-            target.role,
-            Some(other),
-            read_only,
-        ),
+        decide_member_action(actor_role, MemberAction::ChangeRole, target.role, Some(other), read_only),
     )];
     if target.status == MemberStatus::Blocked {
         ops.push((
             MemberOp::Unblock,
-            decide_member_action(
-                actor_role,
-                MemberAction::Unblock,
-                target.role,
-                None,
-                read_only,
-            ),
+            decide_member_action(actor_role, MemberAction::Unblock, target.role, None, read_only),
         ));
     } else {
         ops.push((
             MemberOp::Block,
-            decide_member_action(
-                actor_role,
-                MemberAction::Block,
-                target.role,
-                None,
-                read_only,
-            ),
+            decide_member_action(actor_role, MemberAction::Block, target.role, None, read_only),
         ));
     }
-    ops.push((
-        MemberOp::Remove,
-        decide_member_action(
-            actor_role,
-            MemberAction::Remove,
-            target.role,
-            None,
-            read_only,
-        ),
-    ));
+    ops.push((MemberOp::Remove, decide_member_action(actor_role, MemberAction::Remove, target.role, None, read_only)));
     if target.role != WorkspaceRole::Owner {
         ops.push((
             MemberOp::Transfer,
-            decide_transfer(
-                actor_role,
-                login,
-                target.role,
-                target.status.can_act(),
-                read_only,
-            ),
+            decide_transfer(actor_role, login, target.role, target.status.can_act(), read_only),
         ));
     }
     ops
 }
 
 impl Desk {
-    fn now_time(&self) -> OffsetDateTime {
+    /// The desk's clock (the console counts down invitations with it).
+    pub fn now_time(&self) -> OffsetDateTime {
         self.clock.now()
     }
 
@@ -171,13 +141,7 @@ impl Desk {
         self.audited(&actor.login, "workspace_invite", |tx, entry, sent_at| {
             let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
             note_workspace(entry, &ws);
-            decide_member_action(
-                acting_role(&membership),
-                MemberAction::Invite,
-                role,
-                None,
-                read_only,
-            )?;
+            decide_member_action(acting_role(&membership), MemberAction::Invite, role, None, read_only)?;
             let user = user_id(tx, login)?;
             if let Some(existing) = store::workspaces::membership(tx, ws.id, user)? {
                 return Err(DeskError::Conflict(format!(
@@ -214,112 +178,54 @@ impl Desk {
     }
 
     /// Resends a pending invitation: its 3 days start again.
-    pub fn resend_invitation(
-        &mut self,
-        actor: &Actor,
-        workspace: &str,
-        login: &str,
-    ) -> DeskResult<Invitation> {
+    pub fn resend_invitation(&mut self, actor: &Actor, workspace: &str, login: &str) -> DeskResult<Invitation> {
         let read_only = self.read_only;
         let now = self.now_time();
-        self.audited(
-            &actor.login,
-            "workspace_invitation_resend",
-            |tx, entry, sent_at| {
-                let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
-                note_workspace(entry, &ws);
-                let row = pending_of(tx, ws.id, &ws.name, login)?;
-                decide_member_action(
-                    acting_role(&membership),
-                    MemberAction::Invite,
-                    row.role,
-                    None,
-                    read_only,
-                )?;
-                let expires_at = rfc3339(invitation::expires_at(now));
-                store::invitations::resend(tx, row.id, sent_at, &expires_at)?;
-                entry.detail = format!(
-                    "resent {login}'s invitation; expires {} → {expires_at}",
-                    row.expires_at
-                );
-                Invitation::from_row(pending_of(tx, ws.id, &ws.name, login)?, now)
-            },
-        )
+        self.audited(&actor.login, "workspace_invitation_resend", |tx, entry, sent_at| {
+            let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
+            note_workspace(entry, &ws);
+            let row = pending_of(tx, ws.id, &ws.name, login)?;
+            decide_member_action(acting_role(&membership), MemberAction::Invite, row.role, None, read_only)?;
+            let expires_at = rfc3339(invitation::expires_at(now));
+            store::invitations::resend(tx, row.id, sent_at, &expires_at)?;
+            entry.detail = format!("resent {login}'s invitation; expires {} → {expires_at}", row.expires_at);
+            Invitation::from_row(pending_of(tx, ws.id, &ws.name, login)?, now)
+        })
     }
 
     /// Withdraws a pending invitation (expired or not).
-    pub fn withdraw_invitation(
-        &mut self,
-        actor: &Actor,
-        workspace: &str,
-        login: &str,
-    ) -> DeskResult<()> {
+    pub fn withdraw_invitation(&mut self, actor: &Actor, workspace: &str, login: &str) -> DeskResult<()> {
         let read_only = self.read_only;
-        self.audited(
-            &actor.login,
-            "workspace_invitation_withdraw",
-            |tx, entry, now| {
-                let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
-                note_workspace(entry, &ws);
-                let row = pending_of(tx, ws.id, &ws.name, login)?;
-                decide_member_action(
-                    acting_role(&membership),
-                    MemberAction::Withdraw,
-                    row.role,
-                    None,
-                    read_only,
-                )?;
-                store::invitations::decide(tx, row.id, StoredState::Withdrawn, now)?;
-                entry.detail = format!(
-                    "withdrew {login}'s invitation as {}: pending → withdrawn",
-                    row.role.title()
-                );
-                Ok(())
-            },
-        )
+        self.audited(&actor.login, "workspace_invitation_withdraw", |tx, entry, now| {
+            let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
+            note_workspace(entry, &ws);
+            let row = pending_of(tx, ws.id, &ws.name, login)?;
+            decide_member_action(acting_role(&membership), MemberAction::Withdraw, row.role, None, read_only)?;
+            store::invitations::decide(tx, row.id, StoredState::Withdrawn, now)?;
+            entry.detail = format!("withdrew {login}'s invitation as {}: pending → withdrawn", row.role.title());
+            Ok(())
+        })
     }
 
     /// The invitee accepts: they become an Active member with the invited role.
-    pub fn accept_invitation(
-        &mut self,
-        actor: &Actor,
-        workspace: &str,
-    ) -> DeskResult<WorkspaceRole> {
+    pub fn accept_invitation(&mut self, actor: &Actor, workspace: &str) -> DeskResult<WorkspaceRole> {
         self.respond(actor, workspace, true)
     }
 
-    pub fn decline_invitation(
-        &mut self,
-        actor: &Actor,
-        workspace: &str,
-    ) -> DeskResult<WorkspaceRole> {
+    pub fn decline_invitation(&mut self, actor: &Actor, workspace: &str) -> DeskResult<WorkspaceRole> {
         self.respond(actor, workspace, false)
     }
 
-    fn respond(
-        &mut self,
-        actor: &Actor,
-        workspace: &str,
-        accept: bool,
-    ) -> DeskResult<WorkspaceRole> {
+    fn respond(&mut self, actor: &Actor, workspace: &str, accept: bool) -> DeskResult<WorkspaceRole> {
         let read_only = self.read_only;
         let now = self.now_time();
-        let operation = if accept {
-            "workspace_invitation_accept"
-        } else {
-            "workspace_invitation_decline"
-        };
+        let operation = if accept { "workspace_invitation_accept" } else { "workspace_invitation_decline" };
         self.audited(&actor.login, operation, |tx, entry, at| {
-            let missing =
-                || DeskError::NotFound(format!("no invitation to workspace '{workspace}'"));
+            let missing = || DeskError::NotFound(format!("no invitation to workspace '{workspace}'"));
             let ws = store::workspaces::by_name(tx, workspace)?.ok_or_else(missing)?;
             let row = store::invitations::pending(tx, ws.id, actor.id)?.ok_or_else(missing)?;
             note_workspace(entry, &ws);
-            let label = if accept {
-                "Accepting an invitation"
-            } else {
-                "Declining an invitation"
-            };
+            let label = if accept { "Accepting an invitation" } else { "Declining an invitation" };
             if read_only {
                 return Err(Denial::read_only(label).into());
             }
@@ -327,43 +233,22 @@ impl Desk {
             invitation::check_response(label, invitation::state_at(row.state, expires, now))?;
             if accept {
                 store::invitations::decide(tx, row.id, StoredState::Accepted, at)?;
-                store::workspaces::add_member(
-                    tx,
-                    ws.id,
-                    actor.id,
-                    row.role,
-                    MemberStatus::Active,
-                    None,
-                    at,
-                )?;
-                entry.detail = format!(
-                    "joined as {} (invited by {}): pending → accepted",
-                    row.role.title(),
-                    row.invited_by
-                );
+                store::workspaces::add_member(tx, ws.id, actor.id, row.role, MemberStatus::Active, None, at)?;
+                entry.detail =
+                    format!("joined as {} (invited by {}): pending → accepted", row.role.title(), row.invited_by);
             } else {
                 store::invitations::decide(tx, row.id, StoredState::Declined, at)?;
-                entry.detail = format!(
-                    "declined the invitation as {}: pending → declined",
-                    row.role.title()
-                );
+                entry.detail = format!("declined the invitation as {}: pending → declined", row.role.title());
             }
             Ok(row.role)
         })
     }
 
     /// A workspace's invitations, every state, newest first.
-    pub fn list_invitations(
-        &self,
-        actor: &Actor,
-        workspace: &str,
-        page: Page,
-    ) -> DeskResult<Vec<Invitation>> {
+    pub fn list_invitations(&self, actor: &Actor, workspace: &str, page: Page) -> DeskResult<Vec<Invitation>> {
         let (ws, membership) = resolve_workspace(self.conn(), actor, workspace)?;
         if acting_role(&membership).is_none() {
-            return Err(DeskError::NotFound(format!(
-                "workspace '{workspace}' not found"
-            )));
+            return Err(DeskError::NotFound(format!("workspace '{workspace}' not found")));
         }
         let now = self.now_time();
         store::invitations::of_workspace(self.conn(), ws.id, page.offset, page.limit)?
@@ -385,45 +270,20 @@ impl Desk {
         self.set_blocked(actor, workspace, login, true)
     }
 
-    pub fn unblock_member(
-        &mut self,
-        actor: &Actor,
-        workspace: &str,
-        login: &str,
-    ) -> DeskResult<()> {
+    pub fn unblock_member(&mut self, actor: &Actor, workspace: &str, login: &str) -> DeskResult<()> {
         self.set_blocked(actor, workspace, login, false)
     }
 
     /// Blocking keeps program memberships, inert, until unblocked.
-    fn set_blocked(
-        &mut self,
-        actor: &Actor,
-        workspace: &str,
-        login: &str,
-        block: bool,
-    ) -> DeskResult<()> {
+    fn set_blocked(&mut self, actor: &Actor, workspace: &str, login: &str, block: bool) -> DeskResult<()> {
         let read_only = self.read_only;
-        let operation = if block {
-            "workspace_member_block"
-        } else {
-            "workspace_member_unblock"
-        };
+        let operation = if block { "workspace_member_block" } else { "workspace_member_unblock" };
         self.audited(&actor.login, operation, |tx, entry, _now| {
             let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
             note_workspace(entry, &ws);
             let (user, target) = super::workspaces::workspace_target(tx, ws.id, &ws.name, login)?;
-            let action = if block {
-                MemberAction::Block
-            } else {
-                MemberAction::Unblock
-            };
-            decide_member_action(
-                acting_role(&membership),
-                action,
-                target.role,
-                None,
-                read_only,
-            )?;
+            let action = if block { MemberAction::Block } else { MemberAction::Unblock };
+            decide_member_action(acting_role(&membership), action, target.role, None, read_only)?;
             let (from, to) = if block {
                 (MemberStatus::Active, MemberStatus::Blocked)
             } else {
@@ -437,42 +297,23 @@ impl Desk {
                 )));
             }
             store::workspaces::set_status(tx, ws.id, user, to)?;
-            entry.detail = format!(
-                "{login} ({}): {} → {}",
-                target.role.title(),
-                from.as_str(),
-                to.as_str()
-            );
+            entry.detail = format!("{login} ({}): {} → {}", target.role.title(), from.as_str(), to.as_str());
             Ok(())
         })
     }
 
     /// The Owner hands ownership to an Active Master and becomes a Master.
-    pub fn transfer_ownership(
-        &mut self,
-        actor: &Actor,
-        workspace: &str,
-        login: &str,
-    ) -> DeskResult<()> {
+    pub fn transfer_ownership(&mut self, actor: &Actor, workspace: &str, login: &str) -> DeskResult<()> {
         let read_only = self.read_only;
         self.audited(&actor.login, "workspace_transfer", |tx, entry, _now| {
             let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
             note_workspace(entry, &ws);
             let (user, target) = super::workspaces::workspace_target(tx, ws.id, &ws.name, login)?;
-            decide_transfer(
-                acting_role(&membership),
-                login,
-                target.role,
-                target.status.can_act(),
-                read_only,
-            )?;
+            decide_transfer(acting_role(&membership), login, target.role, target.status.can_act(), read_only)?;
             // One Owner at a time (a unique index): step down first.
             store::workspaces::set_role(tx, ws.id, actor.id, WorkspaceRole::Master)?;
             store::workspaces::set_role(tx, ws.id, user, WorkspaceRole::Owner)?;
-            entry.detail = format!(
-                "ownership {} → {login}; {} is now Master",
-                actor.login, actor.login
-            );
+            entry.detail = format!("ownership {} → {login}; {} is now Master", actor.login, actor.login);
             Ok(())
         })
     }
@@ -493,25 +334,10 @@ impl Desk {
         }
         let row = pending_of(self.conn(), ws.id, &ws.name, login)?;
         Ok(vec![
-            (
-                MemberOp::Resend,
-                decide_member_action(
-                    actor_role,
-                    MemberAction::Invite,
-                    row.role,
-                    None,
-                    self.read_only,
-                ),
-            ),
+            (MemberOp::Resend, decide_member_action(actor_role, MemberAction::Invite, row.role, None, self.read_only)),
             (
                 MemberOp::Withdraw,
-                decide_member_action(
-                    actor_role,
-                    MemberAction::Withdraw,
-                    row.role,
-                    None,
-                    self.read_only,
-                ),
+                decide_member_action(actor_role, MemberAction::Withdraw, row.role, None, self.read_only),
             ),
         ])
     }
@@ -526,16 +352,7 @@ impl Desk {
         Ok([WorkspaceRole::Developer, WorkspaceRole::Master]
             .into_iter()
             .map(|role| {
-                (
-                    role,
-                    decide_member_action(
-                        acting_role(&membership),
-                        MemberAction::Invite,
-                        role,
-                        None,
-                        self.read_only,
-                    ),
-                )
+                (role, decide_member_action(acting_role(&membership), MemberAction::Invite, role, None, self.read_only))
             })
             .collect())
     }

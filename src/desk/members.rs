@@ -2,8 +2,8 @@
 //! removing.
 
 use super::{
-    access_of, facts_of, note_program, resolve_program, Actor, Candidate, Desk, DeskError,
-    DeskResult, MemberSource, MemberStatus, Operation, Page, ProgramMember, WorkspaceRole,
+    access_of, facts_of, note_program, resolve_program, Actor, Candidate, Desk, DeskError, DeskResult, MemberSource,
+    MemberStatus, Operation, Page, ProgramMember, WorkspaceRole,
 };
 use crate::domain::permission::{decide, decide_member_removal};
 use crate::domain::Denial;
@@ -12,19 +12,11 @@ use crate::store::members::{Filter, Reach};
 use crate::store::records::MemberRow;
 
 fn manager_roles() -> Vec<&'static str> {
-    WorkspaceRole::ALL
-        .iter()
-        .filter(|r| r.manages_all_programs())
-        .map(|r| r.as_str())
-        .collect()
+    WorkspaceRole::ALL.iter().filter(|r| r.manages_all_programs()).map(|r| r.as_str()).collect()
 }
 
 fn addable_roles() -> Vec<&'static str> {
-    WorkspaceRole::ALL
-        .iter()
-        .filter(|r| !r.manages_all_programs())
-        .map(|r| r.as_str())
-        .collect()
+    WorkspaceRole::ALL.iter().filter(|r| !r.manages_all_programs()).map(|r| r.as_str()).collect()
 }
 
 fn reach<'a>(row: &crate::store::records::ProgramRow, roles: &'a [&'a str]) -> Reach<'a> {
@@ -55,12 +47,7 @@ fn member_of(row: MemberRow) -> ProgramMember {
 impl Desk {
     /// Everyone who reaches the program: explicit members and the
     /// workspace's Owner and Masters. Roles are derived, never stored.
-    pub fn list_members(
-        &self,
-        actor: &Actor,
-        program: &str,
-        page: Page,
-    ) -> DeskResult<Vec<ProgramMember>> {
+    pub fn list_members(&self, actor: &Actor, program: &str, page: Page) -> DeskResult<Vec<ProgramMember>> {
         self.find_members(actor, program, None, page)
     }
 
@@ -85,28 +72,14 @@ impl Desk {
         Ok(rows.into_iter().map(member_of).collect())
     }
 
-    pub fn count_members(
-        &self,
-        actor: &Actor,
-        program: &str,
-        text: Option<&str>,
-    ) -> DeskResult<u64> {
+    pub fn count_members(&self, actor: &Actor, program: &str, text: Option<&str>) -> DeskResult<u64> {
         let row = resolve_program(self.conn(), actor, program)?;
         let roles = manager_roles();
-        Ok(store::members::count_reaching(
-            self.conn(),
-            &reach(&row, &roles),
-            text.map(Filter::Contains),
-        )?)
+        Ok(store::members::count_reaching(self.conn(), &reach(&row, &roles), text.map(Filter::Contains))?)
     }
 
     /// The new member list: Active workspace Developers not yet members.
-    pub fn member_candidates(
-        &self,
-        actor: &Actor,
-        program: &str,
-        page: Page,
-    ) -> DeskResult<Vec<Candidate>> {
+    pub fn member_candidates(&self, actor: &Actor, program: &str, page: Page) -> DeskResult<Vec<Candidate>> {
         self.find_candidates(actor, program, None, page)
     }
 
@@ -132,22 +105,13 @@ impl Desk {
             .into_iter()
             .filter_map(|(user, role)| {
                 let role = WorkspaceRole::parse(&role)?;
-                Some(Candidate {
-                    login: user.login,
-                    name: user.name,
-                    role: role.eligible_program_role(),
-                })
+                Some(Candidate { login: user.login, name: user.name, role: role.eligible_program_role() })
             })
             .collect())
     }
 
     /// Adds members, all or none, in one transaction.
-    pub fn add_members(
-        &mut self,
-        actor: &Actor,
-        program: &str,
-        logins: &[String],
-    ) -> DeskResult<Vec<ProgramMember>> {
+    pub fn add_members(&mut self, actor: &Actor, program: &str, logins: &[String]) -> DeskResult<Vec<ProgramMember>> {
         let read_only = self.read_only;
         self.audited(&actor.login, "member_add", |tx, entry, now| {
             let row = resolve_program(tx, actor, program)?;
@@ -197,11 +161,7 @@ impl Desk {
         self.audited(&actor.login, "member_remove", |tx, entry, _now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
-            decide(
-                &access_of(&row, read_only),
-                Operation::AddMembers,
-                &facts_of(&row),
-            )?;
+            decide(&access_of(&row, read_only), Operation::AddMembers, &facts_of(&row))?;
             let target = find_reaching(tx, &row, login)?;
             decide_member_removal(
                 &access_of(&row, read_only),
@@ -210,9 +170,8 @@ impl Desk {
                 target.explicit,
                 target.workspace_role,
             )?;
-            let user = store::users::by_login(tx, login)?.ok_or_else(|| {
-                DeskError::NotFound(format!("{login} is not a member of {}", row.name))
-            })?;
+            let user = store::users::by_login(tx, login)?
+                .ok_or_else(|| DeskError::NotFound(format!("{login} is not a member of {}", row.name)))?;
             store::members::remove(tx, row.id, user.id)?;
             entry.detail = format!("removed {login}");
             Ok(())
@@ -221,12 +180,7 @@ impl Desk {
 
     /// Whether the actor may remove this person from the program, and if
     /// not, why (the console grays `remove` out from this).
-    pub fn member_removal(
-        &self,
-        actor: &Actor,
-        program: &str,
-        login: &str,
-    ) -> DeskResult<Result<(), Denial>> {
+    pub fn member_removal(&self, actor: &Actor, program: &str, login: &str) -> DeskResult<Result<(), Denial>> {
         let row = resolve_program(self.conn(), actor, program)?;
         let target = find_reaching(self.conn(), &row, login)?;
         Ok(decide_member_removal(

@@ -19,16 +19,17 @@ mod workspaces;
 pub use capabilities::{Capability, WorkspaceCapabilities};
 pub use clock::{rfc3339, Clock, ManualClock, SystemClock};
 pub use error::{DeskError, DeskResult, ErrorKind};
-pub use invitations::{Invitation, MemberOp};
+pub use invitations::{countdown_text, Invitation, MemberOp};
 pub use programs::{ConfigChange, ProgramEdit};
 pub use types::*;
 pub use versions::PackageSource;
 
+pub use crate::domain::invitation::InvitationState;
+pub use crate::domain::permission::{Permission, CREATE_PROGRAM_ROLES, PERMISSIONS};
+pub use crate::domain::role::ELIGIBILITY;
 pub use crate::domain::validate;
 pub use crate::domain::SemVer;
-pub use crate::domain::{
-    Denial, MemberStatus, Operation, ProgramRole, ProgramStatus, VersionState, WorkspaceRole,
-};
+pub use crate::domain::{Denial, MemberStatus, Operation, ProgramRole, ProgramStatus, VersionState, WorkspaceRole};
 pub use crate::store::audit::AuditScope;
 pub use crate::store::programs::Seek;
 pub use crate::store::records::{AuditEntry, User, Version, WorkspaceMember};
@@ -66,12 +67,7 @@ impl Desk {
     }
 
     fn new(store: Store) -> Self {
-        Self {
-            store,
-            clock: Box::new(SystemClock),
-            read_only: false,
-            app_ids: programs::AppIds::Random,
-        }
+        Self { store, clock: Box::new(SystemClock), read_only: false, app_ids: programs::AppIds::Random }
     }
 
     /// App IDs counting up from `first` (16 digits) instead of random ones,
@@ -119,10 +115,7 @@ impl Desk {
         work: impl FnOnce(&Transaction<'_>, &mut NewAuditEntry, &str) -> DeskResult<T>,
     ) -> DeskResult<T> {
         let now = self.now();
-        let mut entry = NewAuditEntry {
-            operation: operation.to_string(),
-            ..Default::default()
-        };
+        let mut entry = NewAuditEntry { operation: operation.to_string(), ..Default::default() };
         let tx = self.store.write()?;
         match work(&tx, &mut entry, &now) {
             Ok(value) => {
@@ -159,27 +152,16 @@ fn visibility(actor: &Actor) -> Visibility {
     Visibility {
         user_id: actor.id,
         active_status: MemberStatus::ACTING.as_str(),
-        manager_roles: WorkspaceRole::ALL
-            .iter()
-            .filter(|r| r.manages_all_programs())
-            .map(|r| r.as_str())
-            .collect(),
+        manager_roles: WorkspaceRole::ALL.iter().filter(|r| r.manages_all_programs()).map(|r| r.as_str()).collect(),
     }
 }
 
 fn access_of(row: &ProgramRow, read_only: bool) -> Access {
-    Access {
-        workspace: row.membership.as_ref().map(|m| (m.role, m.status)),
-        program_member: row.is_member,
-        read_only,
-    }
+    Access { workspace: row.membership.as_ref().map(|m| (m.role, m.status)), program_member: row.is_member, read_only }
 }
 
 fn facts_of(row: &ProgramRow) -> crate::domain::lifecycle::ProgramFacts {
-    crate::domain::lifecycle::ProgramFacts {
-        status: row.status,
-        version_count: row.version_count,
-    }
+    crate::domain::lifecycle::ProgramFacts { status: row.status, version_count: row.version_count }
 }
 
 fn not_found(reference: &str) -> DeskError {
@@ -206,10 +188,7 @@ fn resolve_program(conn: &Connection, actor: &Actor, reference: &str) -> DeskRes
         1 => Ok(rows.remove(0)),
         _ => Err(DeskError::Conflict(format!(
             "'{reference}' names mini programs in several workspaces; use an app ID: {}",
-            rows.iter()
-                .map(|r| format!("{} ({})", r.app_id, r.workspace))
-                .collect::<Vec<_>>()
-                .join(", ")
+            rows.iter().map(|r| format!("{} ({})", r.app_id, r.workspace)).collect::<Vec<_>>().join(", ")
         ))),
     }
 }
@@ -223,8 +202,7 @@ fn resolve_workspace(
 ) -> DeskResult<(Workspace, crate::store::records::Membership)> {
     let missing = || DeskError::NotFound(format!("workspace '{name}' not found"));
     let workspace = store::workspaces::by_name(conn, name)?.ok_or_else(missing)?;
-    let membership =
-        store::workspaces::membership(conn, workspace.id, actor.id)?.ok_or_else(missing)?;
+    let membership = store::workspaces::membership(conn, workspace.id, actor.id)?.ok_or_else(missing)?;
     Ok((workspace, membership))
 }
 

@@ -2,9 +2,8 @@
 //! offline, delete.
 
 use super::{
-    access_of, acting_role, facts_of, invalid, note_program, note_workspace, resolve_program,
-    resolve_workspace, visibility, Actor, Desk, DeskError, DeskResult, Operation, Page,
-    ProgramConfig, ProgramDetail, ProgramSummary,
+    access_of, acting_role, facts_of, invalid, note_program, note_workspace, resolve_program, resolve_workspace,
+    visibility, Actor, Desk, DeskError, DeskResult, Operation, Page, ProgramConfig, ProgramDetail, ProgramSummary,
 };
 use crate::domain::permission::{decide, decide_create_program};
 use crate::domain::{validate, ProgramRole, ProgramStatus};
@@ -85,9 +84,7 @@ impl AppIds {
                 return Ok(app_id);
             }
         }
-        Err(DeskError::Storage(
-            "could not find an unused app ID".to_string(),
-        ))
+        Err(DeskError::Storage("could not find an unused app ID".to_string()))
     }
 }
 
@@ -128,21 +125,11 @@ impl Desk {
             let app_id = ids.next(tx)?;
             let id = store::programs::insert(
                 tx,
-                &NewProgram {
-                    app_id: &app_id,
-                    workspace_id: ws.id,
-                    name,
-                    description,
-                    created_by: actor.id,
-                    now,
-                },
+                &NewProgram { app_id: &app_id, workspace_id: ws.id, name, description, created_by: actor.id, now },
             )?;
             store::members::add(tx, id, actor.id, actor.id, now)?;
             entry.program_app_id = Some(app_id.clone());
-            entry.detail = format!(
-                "created {name} ({app_id}); {} is its first Admin",
-                actor.login
-            );
+            entry.detail = format!("created {name} ({app_id}); {} is its first Admin", actor.login);
             let row = store::programs::by_app_id(tx, actor.id, &app_id)?
                 .ok_or_else(|| DeskError::Storage("the new program vanished".to_string()))?;
             Ok(summary_of(&row))
@@ -160,13 +147,7 @@ impl Desk {
         page: Page,
     ) -> DeskResult<Vec<ProgramSummary>> {
         let filter = self.program_filter(actor, workspace, text)?;
-        let rows = store::programs::visible(
-            self.conn(),
-            &visibility(actor),
-            &filter,
-            page.offset,
-            page.limit,
-        )?;
+        let rows = store::programs::visible(self.conn(), &visibility(actor), &filter, page.offset, page.limit)?;
         Ok(rows.iter().map(summary_of).collect())
     }
 
@@ -181,39 +162,21 @@ impl Desk {
         limit: u64,
     ) -> DeskResult<Vec<ProgramSummary>> {
         let filter = self.program_filter(actor, Some(workspace), text)?;
-        let rows =
-            store::programs::visible_seek(self.conn(), &visibility(actor), &filter, seek, limit)?;
+        let rows = store::programs::visible_seek(self.conn(), &visibility(actor), &filter, seek, limit)?;
         Ok(rows.iter().map(summary_of).collect())
     }
 
-    pub fn count_programs(
-        &self,
-        actor: &Actor,
-        workspace: Option<&str>,
-        text: Option<&str>,
-    ) -> DeskResult<u64> {
+    pub fn count_programs(&self, actor: &Actor, workspace: Option<&str>, text: Option<&str>) -> DeskResult<u64> {
         let filter = self.program_filter(actor, workspace, text)?;
-        Ok(store::programs::count_visible(
-            self.conn(),
-            &visibility(actor),
-            &filter,
-        )?)
+        Ok(store::programs::count_visible(self.conn(), &visibility(actor), &filter)?)
     }
 
-    fn program_filter(
-        &self,
-        actor: &Actor,
-        workspace: Option<&str>,
-        text: Option<&str>,
-    ) -> DeskResult<ProgramFilter> {
+    fn program_filter(&self, actor: &Actor, workspace: Option<&str>, text: Option<&str>) -> DeskResult<ProgramFilter> {
         let workspace_id = match workspace {
             Some(name) => Some(resolve_workspace(self.conn(), actor, name)?.0.id),
             None => None,
         };
-        Ok(ProgramFilter {
-            workspace_id,
-            text: text.map(str::to_string),
-        })
+        Ok(ProgramFilter { workspace_id, text: text.map(str::to_string) })
     }
 
     pub fn show_program(&self, actor: &Actor, program: &str) -> DeskResult<ProgramDetail> {
@@ -233,32 +196,18 @@ impl Desk {
         })
     }
 
-    pub fn edit_program(
-        &mut self,
-        actor: &Actor,
-        program: &str,
-        edit: &ProgramEdit,
-    ) -> DeskResult<ProgramSummary> {
+    pub fn edit_program(&mut self, actor: &Actor, program: &str, edit: &ProgramEdit) -> DeskResult<ProgramSummary> {
         let read_only = self.read_only;
         self.audited(&actor.login, "program_edit", |tx, entry, _now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
-            decide(
-                &access_of(&row, read_only),
-                Operation::Edit,
-                &facts_of(&row),
-            )?;
+            decide(&access_of(&row, read_only), Operation::Edit, &facts_of(&row))?;
             if edit.name.is_none() && edit.description.is_none() {
-                return Err(invalid(
-                    "nothing to change: give a new name or description".to_string(),
-                ));
+                return Err(invalid("nothing to change: give a new name or description".to_string()));
             }
             let current = store::programs::extra(tx, row.id)?;
             let name = edit.name.clone().unwrap_or_else(|| row.name.clone());
-            let description = edit
-                .description
-                .clone()
-                .unwrap_or(current.description.clone());
+            let description = edit.description.clone().unwrap_or(current.description.clone());
             validate::name("name", &name).map_err(invalid)?;
             validate::description(&description).map_err(invalid)?;
             check_name_free(tx, row.workspace_id, &row.workspace, &name, Some(row.id))?;
@@ -270,11 +219,7 @@ impl Desk {
             if description != current.description {
                 changes.push("description changed".to_string());
             }
-            entry.detail = if changes.is_empty() {
-                "no change".to_string()
-            } else {
-                changes.join("; ")
-            };
+            entry.detail = if changes.is_empty() { "no change".to_string() } else { changes.join("; ") };
             let mut updated = row.clone();
             updated.name = name;
             Ok(summary_of(&updated))
@@ -291,15 +236,10 @@ impl Desk {
         self.audited(&actor.login, "program_configure", |tx, entry, _now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
-            decide(
-                &access_of(&row, read_only),
-                Operation::Configure,
-                &facts_of(&row),
-            )?;
+            decide(&access_of(&row, read_only), Operation::Configure, &facts_of(&row))?;
             if change.is_empty() {
                 return Err(invalid(
-                    "nothing to change: add or remove a domain, or set a client or merchant ID"
-                        .to_string(),
+                    "nothing to change: add or remove a domain, or set a client or merchant ID".to_string(),
                 ));
             }
             let current = store::programs::extra(tx, row.id)?;
@@ -316,10 +256,7 @@ impl Desk {
                 store::programs::add_domain(tx, row.id, &origin)?;
                 details.push(format!("+{origin}"));
             }
-            let pick = |field: &str,
-                        new: &Option<String>,
-                        old: &Option<String>|
-             -> DeskResult<Option<String>> {
+            let pick = |field: &str, new: &Option<String>, old: &Option<String>| -> DeskResult<Option<String>> {
                 match new.as_deref() {
                     None => Ok(old.clone()),
                     Some("") => Ok(None),
@@ -355,55 +292,29 @@ impl Desk {
             }
             store::programs::set_ids(tx, row.id, client_id.as_deref(), merchant_id.as_deref())?;
             entry.detail = details.join("; ");
-            Ok(ProgramConfig {
-                domains: store::programs::domains(tx, row.id)?,
-                client_id,
-                merchant_id,
-            })
+            Ok(ProgramConfig { domains: store::programs::domains(tx, row.id)?, client_id, merchant_id })
         })
     }
 
     /// Makes a version live: the latest by default, an older one is a rollback.
-    pub fn release(
-        &mut self,
-        actor: &Actor,
-        program: &str,
-        version: Option<&str>,
-    ) -> DeskResult<String> {
+    pub fn release(&mut self, actor: &Actor, program: &str, version: Option<&str>) -> DeskResult<String> {
         let read_only = self.read_only;
         self.audited(&actor.login, "program_release", |tx, entry, _now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
-            decide(
-                &access_of(&row, read_only),
-                Operation::Release,
-                &facts_of(&row),
-            )?;
-            let latest = store::versions::latest(tx, row.id)?.ok_or_else(|| {
-                DeskError::Conflict(format!(
-                    "{} has no versions yet; upload one first",
-                    row.name
-                ))
-            })?;
+            decide(&access_of(&row, read_only), Operation::Release, &facts_of(&row))?;
+            let latest = store::versions::latest(tx, row.id)?
+                .ok_or_else(|| DeskError::Conflict(format!("{} has no versions yet; upload one first", row.name)))?;
             let wanted = version.unwrap_or(&latest.version);
-            let (version_id, target) =
-                store::versions::find(tx, row.id, wanted)?.ok_or_else(|| {
-                    DeskError::NotFound(format!("version {wanted} of {} not found", row.name))
-                })?;
+            let (version_id, target) = store::versions::find(tx, row.id, wanted)?
+                .ok_or_else(|| DeskError::NotFound(format!("version {wanted} of {} not found", row.name)))?;
             if row.live_version.as_deref() == Some(target.version.as_str()) {
-                return Err(DeskError::Conflict(format!(
-                    "version {} of {} is already live",
-                    target.version, row.name
-                )));
+                return Err(DeskError::Conflict(format!("version {} of {} is already live", target.version, row.name)));
             }
             store::versions::retire_live(tx, row.id)?;
             store::versions::make_live(tx, version_id)?;
             store::programs::set_status(tx, row.id, ProgramStatus::Released)?;
-            let kind = if target.version == latest.version {
-                "released"
-            } else {
-                "rolled back to"
-            };
+            let kind = if target.version == latest.version { "released" } else { "rolled back to" };
             entry.detail = match &row.live_version {
                 Some(previous) => format!("{kind} {} (was {previous})", target.version),
                 None => format!("{kind} {} (was {})", target.version, row.status.title()),
@@ -417,18 +328,11 @@ impl Desk {
         self.audited(&actor.login, "program_take_offline", |tx, entry, _now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
-            decide(
-                &access_of(&row, read_only),
-                Operation::TakeOffline,
-                &facts_of(&row),
-            )?;
+            decide(&access_of(&row, read_only), Operation::TakeOffline, &facts_of(&row))?;
             store::versions::retire_live(tx, row.id)?;
             store::programs::set_status(tx, row.id, ProgramStatus::Offline)?;
-            entry.detail = format!(
-                "took {} offline (was live: {})",
-                row.name,
-                row.live_version.as_deref().unwrap_or("none")
-            );
+            entry.detail =
+                format!("took {} offline (was live: {})", row.name, row.live_version.as_deref().unwrap_or("none"));
             Ok(())
         })
     }
@@ -440,16 +344,9 @@ impl Desk {
         self.audited(&actor.login, "program_delete", |tx, entry, _now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
-            decide(
-                &access_of(&row, read_only),
-                Operation::Delete,
-                &facts_of(&row),
-            )?;
+            decide(&access_of(&row, read_only), Operation::Delete, &facts_of(&row))?;
             store::programs::delete(tx, row.id)?;
-            entry.detail = format!(
-                "deleted {} ({}) with {} versions",
-                row.name, row.app_id, row.version_count
-            );
+            entry.detail = format!("deleted {} ({}) with {} versions", row.name, row.app_id, row.version_count);
             Ok(())
         })
     }

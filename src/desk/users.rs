@@ -6,12 +6,7 @@ use crate::store;
 
 impl Desk {
     /// Registers a user; `name` defaults to the login.
-    pub fn add_user(
-        &mut self,
-        login: &str,
-        name: Option<&str>,
-        email: Option<&str>,
-    ) -> DeskResult<User> {
+    pub fn add_user(&mut self, login: &str, name: Option<&str>, email: Option<&str>) -> DeskResult<User> {
         let login = login.to_string();
         let name = name.unwrap_or(&login).to_string();
         let email = email.map(str::to_string).filter(|e| !e.is_empty());
@@ -23,23 +18,21 @@ impl Desk {
                 validate::email(email).map_err(invalid)?;
             }
             if store::users::by_login(tx, &login)?.is_some() {
-                return Err(DeskError::Conflict(format!(
-                    "user '{login}' is already registered"
-                )));
+                return Err(DeskError::Conflict(format!("user '{login}' is already registered")));
             }
             let id = store::users::insert(tx, &login, &name, email.as_deref(), now)?;
             entry.detail = format!("registered {login} ({name})");
-            Ok(User {
-                id,
-                login: login.clone(),
-                name: name.clone(),
-                email: email.clone(),
-            })
+            Ok(User { id, login: login.clone(), name: name.clone(), email: email.clone() })
         })
     }
 
     pub fn list_users(&self, page: Page) -> DeskResult<Vec<User>> {
         Ok(store::users::list(self.conn(), page.offset, page.limit)?)
+    }
+
+    /// Registered users whose login or name contains `text`, one page.
+    pub fn find_users(&self, text: Option<&str>, page: Page) -> DeskResult<Vec<User>> {
+        Ok(store::users::find(self.conn(), text.unwrap_or(""), page.offset, page.limit)?)
     }
 
     pub fn count_users(&self) -> DeskResult<u64> {

@@ -1,8 +1,8 @@
 //! Uploading, listing and exporting versions.
 
 use super::{
-    access_of, facts_of, invalid, note_program, resolve_program, Actor, Desk, DeskError,
-    DeskResult, Operation, Page, Version,
+    access_of, facts_of, invalid, note_program, resolve_program, Actor, Desk, DeskError, DeskResult, Operation, Page,
+    Version,
 };
 use crate::domain::permission::decide;
 use crate::domain::validate::{self, PACKAGE_MAX_BYTES};
@@ -30,27 +30,18 @@ fn too_large(size: u64) -> DeskError {
 
 /// Reads a package file, refusing one over the limit before reading it all.
 fn read_package(path: &Path) -> DeskResult<Vec<u8>> {
-    let cannot = |e: std::io::Error| {
-        DeskError::Invalid(format!(
-            "package file '{}' cannot be read: {e}",
-            path.display()
-        ))
-    };
+    let cannot =
+        |e: std::io::Error| DeskError::Invalid(format!("package file '{}' cannot be read: {e}", path.display()));
     let file = std::fs::File::open(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
     if !meta.is_file() {
-        return Err(DeskError::Invalid(format!(
-            "package file '{}' is not a regular file",
-            path.display()
-        )));
+        return Err(DeskError::Invalid(format!("package file '{}' is not a regular file", path.display())));
     }
     if meta.len() > PACKAGE_MAX_BYTES {
         return Err(too_large(meta.len()));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(PACKAGE_MAX_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(cannot)?;
+    file.take(PACKAGE_MAX_BYTES + 1).read_to_end(&mut bytes).map_err(cannot)?;
     if bytes.len() as u64 > PACKAGE_MAX_BYTES {
         return Err(too_large(bytes.len() as u64));
     }
@@ -58,10 +49,7 @@ fn read_package(path: &Path) -> DeskResult<Vec<u8>> {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Desk {
@@ -79,11 +67,7 @@ impl Desk {
         self.audited(&actor.login, "program_upload", |tx, entry, now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
-            decide(
-                &access_of(&row, read_only),
-                Operation::Upload,
-                &facts_of(&row),
-            )?;
+            decide(&access_of(&row, read_only), Operation::Upload, &facts_of(&row))?;
             let parsed = SemVer::parse(version).map_err(invalid)?;
             validate::notes(notes).map_err(invalid)?;
             if let Some(latest) = store::versions::latest(tx, row.id)? {
@@ -115,11 +99,7 @@ impl Desk {
                     now,
                 },
             )?;
-            entry.detail = format!(
-                "uploaded {version} ({} bytes, sha256 {})",
-                bytes.len(),
-                &sha256[..12]
-            );
+            entry.detail = format!("uploaded {version} ({} bytes, sha256 {})", bytes.len(), &sha256[..12]);
             store::versions::find(tx, row.id, version)?
                 .map(|(_, v)| v)
                 .ok_or_else(|| DeskError::Storage("the new version vanished".to_string()))
@@ -127,34 +107,17 @@ impl Desk {
     }
 
     /// One page of a program's versions, newest first.
-    pub fn list_versions(
-        &self,
-        actor: &Actor,
-        program: &str,
-        page: Page,
-    ) -> DeskResult<Vec<Version>> {
+    pub fn list_versions(&self, actor: &Actor, program: &str, page: Page) -> DeskResult<Vec<Version>> {
         let row = resolve_program(self.conn(), actor, program)?;
-        Ok(store::versions::list(
-            self.conn(),
-            row.id,
-            page.offset,
-            page.limit,
-        )?)
+        Ok(store::versions::list(self.conn(), row.id, page.offset, page.limit)?)
     }
 
     /// The package bytes of a version, checked against their SHA-256.
-    pub fn package(
-        &self,
-        actor: &Actor,
-        program: &str,
-        version: &str,
-    ) -> DeskResult<(Version, Vec<u8>)> {
+    pub fn package(&self, actor: &Actor, program: &str, version: &str) -> DeskResult<(Version, Vec<u8>)> {
         let row = resolve_program(self.conn(), actor, program)?;
         decide(&access_of(&row, false), Operation::View, &facts_of(&row))?;
-        let (id, found) =
-            store::versions::find(self.conn(), row.id, version)?.ok_or_else(|| {
-                DeskError::NotFound(format!("version {version} of {} not found", row.name))
-            })?;
+        let (id, found) = store::versions::find(self.conn(), row.id, version)?
+            .ok_or_else(|| DeskError::NotFound(format!("version {version} of {} not found", row.name)))?;
         let bytes = store::versions::package(self.conn(), id)?;
         if sha256_hex(&bytes) != found.sha256 {
             return Err(DeskError::Storage(format!(
@@ -165,13 +128,7 @@ impl Desk {
     }
 
     /// Writes a version's package to `out`, byte for byte.
-    pub fn export_version(
-        &self,
-        actor: &Actor,
-        program: &str,
-        version: &str,
-        out: &Path,
-    ) -> DeskResult<Version> {
+    pub fn export_version(&self, actor: &Actor, program: &str, version: &str, out: &Path) -> DeskResult<Version> {
         let (found, bytes) = self.package(actor, program, version)?;
         std::fs::write(out, &bytes)
             .map_err(|e| DeskError::Invalid(format!("cannot write '{}': {e}", out.display())))?;

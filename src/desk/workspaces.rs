@@ -1,8 +1,8 @@
 //! Workspaces and direct membership management by Owners and Masters.
 
 use super::{
-    acting_role, invalid, note_workspace, resolve_workspace, Actor, Desk, DeskError, DeskResult,
-    MemberStatus, Page, WorkspaceMember, WorkspaceRole, WorkspaceSummary,
+    acting_role, invalid, note_workspace, resolve_workspace, Actor, Desk, DeskError, DeskResult, MemberStatus, Page,
+    WorkspaceMember, WorkspaceRole, WorkspaceSummary,
 };
 use crate::domain::validate;
 use crate::domain::workspace_rules::{decide_member_action, MemberAction};
@@ -19,41 +19,20 @@ impl Desk {
             }
             validate::name("workspace name", name).map_err(invalid)?;
             if store::workspaces::by_name(tx, name)?.is_some() {
-                return Err(DeskError::Conflict(format!(
-                    "a workspace named '{name}' already exists"
-                )));
+                return Err(DeskError::Conflict(format!("a workspace named '{name}' already exists")));
             }
             let id = store::workspaces::insert(tx, name, actor.id, now)?;
-            store::workspaces::add_member(
-                tx,
-                id,
-                actor.id,
-                WorkspaceRole::Owner,
-                MemberStatus::Active,
-                None,
-                now,
-            )?;
+            store::workspaces::add_member(tx, id, actor.id, WorkspaceRole::Owner, MemberStatus::Active, None, now)?;
             entry.workspace_id = Some(id);
             entry.detail = format!("created workspace {name}; {} is Owner", actor.login);
-            Ok(WorkspaceSummary {
-                name: name.to_string(),
-                role: WorkspaceRole::Owner,
-                status: MemberStatus::Active,
-            })
+            Ok(WorkspaceSummary { name: name.to_string(), role: WorkspaceRole::Owner, status: MemberStatus::Active })
         })
     }
 
     /// The workspaces the actor belongs to.
     pub fn list_workspaces(&self, actor: &Actor) -> DeskResult<Vec<WorkspaceSummary>> {
         let rows = store::workspaces::of_user(self.conn(), actor.id)?;
-        Ok(rows
-            .into_iter()
-            .map(|(ws, m)| WorkspaceSummary {
-                name: ws.name,
-                role: m.role,
-                status: m.status,
-            })
-            .collect())
+        Ok(rows.into_iter().map(|(ws, m)| WorkspaceSummary { name: ws.name, role: m.role, status: m.status }).collect())
     }
 
     /// Adds a registered user to a workspace directly, as Active.
@@ -68,13 +47,7 @@ impl Desk {
         self.audited(&actor.login, "workspace_member_add", |tx, entry, now| {
             let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
             note_workspace(entry, &ws);
-            decide_member_action(
-                acting_role(&membership),
-                MemberAction::Add,
-                role,
-                None,
-                read_only,
-            )?;
+            decide_member_action(acting_role(&membership), MemberAction::Add, role, None, read_only)?;
             let user = store::users::by_login(tx, login)?
                 .ok_or_else(|| DeskError::NotFound(format!("user '{login}' is not registered")))?;
             if let Some(existing) = store::workspaces::membership(tx, ws.id, user.id)? {
@@ -85,15 +58,7 @@ impl Desk {
                     existing.status.as_str()
                 )));
             }
-            store::workspaces::add_member(
-                tx,
-                ws.id,
-                user.id,
-                role,
-                MemberStatus::Active,
-                Some(actor.id),
-                now,
-            )?;
+            store::workspaces::add_member(tx, ws.id, user.id, role, MemberStatus::Active, Some(actor.id), now)?;
             entry.detail = format!("added {login} as {}", role.title());
             Ok(())
         })
@@ -120,11 +85,7 @@ impl Desk {
                 read_only,
             )?;
             if target.role == role {
-                return Err(DeskError::Conflict(format!(
-                    "{login} is already {} of {}",
-                    role.title(),
-                    ws.name
-                )));
+                return Err(DeskError::Conflict(format!("{login} is already {} of {}", role.title(), ws.name)));
             }
             store::workspaces::set_role(tx, ws.id, user_id, role)?;
             entry.detail = format!("{login}: {} → {}", target.role.title(), role.title());
@@ -133,35 +94,17 @@ impl Desk {
     }
 
     /// Removes a member and all their program memberships in the workspace.
-    pub fn remove_workspace_member(
-        &mut self,
-        actor: &Actor,
-        workspace: &str,
-        login: &str,
-    ) -> DeskResult<()> {
+    pub fn remove_workspace_member(&mut self, actor: &Actor, workspace: &str, login: &str) -> DeskResult<()> {
         let read_only = self.read_only;
-        self.audited(
-            &actor.login,
-            "workspace_member_remove",
-            |tx, entry, _now| {
-                let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
-                note_workspace(entry, &ws);
-                let (user_id, target) = workspace_target(tx, ws.id, &ws.name, login)?;
-                decide_member_action(
-                    acting_role(&membership),
-                    MemberAction::Remove,
-                    target.role,
-                    None,
-                    read_only,
-                )?;
-                store::workspaces::remove_member(tx, ws.id, user_id)?;
-                entry.detail = format!(
-                    "removed {login} ({}) and their program memberships",
-                    target.role.title()
-                );
-                Ok(())
-            },
-        )
+        self.audited(&actor.login, "workspace_member_remove", |tx, entry, _now| {
+            let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
+            note_workspace(entry, &ws);
+            let (user_id, target) = workspace_target(tx, ws.id, &ws.name, login)?;
+            decide_member_action(acting_role(&membership), MemberAction::Remove, target.role, None, read_only)?;
+            store::workspaces::remove_member(tx, ws.id, user_id)?;
+            entry.detail = format!("removed {login} ({}) and their program memberships", target.role.title());
+            Ok(())
+        })
     }
 
     /// The workspace's members (Owner, Masters, Developers; Active or
@@ -174,9 +117,7 @@ impl Desk {
     ) -> DeskResult<Vec<WorkspaceMember>> {
         let (ws, membership) = resolve_workspace(self.conn(), actor, workspace)?;
         if acting_role(&membership).is_none() {
-            return Err(DeskError::NotFound(format!(
-                "workspace '{workspace}' not found"
-            )));
+            return Err(DeskError::NotFound(format!("workspace '{workspace}' not found")));
         }
         let mut rows = store::workspaces::members(self.conn(), ws.id, page.offset, page.limit)?;
         if (rows.len() as u64) < page.limit {
@@ -207,9 +148,7 @@ impl Desk {
     pub fn count_workspace_members(&self, actor: &Actor, workspace: &str) -> DeskResult<u64> {
         let (ws, membership) = resolve_workspace(self.conn(), actor, workspace)?;
         if acting_role(&membership).is_none() {
-            return Err(DeskError::NotFound(format!(
-                "workspace '{workspace}' not found"
-            )));
+            return Err(DeskError::NotFound(format!("workspace '{workspace}' not found")));
         }
         Ok(store::workspaces::count_members(self.conn(), ws.id)?
             + store::invitations::count_pending_of_workspace(self.conn(), ws.id)?)
@@ -222,10 +161,8 @@ pub(super) fn workspace_target(
     workspace: &str,
     login: &str,
 ) -> DeskResult<(i64, crate::store::records::Membership)> {
-    let missing =
-        || DeskError::NotFound(format!("{login} is not a member of workspace {workspace}"));
+    let missing = || DeskError::NotFound(format!("{login} is not a member of workspace {workspace}"));
     let user = store::users::by_login(conn, login)?.ok_or_else(missing)?;
-    let membership =
-        store::workspaces::membership(conn, workspace_id, user.id)?.ok_or_else(missing)?;
+    let membership = store::workspaces::membership(conn, workspace_id, user.id)?.ok_or_else(missing)?;
     Ok((user.id, membership))
 }

@@ -26,21 +26,11 @@ pub struct Denial {
 
 impl Denial {
     pub fn role(action: &str, needs: String, has: String) -> Self {
-        Self {
-            kind: DenialKind::Role,
-            action: action.to_string(),
-            needs,
-            has,
-        }
+        Self { kind: DenialKind::Role, action: action.to_string(), needs, has }
     }
 
     pub fn state(action: &str, needs: &str, has: String) -> Self {
-        Self {
-            kind: DenialKind::State,
-            action: action.to_string(),
-            needs: needs.to_string(),
-            has,
-        }
+        Self { kind: DenialKind::State, action: action.to_string(), needs: needs.to_string(), has }
     }
 
     pub fn read_only(action: &str) -> Self {

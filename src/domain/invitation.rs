@@ -67,11 +67,7 @@ pub fn expires_at(sent_at: OffsetDateTime) -> OffsetDateTime {
 }
 
 /// The state a person sees at `now`.
-pub fn state_at(
-    stored: StoredState,
-    expires_at: OffsetDateTime,
-    now: OffsetDateTime,
-) -> InvitationState {
+pub fn state_at(stored: StoredState, expires_at: OffsetDateTime, now: OffsetDateTime) -> InvitationState {
     match stored {
         StoredState::Pending if now >= expires_at => InvitationState::Expired,
         StoredState::Pending => InvitationState::Pending,
@@ -90,11 +86,7 @@ pub fn check_response(action: &str, state: InvitationState) -> Result<(), Denial
             "an invitation that has not expired",
             "this one has expired — ask for it to be resent".to_string(),
         )),
-        other => Err(Denial::state(
-            action,
-            "a pending invitation",
-            format!("this one was {}", other.as_str()),
-        )),
+        other => Err(Denial::state(action, "a pending invitation", format!("this one was {}", other.as_str()))),
     }
 }
 
@@ -102,11 +94,7 @@ pub fn check_response(action: &str, state: InvitationState) -> Result<(), Denial
 pub fn check_open(action: &str, stored: StoredState) -> Result<(), Denial> {
     match stored {
         StoredState::Pending => Ok(()),
-        other => Err(Denial::state(
-            action,
-            "a pending invitation",
-            format!("this one was {}", other.as_str()),
-        )),
+        other => Err(Denial::state(action, "a pending invitation", format!("this one was {}", other.as_str()))),
     }
 }
 
@@ -135,39 +123,18 @@ mod tests {
         let sent = datetime!(2026-01-01 12:00:00 UTC);
         let expires = expires_at(sent);
         let second = time::Duration::seconds(1);
-        assert_eq!(
-            state_at(StoredState::Pending, expires, expires - second),
-            InvitationState::Pending
-        );
-        assert_eq!(
-            state_at(StoredState::Pending, expires, expires),
-            InvitationState::Expired
-        );
-        assert_eq!(
-            state_at(StoredState::Pending, expires, expires + second),
-            InvitationState::Expired
-        );
-        assert_eq!(
-            state_at(StoredState::Accepted, expires, expires + second),
-            InvitationState::Accepted
-        );
+        assert_eq!(state_at(StoredState::Pending, expires, expires - second), InvitationState::Pending);
+        assert_eq!(state_at(StoredState::Pending, expires, expires), InvitationState::Expired);
+        assert_eq!(state_at(StoredState::Pending, expires, expires + second), InvitationState::Expired);
+        assert_eq!(state_at(StoredState::Accepted, expires, expires + second), InvitationState::Accepted);
     }
 
     #[test]
     fn countdown_reads_like_a_person_would_say_it() {
         let now = datetime!(2026-01-01 12:00:00 UTC);
-        assert_eq!(
-            countdown(now + time::Duration::hours(52), now),
-            "expires in 2d 4h"
-        );
-        assert_eq!(
-            countdown(now + time::Duration::minutes(90), now),
-            "expires in 1h 30m"
-        );
-        assert_eq!(
-            countdown(now + time::Duration::seconds(20), now),
-            "expires in 1m"
-        );
+        assert_eq!(countdown(now + time::Duration::hours(52), now), "expires in 2d 4h");
+        assert_eq!(countdown(now + time::Duration::minutes(90), now), "expires in 1h 30m");
+        assert_eq!(countdown(now + time::Duration::seconds(20), now), "expires in 1m");
         assert_eq!(countdown(now, now), "expired");
         assert_eq!(countdown(now - time::Duration::days(1), now), "expired");
     }

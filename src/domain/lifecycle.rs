@@ -98,11 +98,9 @@ pub fn check(op: Operation, facts: &ProgramFacts) -> Result<(), Denial> {
         Operation::TakeOffline if facts.status != ProgramStatus::Released => {
             Err(Denial::state(op.action(), "a Released program", has))
         }
-        Operation::Delete if facts.status == ProgramStatus::Released => Err(Denial::state(
-            op.action(),
-            "a program that is not Released",
-            format!("{has} — take it offline first"),
-        )),
+        Operation::Delete if facts.status == ProgramStatus::Released => {
+            Err(Denial::state(op.action(), "a program that is not Released", format!("{has} — take it offline first")))
+        }
         _ => Ok(()),
     }
 }
@@ -112,10 +110,7 @@ mod tests {
     use super::*;
 
     fn facts(status: ProgramStatus, version_count: u64) -> ProgramFacts {
-        ProgramFacts {
-            status,
-            version_count,
-        }
+        ProgramFacts { status, version_count }
     }
 
     #[test]
@@ -131,8 +126,8 @@ mod tests {
         assert!(check(Operation::TakeOffline, &facts(ProgramStatus::Released, 1)).is_ok());
         assert!(check(Operation::TakeOffline, &facts(ProgramStatus::Draft, 1)).is_err());
         assert!(check(Operation::TakeOffline, &facts(ProgramStatus::Offline, 1)).is_err());
-        let denial = check(Operation::Delete, &facts(ProgramStatus::Released, 1))
-            .expect_err("released cannot be deleted");
+        let denial =
+            check(Operation::Delete, &facts(ProgramStatus::Released, 1)).expect_err("released cannot be deleted");
         assert!(denial.to_string().contains("take it offline first"));
         assert!(check(Operation::Delete, &facts(ProgramStatus::Offline, 1)).is_ok());
         assert!(check(Operation::Delete, &facts(ProgramStatus::Draft, 0)).is_ok());

@@ -32,46 +32,14 @@ pub struct Permission {
 /// The seed's table, the only copy. Removing a member counts as
 /// "Add mini program members" (domain.md, *decided*).
 pub const PERMISSIONS: [Permission; 8] = [
-    Permission {
-        operation: Operation::Edit,
-        admin: true,
-        developer: false,
-    },
-    Permission {
-        operation: Operation::View,
-        admin: true,
-        developer: true,
-    },
-    Permission {
-        operation: Operation::AddMembers,
-        admin: true,
-        developer: false,
-    },
-    Permission {
-        operation: Operation::Upload,
-        admin: true,
-        developer: true,
-    },
-    Permission {
-        operation: Operation::Configure,
-        admin: true,
-        developer: false,
-    },
-    Permission {
-        operation: Operation::Release,
-        admin: true,
-        developer: false,
-    },
-    Permission {
-        operation: Operation::TakeOffline,
-        admin: true,
-        developer: false,
-    },
-    Permission {
-        operation: Operation::Delete,
-        admin: true,
-        developer: false,
-    },
+    Permission { operation: Operation::Edit, admin: true, developer: false },
+    Permission { operation: Operation::View, admin: true, developer: true },
+    Permission { operation: Operation::AddMembers, admin: true, developer: false },
+    Permission { operation: Operation::Upload, admin: true, developer: true },
+    Permission { operation: Operation::Configure, admin: true, developer: false },
+    Permission { operation: Operation::Release, admin: true, developer: false },
+    Permission { operation: Operation::TakeOffline, admin: true, developer: false },
+    Permission { operation: Operation::Delete, admin: true, developer: false },
 ];
 
 /// "Create mini programs: only workspace Owners and Masters."
@@ -137,15 +105,11 @@ impl Operation {
     }
 
     pub fn row(self) -> Permission {
-        PERMISSIONS
-            .iter()
-            .copied()
-            .find(|p| p.operation == self)
-            .unwrap_or(Permission {
-                operation: self,
-                admin: false,
-                developer: false,
-            })
+        PERMISSIONS.iter().copied().find(|p| p.operation == self).unwrap_or(Permission {
+            operation: self,
+            admin: false,
+            developer: false,
+        })
     }
 
     /// Whether the table lets `role` do this operation.
@@ -229,9 +193,7 @@ pub fn decide(access: &Access, op: Operation, facts: &ProgramFacts) -> Result<()
     if access.read_only && op.mutates() {
         return Err(Denial::read_only(op.action()));
     }
-    let allowed = access
-        .effective_role()
-        .is_some_and(|role| op.allowed_for(role));
+    let allowed = access.effective_role().is_some_and(|role| op.allowed_for(role));
     if !allowed {
         return Err(Denial::role(
             op.action(),
@@ -243,10 +205,7 @@ pub fn decide(access: &Access, op: Operation, facts: &ProgramFacts) -> Result<()
 }
 
 /// May this workspace role create programs? (seed: Owners and Masters only)
-pub fn decide_create_program(
-    workspace_role: Option<WorkspaceRole>,
-    read_only: bool,
-) -> Result<(), Denial> {
+pub fn decide_create_program(workspace_role: Option<WorkspaceRole>, read_only: bool) -> Result<(), Denial> {
     if read_only {
         return Err(Denial::read_only("Create program"));
     }

@@ -40,11 +40,7 @@ impl WorkspaceRole {
 
     /// The mini program role this workspace role makes a person eligible for.
     pub fn eligible_program_role(self) -> ProgramRole {
-        ELIGIBILITY
-            .iter()
-            .find(|(ws, _)| *ws == self)
-            .map(|(_, p)| *p)
-            .unwrap_or(ProgramRole::Developer)
+        ELIGIBILITY.iter().find(|(ws, _)| *ws == self).map(|(_, p)| *p).unwrap_or(ProgramRole::Developer)
     }
 
     /// Owners and Masters manage every program of their workspace.
@@ -126,18 +122,9 @@ mod tests {
 
     #[test]
     fn owners_and_masters_are_admins_developers_are_developers() {
-        assert_eq!(
-            WorkspaceRole::Owner.eligible_program_role(),
-            ProgramRole::Admin
-        );
-        assert_eq!(
-            WorkspaceRole::Master.eligible_program_role(),
-            ProgramRole::Admin
-        );
-        assert_eq!(
-            WorkspaceRole::Developer.eligible_program_role(),
-            ProgramRole::Developer
-        );
+        assert_eq!(WorkspaceRole::Owner.eligible_program_role(), ProgramRole::Admin);
+        assert_eq!(WorkspaceRole::Master.eligible_program_role(), ProgramRole::Admin);
+        assert_eq!(WorkspaceRole::Developer.eligible_program_role(), ProgramRole::Developer);
     }
 
     #[test]

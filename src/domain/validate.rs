@@ -39,16 +39,11 @@ fn describe_bad_char(c: char) -> String {
 pub fn login(value: &str) -> Result<(), String> {
     let ok = !value.is_empty()
         && value.chars().count() <= LOGIN_MAX
-        && value
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+        && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "login must be 1–{LOGIN_MAX} characters of a-z, 0-9, '.', '_' or '-'; got {:?}",
-            preview(value)
-        ))
+        Err(format!("login must be 1–{LOGIN_MAX} characters of a-z, 0-9, '.', '_' or '-'; got {:?}", preview(value)))
     }
 }
 
@@ -99,16 +94,11 @@ pub fn email(value: &str) -> Result<(), String> {
     let ok = value.len() <= EMAIL_MAX
         && value.split('@').count() == 2
         && value.split('@').all(|part| !part.is_empty())
-        && !value
-            .chars()
-            .any(|c| c.is_whitespace() || is_forbidden(c, false));
+        && !value.chars().any(|c| c.is_whitespace() || is_forbidden(c, false));
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "email must look like name@example.com (at most {EMAIL_MAX} characters); got {:?}",
-            preview(value)
-        ))
+        Err(format!("email must look like name@example.com (at most {EMAIL_MAX} characters); got {:?}", preview(value)))
     }
 }
 
@@ -155,13 +145,14 @@ pub fn origin(value: &str) -> Result<String, String> {
 pub fn config_id(field: &str, value: &str) -> Result<(), String> {
     let ok = !value.is_empty()
         && value.len() <= CONFIG_ID_MAX
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
     if ok {
         Ok(())
     } else {
-        Err(format!("{field} must be 1–{CONFIG_ID_MAX} characters of A-Z, a-z, 0-9, '_', '-' or '.'; got {:?}", preview(value)))
+        Err(format!(
+            "{field} must be 1–{CONFIG_ID_MAX} characters of A-Z, a-z, 0-9, '_', '-' or '.'; got {:?}",
+            preview(value)
+        ))
     }
 }
 
@@ -182,14 +173,7 @@ mod tests {
     #[test]
     fn logins() {
         assert!(login("dana.dev_1-x").is_ok());
-        for bad in [
-            "",
-            "Dana",
-            "da na",
-            "dana\u{1b}[31m",
-            &"a".repeat(33),
-            "ダナ",
-        ] {
+        for bad in ["", "Dana", "da na", "dana\u{1b}[31m", &"a".repeat(33), "ダナ"] {
             assert!(login(bad).is_err(), "{bad:?}");
         }
     }
@@ -198,16 +182,7 @@ mod tests {
     fn names_refuse_controls_bidi_spaces_and_length() {
         assert!(name("name", "Coffee Club ☕").is_ok());
         assert!(name("name", &"x".repeat(64)).is_ok());
-        for bad in [
-            "",
-            " lead",
-            "trail ",
-            "a\u{1b}[2Jb",
-            "evil\u{202E}txt",
-            "tab\there",
-            "nl\nx",
-            &"x".repeat(65),
-        ] {
+        for bad in ["", " lead", "trail ", "a\u{1b}[2Jb", "evil\u{202E}txt", "tab\there", "nl\nx", &"x".repeat(65)] {
             let err = name("name", bad).expect_err(bad);
             assert!(err.starts_with("name must be 1–64 characters"), "{err}");
             assert!(!err.contains('\n'));
@@ -224,10 +199,7 @@ mod tests {
 
     #[test]
     fn origins() {
-        assert_eq!(
-            origin("https://API.example.com").as_deref(),
-            Ok("https://api.example.com")
-        );
+        assert_eq!(origin("https://API.example.com").as_deref(), Ok("https://api.example.com"));
         assert!(origin("https://example.com:8443").is_ok());
         for bad in [
             "http://example.com",

@@ -12,17 +12,11 @@ pub struct SemVer {
     pub pre: Vec<String>,
 }
 
-const LIMIT: &str =
-    "a semantic version like 1.2.3 or 1.2.3-beta.1 (at most 64 characters, no build metadata)";
+const LIMIT: &str = "a semantic version like 1.2.3 or 1.2.3-beta.1 (at most 64 characters, no build metadata)";
 
 impl SemVer {
     pub fn parse(text: &str) -> Result<Self, String> {
-        let bad = || {
-            format!(
-                "version must be {LIMIT}; got {:?}",
-                text.chars().take(70).collect::<String>()
-            )
-        };
+        let bad = || format!("version must be {LIMIT}; got {:?}", text.chars().take(70).collect::<String>());
         if text.is_empty() || text.len() > 64 || !text.is_ascii() {
             return Err(bad());
         }
@@ -53,21 +47,13 @@ impl SemVer {
                 ids
             }
         };
-        Ok(Self {
-            major: parsed[0],
-            minor: parsed[1],
-            patch: parsed[2],
-            pre,
-        })
+        Ok(Self { major: parsed[0], minor: parsed[1], patch: parsed[2], pre })
     }
 }
 
 /// A numeric identifier: digits, no leading zero (but "0" itself).
 fn parse_numeric(part: &str) -> Option<u64> {
-    if part.is_empty()
-        || !part.chars().all(|c| c.is_ascii_digit())
-        || (part.len() > 1 && part.starts_with('0'))
-    {
+    if part.is_empty() || !part.chars().all(|c| c.is_ascii_digit()) || (part.len() > 1 && part.starts_with('0')) {
         return None;
     }
     part.parse().ok()
@@ -148,19 +134,9 @@ mod tests {
 
     #[test]
     fn refuses_malformed_versions() {
-        for bad in [
-            "",
-            "1",
-            "1.2",
-            "1.2.3.4",
-            "01.2.3",
-            "1.2.x",
-            "1.2.3-",
-            "1.2.3-a..b",
-            "1.2.3+build",
-            " 1.2.3",
-            "1.2.3-01",
-        ] {
+        for bad in
+            ["", "1", "1.2", "1.2.3.4", "01.2.3", "1.2.x", "1.2.3-", "1.2.3-a..b", "1.2.3+build", " 1.2.3", "1.2.3-01"]
+        {
             assert!(SemVer::parse(bad).is_err(), "{bad:?} should be refused");
         }
         assert_eq!(v("10.20.30-rc.1").to_string(), "10.20.30-rc.1");

@@ -10,16 +10,12 @@ use super::Denial;
 pub const MEMBER_MANAGERS: [(WorkspaceRole, &[WorkspaceRole]); 3] = [
     (WorkspaceRole::Owner, &[]),
     (WorkspaceRole::Master, &[WorkspaceRole::Owner]),
-    (
-        WorkspaceRole::Developer,
-        &[WorkspaceRole::Owner, WorkspaceRole::Master],
-    ),
+    (WorkspaceRole::Developer, &[WorkspaceRole::Owner, WorkspaceRole::Master]),
 ];
 
 /// Who reads the whole workspace's audit log; others read only the
 /// entries of programs they can view.
-pub const WORKSPACE_AUDIT_READERS: [WorkspaceRole; 2] =
-    [WorkspaceRole::Owner, WorkspaceRole::Master];
+pub const WORKSPACE_AUDIT_READERS: [WorkspaceRole; 2] = [WorkspaceRole::Owner, WorkspaceRole::Master];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MemberAction {
@@ -47,11 +43,7 @@ impl MemberAction {
 }
 
 fn managers_of(target: WorkspaceRole) -> &'static [WorkspaceRole] {
-    MEMBER_MANAGERS
-        .iter()
-        .find(|(role, _)| *role == target)
-        .map(|(_, managers)| *managers)
-        .unwrap_or(&[])
+    MEMBER_MANAGERS.iter().find(|(role, _)| *role == target).map(|(_, managers)| *managers).unwrap_or(&[])
 }
 
 fn article(role: WorkspaceRole) -> String {
@@ -85,21 +77,9 @@ pub fn decide_member_action(
             ));
         }
         if !actor.is_some_and(|a| managers.contains(&a)) {
-            let needs = managers
-                .iter()
-                .map(|r| r.title())
-                .collect::<Vec<_>>()
-                .join(" or ");
-            let label = if role == target {
-                label.clone()
-            } else {
-                format!("Making someone {}", article(role))
-            };
-            return Err(Denial::role(
-                &label,
-                format!("the workspace {needs} role"),
-                describe_workspace_role(actor),
-            ));
+            let needs = managers.iter().map(|r| r.title()).collect::<Vec<_>>().join(" or ");
+            let label = if role == target { label.clone() } else { format!("Making someone {}", article(role)) };
+            return Err(Denial::role(&label, format!("the workspace {needs} role"), describe_workspace_role(actor)));
         }
     }
     Ok(())
@@ -120,23 +100,11 @@ pub fn decide_transfer(
         return Err(Denial::read_only(label));
     }
     if actor != Some(WorkspaceRole::Owner) {
-        return Err(Denial::role(
-            label,
-            "the workspace Owner role".to_string(),
-            describe_workspace_role(actor),
-        ));
+        return Err(Denial::role(label, "the workspace Owner role".to_string(), describe_workspace_role(actor)));
     }
     if target != WorkspaceRole::Master || !target_active {
-        let what = if target_active {
-            target.title().to_string()
-        } else {
-            format!("{} (not active)", target.title())
-        };
-        return Err(Denial::state(
-            label,
-            "an Active Master as the new Owner",
-            format!("{target_login} is {what}"),
-        ));
+        let what = if target_active { target.title().to_string() } else { format!("{} (not active)", target.title()) };
+        return Err(Denial::state(label, "an Active Master as the new Owner", format!("{target_login} is {what}")));
     }
     Ok(())
 }
@@ -153,9 +121,7 @@ mod tests {
 
     #[test]
     fn owner_manages_masters_and_developers_masters_only_developers() {
-        let ok = |actor, target| {
-            decide_member_action(Some(actor), MemberAction::Remove, target, None, false).is_ok()
-        };
+        let ok = |actor, target| decide_member_action(Some(actor), MemberAction::Remove, target, None, false).is_ok();
         assert!(ok(Owner, Master));
         assert!(ok(Owner, Developer));
         assert!(!ok(Master, Master));
@@ -171,32 +137,21 @@ mod tests {
         assert!(decide_transfer(Some(Owner), "m", Master, true, false).is_ok());
         assert!(decide_transfer(Some(Master), "m", Master, true, false).is_err());
         assert!(decide_transfer(Some(Owner), "d", Developer, true, false).is_err());
-        let blocked =
-            decide_transfer(Some(Owner), "m", Master, false, false).expect_err("blocked master");
-        assert_eq!(blocked.to_string(), "Transferring ownership needs an Active Master as the new Owner; m is Master (not active)");
+        let blocked = decide_transfer(Some(Owner), "m", Master, false, false).expect_err("blocked master");
+        assert_eq!(
+            blocked.to_string(),
+            "Transferring ownership needs an Active Master as the new Owner; m is Master (not active)"
+        );
     }
 
     #[test]
     fn promoting_to_master_needs_the_owner() {
-        let denial = decide_member_action(
-            Some(Master),
-            MemberAction::ChangeRole,
-            Developer,
-            Some(Master),
-            false,
-        )
-        .expect_err("a Master cannot make Masters");
+        let denial = decide_member_action(Some(Master), MemberAction::ChangeRole, Developer, Some(Master), false)
+            .expect_err("a Master cannot make Masters");
         assert_eq!(
             denial.to_string(),
             "Making someone a Master needs the workspace Owner role; you are Master in this workspace"
         );
-        assert!(decide_member_action(
-            Some(Owner),
-            MemberAction::ChangeRole,
-            Developer,
-            Some(Master),
-            false
-        )
-        .is_ok());
+        assert!(decide_member_action(Some(Owner), MemberAction::ChangeRole, Developer, Some(Master), false).is_ok());
     }
 }

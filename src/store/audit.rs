@@ -4,13 +4,7 @@ use super::records::{AuditEntry, NewAuditEntry};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection};
 
-pub fn append(
-    conn: &Connection,
-    at: &str,
-    actor: &str,
-    outcome: &str,
-    e: &NewAuditEntry,
-) -> rusqlite::Result<()> {
+pub fn append(conn: &Connection, at: &str, actor: &str, outcome: &str, e: &NewAuditEntry) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO audit (at, actor, workspace_id, workspace, program_app_id, program, operation, outcome, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -36,24 +30,14 @@ fn scope_where(scope: &AuditScope) -> (String, Vec<Value>) {
     let mut args: Vec<Value> = Vec::new();
     let mut any = Vec::new();
     if !scope.workspace_ids.is_empty() {
-        any.push(format!(
-            "a.workspace_id IN ({})",
-            super::placeholders(scope.workspace_ids.len())
-        ));
+        any.push(format!("a.workspace_id IN ({})", super::placeholders(scope.workspace_ids.len())));
         args.extend(scope.workspace_ids.iter().map(|id| Value::Integer(*id)));
     }
     if !scope.app_ids.is_empty() {
-        any.push(format!(
-            "a.program_app_id IN ({})",
-            super::placeholders(scope.app_ids.len())
-        ));
+        any.push(format!("a.program_app_id IN ({})", super::placeholders(scope.app_ids.len())));
         args.extend(scope.app_ids.iter().map(|id| Value::Text(id.clone())));
     }
-    let mut sql = if any.is_empty() {
-        "0".to_string()
-    } else {
-        format!("({})", any.join(" OR "))
-    };
+    let mut sql = if any.is_empty() { "0".to_string() } else { format!("({})", any.join(" OR ")) };
     if let Some(ws) = scope.only_workspace {
         sql.push_str(" AND a.workspace_id = ?");
         args.push(Value::Integer(ws));
@@ -77,23 +61,43 @@ fn scope_where(scope: &AuditScope) -> (String, Vec<Value>) {
     (sql, args)
 }
 
-/// Newest first; `before` is the id to page below (keyset paging), so a
-/// page costs the same at the millionth entry as at the first.
+/// Where an audit page starts (keyset on the entry id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditSeek {
+    Newest,
+    /// Entries older than this id.
+    Before(i64),
+    /// Entries newer than this id.
+    After(i64),
+    Oldest,
+}
+
+/// A page, newest first, found by `seek`: it costs the same at the
+/// millionth entry as at the first.
 pub fn page(
     conn: &Connection,
     scope: &AuditScope,
-    before: Option<i64>,
+    seek: AuditSeek,
     limit: u64,
 ) -> rusqlite::Result<Vec<(i64, AuditEntry)>> {
     let (mut filter, mut args) = scope_where(scope);
-    if let Some(before) = before {
-        filter.push_str(" AND a.id < ?");
-        args.push(Value::Integer(before));
+    match seek {
+        AuditSeek::Before(id) => {
+            filter.push_str(" AND a.id < ?");
+            args.push(Value::Integer(id));
+        }
+        AuditSeek::After(id) => {
+            filter.push_str(" AND a.id > ?");
+            args.push(Value::Integer(id));
+        }
+        AuditSeek::Newest | AuditSeek::Oldest => {}
     }
+    let ascending = matches!(seek, AuditSeek::After(_) | AuditSeek::Oldest);
     args.push(Value::Integer(limit.min(i64::MAX as u64) as i64));
     let sql = format!(
         "SELECT a.id, a.at, a.actor, a.workspace, a.program, a.program_app_id, a.operation, a.outcome, a.detail
-         FROM audit a WHERE {filter} ORDER BY a.id DESC LIMIT ?"
+         FROM audit a WHERE {filter} ORDER BY a.id {} LIMIT ?",
+        if ascending { "ASC" } else { "DESC" }
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args), |r| {
@@ -111,10 +115,22 @@ pub fn page(
             },
         ))
     })?;
-    rows.collect()
+    let mut rows: Vec<(i64, AuditEntry)> = rows.collect::<rusqlite::Result<_>>()?;
+    if ascending {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+/// How many entries the scope holds (walks them: for "go to the end").
+pub fn count(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<u64> {
+    let (filter, args) = scope_where(scope);
+    conn.query_row(&format!("SELECT count(*) FROM audit a WHERE {filter}"), params_from_iter(args), |r| {
+        r.get::<_, i64>(0)
+    })
+    .map(|n| n as u64)
 }
 
 pub fn count_all(conn: &Connection) -> rusqlite::Result<u64> {
-    conn.query_row("SELECT count(*) FROM audit", [], |r| r.get::<_, i64>(0))
-        .map(|n| n as u64)
+    conn.query_row("SELECT count(*) FROM audit", [], |r| r.get::<_, i64>(0)).map(|n| n as u64)
 }

@@ -45,23 +45,13 @@ pub fn insert(conn: &Connection, n: &NewInvitation<'_>) -> rusqlite::Result<i64>
 }
 
 /// The pending invitation (expired or not) of a user to a workspace.
-pub fn pending(
-    conn: &Connection,
-    workspace_id: i64,
-    user_id: i64,
-) -> rusqlite::Result<Option<InvitationRow>> {
-    let sql = format!(
-        "SELECT {COLUMNS} WHERE i.workspace_id = ?1 AND i.user_id = ?2 AND i.state = 'pending'"
-    );
-    conn.query_row(&sql, params![workspace_id, user_id], from_row)
-        .optional()
+pub fn pending(conn: &Connection, workspace_id: i64, user_id: i64) -> rusqlite::Result<Option<InvitationRow>> {
+    let sql = format!("SELECT {COLUMNS} WHERE i.workspace_id = ?1 AND i.user_id = ?2 AND i.state = 'pending'");
+    conn.query_row(&sql, params![workspace_id, user_id], from_row).optional()
 }
 
 pub fn decide(conn: &Connection, id: i64, state: StoredState, at: &str) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE invitations SET state = ?2, decided_at = ?3 WHERE id = ?1",
-        params![id, state.as_str(), at],
-    )?;
+    conn.execute("UPDATE invitations SET state = ?2, decided_at = ?3 WHERE id = ?1", params![id, state.as_str(), at])?;
     Ok(())
 }
 
@@ -80,17 +70,9 @@ pub fn of_workspace(
     offset: u64,
     limit: u64,
 ) -> rusqlite::Result<Vec<InvitationRow>> {
-    let sql =
-        format!("SELECT {COLUMNS} WHERE i.workspace_id = ?1 ORDER BY i.id DESC LIMIT ?2 OFFSET ?3");
+    let sql = format!("SELECT {COLUMNS} WHERE i.workspace_id = ?1 ORDER BY i.id DESC LIMIT ?2 OFFSET ?3");
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(
-        params![
-            workspace_id,
-            limit.min(i64::MAX as u64) as i64,
-            offset as i64
-        ],
-        from_row,
-    )?;
+    let rows = stmt.query_map(params![workspace_id, limit.min(i64::MAX as u64) as i64, offset as i64], from_row)?;
     rows.collect()
 }
 
@@ -105,14 +87,7 @@ pub fn pending_of_workspace(
         "SELECT {COLUMNS} WHERE i.workspace_id = ?1 AND i.state = 'pending' ORDER BY i.sent_at, i.id LIMIT ?2 OFFSET ?3"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(
-        params![
-            workspace_id,
-            limit.min(i64::MAX as u64) as i64,
-            offset as i64
-        ],
-        from_row,
-    )?;
+    let rows = stmt.query_map(params![workspace_id, limit.min(i64::MAX as u64) as i64, offset as i64], from_row)?;
     rows.collect()
 }
 

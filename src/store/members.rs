@@ -41,19 +41,11 @@ fn part_query(reach: &Reach<'_>, part: Part, filter: Option<Filter<'_>>) -> (Str
         Value::Integer(reach.program_id),
         Value::Text(reach.active_status.to_string()),
     ];
-    args.extend(
-        reach
-            .manager_roles
-            .iter()
-            .map(|r| Value::Text(r.to_string())),
-    );
+    args.extend(reach.manager_roles.iter().map(|r| Value::Text(r.to_string())));
     if reach.manager_roles.is_empty() {
         args.push(Value::Null);
     }
-    let roles = (0..reach.manager_roles.len().max(1))
-        .map(|i| format!("?{}", i + 4))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let roles = (0..reach.manager_roles.len().max(1)).map(|i| format!("?{}", i + 4)).collect::<Vec<_>>().join(", ");
     let mut sql = match part {
         Part::Managers => format!(
             "FROM workspace_members m JOIN users u ON u.id = m.user_id
@@ -121,19 +113,9 @@ fn read_part(
     rows.collect()
 }
 
-fn count_part(
-    conn: &Connection,
-    reach: &Reach<'_>,
-    part: Part,
-    filter: Option<Filter<'_>>,
-) -> rusqlite::Result<u64> {
+fn count_part(conn: &Connection, reach: &Reach<'_>, part: Part, filter: Option<Filter<'_>>) -> rusqlite::Result<u64> {
     let (from, args) = part_query(reach, part, filter);
-    conn.query_row(
-        &format!("SELECT count(*) {from}"),
-        params_from_iter(args),
-        |r| r.get::<_, i64>(0),
-    )
-    .map(|n| n as u64)
+    conn.query_row(&format!("SELECT count(*) {from}"), params_from_iter(args), |r| r.get::<_, i64>(0)).map(|n| n as u64)
 }
 
 /// One page of the people who reach a program: the Owner, then Masters
@@ -151,30 +133,15 @@ pub fn reaching(
     if rows.len() as u64 >= limit {
         return Ok(rows);
     }
-    let managers = if rows.is_empty() {
-        count_part(conn, reach, Part::Managers, filter)?
-    } else {
-        offset + rows.len() as u64
-    };
+    let managers =
+        if rows.is_empty() { count_part(conn, reach, Part::Managers, filter)? } else { offset + rows.len() as u64 };
     let rest = limit - rows.len() as u64;
-    rows.extend(read_part(
-        conn,
-        reach,
-        Part::Explicit,
-        filter,
-        offset.saturating_sub(managers),
-        rest,
-    )?);
+    rows.extend(read_part(conn, reach, Part::Explicit, filter, offset.saturating_sub(managers), rest)?);
     Ok(rows)
 }
 
-pub fn count_reaching(
-    conn: &Connection,
-    reach: &Reach<'_>,
-    filter: Option<Filter<'_>>,
-) -> rusqlite::Result<u64> {
-    Ok(count_part(conn, reach, Part::Managers, filter)?
-        + count_part(conn, reach, Part::Explicit, filter)?)
+pub fn count_reaching(conn: &Connection, reach: &Reach<'_>, filter: Option<Filter<'_>>) -> rusqlite::Result<u64> {
+    Ok(count_part(conn, reach, Part::Managers, filter)? + count_part(conn, reach, Part::Explicit, filter)?)
 }
 
 /// Active workspace members with a role in `roles` who are not members of
@@ -195,10 +162,7 @@ pub fn candidates(
            AND NOT EXISTS (SELECT 1 FROM program_members pm WHERE pm.program_id = ? AND pm.user_id = m.user_id)",
         placeholders(roles.len())
     );
-    let mut args = vec![
-        Value::Integer(workspace_id),
-        Value::Text(active_status.to_string()),
-    ];
+    let mut args = vec![Value::Integer(workspace_id), Value::Text(active_status.to_string())];
     args.extend(roles.iter().map(|r| Value::Text(r.to_string())));
     if roles.is_empty() {
         args.push(Value::Null);
@@ -214,15 +178,7 @@ pub fn candidates(
     args.push(Value::Integer(page.offset as i64));
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args), |r| {
-        Ok((
-            User {
-                id: r.get(0)?,
-                login: r.get(1)?,
-                name: r.get(2)?,
-                email: r.get(3)?,
-            },
-            r.get(4)?,
-        ))
+        Ok((User { id: r.get(0)?, login: r.get(1)?, name: r.get(2)?, email: r.get(3)? }, r.get(4)?))
     })?;
     rows.collect()
 }
@@ -235,13 +191,7 @@ pub fn is_member(conn: &Connection, program_id: i64, user_id: i64) -> rusqlite::
     )
 }
 
-pub fn add(
-    conn: &Connection,
-    program_id: i64,
-    user_id: i64,
-    added_by: i64,
-    now: &str,
-) -> rusqlite::Result<()> {
+pub fn add(conn: &Connection, program_id: i64, user_id: i64, added_by: i64, now: &str) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO program_members (program_id, user_id, added_by, added_at) VALUES (?1, ?2, ?3, ?4)",
         params![program_id, user_id, added_by, now],
@@ -250,9 +200,7 @@ pub fn add(
 }
 
 pub fn remove(conn: &Connection, program_id: i64, user_id: i64) -> rusqlite::Result<bool> {
-    let n = conn.execute(
-        "DELETE FROM program_members WHERE program_id = ?1 AND user_id = ?2",
-        params![program_id, user_id],
-    )?;
+    let n = conn
+        .execute("DELETE FROM program_members WHERE program_id = ?1 AND user_id = ?2", params![program_id, user_id])?;
     Ok(n > 0)
 }

@@ -29,16 +29,9 @@ pub enum StoreError {
     #[error("{0} is an SQLite database of another application; mpdesk left it untouched")]
     Foreign(PathBuf),
     #[error("{path} was written by a newer mpdesk (schema {found}, this build knows {known}); upgrade mpdesk — the file was left untouched")]
-    TooNew {
-        path: PathBuf,
-        found: i64,
-        known: i64,
-    },
+    TooNew { path: PathBuf, found: i64, known: i64 },
     #[error("cannot use the database {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("database migration failed: {0}")]
@@ -55,9 +48,7 @@ impl Store {
         check_file(path)?;
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         Self::prepare(conn, path)
     }
@@ -75,9 +66,7 @@ impl Store {
         let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
         loop {
             match initialize(&mut conn, path) {
-                Err(StoreError::Sqlite(e))
-                    if is_busy(&e) && std::time::Instant::now() < deadline =>
-                {
+                Err(StoreError::Sqlite(e)) if is_busy(&e) && std::time::Instant::now() < deadline => {
                     std::thread::sleep(Duration::from_millis(10));
                 }
                 Err(e) => return Err(e),
@@ -93,8 +82,7 @@ impl Store {
     /// A write transaction: IMMEDIATE, so it waits for the busy timeout
     /// instead of failing when another process wrote in between.
     pub fn write(&mut self) -> rusqlite::Result<Transaction<'_>> {
-        self.conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
+        self.conn.transaction_with_behavior(TransactionBehavior::Immediate)
     }
 
     /// Changes when another connection commits (for live refresh).
@@ -112,10 +100,7 @@ fn initialize(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
 }
 
 fn is_busy(e: &rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-    )
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
 }
 
 fn read_pragma(conn: &Connection, name: &str) -> rusqlite::Result<i64> {
@@ -130,10 +115,7 @@ fn known_schema_version() -> i64 {
 /// with mode 0600 so other users cannot read it.
 fn check_file(path: &Path) -> Result<(), StoreError> {
     use std::io::Read;
-    let io = |source| StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+    let io = |source| StoreError::Io { path: path.to_path_buf(), source };
     match std::fs::File::open(path) {
         Ok(mut file) => {
             let mut head = [0u8; 16];
@@ -172,11 +154,7 @@ fn check_schema(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     let found = read_pragma(&tx, "user_version")?;
     let known = known_schema_version();
     if found > known {
-        return Err(StoreError::TooNew {
-            path: path.to_path_buf(),
-            found,
-            known,
-        });
+        return Err(StoreError::TooNew { path: path.to_path_buf(), found, known });
     }
     let app_id = read_pragma(&tx, "application_id")?;
     let tables: i64 = tx.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
@@ -223,10 +201,7 @@ pub struct Page {
 }
 
 impl Page {
-    pub const ALL: Page = Page {
-        offset: 0,
-        limit: i64::MAX as u64,
-    };
+    pub const ALL: Page = Page { offset: 0, limit: i64::MAX as u64 };
 
     pub fn new(offset: u64, limit: u64) -> Self {
         Self { offset, limit }

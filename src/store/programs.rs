@@ -36,10 +36,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ProgramRow> {
     let role: Option<String> = r.get(8)?;
     let member_status: Option<String> = r.get(9)?;
     let membership = match (role, member_status) {
-        (Some(role), Some(status)) => Some(Membership {
-            role: parse_role(role)?,
-            status: parse_status(status)?,
-        }),
+        (Some(role), Some(status)) => Some(Membership { role: parse_role(role)?, status: parse_status(status)? }),
         _ => None,
     };
     Ok(ProgramRow {
@@ -48,8 +45,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ProgramRow> {
         name: r.get(2)?,
         workspace_id: r.get(3)?,
         workspace: r.get(4)?,
-        status: ProgramStatus::parse(&status)
-            .ok_or_else(|| bad_value("program status", &status))?,
+        status: ProgramStatus::parse(&status).ok_or_else(|| bad_value("program status", &status))?,
         live_version: r.get(6)?,
         version_count: r.get::<_, i64>(7)? as u64,
         membership,
@@ -58,30 +54,18 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ProgramRow> {
 }
 
 /// A program by app ID, with `user_id`'s standing in it (visible or not).
-pub fn by_app_id(
-    conn: &Connection,
-    user_id: i64,
-    app_id: &str,
-) -> rusqlite::Result<Option<ProgramRow>> {
+pub fn by_app_id(conn: &Connection, user_id: i64, app_id: &str) -> rusqlite::Result<Option<ProgramRow>> {
     let sql = format!(
         "SELECT {ROW_COLUMNS} FROM programs p JOIN workspaces w ON w.id = p.workspace_id
          LEFT JOIN workspace_members m ON m.workspace_id = p.workspace_id AND m.user_id = ?1
          LEFT JOIN program_members pm ON pm.program_id = p.id AND pm.user_id = ?1
          WHERE p.app_id = ?2"
     );
-    conn.query_row(&sql, params![user_id, app_id], from_row)
-        .optional()
+    conn.query_row(&sql, params![user_id, app_id], from_row).optional()
 }
 
-fn visible_where(
-    vis: &Visibility,
-    filter: &ProgramFilter,
-    exact_name: Option<&str>,
-) -> (String, Vec<Value>) {
-    let mut args: Vec<Value> = vec![
-        Value::Integer(vis.user_id),
-        Value::Text(vis.active_status.to_string()),
-    ];
+fn visible_where(vis: &Visibility, filter: &ProgramFilter, exact_name: Option<&str>) -> (String, Vec<Value>) {
+    let mut args: Vec<Value> = vec![Value::Integer(vis.user_id), Value::Text(vis.active_status.to_string())];
     args.extend(vis.manager_roles.iter().map(|r| Value::Text(r.to_string())));
     let mut sql = format!(
         "FROM programs p JOIN workspaces w ON w.id = p.workspace_id
@@ -99,10 +83,7 @@ fn visible_where(
     }
     if let Some(text) = filter.text.as_deref().filter(|t| !t.is_empty()) {
         args.push(Value::Text(text.to_lowercase()));
-        sql.push_str(&format!(
-            " AND (instr(lower(p.name), ?{0}) > 0 OR instr(p.app_id, ?{0}) > 0)",
-            args.len()
-        ));
+        sql.push_str(&format!(" AND (instr(lower(p.name), ?{0}) > 0 OR instr(p.app_id, ?{0}) > 0)", args.len()));
     }
     if let Some(name) = exact_name {
         args.push(Value::Text(name.to_string()));
@@ -122,11 +103,8 @@ pub fn visible(
     let (from, mut args) = visible_where(vis, filter, None);
     args.push(Value::Integer(limit.min(i64::MAX as u64) as i64));
     args.push(Value::Integer(offset as i64));
-    let sql = format!(
-        "SELECT {ROW_COLUMNS} {from} ORDER BY w.name, p.name LIMIT ?{} OFFSET ?{}",
-        args.len() - 1,
-        args.len()
-    );
+    let sql =
+        format!("SELECT {ROW_COLUMNS} {from} ORDER BY w.name, p.name LIMIT ?{} OFFSET ?{}", args.len() - 1, args.len());
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args), from_row)?;
     rows.collect()
@@ -171,37 +149,24 @@ pub fn visible_seek(
     }
     args.push(Value::Integer(limit.min(i64::MAX as u64) as i64));
     let order = if descending { "DESC" } else { "ASC" };
-    let sql = format!(
-        "SELECT {ROW_COLUMNS} {from} ORDER BY p.name {order} LIMIT ?{}",
-        args.len()
-    );
+    let sql = format!("SELECT {ROW_COLUMNS} {from} ORDER BY p.name {order} LIMIT ?{}", args.len());
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows: Vec<ProgramRow> = stmt
-        .query_map(params_from_iter(args), from_row)?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut rows: Vec<ProgramRow> =
+        stmt.query_map(params_from_iter(args), from_row)?.collect::<rusqlite::Result<_>>()?;
     if descending {
         rows.reverse();
     }
     Ok(rows)
 }
 
-pub fn count_visible(
-    conn: &Connection,
-    vis: &Visibility,
-    filter: &ProgramFilter,
-) -> rusqlite::Result<u64> {
+pub fn count_visible(conn: &Connection, vis: &Visibility, filter: &ProgramFilter) -> rusqlite::Result<u64> {
     let (from, args) = visible_where(vis, filter, None);
     let sql = format!("SELECT count(*) {from}");
-    conn.query_row(&sql, params_from_iter(args), |r| r.get::<_, i64>(0))
-        .map(|n| n as u64)
+    conn.query_row(&sql, params_from_iter(args), |r| r.get::<_, i64>(0)).map(|n| n as u64)
 }
 
 /// Visible programs with exactly this name (any workspace).
-pub fn visible_by_name(
-    conn: &Connection,
-    vis: &Visibility,
-    name: &str,
-) -> rusqlite::Result<Vec<ProgramRow>> {
+pub fn visible_by_name(conn: &Connection, vis: &Visibility, name: &str) -> rusqlite::Result<Vec<ProgramRow>> {
     let (from, args) = visible_where(vis, &ProgramFilter::default(), Some(name));
     let sql = format!("SELECT {ROW_COLUMNS} {from} ORDER BY w.name LIMIT 20");
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -230,27 +195,16 @@ pub fn extra(conn: &Connection, program_id: i64) -> rusqlite::Result<ProgramExtr
 }
 
 pub fn domains(conn: &Connection, program_id: i64) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT origin FROM program_domains WHERE program_id = ?1 ORDER BY origin",
-    )?;
+    let mut stmt = conn.prepare_cached("SELECT origin FROM program_domains WHERE program_id = ?1 ORDER BY origin")?;
     let rows = stmt.query_map([program_id], |r| r.get(0))?;
     rows.collect()
 }
 
 pub fn app_id_taken(conn: &Connection, app_id: &str) -> rusqlite::Result<bool> {
-    conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM programs WHERE app_id = ?1)",
-        [app_id],
-        |r| r.get(0),
-    )
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM programs WHERE app_id = ?1)", [app_id], |r| r.get(0))
 }
 
-pub fn name_taken(
-    conn: &Connection,
-    workspace_id: i64,
-    name: &str,
-    except: Option<i64>,
-) -> rusqlite::Result<bool> {
+pub fn name_taken(conn: &Connection, workspace_id: i64, name: &str, except: Option<i64>) -> rusqlite::Result<bool> {
     conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM programs WHERE workspace_id = ?1 AND name = ?2 AND id IS NOT ?3)",
         params![workspace_id, name, except],
@@ -276,12 +230,7 @@ pub fn insert(conn: &Connection, p: &NewProgram<'_>) -> rusqlite::Result<i64> {
     Ok(conn.last_insert_rowid())
 }
 
-pub fn set_name_description(
-    conn: &Connection,
-    program_id: i64,
-    name: &str,
-    description: &str,
-) -> rusqlite::Result<()> {
+pub fn set_name_description(conn: &Connection, program_id: i64, name: &str, description: &str) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE programs SET name = ?2, description = ?3 WHERE id = ?1",
         params![program_id, name, description],
@@ -312,22 +261,13 @@ pub fn add_domain(conn: &Connection, program_id: i64, origin: &str) -> rusqlite:
 
 /// Removes a domain; false when it was not there.
 pub fn remove_domain(conn: &Connection, program_id: i64, origin: &str) -> rusqlite::Result<bool> {
-    let n = conn.execute(
-        "DELETE FROM program_domains WHERE program_id = ?1 AND origin = ?2",
-        params![program_id, origin],
-    )?;
+    let n =
+        conn.execute("DELETE FROM program_domains WHERE program_id = ?1 AND origin = ?2", params![program_id, origin])?;
     Ok(n > 0)
 }
 
-pub fn set_status(
-    conn: &Connection,
-    program_id: i64,
-    status: ProgramStatus,
-) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE programs SET status = ?2 WHERE id = ?1",
-        params![program_id, status.as_str()],
-    )?;
+pub fn set_status(conn: &Connection, program_id: i64, status: ProgramStatus) -> rusqlite::Result<()> {
+    conn.execute("UPDATE programs SET status = ?2 WHERE id = ?1", params![program_id, status.as_str()])?;
     Ok(())
 }
 

@@ -4,21 +4,10 @@ use super::records::User;
 use rusqlite::{params, Connection, OptionalExtension};
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
-    Ok(User {
-        id: row.get(0)?,
-        login: row.get(1)?,
-        name: row.get(2)?,
-        email: row.get(3)?,
-    })
+    Ok(User { id: row.get(0)?, login: row.get(1)?, name: row.get(2)?, email: row.get(3)? })
 }
 
-pub fn insert(
-    conn: &Connection,
-    login: &str,
-    name: &str,
-    email: Option<&str>,
-    now: &str,
-) -> rusqlite::Result<i64> {
+pub fn insert(conn: &Connection, login: &str, name: &str, email: Option<&str>, now: &str) -> rusqlite::Result<i64> {
     conn.execute(
         "INSERT INTO users (login, name, email, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![login, name, email, now],
@@ -27,23 +16,27 @@ pub fn insert(
 }
 
 pub fn by_login(conn: &Connection, login: &str) -> rusqlite::Result<Option<User>> {
-    conn.query_row(
-        "SELECT id, login, name, email FROM users WHERE login = ?1",
-        [login],
-        from_row,
-    )
-    .optional()
+    conn.query_row("SELECT id, login, name, email FROM users WHERE login = ?1", [login], from_row).optional()
 }
 
 pub fn list(conn: &Connection, offset: u64, limit: u64) -> rusqlite::Result<Vec<User>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, login, name, email FROM users ORDER BY login LIMIT ?1 OFFSET ?2",
-    )?;
+    let mut stmt = conn.prepare_cached("SELECT id, login, name, email FROM users ORDER BY login LIMIT ?1 OFFSET ?2")?;
     let rows = stmt.query_map(params![limit as i64, offset as i64], from_row)?;
     rows.collect()
 }
 
 pub fn count(conn: &Connection) -> rusqlite::Result<u64> {
-    conn.query_row("SELECT count(*) FROM users", [], |r| r.get::<_, i64>(0))
-        .map(|n| n as u64)
+    conn.query_row("SELECT count(*) FROM users", [], |r| r.get::<_, i64>(0)).map(|n| n as u64)
+}
+
+/// Users whose login or name contains `text` (case-insensitive), by login.
+pub fn find(conn: &Connection, text: &str, offset: u64, limit: u64) -> rusqlite::Result<Vec<User>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, login, name, email FROM users
+         WHERE ?1 = '' OR instr(lower(login), ?1) > 0 OR instr(lower(name), ?1) > 0
+         ORDER BY login LIMIT ?2 OFFSET ?3",
+    )?;
+    let rows =
+        stmt.query_map(params![text.to_lowercase(), limit.min(i64::MAX as u64) as i64, offset as i64], from_row)?;
+    rows.collect()
 }

@@ -22,19 +22,10 @@ const COLUMNS: &str = "v.version, v.state, v.size, v.sha256, v.notes, u.login, v
     FROM versions v JOIN users u ON u.id = v.uploaded_by";
 
 /// Newest first (upload order is version order: invariant 5).
-pub fn list(
-    conn: &Connection,
-    program_id: i64,
-    offset: u64,
-    limit: u64,
-) -> rusqlite::Result<Vec<Version>> {
-    let sql =
-        format!("SELECT {COLUMNS} WHERE v.program_id = ?1 ORDER BY v.id DESC LIMIT ?2 OFFSET ?3");
+pub fn list(conn: &Connection, program_id: i64, offset: u64, limit: u64) -> rusqlite::Result<Vec<Version>> {
+    let sql = format!("SELECT {COLUMNS} WHERE v.program_id = ?1 ORDER BY v.id DESC LIMIT ?2 OFFSET ?3");
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(
-        params![program_id, limit.min(i64::MAX as u64) as i64, offset as i64],
-        from_row,
-    )?;
+    let rows = stmt.query_map(params![program_id, limit.min(i64::MAX as u64) as i64, offset as i64], from_row)?;
     rows.collect()
 }
 
@@ -44,11 +35,7 @@ pub fn latest(conn: &Connection, program_id: i64) -> rusqlite::Result<Option<Ver
     conn.query_row(&sql, [program_id], from_row).optional()
 }
 
-pub fn find(
-    conn: &Connection,
-    program_id: i64,
-    version: &str,
-) -> rusqlite::Result<Option<(i64, Version)>> {
+pub fn find(conn: &Connection, program_id: i64, version: &str) -> rusqlite::Result<Option<(i64, Version)>> {
     let sql = format!("SELECT v.id, {COLUMNS} WHERE v.program_id = ?1 AND v.version = ?2");
     conn.query_row(&sql, params![program_id, version], |r| {
         let id: i64 = r.get(0)?;
@@ -57,8 +44,7 @@ pub fn find(
             id,
             Version {
                 version: r.get(1)?,
-                state: VersionState::parse(&state)
-                    .ok_or_else(|| bad_value("version state", &state))?,
+                state: VersionState::parse(&state).ok_or_else(|| bad_value("version state", &state))?,
                 size: r.get::<_, i64>(3)? as u64,
                 sha256: r.get(4)?,
                 notes: r.get(5)?,
@@ -87,34 +73,21 @@ pub fn insert(conn: &Connection, v: &NewVersion<'_>) -> rusqlite::Result<()> {
         params![v.program_id, v.version, v.bytes.len() as i64, v.sha256, v.notes, v.uploaded_by, v.now],
     )?;
     let id = conn.last_insert_rowid();
-    conn.execute(
-        "INSERT INTO packages (version_id, bytes) VALUES (?1, ?2)",
-        params![id, v.bytes],
-    )?;
+    conn.execute("INSERT INTO packages (version_id, bytes) VALUES (?1, ?2)", params![id, v.bytes])?;
     Ok(())
 }
 
 /// The live version, if any, becomes superseded.
 pub fn retire_live(conn: &Connection, program_id: i64) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE versions SET state = 'superseded' WHERE program_id = ?1 AND state = 'live'",
-        [program_id],
-    )?;
+    conn.execute("UPDATE versions SET state = 'superseded' WHERE program_id = ?1 AND state = 'live'", [program_id])?;
     Ok(())
 }
 
 pub fn make_live(conn: &Connection, version_id: i64) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE versions SET state = 'live' WHERE id = ?1",
-        [version_id],
-    )?;
+    conn.execute("UPDATE versions SET state = 'live' WHERE id = ?1", [version_id])?;
     Ok(())
 }
 
 pub fn package(conn: &Connection, version_id: i64) -> rusqlite::Result<Vec<u8>> {
-    conn.query_row(
-        "SELECT bytes FROM packages WHERE version_id = ?1",
-        [version_id],
-        |r| r.get(0),
-    )
+    conn.query_row("SELECT bytes FROM packages WHERE version_id = ?1", [version_id], |r| r.get(0))
 }

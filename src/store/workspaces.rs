@@ -29,24 +29,14 @@ pub fn insert(conn: &Connection, name: &str, created_by: i64, now: &str) -> rusq
 }
 
 pub fn by_name(conn: &Connection, name: &str) -> rusqlite::Result<Option<Workspace>> {
-    conn.query_row(
-        "SELECT id, name FROM workspaces WHERE name = ?1",
-        [name],
-        |r| {
-            Ok(Workspace {
-                id: r.get(0)?,
-                name: r.get(1)?,
-            })
-        },
-    )
+    conn.query_row("SELECT id, name FROM workspaces WHERE name = ?1", [name], |r| {
+        Ok(Workspace { id: r.get(0)?, name: r.get(1)? })
+    })
     .optional()
 }
 
 pub fn count(conn: &Connection) -> rusqlite::Result<u64> {
-    conn.query_row("SELECT count(*) FROM workspaces", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map(|n| n as u64)
+    conn.query_row("SELECT count(*) FROM workspaces", [], |r| r.get::<_, i64>(0)).map(|n| n as u64)
 }
 
 /// Workspaces a user has any membership in, with that membership.
@@ -58,33 +48,18 @@ pub fn of_user(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<(Workspa
     )?;
     let rows = stmt.query_map([user_id], |r| {
         Ok((
-            Workspace {
-                id: r.get(0)?,
-                name: r.get(1)?,
-            },
-            Membership {
-                role: parse_role(r.get(2)?)?,
-                status: parse_status(r.get(3)?)?,
-            },
+            Workspace { id: r.get(0)?, name: r.get(1)? },
+            Membership { role: parse_role(r.get(2)?)?, status: parse_status(r.get(3)?)? },
         ))
     })?;
     rows.collect()
 }
 
-pub fn membership(
-    conn: &Connection,
-    workspace_id: i64,
-    user_id: i64,
-) -> rusqlite::Result<Option<Membership>> {
+pub fn membership(conn: &Connection, workspace_id: i64, user_id: i64) -> rusqlite::Result<Option<Membership>> {
     conn.query_row(
         "SELECT role, status FROM workspace_members WHERE workspace_id = ?1 AND user_id = ?2",
         params![workspace_id, user_id],
-        |r| {
-            Ok(Membership {
-                role: parse_role(r.get(0)?)?,
-                status: parse_status(r.get(1)?)?,
-            })
-        },
+        |r| Ok(Membership { role: parse_role(r.get(0)?)?, status: parse_status(r.get(1)?)? }),
     )
     .optional()
 }
@@ -101,24 +76,12 @@ pub fn add_member(
     conn.execute(
         "INSERT INTO workspace_members (workspace_id, user_id, role, status, since, invited_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            workspace_id,
-            user_id,
-            role.as_str(),
-            status.as_str(),
-            now,
-            invited_by
-        ],
+        params![workspace_id, user_id, role.as_str(), status.as_str(), now, invited_by],
     )?;
     Ok(())
 }
 
-pub fn set_status(
-    conn: &Connection,
-    workspace_id: i64,
-    user_id: i64,
-    status: MemberStatus,
-) -> rusqlite::Result<()> {
+pub fn set_status(conn: &Connection, workspace_id: i64, user_id: i64, status: MemberStatus) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE workspace_members SET status = ?3 WHERE workspace_id = ?1 AND user_id = ?2",
         params![workspace_id, user_id, status.as_str()],
@@ -127,20 +90,13 @@ pub fn set_status(
 }
 
 pub fn count_members(conn: &Connection, workspace_id: i64) -> rusqlite::Result<u64> {
-    conn.query_row(
-        "SELECT count(*) FROM workspace_members WHERE workspace_id = ?1",
-        [workspace_id],
-        |r| r.get::<_, i64>(0),
-    )
+    conn.query_row("SELECT count(*) FROM workspace_members WHERE workspace_id = ?1", [workspace_id], |r| {
+        r.get::<_, i64>(0)
+    })
     .map(|n| n as u64)
 }
 
-pub fn set_role(
-    conn: &Connection,
-    workspace_id: i64,
-    user_id: i64,
-    role: WorkspaceRole,
-) -> rusqlite::Result<()> {
+pub fn set_role(conn: &Connection, workspace_id: i64, user_id: i64, role: WorkspaceRole) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE workspace_members SET role = ?3 WHERE workspace_id = ?1 AND user_id = ?2",
         params![workspace_id, user_id, role.as_str()],

@@ -7,38 +7,51 @@ use super::theme::Theme;
 use super::welcome::Welcome;
 use super::window::{ListWindow, PAGE};
 use crate::desk::{
-    Actor, Capability, Denial, Desk, DeskResult, Page, ProgramDetail, ProgramMember,
-    ProgramSummary, Seek, Version, WorkspaceSummary,
+    Actor, AuditEntry, Capability, Denial, Desk, DeskResult, Invitation, MemberOp, Page, ProgramDetail, ProgramMember,
+    ProgramSummary, Seek, Version, WorkspaceMember, WorkspaceRole, WorkspaceSummary,
 };
 use tui_input::Input;
 
 /// Versions shown in the details pane; older ones are in `program versions`.
 pub const VERSIONS_SHOWN: u64 = 50;
 
+/// A focusable list or pane. The Programs tab has three; the Members and
+/// Audit tabs one list each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
     Programs,
     Details,
     Members,
+    WorkspaceMembers,
+    Audit,
 }
 
 impl Pane {
     pub const ALL: [Pane; 3] = [Pane::Programs, Pane::Details, Pane::Members];
 }
 
-/// Tabs are a real concept: more come (Members, Audit, Roles).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Programs,
+    Members,
+    Audit,
+    Roles,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 1] = [Tab::Programs];
+    pub const ALL: [Tab; 4] = [Tab::Programs, Tab::Members, Tab::Audit, Tab::Roles];
 
     pub fn title(self) -> &'static str {
         match self {
             Tab::Programs => "Programs",
+            Tab::Members => "Members",
+            Tab::Audit => "Audit",
+            Tab::Roles => "Roles",
         }
+    }
+
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }
 }
 
@@ -101,6 +114,19 @@ pub struct App {
     pub selection: Option<Selection>,
     pub member_removal: Option<Result<(), Denial>>,
     pub details_scroll: u16,
+    /// Members tab: the workspace's members and invitations.
+    pub ws_members: ListWindow<WorkspaceMember>,
+    /// What can be done to the selected row, allowed or why not.
+    pub ws_member_ops: Vec<(MemberOp, Result<(), Denial>)>,
+    pub invite_options: Vec<(WorkspaceRole, Result<(), Denial>)>,
+    /// Audit tab: entries with their ids, newest first.
+    pub audit: ListWindow<(i64, AuditEntry)>,
+    pub audit_filter: Input,
+    pub roles_scroll: u16,
+    /// The acting user's open invitations.
+    pub my_invitations: Vec<Invitation>,
+    /// The desk's time at the last refresh (for invitation countdowns).
+    pub now: time::OffsetDateTime,
     pub dialog: Option<Dialog>,
     pub help: Option<Help>,
     pub status: Option<Status>,
@@ -136,6 +162,14 @@ impl App {
             selection: None,
             member_removal: None,
             details_scroll: 0,
+            ws_members: ListWindow::default(),
+            ws_member_ops: Vec::new(),
+            invite_options: Vec::new(),
+            audit: ListWindow::default(),
+            audit_filter: Input::default(),
+            roles_scroll: 0,
+            my_invitations: Vec::new(),
+            now: time::OffsetDateTime::UNIX_EPOCH,
             dialog: None,
             help: None,
             status: None,
@@ -158,27 +192,31 @@ impl App {
         let keep = self.workspace.as_ref().map(|w| w.name.clone());
         self.workspace = keep
             .and_then(|name| self.workspaces.iter().find(|w| w.name == name).cloned())
+            .or_else(|| self.workspaces.iter().find(|w| w.status.can_act()).cloned())
             .or_else(|| self.workspaces.first().cloned());
+        self.load_invitations();
         if self.actor.is_none() || self.workspace.is_none() {
             let demo_available = self.desk.count_users().map(|n| n == 0).unwrap_or(false);
-            self.screen = Screen::Welcome(Box::new(Welcome::new(
-                login,
-                self.actor.is_some(),
-                demo_available,
-            )));
+            let mut welcome = Welcome::new(login, self.actor.is_some(), demo_available);
+            welcome.invitations = self.my_invitations.clone();
+            if !welcome.invitations.is_empty() {
+                welcome.focus = super::welcome::WelcomeFocus::Invitation(0);
+            }
+            self.screen = Screen::Welcome(Box::new(welcome));
             return;
         }
         self.screen = Screen::Main;
         self.programs.selected = 0;
         self.programs.top = 0;
         self.reload();
+        self.reload_tab();
+        if !self.my_invitations.is_empty() && self.dialog.is_none() {
+            self.open_invitations();
+        }
     }
 
     pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
-        self.status = Some(Status {
-            kind,
-            text: text.into(),
-        });
+        self.status = Some(Status { kind, text: text.into() });
     }
 
     /// Shows a desk error in the status line (and in the log).
@@ -202,16 +240,10 @@ impl App {
         let (Some(actor), Some(workspace)) = (self.actor.clone(), self.workspace.clone()) else {
             return;
         };
-        self.create_program = self
-            .desk
-            .workspace_capabilities(&actor, &workspace.name)
-            .ok()
-            .map(|c| c.create_program);
+        self.create_program = self.desk.workspace_capabilities(&actor, &workspace.name).ok().map(|c| c.create_program);
         let selected_app = self.programs.selected_row().map(|p| p.app_id.clone());
         let text = Self::filter_text(&self.program_filter);
-        let total = self
-            .desk
-            .count_programs(&actor, Some(&workspace.name), text.as_deref());
+        let total = self.desk.count_programs(&actor, Some(&workspace.name), text.as_deref());
         let total = self.report(total).unwrap_or(0);
         self.programs.reset(total);
         self.ensure_program_rows();
@@ -254,16 +286,8 @@ impl App {
         let first = w.rows.first().map(|p| p.name.clone());
         let last = w.rows.last().map(|p| p.name.clone());
         let fetched = match (first, last) {
-            (Some(_), Some(last))
-                if top >= start && top <= loaded_end + PAGE / 2 && end > loaded_end =>
-            {
-                let next = self.desk.seek_programs(
-                    &actor,
-                    &workspace.name,
-                    text,
-                    Seek::After(&last),
-                    PAGE,
-                );
+            (Some(_), Some(last)) if top >= start && top <= loaded_end + PAGE / 2 && end > loaded_end => {
+                let next = self.desk.seek_programs(&actor, &workspace.name, text, Seek::After(&last), PAGE);
                 self.report(next).map(|next| {
                     let mut rows = self.programs.rows.split_off((top - start) as usize);
                     rows.extend(next);
@@ -271,13 +295,7 @@ impl App {
                 })
             }
             (Some(first), Some(_)) if top < start && start - top <= PAGE / 2 => {
-                let previous = self.desk.seek_programs(
-                    &actor,
-                    &workspace.name,
-                    text,
-                    Seek::Before(&first),
-                    PAGE,
-                );
+                let previous = self.desk.seek_programs(&actor, &workspace.name, text, Seek::Before(&first), PAGE);
                 self.report(previous).map(|mut rows| {
                     let keep = ((end.max(start) - start) as usize).min(self.programs.rows.len());
                     let offset = start.saturating_sub(rows.len() as u64);
@@ -286,26 +304,16 @@ impl App {
                 })
             }
             _ if end + PAGE >= total => {
-                let rows = self
-                    .desk
-                    .seek_programs(&actor, &workspace.name, text, Seek::Last, PAGE);
-                self.report(rows)
-                    .map(|rows| (total.saturating_sub(rows.len() as u64), rows))
+                let rows = self.desk.seek_programs(&actor, &workspace.name, text, Seek::Last, PAGE);
+                self.report(rows).map(|rows| (total.saturating_sub(rows.len() as u64), rows))
             }
             _ if top < PAGE => {
-                let rows =
-                    self.desk
-                        .seek_programs(&actor, &workspace.name, text, Seek::First, PAGE);
+                let rows = self.desk.seek_programs(&actor, &workspace.name, text, Seek::First, PAGE);
                 self.report(rows).map(|rows| (0, rows))
             }
             _ => {
                 let offset = top.saturating_sub(PAGE / 4);
-                let rows = self.desk.list_programs(
-                    &actor,
-                    Some(&workspace.name),
-                    text,
-                    Page::new(offset, PAGE),
-                );
+                let rows = self.desk.list_programs(&actor, Some(&workspace.name), text, Page::new(offset, PAGE));
                 self.report(rows).map(|rows| (offset, rows))
             }
         };
@@ -330,9 +338,7 @@ impl App {
         let loaded = (|| {
             Ok::<_, crate::desk::DeskError>(Selection {
                 detail: self.desk.show_program(&actor, &app_id)?,
-                versions: self
-                    .desk
-                    .list_versions(&actor, &app_id, Page::new(0, VERSIONS_SHOWN))?,
+                versions: self.desk.list_versions(&actor, &app_id, Page::new(0, VERSIONS_SHOWN))?,
                 capabilities: self.desk.capabilities(&actor, &app_id)?,
             })
         })();
@@ -352,16 +358,9 @@ impl App {
             return;
         };
         let selected = self.members.selected;
-        self.members = ListWindow {
-            selected,
-            top: self.members.top,
-            exact: false,
-            ..ListWindow::default()
-        };
+        self.members = ListWindow { selected, top: self.members.top, exact: false, ..ListWindow::default() };
         let text = Self::filter_text(&self.member_filter);
-        let rows = self
-            .desk
-            .find_members(&actor, &app_id, text.as_deref(), Page::new(0, PAGE + 1));
+        let rows = self.desk.find_members(&actor, &app_id, text.as_deref(), Page::new(0, PAGE + 1));
         let rows = self.report(rows).unwrap_or_default();
         self.members.fill_probed(0, rows);
         self.members.top = self.members.top.min(self.members.selected);
@@ -393,20 +392,13 @@ impl App {
         let text = Self::filter_text(&self.member_filter);
         if self.members.near_unknown_end(height) {
             let offset = self.members.top.saturating_sub(PAGE / 4);
-            let rows = self.desk.find_members(
-                &actor,
-                &app_id,
-                text.as_deref(),
-                Page::new(offset, PAGE + 1),
-            );
+            let rows = self.desk.find_members(&actor, &app_id, text.as_deref(), Page::new(offset, PAGE + 1));
             let rows = self.report(rows).unwrap_or_default();
             self.members.fill_probed(offset, rows);
             self.members.scroll_to_selection(height);
         }
         if let Some(offset) = self.members.page_needed(height) {
-            let rows =
-                self.desk
-                    .find_members(&actor, &app_id, text.as_deref(), Page::new(offset, PAGE));
+            let rows = self.desk.find_members(&actor, &app_id, text.as_deref(), Page::new(offset, PAGE));
             let rows = self.report(rows).unwrap_or_default();
             self.members.fill(offset, rows);
         }
@@ -416,17 +408,13 @@ impl App {
     fn load_member_removal(&mut self) {
         let login = self.members.selected_row().map(|m| m.login.clone());
         self.member_removal = match (self.actor.clone(), self.selected_app_id(), login) {
-            (Some(actor), Some(app_id), Some(login)) => {
-                self.desk.member_removal(&actor, &app_id, &login).ok()
-            }
+            (Some(actor), Some(app_id), Some(login)) => self.desk.member_removal(&actor, &app_id, &login).ok(),
             _ => None,
         };
     }
 
     pub fn selected_app_id(&self) -> Option<String> {
-        self.selection
-            .as_ref()
-            .map(|s| s.detail.summary.app_id.clone())
+        self.selection.as_ref().map(|s| s.detail.summary.app_id.clone())
     }
 
     /// Checks whether another process changed the data; reloads if so.
@@ -443,22 +431,17 @@ impl App {
                         self.start_as(&login);
                     } else {
                         let members_selected = self.members.selected;
-                        self.workspaces = self
-                            .actor
-                            .as_ref()
-                            .and_then(|a| self.desk.list_workspaces(a).ok())
-                            .unwrap_or_default();
-                        if self
-                            .workspaces
-                            .iter()
-                            .all(|w| Some(&w.name) != self.workspace.as_ref().map(|w| &w.name))
-                        {
+                        self.workspaces =
+                            self.actor.as_ref().and_then(|a| self.desk.list_workspaces(a).ok()).unwrap_or_default();
+                        if self.workspaces.iter().all(|w| Some(&w.name) != self.workspace.as_ref().map(|w| &w.name)) {
                             self.start_as(&login);
                             return;
                         }
                         self.reload();
                         self.members.select(members_selected);
                         self.ensure_member_rows();
+                        self.load_invitations();
+                        self.reload_tab();
                     }
                 }
                 Screen::Welcome(_) => {}

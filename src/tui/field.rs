@@ -18,10 +18,7 @@ pub struct TextField {
 
 impl TextField {
     pub fn new(label: &'static str, value: &str) -> Self {
-        Self {
-            label,
-            input: Input::new(value.to_string()),
-        }
+        Self { label, input: Input::new(value.to_string()) }
     }
 
     pub fn value(&self) -> &str {
@@ -44,19 +41,11 @@ impl TextField {
         let label_width = 14u16.min(area.width / 2);
         let width = area.width.saturating_sub(label_width + 1) as usize;
         let scroll = self.input.visual_scroll(width.max(1));
-        let shown: String = sanitize::line(self.input.value())
-            .chars()
-            .skip(scroll)
-            .take(width)
-            .collect();
+        let shown: String = sanitize::line(self.input.value()).chars().skip(scroll).take(width).collect();
         let marker = if focused { "▸" } else { " " };
         let line = Line::from(vec![
             Span::styled(
-                format!(
-                    "{marker}{:<w$}",
-                    self.label,
-                    w = label_width.saturating_sub(1) as usize
-                ),
+                format!("{marker}{:<w$}", self.label, w = label_width.saturating_sub(1) as usize),
                 theme.label(),
             ),
             Span::raw(" "),
@@ -65,8 +54,7 @@ impl TextField {
         frame.render_widget(Paragraph::new(line), area);
         if focused {
             let cursor = (self.input.visual_cursor().saturating_sub(scroll)) as u16;
-            frame
-                .set_cursor_position((area.x + label_width + 1 + cursor.min(width as u16), area.y));
+            frame.set_cursor_position((area.x + label_width + 1 + cursor.min(width as u16), area.y));
         }
     }
 }

@@ -7,8 +7,9 @@
 //! with the `Denial` that explains it (drawn dimmed).
 
 use super::action::Action;
-use super::app::{App, Pane, Screen};
+use super::app::{App, Pane, Screen, Tab};
 use super::keymap;
+use crate::desk::MemberOp;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hint {
@@ -24,33 +25,70 @@ impl Hint {
     }
 }
 
+fn from_denial(decision: &Result<(), crate::desk::Denial>) -> Result<(), String> {
+    decision.clone().map_err(|d| d.to_string())
+}
+
+/// The member operation an action performs on the Members tab.
+fn member_op(action: Action) -> Option<MemberOp> {
+    match action {
+        Action::ChangeRole => Some(MemberOp::ChangeRole),
+        Action::BlockMember => Some(MemberOp::Block),
+        Action::UnblockMember => Some(MemberOp::Unblock),
+        Action::RemoveWorkspaceMember => Some(MemberOp::Remove),
+        Action::Resend => Some(MemberOp::Resend),
+        Action::Withdraw => Some(MemberOp::Withdraw),
+        Action::Transfer => Some(MemberOp::Transfer),
+        _ => None,
+    }
+}
+
 /// Whether the action applies here, and if so allowed or why not.
 fn decide(app: &App, action: Action) -> Option<Result<(), String>> {
     let main = matches!(app.screen, Screen::Main) && app.workspace.is_some();
-    let program = app.selection.as_ref();
+    let on = |tab: Tab| main && app.tab == tab;
     if let Some(op) = action.operation() {
-        let caps = &program?.capabilities;
+        let caps = &app.selection.as_ref().filter(|_| on(Tab::Programs))?.capabilities;
         let cap = caps.iter().find(|c| c.operation == op)?;
-        return Some(cap.decision.clone().map_err(|d| d.to_string()));
+        return Some(from_denial(&cap.decision));
+    }
+    if let Some(op) = member_op(action) {
+        if !on(Tab::Members) {
+            return None;
+        }
+        let (_, decision) = app.ws_member_ops.iter().find(|(o, _)| *o == op)?;
+        return Some(from_denial(decision));
     }
     match action {
         Action::CreateProgram => {
-            let decision = app.create_program.as_ref().filter(|_| main)?;
-            Some(decision.clone().map_err(|d| d.to_string()))
+            let decision = app.create_program.as_ref().filter(|_| on(Tab::Programs))?;
+            Some(from_denial(decision))
         }
         Action::RemoveMember => {
-            if app.focus != Pane::Members || app.members.selected_row().is_none() {
+            if !on(Tab::Programs) || app.focus != Pane::Members || app.members.selected_row().is_none() {
                 return None;
             }
-            let decision = app.member_removal.as_ref()?;
-            Some(decision.clone().map_err(|d| d.to_string()))
+            Some(from_denial(app.member_removal.as_ref()?))
         }
-        Action::Filter => (main && app.focus != Pane::Details).then_some(Ok(())),
+        Action::Invite => {
+            if !on(Tab::Members) || app.invite_options.is_empty() {
+                return None;
+            }
+            // Allowed if any role may be invited; otherwise the first refusal.
+            let allowed = app.invite_options.iter().any(|(_, d)| d.is_ok());
+            Some(if allowed { Ok(()) } else { from_denial(&app.invite_options[0].1) })
+        }
+        Action::Invitations => (!app.my_invitations.is_empty()).then_some(Ok(())),
+        Action::Filter => {
+            let programs = on(Tab::Programs) && app.focus != Pane::Details;
+            (programs || on(Tab::Audit)).then_some(Ok(()))
+        }
         Action::ClearFilter => {
             let filtered =
-                !app.program_filter.value().is_empty() || !app.member_filter.value().is_empty();
+                [&app.program_filter, &app.member_filter, &app.audit_filter].iter().any(|f| !f.value().is_empty());
             (main && filtered).then_some(Ok(()))
         }
+        Action::FocusNext | Action::FocusPrev => on(Tab::Programs).then_some(Ok(())),
         Action::SwitchWorkspace => (main && !app.workspaces.is_empty()).then_some(Ok(())),
         Action::SwitchPersona => app.options.demo.then_some(Ok(())),
         Action::Help | Action::Quit => Some(Ok(())),
@@ -63,11 +101,7 @@ pub fn build(app: &App) -> Vec<Hint> {
     Action::ALL
         .iter()
         .filter_map(|&action| {
-            decide(app, action).map(|decision| Hint {
-                action,
-                key: keymap::key_for(action),
-                denial: decision.err(),
-            })
+            decide(app, action).map(|decision| Hint { action, key: keymap::key_for(action), denial: decision.err() })
         })
         .collect()
 }

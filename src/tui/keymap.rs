@@ -6,30 +6,27 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// (key, modifiers, action); the first binding of an action is its label.
 const DEFAULT: &[(KeyCode, KeyModifiers, Action)] = &[
-    (
-        KeyCode::Char('n'),
-        KeyModifiers::NONE,
-        Action::CreateProgram,
-    ),
+    (KeyCode::Char('n'), KeyModifiers::NONE, Action::CreateProgram),
     (KeyCode::Char('e'), KeyModifiers::NONE, Action::EditProgram),
     (KeyCode::Char('a'), KeyModifiers::NONE, Action::AddMembers),
     (KeyCode::Char('x'), KeyModifiers::NONE, Action::RemoveMember),
+    (KeyCode::Char('i'), KeyModifiers::NONE, Action::Invite),
+    (KeyCode::Char('R'), KeyModifiers::SHIFT, Action::ChangeRole),
+    (KeyCode::Char('b'), KeyModifiers::NONE, Action::BlockMember),
+    (KeyCode::Char('b'), KeyModifiers::NONE, Action::UnblockMember),
+    (KeyCode::Char('x'), KeyModifiers::NONE, Action::RemoveWorkspaceMember),
+    (KeyCode::Char('s'), KeyModifiers::NONE, Action::Resend),
+    (KeyCode::Char('W'), KeyModifiers::SHIFT, Action::Withdraw),
+    (KeyCode::Char('T'), KeyModifiers::SHIFT, Action::Transfer),
+    (KeyCode::Char('I'), KeyModifiers::SHIFT, Action::Invitations),
     (KeyCode::Char('u'), KeyModifiers::NONE, Action::Upload),
     (KeyCode::Char('c'), KeyModifiers::NONE, Action::Configure),
     (KeyCode::Char('r'), KeyModifiers::NONE, Action::Release),
     (KeyCode::Char('o'), KeyModifiers::NONE, Action::TakeOffline),
     (KeyCode::Char('D'), KeyModifiers::SHIFT, Action::Delete),
     (KeyCode::Char('/'), KeyModifiers::NONE, Action::Filter),
-    (
-        KeyCode::Char('w'),
-        KeyModifiers::NONE,
-        Action::SwitchWorkspace,
-    ),
-    (
-        KeyCode::Char('p'),
-        KeyModifiers::NONE,
-        Action::SwitchPersona,
-    ),
+    (KeyCode::Char('w'), KeyModifiers::NONE, Action::SwitchWorkspace),
+    (KeyCode::Char('p'), KeyModifiers::NONE, Action::SwitchPersona),
     (KeyCode::Char('?'), KeyModifiers::NONE, Action::Help),
     (KeyCode::Char('q'), KeyModifiers::NONE, Action::Quit),
     (KeyCode::Char('c'), KeyModifiers::CONTROL, Action::Quit),
@@ -48,6 +45,9 @@ const DEFAULT: &[(KeyCode, KeyModifiers, Action)] = &[
     (KeyCode::Char(']'), KeyModifiers::NONE, Action::NextTab),
     (KeyCode::Char('['), KeyModifiers::NONE, Action::PrevTab),
     (KeyCode::Char('1'), KeyModifiers::NONE, Action::TabPrograms),
+    (KeyCode::Char('2'), KeyModifiers::NONE, Action::TabMembers),
+    (KeyCode::Char('3'), KeyModifiers::NONE, Action::TabAudit),
+    (KeyCode::Char('4'), KeyModifiers::NONE, Action::TabRoles),
     (KeyCode::Esc, KeyModifiers::NONE, Action::ClearFilter),
 ];
 
@@ -61,12 +61,11 @@ fn normalize(key: KeyEvent) -> (KeyCode, KeyModifiers) {
     }
 }
 
-pub fn action_for(key: KeyEvent) -> Option<Action> {
+/// Every action bound to this key; one key may serve several tabs, and
+/// the hint list says which one applies here.
+pub fn actions_for(key: KeyEvent) -> Vec<Action> {
     let (code, modifiers) = normalize(key);
-    DEFAULT
-        .iter()
-        .find(|(c, m, _)| *c == code && *m == modifiers)
-        .map(|(_, _, a)| *a)
+    DEFAULT.iter().filter(|(c, m, _)| *c == code && *m == modifiers).map(|(_, _, a)| *a).collect()
 }
 
 fn key_name(code: KeyCode, modifiers: KeyModifiers) -> String {
@@ -93,19 +92,10 @@ fn key_name(code: KeyCode, modifiers: KeyModifiers) -> String {
 
 /// The key that triggers `action` ("r"), for hints.
 pub fn key_for(action: Action) -> String {
-    DEFAULT
-        .iter()
-        .find(|(_, _, a)| *a == action)
-        .map(|(c, m, _)| key_name(*c, *m))
-        .unwrap_or_default()
+    DEFAULT.iter().find(|(_, _, a)| *a == action).map(|(c, m, _)| key_name(*c, *m)).unwrap_or_default()
 }
 
 /// Every key bound to `action` ("k/↑"), for help.
 pub fn keys_for(action: Action) -> String {
-    DEFAULT
-        .iter()
-        .filter(|(_, _, a)| *a == action)
-        .map(|(c, m, _)| key_name(*c, *m))
-        .collect::<Vec<_>>()
-        .join("/")
+    DEFAULT.iter().filter(|(_, _, a)| *a == action).map(|(c, m, _)| key_name(*c, *m)).collect::<Vec<_>>().join("/")
 }

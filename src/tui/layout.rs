@@ -22,26 +22,13 @@ pub fn too_small(size: (u16, u16)) -> bool {
 }
 
 pub fn main_areas(area: Rect) -> Areas {
-    let [header, body, hints, status] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(0),
-        Constraint::Length(2),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, body, hints, status] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(2), Constraint::Length(1)])
+            .areas(area);
     let left = (body.width * 45 / 100).clamp(24.min(body.width), 48);
-    let [programs, right] =
-        Layout::horizontal([Constraint::Length(left), Constraint::Min(0)]).areas(body);
-    let [details, members] =
-        Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(right);
-    Areas {
-        header,
-        programs,
-        details,
-        members,
-        hints,
-        status,
-    }
+    let [programs, right] = Layout::horizontal([Constraint::Length(left), Constraint::Min(0)]).areas(body);
+    let [details, members] = Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(right);
+    Areas { header, programs, details, members, hints, status }
 }
 
 /// Rows a list pane shows inside its border (and, for members, its header).
@@ -51,18 +38,25 @@ pub fn list_height(size: (u16, u16), pane: Pane) -> u16 {
         Pane::Programs => areas.programs.height.saturating_sub(2),
         Pane::Members => areas.members.height.saturating_sub(3),
         Pane::Details => areas.details.height.saturating_sub(2),
+        Pane::WorkspaceMembers | Pane::Audit => return tab_list_height(size),
     }
     .max(1)
+}
+
+/// The body of the Members, Audit and Roles tabs: below the header, above the bar.
+pub fn tab_body(area: Rect) -> Rect {
+    let a = main_areas(area);
+    Rect::new(a.programs.x, a.programs.y, a.programs.width + a.details.width, a.programs.height)
+}
+
+/// Rows a tab's list shows inside its border and header row.
+pub fn tab_list_height(size: (u16, u16)) -> u16 {
+    tab_body(Rect::new(0, 0, size.0, size.1)).height.saturating_sub(3).max(1)
 }
 
 /// A rectangle of at most `width`×`height`, centered in `area`.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
     let height = height.min(area.height);
-    Rect::new(
-        area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
-        width,
-        height,
-    )
+    Rect::new(area.x + (area.width - width) / 2, area.y + (area.height - height) / 2, width, height)
 }

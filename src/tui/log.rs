@@ -12,21 +12,13 @@ pub fn open(path: PathBuf) -> Option<PathBuf> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).ok()?;
     }
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .ok()?;
+    let file = std::fs::OpenOptions::new().create(true).append(true).open(&path).ok()?;
     LOG.set(Mutex::new(file)).ok()?;
     Some(path)
 }
 
 pub fn write(message: &str) {
     if let Some(Ok(mut file)) = LOG.get().map(|m| m.lock()) {
-        let _ = writeln!(
-            file,
-            "{} {message}",
-            crate::desk::rfc3339(time::OffsetDateTime::now_utc())
-        );
+        let _ = writeln!(file, "{} {message}", crate::desk::rfc3339(time::OffsetDateTime::now_utc()));
     }
 }

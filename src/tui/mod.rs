@@ -14,6 +14,7 @@
 
 pub mod action;
 pub mod app;
+mod app_tabs;
 pub mod dialogs;
 pub mod field;
 pub mod hints;
@@ -45,16 +46,11 @@ pub struct Launch {
 /// Opens the database (or a fresh demo one), runs the console, and cleans
 /// up. Errors come back as one sentence for main to print.
 pub fn start(launch: Launch) -> anyhow::Result<()> {
-    let data_dir = crate::cli::default_db_path()
-        .ok()
-        .and_then(|p| p.parent().map(|d| d.to_path_buf()));
+    let data_dir = crate::cli::default_db_path().ok().and_then(|p| p.parent().map(|d| d.to_path_buf()));
     if let Some(dir) = &data_dir {
         log::open(dir.join("mpdesk.log"));
     }
-    let options = app::Options {
-        demo: launch.demo,
-        read_only: launch.read_only,
-    };
+    let options = app::Options { demo: launch.demo, read_only: launch.read_only };
     let theme = theme::Theme::from_env();
     if launch.demo {
         let dir = tempfile::Builder::new().prefix("mpdesk-demo-").tempdir()?;
@@ -65,10 +61,7 @@ pub fn start(launch: Launch) -> anyhow::Result<()> {
         let result = terminal::run(desk, &owner, options, theme);
         if launch.keep {
             let kept = dir.keep();
-            println!(
-                "kept the demo database at {}",
-                kept.join("demo.db").display()
-            );
+            println!("kept the demo database at {}", kept.join("demo.db").display());
         }
         return result;
     }

@@ -8,9 +8,7 @@ use super::view;
 use crate::desk::Desk;
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use crossterm::execute;
-use crossterm::terminal::{
-    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
-};
+use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::{BufWriter, Stdout};
@@ -23,12 +21,7 @@ const POLL: Duration = Duration::from_millis(250);
 
 fn restore() {
     let _ = disable_raw_mode();
-    let _ = execute!(
-        std::io::stdout(),
-        DisableMouseCapture,
-        LeaveAlternateScreen,
-        crossterm::cursor::Show
-    );
+    let _ = execute!(std::io::stdout(), DisableMouseCapture, LeaveAlternateScreen, crossterm::cursor::Show);
 }
 
 fn setup() -> anyhow::Result<Term> {
@@ -40,9 +33,7 @@ fn setup() -> anyhow::Result<Term> {
     }));
     enable_raw_mode()?;
     execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
-    Ok(Terminal::new(CrosstermBackend::new(BufWriter::new(
-        std::io::stdout(),
-    )))?)
+    Ok(Terminal::new(CrosstermBackend::new(BufWriter::new(std::io::stdout())))?)
 }
 
 /// Runs the console as `login` until they quit.

@@ -11,9 +11,7 @@ pub struct Theme {
 
 impl Theme {
     pub fn from_env() -> Self {
-        Self {
-            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-        }
+        Self { no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) }
     }
 
     fn fg(&self, color: Color) -> Style {
@@ -46,9 +44,7 @@ impl Theme {
         if self.no_color {
             Style::default().add_modifier(Modifier::DIM | Modifier::CROSSED_OUT)
         } else {
-            Style::default()
-                .fg(Color::DarkGray)
-                .add_modifier(Modifier::DIM)
+            Style::default().fg(Color::DarkGray).add_modifier(Modifier::DIM)
         }
     }
 
@@ -105,10 +101,7 @@ impl Theme {
         if self.no_color {
             Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         } else {
-            Style::default()
-                .fg(Color::Black)
-                .bg(Color::Magenta)
-                .add_modifier(Modifier::BOLD)
+            Style::default().fg(Color::Black).bg(Color::Magenta).add_modifier(Modifier::BOLD)
         }
     }
 }

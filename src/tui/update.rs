@@ -6,17 +6,15 @@
 use super::action::Action;
 use super::app::{App, Help, Pane, Screen, StatusKind, Tab};
 use super::dialogs::{
-    AddMembers, Configure, Confirm, DeleteProgram, Dialog, Outcome, Picker, PickerKind,
-    ProgramForm, Release, Request, Upload,
+    AddMembers, Configure, Confirm, Dialog, Invite, Outcome, Picker, PickerKind, ProgramForm, Release, Request,
+    TypeToConfirm, Upload,
 };
 use super::hints;
 use super::keymap;
 use super::layout;
 use super::welcome::WelcomeOutcome;
-use crate::desk::{DeskError, DeskResult, PackageSource, Page, ProgramEdit};
-use crossterm::event::{
-    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
+use crate::desk::{DeskError, DeskResult, PackageSource, Page, ProgramEdit, WorkspaceRole};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 use tui_input::backend::crossterm::EventHandler;
 
@@ -41,7 +39,10 @@ pub fn update(app: &mut App, message: Message) {
                 app.ensure_member_rows();
             }
         }
-        Message::Tick => app.poll_changes(),
+        Message::Tick => {
+            app.now = app.desk.now_time();
+            app.poll_changes();
+        }
     }
 }
 
@@ -72,15 +73,13 @@ fn on_key(app: &mut App, key: KeyEvent) {
         on_filter_key(app, pane, key);
         return;
     }
-    let Some(action) = keymap::action_for(key) else {
-        return;
-    };
-    let hint = hints::build(app).into_iter().find(|h| h.action == action);
+    let actions = keymap::actions_for(key);
+    let hint = hints::build(app).into_iter().find(|h| actions.contains(&h.action));
     match hint {
         None => {}
         Some(hint) => match hint.denial {
             Some(denial) => app.set_status(StatusKind::Error, denial),
-            None => perform(app, action),
+            None => perform(app, hint.action),
         },
     }
 }
@@ -112,41 +111,49 @@ fn on_filter_key(app: &mut App, pane: Pane, key: KeyEvent) {
         }
         KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => {
             app.editing_filter = None;
-            if let Some(action) = keymap::action_for(key) {
-                perform(app, action);
+            if let Some(action) = keymap::actions_for(key).first() {
+                perform(app, *action);
             }
         }
         _ => {
-            let input = if pane == Pane::Members {
-                &mut app.member_filter
-            } else {
-                &mut app.program_filter
-            };
-            if input.handle_event(&Event::Key(key)).is_some() {
+            if filter_input(app, pane).handle_event(&Event::Key(key)).is_some() {
                 refilter(app, pane);
             }
         }
     }
 }
 
+/// The filter field of a list.
+fn filter_input(app: &mut App, pane: Pane) -> &mut tui_input::Input {
+    match pane {
+        Pane::Members => &mut app.member_filter,
+        Pane::Audit => &mut app.audit_filter,
+        _ => &mut app.program_filter,
+    }
+}
+
 fn refilter(app: &mut App, pane: Pane) {
-    if pane == Pane::Members {
-        app.members.selected = 0;
-        app.members.top = 0;
-        app.reload_members();
-    } else {
-        app.programs.selected = 0;
-        app.programs.top = 0;
-        app.reload();
+    match pane {
+        Pane::Members => {
+            app.members.selected = 0;
+            app.members.top = 0;
+            app.reload_members();
+        }
+        Pane::Audit => {
+            app.audit.selected = 0;
+            app.audit.top = 0;
+            app.reload_audit();
+        }
+        _ => {
+            app.programs.selected = 0;
+            app.programs.top = 0;
+            app.reload();
+        }
     }
 }
 
 fn clear_filter(app: &mut App, pane: Pane) {
-    let input = if pane == Pane::Members {
-        &mut app.member_filter
-    } else {
-        &mut app.program_filter
-    };
+    let input = filter_input(app, pane);
     if !input.value().is_empty() {
         input.reset();
         refilter(app, pane);
@@ -167,9 +174,20 @@ fn move_focused(app: &mut App, delta: i64) {
             app.members.move_by(delta);
             app.ensure_member_rows();
         }
+        Pane::Details if app.tab == Tab::Roles => {
+            app.roles_scroll = (app.roles_scroll as i64 + delta).clamp(0, u16::MAX as i64) as u16;
+        }
         Pane::Details => {
             let scrolled = app.details_scroll as i64 + delta;
             app.details_scroll = scrolled.clamp(0, u16::MAX as i64) as u16;
+        }
+        Pane::WorkspaceMembers => {
+            app.ws_members.move_by(delta);
+            app.ensure_ws_member_rows();
+        }
+        Pane::Audit => {
+            app.audit.move_by(delta);
+            app.ensure_audit_rows();
         }
     }
 }
@@ -179,30 +197,24 @@ fn page(app: &App) -> i64 {
         Pane::Programs => app.programs_height() as i64,
         Pane::Members => app.members_height() as i64,
         Pane::Details => layout::list_height(app.size, Pane::Details) as i64,
+        Pane::WorkspaceMembers | Pane::Audit => app.tab_list_height() as i64,
     }
 }
 
 fn cycle_focus(app: &mut App, forward: bool) {
+    if app.tab != Tab::Programs {
+        return;
+    }
     let at = Pane::ALL.iter().position(|p| *p == app.focus).unwrap_or(0);
     let n = Pane::ALL.len();
-    app.focus = Pane::ALL[if forward {
-        (at + 1) % n
-    } else {
-        (at + n - 1) % n
-    }];
+    app.focus = Pane::ALL[if forward { (at + 1) % n } else { (at + n - 1) % n }];
 }
 
 /// Carries out an allowed action.
 fn perform(app: &mut App, action: Action) {
     let selection = app.selection.clone();
-    let app_id = selection
-        .as_ref()
-        .map(|s| s.detail.summary.app_id.clone())
-        .unwrap_or_default();
-    let name = selection
-        .as_ref()
-        .map(|s| s.detail.summary.name.clone())
-        .unwrap_or_default();
+    let app_id = selection.as_ref().map(|s| s.detail.summary.app_id.clone()).unwrap_or_default();
+    let name = selection.as_ref().map(|s| s.detail.summary.name.clone()).unwrap_or_default();
     match action {
         Action::Quit => app.quit = true,
         Action::Help => app.help = Some(Help::default()),
@@ -213,54 +225,53 @@ fn perform(app: &mut App, action: Action) {
         Action::PageUp => move_focused(app, -page(app)),
         Action::PageDown => move_focused(app, page(app)),
         Action::Top => move_focused(app, i64::MIN / 2),
+        Action::Bottom if app.focus == Pane::Audit => app.audit_to_end(),
         Action::Bottom => {
             if app.focus == Pane::Members {
                 app.count_members_exactly();
             }
             move_focused(app, i64::MAX / 2)
         }
-        Action::NextTab | Action::PrevTab | Action::TabPrograms => app.tab = Tab::Programs,
+        Action::NextTab | Action::PrevTab => {
+            let n = Tab::ALL.len();
+            let at = app.tab.index();
+            app.switch_tab(Tab::ALL[if action == Action::NextTab { (at + 1) % n } else { (at + n - 1) % n }]);
+        }
+        Action::TabPrograms => app.switch_tab(Tab::Programs),
+        Action::TabMembers => app.switch_tab(Tab::Members),
+        Action::TabAudit => app.switch_tab(Tab::Audit),
+        Action::TabRoles => app.switch_tab(Tab::Roles),
+        Action::Invitations => app.open_invitations(),
+        Action::Invite => {
+            if let (Some(ws), Ok(users)) = (app.workspace.clone(), app.desk.find_users(None, Page::new(0, 200))) {
+                let options = app.invite_options.clone();
+                app.dialog = Some(Dialog::Invite(Invite::new(&ws.name, users, options)));
+            }
+        }
+        Action::ChangeRole
+        | Action::BlockMember
+        | Action::UnblockMember
+        | Action::RemoveWorkspaceMember
+        | Action::Resend
+        | Action::Withdraw
+        | Action::Transfer => confirm_member_action(app, action),
         Action::Filter => app.editing_filter = Some(app.focus),
         Action::ClearFilter => {
-            let pane = if app.member_filter.value().is_empty() {
-                Pane::Programs
-            } else {
-                app.focus
-            };
-            clear_filter(app, pane);
-            if pane == Pane::Members && app.focus != Pane::Members {
-                clear_filter(app, Pane::Programs);
+            for pane in [Pane::Members, Pane::Programs, Pane::Audit] {
+                clear_filter(app, pane);
             }
         }
         Action::SwitchWorkspace => {
-            let items = app
-                .workspaces
-                .iter()
-                .map(|w| (w.name.clone(), format!("{} — {}", w.name, w.role.title())))
-                .collect();
-            let current = app
-                .workspace
-                .as_ref()
-                .map(|w| w.name.clone())
-                .unwrap_or_default();
-            app.dialog = Some(Dialog::Picker(Picker::new(
-                PickerKind::Workspace,
-                items,
-                &current,
-            )));
+            let items =
+                app.workspaces.iter().map(|w| (w.name.clone(), format!("{} — {}", w.name, w.role.title()))).collect();
+            let current = app.workspace.as_ref().map(|w| w.name.clone()).unwrap_or_default();
+            app.dialog = Some(Dialog::Picker(Picker::new(PickerKind::Workspace, items, &current)));
         }
         Action::SwitchPersona => {
             let users = app.desk.list_users(Page::new(0, 500));
             if let Some(users) = app.report(users) {
-                let items = users
-                    .into_iter()
-                    .map(|u| (u.login.clone(), format!("{} ({})", u.name, u.login)))
-                    .collect();
-                app.dialog = Some(Dialog::Picker(Picker::new(
-                    PickerKind::Persona,
-                    items,
-                    &app.login,
-                )));
+                let items = users.into_iter().map(|u| (u.login.clone(), format!("{} ({})", u.name, u.login))).collect();
+                app.dialog = Some(Dialog::Picker(Picker::new(PickerKind::Persona, items, &app.login)));
             }
         }
         Action::CreateProgram => {
@@ -270,47 +281,28 @@ fn perform(app: &mut App, action: Action) {
         }
         Action::EditProgram => {
             if let Some(s) = &selection {
-                app.dialog = Some(Dialog::ProgramForm(ProgramForm::edit(
-                    &app_id,
-                    &name,
-                    &s.detail.description,
-                )));
+                app.dialog = Some(Dialog::ProgramForm(ProgramForm::edit(&app_id, &name, &s.detail.description)));
             }
         }
         Action::AddMembers => {
             if let Some(actor) = app.actor.clone() {
-                let found = app.desk.find_candidates(
-                    &actor,
-                    &app_id,
-                    None,
-                    Page::new(0, super::dialogs::add_members_page()),
-                );
+                let found =
+                    app.desk.find_candidates(&actor, &app_id, None, Page::new(0, super::dialogs::add_members_page()));
                 if let Some(candidates) = app.report(found) {
-                    app.dialog = Some(Dialog::AddMembers(AddMembers::new(
-                        &app_id, &name, candidates,
-                    )));
+                    app.dialog = Some(Dialog::AddMembers(AddMembers::new(&app_id, &name, candidates)));
                 }
             }
         }
         Action::RemoveMember => {
             if let Some(member) = app.members.selected_row() {
                 let login = member.login.clone();
-                let question =
-                    format!("Remove {login} from {name}? They can be added again later.");
+                let question = format!("Remove {login} from {name}? They can be added again later.");
                 let request = Request::RemoveMember { app_id, login };
-                app.dialog = Some(Dialog::Confirm(Confirm::new(
-                    "Remove member",
-                    question,
-                    "Remove",
-                    request,
-                )));
+                app.dialog = Some(Dialog::Confirm(Confirm::new("Remove member", question, "Remove", request)));
             }
         }
         Action::Upload => {
-            let latest = selection
-                .as_ref()
-                .and_then(|s| s.versions.first())
-                .map(|v| v.version.clone());
+            let latest = selection.as_ref().and_then(|s| s.versions.first()).map(|v| v.version.clone());
             app.dialog = Some(Dialog::Upload(Upload::new(&app_id, latest)));
         }
         Action::Configure => {
@@ -323,17 +315,11 @@ fn perform(app: &mut App, action: Action) {
             app.dialog = Some(Dialog::Release(Release::new(&app_id, &name, versions)));
         }
         Action::TakeOffline => {
-            let question =
-                format!("Take {name} offline? It keeps its versions and can be released again.");
+            let question = format!("Take {name} offline? It keeps its versions and can be released again.");
             let request = Request::TakeOffline { app_id };
-            app.dialog = Some(Dialog::Confirm(Confirm::new(
-                "Take offline",
-                question,
-                "Take offline",
-                request,
-            )));
+            app.dialog = Some(Dialog::Confirm(Confirm::new("Take offline", question, "Take offline", request)));
         }
-        Action::Delete => app.dialog = Some(Dialog::Delete(DeleteProgram::new(&app_id, &name))),
+        Action::Delete => app.dialog = Some(Dialog::TypeToConfirm(TypeToConfirm::delete_program(&app_id, &name))),
     }
 }
 
@@ -341,27 +327,7 @@ fn on_dialog(app: &mut App, outcome: Outcome) {
     match outcome {
         Outcome::Stay => {}
         Outcome::Cancel => app.dialog = None,
-        Outcome::Refilter => {
-            let Some(Dialog::AddMembers(dialog)) = app.dialog.as_ref() else {
-                return;
-            };
-            let (app_id, text) = (dialog.app_id.clone(), dialog.filter.value().to_string());
-            let Some(actor) = app.actor.clone() else {
-                return;
-            };
-            let found = app.desk.find_candidates(
-                &actor,
-                &app_id,
-                Some(&text),
-                Page::new(0, super::dialogs::add_members_page()),
-            );
-            if let Some(Dialog::AddMembers(dialog)) = app.dialog.as_mut() {
-                match found {
-                    Ok(candidates) => dialog.set_candidates(candidates),
-                    Err(e) => dialog.error = Some(e.to_string()),
-                }
-            }
-        }
+        Outcome::Refilter => refilter_dialog(app),
         Outcome::Submit(request) => match execute(app, request) {
             Ok(message) => {
                 app.dialog = None;
@@ -377,38 +343,93 @@ fn on_dialog(app: &mut App, outcome: Outcome) {
     }
 }
 
+/// A dialog's filter changed: fetch its list again (in SQL, one page).
+fn refilter_dialog(app: &mut App) {
+    let Some(actor) = app.actor.clone() else { return };
+    match app.dialog.as_mut() {
+        Some(Dialog::AddMembers(dialog)) => {
+            let text = dialog.filter.value().to_string();
+            let page = Page::new(0, super::dialogs::add_members_page());
+            match app.desk.find_candidates(&actor, &dialog.app_id, Some(&text), page) {
+                Ok(candidates) => dialog.set_candidates(candidates),
+                Err(e) => dialog.error = Some(e.to_string()),
+            }
+        }
+        Some(Dialog::Invite(dialog)) => {
+            let text = dialog.filter.value().to_string();
+            match app.desk.find_users(Some(&text), Page::new(0, 200)) {
+                Ok(users) => dialog.set_users(users),
+                Err(e) => dialog.error = Some(e.to_string()),
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Opens the confirmation for an action on the selected workspace member.
+fn confirm_member_action(app: &mut App, action: Action) {
+    let (Some(ws), Some(member)) = (app.workspace.clone(), app.ws_members.selected_row().cloned()) else { return };
+    let (workspace, login) = (ws.name.clone(), member.login.clone());
+    let other = if member.role == WorkspaceRole::Developer { WorkspaceRole::Master } else { WorkspaceRole::Developer };
+    let (title, question, confirm, request) = match action {
+        Action::ChangeRole => (
+            "Change role",
+            format!("Make {login} a {} of {workspace}? Their role on every mini program follows.", other.title()),
+            "Change role",
+            Request::ChangeRole { workspace, login, role: other },
+        ),
+        Action::BlockMember => (
+            "Block member",
+            format!("Block {login}? They see and do nothing in {workspace} until unblocked; their program memberships are kept."),
+            "Block",
+            Request::Block { workspace, login },
+        ),
+        Action::UnblockMember => (
+            "Unblock member",
+            format!("Unblock {login}? Their program memberships in {workspace} come back."),
+            "Unblock",
+            Request::Unblock { workspace, login },
+        ),
+        Action::RemoveWorkspaceMember => (
+            "Remove member",
+            format!("Remove {login} from {workspace}? This also removes them from every mini program of the workspace."),
+            "Remove",
+            Request::RemoveFromWorkspace { workspace, login },
+        ),
+        Action::Resend => (
+            "Resend invitation",
+            format!("Resend {login}'s invitation to {workspace}? It will expire 3 days from now."),
+            "Resend",
+            Request::Resend { workspace, login },
+        ),
+        Action::Withdraw => (
+            "Withdraw invitation",
+            format!("Withdraw {login}'s invitation to {workspace}?"),
+            "Withdraw",
+            Request::Withdraw { workspace, login },
+        ),
+        Action::Transfer => {
+            app.dialog = Some(Dialog::TypeToConfirm(TypeToConfirm::transfer(&workspace, &login)));
+            return;
+        }
+        _ => return,
+    };
+    app.dialog = Some(Dialog::Confirm(Confirm::new(title, question, confirm, request)));
+}
+
 /// Carries out a confirmed request through the desk, then refreshes.
 fn execute(app: &mut App, request: Request) -> DeskResult<String> {
-    let actor = app
-        .actor
-        .clone()
-        .ok_or_else(|| DeskError::NotFound("no acting user".to_string()))?;
+    let actor = app.actor.clone().ok_or_else(|| DeskError::NotFound("no acting user".to_string()))?;
     let message = match request {
-        Request::CreateProgram {
-            workspace,
-            name,
-            description,
-        } => {
-            let created = app
-                .desk
-                .create_program(&actor, &workspace, &name, &description)?;
+        Request::CreateProgram { workspace, name, description } => {
+            let created = app.desk.create_program(&actor, &workspace, &name, &description)?;
             app.program_filter.reset();
             app.reload();
             select_program(app, &created.app_id);
-            format!(
-                "created {} ({}); you are its Admin",
-                created.name, created.app_id
-            )
+            format!("created {} ({}); you are its Admin", created.name, created.app_id)
         }
-        Request::EditProgram {
-            app_id,
-            name,
-            description,
-        } => {
-            let edit = ProgramEdit {
-                name: Some(name),
-                description: Some(description),
-            };
+        Request::EditProgram { app_id, name, description } => {
+            let edit = ProgramEdit { name: Some(name), description: Some(description) };
             let saved = app.desk.edit_program(&actor, &app_id, &edit)?;
             app.reload();
             select_program(app, &app_id);
@@ -417,10 +438,7 @@ fn execute(app: &mut App, request: Request) -> DeskResult<String> {
         Request::AddMembers { app_id, logins } => {
             let added = app.desk.add_members(&actor, &app_id, &logins)?;
             app.reload();
-            let names: Vec<String> = added
-                .iter()
-                .map(|m| format!("{} ({})", m.login, m.role.title()))
-                .collect();
+            let names: Vec<String> = added.iter().map(|m| format!("{} ({})", m.login, m.role.title())).collect();
             format!("added {}", names.join(", "))
         }
         Request::RemoveMember { app_id, login } => {
@@ -428,26 +446,14 @@ fn execute(app: &mut App, request: Request) -> DeskResult<String> {
             app.reload();
             format!("removed {login}")
         }
-        Request::Upload {
-            app_id,
-            version,
-            package,
-            notes,
-        } => {
+        Request::Upload { app_id, version, package, notes } => {
             let path = expand_home(&package);
-            let uploaded = app.desk.upload_version(
-                &actor,
-                &app_id,
-                &version,
-                PackageSource::File(path),
-                &notes,
-            )?;
+            let uploaded = app.desk.upload_version(&actor, &app_id, &version, PackageSource::File(path), &notes)?;
             app.reload();
             format!("uploaded {} ({} bytes)", uploaded.version, uploaded.size)
         }
         Request::Configure { app_id, change } => {
-            app.desk
-                .configure_program(&actor, &app_id, &change.into())?;
+            app.desk.configure_program(&actor, &app_id, &change.into())?;
             app.reload();
             "configuration saved".to_string()
         }
@@ -471,18 +477,85 @@ fn execute(app: &mut App, request: Request) -> DeskResult<String> {
             app.start_as(&login);
             format!("you are now {} ({login})", persona.name)
         }
+        Request::Invite { workspace, login, role } => {
+            let invitation = app.desk.invite(&actor, &workspace, &login, role)?;
+            app.reload_tab();
+            format!("invited {login} as {}; {}", role.title(), invitation.countdown(app.desk.now_time()))
+        }
+        Request::ChangeRole { workspace, login, role } => {
+            app.desk.set_workspace_member_role(&actor, &workspace, &login, role)?;
+            after_membership_change(app);
+            format!("{login} is now {}", role.title())
+        }
+        Request::Block { workspace, login } => {
+            app.desk.block_member(&actor, &workspace, &login)?;
+            after_membership_change(app);
+            format!("blocked {login}")
+        }
+        Request::Unblock { workspace, login } => {
+            app.desk.unblock_member(&actor, &workspace, &login)?;
+            after_membership_change(app);
+            format!("unblocked {login}")
+        }
+        Request::RemoveFromWorkspace { workspace, login } => {
+            app.desk.remove_workspace_member(&actor, &workspace, &login)?;
+            after_membership_change(app);
+            format!("removed {login} from {workspace}")
+        }
+        Request::Resend { workspace, login } => {
+            app.desk.resend_invitation(&actor, &workspace, &login)?;
+            app.reload_tab();
+            format!("resent {login}'s invitation")
+        }
+        Request::Withdraw { workspace, login } => {
+            app.desk.withdraw_invitation(&actor, &workspace, &login)?;
+            app.reload_tab();
+            format!("withdrew {login}'s invitation")
+        }
+        Request::Transfer { workspace, login } => {
+            app.desk.transfer_ownership(&actor, &workspace, &login)?;
+            let me = app.login.clone();
+            app.start_as(&me);
+            format!("{login} is now the Owner of {workspace}; you are a Master")
+        }
+        Request::Accept { workspace } => {
+            let role = app.desk.accept_invitation(&actor, &workspace)?;
+            let me = app.login.clone();
+            app.start_as(&me);
+            format!("you joined {workspace} as {}", role.title())
+        }
+        Request::Decline { workspace } => {
+            app.desk.decline_invitation(&actor, &workspace)?;
+            app.load_invitations();
+            if let Some(Dialog::Invitations(list)) = app.dialog.as_mut() {
+                list.invitations.clone_from(&app.my_invitations);
+                list.selected = 0;
+            }
+            format!("declined the invitation to {workspace}")
+        }
         Request::SwitchWorkspace { name } => {
             app.workspace = app.workspaces.iter().find(|w| w.name == name).cloned();
             app.programs.selected = 0;
             app.programs.top = 0;
             app.program_filter.reset();
             app.member_filter.reset();
+            app.audit_filter.reset();
+            app.ws_members = Default::default();
+            app.audit = Default::default();
             app.reload();
+            app.reload_tab();
             format!("workspace {name}")
         }
     };
     app.data_version = app.desk.data_version().unwrap_or(app.data_version);
     Ok(message)
+}
+
+/// A role, status or membership changed: every tab may show it.
+fn after_membership_change(app: &mut App) {
+    app.workspaces = app.actor.as_ref().and_then(|a| app.desk.list_workspaces(a).ok()).unwrap_or_default();
+    app.reload();
+    app.reload_tab();
 }
 
 fn expand_home(path: &str) -> std::path::PathBuf {
@@ -503,12 +576,7 @@ fn select_program(app: &mut App, app_id: &str) {
     // only as far as the page we already hold; else stay where we are.
     if let Some(pos) = app.programs.rows.iter().position(|p| p.app_id == app_id) {
         app.programs.select(app.programs.offset + pos as u64);
-    } else if let Ok(rows) = app.desk.list_programs(
-        &actor,
-        Some(&ws.name),
-        None,
-        Page::new(0, super::window::PAGE),
-    ) {
+    } else if let Ok(rows) = app.desk.list_programs(&actor, Some(&ws.name), None, Page::new(0, super::window::PAGE)) {
         if let Some(pos) = rows.iter().position(|p| p.app_id == app_id) {
             app.programs.fill(0, rows);
             app.programs.select(pos as u64);
@@ -525,17 +593,28 @@ fn on_welcome(app: &mut App, outcome: WelcomeOutcome) {
             app.quit = true;
             return;
         }
-        WelcomeOutcome::LoadDemo => app
-            .desk
-            .load_demo_data()
-            .and_then(|_| crate::desk::demo::demo_owner())
-            .inspect(|_| app.options.demo = true),
+        WelcomeOutcome::Accept(workspace) => {
+            let actor = app.actor.clone();
+            actor
+                .ok_or_else(|| DeskError::NotFound("no acting user".to_string()))
+                .and_then(|actor| app.desk.accept_invitation(&actor, &workspace))
+                .map(|_| app.login.clone())
+        }
+        WelcomeOutcome::Decline(workspace) => {
+            let actor = app.actor.clone();
+            actor
+                .ok_or_else(|| DeskError::NotFound("no acting user".to_string()))
+                .and_then(|actor| app.desk.decline_invitation(&actor, &workspace))
+                .map(|_| app.login.clone())
+        }
+        WelcomeOutcome::LoadDemo => {
+            app.desk.load_demo_data().and_then(|_| crate::desk::demo::demo_owner()).inspect(|_| app.options.demo = true)
+        }
         WelcomeOutcome::Start { name, workspace } => (|| {
             let login = app.login.clone();
             if let Some(name) = name {
                 crate::desk::validate::name("name", &name).map_err(DeskError::Invalid)?;
-                crate::desk::validate::name("workspace name", &workspace)
-                    .map_err(DeskError::Invalid)?;
+                crate::desk::validate::name("workspace name", &workspace).map_err(DeskError::Invalid)?;
                 app.desk.add_user(&login, Some(&name), None)?;
             }
             let actor = app.desk.actor(&login)?;
@@ -562,22 +641,15 @@ fn inside(area: Rect, column: u16, row: u16) -> bool {
 }
 
 fn on_mouse(app: &mut App, mouse: MouseEvent) {
-    if !matches!(app.screen, Screen::Main)
-        || app.dialog.is_some()
-        || app.help.is_some()
-        || layout::too_small(app.size)
+    if !matches!(app.screen, Screen::Main) || app.dialog.is_some() || app.help.is_some() || layout::too_small(app.size)
     {
         return;
     }
     let areas = layout::main_areas(Rect::new(0, 0, app.size.0, app.size.1));
     let (column, row) = (mouse.column, mouse.row);
-    let pane = [
-        (areas.programs, Pane::Programs),
-        (areas.details, Pane::Details),
-        (areas.members, Pane::Members),
-    ]
-    .into_iter()
-    .find(|(area, _)| inside(*area, column, row));
+    let pane = [(areas.programs, Pane::Programs), (areas.details, Pane::Details), (areas.members, Pane::Members)]
+        .into_iter()
+        .find(|(area, _)| inside(*area, column, row));
     let Some((area, pane)) = pane else { return };
     match mouse.kind {
         MouseEventKind::Down(MouseButton::Left) => {
@@ -602,14 +674,7 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) {
         }
         MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
             app.focus = pane;
-            move_focused(
-                app,
-                if mouse.kind == MouseEventKind::ScrollDown {
-                    3
-                } else {
-                    -3
-                },
-            );
+            move_focused(app, if mouse.kind == MouseEventKind::ScrollDown { 3 } else { -3 });
         }
         _ => {}
     }

@@ -8,15 +8,16 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub enum WelcomeOutcome {
     Stay,
     Quit,
-    Start {
-        name: Option<String>,
-        workspace: String,
-    },
+    Start { name: Option<String>, workspace: String },
     LoadDemo,
+    Accept(String),
+    Decline(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WelcomeFocus {
+    /// One of the actor's open invitations.
+    Invitation(usize),
     Name,
     Workspace,
     Demo,
@@ -30,6 +31,8 @@ pub struct Welcome {
     pub workspace: TextField,
     pub focus: WelcomeFocus,
     pub error: Option<String>,
+    /// Open invitations: joining a workspace is another way in.
+    pub invitations: Vec<crate::desk::Invitation>,
 }
 
 impl Welcome {
@@ -40,17 +43,14 @@ impl Welcome {
             demo_available,
             name: TextField::new("Your name", login),
             workspace: TextField::new("Workspace", ""),
-            focus: if registered {
-                WelcomeFocus::Workspace
-            } else {
-                WelcomeFocus::Name
-            },
+            focus: if registered { WelcomeFocus::Workspace } else { WelcomeFocus::Name },
             error: None,
+            invitations: Vec::new(),
         }
     }
 
     pub fn focus_order(&self) -> Vec<WelcomeFocus> {
-        let mut order = Vec::new();
+        let mut order: Vec<WelcomeFocus> = (0..self.invitations.len()).map(WelcomeFocus::Invitation).collect();
         if !self.registered {
             order.push(WelcomeFocus::Name);
         }
@@ -64,20 +64,21 @@ impl Welcome {
     fn cycle(&mut self, forward: bool) {
         let order = self.focus_order();
         let at = order.iter().position(|f| *f == self.focus).unwrap_or(0);
-        let next = if forward {
-            (at + 1) % order.len()
-        } else {
-            (at + order.len() - 1) % order.len()
-        };
+        let next = if forward { (at + 1) % order.len() } else { (at + order.len() - 1) % order.len() };
         self.focus = order[next];
+    }
+
+    fn invitation_workspace(&self) -> Option<String> {
+        match self.focus {
+            WelcomeFocus::Invitation(i) => self.invitations.get(i).map(|inv| inv.workspace.clone()),
+            _ => None,
+        }
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> WelcomeOutcome {
         match key.code {
             KeyCode::Esc => WelcomeOutcome::Quit,
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                WelcomeOutcome::Quit
-            }
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => WelcomeOutcome::Quit,
             KeyCode::Tab | KeyCode::Down => {
                 self.cycle(true);
                 WelcomeOutcome::Stay
@@ -87,6 +88,12 @@ impl Welcome {
                 WelcomeOutcome::Stay
             }
             KeyCode::Enter if self.focus == WelcomeFocus::Demo => WelcomeOutcome::LoadDemo,
+            KeyCode::Enter | KeyCode::Char('a') if matches!(self.focus, WelcomeFocus::Invitation(_)) => {
+                self.invitation_workspace().map(WelcomeOutcome::Accept).unwrap_or(WelcomeOutcome::Stay)
+            }
+            KeyCode::Char('d') if matches!(self.focus, WelcomeFocus::Invitation(_)) => {
+                self.invitation_workspace().map(WelcomeOutcome::Decline).unwrap_or(WelcomeOutcome::Stay)
+            }
             KeyCode::Enter => WelcomeOutcome::Start {
                 name: (!self.registered).then(|| self.name.value().to_string()),
                 workspace: self.workspace.value().to_string(),
@@ -95,7 +102,7 @@ impl Welcome {
                 match self.focus {
                     WelcomeFocus::Name => self.name.handle(key),
                     WelcomeFocus::Workspace => self.workspace.handle(key),
-                    WelcomeFocus::Demo => false,
+                    WelcomeFocus::Demo | WelcomeFocus::Invitation(_) => false,
                 };
                 WelcomeOutcome::Stay
             }

@@ -20,14 +20,7 @@ pub struct ListWindow<T> {
 
 impl<T> Default for ListWindow<T> {
     fn default() -> Self {
-        Self {
-            total: 0,
-            exact: true,
-            selected: 0,
-            top: 0,
-            offset: 0,
-            rows: Vec::new(),
-        }
+        Self { total: 0, exact: true, selected: 0, top: 0, offset: 0, rows: Vec::new() }
     }
 }
 
@@ -37,23 +30,16 @@ impl<T> ListWindow<T> {
     }
 
     pub fn row(&self, index: u64) -> Option<&T> {
-        index
-            .checked_sub(self.offset)
-            .and_then(|i| self.rows.get(i as usize))
+        index.checked_sub(self.offset).and_then(|i| self.rows.get(i as usize))
     }
 
     /// Rows from `top`, at most `height`, with their indexes.
     pub fn visible(&self, height: u16) -> impl Iterator<Item = (u64, &T)> {
-        (self.top..self.top.saturating_add(height as u64))
-            .filter_map(move |i| self.row(i).map(|r| (i, r)))
+        (self.top..self.top.saturating_add(height as u64)).filter_map(move |i| self.row(i).map(|r| (i, r)))
     }
 
     pub fn select(&mut self, index: u64) {
-        self.selected = if self.total == 0 {
-            0
-        } else {
-            index.min(self.total - 1)
-        };
+        self.selected = if self.total == 0 { 0 } else { index.min(self.total - 1) };
     }
 
     pub fn move_by(&mut self, delta: i64) {

@@ -18,18 +18,14 @@ struct Run {
 
 impl Run {
     fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
     }
 }
 
 impl Cli {
     fn new() -> Self {
         let dir = tempfile::tempdir().expect("dir");
-        Self {
-            db: dir.path().join("cli.db"),
-            dir,
-        }
+        Self { db: dir.path().join("cli.db"), dir }
     }
 
     fn run(&self, user: &str, args: &[&str]) -> Run {
@@ -49,11 +45,7 @@ impl Cli {
 
     fn ok(&self, user: &str, args: &[&str]) -> Run {
         let run = self.run(user, args);
-        assert_eq!(
-            run.code, 0,
-            "mpdesk {args:?} as {user} failed: {}",
-            run.stderr
-        );
+        assert_eq!(run.code, 0, "mpdesk {args:?} as {user} failed: {}", run.stderr);
         run
     }
 
@@ -63,12 +55,7 @@ impl Cli {
 }
 
 fn keys(value: &Value) -> Vec<String> {
-    let mut keys: Vec<String> = value
-        .as_object()
-        .expect("an object")
-        .keys()
-        .cloned()
-        .collect();
+    let mut keys: Vec<String> = value.as_object().expect("an object").keys().cloned().collect();
     keys.sort();
     keys
 }
@@ -87,71 +74,20 @@ fn write(path: &Path, bytes: &[u8]) {
 #[test]
 fn a_full_scenario_from_registration_to_deletion() {
     let cli = Cli::new();
-    cli.ok(
-        "lead",
-        &[
-            "user",
-            "add",
-            "lead",
-            "--name",
-            "Team Lead",
-            "--email",
-            "lead@example.com",
-        ],
-    );
+    cli.ok("lead", &["user", "add", "lead", "--name", "Team Lead", "--email", "lead@example.com"]);
     cli.ok("lead", &["user", "add", "dev1", "--name", "Dev One"]);
     cli.ok("lead", &["user", "add", "dev2"]);
     cli.ok("lead", &["workspace", "create", "Team"]);
-    cli.ok(
-        "lead",
-        &[
-            "workspace",
-            "member",
-            "add",
-            "Team",
-            "dev1",
-            "--role",
-            "developer",
-        ],
-    );
-    cli.ok(
-        "lead",
-        &[
-            "workspace",
-            "member",
-            "add",
-            "Team",
-            "dev2",
-            "--role",
-            "developer",
-        ],
-    );
-    let created = cli
-        .ok(
-            "lead",
-            &[
-                "--json",
-                "program",
-                "create",
-                "Team",
-                "Scanner",
-                "--description",
-                "Scans things",
-            ],
-        )
-        .json();
+    cli.ok("lead", &["workspace", "member", "add", "Team", "dev1", "--role", "developer"]);
+    cli.ok("lead", &["workspace", "member", "add", "Team", "dev2", "--role", "developer"]);
+    let created =
+        cli.ok("lead", &["--json", "program", "create", "Team", "Scanner", "--description", "Scans things"]).json();
     let app_id = created["app_id"].as_str().expect("app_id").to_string();
     assert_eq!(app_id.len(), 16);
 
-    let candidates = cli
-        .ok("lead", &["--json", "member", "candidates", "Scanner"])
-        .json();
-    let logins: Vec<&str> = candidates
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|c| c["login"].as_str().expect("login"))
-        .collect();
+    let candidates = cli.ok("lead", &["--json", "member", "candidates", "Scanner"]).json();
+    let logins: Vec<&str> =
+        candidates.as_array().expect("array").iter().map(|c| c["login"].as_str().expect("login")).collect();
     assert_eq!(logins, ["dev1", "dev2"]);
     has_keys(&candidates[0], &["login", "name", "role"]);
     cli.ok("lead", &["member", "add", "Scanner", "dev1"]);
@@ -180,65 +116,23 @@ fn a_full_scenario_from_registration_to_deletion() {
     );
     cli.ok("lead", &["program", "release", &app_id]);
 
-    let versions = cli
-        .ok("dev1", &["--json", "program", "versions", "Scanner"])
-        .json();
-    has_keys(
-        &versions[0],
-        &[
-            "version",
-            "state",
-            "size",
-            "sha256",
-            "notes",
-            "uploaded_by",
-            "uploaded_at",
-        ],
-    );
+    let versions = cli.ok("dev1", &["--json", "program", "versions", "Scanner"]).json();
+    has_keys(&versions[0], &["version", "state", "size", "sha256", "notes", "uploaded_by", "uploaded_at"]);
     assert_eq!(versions[0]["state"], "live");
     assert_eq!(versions[0]["size"], 19);
     let out = cli.path("back.zip");
-    cli.ok(
-        "dev1",
-        &[
-            "program",
-            "export",
-            "Scanner",
-            "1.0.0",
-            "--out",
-            out.to_str().expect("utf8"),
-        ],
-    );
-    assert_eq!(
-        std::fs::read(&out).expect("read"),
-        std::fs::read(&package).expect("read")
-    );
+    cli.ok("dev1", &["program", "export", "Scanner", "1.0.0", "--out", out.to_str().expect("utf8")]);
+    assert_eq!(std::fs::read(&out).expect("read"), std::fs::read(&package).expect("read"));
 
     let list = cli.ok("dev1", &["--json", "program", "list"]).json();
     assert_eq!(list.as_array().expect("array").len(), 1);
-    has_keys(
-        &list[0],
-        &[
-            "app_id",
-            "name",
-            "workspace",
-            "status",
-            "live_version",
-            "my_role",
-        ],
-    );
+    has_keys(&list[0], &["app_id", "name", "workspace", "status", "live_version", "my_role"]);
     assert_eq!(
-        (
-            list[0]["status"].as_str(),
-            list[0]["my_role"].as_str(),
-            list[0]["live_version"].as_str()
-        ),
+        (list[0]["status"].as_str(), list[0]["my_role"].as_str(), list[0]["live_version"].as_str()),
         (Some("released"), Some("developer"), Some("1.0.0"))
     );
 
-    let show = cli
-        .ok("lead", &["--json", "program", "show", "Scanner"])
-        .json();
+    let show = cli.ok("lead", &["--json", "program", "show", "Scanner"]).json();
     has_keys(
         &show,
         &[
@@ -259,106 +153,39 @@ fn a_full_scenario_from_registration_to_deletion() {
 
     cli.ok(
         "lead",
-        &[
-            "program",
-            "config",
-            "Scanner",
-            "--add-domain",
-            "https://api.scanner.example",
-            "--client-id",
-            "scan-1",
-        ],
+        &["program", "config", "Scanner", "--add-domain", "https://api.scanner.example", "--client-id", "scan-1"],
     );
-    let can = cli
-        .ok("dev1", &["--json", "program", "can", "Scanner"])
-        .json();
-    assert_eq!(
-        keys(&can),
-        [
-            "add_members",
-            "configure",
-            "delete",
-            "edit",
-            "release",
-            "take_offline",
-            "upload",
-            "view"
-        ]
-    );
-    assert_eq!(
-        can["upload"],
-        serde_json::json!({"allowed": true, "reason": null})
-    );
+    let can = cli.ok("dev1", &["--json", "program", "can", "Scanner"]).json();
+    assert_eq!(keys(&can), ["add_members", "configure", "delete", "edit", "release", "take_offline", "upload", "view"]);
+    assert_eq!(can["upload"], serde_json::json!({"allowed": true, "reason": null}));
     assert_eq!(can["release"]["allowed"], false);
 
-    let members = cli
-        .ok("lead", &["--json", "member", "list", "Scanner"])
-        .json();
-    has_keys(
-        &members[0],
-        &["login", "name", "role", "source", "added_by", "added_at"],
-    );
-    let dev1 = members
-        .as_array()
-        .expect("array")
-        .iter()
-        .find(|m| m["login"] == "dev1")
-        .expect("dev1");
-    assert_eq!(
-        (dev1["role"].as_str(), dev1["source"].as_str()),
-        (Some("developer"), Some("member"))
-    );
+    let members = cli.ok("lead", &["--json", "member", "list", "Scanner"]).json();
+    has_keys(&members[0], &["login", "name", "role", "source", "added_by", "added_at"]);
+    let dev1 = members.as_array().expect("array").iter().find(|m| m["login"] == "dev1").expect("dev1");
+    assert_eq!((dev1["role"].as_str(), dev1["source"].as_str()), (Some("developer"), Some("member")));
 
-    let wsm = cli
-        .ok("lead", &["--json", "workspace", "member", "list", "Team"])
-        .json();
+    let wsm = cli.ok("lead", &["--json", "workspace", "member", "list", "Team"]).json();
     has_keys(&wsm[0], &["login", "name", "role", "status"]);
-    assert_eq!(
-        (wsm[0]["role"].as_str(), wsm[0]["status"].as_str()),
-        (Some("owner"), Some("active"))
-    );
+    assert_eq!((wsm[0]["role"].as_str(), wsm[0]["status"].as_str()), (Some("owner"), Some("active")));
     let users = cli.ok("lead", &["--json", "user", "list"]).json();
     has_keys(&users[0], &["login", "name", "email"]);
 
-    assert_eq!(
-        cli.run("lead", &["program", "delete", "Scanner", "--yes"])
-            .code,
-        5,
-        "released: take it offline first"
-    );
+    assert_eq!(cli.run("lead", &["program", "delete", "Scanner", "--yes"]).code, 5, "released: take it offline first");
     cli.ok("lead", &["program", "offline", "Scanner"]);
-    assert_ne!(
-        cli.run("lead", &["program", "delete", "Scanner"]).code,
-        0,
-        "needs --yes"
-    );
+    assert_ne!(cli.run("lead", &["program", "delete", "Scanner"]).code, 0, "needs --yes");
     cli.ok("lead", &["program", "delete", "Scanner", "--yes"]);
     assert_eq!(cli.run("lead", &["program", "show", &app_id]).code, 4);
 
     let audit = cli.ok("lead", &["--json", "audit", "--limit", "3"]).json();
-    has_keys(
-        &audit[0],
-        &[
-            "at",
-            "actor",
-            "workspace",
-            "program",
-            "operation",
-            "outcome",
-            "detail",
-        ],
-    );
+    has_keys(&audit[0], &["at", "actor", "workspace", "program", "operation", "outcome", "detail"]);
     assert_eq!(audit[0]["operation"], "program_delete");
-    let denied_release = cli
-        .ok("lead", &["--json", "audit", "--limit", "100"])
-        .json();
+    let denied_release = cli.ok("lead", &["--json", "audit", "--limit", "100"]).json();
     assert!(denied_release
         .as_array()
         .expect("array")
         .iter()
-        .any(|e| e["operation"] == "program_release"
-            && e["outcome"] == "denied"
-            && e["actor"] == "dev1"));
+        .any(|e| e["operation"] == "program_release" && e["outcome"] == "denied" && e["actor"] == "dev1"));
 }
 
 #[test]
@@ -369,11 +196,7 @@ fn exit_codes_and_json_errors() {
     assert_eq!(unknown.code, 2, "usage");
     let stranger = cli.run("stranger", &["program", "list"]);
     assert_eq!(stranger.code, 4);
-    assert!(
-        stranger.stderr.contains("mpdesk user add stranger"),
-        "{}",
-        stranger.stderr
-    );
+    assert!(stranger.stderr.contains("mpdesk user add stranger"), "{}", stranger.stderr);
     let missing = cli.run("nora", &["--json", "program", "show", "Coffee Club"]);
     assert_eq!(missing.code, 4, "invisible answers not found");
     let error: Value = serde_json::from_str(missing.stderr.trim()).expect("JSON error on stderr");
@@ -383,39 +206,17 @@ fn exit_codes_and_json_errors() {
     );
     let denied = cli.run("dana", &["--json", "program", "offline", "Coffee Club"]);
     assert_eq!(denied.code, 3);
-    assert!(
-        denied.stderr.contains("\"permission_denied\""),
-        "{}",
-        denied.stderr
-    );
+    assert!(denied.stderr.contains("\"permission_denied\""), "{}", denied.stderr);
     let master = cli.run("olivia", &["member", "add", "Coffee Club", "max"]);
     assert_eq!(master.code, 5);
-    assert!(master
-        .stderr
-        .contains("already manages every mini program of this workspace"));
-    let bad_name = cli.run(
-        "olivia",
-        &["program", "create", "Acme Mini Apps", "bad\u{1b}[31mname"],
-    );
+    assert!(master.stderr.contains("already manages every mini program of this workspace"));
+    let bad_name = cli.run("olivia", &["program", "create", "Acme Mini Apps", "bad\u{1b}[31mname"]);
     assert_eq!(bad_name.code, 5);
-    assert_eq!(
-        bad_name.stderr.lines().count(),
-        1,
-        "one line: {}",
-        bad_name.stderr
-    );
+    assert_eq!(bad_name.stderr.lines().count(), 1, "one line: {}", bad_name.stderr);
     assert!(!bad_name.stderr.contains('\u{1b}'));
     let old = cli.run(
         "olivia",
-        &[
-            "program",
-            "upload",
-            "Coffee Club",
-            "--version",
-            "1.0.0",
-            "--package",
-            "/nonexistent/pkg.zip",
-        ],
+        &["program", "upload", "Coffee Club", "--version", "1.0.0", "--package", "/nonexistent/pkg.zip"],
     );
     assert_eq!(old.code, 5);
     let again = cli.run("olivia", &["demo-data"]);
@@ -426,201 +227,62 @@ fn exit_codes_and_json_errors() {
 fn human_tables_never_print_escape_sequences_from_data() {
     let cli = Cli::new();
     cli.ok("olivia", &["demo-data"]);
-    cli.ok(
-        "olivia",
-        &[
-            "program",
-            "edit",
-            "Coffee Club",
-            "--description",
-            "line one\n\tline two",
-        ],
-    );
+    cli.ok("olivia", &["program", "edit", "Coffee Club", "--description", "line one\n\tline two"]);
     // A hostile row written behind the desk's back still prints safely.
     let conn = rusqlite::Connection::open(&cli.db).expect("raw");
-    conn.execute("UPDATE programs SET name = 'Evil' || char(27) || '[2J' || char(8238) WHERE name = 'Parking Pass'", []).expect("update");
+    conn.execute(
+        "UPDATE programs SET name = 'Evil' || char(27) || '[2J' || char(8238) WHERE name = 'Parking Pass'",
+        [],
+    )
+    .expect("update");
     let list = cli.ok("olivia", &["program", "list"]);
     assert!(!list.stdout.contains('\u{1b}') && !list.stdout.contains('\u{202E}'));
     assert!(list.stdout.contains("Evil^[[2J<U+202E>"), "{}", list.stdout);
     let show = cli.ok("olivia", &["program", "show", "Coffee Club"]);
-    assert!(
-        show.stdout.contains("line one⏎    line two"),
-        "{}",
-        show.stdout
-    );
+    assert!(show.stdout.contains("line one⏎    line two"), "{}", show.stdout);
 }
 
 #[test]
 fn the_membership_lifecycle_through_the_cli() {
     let cli = Cli::new();
     cli.ok("olivia", &["demo-data"]);
-    let invited = cli
-        .ok(
-            "olivia",
-            &[
-                "--json",
-                "workspace",
-                "invite",
-                "Acme Mini Apps",
-                "eve",
-                "--role",
-                "developer",
-            ],
-        )
-        .json();
-    has_keys(
-        &invited,
-        &[
-            "workspace",
-            "login",
-            "role",
-            "state",
-            "invited_by",
-            "sent_at",
-            "expires_at",
-        ],
-    );
+    let invited =
+        cli.ok("olivia", &["--json", "workspace", "invite", "Acme Mini Apps", "eve", "--role", "developer"]).json();
+    has_keys(&invited, &["workspace", "login", "role", "state", "invited_by", "sent_at", "expires_at"]);
     assert_eq!(invited["state"], "pending");
-    let members = cli
-        .ok(
-            "max",
-            &["--json", "workspace", "member", "list", "Acme Mini Apps"],
-        )
-        .json();
-    let eve = members
-        .as_array()
-        .expect("array")
-        .iter()
-        .find(|m| m["login"] == "eve")
-        .expect("eve listed");
+    let members = cli.ok("max", &["--json", "workspace", "member", "list", "Acme Mini Apps"]).json();
+    let eve = members.as_array().expect("array").iter().find(|m| m["login"] == "eve").expect("eve listed");
     assert_eq!(eve["status"], "invited");
     has_keys(eve, &["since", "expires_at"]);
-    let dana = members
-        .as_array()
-        .expect("array")
-        .iter()
-        .find(|m| m["login"] == "dana")
-        .expect("dana");
-    assert!(
-        dana.get("expires_at").is_none(),
-        "only invitations have expires_at"
-    );
-    assert_eq!(
-        cli.run(
-            "dana",
-            &[
-                "workspace",
-                "invite",
-                "Acme Mini Apps",
-                "sam",
-                "--role",
-                "developer"
-            ]
-        )
-        .code,
-        3
-    );
-    assert_eq!(
-        cli.run(
-            "max",
-            &[
-                "workspace",
-                "invite",
-                "Acme Mini Apps",
-                "sam",
-                "--role",
-                "master"
-            ]
-        )
-        .code,
-        3
-    );
+    let dana = members.as_array().expect("array").iter().find(|m| m["login"] == "dana").expect("dana");
+    assert!(dana.get("expires_at").is_none(), "only invitations have expires_at");
+    assert_eq!(cli.run("dana", &["workspace", "invite", "Acme Mini Apps", "sam", "--role", "developer"]).code, 3);
+    assert_eq!(cli.run("max", &["workspace", "invite", "Acme Mini Apps", "sam", "--role", "master"]).code, 3);
 
     let mine = cli.ok("eve", &["--json", "invitation", "list"]).json();
     assert_eq!(mine[0]["workspace"], "Acme Mini Apps");
     cli.ok("eve", &["invitation", "accept", "Acme Mini Apps"]);
-    assert_eq!(
-        cli.run("eve", &["invitation", "accept", "Acme Mini Apps"])
-            .code,
-        4,
-        "nothing pending any more"
-    );
-    let all = cli
-        .ok(
-            "olivia",
-            &["--json", "workspace", "invitations", "Acme Mini Apps"],
-        )
-        .json();
+    assert_eq!(cli.run("eve", &["invitation", "accept", "Acme Mini Apps"]).code, 4, "nothing pending any more");
+    let all = cli.ok("olivia", &["--json", "workspace", "invitations", "Acme Mini Apps"]).json();
     assert_eq!(all[0]["state"], "accepted");
 
-    cli.ok(
-        "max",
-        &["workspace", "member", "block", "Acme Mini Apps", "dana"],
-    );
-    assert_eq!(
-        cli.run("dana", &["program", "show", "Coffee Club"]).code,
-        4,
-        "blocked: sees nothing"
-    );
-    cli.ok(
-        "max",
-        &["workspace", "member", "unblock", "Acme Mini Apps", "dana"],
-    );
+    cli.ok("max", &["workspace", "member", "block", "Acme Mini Apps", "dana"]);
+    assert_eq!(cli.run("dana", &["program", "show", "Coffee Club"]).code, 4, "blocked: sees nothing");
+    cli.ok("max", &["workspace", "member", "unblock", "Acme Mini Apps", "dana"]);
     cli.ok("dana", &["program", "show", "Coffee Club"]);
 
-    cli.ok(
-        "olivia",
-        &[
-            "workspace",
-            "invite",
-            "Acme Mini Apps",
-            "sam",
-            "--role",
-            "master",
-        ],
-    );
+    cli.ok("olivia", &["workspace", "invite", "Acme Mini Apps", "sam", "--role", "master"]);
     cli.ok("olivia", &["workspace", "resend", "Acme Mini Apps", "sam"]);
-    cli.ok(
-        "olivia",
-        &["workspace", "withdraw", "Acme Mini Apps", "sam"],
-    );
+    cli.ok("olivia", &["workspace", "withdraw", "Acme Mini Apps", "sam"]);
     cli.ok("sam", &["invitation", "list"]);
-    assert_eq!(
-        cli.run("sam", &["invitation", "decline", "Acme Mini Apps"])
-            .code,
-        4
-    );
+    assert_eq!(cli.run("sam", &["invitation", "decline", "Acme Mini Apps"]).code, 4);
 
-    assert_eq!(
-        cli.run(
-            "olivia",
-            &["workspace", "transfer", "Acme Mini Apps", "dana"]
-        )
-        .code,
-        5,
-        "not a Master"
-    );
-    cli.ok(
-        "olivia",
-        &["workspace", "transfer", "Acme Mini Apps", "max"],
-    );
-    let after = cli
-        .ok(
-            "max",
-            &["--json", "workspace", "member", "list", "Acme Mini Apps"],
-        )
-        .json();
-    assert_eq!(
-        (after[0]["login"].as_str(), after[0]["role"].as_str()),
-        (Some("max"), Some("owner"))
-    );
+    assert_eq!(cli.run("olivia", &["workspace", "transfer", "Acme Mini Apps", "dana"]).code, 5, "not a Master");
+    cli.ok("olivia", &["workspace", "transfer", "Acme Mini Apps", "max"]);
+    let after = cli.ok("max", &["--json", "workspace", "member", "list", "Acme Mini Apps"]).json();
+    assert_eq!((after[0]["login"].as_str(), after[0]["role"].as_str()), (Some("max"), Some("owner")));
     let log = cli.ok("max", &["--json", "audit", "--limit", "30"]).json();
-    let ops: Vec<&str> = log
-        .as_array()
-        .expect("array")
-        .iter()
-        .filter_map(|e| e["operation"].as_str())
-        .collect();
+    let ops: Vec<&str> = log.as_array().expect("array").iter().filter_map(|e| e["operation"].as_str()).collect();
     for op in [
         "workspace_transfer",
         "workspace_invitation_withdraw",

@@ -9,5 +9,6 @@ mod store_files;
 mod support;
 mod tui_props;
 mod tui_support;
+mod tui_tabs;
 mod tui_update;
 mod tui_view;

@@ -43,21 +43,9 @@ fn the_const_table_is_the_seed_table() {
 /// their role on "Parking Pass" (a Draft program with dana as member) is.
 fn people() -> Vec<(&'static str, &'static str, Option<&'static str>)> {
     vec![
-        (
-            "olivia",
-            "workspace Owner, creator-free program",
-            Some("admin"),
-        ),
-        (
-            "max",
-            "workspace Master, the program's creator",
-            Some("admin"),
-        ),
-        (
-            "dana",
-            "workspace Developer, program member",
-            Some("developer"),
-        ),
+        ("olivia", "workspace Owner, creator-free program", Some("admin")),
+        ("max", "workspace Master, the program's creator", Some("admin")),
+        ("dana", "workspace Developer, program member", Some("developer")),
         ("nora", "workspace Developer, not a member", None),
         ("sam", "not in the workspace", None),
     ]
@@ -71,60 +59,29 @@ fn every_role_and_membership_against_every_operation() {
     let max = world.actor("max");
     world
         .desk
-        .upload_version(
-            &max,
-            "Parking Pass",
-            "0.1.0",
-            mpdesk::desk::PackageSource::Bytes(b"p".to_vec()),
-            "",
-        )
+        .upload_version(&max, "Parking Pass", "0.1.0", mpdesk::desk::PackageSource::Bytes(b"p".to_vec()), "")
         .expect("upload");
     let seed = seed_rows();
     for (login, who, role) in people() {
         let actor = world.actor(login);
         match role {
             None => {
-                let err = world
-                    .desk
-                    .capabilities(&actor, "Parking Pass")
-                    .expect_err("invisible");
-                assert_eq!(
-                    err.to_string(),
-                    "mini program 'Parking Pass' not found",
-                    "{who}"
-                );
+                let err = world.desk.capabilities(&actor, "Parking Pass").expect_err("invisible");
+                assert_eq!(err.to_string(), "mini program 'Parking Pass' not found", "{who}");
             }
             Some(role) => {
-                let caps = world
-                    .desk
-                    .capabilities(&actor, "Parking Pass")
-                    .expect("capabilities");
+                let caps = world.desk.capabilities(&actor, "Parking Pass").expect("capabilities");
                 for cap in caps {
-                    let (_, admin, developer) = seed
-                        .iter()
-                        .find(|(name, _, _)| name == cap.operation.description())
-                        .expect("seed row")
-                        .clone();
+                    let (_, admin, developer) =
+                        seed.iter().find(|(name, _, _)| name == cap.operation.description()).expect("seed row").clone();
                     let expected = if role == "admin" { admin } else { developer };
                     // Take offline is refused by the lifecycle for a Draft.
                     let expected = expected && cap.operation != Operation::TakeOffline;
-                    assert_eq!(
-                        cap.allowed(),
-                        expected,
-                        "{who}: {:?} {:?}",
-                        cap.operation,
-                        cap.reason()
-                    );
+                    assert_eq!(cap.allowed(), expected, "{who}: {:?} {:?}", cap.operation, cap.reason());
                     if !cap.allowed() && cap.operation != Operation::TakeOffline {
                         let reason = cap.reason().expect("a reason");
-                        assert!(
-                            reason.contains("needs the mini program Admin role"),
-                            "{reason}"
-                        );
-                        assert!(
-                            reason.contains("you are Developer (workspace Developer)"),
-                            "{reason}"
-                        );
+                        assert!(reason.contains("needs the mini program Admin role"), "{reason}");
+                        assert!(reason.contains("you are Developer (workspace Developer)"), "{reason}");
                     }
                 }
             }
@@ -133,26 +90,13 @@ fn every_role_and_membership_against_every_operation() {
     // What capabilities says is what the door does.
     let dana = world.actor("dana");
     let err = world.refused(|d| d.release(&dana, "Parking Pass", None));
-    assert_eq!(
-        err.to_string(),
-        "Release needs the mini program Admin role; you are Developer (workspace Developer)"
-    );
+    assert_eq!(err.to_string(), "Release needs the mini program Admin role; you are Developer (workspace Developer)");
     world.refused(|d| d.add_members(&dana, "Parking Pass", &["nora".to_string()]));
     world.refused(|d| d.delete_program(&dana, "Parking Pass"));
     world.refused(|d| {
-        d.edit_program(
-            &dana,
-            "Parking Pass",
-            &mpdesk::desk::ProgramEdit {
-                name: Some("X".into()),
-                description: None,
-            },
-        )
+        d.edit_program(&dana, "Parking Pass", &mpdesk::desk::ProgramEdit { name: Some("X".into()), description: None })
     });
-    let versions = world
-        .desk
-        .list_versions(&dana, "Parking Pass", Page::ALL)
-        .expect("a Developer views");
+    let versions = world.desk.list_versions(&dana, "Parking Pass", Page::ALL).expect("a Developer views");
     assert_eq!(versions.len(), 1);
 }
 
@@ -161,10 +105,7 @@ fn only_owners_and_masters_create_programs() {
     let mut world = World::demo();
     for login in ["olivia", "max"] {
         let actor = world.actor(login);
-        world
-            .desk
-            .create_program(&actor, "Acme Mini Apps", &format!("{login}'s app"), "")
-            .expect("may create");
+        world.desk.create_program(&actor, "Acme Mini Apps", &format!("{login}'s app"), "").expect("may create");
     }
     let dana = world.actor("dana");
     let err = world.refused(|d| d.create_program(&dana, "Acme Mini Apps", "Dana's app", ""));
@@ -173,8 +114,5 @@ fn only_owners_and_masters_create_programs() {
         "Create program needs the workspace Owner or Master role; you are Developer in this workspace"
     );
     // dana is a Master in Side Projects: different roles in different places.
-    world
-        .desk
-        .create_program(&dana, "Side Projects", "Dana's app", "")
-        .expect("Master creates");
+    world.desk.create_program(&dana, "Side Projects", "Dana's app", "").expect("Master creates");
 }

@@ -20,12 +20,7 @@ struct Console {
 impl Console {
     fn start(args: &[&str], data_home: &std::path::Path) -> Self {
         let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: 30,
-                cols: 100,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
+            .openpty(PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 })
             .expect("open a pty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_mpdesk"));
         cmd.args(args);
@@ -54,18 +49,11 @@ impl Console {
                 }
             }
         });
-        Self {
-            parser,
-            writer,
-            child,
-        }
+        Self { parser, writer, child }
     }
 
     fn screen(&self) -> String {
-        self.parser
-            .lock()
-            .map(|p| p.screen().contents())
-            .unwrap_or_default()
+        self.parser.lock().map(|p| p.screen().contents()).unwrap_or_default()
     }
 
     fn wait_for(&self, text: &str) {
@@ -76,10 +64,19 @@ impl Console {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-        panic!(
-            "timed out waiting for {text:?}; the screen was:\n{}",
-            self.screen()
-        );
+        panic!("timed out waiting for {text:?}; the screen was:\n{}", self.screen());
+    }
+
+    /// Waits for a screen line that contains every one of `parts`.
+    fn wait_for_line(&self, parts: &[&str], within: Duration) -> Duration {
+        let start = Instant::now();
+        while start.elapsed() < within {
+            if self.screen().lines().any(|l| parts.iter().all(|p| l.contains(p))) {
+                return start.elapsed();
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("no line with {parts:?} within {within:?}; the screen was:\n{}", self.screen());
     }
 
     fn keys(&mut self, keys: &str) {
@@ -91,11 +88,7 @@ impl Console {
         let start = Instant::now();
         while start.elapsed() < DEADLINE {
             if let Ok(Some(status)) = self.child.try_wait() {
-                assert!(
-                    status.success(),
-                    "mpdesk exited with {status:?}:\n{}",
-                    self.screen()
-                );
+                assert!(status.success(), "mpdesk exited with {status:?}:\n{}", self.screen());
                 return;
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -138,26 +131,49 @@ fn demo_walkthrough_in_a_real_terminal() {
     console.wait_exit();
     console.wait_for("kept the demo database at");
     let screen = console.screen();
-    let line = screen
-        .lines()
-        .find(|l| l.contains("kept the demo database at"))
-        .expect("the path line");
-    let path = std::path::PathBuf::from(
-        line.trim()
-            .trim_start_matches("kept the demo database at ")
-            .trim(),
-    );
+    let line = screen.lines().find(|l| l.contains("kept the demo database at")).expect("the path line");
+    let path = std::path::PathBuf::from(line.trim().trim_start_matches("kept the demo database at ").trim());
 
     let desk = Desk::open(&path).expect("the kept database opens");
     let olivia = desk.actor("olivia").expect("olivia");
-    let members = desk
-        .list_members(&olivia, "Coffee Club", Page::ALL)
-        .expect("members");
-    assert!(
-        members.iter().any(|m| m.login == "nora"),
-        "nora was added through the console"
-    );
+    let members = desk.list_members(&olivia, "Coffee Club", Page::ALL).expect("members");
+    assert!(members.iter().any(|m| m.login == "nora"), "nora was added through the console");
     if let Some(dir) = path.parent() {
         let _ = std::fs::remove_dir_all(dir);
     }
+}
+
+fn mpdesk(db: &std::path::Path, user: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_mpdesk"))
+        .arg("--db")
+        .arg(db)
+        .arg("--user")
+        .arg(user)
+        .args(args)
+        .output()
+        .expect("run mpdesk")
+}
+
+#[test]
+fn an_invitation_accepted_elsewhere_shows_up_within_a_second() {
+    let home = tempfile::tempdir().expect("dir");
+    let db = home.path().join("shared.db");
+    assert!(mpdesk(&db, "olivia", &["demo-data"]).status.success());
+    let db_arg = db.to_str().expect("utf8").to_string();
+    let mut console = Console::start(&["--db", &db_arg, "--user", "olivia"], home.path());
+    console.wait_for("olivia (Owner)");
+    console.keys("2");
+    console.wait_for("Members of Acme Mini Apps");
+    console.keys("i");
+    console.wait_for("Invite to Acme Mini Apps");
+    console.keys("eve\r");
+    console.wait_for_line(&["eve", "invited", "expires in 2d 23h"], DEADLINE);
+
+    // A second process, as eve, accepts.
+    let accepted = mpdesk(&db, "eve", &["invitation", "accept", "Acme Mini Apps"]);
+    assert!(accepted.status.success(), "{}", String::from_utf8_lossy(&accepted.stderr));
+    let took = console.wait_for_line(&["eve", "Eve Stone", "active"], Duration::from_millis(1500));
+    assert!(took <= Duration::from_millis(1500), "shown as active after {took:?}");
+    console.keys("q");
+    console.wait_exit();
 }

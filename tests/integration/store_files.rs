@@ -8,14 +8,8 @@ fn a_file_that_is_not_sqlite_is_refused_and_left_untouched() {
     let path = dir.path().join("notes.txt");
     std::fs::write(&path, b"these are my notes, not a database\n").expect("write");
     let err = Desk::open(&path).err().expect("refused");
-    assert!(
-        err.to_string().contains("is not an SQLite database"),
-        "{err}"
-    );
-    assert_eq!(
-        std::fs::read(&path).expect("read"),
-        b"these are my notes, not a database\n"
-    );
+    assert!(err.to_string().contains("is not an SQLite database"), "{err}");
+    assert_eq!(std::fs::read(&path).expect("read"), b"these are my notes, not a database\n");
 }
 
 #[test]
@@ -23,20 +17,14 @@ fn a_newer_schema_or_another_apps_database_is_refused_untouched() {
     let dir = tempfile::tempdir().expect("dir");
     let newer = dir.path().join("newer.db");
     Desk::open(&newer).expect("create");
-    rusqlite::Connection::open(&newer)
-        .expect("raw")
-        .pragma_update(None, "user_version", 99)
-        .expect("bump");
+    rusqlite::Connection::open(&newer).expect("raw").pragma_update(None, "user_version", 99).expect("bump");
     let before = std::fs::read(&newer).expect("read");
     let err = Desk::open(&newer).err().expect("refused");
     assert!(err.to_string().contains("newer mpdesk (schema 99"), "{err}");
     assert_eq!(std::fs::read(&newer).expect("read"), before);
 
     let other = dir.path().join("other.db");
-    rusqlite::Connection::open(&other)
-        .expect("raw")
-        .execute("CREATE TABLE recipes (name TEXT)", [])
-        .expect("create");
+    rusqlite::Connection::open(&other).expect("raw").execute("CREATE TABLE recipes (name TEXT)", []).expect("create");
     let err = Desk::open(&other).err().expect("refused");
     assert!(err.to_string().contains("another application"), "{err}");
 }
@@ -65,8 +53,7 @@ fn two_starts_on_a_new_file_at_once_both_succeed() {
                 std::thread::spawn(move || {
                     barrier.wait();
                     let mut desk = Desk::open(&path).map_err(|e| e.to_string())?;
-                    desk.add_user(&format!("u{i}"), None, None)
-                        .map_err(|e| e.to_string())?;
+                    desk.add_user(&format!("u{i}"), None, None).map_err(|e| e.to_string())?;
                     Ok::<_, String>(())
                 })
             })
@@ -74,12 +61,6 @@ fn two_starts_on_a_new_file_at_once_both_succeed() {
         for h in handles {
             h.join().expect("thread").expect("both open and write");
         }
-        assert_eq!(
-            Desk::open(&path)
-                .expect("open")
-                .count_users()
-                .expect("count"),
-            2
-        );
+        assert_eq!(Desk::open(&path).expect("open").count_users().expect("count"), 2);
     }
 }

@@ -19,11 +19,7 @@ impl World {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("test.db");
         let desk = Desk::open(&path).expect("open desk");
-        Self {
-            desk,
-            path,
-            _dir: dir,
-        }
+        Self { desk, path, _dir: dir }
     }
 
     /// An empty database whose desk reads time from `clock`.
@@ -31,11 +27,7 @@ impl World {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("test.db");
         let desk = Desk::open(&path).expect("open desk").with_clock(clock);
-        Self {
-            desk,
-            path,
-            _dir: dir,
-        }
+        Self { desk, path, _dir: dir }
     }
 
     pub fn demo() -> Self {
@@ -50,9 +42,7 @@ impl World {
 
     pub fn app_id(&self, name: &str) -> String {
         self.raw()
-            .query_row("SELECT app_id FROM programs WHERE name = ?1", [name], |r| {
-                r.get(0)
-            })
+            .query_row("SELECT app_id FROM programs WHERE name = ?1", [name], |r| r.get(0))
             .expect("program exists")
     }
 
@@ -77,9 +67,7 @@ impl World {
         ];
         let mut out = String::new();
         for table in tables {
-            let mut stmt = conn
-                .prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))
-                .expect("select");
+            let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2")).expect("select");
             let columns = stmt.column_count();
             let rows = stmt
                 .query_map([], |row| {
@@ -99,40 +87,25 @@ impl World {
     }
 
     pub fn audit_count(&self) -> i64 {
-        self.raw()
-            .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
-            .expect("count")
+        self.raw().query_row("SELECT count(*) FROM audit", [], |r| r.get(0)).expect("count")
     }
 
     pub fn last_audit(&self) -> (String, String, String) {
         self.raw()
-            .query_row(
-                "SELECT operation, outcome, detail FROM audit ORDER BY id DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+            .query_row("SELECT operation, outcome, detail FROM audit ORDER BY id DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .expect("an audit entry")
     }
 
     /// Runs an operation that must be refused; asserts it changed nothing
     /// but one "denied" audit entry, and returns the error.
-    pub fn refused<T: std::fmt::Debug>(
-        &mut self,
-        op: impl FnOnce(&mut Desk) -> DeskResult<T>,
-    ) -> DeskError {
+    pub fn refused<T: std::fmt::Debug>(&mut self, op: impl FnOnce(&mut Desk) -> DeskResult<T>) -> DeskError {
         let before = self.snapshot();
         let audit_before = self.audit_count();
         let error = op(&mut self.desk).expect_err("the operation must be refused");
-        assert_eq!(
-            self.snapshot(),
-            before,
-            "a refused operation changed data: {error}"
-        );
-        assert_eq!(
-            self.audit_count(),
-            audit_before + 1,
-            "a refusal writes exactly one audit entry"
-        );
+        assert_eq!(self.snapshot(), before, "a refused operation changed data: {error}");
+        assert_eq!(self.audit_count(), audit_before + 1, "a refusal writes exactly one audit entry");
         assert_eq!(self.last_audit().1, "denied");
         error
     }
@@ -141,9 +114,7 @@ impl World {
     pub fn check_invariants(&self) {
         let conn = self.raw();
         let empty = |sql: &str, what: &str| {
-            let n: i64 = conn
-                .query_row(&format!("SELECT count(*) FROM ({sql})"), [], |r| r.get(0))
-                .expect(what);
+            let n: i64 = conn.query_row(&format!("SELECT count(*) FROM ({sql})"), [], |r| r.get(0)).expect(what);
             assert_eq!(n, 0, "invariant broken: {what}");
         };
         empty(
@@ -167,24 +138,15 @@ impl World {
              OR (SELECT count(*) FROM versions v WHERE v.program_id = p.id AND v.state = 'live') > 1",
             "4. at most one live version, and Released iff it has one",
         );
-        let mut stmt = conn
-            .prepare("SELECT program_id, version FROM versions ORDER BY program_id, id")
-            .expect("versions");
-        let rows: Vec<(i64, String)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .expect("rows")
-            .map(|r| r.expect("row"))
-            .collect();
+        let mut stmt =
+            conn.prepare("SELECT program_id, version FROM versions ORDER BY program_id, id").expect("versions");
+        let rows: Vec<(i64, String)> =
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("rows").map(|r| r.expect("row")).collect();
         for pair in rows.windows(2) {
             if pair[0].0 == pair[1].0 {
                 let a = SemVer::parse(&pair[0].1).expect("stored version parses");
                 let b = SemVer::parse(&pair[1].1).expect("stored version parses");
-                assert!(
-                    a < b,
-                    "invariant broken: 5. versions strictly increase ({} then {})",
-                    pair[0].1,
-                    pair[1].1
-                );
+                assert!(a < b, "invariant broken: 5. versions strictly increase ({} then {})", pair[0].1, pair[1].1);
             }
         }
     }

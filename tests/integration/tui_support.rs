@@ -13,10 +13,7 @@ use ratatui::Terminal;
 
 pub fn fixed_desk() -> Desk {
     let clock = ManualClock::new(time::macros::datetime!(2026-01-05 09:30:00 UTC));
-    Desk::open_in_memory()
-        .expect("desk")
-        .with_clock(clock)
-        .with_sequential_app_ids(1_000_000_000_000_001)
+    Desk::open_in_memory().expect("desk").with_clock(clock).with_sequential_app_ids(1_000_000_000_000_001)
 }
 
 pub fn demo_desk() -> Desk {
@@ -26,16 +23,7 @@ pub fn demo_desk() -> Desk {
 }
 
 pub fn demo_app(login: &str, size: (u16, u16)) -> App {
-    App::new(
-        demo_desk(),
-        login,
-        Options {
-            demo: true,
-            read_only: false,
-        },
-        Theme { no_color: false },
-        size,
-    )
+    App::new(demo_desk(), login, Options { demo: true, read_only: false }, Theme { no_color: false }, size)
 }
 
 pub fn press(app: &mut App, code: KeyCode) {
@@ -55,9 +43,7 @@ pub fn chars(app: &mut App, text: &str) {
 
 pub fn render(app: &App) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
-    terminal
-        .draw(|frame| view::render(app, frame))
-        .expect("draw");
+    terminal.draw(|frame| view::render(app, frame)).expect("draw");
     terminal.backend().buffer().clone()
 }
 
@@ -84,12 +70,7 @@ pub fn screen_text(app: &App) -> String {
 pub fn select_program(app: &mut App, name: &str) {
     press(app, KeyCode::Char('g'));
     for _ in 0..50 {
-        if app
-            .selection
-            .as_ref()
-            .map(|s| s.detail.summary.name.as_str())
-            == Some(name)
-        {
+        if app.selection.as_ref().map(|s| s.detail.summary.name.as_str()) == Some(name) {
             return;
         }
         press(app, KeyCode::Char('j'));
@@ -98,8 +79,5 @@ pub fn select_program(app: &mut App, name: &str) {
 }
 
 pub fn status(app: &App) -> String {
-    app.status
-        .as_ref()
-        .map(|s| s.text.clone())
-        .unwrap_or_default()
+    app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default()
 }

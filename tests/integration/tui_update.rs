@@ -12,47 +12,18 @@ use mpdesk::tui::update::{update, Message};
 
 fn members_of(app: &App, login: &str, program: &str) -> Vec<String> {
     let actor = app.desk.actor(login).expect("actor");
-    app.desk
-        .list_members(&actor, program, Page::ALL)
-        .expect("members")
-        .into_iter()
-        .map(|m| m.login)
-        .collect()
+    app.desk.list_members(&actor, program, Page::ALL).expect("members").into_iter().map(|m| m.login).collect()
 }
 
 #[test]
 fn navigation_moves_the_selection_and_the_details_follow() {
     let mut app = demo_app("olivia", (100, 30));
     assert_eq!(app.programs.total, 4);
-    assert_eq!(
-        app.selection
-            .as_ref()
-            .expect("selected")
-            .detail
-            .summary
-            .name,
-        "Coffee Club"
-    );
+    assert_eq!(app.selection.as_ref().expect("selected").detail.summary.name, "Coffee Club");
     press(&mut app, KeyCode::Char('j'));
-    assert_eq!(
-        app.selection
-            .as_ref()
-            .expect("selected")
-            .detail
-            .summary
-            .name,
-        "Loyalty Card"
-    );
+    assert_eq!(app.selection.as_ref().expect("selected").detail.summary.name, "Loyalty Card");
     press(&mut app, KeyCode::Char('G'));
-    assert_eq!(
-        app.selection
-            .as_ref()
-            .expect("selected")
-            .detail
-            .summary
-            .name,
-        "Parking Pass"
-    );
+    assert_eq!(app.selection.as_ref().expect("selected").detail.summary.name, "Parking Pass");
     press(&mut app, KeyCode::Down);
     assert_eq!(app.programs.selected, 3, "stays on the last row");
     press(&mut app, KeyCode::Home);
@@ -77,26 +48,14 @@ fn filter_as_you_type_and_escape_clears() {
     assert_eq!(app.programs.total, 2, "Lunch Vote and Coffee Club");
     chars(&mut app, "n");
     assert_eq!(app.programs.total, 1);
-    assert_eq!(
-        app.selection
-            .as_ref()
-            .expect("selected")
-            .detail
-            .summary
-            .name,
-        "Lunch Vote"
-    );
+    assert_eq!(app.selection.as_ref().expect("selected").detail.summary.name, "Lunch Vote");
     assert!(screen_text(&app).contains("/lun"));
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.editing_filter, None);
     assert_eq!(app.programs.total, 1, "the filter stays after Enter");
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.programs.total, 4, "Esc clears");
-    assert_eq!(
-        app.selection.as_ref().expect("s").detail.summary.name,
-        "Lunch Vote",
-        "the selection stays"
-    );
+    assert_eq!(app.selection.as_ref().expect("s").detail.summary.name, "Lunch Vote", "the selection stays");
     press(&mut app, KeyCode::Char('g'));
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
@@ -112,57 +71,29 @@ fn filter_as_you_type_and_escape_clears() {
 #[test]
 fn a_dimmed_action_changes_nothing_and_explains_itself() {
     let mut app = demo_app("dana", (100, 30));
-    let before = app
-        .desk
-        .audit(&app.desk.actor("olivia").expect("o"), &Default::default())
-        .map(|v| v.len());
+    let before = app.desk.audit(&app.desk.actor("olivia").expect("o"), &Default::default()).map(|v| v.len());
     press(&mut app, KeyCode::Char('r'));
     assert!(app.dialog.is_none(), "no dialog for a refused action");
     assert_eq!(app.status.as_ref().map(|s| s.kind), Some(StatusKind::Error));
-    assert_eq!(
-        status(&app),
-        "Release needs the mini program Admin role; you are Developer (workspace Developer)"
-    );
-    assert_eq!(
-        app.desk
-            .audit(&app.desk.actor("olivia").expect("o"), &Default::default())
-            .map(|v| v.len()),
-        before
-    );
+    assert_eq!(status(&app), "Release needs the mini program Admin role; you are Developer (workspace Developer)");
+    assert_eq!(app.desk.audit(&app.desk.actor("olivia").expect("o"), &Default::default()).map(|v| v.len()), before);
     assert!(screen_text(&app).contains("Release needs the mini program Admin role"));
     press(&mut app, KeyCode::Char('n'));
     assert!(status(&app).starts_with("Create program needs the workspace Owner or Master role"));
     press(&mut app, KeyCode::Char('u'));
-    assert!(
-        matches!(app.dialog, Some(Dialog::Upload(_))),
-        "upload is allowed for a Developer"
-    );
+    assert!(matches!(app.dialog, Some(Dialog::Upload(_))), "upload is allowed for a Developer");
 }
 
 #[test]
 fn add_members_through_the_dialog() {
     let mut app = demo_app("olivia", (100, 30));
     press(&mut app, KeyCode::Char('a'));
-    let Some(Dialog::AddMembers(dialog)) = &app.dialog else {
-        panic!("add members dialog")
-    };
-    assert_eq!(
-        dialog
-            .candidates
-            .iter()
-            .map(|c| c.login.as_str())
-            .collect::<Vec<_>>(),
-        ["nora"]
-    );
+    let Some(Dialog::AddMembers(dialog)) = &app.dialog else { panic!("add members dialog") };
+    assert_eq!(dialog.candidates.iter().map(|c| c.login.as_str()).collect::<Vec<_>>(), ["nora"]);
     press(&mut app, KeyCode::Enter);
-    assert!(
-        app.dialog.is_some(),
-        "Enter with nobody selected does nothing"
-    );
+    assert!(app.dialog.is_some(), "Enter with nobody selected does nothing");
     chars(&mut app, "zz");
-    let Some(Dialog::AddMembers(dialog)) = &app.dialog else {
-        panic!("still open")
-    };
+    let Some(Dialog::AddMembers(dialog)) = &app.dialog else { panic!("still open") };
     assert!(dialog.candidates.is_empty(), "the filter narrows the list");
     press(&mut app, KeyCode::Backspace);
     press(&mut app, KeyCode::Backspace);
@@ -178,19 +109,12 @@ fn add_members_through_the_dialog() {
 fn create_and_edit_a_program() {
     let mut app = demo_app("olivia", (100, 30));
     press(&mut app, KeyCode::Char('n'));
-    let Some(Dialog::ProgramForm(form)) = &app.dialog else {
-        panic!("form")
-    };
+    let Some(Dialog::ProgramForm(form)) = &app.dialog else { panic!("form") };
     assert!(form.problem().is_some(), "empty name: confirm dimmed");
     chars(&mut app, " Gift");
     press(&mut app, KeyCode::Enter);
-    let Some(Dialog::ProgramForm(form)) = &app.dialog else {
-        panic!("still open on invalid input")
-    };
-    assert!(form
-        .problem()
-        .expect("problem")
-        .contains("leading/trailing spaces"));
+    let Some(Dialog::ProgramForm(form)) = &app.dialog else { panic!("still open on invalid input") };
+    assert!(form.problem().expect("problem").contains("leading/trailing spaces"));
     press(&mut app, KeyCode::Home);
     press(&mut app, KeyCode::Delete);
     press(&mut app, KeyCode::End);
@@ -199,46 +123,22 @@ fn create_and_edit_a_program() {
     chars(&mut app, "Send a gift card.");
     press(&mut app, KeyCode::Enter);
     assert!(app.dialog.is_none(), "created: {}", status(&app));
-    assert_eq!(
-        app.selection
-            .as_ref()
-            .expect("new one selected")
-            .detail
-            .summary
-            .name,
-        "Gift Cards"
-    );
+    assert_eq!(app.selection.as_ref().expect("new one selected").detail.summary.name, "Gift Cards");
     assert_eq!(app.programs.total, 5);
 
     press(&mut app, KeyCode::Char('n'));
     chars(&mut app, "Coffee Club");
     press(&mut app, KeyCode::Enter);
-    let Some(Dialog::ProgramForm(form)) = &app.dialog else {
-        panic!("duplicate keeps the dialog open")
-    };
-    assert!(form
-        .error
-        .as_deref()
-        .expect("inline error")
-        .contains("already exists"));
+    let Some(Dialog::ProgramForm(form)) = &app.dialog else { panic!("duplicate keeps the dialog open") };
+    assert!(form.error.as_deref().expect("inline error").contains("already exists"));
     press(&mut app, KeyCode::Esc);
 
     press(&mut app, KeyCode::Char('e'));
-    let Some(Dialog::ProgramForm(form)) = &app.dialog else {
-        panic!("edit form")
-    };
+    let Some(Dialog::ProgramForm(form)) = &app.dialog else { panic!("edit form") };
     assert_eq!(form.name.value(), "Gift Cards", "prefilled");
     chars(&mut app, " Plus");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(
-        app.selection
-            .as_ref()
-            .expect("selected")
-            .detail
-            .summary
-            .name,
-        "Gift Cards Plus"
-    );
+    assert_eq!(app.selection.as_ref().expect("selected").detail.summary.name, "Gift Cards Plus");
 }
 
 #[test]
@@ -250,13 +150,8 @@ fn upload_with_validation_then_release_take_offline_and_delete() {
     select_program(&mut app, "Coffee Club");
     press(&mut app, KeyCode::Char('u'));
     chars(&mut app, "1.2.0");
-    let Some(Dialog::Upload(upload)) = &app.dialog else {
-        panic!("upload")
-    };
-    assert_eq!(
-        upload.problem().as_deref(),
-        Some("version must be greater than the latest, 1.2.0")
-    );
+    let Some(Dialog::Upload(upload)) = &app.dialog else { panic!("upload") };
+    assert_eq!(upload.problem().as_deref(), Some("version must be greater than the latest, 1.2.0"));
     for _ in 0.."1.2.0".len() {
         press(&mut app, KeyCode::Backspace);
     }
@@ -264,18 +159,8 @@ fn upload_with_validation_then_release_take_offline_and_delete() {
     press(&mut app, KeyCode::Tab);
     chars(&mut app, "/nonexistent/pkg.zip");
     press(&mut app, KeyCode::Enter);
-    let Some(Dialog::Upload(upload)) = &app.dialog else {
-        panic!("a missing file keeps it open")
-    };
-    assert!(
-        upload
-            .error
-            .as_deref()
-            .expect("inline")
-            .starts_with("package file"),
-        "{:?}",
-        upload.error
-    );
+    let Some(Dialog::Upload(upload)) = &app.dialog else { panic!("a missing file keeps it open") };
+    assert!(upload.error.as_deref().expect("inline").starts_with("package file"), "{:?}", upload.error);
     for _ in 0.."/nonexistent/pkg.zip".len() {
         press(&mut app, KeyCode::Backspace);
     }
@@ -284,30 +169,13 @@ fn upload_with_validation_then_release_take_offline_and_delete() {
     chars(&mut app, "Gift cards");
     press(&mut app, KeyCode::Enter);
     assert!(app.dialog.is_none(), "{}", status(&app));
-    assert_eq!(
-        app.selection.as_ref().expect("s").versions[0].version,
-        "1.3.0"
-    );
+    assert_eq!(app.selection.as_ref().expect("s").versions[0].version, "1.3.0");
 
     press(&mut app, KeyCode::Char('r'));
-    let Some(Dialog::Release(release)) = &app.dialog else {
-        panic!("release")
-    };
-    assert_eq!(
-        release.versions[release.selected].version, "1.3.0",
-        "the latest by default"
-    );
+    let Some(Dialog::Release(release)) = &app.dialog else { panic!("release") };
+    assert_eq!(release.versions[release.selected].version, "1.3.0", "the latest by default");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(
-        app.selection
-            .as_ref()
-            .expect("s")
-            .detail
-            .summary
-            .live_version
-            .as_deref(),
-        Some("1.3.0")
-    );
+    assert_eq!(app.selection.as_ref().expect("s").detail.summary.live_version.as_deref(), Some("1.3.0"));
 
     press(&mut app, KeyCode::Char('D'));
     assert!(app.dialog.is_none(), "delete is dimmed while released");
@@ -316,26 +184,17 @@ fn upload_with_validation_then_release_take_offline_and_delete() {
     press(&mut app, KeyCode::Char('o'));
     assert!(matches!(app.dialog, Some(Dialog::Confirm(_))));
     press(&mut app, KeyCode::Enter);
-    assert_eq!(
-        app.selection.as_ref().expect("s").detail.summary.status,
-        ProgramStatus::Offline
-    );
+    assert_eq!(app.selection.as_ref().expect("s").detail.summary.status, ProgramStatus::Offline);
 
     press(&mut app, KeyCode::Char('D'));
     chars(&mut app, "Coffee");
     press(&mut app, KeyCode::Enter);
-    assert!(
-        matches!(app.dialog, Some(Dialog::Delete(_))),
-        "needs the exact name"
-    );
+    assert!(matches!(app.dialog, Some(Dialog::TypeToConfirm(_))), "needs the exact name");
     chars(&mut app, " Club");
     press(&mut app, KeyCode::Enter);
     assert!(app.dialog.is_none());
     assert_eq!(app.programs.total, 3);
-    assert_ne!(
-        app.selection.as_ref().expect("another").detail.summary.name,
-        "Coffee Club"
-    );
+    assert_ne!(app.selection.as_ref().expect("another").detail.summary.name, "Coffee Club");
 }
 
 #[test]
@@ -345,13 +204,8 @@ fn configure_through_the_dialog() {
     press(&mut app, KeyCode::Char(' '));
     press(&mut app, KeyCode::Tab);
     chars(&mut app, "http://pay.example");
-    let Some(Dialog::Configure(dialog)) = &app.dialog else {
-        panic!("configure")
-    };
-    assert!(dialog
-        .problem()
-        .expect("problem")
-        .starts_with("domain must be an https:// origin"));
+    let Some(Dialog::Configure(dialog)) = &app.dialog else { panic!("configure") };
+    assert!(dialog.problem().expect("problem").starts_with("domain must be an https:// origin"));
     press(&mut app, KeyCode::Home);
     press(&mut app, KeyCode::Right);
     press(&mut app, KeyCode::Right);
@@ -363,10 +217,7 @@ fn configure_through_the_dialog() {
     press(&mut app, KeyCode::Enter);
     assert!(app.dialog.is_none(), "{}", status(&app));
     let config = &app.selection.as_ref().expect("s").detail.config;
-    assert_eq!(
-        config.domains,
-        ["https://img.coffeeclub.example", "https://pay.example"]
-    );
+    assert_eq!(config.domains, ["https://img.coffeeclub.example", "https://pay.example"]);
     assert_eq!(config.client_id.as_deref(), Some("coffee-club-web-2"));
 }
 
@@ -378,11 +229,7 @@ fn remove_member_confirm_and_a_master_cannot_be_removed() {
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Char('x'));
     assert!(app.dialog.is_none());
-    assert!(
-        status(&app).contains("max reaches every mini program as workspace Master"),
-        "{}",
-        status(&app)
-    );
+    assert!(status(&app).contains("max reaches every mini program as workspace Master"), "{}", status(&app));
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Char('x'));
     assert!(matches!(app.dialog, Some(Dialog::Confirm(_))));
@@ -410,69 +257,34 @@ fn personas_and_workspaces_switch() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.workspace.as_ref().expect("ws").name, "Side Projects");
     assert!(screen_text(&app).contains("dana (Master)"));
-    assert_eq!(
-        app.selection
-            .as_ref()
-            .expect("s")
-            .detail
-            .summary
-            .my_role_reason,
-        "Admin — workspace Master"
-    );
+    assert_eq!(app.selection.as_ref().expect("s").detail.summary.my_role_reason, "Admin — workspace Master");
 }
 
 #[test]
 fn read_only_grays_out_every_change() {
     let desk = demo_desk();
-    let mut app = App::new(
-        desk,
-        "olivia",
-        Options {
-            demo: false,
-            read_only: true,
-        },
-        Theme { no_color: false },
-        (100, 30),
-    );
+    let mut app =
+        App::new(desk, "olivia", Options { demo: false, read_only: true }, Theme { no_color: false }, (100, 30));
     for key in ['n', 'e', 'a', 'u', 'c', 'r', 'o', 'D'] {
         press(&mut app, KeyCode::Char(key));
         assert!(app.dialog.is_none(), "{key} must not open a dialog");
-        assert!(
-            status(&app).ends_with("read-only session"),
-            "{key}: {}",
-            status(&app)
-        );
+        assert!(status(&app).ends_with("read-only session"), "{key}: {}", status(&app));
     }
     assert!(screen_text(&app).contains("READ-ONLY"));
 }
 
 #[test]
 fn the_welcome_screen_registers_and_creates_a_workspace() {
-    let mut app = App::new(
-        fixed_desk(),
-        "zed",
-        Options::default(),
-        Theme { no_color: false },
-        (100, 30),
-    );
+    let mut app = App::new(fixed_desk(), "zed", Options::default(), Theme { no_color: false }, (100, 30));
     assert!(matches!(app.screen, Screen::Welcome(_)));
     let text = screen_text(&app);
     assert!(text.contains("You are zed, not registered yet"), "{text}");
     assert!(text.contains("Load the demo data"));
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Enter);
-    let Screen::Welcome(welcome) = &app.screen else {
-        panic!("still welcome")
-    };
-    assert!(welcome
-        .error
-        .as_deref()
-        .expect("error")
-        .starts_with("workspace name must be 1–64"));
-    assert!(
-        app.desk.actor("zed").is_err(),
-        "nothing registered on bad input"
-    );
+    let Screen::Welcome(welcome) = &app.screen else { panic!("still welcome") };
+    assert!(welcome.error.as_deref().expect("error").starts_with("workspace name must be 1–64"));
+    assert!(app.desk.actor("zed").is_err(), "nothing registered on bad input");
     chars(&mut app, "Zed's Team");
     press(&mut app, KeyCode::Enter);
     assert!(matches!(app.screen, Screen::Main));
@@ -482,13 +294,7 @@ fn the_welcome_screen_registers_and_creates_a_workspace() {
 
 #[test]
 fn the_welcome_screen_loads_the_demo() {
-    let mut app = App::new(
-        fixed_desk(),
-        "zed",
-        Options::default(),
-        Theme { no_color: false },
-        (100, 30),
-    );
+    let mut app = App::new(fixed_desk(), "zed", Options::default(), Theme { no_color: false }, (100, 30));
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Enter);
@@ -503,30 +309,17 @@ fn another_processs_change_shows_up_on_the_next_tick() {
     let path = dir.path().join("live.db");
     let mut writer = Desk::open(&path).expect("desk");
     writer.load_demo_data().expect("demo");
-    let mut app = App::new(
-        Desk::open(&path).expect("desk"),
-        "olivia",
-        Options::default(),
-        Theme { no_color: false },
-        (100, 30),
-    );
+    let mut app =
+        App::new(Desk::open(&path).expect("desk"), "olivia", Options::default(), Theme { no_color: false }, (100, 30));
     assert_eq!(app.members.total, 4);
     let olivia = writer.actor("olivia").expect("actor");
-    writer
-        .add_members(&olivia, "Coffee Club", &["nora".to_string()])
-        .expect("add");
+    writer.add_members(&olivia, "Coffee Club", &["nora".to_string()]).expect("add");
     update(&mut app, Message::Tick);
     assert_eq!(app.members.total, 5, "seen without a keypress");
-    writer
-        .create_program(&olivia, "Acme Mini Apps", "Zebra", "")
-        .expect("create");
+    writer.create_program(&olivia, "Acme Mini Apps", "Zebra", "").expect("create");
     update(&mut app, Message::Tick);
     assert_eq!(app.programs.total, 5);
-    assert_eq!(
-        app.selection.as_ref().expect("s").detail.summary.name,
-        "Coffee Club",
-        "the selection stays"
-    );
+    assert_eq!(app.selection.as_ref().expect("s").detail.summary.name, "Coffee Club", "the selection stays");
 }
 
 #[test]
@@ -541,23 +334,14 @@ fn hostile_data_is_shown_not_obeyed() {
         [],
     )
     .expect("update");
-    let app = App::new(
-        desk,
-        "olivia",
-        Options::default(),
-        Theme { no_color: false },
-        (100, 30),
-    );
+    let app = App::new(desk, "olivia", Options::default(), Theme { no_color: false }, (100, 30));
     let buffer = render(&app);
     let text = screen(&buffer);
     assert!(text.contains("Evil^[]0;pwned^G<U+202E>"), "{text}");
     assert!(text.contains("a^[[2Jb"));
     assert!(text.contains("^[[5m2026"), "timestamps are data too");
     for cell in buffer.content() {
-        assert!(!cell
-            .symbol()
-            .chars()
-            .any(|c| c.is_control() || ('\u{202A}'..='\u{202E}').contains(&c)));
+        assert!(!cell.symbol().chars().any(|c| c.is_control() || ('\u{202A}'..='\u{202E}').contains(&c)));
     }
 }
 
@@ -569,45 +353,22 @@ fn a_long_member_list_is_paged_and_counted_only_when_needed() {
     for i in 0..450 {
         let login = format!("dev{i:03}");
         desk.add_user(&login, None, None).expect("user");
-        desk.add_workspace_member(
-            &olivia,
-            "Acme Mini Apps",
-            &login,
-            mpdesk::desk::WorkspaceRole::Developer,
-        )
-        .expect("ws");
+        desk.add_workspace_member(&olivia, "Acme Mini Apps", &login, mpdesk::desk::WorkspaceRole::Developer)
+            .expect("ws");
         logins.push(login);
     }
-    desk.add_members(&olivia, "Coffee Club", &logins)
-        .expect("members");
-    let mut app = App::new(
-        desk,
-        "olivia",
-        Options::default(),
-        Theme { no_color: false },
-        (100, 30),
-    );
+    desk.add_members(&olivia, "Coffee Club", &logins).expect("members");
+    let mut app = App::new(desk, "olivia", Options::default(), Theme { no_color: false }, (100, 30));
     assert!(!app.members.exact);
-    assert!(
-        screen_text(&app).contains("Members (200+)"),
-        "{}",
-        screen_text(&app)
-    );
+    assert!(screen_text(&app).contains("Members (200+)"), "{}", screen_text(&app));
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
     for _ in 0..100 {
         press(&mut app, KeyCode::PageDown);
     }
-    assert!(
-        app.members.exact,
-        "reaching the end pages on until the list is known"
-    );
+    assert!(app.members.exact, "reaching the end pages on until the list is known");
     assert_eq!(app.members.total, 454);
-    assert_eq!(
-        app.members.selected_row().expect("last").login,
-        "dev449",
-        "members in the order they were added"
-    );
+    assert_eq!(app.members.selected_row().expect("last").login, "dev449", "members in the order they were added");
     press(&mut app, KeyCode::Char('g'));
     assert_eq!(app.members.selected_row().expect("first").login, "olivia");
     press(&mut app, KeyCode::BackTab);
@@ -617,11 +378,7 @@ fn a_long_member_list_is_paged_and_counted_only_when_needed() {
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Char('G'));
-    assert_eq!(
-        (app.members.total, app.members.exact),
-        (454, true),
-        "G counts once"
-    );
+    assert_eq!((app.members.total, app.members.exact), (454, true), "G counts once");
     assert_eq!(app.members.selected, 453);
 }
 
@@ -632,46 +389,20 @@ fn a_long_program_list_pages_consistently_both_ways() {
     let lead = desk.actor("lead").expect("lead");
     desk.create_workspace(&lead, "Big").expect("workspace");
     for i in 0..700 {
-        desk.create_program(&lead, "Big", &format!("P{i:04}"), "")
-            .expect("program");
+        desk.create_program(&lead, "Big", &format!("P{i:04}"), "").expect("program");
     }
-    let mut app = App::new(
-        desk,
-        "lead",
-        Options::default(),
-        Theme { no_color: false },
-        (100, 30),
-    );
+    let mut app = App::new(desk, "lead", Options::default(), Theme { no_color: false }, (100, 30));
     let check = |app: &App| {
         let expected = format!("P{:04}", app.programs.selected);
-        assert_eq!(
-            app.programs.selected_row().map(|p| p.name.clone()),
-            Some(expected.clone())
-        );
-        assert_eq!(
-            app.selection
-                .as_ref()
-                .map(|s| s.detail.summary.name.clone()),
-            Some(expected)
-        );
-        let visible: Vec<String> = app
-            .programs
-            .visible(app.programs_height())
-            .map(|(i, p)| format!("{i}:{}", p.name))
-            .collect();
+        assert_eq!(app.programs.selected_row().map(|p| p.name.clone()), Some(expected.clone()));
+        assert_eq!(app.selection.as_ref().map(|s| s.detail.summary.name.clone()), Some(expected));
+        let visible: Vec<String> =
+            app.programs.visible(app.programs_height()).map(|(i, p)| format!("{i}:{}", p.name)).collect();
         for row in &visible {
             let (i, name) = row.split_once(':').expect("row");
-            assert_eq!(
-                name,
-                format!("P{:04}", i.parse::<u64>().expect("index")),
-                "the visible window is in order"
-            );
+            assert_eq!(name, format!("P{:04}", i.parse::<u64>().expect("index")), "the visible window is in order");
         }
-        assert_eq!(
-            visible.len() as u16,
-            app.programs_height().min(700),
-            "every visible row is loaded"
-        );
+        assert_eq!(visible.len() as u16, app.programs_height().min(700), "every visible row is loaded");
     };
     for _ in 0..40 {
         press(&mut app, KeyCode::PageDown);
@@ -691,8 +422,5 @@ fn a_long_program_list_pages_consistently_both_ways() {
     check(&app);
     press(&mut app, KeyCode::Home);
     check(&app);
-    assert!(
-        app.programs.rows.len() as u64 <= 2 * mpdesk::tui::window::PAGE,
-        "the window stays bounded"
-    );
+    assert!(app.programs.rows.len() as u64 <= 2 * mpdesk::tui::window::PAGE, "the window stays bounded");
 }

@@ -97,13 +97,7 @@ impl AddMembers {
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
-        let inner = open_box(
-            frame,
-            64,
-            16,
-            &format!("Add members to {}", self.program),
-            theme,
-        );
+        let inner = open_box(frame, 64, 16, &format!("Add members to {}", self.program), theme);
         if let Some(area) = row(inner, 0) {
             self.filter.render(frame, area, true, theme);
         }
@@ -111,12 +105,7 @@ impl AddMembers {
             let help = "↑↓ move · Space select · Enter add · Esc cancel";
             frame.render_widget(Paragraph::new(Span::styled(help, theme.label())), area);
         }
-        let list = Rect::new(
-            inner.x,
-            inner.y + 2,
-            inner.width,
-            (LIST_ROWS as u16).min(inner.height.saturating_sub(4)),
-        );
+        let list = Rect::new(inner.x, inner.y + 2, inner.width, (LIST_ROWS as u16).min(inner.height.saturating_sub(4)));
         if self.candidates.is_empty() {
             let text = if self.filter.value().is_empty() {
                 "Everyone in the workspace can already reach this program."
@@ -125,23 +114,9 @@ impl AddMembers {
             };
             frame.render_widget(Paragraph::new(Span::styled(text, theme.label())), list);
         }
-        for (i, c) in self
-            .candidates
-            .iter()
-            .enumerate()
-            .skip(self.top)
-            .take(list.height as usize)
-        {
-            let mark = if self.chosen.contains(&c.login) {
-                "[x]"
-            } else {
-                "[ ]"
-            };
-            let style = if i == self.selected {
-                theme.selected(true)
-            } else {
-                Default::default()
-            };
+        for (i, c) in self.candidates.iter().enumerate().skip(self.top).take(list.height as usize) {
+            let mark = if self.chosen.contains(&c.login) { "[x]" } else { "[ ]" };
+            let style = if i == self.selected { theme.selected(true) } else { Default::default() };
             let line = Line::from(vec![Span::raw(format!(
                 "{mark} {:<16} {:<24} → {}",
                 sanitize::line(&c.login),
@@ -152,19 +127,11 @@ impl AddMembers {
             let area = Rect::new(list.x, list.y + (i - self.top) as u16, list.width, 1);
             frame.render_widget(Paragraph::new(line), area);
         }
-        let problem = self.error.clone().or_else(|| {
-            self.chosen
-                .is_empty()
-                .then(|| "select at least one person with Space".to_string())
-        });
+        let problem = self
+            .error
+            .clone()
+            .or_else(|| self.chosen.is_empty().then(|| "select at least one person with Space".to_string()));
         let confirm = format!("Add {}", self.chosen.len());
-        footer(
-            frame,
-            inner,
-            problem.as_deref(),
-            &confirm,
-            !self.chosen.is_empty(),
-            theme,
-        );
+        footer(frame, inner, problem.as_deref(), &confirm, !self.chosen.is_empty(), theme);
     }
 }

@@ -50,12 +50,7 @@ impl Configure {
                 .filter(|d| !d.is_empty())
                 .into_iter()
                 .collect(),
-            remove_domains: self
-                .domains
-                .iter()
-                .filter(|(_, removed)| *removed)
-                .map(|(d, _)| d.clone())
-                .collect(),
+            remove_domains: self.domains.iter().filter(|(_, removed)| *removed).map(|(d, _)| d.clone()).collect(),
             client_id: changed(&self.client_id, &self.original.client_id),
             merchant_id: changed(&self.merchant_id, &self.original.merchant_id),
         }
@@ -68,10 +63,7 @@ impl Configure {
                 return Some(e);
             }
         }
-        for (field, label) in [
-            (&self.client_id, "client ID"),
-            (&self.merchant_id, "merchant ID"),
-        ] {
+        for (field, label) in [(&self.client_id, "client ID"), (&self.merchant_id, "merchant ID")] {
             if !field.value().is_empty() {
                 if let Err(e) = validate::config_id(label, field.value()) {
                     return Some(e);
@@ -92,10 +84,9 @@ impl Configure {
                 self.focus = cycle(self.focus, 4, false);
                 Outcome::Stay
             }
-            KeyCode::Enter if self.problem().is_none() => Outcome::Submit(Request::Configure {
-                app_id: self.app_id.clone(),
-                change: self.change(),
-            }),
+            KeyCode::Enter if self.problem().is_none() => {
+                Outcome::Submit(Request::Configure { app_id: self.app_id.clone(), change: self.change() })
+            }
             KeyCode::Enter => Outcome::Stay,
             KeyCode::Up if self.focus == 0 => {
                 self.selected = self.selected.saturating_sub(1);
@@ -128,11 +119,7 @@ impl Configure {
 
     pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
         let inner = open_box(frame, 66, 15, "Configure mini program", theme);
-        let heading = if self.focus == 0 {
-            "▸Domains (Space marks for removal)"
-        } else {
-            " Domains"
-        };
+        let heading = if self.focus == 0 { "▸Domains (Space marks for removal)" } else { " Domains" };
         if let Some(area) = row(inner, 0) {
             frame.render_widget(Paragraph::new(Span::styled(heading, theme.label())), area);
         }
@@ -147,18 +134,11 @@ impl Configure {
                 continue;
             };
             let mark = if *removed { "− remove" } else { "" };
-            let mut style = if *removed {
-                theme.disabled()
-            } else {
-                Default::default()
-            };
+            let mut style = if *removed { theme.disabled() } else { Default::default() };
             if self.focus == 0 && i == self.selected {
                 style = style.patch(theme.selected(true));
             }
-            let line = Line::from(Span::styled(
-                format!("   {} {mark}", sanitize::line(domain)),
-                style,
-            ));
+            let line = Line::from(Span::styled(format!("   {} {mark}", sanitize::line(domain)), style));
             frame.render_widget(Paragraph::new(line), area);
         }
         let fields = [&self.new_domain, &self.client_id, &self.merchant_id];
@@ -168,13 +148,6 @@ impl Configure {
             }
         }
         let problem = self.error.clone().or_else(|| self.problem());
-        footer(
-            frame,
-            inner,
-            problem.as_deref(),
-            "Save",
-            self.problem().is_none(),
-            theme,
-        );
+        footer(frame, inner, problem.as_deref(), "Save", self.problem().is_none(), theme);
     }
 }

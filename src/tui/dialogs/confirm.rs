@@ -17,13 +17,7 @@ pub struct Confirm {
 
 impl Confirm {
     pub fn new(title: &str, question: String, confirm: &'static str, request: Request) -> Self {
-        Self {
-            title: title.to_string(),
-            question,
-            confirm,
-            request,
-            error: None,
-        }
+        Self { title: title.to_string(), question, confirm, request, error: None }
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
@@ -36,22 +30,8 @@ impl Confirm {
 
     pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
         let inner = open_box(frame, 56, 8, &self.title, theme);
-        let text =
-            Paragraph::new(sanitize::line(&self.question).into_owned()).wrap(Wrap { trim: true });
-        frame.render_widget(
-            text,
-            ratatui::layout::Rect {
-                height: inner.height.saturating_sub(2),
-                ..inner
-            },
-        );
-        footer(
-            frame,
-            inner,
-            self.error.as_deref(),
-            self.confirm,
-            true,
-            theme,
-        );
+        let text = Paragraph::new(sanitize::line(&self.question).into_owned()).wrap(Wrap { trim: true });
+        frame.render_widget(text, ratatui::layout::Rect { height: inner.height.saturating_sub(2), ..inner });
+        footer(frame, inner, self.error.as_deref(), self.confirm, true, theme);
     }
 }

@@ -1,4 +1,5 @@
-//! Delete: irreversible, so the program's name must be typed to confirm.
+//! An irreversible action confirmed by typing a name: deleting a program
+//! (its name) or transferring ownership (the workspace's name).
 
 use super::{footer, open_box, row, Outcome, Request};
 use crate::sanitize;
@@ -8,33 +9,56 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-pub struct DeleteProgram {
-    pub app_id: String,
-    pub name: String,
+pub struct TypeToConfirm {
+    pub title: String,
+    pub warning: String,
+    pub confirm: &'static str,
+    pub expected: String,
     pub typed: TextField,
+    pub request: Request,
     pub error: Option<String>,
 }
 
-impl DeleteProgram {
-    pub fn new(app_id: &str, name: &str) -> Self {
+impl TypeToConfirm {
+    pub fn delete_program(app_id: &str, name: &str) -> Self {
         Self {
-            app_id: app_id.to_string(),
-            name: name.to_string(),
+            title: "Delete mini program".to_string(),
+            warning: format!(
+                "This deletes {} with its members, versions and configuration. It cannot be undone. Type its name to confirm.",
+                sanitize::line(name)
+            ),
+            confirm: "Delete forever",
+            expected: name.to_string(),
             typed: TextField::new("Name", ""),
+            request: Request::Delete { app_id: app_id.to_string() },
+            error: None,
+        }
+    }
+
+    pub fn transfer(workspace: &str, login: &str) -> Self {
+        Self {
+            title: "Transfer ownership".to_string(),
+            warning: format!(
+                "{} becomes the Owner of {} and you become a Master. Only the new Owner can undo this. Type the workspace's name to confirm.",
+                sanitize::line(login),
+                sanitize::line(workspace)
+            ),
+            confirm: "Transfer",
+            expected: workspace.to_string(),
+            typed: TextField::new("Workspace", ""),
+            request: Request::Transfer { workspace: workspace.to_string(), login: login.to_string() },
             error: None,
         }
     }
 
     fn valid(&self) -> bool {
-        self.typed.value() == self.name
+        self.typed.value() == self.expected
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
         match key.code {
             KeyCode::Esc => Outcome::Cancel,
-            KeyCode::Enter if self.valid() => Outcome::Submit(Request::Delete {
-                app_id: self.app_id.clone(),
-            }),
+            KeyCode::Enter if self.valid() => Outcome::Submit(self.request.clone()),
             KeyCode::Enter => Outcome::Stay,
             _ => {
                 self.typed.handle(key);
@@ -44,32 +68,15 @@ impl DeleteProgram {
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
-        let inner = open_box(frame, 60, 9, "Delete mini program", theme);
-        let warning = format!(
-            "This deletes {} with its members, versions and configuration. It cannot be undone. Type its name to confirm.",
-            sanitize::line(&self.name)
-        );
+        let inner = open_box(frame, 60, 9, &self.title, theme);
         if let Some(area) = row(inner, 0) {
-            let area = ratatui::layout::Rect {
-                height: 3.min(inner.height.saturating_sub(3)),
-                ..area
-            };
-            frame.render_widget(Paragraph::new(warning).wrap(Wrap { trim: true }), area);
+            let area = ratatui::layout::Rect { height: 3.min(inner.height.saturating_sub(3)), ..area };
+            frame.render_widget(Paragraph::new(self.warning.clone()).wrap(Wrap { trim: true }), area);
         }
         if let Some(area) = row(inner, 4) {
             self.typed.render(frame, area, true, theme);
         }
-        let problem = self
-            .error
-            .clone()
-            .or_else(|| (!self.valid()).then(|| "type the name exactly".to_string()));
-        footer(
-            frame,
-            inner,
-            problem.as_deref(),
-            "Delete forever",
-            self.valid(),
-            theme,
-        );
+        let problem = self.error.clone().or_else(|| (!self.valid()).then(|| "type the name exactly".to_string()));
+        footer(frame, inner, problem.as_deref(), self.confirm, self.valid(), theme);
     }
 }

@@ -6,6 +6,8 @@ mod add_members;
 mod configure;
 mod confirm;
 mod delete;
+mod invitations;
+mod invite;
 mod picker;
 mod program_form;
 mod release;
@@ -19,7 +21,9 @@ pub fn add_members_page() -> u64 {
 }
 pub use configure::Configure;
 pub use confirm::Confirm;
-pub use delete::DeleteProgram;
+pub use delete::TypeToConfirm;
+pub use invitations::InvitationList;
+pub use invite::Invite;
 pub use picker::{Picker, PickerKind};
 pub use program_form::{FormMode, ProgramForm};
 pub use release::Release;
@@ -27,7 +31,7 @@ pub use upload::Upload;
 
 use super::layout::centered;
 use super::theme::Theme;
-use crate::desk::ConfigChange;
+use crate::desk::{ConfigChange, WorkspaceRole};
 use crate::sanitize;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -38,50 +42,27 @@ use ratatui::Frame;
 /// What a dialog asks `update` to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
-    CreateProgram {
-        workspace: String,
-        name: String,
-        description: String,
-    },
-    EditProgram {
-        app_id: String,
-        name: String,
-        description: String,
-    },
-    AddMembers {
-        app_id: String,
-        logins: Vec<String>,
-    },
-    RemoveMember {
-        app_id: String,
-        login: String,
-    },
-    Upload {
-        app_id: String,
-        version: String,
-        package: String,
-        notes: String,
-    },
-    Configure {
-        app_id: String,
-        change: ConfigChangeRequest,
-    },
-    Release {
-        app_id: String,
-        version: String,
-    },
-    TakeOffline {
-        app_id: String,
-    },
-    Delete {
-        app_id: String,
-    },
-    SwitchPersona {
-        login: String,
-    },
-    SwitchWorkspace {
-        name: String,
-    },
+    CreateProgram { workspace: String, name: String, description: String },
+    EditProgram { app_id: String, name: String, description: String },
+    AddMembers { app_id: String, logins: Vec<String> },
+    RemoveMember { app_id: String, login: String },
+    Upload { app_id: String, version: String, package: String, notes: String },
+    Configure { app_id: String, change: ConfigChangeRequest },
+    Release { app_id: String, version: String },
+    TakeOffline { app_id: String },
+    Delete { app_id: String },
+    SwitchPersona { login: String },
+    SwitchWorkspace { name: String },
+    Invite { workspace: String, login: String, role: WorkspaceRole },
+    ChangeRole { workspace: String, login: String, role: WorkspaceRole },
+    Block { workspace: String, login: String },
+    Unblock { workspace: String, login: String },
+    RemoveFromWorkspace { workspace: String, login: String },
+    Resend { workspace: String, login: String },
+    Withdraw { workspace: String, login: String },
+    Transfer { workspace: String, login: String },
+    Accept { workspace: String },
+    Decline { workspace: String },
 }
 
 /// `ConfigChange` as plain data (comparable in tests).
@@ -109,7 +90,7 @@ pub enum Outcome {
     Stay,
     Cancel,
     Submit(Request),
-    /// The add-members filter changed: fetch candidates again.
+    /// A dialog's filter changed: fetch its list again.
     Refilter,
 }
 
@@ -120,8 +101,10 @@ pub enum Dialog {
     Configure(Configure),
     Release(Release),
     Confirm(Confirm),
-    Delete(DeleteProgram),
+    TypeToConfirm(TypeToConfirm),
     Picker(Picker),
+    Invite(Invite),
+    Invitations(InvitationList),
 }
 
 impl Dialog {
@@ -133,8 +116,10 @@ impl Dialog {
             Dialog::Configure(d) => d.handle_key(key),
             Dialog::Release(d) => d.handle_key(key),
             Dialog::Confirm(d) => d.handle_key(key),
-            Dialog::Delete(d) => d.handle_key(key),
+            Dialog::TypeToConfirm(d) => d.handle_key(key),
             Dialog::Picker(d) => d.handle_key(key),
+            Dialog::Invite(d) => d.handle_key(key),
+            Dialog::Invitations(d) => d.handle_key(key),
         }
     }
 
@@ -147,8 +132,10 @@ impl Dialog {
             Dialog::Configure(d) => &mut d.error,
             Dialog::Release(d) => &mut d.error,
             Dialog::Confirm(d) => &mut d.error,
-            Dialog::Delete(d) => &mut d.error,
+            Dialog::TypeToConfirm(d) => &mut d.error,
             Dialog::Picker(d) => &mut d.error,
+            Dialog::Invite(d) => &mut d.error,
+            Dialog::Invitations(d) => &mut d.error,
         };
         *slot = Some(error);
     }
@@ -161,27 +148,20 @@ impl Dialog {
             Dialog::Configure(d) => d.render(frame, theme),
             Dialog::Release(d) => d.render(frame, theme),
             Dialog::Confirm(d) => d.render(frame, theme),
-            Dialog::Delete(d) => d.render(frame, theme),
+            Dialog::TypeToConfirm(d) => d.render(frame, theme),
             Dialog::Picker(d) => d.render(frame, theme),
+            Dialog::Invite(d) => d.render(frame, theme),
+            Dialog::Invitations(d) => d.render(frame, theme),
         }
     }
 }
 
 /// Clears a centered box with a border and title; returns its inside.
-pub(super) fn open_box(
-    frame: &mut Frame<'_>,
-    width: u16,
-    height: u16,
-    title: &str,
-    theme: &Theme,
-) -> Rect {
+pub(super) fn open_box(frame: &mut Frame<'_>, width: u16, height: u16, title: &str, theme: &Theme) -> Rect {
     let area = centered(frame.area(), width, height);
     frame.render_widget(Clear, area);
     let block = Block::bordered()
-        .title(Span::styled(
-            format!(" {} ", sanitize::line(title)),
-            theme.title(),
-        ))
+        .title(Span::styled(format!(" {} ", sanitize::line(title)), theme.title()))
         .border_style(theme.border(true));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -205,10 +185,7 @@ pub(super) fn footer(
     let buttons_area = Rect::new(inner.x, inner.y + inner.height - 1, inner.width, 1);
     if let Some(problem) = problem {
         let text = sanitize::line(problem).into_owned();
-        frame.render_widget(
-            Paragraph::new(Span::styled(text, theme.error())).wrap(Wrap { trim: true }),
-            error_area,
-        );
+        frame.render_widget(Paragraph::new(Span::styled(text, theme.error())).wrap(Wrap { trim: true }), error_area);
     }
     let mark = if valid { "" } else { theme.disabled_mark() };
     let buttons = Line::from(vec![
@@ -221,8 +198,7 @@ pub(super) fn footer(
 
 /// A row inside a dialog's inside area, if it fits.
 pub(super) fn row(inner: Rect, index: u16) -> Option<Rect> {
-    (index < inner.height.saturating_sub(2))
-        .then(|| Rect::new(inner.x, inner.y + index, inner.width, 1))
+    (index < inner.height.saturating_sub(2)).then(|| Rect::new(inner.x, inner.y + index, inner.width, 1))
 }
 
 /// Moves a focus index through `count` fields.

@@ -27,12 +27,7 @@ const ROWS: usize = 10;
 impl Picker {
     pub fn new(kind: PickerKind, items: Vec<(String, String)>, current: &str) -> Self {
         let selected = items.iter().position(|(k, _)| k == current).unwrap_or(0);
-        Self {
-            kind,
-            items,
-            selected,
-            error: None,
-        }
+        Self { kind, items, selected, error: None }
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
@@ -62,35 +57,15 @@ impl Picker {
             PickerKind::Persona => "Switch persona",
             PickerKind::Workspace => "Switch workspace",
         };
-        let inner = open_box(
-            frame,
-            60,
-            (self.items.len().min(ROWS) + 4) as u16,
-            title,
-            theme,
-        );
+        let inner = open_box(frame, 60, (self.items.len().min(ROWS) + 4) as u16, title, theme);
         let top = self.selected.saturating_sub(ROWS - 1);
         for (i, (_, label)) in self.items.iter().enumerate().skip(top).take(ROWS) {
             let Some(area) = row(inner, (i - top) as u16) else {
                 continue;
             };
-            let style = if i == self.selected {
-                theme.selected(true)
-            } else {
-                Default::default()
-            };
-            frame.render_widget(
-                Paragraph::new(Line::from(format!(" {}", sanitize::line(label))).style(style)),
-                area,
-            );
+            let style = if i == self.selected { theme.selected(true) } else { Default::default() };
+            frame.render_widget(Paragraph::new(Line::from(format!(" {}", sanitize::line(label))).style(style)), area);
         }
-        footer(
-            frame,
-            inner,
-            self.error.as_deref(),
-            "Switch",
-            !self.items.is_empty(),
-            theme,
-        );
+        footer(frame, inner, self.error.as_deref(), "Switch", !self.items.is_empty(), theme);
     }
 }

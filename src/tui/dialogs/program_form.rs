@@ -24,9 +24,7 @@ pub struct ProgramForm {
 impl ProgramForm {
     pub fn create(workspace: &str) -> Self {
         Self {
-            mode: FormMode::Create {
-                workspace: workspace.to_string(),
-            },
+            mode: FormMode::Create { workspace: workspace.to_string() },
             name: TextField::new("Name", ""),
             description: TextField::new("Description", ""),
             focus: 0,
@@ -36,9 +34,7 @@ impl ProgramForm {
 
     pub fn edit(app_id: &str, name: &str, description: &str) -> Self {
         Self {
-            mode: FormMode::Edit {
-                app_id: app_id.to_string(),
-            },
+            mode: FormMode::Edit { app_id: app_id.to_string() },
             name: TextField::new("Name", name),
             description: TextField::new("Description", description),
             focus: 0,
@@ -48,9 +44,7 @@ impl ProgramForm {
 
     /// What is wrong with the input, if anything.
     pub fn problem(&self) -> Option<String> {
-        validate::name("name", self.name.value())
-            .and_then(|_| validate::description(self.description.value()))
-            .err()
+        validate::name("name", self.name.value()).and_then(|_| validate::description(self.description.value())).err()
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
@@ -68,25 +62,15 @@ impl ProgramForm {
                 let name = self.name.value().to_string();
                 let description = self.description.value().to_string();
                 Outcome::Submit(match &self.mode {
-                    FormMode::Create { workspace } => Request::CreateProgram {
-                        workspace: workspace.clone(),
-                        name,
-                        description,
-                    },
-                    FormMode::Edit { app_id } => Request::EditProgram {
-                        app_id: app_id.clone(),
-                        name,
-                        description,
-                    },
+                    FormMode::Create { workspace } => {
+                        Request::CreateProgram { workspace: workspace.clone(), name, description }
+                    }
+                    FormMode::Edit { app_id } => Request::EditProgram { app_id: app_id.clone(), name, description },
                 })
             }
             KeyCode::Enter => Outcome::Stay,
             _ => {
-                let field = if self.focus == 0 {
-                    &mut self.name
-                } else {
-                    &mut self.description
-                };
+                let field = if self.focus == 0 { &mut self.name } else { &mut self.description };
                 if field.handle(key) {
                     self.error = None;
                 }
@@ -107,18 +91,7 @@ impl ProgramForm {
             }
         }
         let problem = self.error.clone().or_else(|| self.problem());
-        let confirm = if matches!(self.mode, FormMode::Create { .. }) {
-            "Create"
-        } else {
-            "Save"
-        };
-        footer(
-            frame,
-            inner,
-            problem.as_deref(),
-            confirm,
-            self.problem().is_none(),
-            theme,
-        );
+        let confirm = if matches!(self.mode, FormMode::Create { .. }) { "Create" } else { "Save" };
+        footer(frame, inner, problem.as_deref(), confirm, self.problem().is_none(), theme);
     }
 }

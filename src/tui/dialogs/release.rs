@@ -21,21 +21,13 @@ const ROWS: usize = 8;
 
 impl Release {
     pub fn new(app_id: &str, program: &str, versions: Vec<Version>) -> Self {
-        Self {
-            app_id: app_id.to_string(),
-            program: program.to_string(),
-            versions,
-            selected: 0,
-            error: None,
-        }
+        Self { app_id: app_id.to_string(), program: program.to_string(), versions, selected: 0, error: None }
     }
 
     fn problem(&self) -> Option<String> {
         match self.versions.get(self.selected) {
             None => Some("no versions uploaded yet".to_string()),
-            Some(v) if v.state == VersionState::Live => {
-                Some(format!("{} is already live", v.version))
-            }
+            Some(v) if v.state == VersionState::Live => Some(format!("{} is already live", v.version)),
             Some(_) => None,
         }
     }
@@ -54,10 +46,9 @@ impl Release {
                 Outcome::Stay
             }
             KeyCode::Enter if self.problem().is_none() => match self.versions.get(self.selected) {
-                Some(v) => Outcome::Submit(Request::Release {
-                    app_id: self.app_id.clone(),
-                    version: v.version.clone(),
-                }),
+                Some(v) => {
+                    Outcome::Submit(Request::Release { app_id: self.app_id.clone(), version: v.version.clone() })
+                }
                 None => Outcome::Stay,
             },
             _ => Outcome::Stay,
@@ -81,27 +72,11 @@ impl Release {
                 _ => "rollback",
             };
             let notes = sanitize::line(v.notes.lines().next().unwrap_or("")).into_owned();
-            let style = if i == self.selected {
-                theme.selected(true)
-            } else {
-                Default::default()
-            };
-            let line = Line::from(format!(
-                " {:<14} {:<10} {notes}",
-                sanitize::line(&v.version),
-                tag
-            ))
-            .style(style);
+            let style = if i == self.selected { theme.selected(true) } else { Default::default() };
+            let line = Line::from(format!(" {:<14} {:<10} {notes}", sanitize::line(&v.version), tag)).style(style);
             frame.render_widget(Paragraph::new(line), area);
         }
         let problem = self.error.clone().or_else(|| self.problem());
-        footer(
-            frame,
-            inner,
-            problem.as_deref(),
-            "Release",
-            self.problem().is_none(),
-            theme,
-        );
+        footer(frame, inner, problem.as_deref(), "Release", self.problem().is_none(), theme);
     }
 }

@@ -93,22 +93,12 @@ impl Upload {
         if let Some(area) = row(inner, 0) {
             frame.render_widget(Paragraph::new(Span::styled(hint, theme.label())), area);
         }
-        for (i, field) in [&self.version, &self.package, &self.notes]
-            .into_iter()
-            .enumerate()
-        {
+        for (i, field) in [&self.version, &self.package, &self.notes].into_iter().enumerate() {
             if let Some(area) = row(inner, 2 + i as u16 * 2) {
                 field.render(frame, area, self.focus == i, theme);
             }
         }
         let problem = self.error.clone().or_else(|| self.problem());
-        footer(
-            frame,
-            inner,
-            problem.as_deref(),
-            "Upload",
-            self.problem().is_none(),
-            theme,
-        );
+        footer(frame, inner, problem.as_deref(), "Upload", self.problem().is_none(), theme);
     }
 }

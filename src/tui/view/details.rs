@@ -13,19 +13,14 @@ use ratatui::Frame;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 fn field<'a>(theme: &Theme, label: &str, value: String) -> Line<'a> {
-    Line::from(vec![
-        Span::styled(format!("{label:<13}"), theme.label()),
-        Span::raw(value),
-    ])
+    Line::from(vec![Span::styled(format!("{label:<13}"), theme.label()), Span::raw(value)])
 }
 
 /// "2026-11-27T21:33:00Z" → "2026-11-27 21:33".
 /// Sanitized (it is data), then cut to the minute.
 pub(super) fn short_time(at: &str) -> String {
     let at = sanitize::line(at);
-    at.get(..16)
-        .map(|t| t.replace('T', " "))
-        .unwrap_or_else(|| at.into_owned())
+    at.get(..16).map(|t| t.replace('T', " ")).unwrap_or_else(|| at.into_owned())
 }
 
 /// Cuts `text` to `width` columns, marking the cut with "…".
@@ -54,17 +49,10 @@ fn size(bytes: u64) -> String {
 
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
-    let block = pane_block(
-        app,
-        Pane::Details,
-        Line::from(Span::styled(" Details ", theme.title())),
-    );
+    let block = pane_block(app, Pane::Details, Line::from(Span::styled(" Details ", theme.title())));
     let Some(selection) = &app.selection else {
-        let text = Paragraph::new(Span::styled(
-            "Select a mini program to see its details.",
-            theme.label(),
-        ))
-        .block(block);
+        let text =
+            Paragraph::new(Span::styled("Select a mini program to see its details.", theme.label())).block(block);
         frame.render_widget(text, area);
         return;
     };
@@ -75,54 +63,26 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         field(theme, "App ID", sanitize::line(&s.app_id).into_owned()),
         Line::from(vec![
             Span::styled(format!("{:<13}", "Status"), theme.label()),
-            Span::styled(
-                format!("{} {}", s.status.glyph(), s.status.title()),
-                theme.status(s.status),
-            ),
+            Span::styled(format!("{} {}", s.status.glyph(), s.status.title()), theme.status(s.status)),
         ]),
-        field(
-            theme,
-            "Live version",
-            sanitize::line(s.live_version.as_deref().unwrap_or("—")).into_owned(),
-        ),
+        field(theme, "Live version", sanitize::line(s.live_version.as_deref().unwrap_or("—")).into_owned()),
         field(theme, "Your role", s.my_role_reason.clone()),
-        field(
-            theme,
-            "Created",
-            format!(
-                "{} by {}",
-                short_time(&d.created_at),
-                sanitize::line(&d.created_by)
-            ),
-        ),
+        field(theme, "Created", format!("{} by {}", short_time(&d.created_at), sanitize::line(&d.created_by))),
     ];
     let description = sanitize::lines(&d.description);
     for (i, text) in description.into_iter().enumerate() {
         lines.push(field(theme, if i == 0 { "Description" } else { "" }, text));
     }
-    let more = if d.version_count > VERSIONS_SHOWN {
-        format!(", newest {VERSIONS_SHOWN} shown")
-    } else {
-        String::new()
-    };
+    let more =
+        if d.version_count > VERSIONS_SHOWN { format!(", newest {VERSIONS_SHOWN} shown") } else { String::new() };
     lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(
-        format!("Versions ({}{more})", d.version_count),
-        theme.title(),
-    )));
+    lines.push(Line::from(Span::styled(format!("Versions ({}{more})", d.version_count), theme.title())));
     if selection.versions.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "  none uploaded yet",
-            theme.label(),
-        )));
+        lines.push(Line::from(Span::styled("  none uploaded yet", theme.label())));
     }
     let width = area.width.saturating_sub(2) as usize;
     for v in &selection.versions {
-        let state_style = if v.state == VersionState::Live {
-            theme.ok()
-        } else {
-            theme.label()
-        };
+        let state_style = if v.state == VersionState::Live { theme.ok() } else { theme.label() };
         let head = format!("  {:<12} ", sanitize::line(&v.version));
         let state = format!("{:<11}", v.state.as_str());
         let rest = format!(
@@ -134,38 +94,22 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         );
         // One row per version: cut what does not fit instead of wrapping.
         let room = width.saturating_sub(head.width() + state.width());
-        lines.push(Line::from(vec![
-            Span::raw(head),
-            Span::styled(state, state_style),
-            Span::raw(fit(&rest, room)),
-        ]));
+        lines.push(Line::from(vec![Span::raw(head), Span::styled(state, state_style), Span::raw(fit(&rest, room))]));
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled("Configuration", theme.title())));
     let domains = if d.config.domains.is_empty() {
         "—".to_string()
     } else {
-        d.config
-            .domains
-            .iter()
-            .map(|x| sanitize::line(x).into_owned())
-            .collect::<Vec<_>>()
-            .join(", ")
+        d.config.domains.iter().map(|x| sanitize::line(x).into_owned()).collect::<Vec<_>>().join(", ")
     };
     lines.push(field(theme, "Domains", domains));
-    lines.push(field(
-        theme,
-        "Client ID",
-        sanitize::line(d.config.client_id.as_deref().unwrap_or("—")).into_owned(),
-    ));
+    lines.push(field(theme, "Client ID", sanitize::line(d.config.client_id.as_deref().unwrap_or("—")).into_owned()));
     lines.push(field(
         theme,
         "Merchant ID",
         sanitize::line(d.config.merchant_id.as_deref().unwrap_or("—")).into_owned(),
     ));
-    let paragraph = Paragraph::new(lines)
-        .block(block)
-        .wrap(Wrap { trim: false })
-        .scroll((app.details_scroll, 0));
+    let paragraph = Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((app.details_scroll, 0));
     frame.render_widget(paragraph, area);
 }

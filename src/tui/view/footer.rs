@@ -17,10 +17,7 @@ pub fn hint_spans(hint: &Hint, theme: &Theme) -> Vec<Span<'static>> {
     let mark = if enabled { "" } else { theme.disabled_mark() };
     vec![
         Span::styled(format!("{mark}{}", hint.key), theme.hint_key(enabled)),
-        Span::styled(
-            format!(" {}", hint.action.label()),
-            theme.hint_label(enabled),
-        ),
+        Span::styled(format!(" {}", hint.action.label()), theme.hint_label(enabled)),
         Span::raw("  "),
     ]
 }
@@ -47,10 +44,7 @@ pub fn render_hints(hints: &[Hint], theme: &Theme, frame: &mut Frame<'_>, area: 
 
 /// Columns the status line needs.
 pub fn status_width(app: &App) -> usize {
-    app.status
-        .as_ref()
-        .map(|s| sanitize::line(&s.text).width() + 3)
-        .unwrap_or(0)
+    app.status.as_ref().map(|s| sanitize::line(&s.text).width() + 3).unwrap_or(0)
 }
 
 pub fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
@@ -58,16 +52,11 @@ pub fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
         Some(status) => {
             let text = sanitize::line(&status.text).into_owned();
             match status.kind {
-                StatusKind::Error => {
-                    Line::from(Span::styled(format!(" ✗ {text}"), app.theme.error()))
-                }
+                StatusKind::Error => Line::from(Span::styled(format!(" ✗ {text}"), app.theme.error())),
                 StatusKind::Info => Line::from(Span::styled(format!(" ✓ {text}"), app.theme.ok())),
             }
         }
-        None => Line::from(Span::styled(
-            " Press ? for every action and why it is allowed or not.",
-            app.theme.label(),
-        )),
+        None => Line::from(Span::styled(" Press ? for every action and why it is allowed or not.", app.theme.label())),
     };
     frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
 }

@@ -12,29 +12,14 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let mut spans = vec![Span::styled(" mpdesk ", theme.title())];
     if let Some(ws) = &app.workspace {
         spans.push(Span::raw("│ "));
-        spans.push(Span::styled(
-            sanitize::line(&ws.name).into_owned(),
-            theme.label(),
-        ));
+        spans.push(Span::styled(sanitize::line(&ws.name).into_owned(), theme.label()));
         spans.push(Span::raw(" │ "));
-        let who = app
-            .actor
-            .as_ref()
-            .map(|a| a.login.clone())
-            .unwrap_or_default();
-        spans.push(Span::raw(format!(
-            "{} ({}) ",
-            sanitize::line(&who),
-            ws.role.title()
-        )));
+        let who = app.actor.as_ref().map(|a| a.login.clone()).unwrap_or_default();
+        spans.push(Span::raw(format!("{} ({}) ", sanitize::line(&who), ws.role.title())));
     }
     spans.push(Span::raw("│"));
     for (i, tab) in Tab::ALL.iter().enumerate() {
-        let style = if *tab == app.tab {
-            theme.selected(true)
-        } else {
-            theme.label()
-        };
+        let style = if *tab == app.tab { theme.selected(true) } else { theme.label() };
         spans.push(Span::styled(format!(" {} {} ", i + 1, tab.title()), style));
     }
     if app.options.demo {

@@ -14,42 +14,30 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn render(help: &Help, hints: &[Hint], theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    let box_area = centered(
-        area,
-        96.min(area.width.saturating_sub(2)),
-        area.height.saturating_sub(2),
-    );
+    let box_area = centered(area, 96.min(area.width.saturating_sub(2)), area.height.saturating_sub(2));
     frame.render_widget(Clear, box_area);
     let filter = help.filter.value().to_lowercase();
-    let title = format!(
-        " Help — type to filter: {}▏  Esc closes ",
-        sanitize::line(help.filter.value())
-    );
-    let block = Block::bordered()
-        .title(Span::styled(title, theme.title()))
-        .border_style(theme.border(true));
+    let title = format!(" Help — type to filter: {}▏  Esc closes ", sanitize::line(help.filter.value()));
+    let block = Block::bordered().title(Span::styled(title, theme.title())).border_style(theme.border(true));
     let mut lines = Vec::new();
-    for action in Action::ALL {
+    // What applies here first; the rest ("not here") after it.
+    let ordered = Action::ALL
+        .iter()
+        .filter(|a| hints.iter().any(|h| h.action == **a))
+        .chain(Action::ALL.iter().filter(|a| !hints.iter().any(|h| h.action == **a)));
+    for &action in ordered {
         let keys = keymap::keys_for(action);
         let hint = hints.iter().find(|h| h.action == action);
         let state = match hint {
             None => "— not here".to_string(),
-            Some(h) => h
-                .denial
-                .clone()
-                .map(|d| format!("✗ {d}"))
-                .unwrap_or_else(|| "✓ allowed".to_string()),
+            Some(h) => h.denial.clone().map(|d| format!("✗ {d}")).unwrap_or_else(|| "✓ allowed".to_string()),
         };
         let haystack = format!("{keys} {} {state}", action.description()).to_lowercase();
         if !filter.is_empty() && !haystack.contains(&filter) {
             continue;
         }
         let enabled = hint.is_some_and(|h| h.enabled());
-        let mark = if enabled || hint.is_none() {
-            ""
-        } else {
-            theme.disabled_mark()
-        };
+        let mark = if enabled || hint.is_none() { "" } else { theme.disabled_mark() };
         let state_style = match hint {
             Some(h) if h.enabled() => theme.ok(),
             Some(_) => theme.error(),
@@ -62,10 +50,7 @@ pub fn render(help: &Help, hints: &[Hint], theme: &Theme, frame: &mut Frame<'_>,
         };
         lines.push(Line::from(vec![
             Span::styled(format!("{mark}{keys:<11} "), theme.hint_key(shown)),
-            Span::styled(
-                format!("{:<48}", action.description()),
-                theme.hint_label(shown),
-            ),
+            Span::styled(format!("{:<50}", action.description()), theme.hint_label(shown)),
             Span::styled(short, state_style),
         ]));
         if let Some(reason) = reason {
@@ -76,14 +61,8 @@ pub fn render(help: &Help, hints: &[Hint], theme: &Theme, frame: &mut Frame<'_>,
         }
     }
     if lines.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "No action matches the filter.",
-            theme.label(),
-        )));
+        lines.push(Line::from(Span::styled("No action matches the filter.", theme.label())));
     }
-    let paragraph = Paragraph::new(lines)
-        .block(block)
-        .wrap(Wrap { trim: false })
-        .scroll((help.scroll, 0));
+    let paragraph = Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((help.scroll, 0));
     frame.render_widget(paragraph, box_area);
 }

@@ -12,11 +12,7 @@ use ratatui::Frame;
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
     let list = &app.members;
-    let count = if list.exact {
-        list.total.to_string()
-    } else {
-        format!("{}+", list.total.saturating_sub(1))
-    };
+    let count = if list.exact { list.total.to_string() } else { format!("{}+", list.total.saturating_sub(1)) };
     let mut title = vec![Span::styled(format!(" Members ({count}) "), theme.title())];
     title.extend(filter_span(app, Pane::Members, app.member_filter.value()));
     let block = pane_block(app, Pane::Members, Line::from(title));
@@ -26,36 +22,22 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         return;
     }
     if list.total == 0 {
-        frame.render_widget(
-            Paragraph::new(Span::styled("No member matches the filter.", theme.label())),
-            inner,
-        );
+        frame.render_widget(Paragraph::new(Span::styled("No member matches the filter.", theme.label())), inner);
         return;
     }
     let focused = app.focus == Pane::Members;
     // "Added by/at" only where it fits beside the rest.
     let wide = inner.width >= 66;
-    let titles: &[&str] = if wide {
-        &["Login", "Name", "Role", "Source", "Added"]
-    } else {
-        &["Login", "Name", "Role", "Source"]
-    };
+    let titles: &[&str] =
+        if wide { &["Login", "Name", "Role", "Source", "Added"] } else { &["Login", "Name", "Role", "Source"] };
     let header = Row::new(titles.iter().copied()).style(theme.label());
     let rows: Vec<Row<'_>> = list
         .visible(inner.height.saturating_sub(1))
         .map(|(index, m)| {
-            let style = if index == list.selected {
-                theme.selected(focused)
-            } else {
-                Default::default()
-            };
+            let style = if index == list.selected { theme.selected(focused) } else { Default::default() };
             let added = match (&m.added_by, &m.added_at) {
                 (Some(by), Some(at)) => {
-                    format!(
-                        "{} {}",
-                        sanitize::line(by),
-                        super::details::short_time(at).get(..10).unwrap_or_default()
-                    )
+                    format!("{} {}", sanitize::line(by), super::details::short_time(at).get(..10).unwrap_or_default())
                 }
                 _ => "—".to_string(),
             };
@@ -71,17 +53,9 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
             Row::new(cells).style(style)
         })
         .collect();
-    let mut widths = vec![
-        Constraint::Length(10),
-        Constraint::Min(8),
-        Constraint::Length(9),
-        Constraint::Length(16),
-    ];
+    let mut widths = vec![Constraint::Length(10), Constraint::Min(8), Constraint::Length(9), Constraint::Length(16)];
     if wide {
         widths.push(Constraint::Length(17));
     }
-    frame.render_widget(
-        Table::new(rows, widths).header(header).column_spacing(1),
-        inner,
-    );
+    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), inner);
 }

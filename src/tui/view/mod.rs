@@ -2,15 +2,18 @@
 //! from data goes through `sanitize` before it reaches a widget, and only
 //! the visible rows of a list are handed to ratatui.
 
+mod audit_tab;
 mod details;
 mod footer;
 mod header;
 mod help;
 mod members;
+mod members_tab;
 mod programs;
+mod roles_tab;
 mod welcome;
 
-use super::app::{App, Pane, Screen};
+use super::app::{App, Pane, Screen, Tab};
 use super::hints;
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
 use ratatui::layout::Rect;
@@ -31,21 +34,22 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     let hints = hints::build(app);
     let areas = layout::main_areas(area);
     header::render(app, frame, areas.header);
-    programs::render(app, frame, areas.programs);
-    details::render(app, frame, areas.details);
-    members::render(app, frame, areas.members);
+    let body = layout::tab_body(area);
+    match app.tab {
+        Tab::Programs => {
+            programs::render(app, frame, areas.programs);
+            details::render(app, frame, areas.details);
+            members::render(app, frame, areas.members);
+        }
+        Tab::Members => members_tab::render(app, frame, body),
+        Tab::Audit => audit_tab::render(app, frame, body),
+        Tab::Roles => roles_tab::render(app, frame, body),
+    }
     // A status too long for its row borrows the hint bar's second row, so
     // a refusal's whole reason is always readable.
     let (hints_area, status_area) = if footer::status_width(app) > areas.status.width as usize {
-        let hints_area = Rect {
-            height: areas.hints.height.saturating_sub(1),
-            ..areas.hints
-        };
-        let status_area = Rect {
-            y: areas.status.y - 1,
-            height: areas.status.height + 1,
-            ..areas.status
-        };
+        let hints_area = Rect { height: areas.hints.height.saturating_sub(1), ..areas.hints };
+        let status_area = Rect { y: areas.status.y - 1, height: areas.status.height + 1, ..areas.status };
         (hints_area, status_area)
     } else {
         (areas.hints, areas.status)
@@ -69,9 +73,7 @@ fn too_small(frame: &mut Frame<'_>, area: Rect) {
 
 /// A pane's border, highlighted when focused, with a title.
 fn pane_block<'a>(app: &App, pane: Pane, title: Line<'a>) -> Block<'a> {
-    Block::bordered()
-        .title(title)
-        .border_style(app.theme.border(app.focus == pane))
+    Block::bordered().title(title).border_style(app.theme.border(app.focus == pane))
 }
 
 /// A filter indicator for a pane title: " /text▏" while typing.
@@ -81,8 +83,5 @@ fn filter_span<'a>(app: &App, pane: Pane, text: &str) -> Option<Span<'a>> {
         return None;
     }
     let cursor = if editing { "▏" } else { "" };
-    Some(Span::styled(
-        format!(" /{}{cursor} ", crate::sanitize::line(text)),
-        app.theme.label(),
-    ))
+    Some(Span::styled(format!(" /{}{cursor} ", crate::sanitize::line(text)), app.theme.label()))
 }

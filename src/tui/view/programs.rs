@@ -12,11 +12,7 @@ use ratatui::Frame;
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
     let list = &app.programs;
-    let position = if list.total == 0 {
-        String::new()
-    } else {
-        format!(" {}/{}", list.selected + 1, list.total)
-    };
+    let position = if list.total == 0 { String::new() } else { format!(" {}/{}", list.selected + 1, list.total) };
     let mut title = vec![Span::styled(format!(" Programs{position} "), theme.title())];
     title.extend(filter_span(app, Pane::Programs, app.program_filter.value()));
     let block = pane_block(app, Pane::Programs, Line::from(title));
@@ -35,11 +31,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let rows: Vec<Row<'_>> = list
         .visible(inner.height)
         .map(|(index, p)| {
-            let style = if index == list.selected {
-                theme.selected(focused)
-            } else {
-                Default::default()
-            };
+            let style = if index == list.selected { theme.selected(focused) } else { Default::default() };
             Row::new(vec![
                 Cell::from(Span::styled(p.status.glyph(), theme.status(p.status))),
                 Cell::from(sanitize::line(&p.name).into_owned()),
@@ -49,11 +41,6 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
             .style(style)
         })
         .collect();
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Min(6),
-        Constraint::Length(8),
-        Constraint::Length(9),
-    ];
+    let widths = [Constraint::Length(1), Constraint::Min(6), Constraint::Length(8), Constraint::Length(9)];
     frame.render_widget(Table::new(rows, widths).column_spacing(1), inner);
 }

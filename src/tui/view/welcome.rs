@@ -10,10 +10,9 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn render(welcome: &Welcome, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    let box_area = centered(area, 72, 16);
-    let block = Block::bordered()
-        .title(Span::styled(" Welcome to mpdesk ", theme.title()))
-        .border_style(theme.border(true));
+    let box_area = centered(area, 76, 16 + welcome.invitations.len() as u16);
+    let block =
+        Block::bordered().title(Span::styled(" Welcome to mpdesk ", theme.title())).border_style(theme.border(true));
     let inner = block.inner(box_area);
     frame.render_widget(block, box_area);
     let login = sanitize::line(&welcome.login).into_owned();
@@ -23,36 +22,34 @@ pub fn render(welcome: &Welcome, theme: &Theme, frame: &mut Frame<'_>, area: Rec
         format!("You are {login}, not registered yet. Registering grants nothing by itself; create a first workspace to start:")
     };
     let mut y = inner.y;
-    let row = |y: u16, h: u16| {
-        Rect::new(
-            inner.x,
-            y,
-            inner.width,
-            h.min(inner.bottom().saturating_sub(y)),
-        )
-    };
+    let row = |y: u16, h: u16| Rect::new(inner.x, y, inner.width, h.min(inner.bottom().saturating_sub(y)));
     frame.render_widget(Paragraph::new(intro).wrap(Wrap { trim: true }), row(y, 2));
     y += 3;
+    for (i, invitation) in welcome.invitations.iter().enumerate() {
+        let focused = welcome.focus == WelcomeFocus::Invitation(i);
+        let style = if focused { theme.selected(true) } else { theme.label() };
+        let marker = if focused { "▸" } else { " " };
+        let text = format!(
+            "{marker}[ Join {} as {} — invited by {} · Enter accepts, d declines ]",
+            sanitize::line(&invitation.workspace),
+            invitation.role.title(),
+            sanitize::line(&invitation.invited_by)
+        );
+        frame.render_widget(Paragraph::new(Span::styled(text, style)), row(y, 1));
+        y += 1;
+    }
+    if !welcome.invitations.is_empty() {
+        y += 1;
+    }
     if !welcome.registered {
-        welcome
-            .name
-            .render(frame, row(y, 1), welcome.focus == WelcomeFocus::Name, theme);
+        welcome.name.render(frame, row(y, 1), welcome.focus == WelcomeFocus::Name, theme);
         y += 2;
     }
-    welcome.workspace.render(
-        frame,
-        row(y, 1),
-        welcome.focus == WelcomeFocus::Workspace,
-        theme,
-    );
+    welcome.workspace.render(frame, row(y, 1), welcome.focus == WelcomeFocus::Workspace, theme);
     y += 2;
     if welcome.demo_available {
         let focused = welcome.focus == WelcomeFocus::Demo;
-        let style = if focused {
-            theme.selected(true)
-        } else {
-            theme.label()
-        };
+        let style = if focused { theme.selected(true) } else { theme.label() };
         let marker = if focused { "▸" } else { " " };
         let text = format!("{marker}[ Load the demo data and explore as the demo Owner ]");
         frame.render_widget(Paragraph::new(Span::styled(text, style)), row(y, 1));
@@ -62,12 +59,6 @@ pub fn render(welcome: &Welcome, theme: &Theme, frame: &mut Frame<'_>, area: Rec
         let text = Span::styled(sanitize::line(error).into_owned(), theme.error());
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), row(y, 2));
     }
-    let keys = Line::from(Span::styled(
-        "Tab next field · Enter go · Esc quit",
-        theme.label(),
-    ));
-    frame.render_widget(
-        Paragraph::new(keys),
-        Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1),
-    );
+    let keys = Line::from(Span::styled("Tab next field · Enter go · Esc quit", theme.label()));
+    frame.render_widget(Paragraph::new(keys), Rect::new(inner.x, inner.bottom().saturating_sub(1), inner.width, 1));
 }

@@ -1,0 +1,57 @@
+//! The Audit tab: the entries the actor may read, newest first, paged by
+//! id from the store; filter as you type.
+
+use super::details::short_time;
+use super::filter_span;
+use crate::sanitize;
+use crate::tui::app::{App, Pane};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use ratatui::Frame;
+
+pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let theme = &app.theme;
+    let list = &app.audit;
+    let count = if list.exact { list.total.to_string() } else { format!("{}+", list.total.saturating_sub(1)) };
+    let mut title = vec![Span::styled(format!(" Audit log ({count}) "), theme.title())];
+    title.extend(filter_span(app, Pane::Audit, app.audit_filter.value()));
+    let block = Block::bordered().title(Line::from(title)).border_style(theme.border(true));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if list.total == 0 {
+        let text = if app.audit_filter.value().is_empty() {
+            "No entries you may read."
+        } else {
+            "No entry matches the filter."
+        };
+        frame.render_widget(Paragraph::new(Span::styled(text, theme.label())), inner);
+        return;
+    }
+    let header = Row::new(["At", "Actor", "Program", "Operation", "", "Detail"]).style(theme.label());
+    let rows: Vec<Row<'_>> = list
+        .visible(inner.height.saturating_sub(1))
+        .map(|(index, (_, e))| {
+            let style = if index == list.selected { theme.selected(true) } else { Default::default() };
+            let (mark, mark_style) = if e.outcome == "ok" { ("✓", theme.ok()) } else { ("✗", theme.error()) };
+            Row::new(vec![
+                Cell::from(short_time(&e.at)),
+                Cell::from(sanitize::line(&e.actor).into_owned()),
+                Cell::from(sanitize::line(e.program.as_deref().unwrap_or("—")).into_owned()),
+                Cell::from(sanitize::line(&e.operation).into_owned()),
+                Cell::from(Span::styled(mark, mark_style)),
+                Cell::from(sanitize::line(&e.detail).into_owned()),
+            ])
+            .style(style)
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(16),
+        Constraint::Length(10),
+        Constraint::Length(14),
+        Constraint::Length(22),
+        Constraint::Length(1),
+        Constraint::Min(10),
+    ];
+    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), inner);
+}

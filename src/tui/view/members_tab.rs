@@ -1,0 +1,54 @@
+//! The Members tab: the workspace's members and pending invitations, with
+//! role, status, since, and a countdown for invitations.
+
+use crate::desk::{countdown_text, MemberStatus};
+use crate::sanitize;
+use crate::tui::app::App;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Row, Table};
+use ratatui::Frame;
+
+pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let theme = &app.theme;
+    let list = &app.ws_members;
+    let workspace = app.workspace.as_ref().map(|w| sanitize::line(&w.name).into_owned()).unwrap_or_default();
+    let title = Line::from(Span::styled(format!(" Members of {workspace} ({}) ", list.total), theme.title()));
+    let block = Block::bordered().title(title).border_style(theme.border(true));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let header = Row::new(["Login", "Name", "Role", "Status", "Since", "Invitation"]).style(theme.label());
+    let rows: Vec<Row<'_>> = list
+        .visible(inner.height.saturating_sub(1))
+        .map(|(index, m)| {
+            let style = if index == list.selected { theme.selected(true) } else { Default::default() };
+            let invitation = match (&m.expires_at, m.status) {
+                (Some(expires), MemberStatus::Invited) => countdown_text(expires, app.now),
+                _ => String::new(),
+            };
+            let status_style = match m.status {
+                MemberStatus::Active => theme.ok(),
+                MemberStatus::Blocked => theme.error(),
+                MemberStatus::Invited => theme.label(),
+            };
+            Row::new(vec![
+                Cell::from(sanitize::line(&m.login).into_owned()),
+                Cell::from(sanitize::line(&m.name).into_owned()),
+                Cell::from(m.role.title()),
+                Cell::from(Span::styled(m.status.as_str(), status_style)),
+                Cell::from(sanitize::line(m.since.get(..10).unwrap_or(&m.since)).into_owned()),
+                Cell::from(invitation),
+            ])
+            .style(style)
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(12),
+        Constraint::Min(10),
+        Constraint::Length(9),
+        Constraint::Length(8),
+        Constraint::Length(10),
+        Constraint::Length(17),
+    ];
+    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), inner);
+}

@@ -1,0 +1,107 @@
+//! The Roles tab: the seed's permission table drawn from the domain's one
+//! table, the actor's effective role on the selected program highlighted,
+//! and for each operation allowed or why not (from the same capabilities
+//! that gray out actions).
+
+use crate::desk::{ProgramRole, CREATE_PROGRAM_ROLES, ELIGIBILITY, PERMISSIONS};
+use crate::sanitize;
+use crate::tui::app::App;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::Frame;
+
+fn tick(allowed: bool) -> &'static str {
+    if allowed {
+        "✓"
+    } else {
+        "×"
+    }
+}
+
+pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let theme = &app.theme;
+    let block = Block::bordered()
+        .title(Span::styled(" Roles and permissions ", theme.title()))
+        .border_style(theme.border(true));
+    let selection = app.selection.as_ref();
+    let role = selection.map(|s| s.detail.summary.my_role);
+    let highlight = |r: ProgramRole| if role == Some(r) { theme.selected(true) } else { Style::default() };
+    let mut lines = Vec::new();
+    let context = match selection {
+        Some(s) => format!(
+            "You on {}: {}",
+            sanitize::line(&s.detail.summary.name),
+            sanitize::line(&s.detail.summary.my_role_reason)
+        ),
+        None => "Select a program on the Programs tab to see your role on it.".to_string(),
+    };
+    lines.push(Line::from(Span::styled(context, theme.label())));
+    lines.push(Line::from(""));
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:<38}", "Operation"), theme.label()),
+        Span::styled(format!("{:^7}", "Admin"), theme.label().patch(highlight(ProgramRole::Admin))),
+        Span::raw(" "),
+        Span::styled(format!("{:^11}", "Developer"), theme.label().patch(highlight(ProgramRole::Developer))),
+        Span::styled("  You", theme.label()),
+    ]));
+    let create = app.create_program.as_ref().map(|d| d.as_ref().map_err(|e| e.to_string()).err());
+    let creators = CREATE_PROGRAM_ROLES.iter().map(|r| format!("{}s", r.title())).collect::<Vec<_>>().join(" and ");
+    lines.push(Line::from(vec![
+        Span::raw(format!("{:<38}", "Create mini programs")),
+        Span::raw(format!("{:^7} {:^11}  ", "—", "—")),
+        you_span(theme, create.clone()),
+    ]));
+    lines.extend(reason_line(theme, &create));
+    lines.push(Line::from(Span::styled(
+        format!("{:<4}only workspace {creators} create mini programs", ""),
+        theme.label(),
+    )));
+    for row in PERMISSIONS {
+        let decision =
+            selection.and_then(|s| s.capabilities.iter().find(|c| c.operation == row.operation)).map(|c| c.reason());
+        lines.push(Line::from(vec![
+            Span::raw(format!("{:<38}", row.operation.description())),
+            Span::styled(format!("{:^7}", tick(row.admin)), highlight(ProgramRole::Admin)),
+            Span::raw(" "),
+            Span::styled(format!("{:^11}", tick(row.developer)), highlight(ProgramRole::Developer)),
+            Span::raw("  "),
+            you_span(theme, decision.clone()),
+        ]));
+        lines.extend(reason_line(theme, &decision));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled("Workspace role → eligible mini program role", theme.title())));
+    let my_ws_role = app.workspace.as_ref().map(|w| w.role);
+    for (ws_role, program_role) in ELIGIBILITY {
+        let style = if my_ws_role == Some(ws_role) { theme.selected(true) } else { Style::default() };
+        let yours = if my_ws_role == Some(ws_role) { "  ← you, in this workspace" } else { "" };
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<10} → {:<10}", ws_role.title(), program_role.title()), style),
+            Span::styled(yours, theme.label()),
+        ]));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        "Owners and Masters manage every mini program of their workspace; a Developer reaches a program only by being added to it.",
+        theme.label(),
+    )));
+    let paragraph = Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((app.roles_scroll, 0));
+    frame.render_widget(paragraph, area);
+}
+
+/// "✓ allowed", "✗ not allowed", or nothing without a program.
+fn you_span(theme: &crate::tui::theme::Theme, decision: Option<Option<String>>) -> Span<'static> {
+    match decision {
+        Some(None) => Span::styled("✓ allowed", theme.ok()),
+        Some(Some(_)) => Span::styled("✗ not allowed", theme.error()),
+        None => Span::raw(""),
+    }
+}
+
+/// The reason for a refusal, on its own indented line so it reads whole.
+fn reason_line(theme: &crate::tui::theme::Theme, decision: &Option<Option<String>>) -> Option<Line<'static>> {
+    let reason = decision.as_ref()?.as_ref()?;
+    Some(Line::from(vec![Span::raw("    "), Span::styled(format!("↳ {}", sanitize::line(reason)), theme.error())]))
+}

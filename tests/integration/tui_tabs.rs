@@ -1,0 +1,264 @@
+//! The Members, Audit and Roles tabs: flows driven by keys, snapshots as
+//! Owner, Master and Developer, dimmed-style assertions, countdowns, and
+//! audit paging that stays consistent in both directions.
+
+use crate::tui_support::*;
+use crossterm::event::KeyCode;
+use mpdesk::desk::{MemberStatus, WorkspaceRole};
+use mpdesk::tui::app::{App, Options, Tab};
+use mpdesk::tui::dialogs::Dialog;
+use mpdesk::tui::layout;
+use mpdesk::tui::theme::Theme;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier};
+
+fn members_tab(login: &str) -> App {
+    let mut app = demo_app(login, (100, 30));
+    let olivia = app.desk.actor("olivia").expect("olivia");
+    app.desk.invite(&olivia, "Acme Mini Apps", "eve", WorkspaceRole::Developer).expect("invite eve");
+    app.desk.block_member(&olivia, "Acme Mini Apps", "devin").expect("block devin");
+    press(&mut app, KeyCode::Char('2'));
+    app
+}
+
+#[test]
+fn tabs_switch_with_numbers_and_brackets() {
+    let mut app = demo_app("olivia", (100, 30));
+    for (key, tab) in [('2', Tab::Members), ('3', Tab::Audit), ('4', Tab::Roles), ('1', Tab::Programs)] {
+        press(&mut app, KeyCode::Char(key));
+        assert_eq!(app.tab, tab);
+    }
+    press(&mut app, KeyCode::Char(']'));
+    assert_eq!(app.tab, Tab::Members);
+    press(&mut app, KeyCode::Char('['));
+    press(&mut app, KeyCode::Char('['));
+    assert_eq!(app.tab, Tab::Roles, "wraps around");
+}
+
+#[test]
+fn members_tab_snapshots_as_owner_master_and_developer() {
+    for login in ["olivia", "max", "dana"] {
+        let mut app = members_tab(login);
+        press(&mut app, KeyCode::Char('j'));
+        press(&mut app, KeyCode::Char('j'));
+        insta::assert_snapshot!(format!("members_tab_{login}"), screen_text(&app));
+    }
+}
+
+#[test]
+fn the_countdown_and_statuses_show() {
+    let app = members_tab("olivia");
+    let text = screen_text(&app);
+    assert!(text.contains("invited") && text.contains("expires in 3d 0h"), "{text}");
+    assert!(text.contains("blocked"));
+}
+
+#[test]
+fn member_actions_are_dimmed_by_the_rules() {
+    // max (Master) on the row of dana (Developer): block and remove allowed,
+    // role change (to Master) is the Owner's.
+    let mut app = members_tab("max");
+    while app.ws_members.selected_row().map(|m| m.login.as_str()) != Some("dana") {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    let buffer = render(&app);
+    let bar = |needle: &str| {
+        let areas = layout::main_areas(Rect::new(0, 0, 100, 30));
+        for y in areas.hints.y..areas.hints.y + areas.hints.height {
+            let text: String = (0..100).map(|x| buffer[(x, y)].symbol()).collect();
+            if let Some(at) = text.find(needle) {
+                return buffer[(text[..at].chars().count() as u16, y)].style();
+            }
+        }
+        panic!("{needle} not in the bar");
+    };
+    assert!(!bar("b block").add_modifier.contains(Modifier::DIM));
+    assert!(!bar("x remove").add_modifier.contains(Modifier::DIM));
+    assert!(bar("R role").add_modifier.contains(Modifier::DIM));
+    assert_eq!(bar("R role").fg, Some(Color::DarkGray));
+    press(&mut app, KeyCode::Char('R'));
+    assert!(app.dialog.is_none());
+    assert_eq!(
+        status(&app),
+        "Making someone a Master needs the workspace Owner role; you are Master in this workspace"
+    );
+    // A Developer: everything that changes membership is dimmed.
+    let mut app = members_tab("dana");
+    press(&mut app, KeyCode::Char('i'));
+    assert!(app.dialog.is_none());
+    assert!(
+        status(&app).starts_with("Inviting a Developer needs the workspace Owner or Master role"),
+        "{}",
+        status(&app)
+    );
+}
+
+#[test]
+fn invite_block_unblock_and_remove_through_dialogs() {
+    let mut app = demo_app("max", (100, 30));
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('i'));
+    let Some(Dialog::Invite(invite)) = &app.dialog else { panic!("invite dialog") };
+    assert!(
+        invite.roles.iter().any(|(r, d)| *r == WorkspaceRole::Master && d.is_err()),
+        "a Master cannot invite Masters"
+    );
+    chars(&mut app, "sam");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.dialog.is_some(), "Master role refused: the confirm stays dimmed");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.dialog.is_none(), "{}", status(&app));
+    assert!(status(&app).starts_with("invited sam as Developer"));
+    let row = app.ws_members.rows.iter().find(|m| m.login == "sam").expect("listed");
+    assert_eq!(row.status, MemberStatus::Invited);
+
+    while app.ws_members.selected_row().map(|m| m.login.as_str()) != Some("nora") {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    press(&mut app, KeyCode::Char('b'));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.ws_members.selected_row().map(|m| m.status), Some(MemberStatus::Blocked));
+    press(&mut app, KeyCode::Char('b'));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.ws_members.selected_row().map(|m| m.status),
+        Some(MemberStatus::Active),
+        "b unblocks a blocked member"
+    );
+    press(&mut app, KeyCode::Char('x'));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(status(&app), "removed nora from Acme Mini Apps");
+    assert!(!app.ws_members.rows.iter().any(|m| m.login == "nora"));
+}
+
+#[test]
+fn resend_withdraw_and_transfer() {
+    let mut app = members_tab("olivia");
+    press(&mut app, KeyCode::Char('G'));
+    assert_eq!(app.ws_members.selected_row().map(|m| m.login.as_str()), Some("eve"));
+    press(&mut app, KeyCode::Char('s'));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(status(&app), "resent eve's invitation");
+    press(&mut app, KeyCode::Char('W'));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(status(&app), "withdrew eve's invitation");
+    press(&mut app, KeyCode::Char('g'));
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.ws_members.selected_row().map(|m| m.login.as_str()), Some("max"));
+    press(&mut app, KeyCode::Char('T'));
+    chars(&mut app, "Acme");
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.dialog, Some(Dialog::TypeToConfirm(_))), "the workspace name must be typed in full");
+    chars(&mut app, " Mini Apps");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.dialog.is_none(), "{}", status(&app));
+    assert_eq!(app.workspace.as_ref().map(|w| w.role), Some(WorkspaceRole::Master));
+    assert!(screen_text(&app).contains("olivia (Master)"));
+}
+
+#[test]
+fn pending_invitations_show_on_start_and_can_be_accepted() {
+    let mut desk = demo_desk();
+    let olivia = desk.actor("olivia").expect("olivia");
+    desk.invite(&olivia, "Acme Mini Apps", "sam", WorkspaceRole::Master).expect("invite");
+    let mut app = App::new(desk, "sam", Options::default(), Theme { no_color: false }, (100, 30));
+    assert!(matches!(app.dialog, Some(Dialog::Invitations(_))), "shown on start");
+    insta::assert_snapshot!("invitations_on_start", screen_text(&app));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(status(&app), "you joined Acme Mini Apps as Master");
+    assert_eq!(app.workspaces.len(), 2);
+}
+
+#[test]
+fn the_welcome_screen_offers_invitations() {
+    let mut desk = demo_desk();
+    desk.add_user("zed", Some("Zed"), None).expect("user");
+    let olivia = desk.actor("olivia").expect("olivia");
+    desk.invite(&olivia, "Acme Mini Apps", "zed", WorkspaceRole::Developer).expect("invite");
+    let mut app = App::new(desk, "zed", Options::default(), Theme { no_color: false }, (100, 30));
+    let text = screen_text(&app);
+    assert!(text.contains("Acme Mini Apps as Developer"), "{text}");
+    insta::assert_snapshot!("welcome_with_invitation", text);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.workspace.as_ref().map(|w| w.name.as_str()), Some("Acme Mini Apps"));
+}
+
+#[test]
+fn audit_tab_snapshots_and_filter() {
+    for login in ["olivia", "max", "dana"] {
+        let mut app = demo_app(login, (120, 30));
+        press(&mut app, KeyCode::Char('3'));
+        insta::assert_snapshot!(format!("audit_tab_{login}"), screen_text(&app));
+    }
+    let mut app = demo_app("olivia", (120, 30));
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Char('/'));
+    chars(&mut app, "lunch");
+    assert!(app.audit.rows.iter().all(|(_, e)| e.program.as_deref() == Some("Lunch Vote")));
+    assert_eq!(app.audit.total, 5, "create, member_add, upload, release, take_offline");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.audit.total, 24);
+}
+
+#[test]
+fn roles_tab_snapshots() {
+    for login in ["olivia", "max", "dana"] {
+        let mut app = demo_app(login, (120, 30));
+        press(&mut app, KeyCode::Char('4'));
+        let text = screen_text(&app);
+        insta::assert_snapshot!(format!("roles_tab_{login}"), text);
+    }
+    let mut app = demo_app("dana", (120, 30));
+    press(&mut app, KeyCode::Char('4'));
+    let text = screen_text(&app);
+    assert!(
+        text.contains("Release needs the mini program Admin role; you are Developer (workspace Developer)"),
+        "{text}"
+    );
+    assert!(text.contains("You on Coffee Club: Developer — program member, workspace Developer"));
+}
+
+#[test]
+fn a_long_audit_log_pages_consistently_both_ways() {
+    let mut desk = fixed_desk();
+    desk.add_user("lead", None, None).expect("user");
+    let lead = desk.actor("lead").expect("lead");
+    desk.create_workspace(&lead, "Big").expect("workspace");
+    desk.create_program(&lead, "Big", "App", "").expect("program");
+    for i in 0..900 {
+        desk.edit_program(&lead, "App", &mpdesk::desk::ProgramEdit { name: None, description: Some(format!("d{i}")) })
+            .expect("edit");
+    }
+    let total = 902u64; // workspace_create, program_create, 900 edits (user_add is in no workspace)
+    let newest = 903u64;
+    let mut app = App::new(desk, "lead", Options::default(), Theme { no_color: false }, (100, 30));
+    press(&mut app, KeyCode::Char('3'));
+    assert!(!app.audit.exact);
+    let ids = |app: &App| {
+        let visible: Vec<(u64, i64)> = app.audit.visible(app.tab_list_height()).map(|(i, (id, _))| (i, *id)).collect();
+        for (index, id) in &visible {
+            assert_eq!(*id as u64, newest - index, "row {index} shows the entry it should");
+        }
+        assert_eq!(visible.len() as u16, app.tab_list_height());
+    };
+    for _ in 0..60 {
+        press(&mut app, KeyCode::PageDown);
+        ids(&app);
+    }
+    assert!(app.audit.exact);
+    assert_eq!(app.audit.total, total);
+    for _ in 0..60 {
+        press(&mut app, KeyCode::PageUp);
+        ids(&app);
+    }
+    press(&mut app, KeyCode::Char('G'));
+    ids(&app);
+    assert_eq!(app.audit.selected, total - 1);
+    for _ in 0..300 {
+        press(&mut app, KeyCode::Char('k'));
+    }
+    ids(&app);
+    assert!(app.audit.rows.len() as u64 <= 3 * mpdesk::tui::window::PAGE, "the window stays bounded");
+}
