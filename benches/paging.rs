@@ -172,3 +172,22 @@ fn program_page_offset_last(bencher: Bencher, programs: u64) {
         divan::black_box(page);
     });
 }
+
+/// PageDown in the Audit tab: keyset pages by id, whatever the log's length.
+#[divan::bench(args = [10_000, 1_000_000], sample_count = 200)]
+fn audit_tab_page_down(bencher: Bencher, entries: u64) {
+    let fixture = fixture(1, 0, entries);
+    let mut app = app(&fixture);
+    update(&mut app, key(KeyCode::Char('3')));
+    bencher.bench_local(|| update(&mut app, key(KeyCode::PageDown)));
+}
+
+/// `G` in the Audit tab counts the readable entries once (the one step
+/// that walks the log), then reads the oldest page.
+#[divan::bench(args = [10_000, 1_000_000], sample_count = 10)]
+fn audit_tab_end_key(bencher: Bencher, entries: u64) {
+    let fixture = fixture(1, 0, entries);
+    let mut app = app(&fixture);
+    update(&mut app, key(KeyCode::Char('3')));
+    bencher.bench_local(|| update(&mut app, key(KeyCode::End)));
+}

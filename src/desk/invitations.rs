@@ -32,8 +32,8 @@ pub struct Invitation {
 /// What can be done to one row of a workspace's member list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MemberOp {
-    /// Developer ↔ Master.
-    ChangeRole,
+    /// Developer ↔ Master: the role the member would get.
+    ChangeRole(WorkspaceRole),
     Block,
     Unblock,
     Remove,
@@ -98,7 +98,7 @@ fn member_ops(
         _ => WorkspaceRole::Developer,
     };
     let mut ops = vec![(
-        MemberOp::ChangeRole,
+        MemberOp::ChangeRole(other),
         decide_member_action(actor_role, MemberAction::ChangeRole, target.role, Some(other), read_only),
     )];
     if target.status == MemberStatus::Blocked {

@@ -9,7 +9,7 @@
 use super::action::Action;
 use super::app::{App, Pane, Screen, Tab};
 use super::keymap;
-use crate::desk::MemberOp;
+use crate::desk::{MemberOp, WorkspaceRole};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hint {
@@ -32,7 +32,7 @@ fn from_denial(decision: &Result<(), crate::desk::Denial>) -> Result<(), String>
 /// The member operation an action performs on the Members tab.
 fn member_op(action: Action) -> Option<MemberOp> {
     match action {
-        Action::ChangeRole => Some(MemberOp::ChangeRole),
+        Action::ChangeRole => Some(MemberOp::ChangeRole(WorkspaceRole::Master)),
         Action::BlockMember => Some(MemberOp::Block),
         Action::UnblockMember => Some(MemberOp::Unblock),
         Action::RemoveWorkspaceMember => Some(MemberOp::Remove),
@@ -41,6 +41,11 @@ fn member_op(action: Action) -> Option<MemberOp> {
         Action::Transfer => Some(MemberOp::Transfer),
         _ => None,
     }
+}
+
+/// The same operation, whatever role a role change is to.
+fn same_op(a: MemberOp, b: MemberOp) -> bool {
+    std::mem::discriminant(&a) == std::mem::discriminant(&b)
 }
 
 /// Whether the action applies here, and if so allowed or why not.
@@ -56,7 +61,7 @@ fn decide(app: &App, action: Action) -> Option<Result<(), String>> {
         if !on(Tab::Members) {
             return None;
         }
-        let (_, decision) = app.ws_member_ops.iter().find(|(o, _)| *o == op)?;
+        let (_, decision) = app.ws_member_ops.iter().find(|(o, _)| same_op(*o, op))?;
         return Some(from_denial(decision));
     }
     match action {

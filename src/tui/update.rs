@@ -13,7 +13,7 @@ use super::hints;
 use super::keymap;
 use super::layout;
 use super::welcome::WelcomeOutcome;
-use crate::desk::{DeskError, DeskResult, PackageSource, Page, ProgramEdit, WorkspaceRole};
+use crate::desk::{DeskError, DeskResult, MemberOp, PackageSource, Page, ProgramEdit};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
 use tui_input::backend::crossterm::EventHandler;
@@ -370,7 +370,15 @@ fn refilter_dialog(app: &mut App) {
 fn confirm_member_action(app: &mut App, action: Action) {
     let (Some(ws), Some(member)) = (app.workspace.clone(), app.ws_members.selected_row().cloned()) else { return };
     let (workspace, login) = (ws.name.clone(), member.login.clone());
-    let other = if member.role == WorkspaceRole::Developer { WorkspaceRole::Master } else { WorkspaceRole::Developer };
+    // The role a role change leads to, as the desk decided it.
+    let other = app
+        .ws_member_ops
+        .iter()
+        .find_map(|(op, _)| match op {
+            MemberOp::ChangeRole(role) => Some(*role),
+            _ => None,
+        })
+        .unwrap_or(member.role);
     let (title, question, confirm, request) = match action {
         Action::ChangeRole => (
             "Change role",

@@ -259,7 +259,7 @@ fn member_operations_for_the_console_match_the_rules() {
             .member_operations(actor, "Acme Mini Apps", login)
             .expect("ops")
             .into_iter()
-            .map(|(op, d)| (format!("{op:?}"), d.is_ok()))
+            .map(|(op, d)| (format!("{op:?}").split('(').next().unwrap_or_default().to_string(), d.is_ok()))
             .collect::<Vec<_>>()
     };
     let s = |v: &[(&str, bool)]| v.iter().map(|(a, b)| (a.to_string(), *b)).collect::<Vec<_>>();
