@@ -16,7 +16,17 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let count = if list.exact { list.total.to_string() } else { format!("{}+", list.total.saturating_sub(1)) };
     let mut title = vec![Span::styled(format!(" Audit log ({count}) "), theme.title())];
     title.extend(filter_span(app, Pane::Audit, app.audit_filter.value()));
-    let block = Block::bordered().title(Line::from(title)).border_style(theme.border(true));
+    let mut block = Block::bordered().title(Line::from(title)).border_style(theme.border(true));
+    // The selected entry in full: the table cuts long details.
+    if let Some((_, entry)) = list.selected_row() {
+        let full = format!(
+            " {} {}: {} ",
+            sanitize::line(&entry.actor),
+            sanitize::line(&entry.operation),
+            sanitize::line(&entry.detail)
+        );
+        block = block.title_bottom(Line::from(Span::styled(full, theme.label())));
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if list.total == 0 {

@@ -8,10 +8,20 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let full = spans(app, true);
+    let width: usize = full.iter().map(|s| s.width()).sum();
+    // On a narrow terminal the product name gives way to the tabs and badges.
+    let line = if width <= area.width as usize { full } else { spans(app, false) };
+    frame.render_widget(Paragraph::new(Line::from(line)), area);
+}
+
+fn spans(app: &App, with_name: bool) -> Vec<Span<'static>> {
     let theme = &app.theme;
-    let mut spans = vec![Span::styled(" mpdesk ", theme.title())];
+    let mut spans = if with_name { vec![Span::styled(" mpdesk ", theme.title())] } else { vec![Span::raw(" ")] };
     if let Some(ws) = &app.workspace {
-        spans.push(Span::raw("│ "));
+        if with_name {
+            spans.push(Span::raw("│ "));
+        }
         spans.push(Span::styled(sanitize::line(&ws.name).into_owned(), theme.label()));
         spans.push(Span::raw(" │ "));
         let who = app.actor.as_ref().map(|a| a.login.clone()).unwrap_or_default();
@@ -20,7 +30,9 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     spans.push(Span::raw("│"));
     for (i, tab) in Tab::ALL.iter().enumerate() {
         let style = if *tab == app.tab { theme.selected(true) } else { theme.label() };
-        spans.push(Span::styled(format!(" {} {} ", i + 1, tab.title()), style));
+        let text =
+            if with_name { format!(" {} {} ", i + 1, tab.title()) } else { format!("{} {} ", i + 1, tab.title()) };
+        spans.push(Span::styled(text, style));
     }
     if app.options.demo {
         spans.push(Span::raw(" "));
@@ -30,5 +42,5 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(" READ-ONLY ", theme.badge()));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    spans
 }
