@@ -348,17 +348,17 @@ fn refilter_dialog(app: &mut App) {
     let Some(actor) = app.actor.clone() else { return };
     match app.dialog.as_mut() {
         Some(Dialog::AddMembers(dialog)) => {
-            let text = dialog.filter.value().to_string();
+            let text = dialog.list.filter.value().to_string();
             let page = Page::new(0, super::dialogs::add_members_page());
             match app.desk.find_candidates(&actor, &dialog.app_id, Some(&text), page) {
-                Ok(candidates) => dialog.set_candidates(candidates),
+                Ok(candidates) => dialog.list.set_items(candidates),
                 Err(e) => dialog.error = Some(e.to_string()),
             }
         }
         Some(Dialog::Invite(dialog)) => {
-            let text = dialog.filter.value().to_string();
+            let text = dialog.list.filter.value().to_string();
             match app.desk.find_users(Some(&text), Page::new(0, 200)) {
-                Ok(users) => dialog.set_users(users),
+                Ok(users) => dialog.list.set_items(users),
                 Err(e) => dialog.error = Some(e.to_string()),
             }
         }

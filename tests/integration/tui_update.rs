@@ -89,12 +89,12 @@ fn add_members_through_the_dialog() {
     let mut app = demo_app("olivia", (100, 30));
     press(&mut app, KeyCode::Char('a'));
     let Some(Dialog::AddMembers(dialog)) = &app.dialog else { panic!("add members dialog") };
-    assert_eq!(dialog.candidates.iter().map(|c| c.login.as_str()).collect::<Vec<_>>(), ["nora"]);
+    assert_eq!(dialog.list.items.iter().map(|c| c.login.as_str()).collect::<Vec<_>>(), ["nora"]);
     press(&mut app, KeyCode::Enter);
     assert!(app.dialog.is_some(), "Enter with nobody selected does nothing");
     chars(&mut app, "zz");
     let Some(Dialog::AddMembers(dialog)) = &app.dialog else { panic!("still open") };
-    assert!(dialog.candidates.is_empty(), "the filter narrows the list");
+    assert!(dialog.list.items.is_empty(), "the filter narrows the list");
     press(&mut app, KeyCode::Backspace);
     press(&mut app, KeyCode::Backspace);
     press(&mut app, KeyCode::Char(' '));

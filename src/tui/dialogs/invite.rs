@@ -1,10 +1,10 @@
 //! Invite: pick a registered user (filter as you type) and a role. A role
 //! the actor may not invite as is shown dimmed, with the reason.
 
+use super::pick_list::{PickKey, PickList};
 use super::{footer, open_box, row, Outcome, Request};
 use crate::desk::{Denial, User, WorkspaceRole};
 use crate::sanitize;
-use crate::tui::field::TextField;
 use crate::tui::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
@@ -12,14 +12,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-const LIST_ROWS: usize = 7;
-
 pub struct Invite {
     pub workspace: String,
-    pub filter: TextField,
-    pub users: Vec<User>,
-    pub selected: usize,
-    pub top: usize,
+    pub list: PickList<User>,
     pub roles: Vec<(WorkspaceRole, Result<(), Denial>)>,
     pub role: usize,
     pub error: Option<String>,
@@ -28,26 +23,11 @@ pub struct Invite {
 impl Invite {
     pub fn new(workspace: &str, users: Vec<User>, roles: Vec<(WorkspaceRole, Result<(), Denial>)>) -> Self {
         let role = roles.iter().position(|(_, d)| d.is_ok()).unwrap_or(0);
-        Self {
-            workspace: workspace.to_string(),
-            filter: TextField::new("Filter", ""),
-            users,
-            selected: 0,
-            top: 0,
-            roles,
-            role,
-            error: None,
-        }
-    }
-
-    pub fn set_users(&mut self, users: Vec<User>) {
-        self.users = users;
-        self.selected = self.selected.min(self.users.len().saturating_sub(1));
-        self.top = self.top.min(self.selected);
+        Self { workspace: workspace.to_string(), list: PickList::new(users, 7), roles, role, error: None }
     }
 
     fn problem(&self) -> Option<String> {
-        if self.users.get(self.selected).is_none() {
+        if self.list.selected_item().is_none() {
             return Some("no registered user matches the filter".to_string());
         }
         match self.roles.get(self.role) {
@@ -60,24 +40,12 @@ impl Invite {
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
         match key.code {
             KeyCode::Esc => Outcome::Cancel,
-            KeyCode::Up => {
-                self.selected = self.selected.saturating_sub(1);
-                self.top = self.top.min(self.selected);
-                Outcome::Stay
-            }
-            KeyCode::Down => {
-                self.selected = (self.selected + 1).min(self.users.len().saturating_sub(1));
-                if self.selected >= self.top + LIST_ROWS {
-                    self.top = self.selected + 1 - LIST_ROWS;
-                }
-                Outcome::Stay
-            }
             KeyCode::Tab | KeyCode::BackTab => {
                 self.role = (self.role + 1) % self.roles.len().max(1);
                 self.error = None;
                 Outcome::Stay
             }
-            KeyCode::Enter => match (self.problem(), self.users.get(self.selected), self.roles.get(self.role)) {
+            KeyCode::Enter => match (self.problem(), self.list.selected_item(), self.roles.get(self.role)) {
                 (None, Some(user), Some((role, _))) => Outcome::Submit(Request::Invite {
                     workspace: self.workspace.clone(),
                     login: user.login.clone(),
@@ -85,23 +53,20 @@ impl Invite {
                 }),
                 _ => Outcome::Stay,
             },
-            _ => {
-                if self.filter.handle(key) {
-                    self.selected = 0;
-                    self.top = 0;
+            _ => match self.list.handle_key(key) {
+                PickKey::Filtered => {
                     self.error = None;
                     Outcome::Refilter
-                } else {
-                    Outcome::Stay
                 }
-            }
+                PickKey::Moved | PickKey::Ignored => Outcome::Stay,
+            },
         }
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
         let inner = open_box(frame, 66, 16, &format!("Invite to {}", self.workspace), theme);
         if let Some(area) = row(inner, 0) {
-            self.filter.render(frame, area, true, theme);
+            self.list.filter.render(frame, area, true, theme);
         }
         if let Some(area) = row(inner, 1) {
             let mut spans = vec![Span::styled(" Role (Tab)   ", theme.label())];
@@ -117,12 +82,16 @@ impl Invite {
             }
             frame.render_widget(Paragraph::new(Line::from(spans)), area);
         }
-        let list = Rect::new(inner.x, inner.y + 3, inner.width, (LIST_ROWS as u16).min(inner.height.saturating_sub(5)));
-        for (i, user) in self.users.iter().enumerate().skip(self.top).take(list.height as usize) {
-            let style = if i == self.selected { theme.selected(true) } else { Default::default() };
+        let list =
+            Rect::new(inner.x, inner.y + 3, inner.width, (self.list.rows() as u16).min(inner.height.saturating_sub(5)));
+        for (i, user) in self.list.visible().take(list.height as usize) {
+            let style = if i == self.list.selected { theme.selected(true) } else { Default::default() };
             let line =
                 Line::from(format!(" {:<16} {}", sanitize::line(&user.login), sanitize::line(&user.name))).style(style);
-            frame.render_widget(Paragraph::new(line), Rect::new(list.x, list.y + (i - self.top) as u16, list.width, 1));
+            frame.render_widget(
+                Paragraph::new(line),
+                Rect::new(list.x, list.y + (i - self.list.top) as u16, list.width, 1),
+            );
         }
         let problem = self.error.clone().or_else(|| self.problem());
         footer(frame, inner, problem.as_deref(), "Invite", self.problem().is_none(), theme);

@@ -8,6 +8,7 @@ mod confirm;
 mod delete;
 mod invitations;
 mod invite;
+mod pick_list;
 mod picker;
 mod program_form;
 mod release;
