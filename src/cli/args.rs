@@ -193,10 +193,11 @@ pub enum ProgramCommand {
     },
     /// Take a released program offline.
     Offline { program: String },
-    /// Delete a program that is not released (irreversible).
+    /// Delete a program that is not released (irreversible; --yes confirms).
     Delete {
         program: String,
-        #[arg(long)]
+        /// Confirm: deleting cannot be undone.
+        #[arg(long, required = true)]
         yes: bool,
     },
     /// Every operation: allowed, or why not.

@@ -243,10 +243,7 @@ fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Don
             desk.take_offline(me, program)?;
             out(json, &serde_json::json!({"program": program, "status": "offline"}), || format!("{program} is offline"))
         }
-        ProgramCommand::Delete { program, yes } => {
-            if !yes {
-                return Err(DeskError::Invalid(format!("deleting {program} cannot be undone; add --yes to confirm")));
-            }
+        ProgramCommand::Delete { program, .. } => {
             desk.delete_program(me, program)?;
             out(json, &serde_json::json!({"deleted": program}), || format!("deleted {program}"))
         }

@@ -173,7 +173,9 @@ fn a_full_scenario_from_registration_to_deletion() {
 
     assert_eq!(cli.run("lead", &["program", "delete", "Scanner", "--yes"]).code, 5, "released: take it offline first");
     cli.ok("lead", &["program", "offline", "Scanner"]);
-    assert_ne!(cli.run("lead", &["program", "delete", "Scanner"]).code, 0, "needs --yes");
+    let unconfirmed = cli.run("lead", &["program", "delete", "Scanner"]);
+    assert_eq!(unconfirmed.code, 2, "--yes is required: a usage error");
+    assert!(unconfirmed.stderr.contains("--yes"), "{}", unconfirmed.stderr);
     cli.ok("lead", &["program", "delete", "Scanner", "--yes"]);
     assert_eq!(cli.run("lead", &["program", "show", &app_id]).code, 4);
 
