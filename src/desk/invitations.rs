@@ -7,7 +7,7 @@ use super::{
     WorkspaceRole,
 };
 use crate::domain::invitation::{self, InvitationState, StoredState};
-use crate::domain::workspace_rules::{decide_member_action, decide_transfer, MemberAction};
+use crate::domain::workspace_rules::{block_transition, decide_member_action, decide_transfer, MemberAction};
 use crate::domain::Denial;
 use crate::store;
 use crate::store::invitations::NewInvitation;
@@ -284,18 +284,7 @@ impl Desk {
             let (user, target) = super::workspaces::workspace_target(tx, ws.id, &ws.name, login)?;
             let action = if block { MemberAction::Block } else { MemberAction::Unblock };
             decide_member_action(acting_role(&membership), action, target.role, None, read_only)?;
-            let (from, to) = if block {
-                (MemberStatus::Active, MemberStatus::Blocked)
-            } else {
-                (MemberStatus::Blocked, MemberStatus::Active)
-            };
-            if target.status != from {
-                return Err(DeskError::Conflict(format!(
-                    "{login} is {}, not {}",
-                    target.status.as_str(),
-                    from.as_str()
-                )));
-            }
+            let (from, to) = block_transition(login, target.status, block)?;
             store::workspaces::set_status(tx, ws.id, user, to)?;
             entry.detail = format!("{login} ({}): {} → {}", target.role.title(), from.as_str(), to.as_str());
             Ok(())

@@ -2,7 +2,7 @@
 //! *decided*), as one table: for each target role, who may manage it.
 
 use super::permission::describe_workspace_role;
-use super::role::WorkspaceRole;
+use super::role::{MemberStatus, WorkspaceRole};
 use super::Denial;
 
 /// Target role → the workspace roles that may add, remove, block or
@@ -109,6 +109,29 @@ pub fn decide_transfer(
     Ok(())
 }
 
+/// The status change blocking (or unblocking) makes: Active → Blocked, or
+/// Blocked → Active; any other starting status is refused.
+pub fn block_transition(
+    target_login: &str,
+    current: MemberStatus,
+    block: bool,
+) -> Result<(MemberStatus, MemberStatus), Denial> {
+    let (from, to) = if block {
+        (MemberStatus::Active, MemberStatus::Blocked)
+    } else {
+        (MemberStatus::Blocked, MemberStatus::Active)
+    };
+    if current != from {
+        let action = if block { "Blocking" } else { "Unblocking" };
+        return Err(Denial::state(
+            action,
+            if block { "an active member" } else { "a blocked member" },
+            format!("{target_login} is {}", current.as_str()),
+        ));
+    }
+    Ok((from, to))
+}
+
 /// Does this workspace role read the whole workspace's audit log?
 pub fn reads_workspace_audit(role: Option<WorkspaceRole>) -> bool {
     role.is_some_and(|r| WORKSPACE_AUDIT_READERS.contains(&r))
@@ -142,6 +165,21 @@ mod tests {
             blocked.to_string(),
             "Transferring ownership needs an Active Master as the new Owner; m is Master (not active)"
         );
+    }
+
+    #[test]
+    fn only_active_members_are_blocked_and_only_blocked_ones_unblocked() {
+        assert_eq!(
+            block_transition("d", MemberStatus::Active, true),
+            Ok((MemberStatus::Active, MemberStatus::Blocked))
+        );
+        assert_eq!(
+            block_transition("d", MemberStatus::Blocked, false),
+            Ok((MemberStatus::Blocked, MemberStatus::Active))
+        );
+        let again = block_transition("d", MemberStatus::Blocked, true).expect_err("already blocked");
+        assert_eq!(again.to_string(), "Blocking needs an active member; d is blocked");
+        assert!(block_transition("d", MemberStatus::Active, false).is_err());
     }
 
     #[test]
