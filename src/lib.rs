@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod desk;
 pub mod domain;
+pub mod files;
 pub mod sanitize;
 pub mod store;
 pub mod tui;

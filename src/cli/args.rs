@@ -182,8 +182,12 @@ pub enum ProgramCommand {
     Export {
         program: String,
         version: String,
+        /// The file to write (a new path, or an existing file with --force).
         #[arg(long)]
         out: PathBuf,
+        /// Replace OUT if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Make a version live (the latest uploaded by default).
     Release {

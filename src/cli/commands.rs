@@ -227,8 +227,8 @@ fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Don
             let list = desk.list_versions(me, program, Page::ALL)?;
             out_rows(json, &list)
         }
-        ProgramCommand::Export { program, version, out: path } => {
-            let v = desk.export_version(me, program, version, path)?;
+        ProgramCommand::Export { program, version, out: path, force } => {
+            let v = desk.export_version(me, program, version, path, *force)?;
             out(json, &v, || {
                 format!("wrote {} ({} bytes, sha256 {}) to {}", v.version, v.size, v.sha256, path.display())
             })

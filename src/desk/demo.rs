@@ -73,8 +73,13 @@ fn demo_package(program: &str, version: &str) -> Vec<u8> {
 }
 
 impl Desk {
-    /// Loads the demo data into an empty database. Returns the demo logins.
+    /// Loads the demo data into an empty database, all or nothing. Returns
+    /// the demo logins.
     pub fn load_demo_data(&mut self) -> DeskResult<Vec<String>> {
+        self.all_or_nothing(Self::load_demo_data_unbatched)
+    }
+
+    fn load_demo_data_unbatched(&mut self) -> DeskResult<Vec<String>> {
         let users = self.count_users()?;
         if users > 0 {
             return Err(DeskError::Conflict(format!(

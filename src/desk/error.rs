@@ -56,10 +56,22 @@ impl DeskError {
     pub(crate) fn is_refusal(&self) -> bool {
         self.kind() != ErrorKind::Storage
     }
+
+    pub(crate) fn is_storage(&self) -> bool {
+        self.kind() == ErrorKind::Storage
+    }
 }
 
 impl From<rusqlite::Error> for DeskError {
     fn from(e: rusqlite::Error) -> Self {
+        // A rule the database itself keeps (a unique name, one Owner, one
+        // live version) was about to break: that is a conflict with the
+        // data as it is, never SQLite's own words.
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
+            return Self::Conflict(
+                "that change conflicts with the data as it is now (someone may have changed it meanwhile); nothing was changed".to_string(),
+            );
+        }
         Self::Storage(format!("database error: {e}"))
     }
 }

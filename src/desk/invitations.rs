@@ -221,8 +221,9 @@ impl Desk {
         let now = self.now_time();
         let operation = if accept { "workspace_invitation_accept" } else { "workspace_invitation_decline" };
         self.audited(&actor.login, operation, |tx, entry, at| {
-            let missing = || DeskError::NotFound(format!("no invitation to workspace '{workspace}'"));
-            let ws = store::workspaces::by_name(tx, workspace)?.ok_or_else(missing)?;
+            let missing = || DeskError::NotFound(format!("no invitation to workspace '{}'", super::shown(workspace)));
+            let ws =
+                store::workspaces::by_name(tx, &crate::domain::validate::normalize(workspace))?.ok_or_else(missing)?;
             let row = store::invitations::pending(tx, ws.id, actor.id)?.ok_or_else(missing)?;
             note_workspace(entry, &ws);
             let label = if accept { "Accepting an invitation" } else { "Declining an invitation" };
@@ -231,6 +232,14 @@ impl Desk {
             }
             let expires = parse_rfc3339(&row.expires_at)?;
             invitation::check_response(label, invitation::state_at(row.state, expires, now))?;
+            if let Some(existing) = store::workspaces::membership(tx, ws.id, actor.id)? {
+                return Err(DeskError::Conflict(format!(
+                    "you are already a member of {} ({}, {})",
+                    ws.name,
+                    existing.role.title(),
+                    existing.status.as_str()
+                )));
+            }
             if accept {
                 store::invitations::decide(tx, row.id, StoredState::Accepted, at)?;
                 store::workspaces::add_member(tx, ws.id, actor.id, row.role, MemberStatus::Active, None, at)?;

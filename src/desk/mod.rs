@@ -39,7 +39,7 @@ use crate::domain::permission::Access;
 use crate::store::programs::Visibility;
 use crate::store::records::{NewAuditEntry, ProgramRow, Workspace};
 use crate::store::{self, Store};
-use rusqlite::{Connection, Transaction};
+use rusqlite::Connection;
 use std::path::Path;
 
 /// The acting user, resolved from a registered login.
@@ -49,6 +49,9 @@ pub struct Actor {
     pub login: String,
     pub name: String,
 }
+
+/// What a refused attempt may quote from its input in the audit log.
+pub const AUDIT_QUOTE_MAX: usize = 200;
 
 pub struct Desk {
     store: Store,
@@ -107,15 +110,27 @@ impl Desk {
     /// Runs one write use case in one IMMEDIATE transaction. `work` fills
     /// in the audit entry's context as it learns it. On success the entry
     /// is appended with outcome "ok" in the same transaction; on a refusal
-    /// everything is rolled back and only a "denied" entry is written.
+    /// everything is rolled back and only a "denied" entry is written,
+    /// quoting its input bounded and displayable. A read-only session
+    /// writes nothing at all: the use case runs on a snapshot that is
+    /// rolled back, and what it would have changed is refused.
     fn audited<T>(
         &mut self,
         actor_login: &str,
         operation: &str,
-        work: impl FnOnce(&Transaction<'_>, &mut NewAuditEntry, &str) -> DeskResult<T>,
+        work: impl FnOnce(&Connection, &mut NewAuditEntry, &str) -> DeskResult<T>,
     ) -> DeskResult<T> {
         let now = self.now();
         let mut entry = NewAuditEntry { operation: operation.to_string(), ..Default::default() };
+        if self.read_only {
+            let snapshot = self.store.read()?;
+            let result = work(&snapshot, &mut entry, &now);
+            drop(snapshot);
+            return match result {
+                Err(error) if !error.is_storage() => Err(error),
+                _ => Err(Denial::read_only(&operation.replace('_', " ")).into()),
+            };
+        }
         let tx = self.store.write()?;
         match work(&tx, &mut entry, &now) {
             Ok(value) => {
@@ -127,13 +142,31 @@ impl Desk {
                 drop(tx);
                 if error.is_refusal() {
                     entry.detail = error.to_string();
+                    bound_quotes(&mut entry);
                     let tx = self.store.write()?;
-                    store::audit::append(&tx, &now, actor_login, "denied", &entry)?;
+                    store::audit::append(
+                        &tx,
+                        &now,
+                        &crate::sanitize::quote(actor_login, AUDIT_QUOTE_MAX),
+                        "denied",
+                        &entry,
+                    )?;
                     tx.commit()?;
                 }
                 Err(error)
             }
         }
+    }
+
+    /// Runs several use cases so that they land together or not at all.
+    pub(crate) fn all_or_nothing<T>(&mut self, work: impl FnOnce(&mut Self) -> DeskResult<T>) -> DeskResult<T> {
+        if self.read_only {
+            return work(self);
+        }
+        self.store.begin_batch()?;
+        let result = work(self);
+        self.store.end_batch(result.is_ok())?;
+        result
     }
 
     /// Resolves a registered login to the acting user.
@@ -143,6 +176,19 @@ impl Desk {
             None => Err(DeskError::NotFound(format!(
                 "user '{login}' is not registered; register with: mpdesk user add {login} --name \"Your Name\""
             ))),
+        }
+    }
+}
+
+/// A refusal quotes what a person typed: each quoted field is kept to
+/// [`AUDIT_QUOTE_MAX`] characters, sanitized, so the log can be neither
+/// flooded nor used to spoof the people who read it.
+fn bound_quotes(entry: &mut NewAuditEntry) {
+    let bound = |text: &mut String| *text = crate::sanitize::quote(text, AUDIT_QUOTE_MAX);
+    bound(&mut entry.detail);
+    for field in [&mut entry.workspace, &mut entry.program, &mut entry.program_app_id] {
+        if let Some(text) = field.as_mut() {
+            bound(text);
         }
     }
 }
@@ -165,7 +211,12 @@ fn facts_of(row: &ProgramRow) -> crate::domain::lifecycle::ProgramFacts {
 }
 
 fn not_found(reference: &str) -> DeskError {
-    DeskError::NotFound(format!("mini program '{reference}' not found"))
+    DeskError::NotFound(format!("mini program '{}' not found", shown(reference)))
+}
+
+/// What an error message may quote of a person's input: bounded, visible.
+pub(crate) fn shown(input: &str) -> String {
+    crate::sanitize::quote(input, 80)
 }
 
 fn is_app_id(reference: &str) -> bool {
@@ -182,12 +233,14 @@ fn resolve_program(conn: &Connection, actor: &Actor, reference: &str) -> DeskRes
             _ => Err(not_found(reference)),
         };
     }
+    let reference = &validate::normalize(reference);
     let mut rows = store::programs::visible_by_name(conn, &visibility(actor), reference)?;
     match rows.len() {
         0 => Err(not_found(reference)),
         1 => Ok(rows.remove(0)),
         _ => Err(DeskError::Conflict(format!(
-            "'{reference}' names mini programs in several workspaces; use an app ID: {}",
+            "'{}' names mini programs in several workspaces; use an app ID: {}",
+            shown(reference),
             rows.iter().map(|r| format!("{} ({})", r.app_id, r.workspace)).collect::<Vec<_>>().join(", ")
         ))),
     }
@@ -200,8 +253,8 @@ fn resolve_workspace(
     actor: &Actor,
     name: &str,
 ) -> DeskResult<(Workspace, crate::store::records::Membership)> {
-    let missing = || DeskError::NotFound(format!("workspace '{name}' not found"));
-    let workspace = store::workspaces::by_name(conn, name)?.ok_or_else(missing)?;
+    let missing = || DeskError::NotFound(format!("workspace '{}' not found", shown(name)));
+    let workspace = store::workspaces::by_name(conn, &validate::normalize(name))?.ok_or_else(missing)?;
     let membership = store::workspaces::membership(conn, workspace.id, actor.id)?.ok_or_else(missing)?;
     Ok((workspace, membership))
 }

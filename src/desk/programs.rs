@@ -119,7 +119,7 @@ impl Desk {
             note_workspace(entry, &ws);
             entry.program = Some(name.to_string());
             decide_create_program(acting_role(&membership), read_only)?;
-            validate::name("name", name).map_err(invalid)?;
+            let name = &validate::name("name", name).map_err(invalid)?;
             validate::description(description).map_err(invalid)?;
             check_name_free(tx, ws.id, &ws.name, name, None)?;
             let app_id = ids.next(tx)?;
@@ -208,7 +208,7 @@ impl Desk {
             let current = store::programs::extra(tx, row.id)?;
             let name = edit.name.clone().unwrap_or_else(|| row.name.clone());
             let description = edit.description.clone().unwrap_or(current.description.clone());
-            validate::name("name", &name).map_err(invalid)?;
+            let name = validate::name("name", &name).map_err(invalid)?;
             validate::description(&description).map_err(invalid)?;
             check_name_free(tx, row.workspace_id, &row.workspace, &name, Some(row.id))?;
             store::programs::set_name_description(tx, row.id, &name, &description)?;

@@ -13,7 +13,7 @@ impl Desk {
         let actor = login.clone();
         self.audited(&actor, "user_add", |tx, entry, now| {
             validate::login(&login).map_err(invalid)?;
-            validate::name("name", &name).map_err(invalid)?;
+            let name = validate::name("name", &name).map_err(invalid)?;
             if let Some(email) = &email {
                 validate::email(email).map_err(invalid)?;
             }

@@ -6,7 +6,9 @@ use super::{
 };
 use crate::domain::permission::decide;
 use crate::domain::validate::{self, PACKAGE_MAX_BYTES};
+use crate::domain::version::check_successor;
 use crate::domain::SemVer;
+use crate::files::WriteRefusal;
 use crate::store;
 use crate::store::versions::NewVersion;
 use sha2::{Digest, Sha256};
@@ -22,21 +24,26 @@ pub enum PackageSource {
 
 fn too_large(size: u64) -> DeskError {
     DeskError::Invalid(format!(
-        "package is {:.1} MiB; the limit is {} MiB",
-        size as f64 / 1_048_576.0,
+        "package is {size} bytes; the limit is {PACKAGE_MAX_BYTES} bytes ({} MiB)",
         PACKAGE_MAX_BYTES / 1_048_576
     ))
 }
 
+fn path_shown(path: &Path) -> String {
+    super::shown(&path.to_string_lossy())
+}
+
 /// Reads a package file, refusing one over the limit before reading it all.
 fn read_package(path: &Path) -> DeskResult<Vec<u8>> {
-    let cannot =
-        |e: std::io::Error| DeskError::Invalid(format!("package file '{}' cannot be read: {e}", path.display()));
-    let file = std::fs::File::open(path).map_err(cannot)?;
+    let cannot = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::InvalidInput => DeskError::Invalid(format!(
+            "package file '{}' is not a regular file (a FIFO, a device or a folder?)",
+            path_shown(path)
+        )),
+        _ => DeskError::Invalid(format!("package file '{}' cannot be read: {e}", path_shown(path))),
+    };
+    let file = crate::files::open_regular(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
-    if !meta.is_file() {
-        return Err(DeskError::Invalid(format!("package file '{}' is not a regular file", path.display())));
-    }
     if meta.len() > PACKAGE_MAX_BYTES {
         return Err(too_large(meta.len()));
     }
@@ -64,29 +71,29 @@ impl Desk {
         notes: &str,
     ) -> DeskResult<Version> {
         let read_only = self.read_only;
+        // Read (and hash) the package before taking the write lock: other
+        // writers must not wait on this process's disk.
+        let package = match package {
+            PackageSource::File(path) => read_package(&path),
+            PackageSource::Bytes(bytes) if bytes.len() as u64 > PACKAGE_MAX_BYTES => Err(too_large(bytes.len() as u64)),
+            PackageSource::Bytes(bytes) => Ok(bytes),
+        }
+        .map(|bytes| {
+            let sha256 = sha256_hex(&bytes);
+            (bytes, sha256)
+        });
         self.audited(&actor.login, "program_upload", |tx, entry, now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
             decide(&access_of(&row, read_only), Operation::Upload, &facts_of(&row))?;
             let parsed = SemVer::parse(version).map_err(invalid)?;
             validate::notes(notes).map_err(invalid)?;
-            if let Some(latest) = store::versions::latest(tx, row.id)? {
-                let latest_parsed = SemVer::parse(&latest.version).map_err(DeskError::Storage)?;
-                if parsed <= latest_parsed {
-                    return Err(DeskError::Conflict(format!(
-                        "version {version} is not greater than the latest, {}",
-                        latest.version
-                    )));
-                }
-            }
-            let bytes = match package {
-                PackageSource::File(path) => read_package(&path)?,
-                PackageSource::Bytes(bytes) if bytes.len() as u64 > PACKAGE_MAX_BYTES => {
-                    return Err(too_large(bytes.len() as u64))
-                }
-                PackageSource::Bytes(bytes) => bytes,
+            let latest = match store::versions::latest(tx, row.id)? {
+                Some(latest) => Some(SemVer::parse(&latest.version).map_err(DeskError::Storage)?),
+                None => None,
             };
-            let sha256 = sha256_hex(&bytes);
+            check_successor(latest.as_ref(), &parsed).map_err(DeskError::Conflict)?;
+            let (bytes, sha256) = package?;
             store::versions::insert(
                 tx,
                 &NewVersion {
@@ -127,11 +134,33 @@ impl Desk {
         Ok((found, bytes))
     }
 
-    /// Writes a version's package to `out`, byte for byte.
-    pub fn export_version(&self, actor: &Actor, program: &str, version: &str, out: &Path) -> DeskResult<Version> {
+    /// Writes a version's package to `out`, byte for byte and atomically.
+    /// Never onto the database's own files; an existing file only with
+    /// `overwrite`.
+    pub fn export_version(
+        &self,
+        actor: &Actor,
+        program: &str,
+        version: &str,
+        out: &Path,
+        overwrite: bool,
+    ) -> DeskResult<Version> {
         let (found, bytes) = self.package(actor, program, version)?;
-        std::fs::write(out, &bytes)
-            .map_err(|e| DeskError::Invalid(format!("cannot write '{}': {e}", out.display())))?;
+        if self.store.files().iter().any(|own| crate::files::same_file(out, own)) {
+            return Err(DeskError::Invalid(format!(
+                "'{}' is this database's own file; export to another path",
+                path_shown(out)
+            )));
+        }
+        crate::files::write_atomically(out, &bytes, overwrite).map_err(|refusal| match refusal {
+            WriteRefusal::Exists => {
+                DeskError::Conflict(format!("'{}' already exists; pass --force to replace it", path_shown(out)))
+            }
+            WriteRefusal::NotRegular => {
+                DeskError::Invalid(format!("'{}' exists and is not a regular file", path_shown(out)))
+            }
+            WriteRefusal::Io(e) => DeskError::Invalid(format!("cannot write '{}': {e}", path_shown(out))),
+        })?;
         Ok(found)
     }
 }

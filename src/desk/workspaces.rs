@@ -4,6 +4,7 @@ use super::{
     acting_role, invalid, note_workspace, resolve_workspace, Actor, Desk, DeskError, DeskResult, MemberStatus, Page,
     WorkspaceMember, WorkspaceRole, WorkspaceSummary,
 };
+use crate::domain::invitation::StoredState;
 use crate::domain::validate;
 use crate::domain::workspace_rules::{decide_member_action, MemberAction};
 use crate::store;
@@ -17,7 +18,7 @@ impl Desk {
             if read_only {
                 return Err(crate::domain::Denial::read_only("Create workspace").into());
             }
-            validate::name("workspace name", name).map_err(invalid)?;
+            let name = &validate::name("workspace name", name).map_err(invalid)?;
             if store::workspaces::by_name(tx, name)?.is_some() {
                 return Err(DeskError::Conflict(format!("a workspace named '{name}' already exists")));
             }
@@ -60,6 +61,12 @@ impl Desk {
             }
             store::workspaces::add_member(tx, ws.id, user.id, role, MemberStatus::Active, Some(actor.id), now)?;
             entry.detail = format!("added {login} as {}", role.title());
+            // A direct add answers a pending invitation: it is settled here,
+            // in the same transaction, so nobody is listed twice.
+            if let Some(pending) = store::invitations::pending(tx, ws.id, user.id)? {
+                store::invitations::decide(tx, pending.id, StoredState::Withdrawn, now)?;
+                entry.detail.push_str("; their pending invitation: pending → withdrawn (added directly)");
+            }
             Ok(())
         })
     }

@@ -5,6 +5,7 @@
 //! [`permission::decide`] (program operations) or by the workspace rules in
 //! [`workspace_rules`]; nothing outside this module compares roles.
 
+pub mod chars;
 pub mod denial;
 pub mod invitation;
 pub mod lifecycle;

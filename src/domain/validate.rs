@@ -13,25 +13,47 @@ pub const CONFIG_ID_MAX: usize = 64;
 pub const DOMAINS_MAX: usize = 100;
 pub const PACKAGE_MAX_BYTES: u64 = 50 * 1024 * 1024;
 
-/// Unicode bidirectional controls: they reorder what a terminal shows.
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
+pub use super::chars::is_bidi_control;
+use super::chars::{self, CharClass, MAX_MARKS};
+use std::borrow::Cow;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-fn is_forbidden(c: char, multiline: bool) -> bool {
-    if multiline && (c == '\n' || c == '\t') {
-        return false;
-    }
-    c.is_control() || is_bidi_control(c)
-}
-
-fn describe_bad_char(c: char) -> String {
-    if c == '\u{1b}' {
-        "an escape sequence".to_string()
-    } else if is_bidi_control(c) {
-        format!("a bidi override (U+{:04X})", c as u32)
+/// Names are stored and compared in NFC, so "Café" typed two ways is one name.
+pub fn normalize(value: &str) -> Cow<'_, str> {
+    if value.is_ascii() || is_nfc_quick(value.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(value)
     } else {
-        format!("a control character (U+{:04X})", c as u32)
+        Cow::Owned(value.nfc().collect())
+    }
+}
+
+/// The first character a field refuses, if any. Single-line fields accept
+/// only plain characters and combining marks; free text also newlines and
+/// tabs, and (for emoji sequences and scripts that need them) format
+/// characters — but never bidi controls, separators or unassigned ones.
+fn first_forbidden(value: &str, multiline: bool) -> Option<char> {
+    value.chars().find(|&c| match chars::class(c) {
+        CharClass::Plain | CharClass::Combining => false,
+        CharClass::Control => !(multiline && (c == '\n' || c == '\t')),
+        CharClass::Invisible => !multiline,
+        CharClass::Bidi | CharClass::Separator | CharClass::PrivateUse | CharClass::Unassigned => true,
+    })
+}
+
+/// More combining marks on one character than any script needs.
+fn too_many_marks(value: &str) -> bool {
+    let mut run = 0;
+    value.chars().any(|c| {
+        run = if chars::class(c) == CharClass::Combining { run + 1 } else { 0 };
+        run > MAX_MARKS
+    })
+}
+
+fn characters(n: usize) -> String {
+    if n == 1 {
+        "1 character".to_string()
+    } else {
+        format!("{n} characters")
     }
 }
 
@@ -47,36 +69,47 @@ pub fn login(value: &str) -> Result<(), String> {
     }
 }
 
-/// A one-line name (program, workspace, display name): 1–64 characters, no
-/// control characters, no bidi overrides, no leading or trailing spaces.
-pub fn name(field: &str, value: &str) -> Result<(), String> {
-    let limit = format!("{field} must be 1–{NAME_MAX} characters with no control characters, escape sequences, bidi overrides or leading/trailing spaces");
+/// A one-line name (program, workspace, display name): 1–64 characters
+/// with at least one visible, no control, invisible, bidi or separator
+/// characters, no leading or trailing spaces. Returns it in NFC.
+pub fn name(field: &str, value: &str) -> Result<String, String> {
+    let limit = format!("{field} must be 1–{NAME_MAX} characters with no control characters, escape sequences, bidi overrides, invisible characters or leading/trailing spaces");
+    let value = normalize(value);
     let count = value.chars().count();
     if count == 0 || value.trim().is_empty() {
         return Err(format!("{limit}; it is empty"));
     }
     if count > NAME_MAX {
-        return Err(format!("{limit}; it has {count}"));
+        return Err(format!("{limit}; it has {}", characters(count)));
     }
-    if let Some(c) = value.chars().find(|c| is_forbidden(*c, false)) {
-        return Err(format!("{limit}; it has {}", describe_bad_char(c)));
+    if let Some(c) = first_forbidden(&value, false) {
+        return Err(format!("{limit}; it has {}", chars::describe(c)));
     }
     if value.trim() != value {
         return Err(format!("{limit}; it has leading or trailing spaces"));
     }
-    Ok(())
+    if !value.chars().any(chars::is_visible) {
+        return Err(format!("{limit}; it has no visible character"));
+    }
+    if too_many_marks(&value) {
+        return Err(format!("{limit}; it has more than {MAX_MARKS} combining marks on one character"));
+    }
+    Ok(value.into_owned())
 }
 
 /// Free text (description, notes): newlines and tabs allowed, no other
 /// control characters, no bidi overrides.
 pub fn text(field: &str, value: &str, max: usize) -> Result<(), String> {
-    let limit = format!("{field} must be at most {max} characters, with newlines and tabs but no other control characters or bidi overrides");
+    let limit = format!("{field} must be at most {max} characters, with newlines and tabs but no other control characters, bidi overrides or line separators");
     let count = value.chars().count();
     if count > max {
-        return Err(format!("{limit}; it has {count}"));
+        return Err(format!("{limit}; it has {}", characters(count)));
     }
-    if let Some(c) = value.chars().find(|c| is_forbidden(*c, true)) {
-        return Err(format!("{limit}; it has {}", describe_bad_char(c)));
+    if let Some(c) = first_forbidden(value, true) {
+        return Err(format!("{limit}; it has {}", chars::describe(c)));
+    }
+    if too_many_marks(value) {
+        return Err(format!("{limit}; it has more than {MAX_MARKS} combining marks on one character"));
     }
     Ok(())
 }
@@ -94,7 +127,7 @@ pub fn email(value: &str) -> Result<(), String> {
     let ok = value.len() <= EMAIL_MAX
         && value.split('@').count() == 2
         && value.split('@').all(|part| !part.is_empty())
-        && !value.chars().any(|c| c.is_whitespace() || is_forbidden(c, false));
+        && !value.chars().any(|c| c.is_whitespace() || first_forbidden(&c.to_string(), false).is_some());
     if ok {
         Ok(())
     } else {

@@ -12,7 +12,15 @@ pub struct SemVer {
     pub pre: Vec<String>,
 }
 
-const LIMIT: &str = "a semantic version like 1.2.3 or 1.2.3-beta.1 (at most 64 characters, no build metadata)";
+/// The largest MAJOR, MINOR or PATCH number.
+pub const MAX_COMPONENT: u64 = 999_999;
+/// How far one upload may raise MAJOR over the latest version (or over 0
+/// for the first). With [`MAX_COMPONENT`] this keeps room for a next
+/// version: reaching the ceiling takes 10,000 uploads, each in the log.
+pub const MAX_MAJOR_STEP: u64 = 100;
+
+const LIMIT: &str =
+    "a semantic version like 1.2.3 or 1.2.3-beta.1 (numbers at most 999999, at most 64 characters, no build metadata)";
 
 impl SemVer {
     pub fn parse(text: &str) -> Result<Self, String> {
@@ -56,7 +64,27 @@ fn parse_numeric(part: &str) -> Option<u64> {
     if part.is_empty() || !part.chars().all(|c| c.is_ascii_digit()) || (part.len() > 1 && part.starts_with('0')) {
         return None;
     }
-    part.parse().ok()
+    part.parse().ok().filter(|n| *n <= MAX_COMPONENT)
+}
+
+/// Whether `next` may follow `latest` (the newest version uploaded so far):
+/// strictly greater, and MAJOR raised by at most [`MAX_MAJOR_STEP`], so no
+/// single upload can leave a program with no possible next version.
+pub fn check_successor(latest: Option<&SemVer>, next: &SemVer) -> Result<(), String> {
+    if let Some(latest) = latest {
+        if next <= latest {
+            return Err(format!("version {next} is not greater than the latest, {latest}"));
+        }
+    }
+    let base = latest.map_or(0, |l| l.major);
+    if next.major > base + MAX_MAJOR_STEP {
+        return Err(format!(
+            "version {next} raises the major version by more than {MAX_MAJOR_STEP} (the latest is {}); upload at most {}.x.x",
+            latest.map_or_else(|| "none".to_string(), |l| l.to_string()),
+            base + MAX_MAJOR_STEP
+        ));
+    }
+    Ok(())
 }
 
 fn compare_pre(a: &[String], b: &[String]) -> Ordering {
@@ -140,5 +168,21 @@ mod tests {
             assert!(SemVer::parse(bad).is_err(), "{bad:?} should be refused");
         }
         assert_eq!(v("10.20.30-rc.1").to_string(), "10.20.30-rc.1");
+    }
+
+    #[test]
+    fn a_version_can_always_follow() {
+        let huge = "18446744073709551615.18446744073709551615.18446744073709551615";
+        let err = SemVer::parse(huge).expect_err("over the bound");
+        assert!(err.contains("at most 999999"), "{err}");
+        assert!(SemVer::parse("999999.0.0").is_ok());
+        assert!(SemVer::parse("1000000.0.0").is_err());
+        assert!(check_successor(None, &v("100.0.0")).is_ok());
+        assert!(check_successor(None, &v("101.0.0")).is_err());
+        assert!(check_successor(Some(&v("1.2.3")), &v("101.0.0")).is_ok());
+        assert!(check_successor(Some(&v("1.2.3")), &v("102.0.0")).is_err());
+        assert!(check_successor(Some(&v("1.2.3")), &v("1.2.3")).is_err());
+        // Below the ceiling there is always a next version.
+        assert!(check_successor(Some(&v("999998.999999.999999")), &v("999999.0.0")).is_ok());
     }
 }

@@ -12,7 +12,7 @@ pub mod users;
 pub mod versions;
 pub mod workspaces;
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, Transaction};
 use rusqlite_migration::Migrations;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -26,8 +26,12 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 pub enum StoreError {
     #[error("{0} is not an SQLite database; mpdesk left it untouched")]
     NotSqlite(PathBuf),
+    #[error("{0} is not a regular file (a FIFO, a device or a folder?); mpdesk left it untouched")]
+    NotRegular(PathBuf),
     #[error("{0} is an SQLite database of another application; mpdesk left it untouched")]
     Foreign(PathBuf),
+    #[error("{path} was written by an older mpdesk (schema {found}, this build knows {known}); open it once without --readonly to upgrade it — the file was left untouched")]
+    TooOld { path: PathBuf, found: i64, known: i64 },
     #[error("{path} was written by a newer mpdesk (schema {found}, this build knows {known}); upgrade mpdesk — the file was left untouched")]
     TooNew { path: PathBuf, found: i64, known: i64 },
     #[error("cannot use the database {path}: {source}")]
@@ -40,6 +44,7 @@ pub enum StoreError {
 
 pub struct Store {
     conn: Connection,
+    path: PathBuf,
 }
 
 impl Store {
@@ -51,6 +56,29 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         Self::prepare(conn, path)
+    }
+
+    /// Opens an existing database so that nothing can be written to it:
+    /// SQLite itself refuses every write (and `query_only` on top).
+    pub fn open_read_only(path: &Path) -> Result<Self, StoreError> {
+        let io = |source| StoreError::Io { path: path.to_path_buf(), source };
+        match crate::files::open_regular(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+                return Err(StoreError::NotRegular(path.to_path_buf()))
+            }
+            Err(e) => return Err(io(e)),
+            Ok(_) => check_file(path)?,
+        }
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        check_schema(&conn, path)?;
+        let (found, known) = (read_pragma(&conn, "user_version")?, known_schema_version());
+        if found < known {
+            return Err(StoreError::TooOld { path: path.to_path_buf(), found, known });
+        }
+        conn.pragma_update(None, "query_only", "ON")?;
+        Ok(Self { conn, path: path.to_path_buf() })
     }
 
     /// A private database in memory (tests, benchmarks).
@@ -70,7 +98,7 @@ impl Store {
                     std::thread::sleep(Duration::from_millis(10));
                 }
                 Err(e) => return Err(e),
-                Ok(()) => return Ok(Self { conn }),
+                Ok(()) => return Ok(Self { conn, path: path.to_path_buf() }),
             }
         }
     }
@@ -79,15 +107,79 @@ impl Store {
         &self.conn
     }
 
-    /// A write transaction: IMMEDIATE, so it waits for the busy timeout
-    /// instead of failing when another process wrote in between.
-    pub fn write(&mut self) -> rusqlite::Result<Transaction<'_>> {
-        self.conn.transaction_with_behavior(TransactionBehavior::Immediate)
+    /// The database file and the files SQLite keeps beside it; nothing
+    /// else may ever write to these.
+    pub fn files(&self) -> Vec<PathBuf> {
+        if self.path == Path::new(":memory:") {
+            return Vec::new();
+        }
+        let mut files = vec![self.path.clone()];
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let mut name = self.path.clone().into_os_string();
+            name.push(suffix);
+            files.push(PathBuf::from(name));
+        }
+        files
+    }
+
+    /// A write: an IMMEDIATE transaction, so it waits for the busy timeout
+    /// instead of failing when another process wrote in between — or,
+    /// inside a batch, a savepoint of the batch's transaction.
+    pub fn write(&self) -> rusqlite::Result<Write<'_>> {
+        let nested = !self.conn.is_autocommit();
+        self.conn.execute_batch(if nested { "SAVEPOINT mpdesk_write" } else { "BEGIN IMMEDIATE" })?;
+        Ok(Write { conn: &self.conn, nested, open: true })
+    }
+
+    /// A read that sees one snapshot and is always rolled back (what a
+    /// read-only session runs a use case in).
+    pub fn read(&self) -> rusqlite::Result<Transaction<'_>> {
+        self.conn.unchecked_transaction()
+    }
+
+    /// Starts a batch: the writes until [`Store::end_batch`] land together
+    /// or not at all.
+    pub fn begin_batch(&mut self) -> rusqlite::Result<()> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")
+    }
+
+    pub fn end_batch(&mut self, commit: bool) -> rusqlite::Result<()> {
+        self.conn.execute_batch(if commit { "COMMIT" } else { "ROLLBACK" })
     }
 
     /// Changes when another connection commits (for live refresh).
     pub fn data_version(&self) -> rusqlite::Result<i64> {
         read_pragma(&self.conn, "data_version")
+    }
+}
+
+/// One write under way; rolled back unless committed.
+pub struct Write<'a> {
+    conn: &'a Connection,
+    nested: bool,
+    open: bool,
+}
+
+impl Write<'_> {
+    pub fn commit(mut self) -> rusqlite::Result<()> {
+        self.open = false;
+        self.conn.execute_batch(if self.nested { "RELEASE mpdesk_write" } else { "COMMIT" })
+    }
+}
+
+impl std::ops::Deref for Write<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn
+    }
+}
+
+impl Drop for Write<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let undo = if self.nested { "ROLLBACK TO mpdesk_write; RELEASE mpdesk_write" } else { "ROLLBACK" };
+            let _ = self.conn.execute_batch(undo);
+        }
     }
 }
 
@@ -116,7 +208,8 @@ fn known_schema_version() -> i64 {
 fn check_file(path: &Path) -> Result<(), StoreError> {
     use std::io::Read;
     let io = |source| StoreError::Io { path: path.to_path_buf(), source };
-    match std::fs::File::open(path) {
+    match crate::files::open_regular(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => Err(StoreError::NotRegular(path.to_path_buf())),
         Ok(mut file) => {
             let mut head = [0u8; 16];
             let len = file.metadata().map_err(io)?.len();
@@ -146,21 +239,26 @@ fn check_file(path: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// Refuses a newer schema, or an SQLite file that some other program made.
+/// Decides, before a single byte is written, whether the file is mpdesk's:
+/// an empty database (to be created), or one tagged with mpdesk's
+/// application id (then the schema must not be newer than this build).
+/// Anything else is another program's, and is left as it is.
 fn check_schema(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     // One read transaction: a concurrent first start must not be seen
     // half-way (tables there, version not yet).
     let tx = conn.unchecked_transaction()?;
     let found = read_pragma(&tx, "user_version")?;
-    let known = known_schema_version();
-    if found > known {
-        return Err(StoreError::TooNew { path: path.to_path_buf(), found, known });
-    }
     let app_id = read_pragma(&tx, "application_id")?;
     let tables: i64 = tx.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
     tx.finish()?;
-    if (app_id != 0 && app_id != APPLICATION_ID) || (found == 0 && tables > 0) {
+    let empty = app_id == 0 && found == 0 && tables == 0;
+    let ours = app_id == APPLICATION_ID && found > 0;
+    if !empty && !ours {
         return Err(StoreError::Foreign(path.to_path_buf()));
+    }
+    let known = known_schema_version();
+    if found > known {
+        return Err(StoreError::TooNew { path: path.to_path_buf(), found, known });
     }
     Ok(())
 }

@@ -214,7 +214,7 @@ fn packages_export_byte_for_byte() {
         .expect("upload");
     assert_eq!(uploaded.size, package.len() as u64);
     let out = dir.path().join("out.zip");
-    let exported = world.desk.export_version(&dana, "Coffee Club", "2.0.0", &out).expect("export");
+    let exported = world.desk.export_version(&dana, "Coffee Club", "2.0.0", &out, false).expect("export");
     let written = std::fs::read(&out).expect("read back");
     assert_eq!(written, package);
     let digest: String = {
@@ -233,7 +233,7 @@ fn package_files_too_large_or_missing_are_refused() {
     let file = std::fs::File::create(&big).expect("create");
     file.set_len(50 * 1024 * 1024 + 1).expect("sparse file");
     let err = world.refused(|d| d.upload_version(&dana, "Coffee Club", "3.0.0", PackageSource::File(big.clone()), ""));
-    assert_eq!(err.to_string(), "package is 50.0 MiB; the limit is 50 MiB");
+    assert_eq!(err.to_string(), "package is 52428801 bytes; the limit is 52428800 bytes (50 MiB)");
     let missing = dir.path().join("missing.zip");
     let err =
         world.refused(|d| d.upload_version(&dana, "Coffee Club", "3.0.0", PackageSource::File(missing.clone()), ""));
@@ -370,8 +370,12 @@ fn a_read_only_session_refuses_every_change() {
     for cap in caps {
         assert_eq!(cap.allowed(), cap.operation == mpdesk::desk::Operation::View, "{:?}", cap.operation);
     }
-    let err = world.refused(|d| d.take_offline(&olivia, "Coffee Club"));
+    // A read-only session writes nothing at all, not even its refusals.
+    let before = world.snapshot();
+    let audit_before = world.audit_count();
+    let err = world.desk.take_offline(&olivia, "Coffee Club").expect_err("read-only");
     assert_eq!(err.to_string(), "Take offline: read-only session");
+    assert_eq!((world.snapshot(), world.audit_count()), (before, audit_before));
 }
 
 #[test]
