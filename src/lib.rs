@@ -8,6 +8,7 @@ pub mod cli;
 pub mod desk;
 pub mod domain;
 pub mod files;
+pub mod print;
 pub mod sanitize;
 pub mod store;
 pub mod tui;

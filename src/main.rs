@@ -2,10 +2,14 @@
 
 use clap::Parser;
 use mpdesk::cli::{self, Cli};
+use mpdesk::print::{self, Stream};
 use mpdesk::tui;
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => std::process::exit(cli::usage_error(&error)),
+    };
     let code = match &cli.command {
         Some(command) => cli::run(&cli, command),
         None => {
@@ -19,7 +23,7 @@ fn main() {
             match tui::start(launch) {
                 Ok(()) => 0,
                 Err(error) => {
-                    eprintln!("error: {error}");
+                    let _ = print::text(Stream::Err, &format!("error: {error}"));
                     1
                 }
             }

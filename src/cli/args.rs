@@ -21,8 +21,9 @@ pub struct Cli {
     /// With --demo: keep the temporary database and print its path on exit.
     #[arg(long, requires = "demo")]
     pub keep: bool,
-    /// Open the console read-only: every change is grayed out.
-    #[arg(long)]
+    /// Read-only: the database is opened so nothing can be written; every
+    /// change is refused (grayed out in the console).
+    #[arg(long, global = true)]
     pub readonly: bool,
     #[command(subcommand)]
     pub command: Option<Command>,

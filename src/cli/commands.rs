@@ -4,7 +4,7 @@ use super::args::{
     Cli, Command, InvitationCommand, MemberCommand, ProgramCommand, RoleArg, UserCommand, WorkspaceCommand,
     WorkspaceMemberCommand,
 };
-use super::output::{opt, print_json, table};
+use super::output::{opt, print_json, print_text, table};
 use super::rows::TableRow;
 use crate::desk::{
     Actor, AuditQuery, ConfigChange, Desk, DeskError, DeskResult, PackageSource, Page, ProgramEdit, WorkspaceRole,
@@ -13,16 +13,20 @@ use serde::Serialize;
 
 type Done = Result<(), DeskError>;
 
+/// Prints a result: JSON, or the text for people. Both go through the one
+/// printer, which sanitizes every byte.
 fn out<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) -> Done {
-    if json {
-        print_json(value).map_err(|e| DeskError::Storage(e.to_string()))
+    let printed = if json {
+        print_json(value)
     } else {
         let text = human();
-        if !text.is_empty() {
-            println!("{text}");
+        if text.is_empty() {
+            Ok(())
+        } else {
+            print_text(&text)
         }
-        Ok(())
-    }
+    };
+    printed.map_err(|e| DeskError::Storage(format!("cannot write the output: {e}")))
 }
 
 /// A list as a table for people, or as JSON.

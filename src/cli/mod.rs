@@ -27,6 +27,18 @@ pub fn acting_login(user: Option<&str>) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// Prints what clap has to say (help, version, a usage error) through the
+/// one printer — it quotes argv, which may hold escape sequences — and
+/// returns the exit code.
+pub fn usage_error(error: &clap::Error) -> i32 {
+    use crate::print::{self, Stream};
+    let text = error.render().to_string();
+    let text = text.trim_end();
+    let stream = if error.use_stderr() { Stream::Err } else { Stream::Out };
+    let _ = print::text(stream, text);
+    error.exit_code()
+}
+
 /// Runs a subcommand and returns the process exit code.
 pub fn run(cli: &Cli, command: &args::Command) -> i32 {
     let result = (|| -> Result<(), DeskError> {
@@ -34,7 +46,7 @@ pub fn run(cli: &Cli, command: &args::Command) -> i32 {
             Some(path) => path.clone(),
             None => default_db_path().map_err(|e| DeskError::Invalid(e.to_string()))?,
         };
-        let mut desk = Desk::open(&path)?;
+        let mut desk = if cli.readonly { Desk::open_read_only(&path)? } else { Desk::open(&path)? };
         commands::dispatch(&mut desk, cli, command)
     })();
     match result {

@@ -2,6 +2,7 @@
 //! scripts, and errors in either form.
 
 use crate::desk::{DeskError, ErrorKind};
+use crate::print::{self, Stream};
 use crate::sanitize;
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
@@ -44,18 +45,24 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     out.join("\n")
 }
 
-pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
-    Ok(())
+/// JSON on stdout (pretty, escaped by the one printer).
+pub fn print_json<T: Serialize + ?Sized>(value: &T) -> std::io::Result<()> {
+    print::json(Stream::Out, value, true)
+}
+
+/// Text on stdout, sanitized by the one printer.
+pub fn print_text(text: &str) -> std::io::Result<()> {
+    print::text(Stream::Out, text)
 }
 
 pub fn print_error(error: &DeskError, json: bool) {
-    if json {
+    // Nothing more can be said if stderr itself is gone.
+    let _ = if json {
         let body = serde_json::json!({ "error": { "kind": error.kind().as_str(), "message": error.to_string() } });
-        eprintln!("{body}");
+        print::json(Stream::Err, &body, false)
     } else {
-        eprintln!("error: {}", sanitize::line(&error.to_string()));
-    }
+        print::text(Stream::Err, &format!("error: {}", sanitize::line(&error.to_string())))
+    };
 }
 
 pub fn opt(value: &Option<String>) -> String {

@@ -65,6 +65,14 @@ impl Desk {
         Ok(Self::new(Store::open(path)?))
     }
 
+    /// A read-only session on an existing database: SQLite itself refuses
+    /// every write, and every change is refused with the reason.
+    pub fn open_read_only(path: &Path) -> DeskResult<Self> {
+        let mut desk = Self::new(Store::open_read_only(path)?);
+        desk.read_only = true;
+        Ok(desk)
+    }
+
     pub fn open_in_memory() -> DeskResult<Self> {
         Ok(Self::new(Store::open_in_memory()?))
     }
@@ -85,9 +93,10 @@ impl Desk {
         self
     }
 
-    /// A read-only session: every mutating operation is refused.
+    /// A read-only session: every mutating operation is refused. (A desk
+    /// opened read-only stays so.)
     pub fn set_read_only(&mut self, read_only: bool) {
-        self.read_only = read_only;
+        self.read_only |= read_only;
     }
 
     pub fn is_read_only(&self) -> bool {

@@ -30,6 +30,23 @@ impl Desk {
         })
     }
 
+    /// The first run: registers `login` (when `name` is given) and creates
+    /// their first workspace, both or neither.
+    pub fn register_and_create_workspace(
+        &mut self,
+        login: &str,
+        name: Option<&str>,
+        workspace: &str,
+    ) -> DeskResult<WorkspaceSummary> {
+        self.all_or_nothing(|desk| {
+            if let Some(name) = name {
+                desk.add_user(login, Some(name), None)?;
+            }
+            let actor = desk.actor(login)?;
+            desk.create_workspace(&actor, workspace)
+        })
+    }
+
     /// The workspaces the actor belongs to.
     pub fn list_workspaces(&self, actor: &Actor) -> DeskResult<Vec<WorkspaceSummary>> {
         let rows = store::workspaces::of_user(self.conn(), actor.id)?;

@@ -104,14 +104,14 @@ pub fn page(
         Ok((
             r.get(0)?,
             AuditEntry {
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                workspace: r.get(3)?,
-                program: r.get(4)?,
-                app_id: r.get(5)?,
-                operation: r.get(6)?,
-                outcome: r.get(7)?,
-                detail: r.get(8)?,
+                at: super::text(r, 1)?,
+                actor: super::text(r, 2)?,
+                workspace: super::opt_text(r, 3)?,
+                program: super::opt_text(r, 4)?,
+                app_id: super::opt_text(r, 5)?,
+                operation: super::text(r, 6)?,
+                outcome: super::text(r, 7)?,
+                detail: super::text(r, 8)?,
             },
         ))
     })?;

@@ -14,15 +14,15 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<InvitationRow> {
     let state: String = r.get(5)?;
     Ok(InvitationRow {
         id: r.get(0)?,
-        workspace: r.get(1)?,
-        login: r.get(2)?,
-        name: r.get(3)?,
+        workspace: super::text(r, 1)?,
+        login: super::text(r, 2)?,
+        name: super::text(r, 3)?,
         role: parse_role(r.get(4)?)?,
         state: StoredState::parse(&state).ok_or_else(|| bad_value("invitation state", &state))?,
-        invited_by: r.get(6)?,
-        sent_at: r.get(7)?,
-        expires_at: r.get(8)?,
-        decided_at: r.get(9)?,
+        invited_by: super::text(r, 6)?,
+        sent_at: super::text(r, 7)?,
+        expires_at: super::text(r, 8)?,
+        decided_at: super::opt_text(r, 9)?,
     })
 }
 

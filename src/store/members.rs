@@ -102,12 +102,12 @@ fn read_part(
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args), |r| {
         Ok(MemberRow {
-            login: r.get(0)?,
-            name: r.get(1)?,
+            login: super::text(r, 0)?,
+            name: super::text(r, 1)?,
             workspace_role: parse_role(r.get(2)?)?,
             explicit: r.get(3)?,
-            added_by: r.get(4)?,
-            added_at: r.get(5)?,
+            added_by: super::opt_text(r, 4)?,
+            added_at: super::opt_text(r, 5)?,
         })
     })?;
     rows.collect()
@@ -178,7 +178,10 @@ pub fn candidates(
     args.push(Value::Integer(page.offset as i64));
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args), |r| {
-        Ok((User { id: r.get(0)?, login: r.get(1)?, name: r.get(2)?, email: r.get(3)? }, r.get(4)?))
+        Ok((
+            User { id: r.get(0)?, login: super::text(r, 1)?, name: super::text(r, 2)?, email: super::opt_text(r, 3)? },
+            r.get(4)?,
+        ))
     })?;
     rows.collect()
 }

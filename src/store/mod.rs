@@ -286,6 +286,23 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     Err(StoreError::Migration(last_error.unwrap_or_default()))
 }
 
+/// A text column as a string, whatever bytes it holds: a row written with
+/// invalid UTF-8 (by another program) shows with replacement characters
+/// instead of failing the whole list.
+pub(crate) fn text(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<String> {
+    Ok(opt_text(row, index)?.unwrap_or_default())
+}
+
+pub(crate) fn opt_text(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<Option<String>> {
+    use rusqlite::types::ValueRef;
+    Ok(match row.get_ref(index)? {
+        ValueRef::Null => None,
+        ValueRef::Text(bytes) | ValueRef::Blob(bytes) => Some(String::from_utf8_lossy(bytes).into_owned()),
+        ValueRef::Integer(n) => Some(n.to_string()),
+        ValueRef::Real(x) => Some(x.to_string()),
+    })
+}
+
 /// `?, ?, ?` for an IN list of `n` parameters.
 pub(crate) fn placeholders(n: usize) -> String {
     vec!["?"; n.max(1)].join(", ")

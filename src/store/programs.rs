@@ -41,12 +41,12 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ProgramRow> {
     };
     Ok(ProgramRow {
         id: r.get(0)?,
-        app_id: r.get(1)?,
-        name: r.get(2)?,
+        app_id: super::text(r, 1)?,
+        name: super::text(r, 2)?,
         workspace_id: r.get(3)?,
-        workspace: r.get(4)?,
+        workspace: super::text(r, 4)?,
         status: ProgramStatus::parse(&status).ok_or_else(|| bad_value("program status", &status))?,
-        live_version: r.get(6)?,
+        live_version: super::opt_text(r, 6)?,
         version_count: r.get::<_, i64>(7)? as u64,
         membership,
         is_member: r.get(10)?,
@@ -181,11 +181,11 @@ pub fn extra(conn: &Connection, program_id: i64) -> rusqlite::Result<ProgramExtr
         [program_id],
         |r| {
             Ok(ProgramExtra {
-                description: r.get(0)?,
-                created_by: r.get(1)?,
-                created_at: r.get(2)?,
-                client_id: r.get(3)?,
-                merchant_id: r.get(4)?,
+                description: super::text(r, 0)?,
+                created_by: super::text(r, 1)?,
+                created_at: super::text(r, 2)?,
+                client_id: super::opt_text(r, 3)?,
+                merchant_id: super::opt_text(r, 4)?,
                 domains: Vec::new(),
             })
         },
@@ -196,7 +196,7 @@ pub fn extra(conn: &Connection, program_id: i64) -> rusqlite::Result<ProgramExtr
 
 pub fn domains(conn: &Connection, program_id: i64) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare_cached("SELECT origin FROM program_domains WHERE program_id = ?1 ORDER BY origin")?;
-    let rows = stmt.query_map([program_id], |r| r.get(0))?;
+    let rows = stmt.query_map([program_id], |r| super::text(r, 0))?;
     rows.collect()
 }
 

@@ -4,7 +4,12 @@ use super::records::User;
 use rusqlite::{params, Connection, OptionalExtension};
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
-    Ok(User { id: row.get(0)?, login: row.get(1)?, name: row.get(2)?, email: row.get(3)? })
+    Ok(User {
+        id: row.get(0)?,
+        login: super::text(row, 1)?,
+        name: super::text(row, 2)?,
+        email: super::opt_text(row, 3)?,
+    })
 }
 
 pub fn insert(conn: &Connection, login: &str, name: &str, email: Option<&str>, now: &str) -> rusqlite::Result<i64> {

@@ -8,13 +8,13 @@ use rusqlite::{params, Connection, OptionalExtension};
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Version> {
     let state: String = r.get(1)?;
     Ok(Version {
-        version: r.get(0)?,
+        version: super::text(r, 0)?,
         state: VersionState::parse(&state).ok_or_else(|| bad_value("version state", &state))?,
         size: r.get::<_, i64>(2)? as u64,
-        sha256: r.get(3)?,
-        notes: r.get(4)?,
-        uploaded_by: r.get(5)?,
-        uploaded_at: r.get(6)?,
+        sha256: super::text(r, 3)?,
+        notes: super::text(r, 4)?,
+        uploaded_by: super::text(r, 5)?,
+        uploaded_at: super::text(r, 6)?,
     })
 }
 
@@ -43,13 +43,13 @@ pub fn find(conn: &Connection, program_id: i64, version: &str) -> rusqlite::Resu
         Ok((
             id,
             Version {
-                version: r.get(1)?,
+                version: super::text(r, 1)?,
                 state: VersionState::parse(&state).ok_or_else(|| bad_value("version state", &state))?,
                 size: r.get::<_, i64>(3)? as u64,
-                sha256: r.get(4)?,
-                notes: r.get(5)?,
-                uploaded_by: r.get(6)?,
-                uploaded_at: r.get(7)?,
+                sha256: super::text(r, 4)?,
+                notes: super::text(r, 5)?,
+                uploaded_by: super::text(r, 6)?,
+                uploaded_at: super::text(r, 7)?,
             },
         ))
     })

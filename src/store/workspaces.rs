@@ -30,7 +30,7 @@ pub fn insert(conn: &Connection, name: &str, created_by: i64, now: &str) -> rusq
 
 pub fn by_name(conn: &Connection, name: &str) -> rusqlite::Result<Option<Workspace>> {
     conn.query_row("SELECT id, name FROM workspaces WHERE name = ?1", [name], |r| {
-        Ok(Workspace { id: r.get(0)?, name: r.get(1)? })
+        Ok(Workspace { id: r.get(0)?, name: super::text(r, 1)? })
     })
     .optional()
 }
@@ -48,7 +48,7 @@ pub fn of_user(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<(Workspa
     )?;
     let rows = stmt.query_map([user_id], |r| {
         Ok((
-            Workspace { id: r.get(0)?, name: r.get(1)? },
+            Workspace { id: r.get(0)?, name: super::text(r, 1)? },
             Membership { role: parse_role(r.get(2)?)?, status: parse_status(r.get(3)?)? },
         ))
     })?;
@@ -132,11 +132,11 @@ pub fn members(
     )?;
     let rows = stmt.query_map(params![workspace_id, limit as i64, offset as i64], |r| {
         Ok(WorkspaceMember {
-            login: r.get(0)?,
-            name: r.get(1)?,
+            login: super::text(r, 0)?,
+            name: super::text(r, 1)?,
             role: parse_role(r.get(2)?)?,
             status: parse_status(r.get(3)?)?,
-            since: r.get(4)?,
+            since: super::text(r, 4)?,
             expires_at: None,
         })
     })?;

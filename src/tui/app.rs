@@ -198,6 +198,7 @@ impl App {
         if self.actor.is_none() || self.workspace.is_none() {
             let demo_available = self.desk.count_users().map(|n| n == 0).unwrap_or(false);
             let mut welcome = Welcome::new(login, self.actor.is_some(), demo_available);
+            welcome.read_only = self.desk.is_read_only();
             welcome.invitations = self.my_invitations.clone();
             if !welcome.invitations.is_empty() {
                 welcome.focus = super::welcome::WelcomeFocus::Invitation(0);

@@ -12,13 +12,22 @@ pub fn open(path: PathBuf) -> Option<PathBuf> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).ok()?;
     }
-    let file = std::fs::OpenOptions::new().create(true).append(true).open(&path).ok()?;
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(&path).ok()?;
     LOG.set(Mutex::new(file)).ok()?;
     Some(path)
 }
 
 pub fn write(message: &str) {
     if let Some(Ok(mut file)) = LOG.get().map(|m| m.lock()) {
+        // Logs are read in terminals too: sanitized like everything shown.
+        let message = crate::sanitize::line(message);
         let _ = writeln!(file, "{} {message}", crate::desk::rfc3339(time::OffsetDateTime::now_utc()));
     }
 }

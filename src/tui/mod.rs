@@ -57,11 +57,17 @@ pub fn start(launch: Launch) -> anyhow::Result<()> {
         let path = dir.path().join("demo.db");
         let mut desk = Desk::open(&path)?;
         desk.load_demo_data()?;
+        if launch.read_only {
+            desk = Desk::open_read_only(&path)?;
+        }
         let owner = demo::demo_owner()?;
         let result = terminal::run(desk, &owner, options, theme);
         if launch.keep {
             let kept = dir.keep();
-            println!("kept the demo database at {}", kept.join("demo.db").display());
+            let _ = crate::print::text(
+                crate::print::Stream::Out,
+                &format!("kept the demo database at {}", kept.join("demo.db").display()),
+            );
         }
         return result;
     }
@@ -71,6 +77,6 @@ pub fn start(launch: Launch) -> anyhow::Result<()> {
     };
     let login = crate::cli::acting_login(launch.user.as_deref())
         .ok_or_else(|| anyhow::anyhow!("no acting user: pass --user LOGIN or set MPDESK_USER"))?;
-    let desk = Desk::open(&path)?;
+    let desk = if launch.read_only { Desk::open_read_only(&path)? } else { Desk::open(&path)? };
     terminal::run(desk, &login, options, theme)
 }

@@ -1,5 +1,8 @@
 //! The real terminal: raw mode, alternate screen, mouse; restored on every
 //! exit, panics included. Output is buffered and flushed once per frame.
+//! The one other door to stdout besides `crate::print`: ratatui writes
+//! the frame buffer, whose every data string went through the sanitizer.
+#![allow(clippy::disallowed_methods)]
 
 use super::app::{App, Options};
 use super::theme::Theme;
@@ -45,6 +48,7 @@ pub fn run(desk: Desk, login: &str, options: Options, theme: Theme) -> anyhow::R
             return Err(e);
         }
     };
+    watch_for_hangup();
     let result = (|| {
         let size = terminal.size()?;
         let mut app = App::new(desk, login, options, theme, (size.width, size.height));
@@ -52,6 +56,40 @@ pub fn run(desk: Desk, login: &str, options: Options, theme: Theme) -> anyhow::R
     })();
     restore();
     result
+}
+
+/// Ends the process once the terminal is gone (the SSH link dropped, the
+/// emulator closed). SIGHUP does that by default, but a console started
+/// under `nohup` or `trap '' HUP` would otherwise spin forever: crossterm
+/// reads end-of-file in a loop. A thread blocks in poll(2) on the
+/// terminal, which reports a hangup even with no events asked for. Every
+/// write is one transaction, so ending here leaves nothing half-written.
+fn watch_for_hangup() {
+    #[cfg(unix)]
+    std::thread::spawn(|| {
+        // Only the terminal itself: a closed pipe on stdin is not a hangup.
+        // SAFETY: isatty only inspects the descriptor.
+        let mut fds: Vec<libc::pollfd> = [libc::STDIN_FILENO, libc::STDOUT_FILENO]
+            .into_iter()
+            .filter(|fd| unsafe { libc::isatty(*fd) } == 1)
+            .map(|fd| libc::pollfd { fd, events: 0, revents: 0 })
+            .collect();
+        if fds.is_empty() {
+            return;
+        }
+        loop {
+            // SAFETY: `fds` is a valid array of pollfd of the length given.
+            let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, -1) };
+            let hung_up = fds.iter().any(|p| p.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0);
+            if ready > 0 && hung_up {
+                super::log::write("the terminal went away; ending");
+                std::process::exit(0);
+            }
+            if ready < 0 && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+                return;
+            }
+        }
+    });
 }
 
 fn event_loop(terminal: &mut Term, app: &mut App) -> anyhow::Result<()> {

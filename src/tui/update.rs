@@ -618,17 +618,10 @@ fn on_welcome(app: &mut App, outcome: WelcomeOutcome) {
         WelcomeOutcome::LoadDemo => {
             app.desk.load_demo_data().and_then(|_| crate::desk::demo::demo_owner()).inspect(|_| app.options.demo = true)
         }
-        WelcomeOutcome::Start { name, workspace } => (|| {
+        WelcomeOutcome::Start { name, workspace } => {
             let login = app.login.clone();
-            if let Some(name) = name {
-                crate::desk::validate::name("name", &name).map_err(DeskError::Invalid)?;
-                crate::desk::validate::name("workspace name", &workspace).map_err(DeskError::Invalid)?;
-                app.desk.add_user(&login, Some(&name), None)?;
-            }
-            let actor = app.desk.actor(&login)?;
-            app.desk.create_workspace(&actor, &workspace)?;
-            Ok(login)
-        })(),
+            app.desk.register_and_create_workspace(&login, name.as_deref(), &workspace).map(|_| login)
+        }
     };
     match result {
         Ok(login) => {

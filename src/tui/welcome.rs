@@ -27,6 +27,8 @@ pub struct Welcome {
     pub login: String,
     pub registered: bool,
     pub demo_available: bool,
+    /// A read-only session: nothing here can be done, and the screen says so.
+    pub read_only: bool,
     pub name: TextField,
     pub workspace: TextField,
     pub focus: WelcomeFocus,
@@ -41,6 +43,7 @@ impl Welcome {
             login: login.to_string(),
             registered,
             demo_available,
+            read_only: false,
             name: TextField::new("Your name", login),
             workspace: TextField::new("Workspace", ""),
             focus: if registered { WelcomeFocus::Workspace } else { WelcomeFocus::Name },

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn render(welcome: &Welcome, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    let box_area = centered(area, 76, 16 + welcome.invitations.len() as u16);
+    let box_area = centered(area, 76, 16 + welcome.invitations.len() as u16 + if welcome.read_only { 2 } else { 0 });
     let block =
         Block::bordered().title(Span::styled(" Welcome to mpdesk ", theme.title())).border_style(theme.border(true));
     let inner = block.inner(box_area);
@@ -21,10 +21,16 @@ pub fn render(welcome: &Welcome, theme: &Theme, frame: &mut Frame<'_>, area: Rec
     } else {
         format!("You are {login}, not registered yet. Registering grants nothing by itself; create a first workspace to start:")
     };
+    let intro = if welcome.read_only {
+        format!("{intro} This is a read-only session: nothing can be registered, created, joined or loaded here; run mpdesk without --readonly to do so.")
+    } else {
+        intro
+    };
     let mut y = inner.y;
     let row = |y: u16, h: u16| Rect::new(inner.x, y, inner.width, h.min(inner.bottom().saturating_sub(y)));
-    frame.render_widget(Paragraph::new(intro).wrap(Wrap { trim: true }), row(y, 2));
-    y += 3;
+    let intro_rows = if welcome.read_only { 4 } else { 2 };
+    frame.render_widget(Paragraph::new(intro).wrap(Wrap { trim: true }), row(y, intro_rows));
+    y += intro_rows + 1;
     for (i, invitation) in welcome.invitations.iter().enumerate() {
         let focused = welcome.focus == WelcomeFocus::Invitation(i);
         let style = if focused { theme.selected(true) } else { theme.label() };
