@@ -76,6 +76,9 @@ impl Desk {
     /// Loads the demo data into an empty database, all or nothing. Returns
     /// the demo logins.
     pub fn load_demo_data(&mut self) -> DeskResult<Vec<String>> {
+        if self.read_only {
+            return Err(super::Denial::read_only("Loading the demo data").into());
+        }
         self.all_or_nothing(Self::load_demo_data_unbatched)
     }
 

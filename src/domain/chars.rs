@@ -30,6 +30,11 @@ pub enum CharClass {
     Plain,
 }
 
+/// What a decoder puts where text was not valid UTF-8. Terminals differ
+/// on it (some treat it as a decoding error and draw nothing), so it is
+/// shown as a code point, like an unassigned one.
+pub const REPLACEMENT: char = '\u{FFFD}';
+
 /// Unicode bidirectional controls.
 pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
@@ -60,6 +65,9 @@ pub fn class(c: char) -> CharClass {
     }
     if is_other_default_ignorable(c) {
         return CharClass::Invisible;
+    }
+    if c == REPLACEMENT {
+        return CharClass::Unassigned;
     }
     match get_general_category(c) {
         GeneralCategory::Control => CharClass::Control,
@@ -94,6 +102,7 @@ pub fn describe(c: char) -> String {
         CharClass::Invisible => format!("an invisible format character ({code})"),
         CharClass::Separator => format!("a line or paragraph separator ({code})"),
         CharClass::PrivateUse => format!("a private-use character ({code})"),
+        CharClass::Unassigned if c == REPLACEMENT => format!("a replacement character ({code})"),
         CharClass::Unassigned => format!("an unassigned code point ({code})"),
         CharClass::Combining | CharClass::Plain => format!("the character {code}"),
     }

@@ -65,7 +65,7 @@ pub fn login(value: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("login must be 1–{LOGIN_MAX} characters of a-z, 0-9, '.', '_' or '-'; got {:?}", preview(value)))
+        Err(format!("login must be 1–{LOGIN_MAX} characters of a-z, 0-9, '.', '_' or '-'; got {}", preview(value)))
     }
 }
 
@@ -131,7 +131,7 @@ pub fn email(value: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("email must look like name@example.com (at most {EMAIL_MAX} characters); got {:?}", preview(value)))
+        Err(format!("email must look like name@example.com (at most {EMAIL_MAX} characters); got {}", preview(value)))
     }
 }
 
@@ -140,7 +140,7 @@ pub fn email(value: &str) -> Result<(), String> {
 pub fn origin(value: &str) -> Result<String, String> {
     let bad = || {
         format!(
-            "domain must be an https:// origin like https://api.example.com or https://example.com:8443 (host at most {ORIGIN_MAX} characters, no path); got {:?}",
+            "domain must be an https:// origin like https://api.example.com or https://example.com:8443 (host at most {ORIGIN_MAX} characters, no path); got {}",
             preview(value)
         )
     };
@@ -183,20 +183,21 @@ pub fn config_id(field: &str, value: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "{field} must be 1–{CONFIG_ID_MAX} characters of A-Z, a-z, 0-9, '_', '-' or '.'; got {:?}",
+            "{field} must be 1–{CONFIG_ID_MAX} characters of A-Z, a-z, 0-9, '_', '-' or '.'; got {}",
             preview(value)
         ))
     }
 }
 
-/// A short, printable preview of a refused value for an error message.
-fn preview(value: &str) -> String {
-    let shown: String = value.chars().take(40).collect();
-    if value.chars().count() > 40 {
-        format!("{shown}…")
-    } else {
-        shown
+/// A short, printable preview of a refused value for an error message:
+/// quoted with every unusual character escaped, at most 60 characters.
+pub fn preview(value: &str) -> String {
+    let quoted = format!("{value:?}");
+    if quoted.chars().count() <= 60 {
+        return quoted;
     }
+    let cut: String = quoted.chars().take(58).collect();
+    format!("{cut}…\"")
 }
 
 #[cfg(test)]

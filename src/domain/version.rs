@@ -24,7 +24,7 @@ const LIMIT: &str =
 
 impl SemVer {
     pub fn parse(text: &str) -> Result<Self, String> {
-        let bad = || format!("version must be {LIMIT}; got {:?}", text.chars().take(70).collect::<String>());
+        let bad = || format!("version must be {LIMIT}; got {}", super::validate::preview(text));
         if text.is_empty() || text.len() > 64 || !text.is_ascii() {
             return Err(bad());
         }

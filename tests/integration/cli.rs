@@ -5,30 +5,30 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-struct Cli {
-    db: PathBuf,
+pub struct Cli {
+    pub db: PathBuf,
     dir: tempfile::TempDir,
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
 }
 
 impl Run {
-    fn json(&self) -> Value {
+    pub fn json(&self) -> Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
     }
 }
 
 impl Cli {
-    fn new() -> Self {
+    pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("dir");
         Self { db: dir.path().join("cli.db"), dir }
     }
 
-    fn run(&self, user: &str, args: &[&str]) -> Run {
+    pub fn run(&self, user: &str, args: &[&str]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_mpdesk"))
             .args(args)
             .env("MPDESK_DB", &self.db)
@@ -43,13 +43,13 @@ impl Cli {
         }
     }
 
-    fn ok(&self, user: &str, args: &[&str]) -> Run {
+    pub fn ok(&self, user: &str, args: &[&str]) -> Run {
         let run = self.run(user, args);
         assert_eq!(run.code, 0, "mpdesk {args:?} as {user} failed: {}", run.stderr);
         run
     }
 
-    fn path(&self, name: &str) -> PathBuf {
+    pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 }

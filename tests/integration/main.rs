@@ -2,6 +2,7 @@
 
 mod cli;
 mod desk_rules;
+mod hardening;
 mod membership;
 mod permission_table;
 mod pty;

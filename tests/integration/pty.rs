@@ -11,14 +11,14 @@ use std::time::{Duration, Instant};
 
 const DEADLINE: Duration = Duration::from_secs(15);
 
-struct Console {
+pub struct Console {
     parser: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
 }
 
 impl Console {
-    fn start(args: &[&str], data_home: &std::path::Path) -> Self {
+    pub fn start(args: &[&str], data_home: &std::path::Path) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 })
             .expect("open a pty");
@@ -52,11 +52,11 @@ impl Console {
         Self { parser, writer, child }
     }
 
-    fn screen(&self) -> String {
+    pub fn screen(&self) -> String {
         self.parser.lock().map(|p| p.screen().contents()).unwrap_or_default()
     }
 
-    fn wait_for(&self, text: &str) {
+    pub fn wait_for(&self, text: &str) {
         let start = Instant::now();
         while start.elapsed() < DEADLINE {
             if self.screen().contains(text) {
@@ -68,7 +68,7 @@ impl Console {
     }
 
     /// Waits for a screen line that contains every one of `parts`.
-    fn wait_for_line(&self, parts: &[&str], within: Duration) -> Duration {
+    pub fn wait_for_line(&self, parts: &[&str], within: Duration) -> Duration {
         let start = Instant::now();
         while start.elapsed() < within {
             if self.screen().lines().any(|l| parts.iter().all(|p| l.contains(p))) {
@@ -79,12 +79,12 @@ impl Console {
         panic!("no line with {parts:?} within {within:?}; the screen was:\n{}", self.screen());
     }
 
-    fn keys(&mut self, keys: &str) {
+    pub fn keys(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).expect("type");
         self.writer.flush().expect("flush");
     }
 
-    fn wait_exit(&mut self) {
+    pub fn wait_exit(&mut self) {
         let start = Instant::now();
         while start.elapsed() < DEADLINE {
             if let Ok(Some(status)) = self.child.try_wait() {
