@@ -441,6 +441,7 @@ fn run_with_deadline(db: &std::path::Path, args: &[&str]) -> Run {
         std::thread::sleep(Duration::from_millis(20));
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("mpdesk {args:?} hung");
 }
 
