@@ -3,8 +3,8 @@
 
 use super::clock::parse_rfc3339;
 use super::{
-    acting_role, note_workspace, resolve_workspace, rfc3339, Actor, Desk, DeskError, DeskResult, MemberStatus,
-    WorkspaceRole,
+    acting_role, not_yet_member, note_workspace, resolve_workspace, rfc3339, Actor, Desk, DeskError, DeskResult,
+    MemberStatus, WorkspaceRole,
 };
 use crate::domain::invitation::{self, InvitationState, StoredState};
 use crate::domain::workspace_rules::{block_transition, decide_member_action, decide_transfer, MemberAction};
@@ -143,14 +143,7 @@ impl Desk {
             note_workspace(entry, &ws);
             decide_member_action(acting_role(&membership), MemberAction::Invite, role, None, read_only)?;
             let user = user_id(tx, login)?;
-            if let Some(existing) = store::workspaces::membership(tx, ws.id, user)? {
-                return Err(DeskError::Conflict(format!(
-                    "{login} is already a member of {} ({}, {})",
-                    ws.name,
-                    existing.role.title(),
-                    existing.status.as_str()
-                )));
-            }
+            not_yet_member(tx, &ws, user, login)?;
             if let Some(pending) = store::invitations::pending(tx, ws.id, user)? {
                 let open = Invitation::from_row(pending, now)?;
                 return Err(DeskError::Conflict(format!(
@@ -232,14 +225,7 @@ impl Desk {
             }
             let expires = parse_rfc3339(&row.expires_at)?;
             invitation::check_response(label, invitation::state_at(row.state, expires, now))?;
-            if let Some(existing) = store::workspaces::membership(tx, ws.id, actor.id)? {
-                return Err(DeskError::Conflict(format!(
-                    "you are already a member of {} ({}, {})",
-                    ws.name,
-                    existing.role.title(),
-                    existing.status.as_str()
-                )));
-            }
+            not_yet_member(tx, &ws, actor.id, "you")?;
             if accept {
                 store::invitations::decide(tx, row.id, StoredState::Accepted, at)?;
                 store::workspaces::add_member(tx, ws.id, actor.id, row.role, MemberStatus::Active, None, at)?;

@@ -273,6 +273,20 @@ fn acting_role(membership: &crate::store::records::Membership) -> Option<Workspa
     membership.status.can_act().then_some(membership.role)
 }
 
+/// Refuses to add, invite or admit someone who is already a member.
+fn not_yet_member(conn: &Connection, workspace: &Workspace, user_id: i64, who: &str) -> DeskResult<()> {
+    match store::workspaces::membership(conn, workspace.id, user_id)? {
+        None => Ok(()),
+        Some(existing) => Err(DeskError::Conflict(format!(
+            "{who} {} already a member of {} ({}, {})",
+            if who == "you" { "are" } else { "is" },
+            workspace.name,
+            existing.role.title(),
+            existing.status.as_str()
+        ))),
+    }
+}
+
 fn note_program(entry: &mut NewAuditEntry, row: &ProgramRow) {
     entry.workspace_id = Some(row.workspace_id);
     entry.workspace = Some(row.workspace.clone());

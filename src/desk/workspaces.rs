@@ -1,8 +1,8 @@
 //! Workspaces and direct membership management by Owners and Masters.
 
 use super::{
-    acting_role, invalid, note_workspace, resolve_workspace, Actor, Desk, DeskError, DeskResult, MemberStatus, Page,
-    WorkspaceMember, WorkspaceRole, WorkspaceSummary,
+    acting_role, invalid, not_yet_member, note_workspace, resolve_workspace, Actor, Desk, DeskError, DeskResult,
+    MemberStatus, Page, WorkspaceMember, WorkspaceRole, WorkspaceSummary,
 };
 use crate::domain::invitation::StoredState;
 use crate::domain::validate;
@@ -68,14 +68,7 @@ impl Desk {
             decide_member_action(acting_role(&membership), MemberAction::Add, role, None, read_only)?;
             let user = store::users::by_login(tx, login)?
                 .ok_or_else(|| DeskError::NotFound(format!("user '{login}' is not registered")))?;
-            if let Some(existing) = store::workspaces::membership(tx, ws.id, user.id)? {
-                return Err(DeskError::Conflict(format!(
-                    "{login} is already a member of {} ({}, {})",
-                    ws.name,
-                    existing.role.title(),
-                    existing.status.as_str()
-                )));
-            }
+            not_yet_member(tx, &ws, user.id, login)?;
             store::workspaces::add_member(tx, ws.id, user.id, role, MemberStatus::Active, Some(actor.id), now)?;
             entry.detail = format!("added {login} as {}", role.title());
             // A direct add answers a pending invitation: it is settled here,

@@ -259,7 +259,7 @@ fn a_refused_flood_lands_in_the_log_bounded_and_displayable() {
 
 /// Writes hostile values straight into the file, as someone with access
 /// to it could, past every validation.
-fn inject(db: &std::path::Path) -> Vec<String> {
+pub fn inject(db: &std::path::Path) -> Vec<String> {
     let conn = rusqlite::Connection::open(db).expect("raw");
     let names: Vec<String> = hostile().into_iter().map(|h| h.text.chars().take(300).collect()).collect();
     let at = "2026-01-05T09:30:00Z";
