@@ -31,3 +31,21 @@ pub fn write(message: &str) {
         let _ = writeln!(file, "{} {message}", crate::desk::rfc3339(time::OffsetDateTime::now_utc()));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_log_is_private_and_sanitized() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = super::open(dir.path().join("mpdesk.log")).expect("the only log of this test binary");
+        super::write("refused \u{1b}]0;owned\u{7} \u{202e}");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains("refused ^[]0;owned^G <U+202E>"), "{text}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+    }
+}

@@ -342,8 +342,16 @@ fn no_output_path_of_the_cli_prints_data_raw() {
     let released =
         cli.run("olivia", &["program", "release", "Coffee Club", "--version", "1.0.0\u{1b}]0;owned\u{7}\u{202e}"]);
     assert_run_displayable("release", &released);
-    let created = cli.run("olivia", &["program", "create", "Side\u{1b}]0;owned\u{7}\u{202e}", "New One"]);
+    let created = cli.run("sam", &["program", "create", "Side\u{1b}]0;owned\u{7}\u{202e}", "New One"]);
+    assert_eq!(created.code, 0, "{}", created.stderr);
+    assert!(created.stdout.contains("Side^[]0;owned^G<U+202E>"), "{}", created.stdout);
     assert_run_displayable("create", &created);
+    let exported = cli.run(
+        "olivia",
+        &["program", "export", "Coffee Club", "1.2.0", "--out", cli.path("a\u{1b}[2J.zip").to_str().expect("utf8")],
+    );
+    assert_eq!(exported.code, 0, "{}", exported.stderr);
+    assert_run_displayable("export", &exported);
     let usage = cli.run("olivia", &["program", "frobnicate\u{1b}[2J"]);
     assert_eq!(usage.code, 2);
     assert_run_displayable("a usage error", &usage);
