@@ -15,6 +15,7 @@ use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScree
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::{BufWriter, Stdout};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
@@ -40,7 +41,7 @@ fn setup() -> anyhow::Result<Term> {
 }
 
 /// Runs the console as `login` until they quit.
-pub fn run(desk: Desk, login: &str, options: Options, theme: Theme) -> anyhow::Result<()> {
+pub fn run(desk: Desk, login: &str, options: Options, theme: Theme, database: &Path) -> anyhow::Result<()> {
     let mut terminal = match setup() {
         Ok(t) => t,
         Err(e) => {
@@ -52,6 +53,7 @@ pub fn run(desk: Desk, login: &str, options: Options, theme: Theme) -> anyhow::R
     let result = (|| {
         let size = terminal.size()?;
         let mut app = App::new(desk, login, options, theme, (size.width, size.height));
+        app.show_database(database);
         event_loop(&mut terminal, &mut app)
     })();
     restore();
@@ -66,8 +68,10 @@ pub fn run(desk: Desk, login: &str, options: Options, theme: Theme) -> anyhow::R
 /// write is one transaction, so ending here leaves nothing half-written.
 fn watch_for_hangup() {
     #[cfg(unix)]
-    std::thread::spawn(|| {
-        // Only the terminal itself: a closed pipe on stdin is not a hangup.
+    {
+        // Only the terminal itself (a closed pipe on stdin is no hangup),
+        // decided here, while it is surely there: a hung-up tty is no
+        // longer a tty to isatty().
         // SAFETY: isatty only inspects the descriptor.
         let mut fds: Vec<libc::pollfd> = [libc::STDIN_FILENO, libc::STDOUT_FILENO]
             .into_iter()
@@ -77,7 +81,7 @@ fn watch_for_hangup() {
         if fds.is_empty() {
             return;
         }
-        loop {
+        std::thread::spawn(move || loop {
             // SAFETY: `fds` is a valid array of pollfd of the length given.
             let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, -1) };
             let hung_up = fds.iter().any(|p| p.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0);
@@ -88,8 +92,8 @@ fn watch_for_hangup() {
             if ready < 0 && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
                 return;
             }
-        }
-    });
+        });
+    }
 }
 
 fn event_loop(terminal: &mut Term, app: &mut App) -> anyhow::Result<()> {
