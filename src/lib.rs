@@ -10,5 +10,6 @@ pub mod domain;
 pub mod files;
 pub mod print;
 pub mod sanitize;
+pub mod session;
 pub mod store;
 pub mod tui;

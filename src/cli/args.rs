@@ -15,11 +15,14 @@ pub struct Cli {
     /// Machine-readable output (and errors as JSON on stderr).
     #[arg(long, global = true)]
     pub json: bool,
-    /// Open the console on a fresh temporary database with the demo data.
-    #[arg(long)]
+    /// Open the console on the demo data, as the demo Owner, with the persona
+    /// switcher: a fresh temporary database, or --db PATH (loaded if new or
+    /// empty, reopened as it is otherwise).
+    #[arg(long, conflicts_with = "user")]
     pub demo: bool,
-    /// With --demo: keep the temporary database and print its path on exit.
-    #[arg(long, requires = "demo")]
+    /// With --demo: keep the temporary database and print its path on exit
+    /// (a --db PATH is kept anyway).
+    #[arg(long, requires = "demo", conflicts_with = "db")]
     pub keep: bool,
     /// Read-only: the database is opened so nothing can be written; every
     /// change is refused (grayed out in the console).
@@ -57,6 +60,12 @@ pub enum Command {
     },
     /// Load the demo data into an empty database.
     DemoData,
+    /// Create a new, empty database at --db PATH (or the default path).
+    Init {
+        /// Also create the folders on the way to PATH.
+        #[arg(long)]
+        parents: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

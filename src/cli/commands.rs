@@ -45,9 +45,26 @@ fn role(arg: RoleArg) -> WorkspaceRole {
 }
 
 fn actor(desk: &Desk, cli: &Cli) -> DeskResult<Actor> {
-    let login = super::acting_login(cli.user.as_deref())
+    let login = crate::session::acting_login(cli.user.as_deref())
         .ok_or_else(|| DeskError::Invalid("no acting user: pass --user LOGIN or set MPDESK_USER".to_string()))?;
     desk.actor(&login)
+}
+
+/// `mpdesk init`: a new database on purpose, at --db or the default path.
+pub fn init(cli: &Cli, parents: bool) -> Done {
+    let path = match &cli.db {
+        Some(path) => path.clone(),
+        None => crate::session::default_db_path()?,
+    };
+    let done = crate::session::init(&path, parents)?;
+    let created = done == crate::session::Init::Created;
+    out(cli.json, &serde_json::json!({"path": path.display().to_string(), "created": created}), || {
+        if created {
+            format!("created an empty mpdesk database at {}", path.display())
+        } else {
+            format!("{} is already an mpdesk database; nothing changed", path.display())
+        }
+    })
 }
 
 pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command) -> Done {
@@ -81,6 +98,7 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command) -> Done {
             let me = actor(desk, cli)?;
             member(desk, &me, json, cmd)
         }
+        Command::Init { .. } => init(cli, false),
         Command::Audit { workspace, program, limit } => {
             let me = actor(desk, cli)?;
             let query = AuditQuery {

@@ -8,24 +8,8 @@ mod rows;
 
 pub use args::Cli;
 
-use crate::desk::{Desk, DeskError};
-use std::path::PathBuf;
-
-/// The default database: mpdesk.db in the platform data directory.
-pub fn default_db_path() -> anyhow::Result<PathBuf> {
-    let dirs = directories::ProjectDirs::from("", "", "mpdesk")
-        .ok_or_else(|| anyhow::anyhow!("no home directory to keep the database in; pass --db PATH"))?;
-    Ok(dirs.data_dir().join("mpdesk.db"))
-}
-
-/// The acting login: --user, MPDESK_USER, or the OS login.
-pub fn acting_login(user: Option<&str>) -> Option<String> {
-    user.map(str::to_string)
-        .or_else(|| std::env::var("USER").ok())
-        .or_else(|| std::env::var("LOGNAME").ok())
-        .or_else(|| std::env::var("USERNAME").ok())
-        .filter(|s| !s.is_empty())
-}
+use crate::desk::DeskError;
+use crate::session;
 
 /// Prints what clap has to say (help, version, a usage error) through the
 /// one printer — it quotes argv, which may hold escape sequences — and
@@ -42,11 +26,10 @@ pub fn usage_error(error: &clap::Error) -> i32 {
 /// Runs a subcommand and returns the process exit code.
 pub fn run(cli: &Cli, command: &args::Command) -> i32 {
     let result = (|| -> Result<(), DeskError> {
-        let path = match &cli.db {
-            Some(path) => path.clone(),
-            None => default_db_path().map_err(|e| DeskError::Invalid(e.to_string()))?,
-        };
-        let mut desk = if cli.readonly { Desk::open_read_only(&path)? } else { Desk::open(&path)? };
+        if let args::Command::Init { parents } = command {
+            return commands::init(cli, *parents);
+        }
+        let (mut desk, _) = session::open(cli.db.as_deref(), cli.readonly)?;
         commands::dispatch(&mut desk, cli, command)
     })();
     match result {

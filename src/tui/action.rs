@@ -128,7 +128,7 @@ impl Action {
             Self::TabMembers => "Members tab",
             Self::TabAudit => "Audit tab",
             Self::TabRoles => "Roles tab",
-            Self::ClearFilter => "Clear the filter",
+            Self::ClearFilter => "Clear the filter and the message",
         }
     }
 

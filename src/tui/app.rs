@@ -61,6 +61,18 @@ pub enum StatusKind {
     Error,
 }
 
+/// See [`App::status_context`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusContext {
+    login: String,
+    workspace: Option<String>,
+    tab: Tab,
+    focus: Pane,
+    program: Option<String>,
+    rows: [u64; 3],
+    overlay: (bool, bool),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
     pub kind: StatusKind,
@@ -130,12 +142,31 @@ pub struct App {
     pub dialog: Option<Dialog>,
     pub help: Option<Help>,
     pub status: Option<Status>,
+    /// Counts status messages set, so `update` can tell a new one from an
+    /// old one that outlived its context.
+    pub status_serial: u64,
     pub quit: bool,
     pub size: (u16, u16),
+    /// The database file, shown in the help overlay (and, for a demo, at
+    /// start) so a second terminal can join it.
+    pub database: Option<String>,
     pub data_version: i64,
 }
 
 impl App {
+    /// Remembers the database file to show; a demo also says at once where
+    /// it is, for the second terminal of the walkthrough.
+    pub fn show_database(&mut self, path: &std::path::Path) {
+        let shown = path.display().to_string();
+        if self.options.demo {
+            self.set_status(
+                StatusKind::Info,
+                format!("demo database: {shown} (another terminal: mpdesk --db {shown} --user eve …)"),
+            );
+        }
+        self.database = Some(shown);
+    }
+
     /// A console for `login`: the main screen if they are registered and in
     /// a workspace, the welcome screen otherwise.
     pub fn new(desk: Desk, login: &str, options: Options, theme: Theme, size: (u16, u16)) -> Self {
@@ -175,6 +206,8 @@ impl App {
             status: None,
             quit: false,
             size,
+            database: None,
+            status_serial: 0,
             data_version,
         };
         app.start_as(login);
@@ -218,6 +251,22 @@ impl App {
 
     pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
         self.status = Some(Status { kind, text: text.into() });
+        self.status_serial += 1;
+    }
+
+    /// What a status message belongs to: when any of it changes (another
+    /// selection, tab, pane, workspace, persona, a dialog or the help), a
+    /// message set before no longer speaks of what is on the screen.
+    pub fn status_context(&self) -> StatusContext {
+        StatusContext {
+            login: self.login.clone(),
+            workspace: self.workspace.as_ref().map(|w| w.name.clone()),
+            tab: self.tab,
+            focus: self.focus,
+            program: self.selection.as_ref().map(|s| s.detail.summary.app_id.clone()),
+            rows: [self.members.selected, self.ws_members.selected, self.audit.selected],
+            overlay: (self.dialog.is_some(), self.help.is_some()),
+        }
     }
 
     /// Shows a desk error in the status line (and in the log).

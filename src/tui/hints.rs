@@ -91,7 +91,7 @@ fn decide(app: &App, action: Action) -> Option<Result<(), String>> {
         Action::ClearFilter => {
             let filtered =
                 [&app.program_filter, &app.member_filter, &app.audit_filter].iter().any(|f| !f.value().is_empty());
-            (main && filtered).then_some(Ok(()))
+            (main && (filtered || app.status.is_some())).then_some(Ok(()))
         }
         Action::FocusNext | Action::FocusPrev => on(Tab::Programs).then_some(Ok(())),
         Action::SwitchWorkspace => (main && !app.workspaces.is_empty()).then_some(Ok(())),

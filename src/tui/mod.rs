@@ -46,37 +46,47 @@ pub struct Launch {
 /// Opens the database (or a fresh demo one), runs the console, and cleans
 /// up. Errors come back as one sentence for main to print.
 pub fn start(launch: Launch) -> anyhow::Result<()> {
-    let data_dir = crate::cli::default_db_path().ok().and_then(|p| p.parent().map(|d| d.to_path_buf()));
+    let data_dir = crate::session::data_dir();
     if let Some(dir) = &data_dir {
         log::open(dir.join("mpdesk.log"));
     }
     let options = app::Options { demo: launch.demo, read_only: launch.read_only };
     let theme = theme::Theme::from_env();
     if launch.demo {
-        let dir = tempfile::Builder::new().prefix("mpdesk-demo-").tempdir()?;
-        let path = dir.path().join("demo.db");
-        let mut desk = Desk::open(&path)?;
-        desk.load_demo_data()?;
-        if launch.read_only {
-            desk = Desk::open_read_only(&path)?;
-        }
-        let owner = demo::demo_owner()?;
-        let result = terminal::run(desk, &owner, options, theme);
-        if launch.keep {
-            let kept = dir.keep();
-            let _ = crate::print::text(
-                crate::print::Stream::Out,
-                &format!("kept the demo database at {}", kept.join("demo.db").display()),
-            );
-        }
-        return result;
+        return start_demo(&launch, options, theme);
     }
-    let path = match launch.db {
-        Some(path) => path,
-        None => crate::cli::default_db_path()?,
-    };
-    let login = crate::cli::acting_login(launch.user.as_deref())
+    let login = crate::session::acting_login(launch.user.as_deref())
         .ok_or_else(|| anyhow::anyhow!("no acting user: pass --user LOGIN or set MPDESK_USER"))?;
-    let desk = if launch.read_only { Desk::open_read_only(&path)? } else { Desk::open(&path)? };
-    terminal::run(desk, &login, options, theme)
+    let (desk, path) = crate::session::open(launch.db.as_deref(), launch.read_only)?;
+    terminal::run(desk, &login, options, theme, &path)
+}
+
+/// The demo: on a fresh temporary database, or on the path the person
+/// names (loaded with the demo data if it is new or empty, reopened as it
+/// is otherwise — a kept demo keeps its persona switcher).
+fn start_demo(launch: &Launch, options: app::Options, theme: theme::Theme) -> anyhow::Result<()> {
+    let (path, temp) = match &launch.db {
+        Some(path) => (path.clone(), None),
+        None => {
+            let dir = tempfile::Builder::new().prefix("mpdesk-demo-").tempdir()?;
+            (dir.path().join("demo.db"), Some(dir))
+        }
+    };
+    let mut desk = Desk::open(&path)?;
+    if desk.count_users()? == 0 {
+        desk.load_demo_data()?;
+    }
+    if launch.read_only {
+        desk = Desk::open_read_only(&path)?;
+    }
+    let owner = demo::demo_owner()?;
+    let result = terminal::run(desk, &owner, options, theme, &path);
+    if let (true, Some(dir)) = (launch.keep, temp) {
+        let kept = dir.keep();
+        let _ = crate::print::text(
+            crate::print::Stream::Out,
+            &format!("kept the demo database at {}", kept.join("demo.db").display()),
+        );
+    }
+    result
 }

@@ -50,7 +50,18 @@ fn is_ctrl_c(key: &KeyEvent) -> bool {
     key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL)
 }
 
+/// A key, and then the status rule: a message set before this key that
+/// no longer matches the screen's context is cleared.
 fn on_key(app: &mut App, key: KeyEvent) {
+    let context = app.status_context();
+    let serial = app.status_serial;
+    handle_key(app, key);
+    if app.status_serial == serial && app.status.is_some() && app.status_context() != context {
+        app.status = None;
+    }
+}
+
+fn handle_key(app: &mut App, key: KeyEvent) {
     if is_ctrl_c(&key) {
         app.quit = true;
         return;
@@ -260,6 +271,7 @@ fn perform(app: &mut App, action: Action) {
             for pane in [Pane::Members, Pane::Programs, Pane::Audit] {
                 clear_filter(app, pane);
             }
+            app.status = None;
         }
         Action::SwitchWorkspace => {
             let items =

@@ -23,9 +23,12 @@ impl Run {
 }
 
 impl Cli {
+    /// A new database made on purpose, as README says: `mpdesk init`.
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("dir");
-        Self { db: dir.path().join("cli.db"), dir }
+        let cli = Self { db: dir.path().join("cli.db"), dir };
+        cli.ok("nobody", &["init"]);
+        cli
     }
 
     pub fn run(&self, user: &str, args: &[&str]) -> Run {

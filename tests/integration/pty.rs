@@ -158,6 +158,7 @@ fn mpdesk(db: &std::path::Path, user: &str, args: &[&str]) -> std::process::Outp
 fn an_invitation_accepted_elsewhere_shows_up_within_a_second() {
     let home = tempfile::tempdir().expect("dir");
     let db = home.path().join("shared.db");
+    assert!(mpdesk(&db, "olivia", &["init"]).status.success());
     assert!(mpdesk(&db, "olivia", &["demo-data"]).status.success());
     let db_arg = db.to_str().expect("utf8").to_string();
     let mut console = Console::start(&["--db", &db_arg, "--user", "olivia"], home.path());

@@ -13,13 +13,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-pub fn render(help: &Help, hints: &[Hint], theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+pub fn render(help: &Help, hints: &[Hint], database: Option<&str>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let box_area = centered(area, 96.min(area.width.saturating_sub(2)), area.height.saturating_sub(2));
     frame.render_widget(Clear, box_area);
     let filter = help.filter.value().to_lowercase();
     let title = format!(" Help — type to filter: {}▏  Esc closes ", sanitize::line(help.filter.value()));
     let block = Block::bordered().title(Span::styled(title, theme.title())).border_style(theme.border(true));
     let mut lines = Vec::new();
+    if let Some(database) = database {
+        lines.push(Line::from(vec![
+            Span::styled("Database   ", theme.label()),
+            Span::raw(sanitize::line(database).into_owned()),
+        ]));
+        lines.push(Line::default());
+    }
     // What applies here first; the rest ("not here") after it.
     let ordered = Action::ALL
         .iter()

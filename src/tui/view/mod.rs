@@ -59,7 +59,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     if let Some(dialog) = &app.dialog {
         dialog.render(frame, &app.theme);
     } else if let Some(help) = &app.help {
-        help::render(help, &hints, &app.theme, frame, area);
+        help::render(help, &hints, app.database.as_deref(), &app.theme, frame, area);
     }
 }
 

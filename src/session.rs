@@ -1,0 +1,104 @@
+//! What both front ends (the CLI and the console) need before they start:
+//! which database, who is acting. Paths are never guessed: only the
+//! default database is created on first use; any other is created on
+//! purpose by `mpdesk init`.
+
+use crate::desk::{Desk, DeskError, DeskResult};
+use std::path::{Path, PathBuf};
+
+/// The default database: mpdesk.db in the platform data directory.
+pub fn default_db_path() -> DeskResult<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "mpdesk")
+        .ok_or_else(|| DeskError::Invalid("no home directory to keep the database in; pass --db PATH".to_string()))?;
+    Ok(dirs.data_dir().join("mpdesk.db"))
+}
+
+/// The data directory (for the log), if there is a home.
+pub fn data_dir() -> Option<PathBuf> {
+    default_db_path().ok().and_then(|p| p.parent().map(Path::to_path_buf))
+}
+
+/// The acting login: --user, MPDESK_USER, the login of the OS account
+/// (asked of the OS first, so a bare environment still works), or the
+/// usual variables.
+pub fn acting_login(user: Option<&str>) -> Option<String> {
+    user.map(str::to_string)
+        .or_else(os_login)
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("LOGNAME").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .filter(|s| !s.is_empty())
+}
+
+/// The name of the account this process runs as, from the password
+/// database.
+pub fn os_login() -> Option<String> {
+    #[cfg(unix)]
+    {
+        let mut buf = vec![0 as libc::c_char; 4096];
+        let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+        let mut result: *mut libc::passwd = std::ptr::null_mut();
+        // SAFETY: getpwuid_r writes into the buffers we own, of the sizes
+        // given, and sets `result` to null or to `pwd`.
+        let rc = unsafe { libc::getpwuid_r(libc::geteuid(), &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result) };
+        if rc != 0 || result.is_null() || pwd.pw_name.is_null() {
+            return None;
+        }
+        // SAFETY: pw_name points into `buf`, NUL-terminated by getpwuid_r.
+        let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
+        name.to_str().ok().map(str::to_string)
+    }
+    #[cfg(not(unix))]
+    None
+}
+
+/// The database a command or the console works on: `path`, which must
+/// exist, or the default one, created (with its folder) on first use.
+pub fn database_path(path: Option<&Path>) -> DeskResult<PathBuf> {
+    match path {
+        None => default_db_path(),
+        Some(path) if path.exists() => Ok(path.to_path_buf()),
+        Some(path) => Err(DeskError::NotFound(format!(
+            "no database at {}; create one with: mpdesk init --db {}",
+            path.display(),
+            path.display()
+        ))),
+    }
+}
+
+/// Opens the database for a command or the console (see [`database_path`]).
+pub fn open(path: Option<&Path>, read_only: bool) -> DeskResult<(Desk, PathBuf)> {
+    let path = database_path(path)?;
+    let desk = if read_only { Desk::open_read_only(&path)? } else { Desk::open(&path)? };
+    Ok((desk, path))
+}
+
+/// What `mpdesk init` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Init {
+    Created,
+    AlreadyThere,
+}
+
+/// Creates a new, empty database at `path` on purpose. The folder must
+/// exist unless `parents`; an existing mpdesk database is left as it is.
+pub fn init(path: &Path, parents: bool) -> DeskResult<Init> {
+    if path.exists() {
+        Desk::open_read_only(path)?;
+        return Ok(Init::AlreadyThere);
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !parent.is_dir() {
+            if !parents {
+                return Err(DeskError::NotFound(format!(
+                    "the folder {} does not exist; create it first, or pass --parents",
+                    parent.display()
+                )));
+            }
+            std::fs::create_dir_all(parent)
+                .map_err(|e| DeskError::Invalid(format!("cannot create {}: {e}", parent.display())))?;
+        }
+    }
+    Desk::open(path)?;
+    Ok(Init::Created)
+}
