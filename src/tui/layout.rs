@@ -25,7 +25,8 @@ pub fn main_areas(area: Rect) -> Areas {
     let [header, body, hints, status] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(2), Constraint::Length(1)])
             .areas(area);
-    let left = (body.width * 45 / 100).clamp(24.min(body.width), 48);
+    // The program list grows with the terminal: a wider one shows more of each name.
+    let left = (body.width * 40 / 100).max(24.min(body.width));
     let [programs, right] = Layout::horizontal([Constraint::Length(left), Constraint::Min(0)]).areas(body);
     let [details, members] = Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(right);
     Areas { header, programs, details, members, hints, status }

@@ -22,6 +22,7 @@ pub mod keymap;
 pub mod layout;
 pub mod log;
 mod terminal;
+pub mod text;
 pub mod theme;
 pub mod update;
 pub mod view;

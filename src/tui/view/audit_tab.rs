@@ -5,6 +5,7 @@ use super::details::short_time;
 use super::filter_span;
 use crate::sanitize;
 use crate::tui::app::{App, Pane};
+use crate::tui::text::{column_widths, fit};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
@@ -39,6 +40,16 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         return;
     }
     let header = Row::new(["At", "Actor", "Program", "Operation", "", "Detail"]).style(theme.label());
+    // The operation names are up to 28 columns; the detail takes the rest.
+    let widths = [
+        Constraint::Length(16),
+        Constraint::Fill(2),
+        Constraint::Fill(3),
+        Constraint::Fill(4),
+        Constraint::Length(1),
+        Constraint::Fill(6),
+    ];
+    let fits = column_widths(inner.width, &widths, 1);
     let rows: Vec<Row<'_>> = list
         .visible(inner.height.saturating_sub(1))
         .map(|(index, (_, e))| {
@@ -46,22 +57,14 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
             let (mark, mark_style) = if e.outcome == "ok" { ("✓", theme.ok()) } else { ("✗", theme.error()) };
             Row::new(vec![
                 Cell::from(short_time(&e.at)),
-                Cell::from(sanitize::line(&e.actor).into_owned()),
-                Cell::from(sanitize::line(e.program.as_deref().unwrap_or("—")).into_owned()),
-                Cell::from(sanitize::line(&e.operation).into_owned()),
+                Cell::from(fit(&sanitize::line(&e.actor), fits[1]).into_owned()),
+                Cell::from(fit(&sanitize::line(e.program.as_deref().unwrap_or("—")), fits[2]).into_owned()),
+                Cell::from(fit(&sanitize::line(&e.operation), fits[3]).into_owned()),
                 Cell::from(Span::styled(mark, mark_style)),
-                Cell::from(sanitize::line(&e.detail).into_owned()),
+                Cell::from(fit(&sanitize::line(&e.detail), fits[5]).into_owned()),
             ])
             .style(style)
         })
         .collect();
-    let widths = [
-        Constraint::Length(16),
-        Constraint::Length(10),
-        Constraint::Length(14),
-        Constraint::Length(22),
-        Constraint::Length(1),
-        Constraint::Min(10),
-    ];
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), inner);
 }

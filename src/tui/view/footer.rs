@@ -24,12 +24,18 @@ pub fn hint_spans(hint: &Hint, theme: &Theme) -> Vec<Span<'static>> {
 
 /// Packs whole hints into the bar's lines; a hint is never split.
 pub fn render_hints(hints: &[Hint], theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    frame.render_widget(Paragraph::new(hint_lines(hints, theme, area.width)), area);
+}
+
+/// The bar's lines at `width` columns.
+pub fn hint_lines(hints: &[Hint], theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let width_of_bar = width;
     let mut lines: Vec<Vec<Span<'static>>> = vec![Vec::new()];
     let mut used = 0usize;
     for hint in hints.iter().filter(|h| h.action.in_bar()) {
         let spans = hint_spans(hint, theme);
         let width: usize = spans.iter().map(|s| s.width()).sum();
-        if used + width > area.width as usize + 2 && used > 0 {
+        if used + width > width_limit(width_of_bar) && used > 0 {
             lines.push(Vec::new());
             used = 0;
         }
@@ -38,8 +44,12 @@ pub fn render_hints(hints: &[Hint], theme: &Theme, frame: &mut Frame<'_>, area: 
             line.extend(spans);
         }
     }
-    let lines: Vec<Line<'static>> = lines.into_iter().map(Line::from).collect();
-    frame.render_widget(Paragraph::new(lines), area);
+    lines.into_iter().map(Line::from).collect()
+}
+
+/// A hint's trailing two spaces may hang past the edge.
+fn width_limit(bar: u16) -> usize {
+    bar as usize + 2
 }
 
 /// Columns the status line needs.
@@ -47,10 +57,13 @@ pub fn status_width(app: &App) -> usize {
     app.status.as_ref().map(|s| sanitize::line(&s.text).width() + 3).unwrap_or(0)
 }
 
+/// The status line; cut with "…" to what `area` holds (the whole text is
+/// in the log, and a refusal's reason in the help overlay).
 pub fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let room = (area.width as usize * area.height as usize).saturating_sub(3 + area.height as usize);
     let line = match &app.status {
         Some(status) => {
-            let text = sanitize::line(&status.text).into_owned();
+            let text = crate::tui::text::fit(&sanitize::line(&status.text), room).into_owned();
             match status.kind {
                 StatusKind::Error => Line::from(Span::styled(format!(" ✗ {text}"), app.theme.error())),
                 StatusKind::Info => Line::from(Span::styled(format!(" ✓ {text}"), app.theme.ok())),

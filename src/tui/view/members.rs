@@ -4,6 +4,7 @@
 use super::{filter_span, pane_block};
 use crate::sanitize;
 use crate::tui::app::{App, Pane};
+use crate::tui::text::{column_widths, fit};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
@@ -31,6 +32,11 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let titles: &[&str] =
         if wide { &["Login", "Name", "Role", "Source", "Added"] } else { &["Login", "Name", "Role", "Source"] };
     let header = Row::new(titles.iter().copied()).style(theme.label());
+    let mut widths = vec![Constraint::Fill(2), Constraint::Fill(3), Constraint::Length(9), Constraint::Fill(3)];
+    if wide {
+        widths.push(Constraint::Length(17));
+    }
+    let fits = column_widths(inner.width, &widths, 1);
     let rows: Vec<Row<'_>> = list
         .visible(inner.height.saturating_sub(1))
         .map(|(index, m)| {
@@ -41,21 +47,17 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
                 }
                 _ => "—".to_string(),
             };
-            let mut cells = vec![
-                Cell::from(sanitize::line(&m.login).into_owned()),
-                Cell::from(sanitize::line(&m.name).into_owned()),
-                Cell::from(m.role.title()),
-                Cell::from(m.source.title()),
+            let texts = [
+                sanitize::line(&m.login).into_owned(),
+                sanitize::line(&m.name).into_owned(),
+                m.role.title().to_string(),
+                m.source.title().to_string(),
+                added,
             ];
-            if wide {
-                cells.push(Cell::from(added));
-            }
+            let cells: Vec<Cell<'_>> =
+                texts.iter().zip(&fits).map(|(text, width)| Cell::from(fit(text, *width).into_owned())).collect();
             Row::new(cells).style(style)
         })
         .collect();
-    let mut widths = vec![Constraint::Length(10), Constraint::Min(8), Constraint::Length(9), Constraint::Length(16)];
-    if wide {
-        widths.push(Constraint::Length(17));
-    }
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), inner);
 }

@@ -4,6 +4,7 @@
 use crate::desk::{countdown_text, MemberStatus};
 use crate::sanitize;
 use crate::tui::app::App;
+use crate::tui::text::{column_widths, fit};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Row, Table};
@@ -18,6 +19,15 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let header = Row::new(["Login", "Name", "Role", "Status", "Since", "Invitation"]).style(theme.label());
+    let widths = [
+        Constraint::Fill(2),
+        Constraint::Fill(3),
+        Constraint::Length(9),
+        Constraint::Length(8),
+        Constraint::Length(10),
+        Constraint::Length(17),
+    ];
+    let fits = column_widths(inner.width, &widths, 1);
     let rows: Vec<Row<'_>> = list
         .visible(inner.height.saturating_sub(1))
         .map(|(index, m)| {
@@ -32,8 +42,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
                 MemberStatus::Invited => theme.label(),
             };
             Row::new(vec![
-                Cell::from(sanitize::line(&m.login).into_owned()),
-                Cell::from(sanitize::line(&m.name).into_owned()),
+                Cell::from(fit(&sanitize::line(&m.login), fits[0]).into_owned()),
+                Cell::from(fit(&sanitize::line(&m.name), fits[1]).into_owned()),
                 Cell::from(m.role.title()),
                 Cell::from(Span::styled(m.status.as_str(), status_style)),
                 Cell::from(sanitize::line(m.since.get(..10).unwrap_or(&m.since)).into_owned()),
@@ -42,13 +52,5 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
             .style(style)
         })
         .collect();
-    let widths = [
-        Constraint::Length(12),
-        Constraint::Min(10),
-        Constraint::Length(9),
-        Constraint::Length(8),
-        Constraint::Length(10),
-        Constraint::Length(17),
-    ];
     frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), inner);
 }

@@ -45,9 +45,11 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
         Tab::Audit => audit_tab::render(app, frame, body),
         Tab::Roles => roles_tab::render(app, frame, body),
     }
-    // A status too long for its row borrows the hint bar's second row, so
-    // a refusal's whole reason is always readable.
-    let (hints_area, status_area) = if footer::status_width(app) > areas.status.width as usize {
+    // A status too long for its row borrows the hint bar's second row when
+    // the hints need only one; it never covers a key.
+    let hint_rows = footer::hint_lines(&hints, &app.theme, areas.hints.width).len();
+    let long = footer::status_width(app) > areas.status.width as usize;
+    let (hints_area, status_area) = if long && hint_rows < areas.hints.height as usize {
         let hints_area = Rect { height: areas.hints.height.saturating_sub(1), ..areas.hints };
         let status_area = Rect { y: areas.status.y - 1, height: areas.status.height + 1, ..areas.status };
         (hints_area, status_area)

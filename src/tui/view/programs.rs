@@ -4,6 +4,7 @@
 use super::{filter_span, pane_block};
 use crate::sanitize;
 use crate::tui::app::{App, Pane};
+use crate::tui::text::{column_widths, fit};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
@@ -28,19 +29,34 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         return;
     }
     let focused = app.focus == Pane::Programs;
+    // The name comes first: the status word and the role show only where
+    // they leave the name room (the glyph always says the status).
+    let with_status = inner.width >= 40;
+    let with_role = inner.width >= 52;
+    let mut widths = vec![Constraint::Length(1), Constraint::Fill(1)];
+    if with_status {
+        widths.push(Constraint::Length(8));
+    }
+    if with_role {
+        widths.push(Constraint::Length(9));
+    }
+    let fits = column_widths(inner.width, &widths, 1);
     let rows: Vec<Row<'_>> = list
         .visible(inner.height)
         .map(|(index, p)| {
             let style = if index == list.selected { theme.selected(focused) } else { Default::default() };
-            Row::new(vec![
+            let mut cells = vec![
                 Cell::from(Span::styled(p.status.glyph(), theme.status(p.status))),
-                Cell::from(sanitize::line(&p.name).into_owned()),
-                Cell::from(Span::styled(p.status.title(), theme.status(p.status))),
-                Cell::from(p.my_role.title()),
-            ])
-            .style(style)
+                Cell::from(fit(&sanitize::line(&p.name), fits[1]).into_owned()),
+            ];
+            if with_status {
+                cells.push(Cell::from(Span::styled(p.status.title(), theme.status(p.status))));
+            }
+            if with_role {
+                cells.push(Cell::from(p.my_role.title()));
+            }
+            Row::new(cells).style(style)
         })
         .collect();
-    let widths = [Constraint::Length(1), Constraint::Min(6), Constraint::Length(8), Constraint::Length(9)];
     frame.render_widget(Table::new(rows, widths).column_spacing(1), inner);
 }
