@@ -59,6 +59,15 @@ impl SemVer {
     }
 }
 
+impl SemVer {
+    /// The version a next upload most likely has: the next patch, or the
+    /// release of a pre-release (1.2.3-beta → 1.2.3).
+    pub fn next_patch(&self) -> SemVer {
+        let patch = if self.pre.is_empty() { self.patch + 1 } else { self.patch };
+        SemVer { major: self.major, minor: self.minor, patch, pre: Vec::new() }
+    }
+}
+
 /// A numeric identifier: digits, no leading zero (but "0" itself).
 fn parse_numeric(part: &str) -> Option<u64> {
     if part.is_empty() || !part.chars().all(|c| c.is_ascii_digit()) || (part.len() > 1 && part.starts_with('0')) {
@@ -168,6 +177,8 @@ mod tests {
             assert!(SemVer::parse(bad).is_err(), "{bad:?} should be refused");
         }
         assert_eq!(v("10.20.30-rc.1").to_string(), "10.20.30-rc.1");
+        assert_eq!(v("1.2.3").next_patch().to_string(), "1.2.4");
+        assert_eq!(v("1.2.3-beta.1").next_patch().to_string(), "1.2.3");
     }
 
     #[test]

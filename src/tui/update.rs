@@ -186,11 +186,12 @@ fn move_focused(app: &mut App, delta: i64) {
             app.ensure_member_rows();
         }
         Pane::Details if app.tab == Tab::Roles => {
-            app.roles_scroll = (app.roles_scroll as i64 + delta).clamp(0, u16::MAX as i64) as u16;
+            let max = super::view::scroll_limits(app).1;
+            app.roles_scroll = (app.roles_scroll as i64 + delta).clamp(0, max as i64) as u16;
         }
         Pane::Details => {
-            let scrolled = app.details_scroll as i64 + delta;
-            app.details_scroll = scrolled.clamp(0, u16::MAX as i64) as u16;
+            let max = super::view::scroll_limits(app).0;
+            app.details_scroll = (app.details_scroll as i64 + delta).clamp(0, max as i64) as u16;
         }
         Pane::WorkspaceMembers => {
             app.ws_members.move_by(delta);

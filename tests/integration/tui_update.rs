@@ -149,6 +149,11 @@ fn upload_with_validation_then_release_take_offline_and_delete() {
     let mut app = demo_app("olivia", (100, 30));
     select_program(&mut app, "Coffee Club");
     press(&mut app, KeyCode::Char('u'));
+    let Some(Dialog::Upload(upload)) = &app.dialog else { panic!("upload") };
+    assert_eq!(upload.version.value(), "1.2.1", "the next patch, pre-filled");
+    for _ in 0.."1.2.1".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
     chars(&mut app, "1.2.0");
     let Some(Dialog::Upload(upload)) = &app.dialog else { panic!("upload") };
     assert_eq!(upload.problem().as_deref(), Some("version must be greater than the latest, 1.2.0"));

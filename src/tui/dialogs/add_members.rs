@@ -61,7 +61,7 @@ impl AddMembers {
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
-        let inner = open_box(frame, 64, 16, &format!("Add members to {}", self.program), theme);
+        let inner = open_box(frame, 64, 16 + 2, &format!("Add members to {}", self.program), theme);
         if let Some(area) = row(inner, 0) {
             self.list.filter.render(frame, area, true, theme);
         }
@@ -69,8 +69,12 @@ impl AddMembers {
             let help = "↑↓ move · Space select · Enter add · Esc cancel";
             frame.render_widget(Paragraph::new(Span::styled(help, theme.label())), area);
         }
-        let list =
-            Rect::new(inner.x, inner.y + 2, inner.width, (self.list.rows() as u16).min(inner.height.saturating_sub(4)));
+        let list = Rect::new(
+            inner.x,
+            inner.y + 2,
+            inner.width,
+            (self.list.rows() as u16).min(inner.height.saturating_sub(2 + super::FOOTER_ROWS)),
+        );
         if self.list.items.is_empty() {
             let text = if self.list.filter.value().is_empty() {
                 "Everyone in the workspace can already reach this program."

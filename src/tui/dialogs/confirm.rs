@@ -29,9 +29,12 @@ impl Confirm {
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
-        let inner = open_box(frame, 56, 8, &self.title, theme);
+        let inner = open_box(frame, 56, 8 + 2, &self.title, theme);
         let text = Paragraph::new(sanitize::line(&self.question).into_owned()).wrap(Wrap { trim: true });
-        frame.render_widget(text, ratatui::layout::Rect { height: inner.height.saturating_sub(2), ..inner });
+        frame.render_widget(
+            text,
+            ratatui::layout::Rect { height: inner.height.saturating_sub(super::FOOTER_ROWS), ..inner },
+        );
         footer(frame, inner, self.error.as_deref(), self.confirm, true, theme);
     }
 }

@@ -64,7 +64,7 @@ impl Invite {
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
-        let inner = open_box(frame, 66, 16, &format!("Invite to {}", self.workspace), theme);
+        let inner = open_box(frame, 66, 16 + 2, &format!("Invite to {}", self.workspace), theme);
         if let Some(area) = row(inner, 0) {
             self.list.filter.render(frame, area, true, theme);
         }
@@ -82,8 +82,12 @@ impl Invite {
             }
             frame.render_widget(Paragraph::new(Line::from(spans)), area);
         }
-        let list =
-            Rect::new(inner.x, inner.y + 3, inner.width, (self.list.rows() as u16).min(inner.height.saturating_sub(5)));
+        let list = Rect::new(
+            inner.x,
+            inner.y + 3,
+            inner.width,
+            (self.list.rows() as u16).min(inner.height.saturating_sub(3 + super::FOOTER_ROWS)),
+        );
         for (i, user) in self.list.visible().take(list.height as usize) {
             let style = if i == self.list.selected { theme.selected(true) } else { Default::default() };
             let line =

@@ -182,9 +182,11 @@ pub(super) fn footer(
     if inner.height < 2 {
         return;
     }
-    let error_area = Rect::new(inner.x, inner.y + inner.height - 2, inner.width, 1);
+    let rows = PROBLEM_ROWS.min(inner.height - 1);
+    let error_area = Rect::new(inner.x, inner.y + inner.height - 1 - rows, inner.width, rows);
     let buttons_area = Rect::new(inner.x, inner.y + inner.height - 1, inner.width, 1);
     if let Some(problem) = problem {
+        // Wrapped whole: the cause is at the end of the message.
         let text = sanitize::line(problem).into_owned();
         frame.render_widget(Paragraph::new(Span::styled(text, theme.error())).wrap(Wrap { trim: true }), error_area);
     }
@@ -197,9 +199,16 @@ pub(super) fn footer(
     frame.render_widget(Paragraph::new(buttons), buttons_area);
 }
 
+/// Rows the footer keeps for a problem, wrapped: the longest validation
+/// message fits whole in three rows of a dialog at 80 columns.
+pub(super) const PROBLEM_ROWS: u16 = 3;
+
+/// Rows a dialog adds to its height for the footer (problem and buttons).
+pub(super) const FOOTER_ROWS: u16 = PROBLEM_ROWS + 1;
+
 /// A row inside a dialog's inside area, if it fits.
 pub(super) fn row(inner: Rect, index: u16) -> Option<Rect> {
-    (index < inner.height.saturating_sub(2)).then(|| Rect::new(inner.x, inner.y + index, inner.width, 1))
+    (index < inner.height.saturating_sub(FOOTER_ROWS)).then(|| Rect::new(inner.x, inner.y + index, inner.width, 1))
 }
 
 /// Moves a focus index through `count` fields.

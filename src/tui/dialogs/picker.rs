@@ -57,7 +57,7 @@ impl Picker {
             PickerKind::Persona => "Switch persona",
             PickerKind::Workspace => "Switch workspace",
         };
-        let inner = open_box(frame, 60, (self.items.len().min(ROWS) + 4) as u16, title, theme);
+        let inner = open_box(frame, 60, (self.items.len().min(ROWS) + 6) as u16, title, theme);
         let top = self.selected.saturating_sub(ROWS - 1);
         for (i, (_, label)) in self.items.iter().enumerate().skip(top).take(ROWS) {
             let Some(area) = row(inner, (i - top) as u16) else {

@@ -19,6 +19,8 @@ pub struct ProgramForm {
     pub description: TextField,
     pub focus: usize,
     pub error: Option<String>,
+    /// Enter was pressed on invalid input: now even an empty name is shown as a problem.
+    pub attempted: bool,
 }
 
 impl ProgramForm {
@@ -29,6 +31,7 @@ impl ProgramForm {
             description: TextField::new("Description", ""),
             focus: 0,
             error: None,
+            attempted: false,
         }
     }
 
@@ -39,6 +42,7 @@ impl ProgramForm {
             description: TextField::new("Description", description),
             focus: 0,
             error: None,
+            attempted: false,
         }
     }
 
@@ -68,7 +72,10 @@ impl ProgramForm {
                     FormMode::Edit { app_id } => Request::EditProgram { app_id: app_id.clone(), name, description },
                 })
             }
-            KeyCode::Enter => Outcome::Stay,
+            KeyCode::Enter => {
+                self.attempted = true;
+                Outcome::Stay
+            }
             _ => {
                 let field = if self.focus == 0 { &mut self.name } else { &mut self.description };
                 if field.handle(key) {
@@ -84,13 +91,15 @@ impl ProgramForm {
             FormMode::Create { workspace } => format!("New mini program in {workspace}"),
             FormMode::Edit { .. } => "Edit mini program".to_string(),
         };
-        let inner = open_box(frame, 64, 8, &title, theme);
+        let inner = open_box(frame, 64, 8 + 2, &title, theme);
         for (i, field) in [&self.name, &self.description].into_iter().enumerate() {
             if let Some(area) = row(inner, i as u16 * 2) {
                 field.render(frame, area, self.focus == i, theme);
             }
         }
-        let problem = self.error.clone().or_else(|| self.problem());
+        // An empty name is not yet an error: only once confirming was tried.
+        let untouched = self.name.value().is_empty() && !self.attempted;
+        let problem = self.error.clone().or_else(|| self.problem().filter(|_| !untouched));
         let confirm = if matches!(self.mode, FormMode::Create { .. }) { "Create" } else { "Save" };
         footer(frame, inner, problem.as_deref(), confirm, self.problem().is_none(), theme);
     }

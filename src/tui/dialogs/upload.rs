@@ -21,11 +21,17 @@ pub struct Upload {
 }
 
 impl Upload {
+    /// The version field starts at the next patch of the latest version.
     pub fn new(app_id: &str, latest: Option<String>) -> Self {
+        let next = match latest.as_deref().map(SemVer::parse) {
+            Some(Ok(latest)) => latest.next_patch().to_string(),
+            Some(Err(_)) => String::new(),
+            None => "1.0.0".to_string(),
+        };
         Self {
             app_id: app_id.to_string(),
             latest,
-            version: TextField::new("Version", ""),
+            version: TextField::new("Version", &next),
             package: TextField::new("Package file", ""),
             notes: TextField::new("Notes", ""),
             focus: 0,
@@ -85,7 +91,7 @@ impl Upload {
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
-        let inner = open_box(frame, 66, 11, "Upload code and version", theme);
+        let inner = open_box(frame, 66, 11 + 2, "Upload code and version", theme);
         let hint = match &self.latest {
             Some(latest) => format!("latest uploaded: {latest}"),
             None => "no versions yet".to_string(),

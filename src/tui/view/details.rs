@@ -8,9 +8,9 @@ use crate::tui::app::{App, Pane, VERSIONS_SHOWN};
 use crate::tui::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 fn field<'a>(theme: &Theme, label: &str, value: String) -> Line<'a> {
     Line::from(vec![Span::styled(format!("{label:<13}"), theme.label()), Span::raw(value)])
@@ -21,22 +21,6 @@ fn field<'a>(theme: &Theme, label: &str, value: String) -> Line<'a> {
 pub(super) fn short_time(at: &str) -> String {
     let at = sanitize::line(at);
     at.get(..16).map(|t| t.replace('T', " ")).unwrap_or_else(|| at.into_owned())
-}
-
-/// Cuts `text` to `width` columns, marking the cut with "…".
-pub(super) fn fit(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    for c in text.chars() {
-        if out.width() + c.width().unwrap_or(0) + 1 > width {
-            break;
-        }
-        out.push(c);
-    }
-    out.push('…');
-    out
 }
 
 fn size(bytes: u64) -> String {
@@ -50,12 +34,20 @@ fn size(bytes: u64) -> String {
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
     let block = pane_block(app, Pane::Details, Line::from(Span::styled(" Details ", theme.title())));
-    let Some(selection) = &app.selection else {
-        let text =
-            Paragraph::new(Span::styled("Select a mini program to see its details.", theme.label())).block(block);
-        frame.render_widget(text, area);
-        return;
-    };
+    match content(app, area.width.saturating_sub(2) as usize) {
+        None => {
+            let text =
+                Paragraph::new(Span::styled("Select a mini program to see its details.", theme.label())).block(block);
+            frame.render_widget(text, area);
+        }
+        Some(lines) => super::scrolled(frame, area, block, lines, app.details_scroll, theme),
+    }
+}
+
+/// The pane's lines at `width` columns inside its border.
+pub fn content(app: &App, width: usize) -> Option<Vec<Line<'static>>> {
+    let theme = &app.theme;
+    let selection = app.selection.as_ref()?;
     let d = &selection.detail;
     let s = &d.summary;
     let mut lines = vec![
@@ -80,7 +72,6 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     if selection.versions.is_empty() {
         lines.push(Line::from(Span::styled("  none uploaded yet", theme.label())));
     }
-    let width = area.width.saturating_sub(2) as usize;
     for v in &selection.versions {
         let state_style = if v.state == VersionState::Live { theme.ok() } else { theme.label() };
         let head = format!("  {:<12} ", sanitize::line(&v.version));
@@ -94,7 +85,11 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         );
         // One row per version: cut what does not fit instead of wrapping.
         let room = width.saturating_sub(head.width() + state.width());
-        lines.push(Line::from(vec![Span::raw(head), Span::styled(state, state_style), Span::raw(fit(&rest, room))]));
+        lines.push(Line::from(vec![
+            Span::raw(head),
+            Span::styled(state, state_style),
+            Span::raw(crate::tui::text::fit(&rest, room).into_owned()),
+        ]));
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled("Configuration", theme.title())));
@@ -110,6 +105,5 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         "Merchant ID",
         sanitize::line(d.config.merchant_id.as_deref().unwrap_or("—")).into_owned(),
     ));
-    let paragraph = Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((app.details_scroll, 0));
-    frame.render_widget(paragraph, area);
+    Some(lines)
 }

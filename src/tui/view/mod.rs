@@ -73,6 +73,53 @@ fn too_small(frame: &mut Frame<'_>, area: Rect) {
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
 }
 
+/// Rows `lines` take when wrapped at `width` columns.
+pub fn wrapped_rows(lines: &[Line<'_>], width: u16) -> u16 {
+    let width = width.max(1) as usize;
+    lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum::<usize>().min(u16::MAX as usize) as u16
+}
+
+/// How far a pane of `area` can scroll through `rows` rows.
+pub fn max_scroll(rows: u16, area: Rect) -> u16 {
+    rows.saturating_sub(area.height.saturating_sub(2))
+}
+
+/// A scrolling pane: lines wrapped inside `block`, scrolled by `scroll`
+/// (kept within the content), with "↑ more" / "↓ more (j/k)" on the
+/// border where there is more to see.
+fn scrolled(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    block: Block<'_>,
+    lines: Vec<Line<'_>>,
+    scroll: u16,
+    theme: &super::theme::Theme,
+) {
+    let rows = wrapped_rows(&lines, area.width.saturating_sub(2));
+    let max = max_scroll(rows, area);
+    let scroll = scroll.min(max);
+    let mut block = block;
+    if scroll > 0 {
+        block = block.title_top(Line::from(Span::styled(" ↑ more ", theme.label())).right_aligned());
+    }
+    if scroll < max {
+        block = block.title_bottom(Line::from(Span::styled(" ↓ more (j/k) ", theme.label())).right_aligned());
+    }
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
+}
+
+/// How far the Details pane and the Roles tab may scroll now.
+pub fn scroll_limits(app: &App) -> (u16, u16) {
+    let size = Rect::new(0, 0, app.size.0, app.size.1);
+    let details = layout::main_areas(size).details;
+    let details_rows = details::content(app, details.width.saturating_sub(2) as usize)
+        .map(|lines| wrapped_rows(&lines, details.width.saturating_sub(2)))
+        .unwrap_or(0);
+    let body = layout::tab_body(size);
+    let roles_rows = wrapped_rows(&roles_tab::content(app), body.width.saturating_sub(2));
+    (max_scroll(details_rows, details), max_scroll(roles_rows, body))
+}
+
 /// A pane's border, highlighted when focused, with a title.
 fn pane_block<'a>(app: &App, pane: Pane, title: Line<'a>) -> Block<'a> {
     Block::bordered().title(title).border_style(app.theme.border(app.focus == pane))

@@ -9,7 +9,7 @@ use crate::tui::app::App;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::Block;
 use ratatui::Frame;
 
 fn tick(allowed: bool) -> &'static str {
@@ -25,6 +25,12 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let block = Block::bordered()
         .title(Span::styled(" Roles and permissions ", theme.title()))
         .border_style(theme.border(true));
+    super::scrolled(frame, area, block, content(app), app.roles_scroll, theme);
+}
+
+/// The tab's lines.
+pub fn content(app: &App) -> Vec<Line<'static>> {
+    let theme = &app.theme;
     let selection = app.selection.as_ref();
     let role = selection.map(|s| s.detail.summary.my_role);
     let highlight = |r: ProgramRole| if role == Some(r) { theme.selected(true) } else { Style::default() };
@@ -87,8 +93,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         "Owners and Masters manage every mini program of their workspace; a Developer reaches a program only by being added to it.",
         theme.label(),
     )));
-    let paragraph = Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((app.roles_scroll, 0));
-    frame.render_widget(paragraph, area);
+    lines
 }
 
 /// "✓ allowed", "✗ not allowed", or nothing without a program.
