@@ -13,13 +13,8 @@ fn main() {
     let code = match &cli.command {
         Some(command) => cli::run(&cli, command),
         None => {
-            let launch = tui::Launch {
-                db: cli.db.clone(),
-                user: cli.user.clone(),
-                demo: cli.demo,
-                keep: cli.keep,
-                read_only: cli.readonly,
-            };
+            let launch =
+                tui::Launch { db: cli.db(), user: cli.user(), demo: cli.demo, keep: cli.keep, read_only: cli.readonly };
             match tui::start(launch) {
                 Ok(()) => 0,
                 Err(error) => {

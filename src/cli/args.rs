@@ -6,11 +6,14 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "mpdesk", version, about = "A terminal console for teams that build mini programs.", long_about = None)]
 pub struct Cli {
-    /// Database file (default: mpdesk.db in the platform data directory).
-    #[arg(long, env = "MPDESK_DB", global = true, value_name = "PATH")]
+    // MPDESK_DB and MPDESK_USER are read by `db()` and `user()`, not by
+    // clap: clap would list an option filled from the environment in its
+    // usage line as if it were required.
+    /// Database file [env: MPDESK_DB] (default: mpdesk.db in the platform data directory).
+    #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
-    /// Acting user's login (default: the OS login).
-    #[arg(long, env = "MPDESK_USER", global = true, value_name = "LOGIN")]
+    /// Acting user's login [env: MPDESK_USER] (default: the OS login).
+    #[arg(long, global = true, value_name = "LOGIN")]
     pub user: Option<String>,
     /// Machine-readable output (and errors as JSON on stderr).
     #[arg(long, global = true)]
@@ -32,6 +35,18 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// --db, or MPDESK_DB.
+    pub fn db(&self) -> Option<PathBuf> {
+        self.db.clone().or_else(|| std::env::var_os("MPDESK_DB").filter(|v| !v.is_empty()).map(PathBuf::from))
+    }
+
+    /// --user, or MPDESK_USER.
+    pub fn user(&self) -> Option<String> {
+        self.user.clone().or_else(|| std::env::var("MPDESK_USER").ok().filter(|v| !v.is_empty()))
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Registered users.
@@ -51,10 +66,13 @@ pub enum Command {
     Invitation(InvitationCommand),
     /// The audit log, newest first.
     Audit {
+        /// Only this workspace's entries.
         #[arg(long)]
         workspace: Option<String>,
+        /// Only this program's entries (an app ID or a name).
         #[arg(long)]
         program: Option<String>,
+        /// At most this many entries.
         #[arg(long, default_value_t = 50)]
         limit: u64,
     },
@@ -72,9 +90,12 @@ pub enum Command {
 pub enum UserCommand {
     /// Register a user (this grants nothing).
     Add {
+        /// The login: 1–32 of a-z, 0-9, '.', '_', '-'.
         login: String,
+        /// Display name (default: the login).
         #[arg(long)]
         name: Option<String>,
+        /// Email address.
         #[arg(long)]
         email: Option<String>,
     },
@@ -91,7 +112,10 @@ pub enum RoleArg {
 #[derive(Debug, Subcommand)]
 pub enum WorkspaceCommand {
     /// Create a workspace; you become its Owner.
-    Create { name: String },
+    Create {
+        /// Its name: 1–64 characters, unique.
+        name: String,
+    },
     /// Workspaces you belong to.
     List,
     /// Workspace members.
@@ -154,23 +178,33 @@ pub enum WorkspaceMemberCommand {
 pub enum ProgramCommand {
     /// Create a mini program; you become its first Admin.
     Create {
+        /// The workspace to create it in.
         workspace: String,
+        /// Its name: 1–64 characters, unique in the workspace.
         name: String,
+        /// What it is for (at most 500 characters).
         #[arg(long, default_value = "")]
         description: String,
     },
     /// Mini programs you can view.
     List {
+        /// Only this workspace's programs.
         #[arg(long)]
         workspace: Option<String>,
     },
     /// A program's details (PROGRAM is an app ID or a name).
-    Show { program: String },
+    Show {
+        /// An app ID or a name.
+        program: String,
+    },
     /// Change the name or description.
     Edit {
+        /// An app ID or a name.
         program: String,
+        /// The new name.
         #[arg(long)]
         name: Option<String>,
+        /// The new description.
         #[arg(long)]
         description: Option<String>,
     },
@@ -178,19 +212,28 @@ pub enum ProgramCommand {
     Config(ConfigArgs),
     /// Upload a version.
     Upload {
+        /// An app ID or a name.
         program: String,
+        /// A semantic version greater than every one uploaded (numbers at most 999999).
         #[arg(long)]
         version: String,
+        /// The package file (a regular file, at most 50 MiB).
         #[arg(long)]
         package: PathBuf,
+        /// Release notes.
         #[arg(long, default_value = "")]
         notes: String,
     },
     /// A program's versions, newest first.
-    Versions { program: String },
+    Versions {
+        /// An app ID or a name.
+        program: String,
+    },
     /// Write a version's package to a file, byte for byte.
     Export {
+        /// An app ID or a name.
         program: String,
+        /// The version to write out.
         version: String,
         /// The file to write (a new path, or an existing file with --force).
         #[arg(long)]
@@ -201,32 +244,46 @@ pub enum ProgramCommand {
     },
     /// Make a version live (the latest uploaded by default).
     Release {
+        /// An app ID or a name.
         program: String,
+        /// The version to make live (default: the latest; an older one is a rollback).
         #[arg(long)]
         version: Option<String>,
     },
     /// Take a released program offline.
-    Offline { program: String },
+    Offline {
+        /// An app ID or a name.
+        program: String,
+    },
     /// Delete a program that is not released (irreversible; --yes confirms).
     Delete {
+        /// An app ID or a name.
         program: String,
         /// Confirm: deleting cannot be undone.
         #[arg(long, required = true)]
         yes: bool,
     },
     /// Every operation: allowed, or why not.
-    Can { program: String },
+    Can {
+        /// An app ID or a name.
+        program: String,
+    },
 }
 
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
+    /// An app ID or a name.
     pub program: String,
+    /// Whitelist a server domain (an https:// origin); repeatable.
     #[arg(long = "add-domain", value_name = "ORIGIN")]
     pub add_domain: Vec<String>,
+    /// Remove a whitelisted domain; repeatable.
     #[arg(long = "remove-domain", value_name = "ORIGIN")]
     pub remove_domain: Vec<String>,
+    /// The client ID ("" clears it).
     #[arg(long)]
     pub client_id: Option<String>,
+    /// The merchant ID ("" clears it).
     #[arg(long)]
     pub merchant_id: Option<String>,
 }

@@ -45,15 +45,15 @@ fn role(arg: RoleArg) -> WorkspaceRole {
 }
 
 fn actor(desk: &Desk, cli: &Cli) -> DeskResult<Actor> {
-    let login = crate::session::acting_login(cli.user.as_deref())
+    let login = crate::session::acting_login(cli.user().as_deref())
         .ok_or_else(|| DeskError::Invalid("no acting user: pass --user LOGIN or set MPDESK_USER".to_string()))?;
     desk.actor(&login)
 }
 
 /// `mpdesk init`: a new database on purpose, at --db or the default path.
 pub fn init(cli: &Cli, parents: bool) -> Done {
-    let path = match &cli.db {
-        Some(path) => path.clone(),
+    let path = match cli.db() {
+        Some(path) => path,
         None => crate::session::default_db_path()?,
     };
     let done = crate::session::init(&path, parents)?;

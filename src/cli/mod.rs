@@ -29,7 +29,7 @@ pub fn run(cli: &Cli, command: &args::Command) -> i32 {
         if let args::Command::Init { parents } = command {
             return commands::init(cli, *parents);
         }
-        let (mut desk, _) = session::open(cli.db.as_deref(), cli.readonly)?;
+        let (mut desk, _) = session::open(cli.db().as_deref(), cli.readonly)?;
         commands::dispatch(&mut desk, cli, command)
     })();
     match result {

@@ -1,6 +1,6 @@
 //! Registering and listing users. Registering grants nothing.
 
-use super::{invalid, Desk, DeskError, DeskResult, Page, User};
+use super::{invalid, Actor, Desk, DeskError, DeskResult, Page, User, WorkspaceRole};
 use crate::domain::validate;
 use crate::store;
 
@@ -33,6 +33,33 @@ impl Desk {
     /// Registered users whose login or name contains `text`, one page.
     pub fn find_users(&self, text: Option<&str>, page: Page) -> DeskResult<Vec<User>> {
         Ok(store::users::find(self.conn(), text.unwrap_or(""), page.offset, page.limit)?)
+    }
+
+    /// Registered users matching `text`, each with why they cannot be
+    /// invited to `workspace` (already a member, already invited), if so.
+    pub fn find_invitees(
+        &self,
+        actor: &Actor,
+        workspace: &str,
+        text: Option<&str>,
+        page: Page,
+    ) -> DeskResult<Vec<(User, Option<String>)>> {
+        let (ws, _) = super::resolve_workspace(self.conn(), actor, workspace)?;
+        let rows = store::users::find_in_workspace(self.conn(), ws.id, text.unwrap_or(""), page.offset, page.limit)?;
+        Ok(rows
+            .into_iter()
+            .map(|(user, membership, pending)| {
+                let why = match (membership, pending) {
+                    (Some((role, status)), _) => Some(format!(
+                        "already a member ({}, {status})",
+                        WorkspaceRole::parse(&role).map(|r| r.title()).unwrap_or("?")
+                    )),
+                    (None, true) => Some("already invited".to_string()),
+                    (None, false) => None,
+                };
+                (user, why)
+            })
+            .collect())
     }
 
     pub fn count_users(&self) -> DeskResult<u64> {

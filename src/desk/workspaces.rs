@@ -47,6 +47,24 @@ impl Desk {
         })
     }
 
+    /// For a person blocked in a workspace: who blocked them and since
+    /// when, and what they can do about it. None if they are not blocked.
+    pub fn blocked_notice(&self, actor: &Actor, workspace: &str) -> DeskResult<Option<String>> {
+        let (ws, membership) = resolve_workspace(self.conn(), actor, workspace)?;
+        if membership.status != MemberStatus::Blocked {
+            return Ok(None);
+        }
+        let by = store::audit::last_block(self.conn(), ws.id, &actor.login)?;
+        let by = match by {
+            Some((who, at)) => format!(" by {who} since {}", at.get(..16).unwrap_or(&at).replace('T', " ")),
+            None => String::new(),
+        };
+        Ok(Some(format!(
+            "you are blocked in {}{by}: you see and do nothing there; ask its Owner or a Master to unblock you",
+            ws.name
+        )))
+    }
+
     /// The workspaces the actor belongs to.
     pub fn list_workspaces(&self, actor: &Actor) -> DeskResult<Vec<WorkspaceSummary>> {
         let rows = store::workspaces::of_user(self.conn(), actor.id)?;

@@ -122,6 +122,21 @@ pub fn page(
     Ok(rows)
 }
 
+/// Who last blocked `login` in a workspace, and when (newest first, from
+/// the workspace's index).
+pub fn last_block(conn: &Connection, workspace_id: i64, login: &str) -> rusqlite::Result<Option<(String, String)>> {
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached(
+        "SELECT actor, at FROM audit WHERE workspace_id = ?1 AND operation = 'workspace_member_block'
+         AND outcome = 'ok' AND detail LIKE ?2 ESCAPE '\\' ORDER BY id DESC LIMIT 1",
+    )?
+    .query_row(
+        params![workspace_id, format!("{} (%", login.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))],
+        |r| Ok((super::text(r, 0)?, super::text(r, 1)?)),
+    )
+    .optional()
+}
+
 /// How many entries the scope holds (walks them: for "go to the end").
 pub fn count(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<u64> {
     let (filter, args) = scope_where(scope);

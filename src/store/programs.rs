@@ -87,7 +87,7 @@ fn visible_where(vis: &Visibility, filter: &ProgramFilter, exact_name: Option<&s
     }
     if let Some(name) = exact_name {
         args.push(Value::Text(name.to_string()));
-        sql.push_str(&format!(" AND p.name = ?{}", args.len()));
+        sql.push_str(&format!(" AND p.name = ?{} COLLATE NOCASE", args.len()));
     }
     (sql, args)
 }
@@ -104,7 +104,7 @@ pub fn visible(
     args.push(Value::Integer(limit.min(i64::MAX as u64) as i64));
     args.push(Value::Integer(offset as i64));
     let sql =
-        format!("SELECT {ROW_COLUMNS} {from} ORDER BY w.name, p.name LIMIT ?{} OFFSET ?{}", args.len() - 1, args.len());
+        format!("SELECT {ROW_COLUMNS} {from} ORDER BY w.name COLLATE NOCASE, w.name, p.name COLLATE NOCASE, p.name LIMIT ?{} OFFSET ?{}", args.len() - 1, args.len());
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args), from_row)?;
     rows.collect()
@@ -137,19 +137,30 @@ pub fn visible_seek(
     let (mut from, mut args) = visible_where(vis, filter, None);
     let descending = matches!(seek, Seek::Before(_) | Seek::Last);
     match seek {
+        // Names sort ignoring case, then exactly (a tie only in data
+        // written before names were unique ignoring case).
         Seek::After(name) => {
             args.push(Value::Text(name.to_string()));
-            from.push_str(&format!(" AND p.name > ?{}", args.len()));
+            let n = args.len();
+            from.push_str(&format!(
+                " AND (p.name COLLATE NOCASE > ?{n} OR (p.name COLLATE NOCASE = ?{n} AND p.name > ?{n}))"
+            ));
         }
         Seek::Before(name) => {
             args.push(Value::Text(name.to_string()));
-            from.push_str(&format!(" AND p.name < ?{}", args.len()));
+            let n = args.len();
+            from.push_str(&format!(
+                " AND (p.name COLLATE NOCASE < ?{n} OR (p.name COLLATE NOCASE = ?{n} AND p.name < ?{n}))"
+            ));
         }
         Seek::First | Seek::Last => {}
     }
     args.push(Value::Integer(limit.min(i64::MAX as u64) as i64));
     let order = if descending { "DESC" } else { "ASC" };
-    let sql = format!("SELECT {ROW_COLUMNS} {from} ORDER BY p.name {order} LIMIT ?{}", args.len());
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} {from} ORDER BY p.name COLLATE NOCASE {order}, p.name {order} LIMIT ?{}",
+        args.len()
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows: Vec<ProgramRow> =
         stmt.query_map(params_from_iter(args), from_row)?.collect::<rusqlite::Result<_>>()?;
@@ -206,7 +217,7 @@ pub fn app_id_taken(conn: &Connection, app_id: &str) -> rusqlite::Result<bool> {
 
 pub fn name_taken(conn: &Connection, workspace_id: i64, name: &str, except: Option<i64>) -> rusqlite::Result<bool> {
     conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM programs WHERE workspace_id = ?1 AND name = ?2 AND id IS NOT ?3)",
+        "SELECT EXISTS (SELECT 1 FROM programs WHERE workspace_id = ?1 AND name = ?2 COLLATE NOCASE AND id IS NOT ?3)",
         params![workspace_id, name, except],
         |r| r.get(0),
     )

@@ -6,7 +6,7 @@ use rusqlite_migration::M;
 pub const APPLICATION_ID: i64 = 0x4D50_4453;
 
 pub fn migrations() -> Vec<M<'static>> {
-    vec![M::up(V1), M::up(V2), M::up(V3)]
+    vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)]
 }
 
 const V1: &str = r#"
@@ -136,4 +136,12 @@ CREATE TABLE invitations (
 CREATE UNIQUE INDEX invitations_one_pending ON invitations(workspace_id, user_id) WHERE state = 'pending';
 CREATE INDEX invitations_by_workspace ON invitations(workspace_id, state, sent_at, id);
 CREATE INDEX invitations_by_user ON invitations(user_id, state);
+"#;
+
+/// Names are unique, found and sorted ignoring case (ASCII letters, as
+/// SQLite's NOCASE folds them): indexes in that order.
+const V4: &str = r#"
+CREATE INDEX programs_by_name_nocase ON programs(workspace_id, name COLLATE NOCASE, name);
+CREATE INDEX programs_by_any_name_nocase ON programs(name COLLATE NOCASE);
+CREATE INDEX workspaces_by_name_nocase ON workspaces(name COLLATE NOCASE);
 "#;

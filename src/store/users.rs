@@ -45,3 +45,32 @@ pub fn find(conn: &Connection, text: &str, offset: u64, limit: u64) -> rusqlite:
         stmt.query_map(params![text.to_lowercase(), limit.min(i64::MAX as u64) as i64, offset as i64], from_row)?;
     rows.collect()
 }
+
+/// Like [`find`], with each user's standing in a workspace: their
+/// membership (role, status) and whether an invitation is pending.
+pub fn find_in_workspace(
+    conn: &Connection,
+    workspace_id: i64,
+    text: &str,
+    offset: u64,
+    limit: u64,
+) -> rusqlite::Result<Vec<(User, Option<(String, String)>, bool)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.id, u.login, u.name, u.email, m.role, m.status,
+                EXISTS (SELECT 1 FROM invitations i WHERE i.workspace_id = ?4 AND i.user_id = u.id AND i.state = 'pending')
+         FROM users u LEFT JOIN workspace_members m ON m.workspace_id = ?4 AND m.user_id = u.id
+         WHERE ?1 = '' OR instr(lower(u.login), ?1) > 0 OR instr(lower(u.name), ?1) > 0
+         ORDER BY u.login LIMIT ?2 OFFSET ?3",
+    )?;
+    let rows = stmt.query_map(
+        params![text.to_lowercase(), limit.min(i64::MAX as u64) as i64, offset as i64, workspace_id],
+        |r| {
+            let membership = match (super::opt_text(r, 4)?, super::opt_text(r, 5)?) {
+                (Some(role), Some(status)) => Some((role, status)),
+                _ => None,
+            };
+            Ok((from_row(r)?, membership, r.get(6)?))
+        },
+    )?;
+    rows.collect()
+}

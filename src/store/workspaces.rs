@@ -29,9 +29,13 @@ pub fn insert(conn: &Connection, name: &str, created_by: i64, now: &str) -> rusq
 }
 
 pub fn by_name(conn: &Connection, name: &str) -> rusqlite::Result<Option<Workspace>> {
-    conn.query_row("SELECT id, name FROM workspaces WHERE name = ?1", [name], |r| {
-        Ok(Workspace { id: r.get(0)?, name: super::text(r, 1)? })
-    })
+    // Ignoring case; an exact match first (for data written before names
+    // were unique ignoring case).
+    conn.query_row(
+        "SELECT id, name FROM workspaces WHERE name = ?1 COLLATE NOCASE ORDER BY name = ?1 DESC LIMIT 1",
+        [name],
+        |r| Ok(Workspace { id: r.get(0)?, name: super::text(r, 1)? }),
+    )
     .optional()
 }
 

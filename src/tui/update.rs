@@ -87,7 +87,14 @@ fn handle_key(app: &mut App, key: KeyEvent) {
     let actions = keymap::actions_for(key);
     let hint = hints::build(app).into_iter().find(|h| actions.contains(&h.action));
     match hint {
-        None => {}
+        None => {
+            if let Some(action) = actions.first() {
+                app.set_status(
+                    StatusKind::Error,
+                    format!("{} is not available here; ? lists what is", action.description()),
+                );
+            }
+        }
         Some(hint) => match hint.denial {
             Some(denial) => app.set_status(StatusKind::Error, denial),
             None => perform(app, hint.action),
@@ -100,7 +107,9 @@ fn on_help_key(app: &mut App, key: KeyEvent) {
         return;
     };
     match key.code {
+        // As in k9s and lazygit: ? and Esc close; q too while nothing is typed.
         KeyCode::Esc | KeyCode::Char('?') => app.help = None,
+        KeyCode::Char('q') if help.filter.value().is_empty() => app.help = None,
         KeyCode::Up => help.scroll = help.scroll.saturating_sub(1),
         KeyCode::Down => help.scroll = help.scroll.saturating_add(1),
         KeyCode::PageUp => help.scroll = help.scroll.saturating_sub(10),
@@ -255,7 +264,13 @@ fn perform(app: &mut App, action: Action) {
         Action::TabRoles => app.switch_tab(Tab::Roles),
         Action::Invitations => app.open_invitations(),
         Action::Invite => {
-            if let (Some(ws), Ok(users)) = (app.workspace.clone(), app.desk.find_users(None, Page::new(0, 200))) {
+            let actor = app.actor.clone();
+            let ws = app.workspace.clone();
+            let users = match (&actor, &ws) {
+                (Some(actor), Some(ws)) => app.desk.find_invitees(actor, &ws.name, None, Page::new(0, 200)).ok(),
+                _ => None,
+            };
+            if let (Some(ws), Some(users)) = (ws, users) {
                 let options = app.invite_options.clone();
                 app.dialog = Some(Dialog::Invite(Invite::new(&ws.name, users, options)));
             }
@@ -370,7 +385,7 @@ fn refilter_dialog(app: &mut App) {
         }
         Some(Dialog::Invite(dialog)) => {
             let text = dialog.list.filter.value().to_string();
-            match app.desk.find_users(Some(&text), Page::new(0, 200)) {
+            match app.desk.find_invitees(&actor, &dialog.workspace, Some(&text), Page::new(0, 200)) {
                 Ok(users) => dialog.list.set_items(users),
                 Err(e) => dialog.error = Some(e.to_string()),
             }
@@ -555,6 +570,9 @@ fn execute(app: &mut App, request: Request) -> DeskResult<String> {
             format!("declined the invitation to {workspace}")
         }
         Request::SwitchWorkspace { name } => {
+            if let Some(notice) = app.desk.blocked_notice(&actor, &name)? {
+                return Err(DeskError::Conflict(notice));
+            }
             app.workspace = app.workspaces.iter().find(|w| w.name == name).cloned();
             app.programs.selected = 0;
             app.programs.top = 0;

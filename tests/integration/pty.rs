@@ -111,7 +111,7 @@ fn demo_walkthrough_in_a_real_terminal() {
     // As a Developer, release is dimmed: pressing it explains why.
     console.keys("p");
     console.wait_for("Switch persona");
-    console.keys("kkkkk\r");
+    console.keys("dana\r");
     console.wait_for("dana (Developer)");
     console.keys("r");
     console.wait_for("Release needs the mini program Admin role");
@@ -119,7 +119,7 @@ fn demo_walkthrough_in_a_real_terminal() {
     // Back to the Owner: add nora through the dialog.
     console.keys("p");
     console.wait_for("Switch persona");
-    console.keys("jjjjj\r");
+    console.keys("olivia\r");
     console.wait_for("olivia (Owner)");
     console.keys("a");
     console.wait_for("Add members to Coffee Club");

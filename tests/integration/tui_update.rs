@@ -250,15 +250,15 @@ fn remove_member_confirm_and_a_master_cannot_be_removed() {
 fn personas_and_workspaces_switch() {
     let mut app = demo_app("olivia", (100, 30));
     press(&mut app, KeyCode::Char('p'));
-    for _ in 0..10 {
-        press(&mut app, KeyCode::Char('k'));
-    }
+    chars(&mut app, "DIAZ");
+    let Some(Dialog::Picker(picker)) = &app.dialog else { panic!("persona picker") };
+    assert_eq!(picker.shown().len(), 1, "type to filter, ignoring case");
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.actor.as_ref().expect("actor").login, "dana");
     assert_eq!(app.programs.total, 3);
     assert!(screen_text(&app).contains("dana (Developer)"));
     press(&mut app, KeyCode::Char('w'));
-    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.workspace.as_ref().expect("ws").name, "Side Projects");
     assert!(screen_text(&app).contains("dana (Master)"));

@@ -14,21 +14,28 @@ use ratatui::Frame;
 
 pub struct Invite {
     pub workspace: String,
-    pub list: PickList<User>,
+    /// Each user with why they cannot be invited, if so.
+    pub list: PickList<(User, Option<String>)>,
     pub roles: Vec<(WorkspaceRole, Result<(), Denial>)>,
     pub role: usize,
     pub error: Option<String>,
 }
 
 impl Invite {
-    pub fn new(workspace: &str, users: Vec<User>, roles: Vec<(WorkspaceRole, Result<(), Denial>)>) -> Self {
+    pub fn new(
+        workspace: &str,
+        users: Vec<(User, Option<String>)>,
+        roles: Vec<(WorkspaceRole, Result<(), Denial>)>,
+    ) -> Self {
         let role = roles.iter().position(|(_, d)| d.is_ok()).unwrap_or(0);
         Self { workspace: workspace.to_string(), list: PickList::new(users, 7), roles, role, error: None }
     }
 
     fn problem(&self) -> Option<String> {
-        if self.list.selected_item().is_none() {
-            return Some("no registered user matches the filter".to_string());
+        match self.list.selected_item() {
+            None => return Some("no registered user matches the filter".to_string()),
+            Some((user, Some(why))) => return Some(format!("{} cannot be invited: {why}", user.login)),
+            Some((_, None)) => {}
         }
         match self.roles.get(self.role) {
             Some((_, Err(denial))) => Some(denial.to_string()),
@@ -40,13 +47,14 @@ impl Invite {
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
         match key.code {
             KeyCode::Esc => Outcome::Cancel,
-            KeyCode::Tab | KeyCode::BackTab => {
+            // The role is the dialog's other field: Tab (or ←/→) moves to the next role.
+            KeyCode::Tab | KeyCode::BackTab | KeyCode::Left | KeyCode::Right => {
                 self.role = (self.role + 1) % self.roles.len().max(1);
                 self.error = None;
                 Outcome::Stay
             }
             KeyCode::Enter => match (self.problem(), self.list.selected_item(), self.roles.get(self.role)) {
-                (None, Some(user), Some((role, _))) => Outcome::Submit(Request::Invite {
+                (None, Some((user, _)), Some((role, _))) => Outcome::Submit(Request::Invite {
                     workspace: self.workspace.clone(),
                     login: user.login.clone(),
                     role: *role,
@@ -88,10 +96,17 @@ impl Invite {
             inner.width,
             (self.list.rows() as u16).min(inner.height.saturating_sub(3 + super::FOOTER_ROWS)),
         );
-        for (i, user) in self.list.visible().take(list.height as usize) {
-            let style = if i == self.list.selected { theme.selected(true) } else { Default::default() };
-            let line =
-                Line::from(format!(" {:<16} {}", sanitize::line(&user.login), sanitize::line(&user.name))).style(style);
+        for (i, (user, why)) in self.list.visible().take(list.height as usize) {
+            let mut style = if i == self.list.selected { theme.selected(true) } else { Default::default() };
+            if why.is_some() {
+                style = style.patch(theme.hint_label(false));
+            }
+            let text = format!(" {:<16} {}", sanitize::line(&user.login), sanitize::line(&user.name));
+            let text = match why {
+                Some(why) => format!("{text} — {why}"),
+                None => text,
+            };
+            let line = Line::from(crate::tui::text::fit(&text, list.width as usize).into_owned()).style(style);
             frame.render_widget(
                 Paragraph::new(line),
                 Rect::new(list.x, list.y + (i - self.list.top) as u16, list.width, 1),

@@ -18,7 +18,10 @@ pub struct Picker {
     pub kind: PickerKind,
     /// (key, label)
     pub items: Vec<(String, String)>,
+    /// Index into the items that match the filter.
     pub selected: usize,
+    /// Type to narrow the list (login, name or workspace).
+    pub filter: String,
     pub error: Option<String>,
 }
 
@@ -27,21 +30,37 @@ const ROWS: usize = 10;
 impl Picker {
     pub fn new(kind: PickerKind, items: Vec<(String, String)>, current: &str) -> Self {
         let selected = items.iter().position(|(k, _)| k == current).unwrap_or(0);
-        Self { kind, items, selected, error: None }
+        Self { kind, items, selected, filter: String::new(), error: None }
+    }
+
+    /// The items whose label contains the filter, case-insensitively.
+    pub fn shown(&self) -> Vec<&(String, String)> {
+        let filter = self.filter.to_lowercase();
+        self.items.iter().filter(|(_, label)| label.to_lowercase().contains(&filter)).collect()
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
         match key.code {
             KeyCode::Esc => Outcome::Cancel,
-            KeyCode::Up | KeyCode::Char('k') => {
+            KeyCode::Up => {
                 self.selected = self.selected.saturating_sub(1);
                 Outcome::Stay
             }
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.selected = (self.selected + 1).min(self.items.len().saturating_sub(1));
+            KeyCode::Down => {
+                self.selected = (self.selected + 1).min(self.shown().len().saturating_sub(1));
                 Outcome::Stay
             }
-            KeyCode::Enter => match self.items.get(self.selected) {
+            KeyCode::Backspace => {
+                self.filter.pop();
+                self.selected = 0;
+                Outcome::Stay
+            }
+            KeyCode::Char(c) => {
+                self.filter.push(c);
+                self.selected = 0;
+                Outcome::Stay
+            }
+            KeyCode::Enter => match self.shown().get(self.selected) {
                 Some((key, _)) => Outcome::Submit(match self.kind {
                     PickerKind::Persona => Request::SwitchPersona { login: key.clone() },
                     PickerKind::Workspace => Request::SwitchWorkspace { name: key.clone() },
@@ -57,15 +76,22 @@ impl Picker {
             PickerKind::Persona => "Switch persona",
             PickerKind::Workspace => "Switch workspace",
         };
-        let inner = open_box(frame, 60, (self.items.len().min(ROWS) + 6) as u16, title, theme);
+        let title = format!("{title} — type to filter: {}▏", self.filter);
+        let inner = open_box(frame, 60, (self.items.len().min(ROWS) + 6) as u16, &title, theme);
+        let shown = self.shown();
+        if shown.is_empty() {
+            if let Some(area) = row(inner, 0) {
+                frame.render_widget(Paragraph::new(Line::from(" Nothing matches the filter.")), area);
+            }
+        }
         let top = self.selected.saturating_sub(ROWS - 1);
-        for (i, (_, label)) in self.items.iter().enumerate().skip(top).take(ROWS) {
+        for (i, (_, label)) in shown.iter().enumerate().skip(top).take(ROWS) {
             let Some(area) = row(inner, (i - top) as u16) else {
                 continue;
             };
             let style = if i == self.selected { theme.selected(true) } else { Default::default() };
             frame.render_widget(Paragraph::new(Line::from(format!(" {}", sanitize::line(label))).style(style)), area);
         }
-        footer(frame, inner, self.error.as_deref(), "Switch", !self.items.is_empty(), theme);
+        footer(frame, inner, self.error.as_deref(), "Switch", !shown.is_empty(), theme);
     }
 }

@@ -6,23 +6,34 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
+/// What gives way first on a narrow terminal: the product name, then the
+/// workspace name (cut with "…"); the tabs and the badges always show.
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
-    let full = spans(app, true);
-    let width: usize = full.iter().map(|s| s.width()).sum();
-    // On a narrow terminal the product name gives way to the tabs and badges.
-    let line = if width <= area.width as usize { full } else { spans(app, false) };
+    let room = area.width as usize;
+    let width = |spans: &[Span<'_>]| spans.iter().map(|s| s.width()).sum::<usize>();
+    let mut line = spans(app, true, usize::MAX);
+    if width(&line) > room {
+        line = spans(app, false, usize::MAX);
+    }
+    if width(&line) > room {
+        let name = app.workspace.as_ref().map(|w| sanitize::line(&w.name).width()).unwrap_or(0);
+        let keep = name.saturating_sub(width(&line) - room).max(1);
+        line = spans(app, false, keep);
+    }
     frame.render_widget(Paragraph::new(Line::from(line)), area);
 }
 
-fn spans(app: &App, with_name: bool) -> Vec<Span<'static>> {
+fn spans(app: &App, with_name: bool, workspace_width: usize) -> Vec<Span<'static>> {
     let theme = &app.theme;
     let mut spans = if with_name { vec![Span::styled(" mpdesk ", theme.title())] } else { vec![Span::raw(" ")] };
     if let Some(ws) = &app.workspace {
         if with_name {
             spans.push(Span::raw("│ "));
         }
-        spans.push(Span::styled(sanitize::line(&ws.name).into_owned(), theme.label()));
+        let name = sanitize::line(&ws.name);
+        spans.push(Span::styled(crate::tui::text::fit(&name, workspace_width).into_owned(), theme.label()));
         spans.push(Span::raw(" │ "));
         let who = app.actor.as_ref().map(|a| a.login.clone()).unwrap_or_default();
         spans.push(Span::raw(format!("{} ({}) ", sanitize::line(&who), ws.role.title())));

@@ -12,6 +12,28 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+/// Where a reason starts under its action.
+const INDENT: usize = 12;
+
+/// Words packed into rows of at most `width` columns (a longer word is cut).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut rows = vec![String::new()];
+    for word in text.split(' ') {
+        let Some(row) = rows.last_mut() else { break };
+        let needed = row.width() + usize::from(!row.is_empty()) + word.width();
+        if needed <= width || row.is_empty() {
+            if !row.is_empty() {
+                row.push(' ');
+            }
+            row.push_str(&crate::tui::text::fit(word, width));
+        } else {
+            rows.push(crate::tui::text::fit(word, width).into_owned());
+        }
+    }
+    rows
+}
 
 pub fn render(help: &Help, hints: &[Hint], database: Option<&str>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let box_area = centered(area, 96.min(area.width.saturating_sub(2)), area.height.saturating_sub(2));
@@ -61,10 +83,11 @@ pub fn render(help: &Help, hints: &[Hint], database: Option<&str>, theme: &Theme
             Span::styled(short, state_style),
         ]));
         if let Some(reason) = reason {
-            lines.push(Line::from(vec![
-                Span::raw(" ".repeat(12)),
-                Span::styled(sanitize::line(&reason).into_owned(), state_style),
-            ]));
+            // Wrapped here, so every row of the reason keeps its indent.
+            let room = (box_area.width as usize).saturating_sub(2 + INDENT).max(10);
+            for part in wrap(&sanitize::line(&reason), room) {
+                lines.push(Line::from(vec![Span::raw(" ".repeat(INDENT)), Span::styled(part, state_style)]));
+            }
         }
     }
     if lines.is_empty() {
