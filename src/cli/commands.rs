@@ -32,6 +32,9 @@ fn out<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) -> D
 /// A list as a table for people, or as JSON.
 fn out_rows<T: Serialize + TableRow>(json: bool, rows: &[T]) -> Done {
     out(json, &rows, || {
+        if rows.is_empty() {
+            return T::EMPTY.to_string();
+        }
         let cells: Vec<Vec<String>> = rows.iter().map(TableRow::cells).collect();
         table(T::HEADERS, &cells)
     })

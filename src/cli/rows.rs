@@ -9,11 +9,14 @@ use crate::desk::{
 
 pub trait TableRow {
     const HEADERS: &'static [&'static str];
+    /// What an empty list says instead of a bare header, and how to fill it.
+    const EMPTY: &'static str;
     fn cells(&self) -> Vec<String>;
 }
 
 impl TableRow for User {
     const HEADERS: &'static [&'static str] = &["LOGIN", "NAME", "EMAIL"];
+    const EMPTY: &'static str = "no users yet; register one with: mpdesk user add LOGIN --name \"Their Name\"";
     fn cells(&self) -> Vec<String> {
         vec![self.login.clone(), self.name.clone(), opt(&self.email)]
     }
@@ -21,6 +24,7 @@ impl TableRow for User {
 
 impl TableRow for WorkspaceSummary {
     const HEADERS: &'static [&'static str] = &["WORKSPACE", "ROLE", "STATUS"];
+    const EMPTY: &'static str = "you are in no workspace yet; create one with: mpdesk workspace create NAME";
     fn cells(&self) -> Vec<String> {
         vec![self.name.clone(), self.role.title().to_string(), self.status.as_str().to_string()]
     }
@@ -28,6 +32,7 @@ impl TableRow for WorkspaceSummary {
 
 impl TableRow for WorkspaceMember {
     const HEADERS: &'static [&'static str] = &["LOGIN", "NAME", "ROLE", "STATUS", "SINCE", "EXPIRES"];
+    const EMPTY: &'static str = "no members";
     fn cells(&self) -> Vec<String> {
         vec![
             self.login.clone(),
@@ -42,6 +47,7 @@ impl TableRow for WorkspaceMember {
 
 impl TableRow for Invitation {
     const HEADERS: &'static [&'static str] = &["WORKSPACE", "LOGIN", "ROLE", "STATE", "INVITED BY", "SENT", "EXPIRES"];
+    const EMPTY: &'static str = "no invitations";
     fn cells(&self) -> Vec<String> {
         vec![
             self.workspace.clone(),
@@ -57,6 +63,8 @@ impl TableRow for Invitation {
 
 impl TableRow for ProgramSummary {
     const HEADERS: &'static [&'static str] = &["APP ID", "NAME", "WORKSPACE", "STATUS", "LIVE", "MY ROLE"];
+    const EMPTY: &'static str =
+        "no mini programs you can view; an Owner or Master creates one with: mpdesk program create WORKSPACE NAME";
     fn cells(&self) -> Vec<String> {
         vec![
             self.app_id.clone(),
@@ -71,6 +79,8 @@ impl TableRow for ProgramSummary {
 
 impl TableRow for Version {
     const HEADERS: &'static [&'static str] = &["VERSION", "STATE", "SIZE", "UPLOADED BY", "UPLOADED AT", "NOTES"];
+    const EMPTY: &'static str =
+        "no versions uploaded yet; upload one with: mpdesk program upload PROGRAM --version 1.0.0 --package FILE";
     fn cells(&self) -> Vec<String> {
         vec![
             self.version.clone(),
@@ -85,6 +95,7 @@ impl TableRow for Version {
 
 impl TableRow for Candidate {
     const HEADERS: &'static [&'static str] = &["LOGIN", "NAME", "WOULD BE"];
+    const EMPTY: &'static str = "nobody to add: every active workspace Developer is a member already (invite more with: mpdesk workspace invite)";
     fn cells(&self) -> Vec<String> {
         vec![self.login.clone(), self.name.clone(), self.role.title().to_string()]
     }
@@ -92,6 +103,7 @@ impl TableRow for Candidate {
 
 impl TableRow for ProgramMember {
     const HEADERS: &'static [&'static str] = &["LOGIN", "NAME", "ROLE", "SOURCE", "ADDED BY", "ADDED AT"];
+    const EMPTY: &'static str = "no members";
     fn cells(&self) -> Vec<String> {
         vec![
             self.login.clone(),
@@ -106,6 +118,7 @@ impl TableRow for ProgramMember {
 
 impl TableRow for AuditEntry {
     const HEADERS: &'static [&'static str] = &["AT", "ACTOR", "WORKSPACE", "PROGRAM", "OPERATION", "OUTCOME", "DETAIL"];
+    const EMPTY: &'static str = "no audit entries you may read";
     fn cells(&self) -> Vec<String> {
         vec![
             self.at.clone(),

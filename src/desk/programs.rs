@@ -346,7 +346,12 @@ impl Desk {
             note_program(entry, &row);
             decide(&access_of(&row, read_only), Operation::Delete, &facts_of(&row))?;
             store::programs::delete(tx, row.id)?;
-            entry.detail = format!("deleted {} ({}) with {} versions", row.name, row.app_id, row.version_count);
+            let versions = if row.version_count == 1 {
+                "1 version".to_string()
+            } else {
+                format!("{} versions", row.version_count)
+            };
+            entry.detail = format!("deleted {} ({}) with {versions}", row.name, row.app_id);
             Ok(())
         })
     }

@@ -22,11 +22,8 @@ pub enum PackageSource {
     Bytes(Vec<u8>),
 }
 
-fn too_large(size: u64) -> DeskError {
-    DeskError::Invalid(format!(
-        "package is {size} bytes; the limit is {PACKAGE_MAX_BYTES} bytes ({} MiB)",
-        PACKAGE_MAX_BYTES / 1_048_576
-    ))
+fn check_size(size: u64) -> DeskResult<()> {
+    validate::package_size(size).map_err(DeskError::Invalid)
 }
 
 fn path_shown(path: &Path) -> String {
@@ -44,14 +41,10 @@ fn read_package(path: &Path) -> DeskResult<Vec<u8>> {
     };
     let file = crate::files::open_regular(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
-    if meta.len() > PACKAGE_MAX_BYTES {
-        return Err(too_large(meta.len()));
-    }
+    check_size(meta.len())?;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.take(PACKAGE_MAX_BYTES + 1).read_to_end(&mut bytes).map_err(cannot)?;
-    if bytes.len() as u64 > PACKAGE_MAX_BYTES {
-        return Err(too_large(bytes.len() as u64));
-    }
+    check_size(bytes.len() as u64)?;
     Ok(bytes)
 }
 
@@ -75,8 +68,7 @@ impl Desk {
         // writers must not wait on this process's disk.
         let package = match package {
             PackageSource::File(path) => read_package(&path),
-            PackageSource::Bytes(bytes) if bytes.len() as u64 > PACKAGE_MAX_BYTES => Err(too_large(bytes.len() as u64)),
-            PackageSource::Bytes(bytes) => Ok(bytes),
+            PackageSource::Bytes(bytes) => check_size(bytes.len() as u64).map(|()| bytes),
         }
         .map(|bytes| {
             let sha256 = sha256_hex(&bytes);

@@ -189,6 +189,20 @@ pub fn config_id(field: &str, value: &str) -> Result<(), String> {
     }
 }
 
+/// A package: not empty, at most [`PACKAGE_MAX_BYTES`].
+pub fn package_size(size: u64) -> Result<(), String> {
+    if size == 0 {
+        return Err("package is empty (0 bytes); give the built package file".to_string());
+    }
+    if size > PACKAGE_MAX_BYTES {
+        return Err(format!(
+            "package is {size} bytes; the limit is {PACKAGE_MAX_BYTES} bytes ({} MiB)",
+            PACKAGE_MAX_BYTES / 1_048_576
+        ));
+    }
+    Ok(())
+}
+
 /// A short, printable preview of a refused value for an error message:
 /// quoted with every unusual character escaped, at most 60 characters.
 pub fn preview(value: &str) -> String {

@@ -46,6 +46,10 @@ pub fn find(conn: &Connection, text: &str, offset: u64, limit: u64) -> rusqlite:
     rows.collect()
 }
 
+/// A user; their membership of a workspace (role, status), if any; and
+/// whether an invitation to it is pending.
+pub type UserStanding = (User, Option<(String, String)>, bool);
+
 /// Like [`find`], with each user's standing in a workspace: their
 /// membership (role, status) and whether an invitation is pending.
 pub fn find_in_workspace(
@@ -54,7 +58,7 @@ pub fn find_in_workspace(
     text: &str,
     offset: u64,
     limit: u64,
-) -> rusqlite::Result<Vec<(User, Option<(String, String)>, bool)>> {
+) -> rusqlite::Result<Vec<UserStanding>> {
     let mut stmt = conn.prepare_cached(
         "SELECT u.id, u.login, u.name, u.email, m.role, m.status,
                 EXISTS (SELECT 1 FROM invitations i WHERE i.workspace_id = ?4 AND i.user_id = u.id AND i.state = 'pending')

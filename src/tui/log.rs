@@ -6,6 +6,13 @@ use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
 static LOG: OnceLock<Mutex<std::fs::File>> = OnceLock::new();
+/// The database this process works on, named in every line: several
+/// consoles on several databases share one log.
+static DATABASE: OnceLock<String> = OnceLock::new();
+
+pub fn set_database(path: &std::path::Path) {
+    let _ = DATABASE.set(path.display().to_string());
+}
 
 /// Opens (appending) the log file; returns its path.
 pub fn open(path: PathBuf) -> Option<PathBuf> {
@@ -28,7 +35,9 @@ pub fn write(message: &str) {
     if let Some(Ok(mut file)) = LOG.get().map(|m| m.lock()) {
         // Logs are read in terminals too: sanitized like everything shown.
         let message = crate::sanitize::line(message);
-        let _ = writeln!(file, "{} {message}", crate::desk::rfc3339(time::OffsetDateTime::now_utc()));
+        let database = crate::sanitize::line(DATABASE.get().map(String::as_str).unwrap_or("-")).into_owned();
+        let at = crate::desk::rfc3339(time::OffsetDateTime::now_utc());
+        let _ = writeln!(file, "{at} [{database}] {message}");
     }
 }
 

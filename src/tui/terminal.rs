@@ -49,6 +49,7 @@ pub fn run(desk: Desk, login: &str, options: Options, theme: Theme, database: &P
             return Err(e);
         }
     };
+    super::log::set_database(database);
     watch_for_hangup();
     let result = (|| {
         let size = terminal.size()?;

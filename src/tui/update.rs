@@ -679,6 +679,12 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) {
     }
     let areas = layout::main_areas(Rect::new(0, 0, app.size.0, app.size.1));
     let (column, row) = (mouse.column, mouse.row);
+    if mouse.kind == MouseEventKind::Down(MouseButton::Left) && inside(areas.header, column, row) {
+        if let Some(tab) = super::view::header::tab_at(app, areas.header.width, column) {
+            app.switch_tab(tab);
+        }
+        return;
+    }
     let pane = [(areas.programs, Pane::Programs), (areas.details, Pane::Details), (areas.members, Pane::Members)]
         .into_iter()
         .find(|(area, _)| inside(*area, column, row));

@@ -14,6 +14,8 @@ pub struct TypeToConfirm {
     pub warning: String,
     pub confirm: &'static str,
     pub expected: String,
+    /// Another answer that confirms as well (a program's app ID).
+    pub also: Option<String>,
     pub typed: TextField,
     pub request: Request,
     pub error: Option<String>,
@@ -24,12 +26,13 @@ impl TypeToConfirm {
         Self {
             title: "Delete mini program".to_string(),
             warning: format!(
-                "This deletes {} with its members, versions and configuration. It cannot be undone. Type its name to confirm.",
+                "This deletes {} with its members, versions and configuration. It cannot be undone. Type its name (or its app ID) to confirm.",
                 sanitize::line(name)
             ),
             confirm: "Delete forever",
             expected: name.to_string(),
-            typed: TextField::new("Name", ""),
+            also: Some(app_id.to_string()),
+            typed: TextField::new("Name or app ID", ""),
             request: Request::Delete { app_id: app_id.to_string() },
             error: None,
         }
@@ -45,6 +48,7 @@ impl TypeToConfirm {
             ),
             confirm: "Transfer",
             expected: workspace.to_string(),
+            also: None,
             typed: TextField::new("Workspace", ""),
             request: Request::Transfer { workspace: workspace.to_string(), login: login.to_string() },
             error: None,
@@ -52,7 +56,8 @@ impl TypeToConfirm {
     }
 
     fn valid(&self) -> bool {
-        self.typed.value() == self.expected
+        let typed = self.typed.value();
+        typed == self.expected || self.also.as_deref() == Some(typed)
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {

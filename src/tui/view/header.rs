@@ -11,7 +11,29 @@ use unicode_width::UnicodeWidthStr;
 /// What gives way first on a narrow terminal: the product name, then the
 /// workspace name (cut with "…"); the tabs and the badges always show.
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
-    let room = area.width as usize;
+    frame.render_widget(Paragraph::new(Line::from(line(app, area.width))), area);
+}
+
+/// The tab whose title is drawn at `column` (for a mouse click).
+pub fn tab_at(app: &App, width: u16, column: u16) -> Option<Tab> {
+    let mut x = 0usize;
+    for span in line(app, width) {
+        let w = span.width();
+        if (x..x + w).contains(&(column as usize)) {
+            let title = span.content.trim();
+            return Tab::ALL
+                .iter()
+                .enumerate()
+                .find(|(i, t)| title == format!("{} {}", i + 1, t.title()))
+                .map(|(_, t)| *t);
+        }
+        x += w;
+    }
+    None
+}
+
+fn line(app: &App, width: u16) -> Vec<Span<'static>> {
+    let room = width as usize;
     let width = |spans: &[Span<'_>]| spans.iter().map(|s| s.width()).sum::<usize>();
     let mut line = spans(app, true, usize::MAX);
     if width(&line) > room {
@@ -22,7 +44,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         let keep = name.saturating_sub(width(&line) - room).max(1);
         line = spans(app, false, keep);
     }
-    frame.render_widget(Paragraph::new(Line::from(line)), area);
+    line
 }
 
 fn spans(app: &App, with_name: bool, workspace_width: usize) -> Vec<Span<'static>> {

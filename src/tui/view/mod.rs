@@ -5,7 +5,7 @@
 mod audit_tab;
 mod details;
 mod footer;
-mod header;
+pub mod header;
 mod help;
 mod members;
 mod members_tab;
