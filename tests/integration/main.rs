@@ -4,6 +4,7 @@ mod cli;
 mod desk_rules;
 mod hardening;
 mod membership;
+mod newcomer;
 mod permission_table;
 mod pty;
 mod store_files;

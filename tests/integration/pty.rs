@@ -127,6 +127,26 @@ fn demo_walkthrough_in_a_real_terminal() {
     console.wait_for("added nora (Developer)");
     console.wait_for("Members (5)");
 
+    // Step 7: the database's path is in the help overlay; a second process
+    // joins it while the console stays open.
+    console.keys("?");
+    console.wait_for("Database");
+    let screen = console.screen();
+    let line = screen.lines().find(|l| l.contains("Database ")).expect("the database line");
+    let shown =
+        line.split("Database").nth(1).and_then(|rest| rest.split_whitespace().next()).expect("a path").to_string();
+    console.keys("?");
+    console.wait_for("Press ? for every action");
+    console.keys("2");
+    console.wait_for("Members of Acme Mini Apps");
+    console.keys("i");
+    console.wait_for("Invite to Acme Mini Apps");
+    console.keys("eve\r");
+    console.wait_for_line(&["eve", "invited"], DEADLINE);
+    let accepted = mpdesk(std::path::Path::new(&shown), "eve", &["invitation", "accept", "Acme Mini Apps"]);
+    assert!(accepted.status.success(), "{shown}: {}", String::from_utf8_lossy(&accepted.stderr));
+    console.wait_for_line(&["eve", "Eve Stone", "active"], DEADLINE);
+
     console.keys("q");
     console.wait_exit();
     console.wait_for("kept the demo database at");

@@ -1,0 +1,311 @@
+//! What a new user trips on: text that fits, messages that stay true,
+//! paths that are never guessed, errors shown whole — and the README's
+//! screenshot, which is this console's own screen.
+
+use crate::cli::Cli;
+use crate::tui_support::*;
+use crossterm::event::{KeyCode, MouseButton, MouseEvent, MouseEventKind};
+use mpdesk::tui::app::Tab;
+use mpdesk::tui::dialogs::Dialog;
+use mpdesk::tui::update::{update, Message};
+use unicode_width::UnicodeWidthStr;
+
+/// A demo app with one program whose name is long, wide and combining.
+fn app_with_long_name(width: u16) -> mpdesk::tui::app::App {
+    let mut desk = demo_desk();
+    let olivia = desk.actor("olivia").expect("olivia");
+    // x + U+0301 has no precomposed form: it stays two characters in NFC.
+    let name = "Coffee Club ☕ 咖啡 Amx\u{301}lie's very long program name";
+    desk.create_program(&olivia, "Acme Mini Apps", name, "").expect("create");
+    let mut app = mpdesk::tui::app::App::new(
+        desk,
+        "olivia",
+        mpdesk::tui::app::Options { demo: true, read_only: false },
+        mpdesk::tui::theme::Theme { no_color: false },
+        (width, 30),
+    );
+    select_program(&mut app, name);
+    app
+}
+
+#[test]
+fn a_cut_name_ends_in_an_ellipsis_and_a_wider_terminal_shows_more() {
+    let mut shown = Vec::new();
+    for width in [60, 80, 160] {
+        let app = app_with_long_name(width);
+        let screen = screen_text(&app);
+        let cell = screen
+            .lines()
+            .filter_map(|l| l.split('│').nth(1))
+            .find(|cell| cell.contains('☕'))
+            .expect("the program row")
+            .to_string();
+        let name = cell.trim_start_matches(['○', ' ']).trim_end();
+        let name = name.trim_end_matches("Admin").trim_end().trim_end_matches("Draft").trim_end().to_string();
+        if width < 160 {
+            assert!(name.ends_with('…'), "{width}: {name:?}");
+        }
+        assert!(!name.contains('\u{fffd}'), "{width}: cut inside a character: {name:?}");
+        shown.push(name.width());
+    }
+    assert!(shown[0] < shown[1] && shown[1] < shown[2], "widths shown: {shown:?}");
+    // The Members pane keeps "workspace Master" whole at 160 columns.
+    let app = app_with_long_name(160);
+    assert!(screen_text(&app).contains("workspace Master"), "{}", screen_text(&app));
+}
+
+#[test]
+fn a_stale_status_is_cleared_by_navigation_and_by_esc() {
+    let mut app = demo_app("olivia", (100, 30));
+    select_program(&mut app, "Coffee Club");
+    press(&mut app, KeyCode::Char('D'));
+    assert!(status(&app).starts_with("Delete needs"), "{}", status(&app));
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(status(&app), "", "a new selection clears the old reason");
+    select_program(&mut app, "Coffee Club");
+    press(&mut app, KeyCode::Char('D'));
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(status(&app), "", "Esc clears it");
+    press(&mut app, KeyCode::Char('D'));
+    press(&mut app, KeyCode::Char('2'));
+    assert_eq!(status(&app), "", "a tab change clears it");
+}
+
+#[test]
+fn a_key_that_does_nothing_here_says_so() {
+    let mut app = demo_app("olivia", (100, 30));
+    press(&mut app, KeyCode::Char('b'));
+    assert!(status(&app).contains("not available here"), "{}", status(&app));
+}
+
+#[test]
+fn a_long_reason_never_covers_the_keys() {
+    let mut app = demo_app("dana", (80, 24));
+    select_program(&mut app, "Coffee Club");
+    press(&mut app, KeyCode::Char('r'));
+    let screen = screen_text(&app);
+    for key in ["u upload", "? help", "q quit"] {
+        assert!(screen.contains(key), "{key} hidden:\n{screen}");
+    }
+    let last = screen.lines().last().expect("status row");
+    assert!(last.contains("Release needs"), "{screen}");
+}
+
+#[test]
+fn inline_errors_are_whole_at_80_columns_and_empty_is_not_an_error_yet() {
+    let mut app = demo_app("olivia", (80, 24));
+    press(&mut app, KeyCode::Char('n'));
+    assert!(!screen_text(&app).contains("name must be"), "nothing typed yet:\n{}", screen_text(&app));
+    press(&mut app, KeyCode::Enter);
+    assert!(screen_text(&app).contains("it is empty"), "after Enter:\n{}", screen_text(&app));
+    chars(&mut app, &"x".repeat(65));
+    let screen = screen_text(&app);
+    let joined: String = screen.lines().map(|l| l.trim_matches(|c| c == '│' || c == ' ')).collect::<Vec<_>>().join(" ");
+    assert!(joined.contains("it has 65 characters"), "the cause shows:\n{screen}");
+    for _ in 0..65 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    chars(&mut app, "Coffee Club");
+    press(&mut app, KeyCode::Enter);
+    let screen = screen_text(&app);
+    let joined: String = screen.lines().map(|l| l.trim_matches(|c| c == '│' || c == ' ')).collect::<Vec<_>>().join(" ");
+    assert!(joined.contains("Acme Mini Apps"), "the duplicate's workspace shows:\n{screen}");
+}
+
+#[test]
+fn the_roles_tab_and_details_never_scroll_into_blank() {
+    let mut app = demo_app("olivia", (80, 24));
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('G'));
+    for _ in 0..200 {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    let screen = screen_text(&app);
+    let inside: Vec<&str> = screen.lines().skip(2).take(15).collect();
+    assert!(inside.iter().any(|l| l.trim_matches(|c| c == '│' || c == ' ').len() > 3), "blank:\n{screen}");
+    press(&mut app, KeyCode::Char('1'));
+    assert!(screen_text(&app).contains("↓ more"), "the Details pane says it scrolls:\n{}", screen_text(&app));
+}
+
+#[test]
+fn the_header_shortens_the_workspace_name_before_the_badges() {
+    let mut desk = demo_desk();
+    let olivia = desk.actor("olivia").expect("olivia");
+    let long = "A workspace name of sixty-one characters, which is very long!";
+    desk.create_workspace(&olivia, long).expect("create");
+    let mut app = mpdesk::tui::app::App::new(
+        desk,
+        "olivia",
+        mpdesk::tui::app::Options { demo: true, read_only: true },
+        mpdesk::tui::theme::Theme { no_color: false },
+        (80, 24),
+    );
+    press(&mut app, KeyCode::Char('w'));
+    chars(&mut app, "sixty");
+    press(&mut app, KeyCode::Enter);
+    let header = screen_text(&app).lines().next().expect("header").to_string();
+    for part in ["READ-ONLY", "DEMO", "4 Roles", "…"] {
+        assert!(header.contains(part), "{part} missing: {header}");
+    }
+}
+
+#[test]
+fn tab_titles_take_clicks() {
+    let mut app = demo_app("olivia", (100, 30));
+    let header = screen_text(&app).lines().next().expect("header").to_string();
+    let at = header.find("3 Audit").expect("the Audit tab");
+    let column = header[..at].width() as u16 + 1;
+    let click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column,
+        row: 0,
+        modifiers: crossterm::event::KeyModifiers::NONE,
+    };
+    update(&mut app, Message::Mouse(click));
+    assert_eq!(app.tab, Tab::Audit);
+}
+
+#[test]
+fn the_invite_dialog_shows_who_cannot_be_invited() {
+    let mut app = demo_app("olivia", (100, 30));
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('i'));
+    chars(&mut app, "dana");
+    let screen = screen_text(&app);
+    assert!(screen.contains("already a member (Developer, active)"), "{screen}");
+    let Some(Dialog::Invite(_)) = &app.dialog else { panic!("invite dialog") };
+    press(&mut app, KeyCode::Enter);
+    assert!(app.dialog.is_some(), "not invitable: stays open");
+}
+
+#[test]
+fn a_blocked_person_is_told_by_whom_and_what_to_do() {
+    let mut desk = demo_desk();
+    let olivia = desk.actor("olivia").expect("olivia");
+    desk.block_member(&olivia, "Acme Mini Apps", "dana").expect("block");
+    let mut app = mpdesk::tui::app::App::new(
+        desk,
+        "dana",
+        mpdesk::tui::app::Options { demo: true, read_only: false },
+        mpdesk::tui::theme::Theme { no_color: false },
+        (100, 30),
+    );
+    press(&mut app, KeyCode::Char('w'));
+    chars(&mut app, "Acme");
+    press(&mut app, KeyCode::Enter);
+    // Said in the switcher, which stays open.
+    let text: String =
+        screen_text(&app).lines().map(|l| l.trim_matches(|c| c == '│' || c == ' ')).collect::<Vec<_>>().join(" ");
+    assert_ne!(app.workspace.as_ref().map(|w| w.name.as_str()), Some("Acme Mini Apps"));
+    assert!(text.contains("blocked") && text.contains("by olivia") && text.contains("Owner or a Master"), "{text}");
+}
+
+#[test]
+fn the_upload_dialog_starts_at_the_next_patch_and_delete_takes_the_app_id() {
+    let mut app = demo_app("olivia", (100, 30));
+    select_program(&mut app, "Parking Pass");
+    press(&mut app, KeyCode::Char('D'));
+    chars(&mut app, "1000000000000004");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.dialog.is_none(), "deleted by app ID: {}", status(&app));
+    assert!(status(&app).contains("deleted"), "{}", status(&app));
+}
+
+#[test]
+fn a_missing_database_is_refused_and_nothing_is_created() {
+    let dir = tempfile::tempdir().expect("dir");
+    let typo = dir.path().join("tema.db");
+    let typo_arg = typo.to_str().expect("utf8");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_mpdesk")).args(args).output().expect("run mpdesk")
+    };
+    let listed = run(&["--db", typo_arg, "--user", "olivia", "program", "list"]);
+    assert_eq!(listed.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&listed.stderr);
+    assert!(stderr.contains(&format!("mpdesk init --db {typo_arg}")), "{stderr}");
+    let console = run(&["--db", typo_arg, "--user", "olivia"]);
+    assert_ne!(console.status.code(), Some(0));
+    assert!(!typo.exists(), "a mistyped path was created");
+
+    let nested = dir.path().join("new/folder/team.db");
+    let nested_arg = nested.to_str().expect("utf8");
+    let refused = run(&["--db", nested_arg, "init"]);
+    assert_eq!(refused.status.code(), Some(4), "{}", String::from_utf8_lossy(&refused.stderr));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--parents"));
+    assert!(!nested.exists());
+    assert!(run(&["--db", nested_arg, "init", "--parents"]).status.success());
+    let again = run(&["--db", nested_arg, "init"]);
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stdout).contains("already an mpdesk database; nothing changed"));
+}
+
+#[test]
+fn conflicting_options_are_refused_and_help_describes_every_option() {
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_mpdesk"))
+            .args(args)
+            .env("MPDESK_DB", "/nonexistent/x.db")
+            .env("MPDESK_USER", "olivia")
+            .output()
+            .expect("run mpdesk")
+    };
+    for args in [&["--demo", "--user", "dana"][..], &["--demo", "--keep", "--db", "/tmp/x.db"]] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+    let usage = run(&["program", "show"]);
+    let text = String::from_utf8_lossy(&usage.stderr);
+    assert!(!text.contains("--db <PATH> --user <LOGIN>"), "env-filled options shown as required: {text}");
+    let help = String::from_utf8_lossy(&run(&["program", "upload", "--help"]).stdout).to_string();
+    for option in ["--version <VERSION>", "--package <PACKAGE>", "--notes <NOTES>", "<PROGRAM>"] {
+        let line = help.lines().find(|l| l.contains(option)).unwrap_or_else(|| panic!("{option} in {help}"));
+        assert!(line.trim().len() > option.len() + 4, "{option} has no description: {line:?}");
+    }
+}
+
+#[test]
+fn empty_lists_say_how_to_fill_them_and_names_ignore_case() {
+    let cli = Cli::new();
+    let users = cli.ok("lead", &["user", "list"]);
+    assert!(users.stdout.contains("no users yet; register one with: mpdesk user add"), "{}", users.stdout);
+    cli.ok("lead", &["user", "add", "lead"]);
+    cli.ok("lead", &["workspace", "create", "Team"]);
+    let dup = cli.run("lead", &["workspace", "create", "team"]);
+    assert_eq!(dup.code, 5, "{}", dup.stderr);
+    cli.ok("lead", &["program", "create", "team", "Coffee Club"]);
+    let dup = cli.run("lead", &["program", "create", "Team", "coffee club"]);
+    assert_eq!(dup.code, 5, "{}", dup.stderr);
+    cli.ok("lead", &["program", "create", "Team", "apple"]);
+    cli.ok("lead", &["program", "show", "COFFEE CLUB"]);
+    let listed = cli.ok("lead", &["--json", "program", "list"]).json();
+    let names: Vec<&str> =
+        listed.as_array().expect("array").iter().map(|p| p["name"].as_str().expect("name")).collect();
+    assert_eq!(names, ["apple", "Coffee Club"], "sorted ignoring case");
+    let empty = cli.path("empty.zip");
+    std::fs::write(&empty, b"").expect("write");
+    let run = cli
+        .run("lead", &["program", "upload", "apple", "--version", "1.0.0", "--package", empty.to_str().expect("utf8")]);
+    assert_eq!(run.code, 5);
+    assert!(run.stderr.contains("empty (0 bytes)"), "{}", run.stderr);
+}
+
+/// README's screenshot is the console's own screen: it cannot drift.
+/// `UPDATE_README=1 cargo test readme` rewrites it after an intended change.
+#[test]
+fn the_readme_screenshot_is_the_console_as_it_is() {
+    let app = demo_app("olivia", (100, 30));
+    let screen: String = screen_text(&app).lines().map(|l| format!("{l}\n")).collect();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let readme = std::fs::read_to_string(path).expect("README");
+    let start = readme.find("```\n mpdesk │").expect("the screenshot block") + 4;
+    let end = start + readme[start..].find("```").expect("its end");
+    if std::env::var_os("UPDATE_README").is_some() {
+        std::fs::write(path, format!("{}{screen}{}", &readme[..start], &readme[end..])).expect("write README");
+        return;
+    }
+    assert_eq!(
+        &readme[start..end],
+        screen,
+        "README's screenshot is out of date: run UPDATE_README=1 cargo test readme"
+    );
+}
