@@ -244,6 +244,12 @@ impl App {
         self.programs.top = 0;
         self.reload();
         self.reload_tab();
+        // Blocked everywhere: say so, rather than "not found".
+        if let (Some(actor), Some(ws)) = (self.actor.clone(), self.workspace.clone()) {
+            if let Ok(Some(notice)) = self.desk.blocked_notice(&actor, &ws.name) {
+                self.set_status(StatusKind::Error, notice);
+            }
+        }
         if !self.my_invitations.is_empty() && self.dialog.is_none() {
             self.open_invitations();
         }

@@ -309,3 +309,20 @@ fn the_readme_screenshot_is_the_console_as_it_is() {
         "README's screenshot is out of date: run UPDATE_README=1 cargo test readme"
     );
 }
+
+#[test]
+fn a_person_blocked_in_their_only_workspace_is_told_so() {
+    let mut desk = demo_desk();
+    let sam = desk.actor("sam").expect("sam");
+    desk.block_member(&sam, "Side Projects", "eve").expect("block");
+    let app = mpdesk::tui::app::App::new(
+        desk,
+        "eve",
+        mpdesk::tui::app::Options { demo: false, read_only: false },
+        mpdesk::tui::theme::Theme { no_color: false },
+        (100, 30),
+    );
+    let text = status(&app);
+    assert!(text.contains("you are blocked in Side Projects by sam"), "{text}");
+    assert!(!text.contains("not found"), "{text}");
+}
