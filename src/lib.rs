@@ -10,6 +10,7 @@ pub mod domain;
 pub mod files;
 pub mod print;
 pub mod sanitize;
+pub mod serve;
 pub mod session;
 pub mod store;
 pub mod tui;

@@ -10,6 +10,9 @@ fn main() {
         Ok(cli) => cli,
         Err(error) => std::process::exit(cli::usage_error(&error)),
     };
+    if let Some(key) = mpdesk::serve::session_key(&cli) {
+        std::process::exit(mpdesk::serve::session(&cli, key));
+    }
     let code = match &cli.command {
         Some(command) => cli::run(&cli, command),
         None => {

@@ -78,6 +78,12 @@ pub enum Command {
     },
     /// Load the demo data into an empty database.
     DemoData,
+    /// SSH public keys: yours (over SSH), anyone's (the operator).
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Serving mpdesk through OpenSSH (what sshd runs; see README).
+    #[command(subcommand)]
+    Ssh(SshCommand),
     /// Create a new, empty database at --db PATH (or the default path).
     Init {
         /// Also create the folders on the way to PATH.
@@ -302,4 +308,50 @@ pub enum MemberCommand {
     Remove { program: String, login: String },
     /// Everyone who reaches the program.
     List { program: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Register a public key for LOGIN.
+    Add {
+        /// Whose key it is.
+        login: String,
+        /// The .pub file, or - to read the key line from standard input.
+        file: String,
+    },
+    /// Registered keys: yours, or LOGIN's, or (the operator) everyone's.
+    List {
+        /// Whose keys.
+        login: Option<String>,
+    },
+    /// Remove a key by its fingerprint (SHA256:…, as ssh-keygen -l prints it).
+    Remove {
+        /// The key's SHA-256 fingerprint.
+        fingerprint: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SshCommand {
+    /// The managed block of authorized_keys lines (one forced command per key).
+    AuthorizedKeys {
+        /// Replace the block in this file atomically, keeping every other line.
+        #[arg(long, value_name = "FILE")]
+        write: Option<PathBuf>,
+    },
+    /// For sshd's AuthorizedKeysCommand: the line for one key, or nothing.
+    KeysCommand {
+        /// The account sshd asks for (%u).
+        account: String,
+        /// The key's type (%t).
+        key_type: String,
+        /// The base64 key (%k).
+        key: String,
+    },
+    /// One SSH connection, as the key's owner (only ever run by sshd).
+    Session {
+        /// The key's fingerprint, from the forced command.
+        #[arg(long)]
+        key: String,
+    },
 }

@@ -1,13 +1,14 @@
 //! One function per subcommand group; each makes one desk call and prints.
 
 use super::args::{
-    Cli, Command, InvitationCommand, MemberCommand, ProgramCommand, RoleArg, UserCommand, WorkspaceCommand,
-    WorkspaceMemberCommand,
+    Cli, Command, InvitationCommand, KeyCommand, MemberCommand, ProgramCommand, RoleArg, SshCommand, UserCommand,
+    WorkspaceCommand, WorkspaceMemberCommand,
 };
 use super::output::{opt, print_json, print_text, table};
 use super::rows::TableRow;
 use crate::desk::{
-    Actor, AuditQuery, ConfigChange, Desk, DeskError, DeskResult, PackageSource, Page, ProgramEdit, WorkspaceRole,
+    Actor, AuditQuery, ConfigChange, Desk, DeskError, DeskResult, PackageSource, Page, Principal, ProgramEdit,
+    WorkspaceRole,
 };
 use serde::Serialize;
 
@@ -47,10 +48,33 @@ fn role(arg: RoleArg) -> WorkspaceRole {
     }
 }
 
-fn actor(desk: &Desk, cli: &Cli) -> DeskResult<Actor> {
+/// Who runs a command: locally, whoever --user (or the OS login) names;
+/// over SSH, the person the key belongs to and nobody else.
+#[derive(Debug, Clone)]
+pub enum Identity {
+    Local,
+    Ssh(Actor),
+}
+
+fn actor(desk: &Desk, cli: &Cli, identity: &Identity) -> DeskResult<Actor> {
+    if let Identity::Ssh(actor) = identity {
+        return Ok(actor.clone());
+    }
     let login = crate::session::acting_login(cli.user().as_deref())
         .ok_or_else(|| DeskError::Invalid("no acting user: pass --user LOGIN or set MPDESK_USER".to_string()))?;
     desk.actor(&login)
+}
+
+/// Who manages keys and registers people: over SSH the person; locally
+/// with --user that person; locally without it, the operator.
+fn principal(desk: &Desk, cli: &Cli, identity: &Identity) -> DeskResult<Principal> {
+    match (identity, cli.user()) {
+        (Identity::Ssh(actor), _) => Ok(Principal::Person(actor.clone())),
+        (Identity::Local, Some(login)) => Ok(Principal::Person(desk.actor(&login)?)),
+        (Identity::Local, None) => {
+            Ok(Principal::Operator(crate::session::acting_login(None).unwrap_or_else(|| "operator".to_string())))
+        }
+    }
 }
 
 /// `mpdesk init`: a new database on purpose, at --db or the default path.
@@ -70,11 +94,19 @@ pub fn init(cli: &Cli, parents: bool) -> Done {
     })
 }
 
-pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command) -> Done {
+pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identity) -> Done {
     let json = cli.json;
     match command {
         Command::User(UserCommand::Add { login, name, email }) => {
-            let user = desk.add_user(login, name.as_deref(), email.as_deref())?;
+            // Registering grants nothing: locally anyone may (the operator,
+            // or a person registering themselves); over SSH it is refused.
+            let by = match identity {
+                Identity::Ssh(actor) => actor.login.clone(),
+                Identity::Local => {
+                    cli.user().or_else(|| crate::session::acting_login(None)).unwrap_or_else(|| "operator".to_string())
+                }
+            };
+            let user = desk.register_user(&by, login, name.as_deref(), email.as_deref())?;
             out(json, &user, || format!("registered {} ({})", user.login, user.name))
         }
         Command::User(UserCommand::List) => {
@@ -86,24 +118,29 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command) -> Done {
             out(json, &logins, || format!("loaded the demo data; demo users: {}", logins.join(", ")))
         }
         Command::Workspace(cmd) => {
-            let me = actor(desk, cli)?;
+            let me = actor(desk, cli, identity)?;
             workspace(desk, &me, json, cmd)
         }
         Command::Program(cmd) => {
-            let me = actor(desk, cli)?;
+            let me = actor(desk, cli, identity)?;
             program(desk, &me, json, cmd)
         }
         Command::Invitation(cmd) => {
-            let me = actor(desk, cli)?;
+            let me = actor(desk, cli, identity)?;
             invitation(desk, &me, json, cmd)
         }
         Command::Member(cmd) => {
-            let me = actor(desk, cli)?;
+            let me = actor(desk, cli, identity)?;
             member(desk, &me, json, cmd)
         }
         Command::Init { .. } => init(cli, false),
+        Command::Key(cmd) => {
+            let who = principal(desk, cli, identity)?;
+            key(desk, &who, json, cmd)
+        }
+        Command::Ssh(cmd) => ssh(desk, cli, cmd),
         Command::Audit { workspace, program, limit } => {
-            let me = actor(desk, cli)?;
+            let me = actor(desk, cli, identity)?;
             let query = AuditQuery {
                 workspace: workspace.clone(),
                 program: program.clone(),
@@ -112,6 +149,73 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command) -> Done {
             };
             let entries: Vec<_> = desk.audit(&me, &query)?.into_iter().map(|(_, e)| e).collect();
             out_rows(json, &entries)
+        }
+    }
+}
+
+fn key(desk: &mut Desk, who: &Principal, json: bool, cmd: &KeyCommand) -> Done {
+    match cmd {
+        KeyCommand::Add { login, file } => {
+            let text = read_key_text(file)?;
+            let key = desk.add_key(who, login, &text)?;
+            out(json, &key, || format!("added {} key {} for {}", key.algorithm, key.fingerprint, key.login))
+        }
+        KeyCommand::List { login } => {
+            let keys = desk.list_keys(who, login.as_deref())?;
+            out_rows(json, &keys)
+        }
+        KeyCommand::Remove { fingerprint } => {
+            let key = desk.remove_key(who, fingerprint)?;
+            out(json, &key, || format!("removed {} key {} of {}", key.algorithm, key.fingerprint, key.login))
+        }
+    }
+}
+
+/// A key line from a .pub file (never a FIFO; small) or standard input.
+fn read_key_text(file: &str) -> DeskResult<String> {
+    use std::io::Read;
+    const MAX: u64 = 16 * 1024;
+    let mut text = String::new();
+    let result = if file == "-" {
+        std::io::stdin().take(MAX).read_to_string(&mut text)
+    } else {
+        crate::files::open_regular(std::path::Path::new(file)).and_then(|f| f.take(MAX).read_to_string(&mut text))
+    };
+    result.map_err(|e| {
+        DeskError::Invalid(format!("cannot read the key from {}: {e}", crate::sanitize::quote(file, 80)))
+    })?;
+    Ok(text)
+}
+
+fn ssh(desk: &mut Desk, cli: &Cli, cmd: &SshCommand) -> Done {
+    match cmd {
+        SshCommand::AuthorizedKeys { write } => {
+            let command = super::ssh::forced_command(cli)?;
+            let lines: Vec<String> =
+                desk.all_keys()?.iter().map(|k| crate::desk::keys::authorized_line(&command, k)).collect();
+            match write {
+                None => {
+                    let block = crate::desk::keys::replace_block("", &lines);
+                    print_text(block.trim_end()).map_err(|e| DeskError::Storage(e.to_string()))
+                }
+                Some(path) => {
+                    super::ssh::write_block(path, &lines)?;
+                    out(cli.json, &serde_json::json!({"file": path.display().to_string(), "keys": lines.len()}), || {
+                        format!("wrote {} keys to {}", lines.len(), path.display())
+                    })
+                }
+            }
+        }
+        SshCommand::KeysCommand { key_type, key, .. } => {
+            let command = super::ssh::forced_command(cli)?;
+            match desk.find_key(key_type, key)? {
+                Some(found) => print_text(&crate::desk::keys::authorized_line(&command, &found))
+                    .map_err(|e| DeskError::Storage(e.to_string())),
+                None => Ok(()),
+            }
+        }
+        SshCommand::Session { .. } => {
+            Err(DeskError::Invalid("ssh session is run by sshd through a forced command, not by hand".to_string()))
         }
     }
 }

@@ -5,6 +5,9 @@ pub mod args;
 mod commands;
 pub mod output;
 mod rows;
+pub mod ssh;
+
+pub use commands::Identity;
 
 pub use args::Cli;
 
@@ -23,14 +26,28 @@ pub fn usage_error(error: &clap::Error) -> i32 {
     error.exit_code()
 }
 
+/// Runs a subcommand on an open desk as `identity` (an SSH session) and
+/// returns the exit code.
+pub fn run_on(desk: &mut crate::desk::Desk, cli: &Cli, command: &args::Command, identity: &Identity) -> i32 {
+    match commands::dispatch(desk, cli, command, identity) {
+        Ok(()) => 0,
+        Err(error) => {
+            output::print_error(&error, cli.json);
+            output::exit_code(error.kind())
+        }
+    }
+}
+
 /// Runs a subcommand and returns the process exit code.
 pub fn run(cli: &Cli, command: &args::Command) -> i32 {
     let result = (|| -> Result<(), DeskError> {
         if let args::Command::Init { parents } = command {
             return commands::init(cli, *parents);
         }
-        let (mut desk, _) = session::open(cli.db().as_deref(), cli.readonly)?;
-        commands::dispatch(&mut desk, cli, command)
+        // sshd's AuthorizedKeysCommand only reads.
+        let read_only = cli.readonly || matches!(command, args::Command::Ssh(args::SshCommand::KeysCommand { .. }));
+        let (mut desk, _) = session::open(cli.db().as_deref(), read_only)?;
+        commands::dispatch(&mut desk, cli, command, &Identity::Local)
     })();
     match result {
         Ok(()) => 0,

@@ -131,3 +131,17 @@ impl TableRow for AuditEntry {
         ]
     }
 }
+
+impl TableRow for crate::desk::SshKey {
+    const HEADERS: &'static [&'static str] = &["LOGIN", "TYPE", "FINGERPRINT", "COMMENT", "ADDED"];
+    const EMPTY: &'static str = "no SSH keys; add one with: mpdesk key add LOGIN ~/.ssh/id_ed25519.pub";
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.login.clone(),
+            self.algorithm.clone(),
+            self.fingerprint.clone(),
+            self.comment.clone(),
+            format!("{} by {}", self.added_at, self.added_by),
+        ]
+    }
+}

@@ -9,6 +9,7 @@ mod clock;
 pub mod demo;
 mod error;
 mod invitations;
+pub mod keys;
 mod members;
 mod programs;
 mod types;
@@ -20,6 +21,7 @@ pub use capabilities::{Capability, WorkspaceCapabilities};
 pub use clock::{rfc3339, Clock, ManualClock, SystemClock};
 pub use error::{DeskError, DeskResult, ErrorKind};
 pub use invitations::{countdown_text, Invitation, MemberOp};
+pub use keys::{Principal, SshKey};
 pub use programs::{ConfigChange, ProgramEdit};
 pub use types::*;
 pub use versions::PackageSource;
@@ -58,6 +60,8 @@ pub struct Desk {
     clock: Box<dyn Clock>,
     read_only: bool,
     app_ids: programs::AppIds,
+    /// How this session's actor came in, for every audit entry.
+    via: String,
 }
 
 impl Desk {
@@ -78,7 +82,13 @@ impl Desk {
     }
 
     fn new(store: Store) -> Self {
-        Self { store, clock: Box::new(SystemClock), read_only: false, app_ids: programs::AppIds::Random }
+        Self {
+            store,
+            clock: Box::new(SystemClock),
+            read_only: false,
+            app_ids: programs::AppIds::Random,
+            via: "local".to_string(),
+        }
     }
 
     /// App IDs counting up from `first` (16 digits) instead of random ones,
@@ -97,6 +107,12 @@ impl Desk {
     /// opened read-only stays so.)
     pub fn set_read_only(&mut self, read_only: bool) {
         self.read_only |= read_only;
+    }
+
+    /// How the actor of this session came in (`ssh SHA256:… from ADDRESS`);
+    /// `local` unless set.
+    pub fn set_via(&mut self, via: &str) {
+        self.via = via.to_string();
     }
 
     pub fn is_read_only(&self) -> bool {
@@ -143,7 +159,8 @@ impl Desk {
         let tx = self.store.write()?;
         match work(&tx, &mut entry, &now) {
             Ok(value) => {
-                store::audit::append(&tx, &now, actor_login, "ok", &entry)?;
+                let actor = store::audit::Actor { login: actor_login, via: &self.via };
+                store::audit::append(&tx, &now, &actor, "ok", &entry)?;
                 tx.commit()?;
                 Ok(value)
             }
@@ -153,17 +170,24 @@ impl Desk {
                     entry.detail = error.to_string();
                     bound_quotes(&mut entry);
                     let tx = self.store.write()?;
-                    store::audit::append(
-                        &tx,
-                        &now,
-                        &crate::sanitize::quote(actor_login, AUDIT_QUOTE_MAX),
-                        "denied",
-                        &entry,
-                    )?;
+                    let login = crate::sanitize::quote(actor_login, AUDIT_QUOTE_MAX);
+                    let actor = store::audit::Actor { login: &login, via: &self.via };
+                    store::audit::append(&tx, &now, &actor, "denied", &entry)?;
                     tx.commit()?;
                 }
                 Err(error)
             }
+        }
+    }
+
+    /// Records a refusal that happened before any use case could run (an
+    /// SSH command a person may not send): one "denied" entry.
+    pub fn record_refusal(&mut self, actor_login: &str, operation: &str, reason: &str) -> DeskResult<()> {
+        let reason = reason.to_string();
+        let result: DeskResult<()> = self.audited(actor_login, operation, |_, _, _| Err(DeskError::Invalid(reason)));
+        match result {
+            Err(DeskError::Invalid(_)) | Ok(()) => Ok(()),
+            Err(other) => Err(other),
         }
     }
 

@@ -5,12 +5,24 @@ use crate::domain::validate;
 use crate::store;
 
 impl Desk {
-    /// Registers a user; `name` defaults to the login.
+    /// Registers oneself; `name` defaults to the login.
     pub fn add_user(&mut self, login: &str, name: Option<&str>, email: Option<&str>) -> DeskResult<User> {
+        self.register_user(login, login, name, email)
+    }
+
+    /// Registers a user, audited as done `by` someone (the operator, or the
+    /// person themselves).
+    pub fn register_user(
+        &mut self,
+        by: &str,
+        login: &str,
+        name: Option<&str>,
+        email: Option<&str>,
+    ) -> DeskResult<User> {
         let login = login.to_string();
         let name = name.unwrap_or(&login).to_string();
         let email = email.map(str::to_string).filter(|e| !e.is_empty());
-        let actor = login.clone();
+        let actor = by.to_string();
         self.audited(&actor, "user_add", |tx, entry, now| {
             validate::login(&login).map_err(invalid)?;
             let name = validate::name("name", &name).map_err(invalid)?;

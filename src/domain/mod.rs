@@ -8,6 +8,7 @@
 pub mod chars;
 pub mod denial;
 pub mod invitation;
+pub mod keys;
 pub mod lifecycle;
 pub mod permission;
 pub mod role;

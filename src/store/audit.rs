@@ -4,12 +4,35 @@ use super::records::{AuditEntry, NewAuditEntry};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection};
 
-pub fn append(conn: &Connection, at: &str, actor: &str, outcome: &str, e: &NewAuditEntry) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO audit (at, actor, workspace_id, workspace, program_app_id, program, operation, outcome, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![at, actor, e.workspace_id, e.workspace, e.program_app_id, e.program, e.operation, outcome, e.detail],
-    )?;
+/// Who acted, and how they came in.
+pub struct Actor<'a> {
+    pub login: &'a str,
+    pub via: &'a str,
+}
+
+pub fn append(
+    conn: &Connection,
+    at: &str,
+    actor: &Actor<'_>,
+    outcome: &str,
+    e: &NewAuditEntry,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO audit (at, actor, workspace_id, workspace, program_app_id, program, operation, outcome, detail, via)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        at,
+        actor.login,
+        e.workspace_id,
+        e.workspace,
+        e.program_app_id,
+        e.program,
+        e.operation,
+        outcome,
+        e.detail,
+        actor.via
+    ])?;
     Ok(())
 }
 
@@ -95,7 +118,7 @@ pub fn page(
     let ascending = matches!(seek, AuditSeek::After(_) | AuditSeek::Oldest);
     args.push(Value::Integer(limit.min(i64::MAX as u64) as i64));
     let sql = format!(
-        "SELECT a.id, a.at, a.actor, a.workspace, a.program, a.program_app_id, a.operation, a.outcome, a.detail
+        "SELECT a.id, a.at, a.actor, a.workspace, a.program, a.program_app_id, a.operation, a.outcome, a.detail, a.via
          FROM audit a WHERE {filter} ORDER BY a.id {} LIMIT ?",
         if ascending { "ASC" } else { "DESC" }
     );
@@ -112,6 +135,7 @@ pub fn page(
                 operation: super::text(r, 6)?,
                 outcome: super::text(r, 7)?,
                 detail: super::text(r, 8)?,
+                via: super::text(r, 9)?,
             },
         ))
     })?;

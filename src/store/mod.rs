@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod invitations;
+pub mod keys;
 pub mod members;
 pub mod programs;
 pub mod records;

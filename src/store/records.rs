@@ -100,6 +100,19 @@ pub struct MemberRow {
     pub added_at: Option<String>,
 }
 
+/// A person's SSH public key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SshKey {
+    pub login: String,
+    pub algorithm: String,
+    pub key: String,
+    pub comment: String,
+    /// `SHA256:…`, as `ssh-keygen -l` prints it.
+    pub fingerprint: String,
+    pub added_by: String,
+    pub added_at: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {
     pub at: String,
@@ -110,6 +123,8 @@ pub struct AuditEntry {
     pub operation: String,
     pub outcome: String,
     pub detail: String,
+    /// How the actor came in: `local`, or `ssh SHA256:… from ADDRESS`.
+    pub via: String,
 }
 
 /// An audit entry to append.

@@ -6,7 +6,7 @@ use rusqlite_migration::M;
 pub const APPLICATION_ID: i64 = 0x4D50_4453;
 
 pub fn migrations() -> Vec<M<'static>> {
-    vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)]
+    vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)]
 }
 
 const V1: &str = r#"
@@ -144,4 +144,21 @@ const V4: &str = r#"
 CREATE INDEX programs_by_name_nocase ON programs(workspace_id, name COLLATE NOCASE, name);
 CREATE INDEX programs_by_any_name_nocase ON programs(name COLLATE NOCASE);
 CREATE INDEX workspaces_by_name_nocase ON workspaces(name COLLATE NOCASE);
+"#;
+
+/// SSH public keys (a key belongs to at most one person, found by its
+/// fingerprint), and how each audited actor came in.
+const V5: &str = r#"
+CREATE TABLE ssh_keys (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    algorithm TEXT NOT NULL,
+    key TEXT NOT NULL,
+    comment TEXT NOT NULL DEFAULT '',
+    fingerprint TEXT NOT NULL UNIQUE,
+    added_by TEXT NOT NULL,
+    added_at TEXT NOT NULL
+);
+CREATE INDEX ssh_keys_by_user ON ssh_keys(user_id);
+ALTER TABLE audit ADD COLUMN via TEXT NOT NULL DEFAULT 'local';
 "#;

@@ -62,6 +62,16 @@ pub fn start(launch: Launch) -> anyhow::Result<()> {
     terminal::run(desk, &login, options, theme, &path)
 }
 
+/// The console for a person who came in over SSH: their desk (opened by
+/// the session on the operator's database), no demo, no persona switcher.
+pub fn start_for(desk: Desk, login: &str, database: &std::path::Path, read_only: bool) -> anyhow::Result<()> {
+    if let Some(dir) = crate::session::data_dir() {
+        log::open(dir.join("mpdesk.log"));
+    }
+    let options = app::Options { demo: false, read_only };
+    terminal::run(desk, login, options, theme::Theme::from_env(), database)
+}
+
 /// The demo: on a fresh temporary database, or on the path the person
 /// names (loaded with the demo data if it is new or empty, reopened as it
 /// is otherwise — a kept demo keeps its persona switcher).

@@ -21,8 +21,9 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     // The selected entry in full: the table cuts long details.
     if let Some((_, entry)) = list.selected_row() {
         let full = format!(
-            " {} {}: {} ",
+            " {} ({}) {}: {} ",
             sanitize::line(&entry.actor),
+            sanitize::line(&entry.via),
             sanitize::line(&entry.operation),
             sanitize::line(&entry.detail)
         );

@@ -1,0 +1,123 @@
+//! One SSH connection (`mpdesk ssh session --key FPR`, run only by sshd
+//! through a forced command). The key decides who the person is; nothing
+//! the client sends — its command line, its environment, its terminal —
+//! can change the person or the database. What they typed after the host
+//! arrives in SSH_ORIGINAL_COMMAND: split like a shell would (never run
+//! by one) and parsed by the same CLI.
+
+use crate::cli::args::{Command, SshCommand, UserCommand};
+use crate::cli::{self, Cli, Identity};
+use crate::desk::Desk;
+use crate::print::{self, Stream};
+use clap::Parser;
+use std::path::PathBuf;
+
+/// Exit codes, as the CLI's.
+const USAGE: i32 = 2;
+const DENIED: i32 = 3;
+
+fn say(text: &str) {
+    let _ = print::text(Stream::Err, text);
+}
+
+fn is_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
+/// Commands only the operator (the server's own account) may run.
+fn operator_only(command: &Command) -> Option<&'static str> {
+    match command {
+        Command::Init { .. } => Some("init"),
+        Command::DemoData => Some("demo-data"),
+        Command::User(UserCommand::Add { .. }) => Some("user add"),
+        Command::Ssh(_) => Some("ssh"),
+        _ => None,
+    }
+}
+
+/// Runs the session; returns the exit code the client sees.
+pub fn session(forced: &Cli, fingerprint: &str) -> i32 {
+    // The database is the one the forced command names (or the service
+    // account's default) — never MPDESK_DB, which a client could send.
+    let path: Option<PathBuf> = forced.db.clone();
+    let (mut desk, path) = match crate::session::open(path.as_deref(), false) {
+        Ok(opened) => opened,
+        Err(error) => {
+            say(&format!("error: {error}"));
+            return 1;
+        }
+    };
+    let person = match desk.key_owner(fingerprint) {
+        Ok(Some(person)) => person,
+        Ok(None) => {
+            say("error: this key is not registered with mpdesk (it may have been removed); ask the operator");
+            return DENIED;
+        }
+        Err(error) => {
+            say(&format!("error: {error}"));
+            return 1;
+        }
+    };
+    let from = std::env::var("SSH_CONNECTION")
+        .ok()
+        .and_then(|c| c.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "an unknown address".to_string());
+    desk.set_via(&format!("ssh {fingerprint} from {from}"));
+    let original = std::env::var("SSH_ORIGINAL_COMMAND").unwrap_or_default();
+    if original.trim().is_empty() {
+        return console(desk, &person.login, &path, false);
+    }
+    let words = match shell_words::split(&original) {
+        Ok(words) => words,
+        Err(_) => {
+            say("error: cannot read the command: a quote is not closed");
+            let _ = desk.record_refusal(&person.login, "ssh_command", "a command with a quote not closed");
+            return USAGE;
+        }
+    };
+    let parsed = match Cli::try_parse_from(std::iter::once("mpdesk".to_string()).chain(words)) {
+        Ok(parsed) => parsed,
+        Err(error) => return cli::usage_error(&error),
+    };
+    if parsed.db.is_some() || parsed.user.is_some() || parsed.demo || parsed.keep {
+        say("error: over SSH your key decides who you are and the server decides the database: --db, --user, --demo and --keep are refused");
+        let _ = desk.record_refusal(&person.login, "ssh_command", "--db, --user or --demo sent over SSH");
+        return USAGE;
+    }
+    if parsed.readonly {
+        desk.set_read_only(true);
+    }
+    let Some(command) = &parsed.command else {
+        return console(desk, &person.login, &path, parsed.readonly);
+    };
+    if let Some(name) = operator_only(command) {
+        let reason = format!("'{name}' is for the operator (the server's own account), not over SSH");
+        say(&format!("error: {reason}"));
+        let _ = desk.record_refusal(&person.login, "ssh_command", &reason);
+        return DENIED;
+    }
+    cli::run_on(&mut desk, &parsed, command, &Identity::Ssh(person))
+}
+
+fn console(desk: Desk, login: &str, path: &std::path::Path, read_only: bool) -> i32 {
+    if !is_terminal() {
+        say("mpdesk's console needs a terminal: connect with ssh -t (or run a command: ssh HOST program list)");
+        return USAGE;
+    }
+    match crate::tui::start_for(desk, login, path, read_only) {
+        Ok(()) => 0,
+        Err(error) => {
+            say(&format!("error: {error}"));
+            1
+        }
+    }
+}
+
+/// Whether the command line is an SSH session (main hands those here).
+pub fn session_key(cli: &Cli) -> Option<&str> {
+    match &cli.command {
+        Some(Command::Ssh(SshCommand::Session { key })) => Some(key),
+        _ => None,
+    }
+}
