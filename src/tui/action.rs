@@ -19,6 +19,8 @@ pub enum Action {
     Withdraw,
     Transfer,
     Invitations,
+    /// Your SSH keys.
+    Keys,
     Upload,
     Configure,
     Release,
@@ -48,7 +50,7 @@ pub enum Action {
 
 impl Action {
     /// In the order the bar and the help list them.
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 39] = [
         Self::CreateProgram,
         Self::EditProgram,
         Self::AddMembers,
@@ -62,6 +64,7 @@ impl Action {
         Self::Withdraw,
         Self::Transfer,
         Self::Invitations,
+        Self::Keys,
         Self::Upload,
         Self::Configure,
         Self::Release,
@@ -104,6 +107,7 @@ impl Action {
             Self::Withdraw => "Withdraw the selected invitation",
             Self::Transfer => "Transfer ownership to the selected Master",
             Self::Invitations => "Your invitations: accept or decline",
+            Self::Keys => "Your SSH keys: see, add (paste a .pub line), remove",
             Self::Upload => "Upload code and a version",
             Self::Configure => "Configure domains, client and merchant IDs",
             Self::Release => "Release a version (an older one is a rollback)",

@@ -84,6 +84,11 @@ fn decide(app: &App, action: Action) -> Option<Result<(), String>> {
             Some(if allowed { Ok(()) } else { from_denial(&app.invite_options[0].1) })
         }
         Action::Invitations => (!app.my_invitations.is_empty()).then_some(Ok(())),
+        // Everyone manages their own keys (the domain's key rule, for oneself).
+        Action::Keys => (main && app.actor.is_some()).then(|| {
+            let own = crate::domain::keys::KeyManager::Person { is_self: true };
+            from_denial(&crate::domain::keys::decide_key_change(own, "Managing your keys"))
+        }),
         Action::Filter => {
             let programs = on(Tab::Programs) && app.focus != Pane::Details;
             (programs || on(Tab::Audit)).then_some(Ok(()))

@@ -263,6 +263,7 @@ fn perform(app: &mut App, action: Action) {
         Action::TabAudit => app.switch_tab(Tab::Audit),
         Action::TabRoles => app.switch_tab(Tab::Roles),
         Action::Invitations => app.open_invitations(),
+        Action::Keys => open_keys(app),
         Action::Invite => {
             let actor = app.actor.clone();
             let ws = app.workspace.clone();
@@ -356,9 +357,13 @@ fn on_dialog(app: &mut App, outcome: Outcome) {
         Outcome::Stay => {}
         Outcome::Cancel => app.dialog = None,
         Outcome::Refilter => refilter_dialog(app),
-        Outcome::Submit(request) => match execute(app, request) {
+        Outcome::Submit(request) => match execute(app, request.clone()) {
             Ok(message) => {
                 app.dialog = None;
+                // The Keys dialog stays open on what it now holds.
+                if matches!(request, Request::AddKey { .. } | Request::RemoveKey { .. }) {
+                    open_keys(app);
+                }
                 app.set_status(StatusKind::Info, message);
             }
             Err(error) => {
@@ -368,6 +373,15 @@ fn on_dialog(app: &mut App, outcome: Outcome) {
                 }
             }
         },
+    }
+}
+
+/// The Keys dialog, with the actor's keys as they are now.
+fn open_keys(app: &mut App) {
+    let Some(actor) = app.actor.clone() else { return };
+    let keys = app.desk.list_keys(&crate::desk::Principal::Person(actor), None);
+    if let Some(keys) = app.report(keys) {
+        app.dialog = Some(Dialog::Keys(super::dialogs::KeyList::new(keys)));
     }
 }
 
@@ -568,6 +582,14 @@ fn execute(app: &mut App, request: Request) -> DeskResult<String> {
                 list.selected = 0;
             }
             format!("declined the invitation to {workspace}")
+        }
+        Request::AddKey { line } => {
+            let key = app.desk.add_key(&crate::desk::Principal::Person(actor.clone()), &actor.login, &line)?;
+            format!("added {} key {}", key.algorithm, key.fingerprint)
+        }
+        Request::RemoveKey { fingerprint } => {
+            let key = app.desk.remove_key(&crate::desk::Principal::Person(actor.clone()), &fingerprint)?;
+            format!("removed key {}", key.fingerprint)
         }
         Request::SwitchWorkspace { name } => {
             if let Some(notice) = app.desk.blocked_notice(&actor, &name)? {

@@ -8,6 +8,7 @@ mod confirm;
 mod delete;
 mod invitations;
 mod invite;
+mod keys;
 mod pick_list;
 mod picker;
 mod program_form;
@@ -25,6 +26,7 @@ pub use confirm::Confirm;
 pub use delete::TypeToConfirm;
 pub use invitations::InvitationList;
 pub use invite::Invite;
+pub use keys::KeyList;
 pub use picker::{Picker, PickerKind};
 pub use program_form::{FormMode, ProgramForm};
 pub use release::Release;
@@ -64,6 +66,8 @@ pub enum Request {
     Transfer { workspace: String, login: String },
     Accept { workspace: String },
     Decline { workspace: String },
+    AddKey { line: String },
+    RemoveKey { fingerprint: String },
 }
 
 /// `ConfigChange` as plain data (comparable in tests).
@@ -106,6 +110,7 @@ pub enum Dialog {
     Picker(Picker),
     Invite(Invite),
     Invitations(InvitationList),
+    Keys(KeyList),
 }
 
 impl Dialog {
@@ -121,6 +126,7 @@ impl Dialog {
             Dialog::Picker(d) => d.handle_key(key),
             Dialog::Invite(d) => d.handle_key(key),
             Dialog::Invitations(d) => d.handle_key(key),
+            Dialog::Keys(d) => d.handle_key(key),
         }
     }
 
@@ -137,6 +143,7 @@ impl Dialog {
             Dialog::Picker(d) => &mut d.error,
             Dialog::Invite(d) => &mut d.error,
             Dialog::Invitations(d) => &mut d.error,
+            Dialog::Keys(d) => &mut d.error,
         };
         *slot = Some(error);
     }
@@ -153,6 +160,7 @@ impl Dialog {
             Dialog::Picker(d) => d.render(frame, theme),
             Dialog::Invite(d) => d.render(frame, theme),
             Dialog::Invitations(d) => d.render(frame, theme),
+            Dialog::Keys(d) => d.render(frame, theme),
         }
     }
 }

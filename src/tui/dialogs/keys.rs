@@ -1,0 +1,104 @@
+//! Your SSH keys: see them with their fingerprints as OpenSSH shows them,
+//! add one (paste a .pub line), remove the selected one.
+
+use super::{footer, open_box, row, Outcome, Request};
+use crate::desk::SshKey;
+use crate::sanitize;
+use crate::tui::field::TextField;
+use crate::tui::text::fit;
+use crate::tui::theme::Theme;
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+const ROWS: usize = 6;
+
+pub struct KeyList {
+    pub keys: Vec<SshKey>,
+    pub selected: usize,
+    /// The paste field has the focus (else the list).
+    pub adding: bool,
+    pub line: TextField,
+    pub error: Option<String>,
+}
+
+impl KeyList {
+    pub fn new(keys: Vec<SshKey>) -> Self {
+        let adding = keys.is_empty();
+        Self { keys, selected: 0, adding, line: TextField::new("Paste a public key (.pub line)", ""), error: None }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
+        match key.code {
+            KeyCode::Esc => return Outcome::Cancel,
+            KeyCode::Tab | KeyCode::BackTab => {
+                self.adding = !self.adding;
+                return Outcome::Stay;
+            }
+            _ => {}
+        }
+        if self.adding {
+            return match key.code {
+                KeyCode::Enter if !self.line.value().trim().is_empty() => {
+                    Outcome::Submit(Request::AddKey { line: self.line.value().to_string() })
+                }
+                _ => {
+                    if self.line.handle(key) {
+                        self.error = None;
+                    }
+                    Outcome::Stay
+                }
+            };
+        }
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.selected = (self.selected + 1).min(self.keys.len().saturating_sub(1));
+            }
+            KeyCode::Char('a') => self.adding = true,
+            KeyCode::Char('x') | KeyCode::Delete => {
+                if let Some(key) = self.keys.get(self.selected) {
+                    return Outcome::Submit(Request::RemoveKey { fingerprint: key.fingerprint.clone() });
+                }
+            }
+            _ => {}
+        }
+        Outcome::Stay
+    }
+
+    pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
+        let height = (self.keys.len().clamp(1, ROWS) + 8) as u16;
+        let inner = open_box(frame, 90, height, "Your SSH keys", theme);
+        let width = inner.width as usize;
+        if self.keys.is_empty() {
+            if let Some(area) = row(inner, 0) {
+                let text = "No keys yet: paste your public key (cat ~/.ssh/id_ed25519.pub) below.";
+                frame.render_widget(Paragraph::new(Span::styled(text, theme.label())), area);
+            }
+        }
+        let top = self.selected.saturating_sub(ROWS - 1);
+        for (i, key) in self.keys.iter().enumerate().skip(top).take(ROWS) {
+            let Some(area) = row(inner, (i - top) as u16) else { continue };
+            let focused = !self.adding && i == self.selected;
+            let style = if focused { theme.selected(true) } else { Default::default() };
+            let text = format!(
+                " {}  {}  {}",
+                sanitize::line(&key.fingerprint),
+                sanitize::line(&key.algorithm),
+                sanitize::line(&key.comment)
+            );
+            frame.render_widget(Paragraph::new(Line::from(fit(&text, width).into_owned()).style(style)), area);
+        }
+        let field_row = self.keys.len().clamp(1, ROWS) as u16 + 1;
+        if let Some(area) = row(inner, field_row) {
+            self.line.render(frame, area, self.adding, theme);
+        }
+        if let Some(area) = row(inner, field_row + 2) {
+            let keys = "Tab list/paste · Enter adds the pasted key · x removes the selected key · Esc closes";
+            frame.render_widget(Paragraph::new(Span::styled(fit(keys, width).into_owned(), theme.label())), area);
+        }
+        let valid = if self.adding { !self.line.value().trim().is_empty() } else { !self.keys.is_empty() };
+        footer(frame, inner, self.error.as_deref(), if self.adding { "Add key" } else { "…" }, valid, theme);
+    }
+}
