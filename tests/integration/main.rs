@@ -7,6 +7,7 @@ mod membership;
 mod newcomer;
 mod permission_table;
 mod pty;
+mod ssh;
 mod store_files;
 mod support;
 mod tui_props;

@@ -19,10 +19,15 @@ pub struct Console {
 
 impl Console {
     pub fn start(args: &[&str], data_home: &std::path::Path) -> Self {
+        Self::start_program(env!("CARGO_BIN_EXE_mpdesk"), args, data_home)
+    }
+
+    /// Any program (mpdesk, or ssh to it) in a 100×30 terminal.
+    pub fn start_program(program: &str, args: &[&str], data_home: &std::path::Path) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 })
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_mpdesk"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("XDG_DATA_HOME", data_home);
@@ -50,6 +55,19 @@ impl Console {
             }
         });
         Self { parser, writer, child }
+    }
+
+    /// Whether the first cell of `text` on screen is drawn dim.
+    pub fn is_dimmed(&self, text: &str) -> bool {
+        let Ok(parser) = self.parser.lock() else { return false };
+        let screen = parser.screen();
+        for (row, line) in screen.contents().lines().enumerate() {
+            if let Some(at) = line.find(text) {
+                let column = unicode_width::UnicodeWidthStr::width(&line[..at]) as u16;
+                return screen.cell(row as u16, column).is_some_and(|c| c.dim());
+            }
+        }
+        panic!("{text:?} is not on the screen:\n{}", screen.contents());
     }
 
     pub fn screen(&self) -> String {

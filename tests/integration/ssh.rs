@@ -1,0 +1,335 @@
+//! mpdesk behind a real OpenSSH: an `sshd` started by the test on
+//! 127.0.0.1, in both modes (an authorized_keys file mpdesk writes, and
+//! sshd's AuthorizedKeysCommand), with key pairs made by `ssh-keygen`.
+//! If sshd cannot start, the test fails and says why (`.ci/run` installs
+//! openssh-server when it is missing).
+
+use crate::pty::Console;
+use mpdesk::desk::Desk;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output};
+use std::time::{Duration, Instant};
+
+const SSHD: &str = "/usr/sbin/sshd";
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+}
+
+fn keygen(path: &Path) {
+    let out = run(Command::new("ssh-keygen").args(["-q", "-t", "ed25519", "-N", ""]).arg("-f").arg(path));
+    assert!(out.status.success(), "ssh-keygen: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// What `ssh-keygen -lf` prints as the fingerprint.
+fn fingerprint(pub_key: &Path) -> String {
+    let out = run(Command::new("ssh-keygen").arg("-lf").arg(pub_key));
+    String::from_utf8_lossy(&out.stdout).split_whitespace().nth(1).expect("a fingerprint").to_string()
+}
+
+/// mpdesk run locally, as the operator (no --user) unless `user` is given.
+fn mpdesk(db: &Path, user: Option<&str>, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mpdesk"));
+    cmd.arg("--db").arg(db).env_remove("MPDESK_USER").env_remove("MPDESK_DB");
+    if let Some(user) = user {
+        cmd.arg("--user").arg(user);
+    }
+    run(cmd.args(args))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    KeysFile,
+    KeysCommand,
+}
+
+struct Server {
+    dir: tempfile::TempDir,
+    db: PathBuf,
+    port: u16,
+    account: String,
+    sshd: Child,
+    /// The root-owned folder an AuthorizedKeysCommand binary must sit in.
+    bin_dir: Option<PathBuf>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.sshd.kill();
+        let _ = self.sshd.wait();
+        if let Some(dir) = &self.bin_dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("addr").port()
+}
+
+impl Server {
+    /// The demo data, keys for olivia (Owner) and dana (Developer), and a
+    /// running sshd in `mode`.
+    fn start(mode: Mode) -> Self {
+        assert!(
+            Path::new(SSHD).exists(),
+            "{SSHD} is missing: install openssh-server (.ci/run does: apt-get install openssh-server openssh-client)"
+        );
+        std::fs::create_dir_all("/run/sshd").expect("sshd's privilege separation folder");
+        let dir = tempfile::tempdir().expect("dir");
+        let db = dir.path().join("mpdesk.db");
+        assert!(mpdesk(&db, None, &["init"]).status.success());
+        assert!(mpdesk(&db, None, &["demo-data"]).status.success());
+        for who in ["olivia", "dana", "stranger"] {
+            keygen(&dir.path().join(who));
+        }
+        for who in ["olivia", "dana"] {
+            let added =
+                mpdesk(&db, None, &["key", "add", who, dir.path().join(format!("{who}.pub")).to_str().expect("utf8")]);
+            assert!(added.status.success(), "key add: {}", String::from_utf8_lossy(&added.stderr));
+        }
+        let account = mpdesk::session::os_login().expect("the account the tests run as");
+        let host_key = dir.path().join("host_key");
+        keygen(&host_key);
+        let port = free_port();
+        let mut bin_dir = None;
+        let keys = match mode {
+            Mode::KeysFile => {
+                let file = dir.path().join("authorized_keys");
+                std::fs::write(&file, "# a line the operator wrote, kept as it is\n").expect("write");
+                let out = mpdesk(&db, None, &["ssh", "authorized-keys", "--write", file.to_str().expect("utf8")]);
+                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                format!("AuthorizedKeysFile {}\n", file.display())
+            }
+            Mode::KeysCommand => {
+                let made = run(Command::new("mktemp").args(["-d", "/run/mpdesk-test.XXXXXX"]));
+                let bin = PathBuf::from(String::from_utf8_lossy(&made.stdout).trim());
+                run(Command::new("chmod").arg("755").arg(&bin));
+                std::fs::copy(env!("CARGO_BIN_EXE_mpdesk"), bin.join("mpdesk")).expect("copy mpdesk");
+                let command = format!(
+                    "AuthorizedKeysFile none\nAuthorizedKeysCommand {} --db {} ssh keys-command %u %t %k\nAuthorizedKeysCommandUser {account}\n",
+                    bin.join("mpdesk").display(),
+                    db.display()
+                );
+                bin_dir = Some(bin);
+                command
+            }
+        };
+        let root = if account == "root" { "PermitRootLogin forced-commands-only\n" } else { "" };
+        let config = dir.path().join("sshd_config");
+        std::fs::write(
+            &config,
+            format!(
+                "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nPidFile {}\nUsePAM no\nStrictModes no\n\
+                 PasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitUserEnvironment no\n\
+                 AcceptEnv MPDESK_* LANG LC_*\n{root}{keys}",
+                host_key.display(),
+                dir.path().join("sshd.pid").display()
+            ),
+        )
+        .expect("config");
+        let check = run(Command::new(SSHD).arg("-t").arg("-f").arg(&config));
+        assert!(check.status.success(), "sshd -t refused the config: {}", String::from_utf8_lossy(&check.stderr));
+        let log = dir.path().join("sshd.log");
+        let sshd = Command::new(SSHD).arg("-D").arg("-f").arg(&config).arg("-E").arg(&log).spawn().expect("start sshd");
+        let server = Self { dir, db, port, account, sshd, bin_dir };
+        let start = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "sshd did not start: {}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        server
+    }
+
+    fn key(&self, who: &str) -> PathBuf {
+        self.dir.path().join(who)
+    }
+
+    fn ssh_args(&self, who: &str) -> Vec<String> {
+        let mut args: Vec<String> = ["-F", "/dev/null", "-i"].map(String::from).to_vec();
+        args.push(self.key(who).display().to_string());
+        for option in [
+            "BatchMode=yes",
+            "IdentitiesOnly=yes",
+            "StrictHostKeyChecking=no",
+            "UserKnownHostsFile=/dev/null",
+            "LogLevel=ERROR",
+        ] {
+            args.push("-o".to_string());
+            args.push(option.to_string());
+        }
+        args.push("-p".to_string());
+        args.push(self.port.to_string());
+        args
+    }
+
+    /// `ssh` as `who`'s key, with `extra` client options, running `remote`.
+    fn ssh(&self, who: &str, extra: &[&str], remote: &[&str]) -> Output {
+        let mut cmd = Command::new("ssh");
+        // "--" ends ssh's own options: OpenSSH also reads options after the host.
+        cmd.args(self.ssh_args(who)).args(extra).arg("--").arg(format!("{}@127.0.0.1", self.account)).args(remote);
+        run(&mut cmd)
+    }
+
+    fn program_names(&self, output: &Output) -> Vec<String> {
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&output.stderr)));
+        json.as_array().expect("array").iter().map(|p| p["name"].as_str().expect("name").to_string()).collect()
+    }
+
+    fn program_exists(&self, name: &str) -> bool {
+        let desk = Desk::open(&self.db).expect("open");
+        let olivia = desk.actor("olivia").expect("olivia");
+        desk.show_program(&olivia, name).is_ok()
+    }
+}
+
+fn code(output: &Output) -> Option<i32> {
+    output.status.code()
+}
+
+#[test]
+fn fingerprints_are_the_ones_ssh_keygen_prints() {
+    let dir = tempfile::tempdir().expect("dir");
+    for kind in [&["-t", "ed25519"][..], &["-t", "ecdsa"], &["-t", "rsa", "-b", "3072"]] {
+        let key = dir.path().join(kind.join(""));
+        let out = run(Command::new("ssh-keygen").args(["-q", "-N", ""]).args(kind).arg("-f").arg(&key));
+        assert!(out.status.success());
+        let public = key.with_extension("pub");
+        let text = std::fs::read_to_string(&public).expect("pub");
+        let parsed = mpdesk::domain::keys::parse_public_key(&text).expect("accepted");
+        assert_eq!(parsed.fingerprint, fingerprint(&public), "{kind:?}");
+        let private = std::fs::read_to_string(&key).expect("private");
+        let err = mpdesk::domain::keys::parse_public_key(&private).expect_err("a private key");
+        assert!(err.contains("this is a private key; give the .pub file"), "{err}");
+    }
+    let short = dir.path().join("short");
+    let out = run(Command::new("ssh-keygen").args(["-q", "-N", "", "-t", "rsa", "-b", "1024", "-f"]).arg(&short));
+    if out.status.success() {
+        let text = std::fs::read_to_string(short.with_extension("pub")).expect("pub");
+        let err = mpdesk::domain::keys::parse_public_key(&text).expect_err("short RSA");
+        assert!(err.contains("at least 2048"), "{err}");
+    }
+}
+
+#[test]
+fn keys_belong_to_one_person_and_people_manage_only_their_own() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("k.db");
+    assert!(mpdesk(&db, None, &["init"]).status.success());
+    assert!(mpdesk(&db, None, &["demo-data"]).status.success());
+    keygen(&dir.path().join("k"));
+    let public = dir.path().join("k.pub");
+    let public_arg = public.to_str().expect("utf8");
+    assert!(mpdesk(&db, None, &["key", "add", "dana", public_arg]).status.success(), "the operator adds anyone's");
+    let again = mpdesk(&db, None, &["key", "add", "olivia", public_arg]);
+    assert_eq!(code(&again), Some(5));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("that key belongs to another person"));
+    let other = mpdesk(&db, Some("olivia"), &["key", "list", "dana"]);
+    assert_eq!(code(&other), Some(3), "an Owner has no say over keys");
+    let missing = mpdesk(&db, None, &["key", "remove", "SHA256:nothing"]);
+    assert_eq!(code(&missing), Some(4));
+    let garbage = dir.path().join("garbage.pub");
+    std::fs::write(&garbage, "ssh-ed25519 not-a-key\n").expect("write");
+    let bad = mpdesk(&db, None, &["key", "add", "dana", garbage.to_str().expect("utf8")]);
+    assert_eq!(code(&bad), Some(5));
+    assert_eq!(String::from_utf8_lossy(&bad.stderr).lines().count(), 1);
+    let listed = mpdesk(&db, Some("dana"), &["--json", "key", "list"]);
+    let keys: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("json");
+    assert_eq!(keys[0]["fingerprint"], fingerprint(&public));
+    let audit = mpdesk(&db, Some("olivia"), &["--json", "audit", "--limit", "1"]);
+    let entries: serde_json::Value = serde_json::from_slice(&audit.stdout).expect("json");
+    assert_eq!(entries[0]["via"], "local");
+}
+
+#[test]
+fn over_an_authorized_keys_file_each_key_is_its_person_and_nothing_sent_changes_that() {
+    let server = Server::start(Mode::KeysFile);
+    let file = std::fs::read_to_string(server.dir.path().join("authorized_keys")).expect("file");
+    assert!(file.starts_with("# a line the operator wrote, kept as it is\n"), "{file}");
+    assert!(file.contains(",restrict,pty ssh-ed25519 "), "{file}");
+
+    // What each person may see.
+    let dana = server.ssh("dana", &[], &["--json", "program", "list"]);
+    assert_eq!(code(&dana), Some(0), "{}", String::from_utf8_lossy(&dana.stderr));
+    let local = mpdesk(&server.db, Some("dana"), &["--json", "program", "list"]);
+    assert_eq!(server.program_names(&dana), server.program_names(&local));
+    let olivia = server.ssh("olivia", &[], &["--json", "program", "list"]);
+    assert!(server.program_names(&olivia).contains(&"Lunch Vote".to_string()));
+    assert!(!server.program_names(&dana).contains(&"Lunch Vote".to_string()));
+
+    // Nothing dana sends makes her the Owner.
+    let claimed = server.ssh("dana", &[], &["--user", "olivia", "program", "delete", "'Parking Pass'", "--yes"]);
+    assert_eq!(code(&claimed), Some(2), "{}", String::from_utf8_lossy(&claimed.stderr));
+    let env = server.ssh(
+        "dana",
+        &["-o", "SetEnv=MPDESK_USER=olivia MPDESK_DB=/tmp/other.db"],
+        &["program", "delete", "'Parking Pass'", "--yes"],
+    );
+    assert_eq!(code(&env), Some(3), "{}", String::from_utf8_lossy(&env.stderr));
+    assert!(server.program_exists("Parking Pass"));
+    let touched = server.dir.path().join("touched");
+    let shell = server.ssh("dana", &[], &[&format!("program list; touch {}", touched.display())]);
+    assert_ne!(code(&shell), Some(0));
+    assert!(!touched.exists(), "the command line reached a shell");
+    let quotes = server.ssh("dana", &[], &["program show 'Coffee"]);
+    assert_eq!(code(&quotes), Some(2));
+    let operator = server.ssh("dana", &[], &["user", "add", "mallory"]);
+    assert_eq!(code(&operator), Some(3));
+    let audit = mpdesk(&server.db, Some("olivia"), &["--json", "audit", "--limit", "5"]);
+    let entries: serde_json::Value = serde_json::from_slice(&audit.stdout).expect("json");
+    let via = entries[0]["via"].as_str().expect("via");
+    assert!(via.starts_with("ssh SHA256:") && via.ends_with("from 127.0.0.1"), "{via}");
+
+    // Forwarding is refused (restrict), and a key nobody registered too.
+    let forward = server.ssh("dana", &["-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:9"], &["program", "list"]);
+    assert_ne!(code(&forward), Some(0), "remote forwarding went through");
+    let stranger = server.ssh("stranger", &[], &["program", "list"]);
+    assert_eq!(code(&stranger), Some(255), "sshd let an unknown key in");
+
+    // A key removed is refused by the session, before the file is rewritten.
+    let dana_fpr = fingerprint(&server.key("dana").with_extension("pub"));
+    assert!(mpdesk(&server.db, None, &["key", "remove", &dana_fpr]).status.success());
+    let removed = server.ssh("dana", &[], &["program", "list"]);
+    assert_eq!(code(&removed), Some(3));
+    assert!(String::from_utf8_lossy(&removed.stderr).contains("not registered"));
+}
+
+#[test]
+fn over_the_keys_command_a_removed_key_is_refused_at_once() {
+    let server = Server::start(Mode::KeysCommand);
+    let olivia = server.ssh("olivia", &[], &["--json", "program", "list"]);
+    assert_eq!(code(&olivia), Some(0), "{}", String::from_utf8_lossy(&olivia.stderr));
+    assert!(server.program_names(&olivia).contains(&"Coffee Club".to_string()));
+    let stranger = server.ssh("stranger", &[], &["program", "list"]);
+    assert_eq!(code(&stranger), Some(255));
+    let olivia_fpr = fingerprint(&server.key("olivia").with_extension("pub"));
+    assert!(mpdesk(&server.db, None, &["key", "remove", &olivia_fpr]).status.success());
+    let refused = server.ssh("olivia", &[], &["program", "list"]);
+    assert_eq!(code(&refused), Some(255), "sshd still accepted a removed key");
+}
+
+#[test]
+fn the_console_over_ssh_is_the_keys_person_with_their_role() {
+    let server = Server::start(Mode::KeysFile);
+    let no_tty = server.ssh("dana", &["-T"], &[]);
+    assert_eq!(code(&no_tty), Some(2));
+    assert!(String::from_utf8_lossy(&no_tty.stderr).contains("ssh -t"));
+
+    let mut args: Vec<String> = vec!["-tt".to_string()];
+    args.extend(server.ssh_args("dana"));
+    args.push(format!("{}@127.0.0.1", server.account));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut console = Console::start_program("ssh", &args, server.dir.path());
+    console.wait_for("dana (Developer)");
+    assert!(console.is_dimmed("r release"), "release is not dimmed for a Developer");
+    assert!(!console.is_dimmed("u upload"), "upload is dimmed for a Developer");
+    console.keys("r");
+    console.wait_for("Release needs the mini program Admin role");
+    console.keys("q");
+    console.wait_exit();
+}
