@@ -78,7 +78,12 @@ pub fn session(forced: &Cli, fingerprint: &str) -> i32 {
     };
     let parsed = match Cli::try_parse_from(std::iter::once("mpdesk".to_string()).chain(words)) {
         Ok(parsed) => parsed,
-        Err(error) => return cli::usage_error(&error),
+        Err(error) => {
+            if error.use_stderr() {
+                let _ = desk.record_refusal(&person.login, "ssh_command", "a command mpdesk does not know");
+            }
+            return cli::usage_error(&error);
+        }
     };
     if parsed.db.is_some() || parsed.user.is_some() || parsed.demo || parsed.keep {
         say("error: over SSH your key decides who you are and the server decides the database: --db, --user, --demo and --keep are refused");
