@@ -400,13 +400,7 @@ fn the_console_layout_holds_on_hostile_names_in_a_real_terminal() {
     inject(&cli.db);
     for size in [(120, 40), (80, 24)] {
         let desk = Desk::open(&cli.db).expect("open");
-        let mut app = App::new(
-            desk,
-            "olivia",
-            mpdesk::tui::app::Options { demo: false, read_only: false },
-            mpdesk::tui::theme::Theme { no_color: false },
-            size,
-        );
+        let mut app = app_on(desk, "olivia", false, false, size);
         for _ in 0..30 {
             assert_terminal_agrees(&app);
             press(&mut app, crossterm::event::KeyCode::Char('j'));
@@ -562,13 +556,7 @@ fn read_only_is_read_only_everywhere() {
     Desk::open(&empty).expect("create");
     let before = std::fs::read(&empty).expect("read");
     let desk = Desk::open_read_only(&empty).expect("read-only");
-    let mut app = App::new(
-        desk,
-        "newbie",
-        mpdesk::tui::app::Options { demo: false, read_only: true },
-        mpdesk::tui::theme::Theme { no_color: false },
-        (100, 30),
-    );
+    let mut app = app_on(desk, "newbie", false, true, (100, 30));
     assert!(screen_text(&app).contains("read-only session"), "{}", screen_text(&app));
     for _ in 0..3 {
         press(&mut app, crossterm::event::KeyCode::Tab);

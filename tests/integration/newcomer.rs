@@ -17,13 +17,7 @@ fn app_with_long_name(width: u16) -> mpdesk::tui::app::App {
     // x + U+0301 has no precomposed form: it stays two characters in NFC.
     let name = "Coffee Club ☕ 咖啡 Amx\u{301}lie's very long program name";
     desk.create_program(&olivia, "Acme Mini Apps", name, "").expect("create");
-    let mut app = mpdesk::tui::app::App::new(
-        desk,
-        "olivia",
-        mpdesk::tui::app::Options { demo: true, read_only: false },
-        mpdesk::tui::theme::Theme { no_color: false },
-        (width, 30),
-    );
+    let mut app = app_on(desk, "olivia", true, false, (width, 30));
     select_program(&mut app, name);
     app
 }
@@ -133,13 +127,7 @@ fn the_header_shortens_the_workspace_name_before_the_badges() {
     let olivia = desk.actor("olivia").expect("olivia");
     let long = "A workspace name of sixty-one characters, which is very long!";
     desk.create_workspace(&olivia, long).expect("create");
-    let mut app = mpdesk::tui::app::App::new(
-        desk,
-        "olivia",
-        mpdesk::tui::app::Options { demo: true, read_only: true },
-        mpdesk::tui::theme::Theme { no_color: false },
-        (80, 24),
-    );
+    let mut app = app_on(desk, "olivia", true, true, (80, 24));
     press(&mut app, KeyCode::Char('w'));
     chars(&mut app, "sixty");
     press(&mut app, KeyCode::Enter);
@@ -183,13 +171,7 @@ fn a_blocked_person_is_told_by_whom_and_what_to_do() {
     let mut desk = demo_desk();
     let olivia = desk.actor("olivia").expect("olivia");
     desk.block_member(&olivia, "Acme Mini Apps", "dana").expect("block");
-    let mut app = mpdesk::tui::app::App::new(
-        desk,
-        "dana",
-        mpdesk::tui::app::Options { demo: true, read_only: false },
-        mpdesk::tui::theme::Theme { no_color: false },
-        (100, 30),
-    );
+    let mut app = app_on(desk, "dana", true, false, (100, 30));
     press(&mut app, KeyCode::Char('w'));
     chars(&mut app, "Acme");
     press(&mut app, KeyCode::Enter);
@@ -315,13 +297,7 @@ fn a_person_blocked_in_their_only_workspace_is_told_so() {
     let mut desk = demo_desk();
     let sam = desk.actor("sam").expect("sam");
     desk.block_member(&sam, "Side Projects", "eve").expect("block");
-    let app = mpdesk::tui::app::App::new(
-        desk,
-        "eve",
-        mpdesk::tui::app::Options { demo: false, read_only: false },
-        mpdesk::tui::theme::Theme { no_color: false },
-        (100, 30),
-    );
+    let app = app_on(desk, "eve", false, false, (100, 30));
     let text = status(&app);
     assert!(text.contains("you are blocked in Side Projects by sam"), "{text}");
     assert!(!text.contains("not found"), "{text}");

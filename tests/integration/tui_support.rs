@@ -22,6 +22,11 @@ pub fn demo_desk() -> Desk {
     desk
 }
 
+/// A console on `desk` as `login`, in color.
+pub fn app_on(desk: Desk, login: &str, demo: bool, read_only: bool, size: (u16, u16)) -> App {
+    App::new(desk, login, Options { demo, read_only }, Theme { no_color: false }, size)
+}
+
 pub fn demo_app(login: &str, size: (u16, u16)) -> App {
     App::new(demo_desk(), login, Options { demo: true, read_only: false }, Theme { no_color: false }, size)
 }
