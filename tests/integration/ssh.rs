@@ -333,3 +333,30 @@ fn the_console_over_ssh_is_the_keys_person_with_their_role() {
     console.keys("q");
     console.wait_exit();
 }
+
+#[test]
+fn the_keys_dialog_shows_adds_and_removes_your_own_keys() {
+    use crate::tui_support::*;
+    use crossterm::event::KeyCode;
+    let dir = tempfile::tempdir().expect("dir");
+    keygen(&dir.path().join("mine"));
+    let public = dir.path().join("mine.pub");
+    let line = std::fs::read_to_string(&public).expect("pub");
+    let mut app = demo_app("dana", (100, 30));
+    press(&mut app, KeyCode::Char('K'));
+    assert!(screen_text(&app).contains("No keys yet"), "{}", screen_text(&app));
+    chars(&mut app, line.trim());
+    press(&mut app, KeyCode::Enter);
+    let fpr = fingerprint(&public);
+    assert!(status(&app).contains(&fpr), "{}", status(&app));
+    assert!(screen_text(&app).contains(&fpr), "the dialog shows the new key:\n{}", screen_text(&app));
+    press(&mut app, KeyCode::Tab);
+    chars(&mut app, "ssh-dss AAAA");
+    press(&mut app, KeyCode::Enter);
+    assert!(screen_text(&app).contains("not an OpenSSH public key"), "{}", screen_text(&app));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('x'));
+    assert!(status(&app).contains("removed key"), "{}", status(&app));
+    let keys = app.desk.list_keys(&mpdesk::desk::Principal::Person(app.desk.actor("dana").expect("dana")), None);
+    assert!(keys.expect("keys").is_empty());
+}
