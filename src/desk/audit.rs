@@ -5,7 +5,6 @@ use super::{acting_role, resolve_program, resolve_workspace, visibility, Actor, 
 use crate::domain::workspace_rules::reads_workspace_audit;
 use crate::store;
 use crate::store::audit::{AuditScope, AuditSeek};
-use crate::store::programs::ProgramFilter;
 
 /// Which part of the log to read.
 #[derive(Debug, Clone, Default)]
@@ -49,10 +48,10 @@ impl Desk {
                 scope.workspace_ids.push(ws.id);
             }
         }
-        let readable =
-            store::programs::visible(conn, &visibility(actor), &ProgramFilter::default(), 0, i64::MAX as u64)?;
-        scope.app_ids =
-            readable.into_iter().filter(|p| !scope.workspace_ids.contains(&p.workspace_id)).map(|p| p.app_id).collect();
+        // Managers read whole workspaces; everyone also reads the programs
+        // they are a member of (a subquery: the program list is never loaded).
+        let vis = visibility(actor);
+        scope.member = Some((vis.user_id, vis.active_status));
         if let Some(name) = &query.workspace {
             scope.only_workspace = Some(resolve_workspace(conn, actor, name)?.0.id);
         }

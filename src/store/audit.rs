@@ -41,7 +41,10 @@ pub fn append(
 #[derive(Debug, Clone, Default)]
 pub struct AuditScope {
     pub workspace_ids: Vec<i64>,
-    pub app_ids: Vec<String>,
+    /// Also the entries of the programs this person is an explicit member
+    /// of, in workspaces where they have this (acting) status — found in
+    /// SQL, never by listing the programs first.
+    pub member: Option<(i64, &'static str)>,
     /// Narrow to one workspace / program.
     pub only_workspace: Option<i64>,
     pub only_app_id: Option<String>,
@@ -56,9 +59,16 @@ fn scope_where(scope: &AuditScope) -> (String, Vec<Value>) {
         any.push(format!("a.workspace_id IN ({})", super::placeholders(scope.workspace_ids.len())));
         args.extend(scope.workspace_ids.iter().map(|id| Value::Integer(*id)));
     }
-    if !scope.app_ids.is_empty() {
-        any.push(format!("a.program_app_id IN ({})", super::placeholders(scope.app_ids.len())));
-        args.extend(scope.app_ids.iter().map(|id| Value::Text(id.clone())));
+    if let Some((user_id, status)) = scope.member {
+        any.push(
+            "a.program_app_id IN (SELECT p.app_id FROM program_members pm
+               JOIN programs p ON p.id = pm.program_id
+               JOIN workspace_members m ON m.workspace_id = p.workspace_id AND m.user_id = pm.user_id
+               WHERE pm.user_id = ? AND m.status = ?)"
+                .to_string(),
+        );
+        args.push(Value::Integer(user_id));
+        args.push(Value::Text(status.to_string()));
     }
     let mut sql = if any.is_empty() { "0".to_string() } else { format!("({})", any.join(" OR ")) };
     if let Some(ws) = scope.only_workspace {

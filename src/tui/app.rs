@@ -145,6 +145,9 @@ pub struct App {
     /// Counts status messages set, so `update` can tell a new one from an
     /// old one that outlived its context.
     pub status_serial: u64,
+    /// Something on screen may have changed since the last frame. An idle
+    /// console draws nothing: over SSH, not a byte.
+    pub redraw: bool,
     pub quit: bool,
     pub size: (u16, u16),
     /// The database file, shown in the help overlay (and, for a demo, at
@@ -208,6 +211,7 @@ impl App {
             size,
             database: None,
             status_serial: 0,
+            redraw: true,
             data_version,
         };
         app.start_as(login);

@@ -100,7 +100,10 @@ fn watch_for_hangup() {
 fn event_loop(terminal: &mut Term, app: &mut App) -> anyhow::Result<()> {
     let mut last_tick = Instant::now();
     loop {
-        terminal.draw(|frame| view::render(app, frame))?;
+        if app.redraw {
+            terminal.draw(|frame| view::render(app, frame))?;
+            app.redraw = false;
+        }
         if app.quit {
             return Ok(());
         }

@@ -28,6 +28,19 @@ pub enum Message {
 }
 
 pub fn update(app: &mut App, message: Message) {
+    // A tick redraws only if another process committed or the clock's
+    // minute (what countdowns show) moved; every other message may change
+    // what is seen.
+    if let Message::Tick = message {
+        let (version, minute) = (app.data_version, app.now.minute());
+        app.now = app.desk.now_time();
+        app.poll_changes();
+        if app.data_version != version || app.now.minute() != minute {
+            app.redraw = true;
+        }
+        return;
+    }
+    app.redraw = true;
     match message {
         Message::Key(key) if key.kind == KeyEventKind::Press => on_key(app, key),
         Message::Key(_) => {}
@@ -39,10 +52,7 @@ pub fn update(app: &mut App, message: Message) {
                 app.ensure_member_rows();
             }
         }
-        Message::Tick => {
-            app.now = app.desk.now_time();
-            app.poll_changes();
-        }
+        Message::Tick => {}
     }
 }
 

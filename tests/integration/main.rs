@@ -7,6 +7,7 @@ mod membership;
 mod newcomer;
 mod permission_table;
 mod pty;
+mod scale;
 mod ssh;
 mod store_files;
 mod support;
