@@ -363,7 +363,9 @@ impl App {
                     (offset, rows)
                 })
             }
-            _ if end + PAGE >= total => {
+            // The last page only when the visible rows lie in it (with 201
+            // to ~224 programs, "near the end" was not "in the last page").
+            _ if top >= total.saturating_sub(PAGE) && end + PAGE >= total => {
                 let rows = self.desk.seek_programs(&actor, &workspace.name, text, Seek::Last, PAGE);
                 self.report(rows).map(|rows| (total.saturating_sub(rows.len() as u64), rows))
             }

@@ -128,6 +128,15 @@ impl App {
                 self.audit.exact = !more;
             }
         }
+        // Back near the start from far below (End, then Home): the newest
+        // page, not one page up from where the window was.
+        if self.audit.top < PAGE && self.audit.offset > self.audit.top + PAGE / 2 {
+            let newest = self.desk.audit(&actor, &self.audit_query());
+            let mut rows = self.report(newest).unwrap_or_default();
+            rows.truncate(PAGE as usize);
+            self.audit.fill(0, rows);
+            return;
+        }
         if self.audit.top < self.audit.offset {
             if let Some(first) = self.audit.rows.first().map(|(id, _)| *id) {
                 let query = AuditQuery { after: Some(first), limit: PAGE, ..self.audit_query() };

@@ -26,3 +26,53 @@ fn an_idle_console_draws_nothing_until_another_process_commits() {
     assert!(app.redraw, "another process's commit is drawn");
     assert!(app.programs.total >= 5);
 }
+
+/// The program list is drawn from its first row at every total around the
+/// page boundaries, at start and after a refresh from another process.
+#[test]
+fn the_program_list_starts_at_its_first_row_for_every_total_near_a_page_boundary() {
+    use mpdesk::tui::window::PAGE;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("pages.db");
+    let mut writer = Desk::open(&path).expect("create");
+    let lead = writer.add_user("lead", None, None).expect("lead");
+    let lead = writer.actor(&lead.login).expect("actor");
+    writer.create_workspace(&lead, "Big").expect("workspace");
+    let mut app = app_on(Desk::open(&path).expect("open"), "lead", false, false, (100, 30));
+    let near = |total: u64| (1..=3).any(|k| total + 3 >= k * PAGE && total <= k * PAGE + 30);
+    for total in 1..=(3 * PAGE + 30) {
+        writer.create_program(&lead, "Big", &format!("p{total:04}"), "").expect("create");
+        if !near(total) {
+            continue;
+        }
+        mpdesk::tui::update::update(&mut app, Message::Tick);
+        let fresh = app_on(Desk::open(&path).expect("open"), "lead", false, false, (100, 30));
+        for (when, app) in [("after a refresh", &app), ("at start", &fresh)] {
+            assert_eq!(app.programs.total, total, "{when}");
+            let first = app.programs.rows.first().map(|p| p.name.clone());
+            assert!(app.programs.offset <= app.programs.top, "{when}, {total} programs: rows start below the view");
+            let shown = app.selection.as_ref().map(|s| s.detail.summary.name.clone());
+            assert!(shown.is_some(), "{when}, {total} programs: nothing selected");
+            assert!(first.is_some(), "{when}, {total} programs: no rows");
+        }
+        let screen = crate::tui_support::screen_text(&fresh);
+        assert!(screen.contains("p0001"), "at start, {total} programs:\n{screen}");
+    }
+}
+
+#[test]
+fn end_then_home_in_the_audit_tab_shows_the_newest_entries() {
+    use crossterm::event::KeyCode;
+    let mut desk = crate::tui_support::demo_desk();
+    let olivia = desk.actor("olivia").expect("olivia");
+    for i in 0..450 {
+        desk.create_program(&olivia, "Acme Mini Apps", &format!("Audit filler {i:03}"), "").expect("create");
+    }
+    let mut app = app_on(desk, "olivia", false, false, (100, 30));
+    crate::tui_support::press(&mut app, KeyCode::Char('3'));
+    crate::tui_support::press(&mut app, KeyCode::End);
+    assert!(crate::tui_support::screen_text(&app).contains("workspace_create"), "the oldest entries at the end");
+    crate::tui_support::press(&mut app, KeyCode::Home);
+    let screen = crate::tui_support::screen_text(&app);
+    assert!(screen.contains("Audit filler 449"), "Home shows the newest again:\n{screen}");
+}
