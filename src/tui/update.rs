@@ -278,7 +278,9 @@ fn perform(app: &mut App, action: Action) {
             let actor = app.actor.clone();
             let ws = app.workspace.clone();
             let users = match (&actor, &ws) {
-                (Some(actor), Some(ws)) => app.desk.find_invitees(actor, &ws.name, None, Page::new(0, 200)).ok(),
+                (Some(actor), Some(ws)) => {
+                    app.desk.find_invitees(actor, &ws.name, None, Page::new(0, super::dialogs::add_members_page())).ok()
+                }
                 _ => None,
             };
             if let (Some(ws), Some(users)) = (ws, users) {
@@ -366,7 +368,8 @@ fn on_dialog(app: &mut App, outcome: Outcome) {
     match outcome {
         Outcome::Stay => {}
         Outcome::Cancel => app.dialog = None,
-        Outcome::Refilter => refilter_dialog(app),
+        Outcome::Refilter => fetch_dialog_items(app, false),
+        Outcome::MoreItems => fetch_dialog_items(app, true),
         Outcome::Submit(request) => match execute(app, request.clone()) {
             Ok(message) => {
                 app.dialog = None;
@@ -395,22 +398,26 @@ fn open_keys(app: &mut App) {
     }
 }
 
-/// A dialog's filter changed: fetch its list again (in SQL, one page).
-fn refilter_dialog(app: &mut App) {
+/// A dialog's list, one page in SQL: again from the start when its filter
+/// changed, or the next page, appended, when the selection reached its end.
+fn fetch_dialog_items(app: &mut App, next_page: bool) {
     let Some(actor) = app.actor.clone() else { return };
+    let page_size = super::dialogs::add_members_page();
+    let page = |loaded: usize| Page::new(if next_page { loaded as u64 } else { 0 }, page_size);
     match app.dialog.as_mut() {
         Some(Dialog::AddMembers(dialog)) => {
             let text = dialog.list.filter.value().to_string();
-            let page = Page::new(0, super::dialogs::add_members_page());
-            match app.desk.find_candidates(&actor, &dialog.app_id, Some(&text), page) {
-                Ok(candidates) => dialog.list.set_items(candidates),
+            match app.desk.find_candidates(&actor, &dialog.app_id, Some(&text), page(dialog.list.items.len())) {
+                Ok(items) if next_page => dialog.list.append_items(items),
+                Ok(items) => dialog.list.set_items(items),
                 Err(e) => dialog.error = Some(e.to_string()),
             }
         }
         Some(Dialog::Invite(dialog)) => {
             let text = dialog.list.filter.value().to_string();
-            match app.desk.find_invitees(&actor, &dialog.workspace, Some(&text), Page::new(0, 200)) {
-                Ok(users) => dialog.list.set_items(users),
+            match app.desk.find_invitees(&actor, &dialog.workspace, Some(&text), page(dialog.list.items.len())) {
+                Ok(items) if next_page => dialog.list.append_items(items),
+                Ok(items) => dialog.list.set_items(items),
                 Err(e) => dialog.error = Some(e.to_string()),
             }
         }

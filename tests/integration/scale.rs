@@ -76,3 +76,28 @@ fn end_then_home_in_the_audit_tab_shows_the_newest_entries() {
     let screen = crate::tui_support::screen_text(&app);
     assert!(screen.contains("Audit filler 449"), "Home shows the newest again:\n{screen}");
 }
+
+/// Every eligible developer can be reached in the add-members dialog by
+/// moving down: it pages like every other list.
+#[test]
+fn the_add_members_dialog_pages_past_its_first_page() {
+    use crossterm::event::KeyCode;
+    use mpdesk::desk::WorkspaceRole;
+    let mut desk = crate::tui_support::demo_desk();
+    let olivia = desk.actor("olivia").expect("olivia");
+    for i in 0..450 {
+        let login = format!("dev{i:03}");
+        desk.add_user(&login, None, None).expect("user");
+        desk.add_workspace_member(&olivia, "Acme Mini Apps", &login, WorkspaceRole::Developer).expect("member");
+    }
+    let mut app = app_on(desk, "olivia", true, false, (100, 30));
+    crate::tui_support::select_program(&mut app, "Parking Pass");
+    crate::tui_support::press(&mut app, KeyCode::Char('a'));
+    for _ in 0..460 {
+        crate::tui_support::press(&mut app, KeyCode::Down);
+    }
+    let Some(mpdesk::tui::dialogs::Dialog::AddMembers(dialog)) = &app.dialog else { panic!("add members") };
+    assert!(dialog.list.items.len() > 450, "{} candidates reachable", dialog.list.items.len());
+    let last = dialog.list.selected_item().map(|c| c.login.clone());
+    assert!(last.as_deref().is_some_and(|l| l != "dev199"), "stopped at the first page: {last:?}");
+}

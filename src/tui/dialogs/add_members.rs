@@ -14,7 +14,7 @@ use ratatui::Frame;
 use std::collections::BTreeSet;
 
 /// How many candidates one filter query fetches.
-pub const CANDIDATES_SHOWN: u64 = 200;
+pub const CANDIDATES_SHOWN: u64 = super::pick_list::PICK_PAGE;
 
 pub struct AddMembers {
     pub app_id: String,
@@ -55,6 +55,7 @@ impl AddMembers {
             KeyCode::Enter => Outcome::Stay,
             _ => match self.list.handle_key(key) {
                 PickKey::Filtered => Outcome::Refilter,
+                PickKey::AtEnd => Outcome::MoreItems,
                 PickKey::Moved | PickKey::Ignored => Outcome::Stay,
             },
         }

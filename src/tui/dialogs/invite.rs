@@ -66,6 +66,7 @@ impl Invite {
                     self.error = None;
                     Outcome::Refilter
                 }
+                PickKey::AtEnd => Outcome::MoreItems,
                 PickKey::Moved | PickKey::Ignored => Outcome::Stay,
             },
         }

@@ -97,6 +97,8 @@ pub enum Outcome {
     Submit(Request),
     /// A dialog's filter changed: fetch its list again.
     Refilter,
+    /// A dialog's list reached its last item: fetch the next page.
+    MoreItems,
 }
 
 pub enum Dialog {

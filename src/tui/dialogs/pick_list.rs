@@ -5,12 +5,18 @@
 use crate::tui::field::TextField;
 use crossterm::event::{KeyCode, KeyEvent};
 
+/// Items one fetch brings; the next page comes when the selection
+/// reaches the last one.
+pub const PICK_PAGE: u64 = 200;
+
 pub struct PickList<T> {
     pub filter: TextField,
     pub items: Vec<T>,
     pub selected: usize,
     pub top: usize,
     rows: usize,
+    /// The last fetch was a full page: more may follow.
+    pub more: bool,
 }
 
 /// What a key did to the list.
@@ -20,13 +26,16 @@ pub enum PickKey {
     Moved,
     /// Changed the filter: fetch the items again.
     Filtered,
+    /// Moved onto the last item fetched, and more may follow: fetch the next page.
+    AtEnd,
     /// Not the list's key.
     Ignored,
 }
 
 impl<T> PickList<T> {
     pub fn new(items: Vec<T>, rows: usize) -> Self {
-        Self { filter: TextField::new("Filter", ""), items, selected: 0, top: 0, rows: rows.max(1) }
+        let more = items.len() as u64 >= PICK_PAGE;
+        Self { filter: TextField::new("Filter", ""), items, selected: 0, top: 0, rows: rows.max(1), more }
     }
 
     pub fn rows(&self) -> usize {
@@ -38,9 +47,16 @@ impl<T> PickList<T> {
     }
 
     pub fn set_items(&mut self, items: Vec<T>) {
+        self.more = items.len() as u64 >= PICK_PAGE;
         self.items = items;
         self.selected = self.selected.min(self.items.len().saturating_sub(1));
         self.top = self.top.min(self.selected);
+    }
+
+    /// The next page, after the items already fetched.
+    pub fn append_items(&mut self, items: Vec<T>) {
+        self.more = items.len() as u64 >= PICK_PAGE;
+        self.items.extend(items);
     }
 
     /// The rows to draw, with their indexes.
@@ -61,7 +77,11 @@ impl<T> PickList<T> {
                 if self.selected >= self.top + self.rows {
                     self.top = self.selected + 1 - self.rows;
                 }
-                PickKey::Moved
+                if self.more && self.selected + 1 >= self.items.len() {
+                    PickKey::AtEnd
+                } else {
+                    PickKey::Moved
+                }
             }
             _ if self.filter.handle(key) => {
                 self.selected = 0;
