@@ -191,3 +191,89 @@ fn audit_tab_end_key(bencher: Bencher, entries: u64) {
     update(&mut app, key(KeyCode::Char('3')));
     bencher.bench_local(|| update(&mut app, key(KeyCode::End)));
 }
+
+/// One filter keystroke as the console runs it: the matches' count and
+/// their first page. "Program 00" matches most rows; "m 0099" a few
+/// hundred at 100k (through the trigram index).
+#[divan::bench(args = [1_000, 100_000], consts = [0, 1], sample_count = 50)]
+fn filter_keystroke<const RARE: usize>(bencher: Bencher, programs: u64) {
+    let fixture = fixture(programs, 0, 0);
+    let desk = Desk::open(&fixture.path).expect("desk");
+    let owner = desk.actor("owner").expect("owner");
+    let text = if RARE == 1 { "m 0099" } else { "Program 00" };
+    bencher.bench_local(|| {
+        let count = desk.count_programs(&owner, Some("Big"), Some(text)).expect("count");
+        let page = desk.seek_programs(&owner, "Big", Some(text), mpdesk::desk::Seek::First, 200).expect("page");
+        divan::black_box((count, page));
+    });
+}
+
+/// Start to first frame: opening the database, loading the first page
+/// (and whatever counting that does), drawing once.
+#[divan::bench(args = [1_000, 100_000], sample_count = 20)]
+fn start_to_first_frame(bencher: Bencher, programs: u64) {
+    let fixture = fixture(programs, 10, 0);
+    bencher.bench_local(|| {
+        let app = app(&fixture);
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        terminal.draw(|frame| view::render(&app, frame)).expect("draw");
+    });
+}
+
+/// A tick after another connection committed: the refresh it triggers.
+#[divan::bench(args = [1_000, 100_000], sample_count = 50)]
+fn refresh_after_another_commit(bencher: Bencher, programs: u64) {
+    let fixture = fixture(programs, 10, 0);
+    let mut app = app(&fixture);
+    let other = rusqlite::Connection::open(&fixture.path).expect("other");
+    let mut n = 0u64;
+    bencher.bench_local(|| {
+        n += 1;
+        other.execute("UPDATE programs SET description = ?1 WHERE id = 1", [format!("d{n}")]).expect("commit");
+        update(&mut app, Message::Tick);
+    });
+}
+
+/// Bytes a terminal receives: for an idle tick (none: nothing is drawn)
+/// and for one `j` (the changed cells only). Printed, then timed.
+#[divan::bench(args = [1_000, 100_000], sample_count = 20)]
+fn bytes_idle_tick_and_j(bencher: Bencher, programs: u64) {
+    use ratatui::backend::CrosstermBackend;
+    use ratatui::layout::Rect;
+    use ratatui::{TerminalOptions, Viewport};
+    let fixture = fixture(programs, 10, 0);
+    let mut app = app(&fixture);
+    /// Counts what is written to it.
+    #[derive(Clone, Default)]
+    struct Counter(std::rc::Rc<std::cell::Cell<usize>>);
+    impl std::io::Write for Counter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.set(self.0.get() + buf.len());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let counter = Counter::default();
+    let options = TerminalOptions { viewport: Viewport::Fixed(Rect::new(0, 0, 120, 40)) };
+    let mut terminal = Terminal::with_options(CrosstermBackend::new(counter.clone()), options).expect("terminal");
+    let frame = |app: &mut App, terminal: &mut Terminal<CrosstermBackend<Counter>>| {
+        counter.0.set(0);
+        if app.redraw {
+            terminal.draw(|f| view::render(app, f)).expect("draw");
+            app.redraw = false;
+        }
+        counter.0.get()
+    };
+    frame(&mut app, &mut terminal);
+    update(&mut app, Message::Tick);
+    let idle = frame(&mut app, &mut terminal);
+    update(&mut app, key(KeyCode::Char('j')));
+    let j = frame(&mut app, &mut terminal);
+    println!("{programs} programs: idle tick {idle} bytes, one j {j} bytes");
+    bencher.bench_local(|| {
+        update(&mut app, Message::Tick);
+        frame(&mut app, &mut terminal)
+    });
+}

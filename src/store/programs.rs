@@ -82,8 +82,20 @@ fn visible_where(vis: &Visibility, filter: &ProgramFilter, exact_name: Option<&s
         sql.push_str(&format!(" AND p.workspace_id = ?{}", args.len()));
     }
     if let Some(text) = filter.text.as_deref().filter(|t| !t.is_empty()) {
-        args.push(Value::Text(text.to_lowercase()));
-        sql.push_str(&format!(" AND (instr(lower(p.name), ?{0}) > 0 OR instr(p.app_id, ?{0}) > 0)", args.len()));
+        if text.chars().count() >= 3 && !text.chars().all(|c| c.is_ascii_digit()) {
+            // Three characters or more: the trigram index finds the rows
+            // (a quoted phrase is a substring match, case-insensitive).
+            args.push(Value::Text(format!("\"{}\"", text.replace('"', "\"\""))));
+            sql.push_str(&format!(
+                " AND p.id IN (SELECT rowid FROM programs_fts WHERE programs_fts MATCH ?{})",
+                args.len()
+            ));
+        } else {
+            // One or two characters (or digits of an app ID): common
+            // matches, found by the scan the page's LIMIT stops early.
+            args.push(Value::Text(text.to_lowercase()));
+            sql.push_str(&format!(" AND (instr(lower(p.name), ?{0}) > 0 OR instr(p.app_id, ?{0}) > 0)", args.len()));
+        }
     }
     if let Some(name) = exact_name {
         args.push(Value::Text(name.to_string()));

@@ -6,7 +6,7 @@ use rusqlite_migration::M;
 pub const APPLICATION_ID: i64 = 0x4D50_4453;
 
 pub fn migrations() -> Vec<M<'static>> {
-    vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)]
+    vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6)]
 }
 
 const V1: &str = r#"
@@ -161,4 +161,23 @@ CREATE TABLE ssh_keys (
 );
 CREATE INDEX ssh_keys_by_user ON ssh_keys(user_id);
 ALTER TABLE audit ADD COLUMN via TEXT NOT NULL DEFAULT 'local';
+"#;
+
+/// Substring search on program names through an FTS5 trigram index,
+/// kept in step by the database itself (the external-content pattern), so
+/// no write path — and no row an older build or another program wrote —
+/// can be missing from it; built from the existing rows here.
+const V6: &str = r#"
+CREATE VIRTUAL TABLE programs_fts USING fts5(name, content='programs', content_rowid='id', tokenize='trigram');
+CREATE TRIGGER programs_fts_insert AFTER INSERT ON programs BEGIN
+    INSERT INTO programs_fts(rowid, name) VALUES (new.id, new.name);
+END;
+CREATE TRIGGER programs_fts_delete AFTER DELETE ON programs BEGIN
+    INSERT INTO programs_fts(programs_fts, rowid, name) VALUES ('delete', old.id, old.name);
+END;
+CREATE TRIGGER programs_fts_update AFTER UPDATE OF name ON programs BEGIN
+    INSERT INTO programs_fts(programs_fts, rowid, name) VALUES ('delete', old.id, old.name);
+    INSERT INTO programs_fts(rowid, name) VALUES (new.id, new.name);
+END;
+INSERT INTO programs_fts(programs_fts) VALUES ('rebuild');
 "#;

@@ -303,9 +303,24 @@ impl App {
         self.create_program = self.desk.workspace_capabilities(&actor, &workspace.name).ok().map(|c| c.create_program);
         let selected_app = self.programs.selected_row().map(|p| p.app_id.clone());
         let text = Self::filter_text(&self.program_filter);
-        let total = self.desk.count_programs(&actor, Some(&workspace.name), text.as_deref());
-        let total = self.report(total).unwrap_or(0);
-        self.programs.reset(total);
+        // No count before the first frame: one page and one row more say
+        // whether there is more; the total is counted only when someone
+        // goes near the end (or already is deep in the list).
+        let probe = self.desk.seek_programs(&actor, &workspace.name, text.as_deref(), Seek::First, PAGE + 1);
+        let found = self.report(probe).map(|rows| rows.len() as u64).unwrap_or(0);
+        let deep = self.programs.selected + 2 * self.programs_height() as u64 >= PAGE;
+        self.programs.offset = 0;
+        self.programs.rows.clear();
+        if found <= PAGE {
+            self.programs.reset(found);
+        } else if deep {
+            let total = self.desk.count_programs(&actor, Some(&workspace.name), text.as_deref());
+            let total = self.report(total).unwrap_or(found);
+            self.programs.reset(total);
+        } else {
+            self.programs.reset(found);
+            self.programs.exact = false;
+        }
         self.ensure_program_rows();
         // Keep the same program selected if it is still near where it was.
         if let Some(app_id) = selected_app {
@@ -330,6 +345,9 @@ impl App {
     /// into the middle by offset — so scrolling costs one page at any depth.
     pub fn ensure_program_rows(&mut self) {
         let height = self.programs_height();
+        if self.programs.near_unknown_end(height) {
+            self.count_programs_exactly();
+        }
         self.programs.scroll_to_selection(height);
         let (Some(actor), Some(workspace)) = (self.actor.clone(), self.workspace.clone()) else {
             return;
@@ -430,6 +448,22 @@ impl App {
     }
 
     /// Counts the members exactly (for "go to the last row").
+    /// The program list's length, counted (for End, or near the end).
+    pub fn count_programs_exactly(&mut self) {
+        if self.programs.exact {
+            return;
+        }
+        let (Some(actor), Some(workspace)) = (self.actor.clone(), self.workspace.clone()) else {
+            return;
+        };
+        let text = Self::filter_text(&self.program_filter);
+        let total = self.desk.count_programs(&actor, Some(&workspace.name), text.as_deref());
+        if let Some(total) = self.report(total) {
+            self.programs.total = total;
+            self.programs.exact = true;
+        }
+    }
+
     pub fn count_members_exactly(&mut self) {
         if self.members.exact {
             return;

@@ -261,6 +261,9 @@ fn perform(app: &mut App, action: Action) {
             if app.focus == Pane::Members {
                 app.count_members_exactly();
             }
+            if app.focus == Pane::Programs {
+                app.count_programs_exactly();
+            }
             move_focused(app, i64::MAX / 2)
         }
         Action::NextTab | Action::PrevTab => {

@@ -13,7 +13,8 @@ use ratatui::Frame;
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let theme = &app.theme;
     let list = &app.programs;
-    let position = if list.total == 0 { String::new() } else { format!(" {}/{}", list.selected + 1, list.total) };
+    let total = if list.exact { list.total.to_string() } else { format!("{}+", list.total.saturating_sub(1)) };
+    let position = if list.total == 0 { String::new() } else { format!(" {}/{total}", list.selected + 1) };
     let mut title = vec![Span::styled(format!(" Programs{position} "), theme.title())];
     title.extend(filter_span(app, Pane::Programs, app.program_filter.value()));
     let block = pane_block(app, Pane::Programs, Line::from(title));
