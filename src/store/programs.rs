@@ -64,7 +64,34 @@ pub fn by_app_id(conn: &Connection, user_id: i64, app_id: &str) -> rusqlite::Res
     conn.query_row(&sql, params![user_id, app_id], from_row).optional()
 }
 
-fn visible_where(vis: &Visibility, filter: &ProgramFilter, exact_name: Option<&str>) -> (String, Vec<Value>) {
+/// Rows beyond which a filter's matches are "common": walking the name
+/// order and testing each row finds a page sooner than collecting them all.
+const SELECTIVE_MATCHES: i64 = 2_000;
+
+/// The trigram query for a substring (a quoted phrase), if the text is
+/// long enough for the index (three characters) and not an app ID's digits.
+fn trigram_phrase(text: &str) -> Option<String> {
+    (text.chars().count() >= 3 && !text.chars().all(|c| c.is_ascii_digit()))
+        .then(|| format!("\"{}\"", text.replace('"', "\"\"")))
+}
+
+/// Whether the index should find the rows: it has few matches. Counting at
+/// most `SELECTIVE_MATCHES` of them costs the same at 1k and 100k rows.
+fn use_index(conn: &Connection, filter: &ProgramFilter) -> rusqlite::Result<bool> {
+    let Some(phrase) = filter.text.as_deref().and_then(trigram_phrase) else { return Ok(false) };
+    let matches: i64 = conn
+        .prepare_cached("SELECT count(*) FROM (SELECT 1 FROM programs_fts WHERE programs_fts MATCH ?1 LIMIT ?2)")?
+        .query_row(params![phrase, SELECTIVE_MATCHES], |r| r.get(0))?;
+    Ok(matches < SELECTIVE_MATCHES)
+}
+
+fn visible_where(
+    conn: &Connection,
+    vis: &Visibility,
+    filter: &ProgramFilter,
+    exact_name: Option<&str>,
+) -> rusqlite::Result<(String, Vec<Value>)> {
+    let indexed = use_index(conn, filter)?;
     let mut args: Vec<Value> = vec![Value::Integer(vis.user_id), Value::Text(vis.active_status.to_string())];
     args.extend(vis.manager_roles.iter().map(|r| Value::Text(r.to_string())));
     let mut sql = format!(
@@ -82,26 +109,32 @@ fn visible_where(vis: &Visibility, filter: &ProgramFilter, exact_name: Option<&s
         sql.push_str(&format!(" AND p.workspace_id = ?{}", args.len()));
     }
     if let Some(text) = filter.text.as_deref().filter(|t| !t.is_empty()) {
-        if text.chars().count() >= 3 && !text.chars().all(|c| c.is_ascii_digit()) {
-            // Three characters or more: the trigram index finds the rows
-            // (a quoted phrase is a substring match, case-insensitive).
-            args.push(Value::Text(format!("\"{}\"", text.replace('"', "\"\""))));
-            sql.push_str(&format!(
-                " AND p.id IN (SELECT rowid FROM programs_fts WHERE programs_fts MATCH ?{})",
-                args.len()
-            ));
-        } else {
-            // One or two characters (or digits of an app ID): common
-            // matches, found by the scan the page's LIMIT stops early.
-            args.push(Value::Text(text.to_lowercase()));
-            sql.push_str(&format!(" AND (instr(lower(p.name), ?{0}) > 0 OR instr(p.app_id, ?{0}) > 0)", args.len()));
+        match trigram_phrase(text).filter(|_| indexed) {
+            // Few matches: the trigram index finds them (a quoted phrase is
+            // a substring match, ignoring case).
+            Some(phrase) => {
+                args.push(Value::Text(phrase));
+                sql.push_str(&format!(
+                    " AND p.id IN (SELECT rowid FROM programs_fts WHERE programs_fts MATCH ?{})",
+                    args.len()
+                ));
+            }
+            // Many matches, or one or two characters: walking the rows in
+            // order finds a page within the first few hundred.
+            None => {
+                args.push(Value::Text(text.to_lowercase()));
+                sql.push_str(&format!(
+                    " AND (instr(lower(p.name), ?{0}) > 0 OR instr(p.app_id, ?{0}) > 0)",
+                    args.len()
+                ));
+            }
         }
     }
     if let Some(name) = exact_name {
         args.push(Value::Text(name.to_string()));
         sql.push_str(&format!(" AND p.name = ?{} COLLATE NOCASE", args.len()));
     }
-    (sql, args)
+    Ok((sql, args))
 }
 
 /// One page of the programs `vis` can see, ordered by workspace and name.
@@ -112,7 +145,7 @@ pub fn visible(
     offset: u64,
     limit: u64,
 ) -> rusqlite::Result<Vec<ProgramRow>> {
-    let (from, mut args) = visible_where(vis, filter, None);
+    let (from, mut args) = visible_where(conn, vis, filter, None)?;
     args.push(Value::Integer(limit.min(i64::MAX as u64) as i64));
     args.push(Value::Integer(offset as i64));
     let sql =
@@ -146,7 +179,7 @@ pub fn visible_seek(
     seek: Seek<'_>,
     limit: u64,
 ) -> rusqlite::Result<Vec<ProgramRow>> {
-    let (mut from, mut args) = visible_where(vis, filter, None);
+    let (mut from, mut args) = visible_where(conn, vis, filter, None)?;
     let descending = matches!(seek, Seek::Before(_) | Seek::Last);
     match seek {
         // Names sort ignoring case, then exactly (a tie only in data
@@ -183,14 +216,14 @@ pub fn visible_seek(
 }
 
 pub fn count_visible(conn: &Connection, vis: &Visibility, filter: &ProgramFilter) -> rusqlite::Result<u64> {
-    let (from, args) = visible_where(vis, filter, None);
+    let (from, args) = visible_where(conn, vis, filter, None)?;
     let sql = format!("SELECT count(*) {from}");
     conn.query_row(&sql, params_from_iter(args), |r| r.get::<_, i64>(0)).map(|n| n as u64)
 }
 
 /// Visible programs with exactly this name (any workspace).
 pub fn visible_by_name(conn: &Connection, vis: &Visibility, name: &str) -> rusqlite::Result<Vec<ProgramRow>> {
-    let (from, args) = visible_where(vis, &ProgramFilter::default(), Some(name));
+    let (from, args) = visible_where(conn, vis, &ProgramFilter::default(), Some(name))?;
     let sql = format!("SELECT {ROW_COLUMNS} {from} ORDER BY w.name LIMIT 20");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(args), from_row)?;
