@@ -129,3 +129,38 @@ fn the_program_count_waits_until_someone_goes_to_the_end() {
     let screen = crate::tui_support::screen_text(&app);
     assert!(screen.contains("Programs 450/450") && screen.contains("p0449"), "{screen}");
 }
+
+/// 24 people uploading 47 MB packages at the same moment all succeed: no
+/// write holds the lock while it reads or hashes a file.
+#[test]
+#[ignore = "long: run with cargo test --release -- --ignored"]
+fn twenty_four_large_uploads_at_once_all_succeed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("uploads.db");
+    let mut desk = Desk::open(&path).expect("create");
+    desk.load_demo_data().expect("demo");
+    let olivia = desk.actor("olivia").expect("olivia");
+    let mut programs = Vec::new();
+    for i in 0..24 {
+        programs.push(desk.create_program(&olivia, "Acme Mini Apps", &format!("Upload {i:02}"), "").expect("create").app_id);
+    }
+    let package = dir.path().join("package.zip");
+    std::fs::write(&package, vec![7u8; 47 * 1024 * 1024]).expect("package");
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(programs.len()));
+    let handles: Vec<_> = programs
+        .into_iter()
+        .map(|app_id| {
+            let (path, package, barrier) = (path.clone(), package.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                let mut desk = Desk::open(&path).map_err(|e| e.to_string())?;
+                let olivia = desk.actor("olivia").map_err(|e| e.to_string())?;
+                barrier.wait();
+                desk.upload_version(&olivia, &app_id, "1.0.0", mpdesk::desk::PackageSource::File(package), "")
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            })
+        })
+        .collect();
+    let failures: Vec<String> = handles.into_iter().filter_map(|h| h.join().expect("thread").err()).collect();
+    assert!(failures.is_empty(), "{} of 24 failed: {failures:?}", failures.len());
+}
