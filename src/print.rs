@@ -42,6 +42,18 @@ pub fn text(stream: Stream, text: &str) -> io::Result<()> {
     with_stream(stream, |w| writeln!(w, "{}", sanitize::block(text)))
 }
 
+/// Streams to stdout: `write` gets the buffered writer and a closed pipe
+/// ends it quietly. Whatever it writes must come from [`line`] and
+/// [`write_json`], which sanitize and escape.
+pub fn stream_out(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    with_stream(Stream::Out, write)
+}
+
+/// One line of text for people, sanitized, onto a stream.
+pub fn line(w: &mut dyn Write, text: &str) -> io::Result<()> {
+    writeln!(w, "{}", sanitize::block(text))
+}
+
 /// JSON for scripts, pretty-printed, straight to the stream.
 pub fn json<T: Serialize + ?Sized>(stream: Stream, value: &T, pretty: bool) -> io::Result<()> {
     with_stream(stream, |w| {
@@ -54,7 +66,11 @@ pub fn json<T: Serialize + ?Sized>(stream: Stream, value: &T, pretty: bool) -> i
 pub fn write_json<T: Serialize + ?Sized>(w: &mut dyn Write, value: &T, pretty: bool) -> io::Result<()> {
     let formatter = SafeFormatter { pretty: pretty.then(PrettyFormatter::new) };
     let mut serializer = serde_json::Serializer::with_formatter(w, formatter);
-    value.serialize(&mut serializer).map_err(io::Error::other)
+    // Keep the kind of an I/O error (a closed pipe ends the output quietly).
+    value.serialize(&mut serializer).map_err(|e| match e.io_error_kind() {
+        Some(kind) => io::Error::new(kind, e),
+        None => io::Error::other(e),
+    })
 }
 
 /// JSON as a string (tests, and errors built before they are printed).

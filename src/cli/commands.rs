@@ -30,6 +30,115 @@ fn out<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) -> D
     printed.map_err(|e| DeskError::Storage(format!("cannot write the output: {e}")))
 }
 
+/// Rows fetched per page when a list is streamed (and rows a table aligns).
+const STREAM_PAGE: u64 = 5_000;
+
+/// Rows written as they come: JSON as one array, an element a line; a
+/// table aligned every `STREAM_PAGE` rows. Memory does not grow with the
+/// output.
+struct RowSink<'w, T> {
+    w: &'w mut dyn std::io::Write,
+    json: bool,
+    written: u64,
+    pending: Vec<T>,
+}
+
+impl<'w, T: Serialize + TableRow> RowSink<'w, T> {
+    fn new(w: &'w mut dyn std::io::Write, json: bool) -> Self {
+        Self { w, json, written: 0, pending: Vec::new() }
+    }
+
+    fn push(&mut self, row: T) -> std::io::Result<()> {
+        if self.json {
+            self.w.write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
+            crate::print::write_json(self.w, &row, false)?;
+            self.written += 1;
+            return Ok(());
+        }
+        self.pending.push(row);
+        if self.pending.len() as u64 >= STREAM_PAGE {
+            self.flush_table()?;
+        }
+        Ok(())
+    }
+
+    fn flush_table(&mut self) -> std::io::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let cells: Vec<Vec<String>> = self.pending.iter().map(TableRow::cells).collect();
+        let text = if self.written == 0 {
+            table(T::HEADERS, &cells)
+        } else {
+            table(&[], &cells).trim_start_matches('\n').to_string()
+        };
+        self.written += self.pending.len() as u64;
+        self.pending.clear();
+        crate::print::line(self.w, &text)
+    }
+
+    fn finish(mut self) -> std::io::Result<()> {
+        if self.json {
+            return self.w.write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" });
+        }
+        self.flush_table()?;
+        if self.written == 0 {
+            crate::print::line(self.w, T::EMPTY)?;
+        }
+        Ok(())
+    }
+}
+
+/// Streams what `produce` hands to its callback (an error it returns
+/// stops the output and is the command's error).
+fn out_stream<T: Serialize + TableRow>(
+    json: bool,
+    produce: impl FnOnce(&mut dyn FnMut(T) -> DeskResult<()>) -> DeskResult<()>,
+) -> Done {
+    let mut failure = None;
+    let printed = crate::print::stream_out(|w| {
+        let mut sink = RowSink::new(w, json);
+        let mut broken = None;
+        let result = produce(&mut |row| {
+            sink.push(row).map_err(|e| {
+                let message = e.to_string();
+                broken = Some(e);
+                DeskError::Storage(message)
+            })
+        });
+        if let Some(e) = broken {
+            return Err(e);
+        }
+        if let Err(error) = result {
+            failure = Some(error);
+            return Ok(());
+        }
+        sink.finish()
+    });
+    match failure {
+        Some(error) => Err(error),
+        None => printed.map_err(|e| DeskError::Storage(format!("cannot write the output: {e}"))),
+    }
+}
+
+/// A long list fetched page by page (OFFSET) and streamed.
+fn out_pages<T: Serialize + TableRow>(json: bool, mut fetch: impl FnMut(Page) -> DeskResult<Vec<T>>) -> Done {
+    out_stream(json, |emit| {
+        let mut offset = 0;
+        loop {
+            let rows = fetch(Page::new(offset, STREAM_PAGE))?;
+            let last = (rows.len() as u64) < STREAM_PAGE;
+            for row in rows {
+                emit(row)?;
+            }
+            if last {
+                return Ok(());
+            }
+            offset += STREAM_PAGE;
+        }
+    })
+}
+
 /// A list as a table for people, or as JSON.
 fn out_rows<T: Serialize + TableRow>(json: bool, rows: &[T]) -> Done {
     out(json, &rows, || {
@@ -109,10 +218,7 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
             let user = desk.register_user(&by, login, name.as_deref(), email.as_deref())?;
             out(json, &user, || format!("registered {} ({})", user.login, user.name))
         }
-        Command::User(UserCommand::List) => {
-            let users = desk.list_users(Page::ALL)?;
-            out_rows(json, &users)
-        }
+        Command::User(UserCommand::List) => out_pages(json, |page| desk.list_users(page)),
         Command::DemoData => {
             let logins = desk.load_demo_data()?;
             out(json, &logins, || format!("loaded the demo data; demo users: {}", logins.join(", ")))
@@ -300,8 +406,8 @@ fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Don
             out(json, &p, || format!("created {} ({}) in {}; you are its Admin", p.name, p.app_id, p.workspace))
         }
         ProgramCommand::List { workspace } => {
-            let list = desk.list_programs(me, workspace.as_deref(), None, Page::ALL)?;
-            out_rows(json, &list)
+            // One query, one sort, rows written as SQLite hands them over.
+            out_stream(json, |emit| desk.each_program(me, workspace.as_deref(), emit))
         }
         ProgramCommand::Show { program } => {
             let d = desk.show_program(me, program)?;
@@ -352,10 +458,7 @@ fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Don
             let v = desk.upload_version(me, program, version, PackageSource::File(package.clone()), notes)?;
             out(json, &v, || format!("uploaded {} ({} bytes, sha256 {})", v.version, v.size, v.sha256))
         }
-        ProgramCommand::Versions { program } => {
-            let list = desk.list_versions(me, program, Page::ALL)?;
-            out_rows(json, &list)
-        }
+        ProgramCommand::Versions { program } => out_pages(json, |page| desk.list_versions(me, program, page)),
         ProgramCommand::Export { program, version, out: path, force } => {
             let v = desk.export_version(me, program, version, path, *force)?;
             out(json, &v, || {
@@ -424,10 +527,7 @@ fn invitation(desk: &mut Desk, me: &Actor, json: bool, cmd: &InvitationCommand) 
 
 fn member(desk: &mut Desk, me: &Actor, json: bool, cmd: &MemberCommand) -> Done {
     match cmd {
-        MemberCommand::Candidates { program } => {
-            let list = desk.member_candidates(me, program, Page::ALL)?;
-            out_rows(json, &list)
-        }
+        MemberCommand::Candidates { program } => out_pages(json, |page| desk.member_candidates(me, program, page)),
         MemberCommand::Add { program, logins } => {
             let added = desk.add_members(me, program, logins)?;
             out(json, &added, || {
@@ -443,9 +543,6 @@ fn member(desk: &mut Desk, me: &Actor, json: bool, cmd: &MemberCommand) -> Done 
                 format!("removed {login} from {program}")
             })
         }
-        MemberCommand::List { program } => {
-            let list = desk.list_members(me, program, Page::ALL)?;
-            out_rows(json, &list)
-        }
+        MemberCommand::List { program } => out_pages(json, |page| desk.list_members(me, program, page)),
     }
 }

@@ -151,6 +151,31 @@ impl Desk {
         Ok(rows.iter().map(summary_of).collect())
     }
 
+    /// Every program the actor can view, handed to `each` one by one as
+    /// the database reads them (for a list that streams).
+    pub fn each_program(
+        &self,
+        actor: &Actor,
+        workspace: Option<&str>,
+        each: &mut dyn FnMut(ProgramSummary) -> DeskResult<()>,
+    ) -> DeskResult<()> {
+        let filter = self.program_filter(actor, workspace, None)?;
+        let mut failure = None;
+        store::programs::each_visible(
+            self.conn(),
+            &visibility(actor),
+            &filter,
+            &mut |row| match each(summary_of(&row)) {
+                Ok(()) => true,
+                Err(error) => {
+                    failure = Some(error);
+                    false
+                }
+            },
+        )?;
+        failure.map_or(Ok(()), Err)
+    }
+
     /// One page of a workspace's programs the actor can view, found by a
     /// keyset `seek` (by name) so paging costs the same at any depth.
     pub fn seek_programs(

@@ -155,6 +155,27 @@ pub fn visible(
     rows.collect()
 }
 
+/// Every program `vis` can see, in the order of [`visible`], handed to
+/// `each` as SQLite steps through them; `each` returns false to stop.
+pub fn each_visible(
+    conn: &Connection,
+    vis: &Visibility,
+    filter: &ProgramFilter,
+    each: &mut dyn FnMut(ProgramRow) -> bool,
+) -> rusqlite::Result<()> {
+    let (from, args) = visible_where(conn, vis, filter, None)?;
+    let sql =
+        format!("SELECT {ROW_COLUMNS} {from} ORDER BY w.name COLLATE NOCASE, w.name, p.name COLLATE NOCASE, p.name");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
+    while let Some(row) = rows.next()? {
+        if !each(from_row(row)?) {
+            break;
+        }
+    }
+    Ok(())
+}
+
 /// Where a page of one workspace's programs starts (they are ordered by
 /// name, unique within a workspace). Keyset seeks read only the page;
 /// an offset walks the rows it skips.

@@ -636,6 +636,21 @@ fn a_closed_pipe_ends_the_output_quietly() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(output.status.code(), Some(0), "{stderr}");
+    // And a long streamed list whose reader stops after one line.
+    for args in [&["--json", "program", "list"][..], &["program", "list"]] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mpdesk"))
+            .args(args)
+            .env("MPDESK_DB", &cli.db)
+            .env("MPDESK_USER", "olivia")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("wait");
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(output.stderr.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    }
 }
 
 #[cfg(unix)]

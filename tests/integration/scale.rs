@@ -142,7 +142,9 @@ fn twenty_four_large_uploads_at_once_all_succeed() {
     let olivia = desk.actor("olivia").expect("olivia");
     let mut programs = Vec::new();
     for i in 0..24 {
-        programs.push(desk.create_program(&olivia, "Acme Mini Apps", &format!("Upload {i:02}"), "").expect("create").app_id);
+        programs.push(
+            desk.create_program(&olivia, "Acme Mini Apps", &format!("Upload {i:02}"), "").expect("create").app_id,
+        );
     }
     let package = dir.path().join("package.zip");
     std::fs::write(&package, vec![7u8; 47 * 1024 * 1024]).expect("package");
