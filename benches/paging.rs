@@ -279,3 +279,33 @@ fn bytes_idle_tick_and_j(bencher: Bencher, programs: u64) {
         frame(&mut app, &mut terminal)
     });
 }
+
+/// Opening the Audit tab (its first page) as the Owner.
+#[divan::bench(args = [10_000, 1_000_000], sample_count = 20)]
+fn audit_tab_open(bencher: Bencher, entries: u64) {
+    let fixture = fixture(1, 0, entries);
+    let mut app = app(&fixture);
+    bencher.bench_local(|| {
+        update(&mut app, key(KeyCode::Char('3')));
+        update(&mut app, key(KeyCode::Char('1')));
+    });
+}
+
+/// One audit filter keystroke's page, as the Owner: a common text and a
+/// rare one ("entry 12345" matches a handful of entries).
+#[divan::bench(args = [10_000, 1_000_000], consts = [0, 1], sample_count = 20)]
+fn audit_filter<const RARE: usize>(bencher: Bencher, entries: u64) {
+    let fixture = fixture(1, 0, entries);
+    let desk = Desk::open(&fixture.path).expect("desk");
+    let owner = desk.actor("owner").expect("owner");
+    let text = if RARE == 1 { "entry 1234" } else { "entry" };
+    bencher.bench_local(|| {
+        let query = AuditQuery {
+            workspace: Some("Big".to_string()),
+            text: Some(text.to_string()),
+            limit: 201,
+            ..Default::default()
+        };
+        divan::black_box(desk.audit(&owner, &query).expect("page"));
+    });
+}

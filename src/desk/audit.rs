@@ -50,8 +50,12 @@ impl Desk {
         }
         // Managers read whole workspaces; everyone also reads the programs
         // they are a member of (a subquery: the program list is never loaded).
+        // Only when there are such programs: an OR costs an index merge and
+        // a sort, where a whole workspace alone is read newest first.
         let vis = visibility(actor);
-        scope.member = Some((vis.user_id, vis.active_status));
+        if store::audit::member_programs_outside(conn, vis.user_id, vis.active_status, &scope.workspace_ids)? {
+            scope.member = Some((vis.user_id, vis.active_status));
+        }
         if let Some(name) = &query.workspace {
             scope.only_workspace = Some(resolve_workspace(conn, actor, name)?.0.id);
         }

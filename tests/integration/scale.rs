@@ -166,3 +166,20 @@ fn twenty_four_large_uploads_at_once_all_succeed() {
     let failures: Vec<String> = handles.into_iter().filter_map(|h| h.join().expect("thread").err()).collect();
     assert!(failures.is_empty(), "{} of 24 failed: {failures:?}", failures.len());
 }
+
+/// What each reader's audit query returns is what the rule says: a
+/// workspace Developer reads the entries of their programs, and only those.
+#[test]
+fn a_developer_reads_the_entries_of_their_programs_only() {
+    let world = crate::support::World::demo();
+    let devin = world.actor("devin");
+    let query = mpdesk::desk::AuditQuery { limit: 1000, ..Default::default() };
+    let entries = world.desk.audit(&devin, &query).expect("audit");
+    assert!(!entries.is_empty(), "devin reads his programs' entries");
+    for (_, entry) in &entries {
+        let program = entry.program.as_deref().unwrap_or("-");
+        assert!(matches!(program, "Coffee Club" | "Lunch Vote"), "devin read an entry of {program}");
+    }
+    let nora = world.actor("nora");
+    assert!(world.desk.audit(&nora, &query).expect("audit").is_empty(), "nora is on no program");
+}
