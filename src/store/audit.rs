@@ -1,6 +1,7 @@
 //! The append-only audit log (triggers refuse UPDATE and DELETE).
 
 use super::records::{AuditEntry, NewAuditEntry};
+use super::{trigram_phrase, SELECTIVE_MATCHES};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection};
 
@@ -52,7 +53,7 @@ pub struct AuditScope {
     pub text: Option<String>,
 }
 
-fn scope_where(scope: &AuditScope) -> (String, Vec<Value>) {
+fn scope_where(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<(String, Vec<Value>)> {
     let mut args: Vec<Value> = Vec::new();
     let mut any = Vec::new();
     // One workspace its reader may read whole (the console's Audit tab of an
@@ -62,12 +63,12 @@ fn scope_where(scope: &AuditScope) -> (String, Vec<Value>) {
     if let Some(ws) = whole {
         args.push(Value::Integer(ws));
         let mut sql = "a.workspace_id = ?".to_string();
-        add_text(&mut sql, &mut args, scope);
+        add_text(conn, &mut sql, &mut args, scope)?;
         if let Some(app_id) = &scope.only_app_id {
             sql.push_str(" AND a.program_app_id = ?");
             args.push(Value::Text(app_id.clone()));
         }
-        return (sql, args);
+        return Ok((sql, args));
     }
     if !scope.workspace_ids.is_empty() {
         any.push(format!("a.workspace_id IN ({})", super::placeholders(scope.workspace_ids.len())));
@@ -93,23 +94,35 @@ fn scope_where(scope: &AuditScope) -> (String, Vec<Value>) {
         sql.push_str(" AND a.program_app_id = ?");
         args.push(Value::Text(app_id.clone()));
     }
-    add_text(&mut sql, &mut args, scope);
-    (sql, args)
+    add_text(conn, &mut sql, &mut args, scope)?;
+    Ok((sql, args))
 }
 
 /// The text filter: a case-insensitive substring of actor, program,
 /// operation or detail.
-fn add_text(sql: &mut String, args: &mut Vec<Value>, scope: &AuditScope) {
-    if let Some(text) = scope.text.as_deref().filter(|t| !t.is_empty()) {
-        sql.push_str(
-            " AND (instr(lower(a.actor), ?) > 0 OR instr(lower(coalesce(a.program, '')), ?) > 0
-               OR instr(a.operation, ?) > 0 OR instr(lower(a.detail), ?) > 0)",
-        );
-        let lowered = text.to_lowercase();
-        for _ in 0..4 {
-            args.push(Value::Text(lowered.clone()));
+fn add_text(conn: &Connection, sql: &mut String, args: &mut Vec<Value>, scope: &AuditScope) -> rusqlite::Result<()> {
+    let Some(text) = scope.text.as_deref().filter(|t| !t.is_empty()) else { return Ok(()) };
+    // Few matches: the trigram index finds them. Many (or a text under
+    // three characters): walking newest first finds a page soon.
+    if let Some(phrase) = trigram_phrase(text) {
+        let matches: i64 = conn
+            .prepare_cached("SELECT count(*) FROM (SELECT 1 FROM audit_fts WHERE audit_fts MATCH ?1 LIMIT ?2)")?
+            .query_row(params![phrase, SELECTIVE_MATCHES], |r| r.get(0))?;
+        if matches < SELECTIVE_MATCHES {
+            sql.push_str(" AND a.id IN (SELECT rowid FROM audit_fts WHERE audit_fts MATCH ?)");
+            args.push(Value::Text(phrase));
+            return Ok(());
         }
     }
+    sql.push_str(
+        " AND (instr(lower(a.actor), ?) > 0 OR instr(lower(coalesce(a.program, '')), ?) > 0
+           OR instr(a.operation, ?) > 0 OR instr(lower(a.detail), ?) > 0)",
+    );
+    let lowered = text.to_lowercase();
+    for _ in 0..4 {
+        args.push(Value::Text(lowered.clone()));
+    }
+    Ok(())
 }
 
 /// Where an audit page starts (keyset on the entry id).
@@ -131,7 +144,7 @@ pub fn page(
     seek: AuditSeek,
     limit: u64,
 ) -> rusqlite::Result<Vec<(i64, AuditEntry)>> {
-    let (mut filter, mut args) = scope_where(scope);
+    let (mut filter, mut args) = scope_where(conn, scope)?;
     match seek {
         AuditSeek::Before(id) => {
             filter.push_str(" AND a.id < ?");
@@ -209,7 +222,7 @@ pub fn last_block(conn: &Connection, workspace_id: i64, login: &str) -> rusqlite
 
 /// How many entries the scope holds (walks them: for "go to the end").
 pub fn count(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<u64> {
-    let (filter, args) = scope_where(scope);
+    let (filter, args) = scope_where(conn, scope)?;
     conn.query_row(&format!("SELECT count(*) FROM audit a WHERE {filter}"), params_from_iter(args), |r| {
         r.get::<_, i64>(0)
     })

@@ -315,6 +315,17 @@ pub(crate) fn opt_text(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Resul
     })
 }
 
+/// Rows beyond which a filter's matches are "common": walking the name
+/// order and testing each row finds a page sooner than collecting them all.
+pub(crate) const SELECTIVE_MATCHES: i64 = 2_000;
+
+/// The trigram query for a substring (a quoted phrase), if the text is
+/// long enough for the index (three characters) and not an app ID's digits.
+pub(crate) fn trigram_phrase(text: &str) -> Option<String> {
+    (text.chars().count() >= 3 && !text.chars().all(|c| c.is_ascii_digit()))
+        .then(|| format!("\"{}\"", text.replace('"', "\"\"")))
+}
+
 /// `?, ?, ?` for an IN list of `n` parameters.
 pub(crate) fn placeholders(n: usize) -> String {
     vec!["?"; n.max(1)].join(", ")

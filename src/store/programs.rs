@@ -3,6 +3,7 @@
 
 use super::records::{Membership, ProgramExtra, ProgramRow};
 use super::workspaces::{bad_value, parse_role, parse_status};
+use super::{trigram_phrase, SELECTIVE_MATCHES};
 use crate::domain::ProgramStatus;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
@@ -62,17 +63,6 @@ pub fn by_app_id(conn: &Connection, user_id: i64, app_id: &str) -> rusqlite::Res
          WHERE p.app_id = ?2"
     );
     conn.query_row(&sql, params![user_id, app_id], from_row).optional()
-}
-
-/// Rows beyond which a filter's matches are "common": walking the name
-/// order and testing each row finds a page sooner than collecting them all.
-const SELECTIVE_MATCHES: i64 = 2_000;
-
-/// The trigram query for a substring (a quoted phrase), if the text is
-/// long enough for the index (three characters) and not an app ID's digits.
-fn trigram_phrase(text: &str) -> Option<String> {
-    (text.chars().count() >= 3 && !text.chars().all(|c| c.is_ascii_digit()))
-        .then(|| format!("\"{}\"", text.replace('"', "\"\"")))
 }
 
 /// Whether the index should find the rows: it has few matches. Counting at

@@ -6,7 +6,7 @@ use rusqlite_migration::M;
 pub const APPLICATION_ID: i64 = 0x4D50_4453;
 
 pub fn migrations() -> Vec<M<'static>> {
-    vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6)]
+    vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7)]
 }
 
 const V1: &str = r#"
@@ -180,4 +180,15 @@ CREATE TRIGGER programs_fts_update AFTER UPDATE OF name ON programs BEGIN
     INSERT INTO programs_fts(rowid, name) VALUES (new.id, new.name);
 END;
 INSERT INTO programs_fts(programs_fts) VALUES ('rebuild');
+"#;
+
+/// Substring search in the audit log through a trigram index, kept in step
+/// by a trigger (the log is append-only: entries are only ever inserted),
+/// built from the existing entries here.
+const V7: &str = r#"
+CREATE VIRTUAL TABLE audit_fts USING fts5(actor, program, operation, detail, content='audit', content_rowid='id', tokenize='trigram');
+CREATE TRIGGER audit_fts_insert AFTER INSERT ON audit BEGIN
+    INSERT INTO audit_fts(rowid, actor, program, operation, detail) VALUES (new.id, new.actor, new.program, new.operation, new.detail);
+END;
+INSERT INTO audit_fts(audit_fts) VALUES ('rebuild');
 "#;
