@@ -148,6 +148,8 @@ pub struct App {
     /// Something on screen may have changed since the last frame. An idle
     /// console draws nothing: over SSH, not a byte.
     pub redraw: bool,
+    /// A filter whose text changed and whose rows are not fetched yet.
+    pub pending_filter: Option<Pane>,
     pub quit: bool,
     pub size: (u16, u16),
     /// The database file, shown in the help overlay (and, for a demo, at
@@ -212,6 +214,7 @@ impl App {
             database: None,
             status_serial: 0,
             redraw: true,
+            pending_filter: None,
             data_version,
         };
         app.start_as(login);

@@ -6,7 +6,7 @@
 
 use super::app::{App, Options};
 use super::theme::Theme;
-use super::update::{update, Message};
+use super::update::{update, update_all, Message};
 use super::view;
 use crate::desk::Desk;
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
@@ -109,15 +109,21 @@ fn event_loop(terminal: &mut Term, app: &mut App) -> anyhow::Result<()> {
         }
         let timeout = POLL.saturating_sub(last_tick.elapsed());
         if event::poll(timeout)? {
-            let message = match event::read()? {
-                Event::Key(key) => Some(Message::Key(key)),
-                Event::Mouse(mouse) => Some(Message::Mouse(mouse)),
-                Event::Resize(w, h) => Some(Message::Resize(w, h)),
-                _ => None,
-            };
-            if let Some(message) = message {
-                update(app, message);
+            // Everything already typed, at once: the newest keystroke wins.
+            let mut messages = Vec::new();
+            loop {
+                let message = match event::read()? {
+                    Event::Key(key) => Some(Message::Key(key)),
+                    Event::Mouse(mouse) => Some(Message::Mouse(mouse)),
+                    Event::Resize(w, h) => Some(Message::Resize(w, h)),
+                    _ => None,
+                };
+                messages.extend(message);
+                if messages.len() >= 256 || !event::poll(Duration::ZERO)? {
+                    break;
+                }
             }
+            update_all(app, messages);
         }
         if last_tick.elapsed() >= POLL {
             update(app, Message::Tick);

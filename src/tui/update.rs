@@ -27,7 +27,31 @@ pub enum Message {
     Tick,
 }
 
+/// Several messages that arrived together (keys typed fast): each changes
+/// the state, and the work they make stale (a filter's lookup) runs once,
+/// for the newest.
+pub fn update_all(app: &mut App, messages: impl IntoIterator<Item = Message>) {
+    for message in messages {
+        handle(app, message);
+    }
+    run_pending(app);
+}
+
 pub fn update(app: &mut App, message: Message) {
+    update_all(app, [message]);
+}
+
+fn run_pending(app: &mut App) {
+    if let Some(pane) = app.pending_filter.take() {
+        refilter(app, pane);
+    }
+}
+
+fn handle(app: &mut App, message: Message) {
+    // Only keys typed into a filter wait; anything else sees fresh rows.
+    if app.editing_filter.is_none() {
+        run_pending(app);
+    }
     // A tick redraws only if another process committed or the clock's
     // minute (what countdowns show) moved; every other message may change
     // what is seen.
@@ -147,7 +171,9 @@ fn on_filter_key(app: &mut App, pane: Pane, key: KeyEvent) {
         }
         _ => {
             if filter_input(app, pane).handle_event(&Event::Key(key)).is_some() {
-                refilter(app, pane);
+                // Run after this batch of keys: typed fast, only the newest
+                // text is looked up.
+                app.pending_filter = Some(pane);
             }
         }
     }

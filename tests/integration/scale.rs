@@ -183,3 +183,19 @@ fn a_developer_reads_the_entries_of_their_programs_only() {
     let nora = world.actor("nora");
     assert!(world.desk.audit(&nora, &query).expect("audit").is_empty(), "nora is on no program");
 }
+
+/// Keys typed faster than they are handled arrive together: the filter
+/// looks up only the newest text, once.
+#[test]
+fn a_fast_typed_filter_looks_up_the_newest_text_once() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut app = crate::tui_support::demo_app("olivia", (100, 30));
+    crate::tui_support::press(&mut app, KeyCode::Char('/'));
+    let typed: Vec<Message> =
+        "lunch".chars().map(|c| Message::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))).collect();
+    let before = app.programs.total;
+    mpdesk::tui::update::update_all(&mut app, typed);
+    assert!(app.pending_filter.is_none());
+    assert_eq!((before, app.programs.total), (4, 1), "the newest text, looked up");
+    assert_eq!(app.selection.as_ref().map(|s| s.detail.summary.name.as_str()), Some("Lunch Vote"));
+}
