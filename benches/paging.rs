@@ -64,11 +64,13 @@ fn fixture(programs: u64, members: u64, audit: u64) -> Fixture {
         .expect("member");
     }
     {
+        // Spread over the programs: program i gets entries i, i + n, …
         let mut stmt = tx
-            .prepare("INSERT INTO audit (at, actor, workspace_id, workspace, operation, outcome, detail) VALUES (?1, 'owner', 1, 'Big', 'program_edit', 'ok', ?2)")
+            .prepare("INSERT INTO audit (at, actor, workspace_id, workspace, program_app_id, program, operation, outcome, detail)
+                      SELECT ?1, 'owner', 1, 'Big', app_id, name, 'program_edit', 'ok', ?2 FROM programs WHERE id = ?3")
             .expect("prepare");
         for i in 0..audit {
-            stmt.execute(rusqlite::params![at, format!("entry {i}")]).expect("audit");
+            stmt.execute(rusqlite::params![at, format!("entry {i}"), (i % programs) as i64 + 1]).expect("audit");
         }
     }
     tx.commit().expect("commit");
@@ -307,5 +309,20 @@ fn audit_filter<const RARE: usize>(bencher: Bencher, entries: u64) {
             ..Default::default()
         };
         divan::black_box(desk.audit(&owner, &query).expect("page"));
+    });
+}
+
+/// The Audit tab's first page and a rare filter as a workspace Developer
+/// on one program of 1,000, the log spread over all of them: the entries
+/// of their program only, found through the index.
+#[divan::bench(args = [10_000, 1_000_000], sample_count = 20)]
+fn audit_as_developer(bencher: Bencher, entries: u64) {
+    let fixture = fixture(1_000, 1, entries);
+    let desk = Desk::open(&fixture.path).expect("desk");
+    let dev = desk.actor("dev000000").expect("developer");
+    bencher.bench_local(|| {
+        let page = AuditQuery { workspace: Some("Big".to_string()), limit: 201, ..Default::default() };
+        let rare = AuditQuery { text: Some("entry 4242".to_string()), ..page.clone() };
+        divan::black_box((desk.audit(&dev, &page).expect("page"), desk.audit(&dev, &rare).expect("rare")));
     });
 }

@@ -87,7 +87,8 @@ fn scope_where(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<(Strin
     }
     let mut sql = if any.is_empty() { "0".to_string() } else { format!("({})", any.join(" OR ")) };
     if let Some(ws) = scope.only_workspace {
-        sql.push_str(" AND a.workspace_id = ?");
+        // Not through its index: the scope above is the narrower way in.
+        sql.push_str(" AND +a.workspace_id = ?");
         args.push(Value::Integer(ws));
     }
     if let Some(app_id) = &scope.only_app_id {
