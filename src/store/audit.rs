@@ -53,6 +53,12 @@ pub struct AuditScope {
     pub text: Option<String>,
 }
 
+/// The programs a person is an explicit member of, in workspaces where
+/// their membership has a status (two parameters: user id, status).
+const MEMBER_PROGRAMS: &str = "FROM program_members pm JOIN programs p ON p.id = pm.program_id
+     JOIN workspace_members m ON m.workspace_id = p.workspace_id AND m.user_id = pm.user_id
+     WHERE pm.user_id = ? AND m.status = ?";
+
 fn scope_where(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<(String, Vec<Value>)> {
     let mut args: Vec<Value> = Vec::new();
     let mut any = Vec::new();
@@ -75,13 +81,7 @@ fn scope_where(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<(Strin
         args.extend(scope.workspace_ids.iter().map(|id| Value::Integer(*id)));
     }
     if let Some((user_id, status)) = scope.member {
-        any.push(
-            "a.program_app_id IN (SELECT p.app_id FROM program_members pm
-               JOIN programs p ON p.id = pm.program_id
-               JOIN workspace_members m ON m.workspace_id = p.workspace_id AND m.user_id = pm.user_id
-               WHERE pm.user_id = ? AND m.status = ?)"
-                .to_string(),
-        );
+        any.push(format!("a.program_app_id IN (SELECT p.app_id {MEMBER_PROGRAMS})"));
         args.push(Value::Integer(user_id));
         args.push(Value::Text(status.to_string()));
     }
@@ -192,9 +192,7 @@ pub fn page(
 /// workspaces `whole` (read whole anyway), where they have `status`.
 pub fn member_programs_outside(conn: &Connection, user_id: i64, status: &str, whole: &[i64]) -> rusqlite::Result<bool> {
     let sql = format!(
-        "SELECT EXISTS (SELECT 1 FROM program_members pm JOIN programs p ON p.id = pm.program_id
-           JOIN workspace_members m ON m.workspace_id = p.workspace_id AND m.user_id = pm.user_id
-           WHERE pm.user_id = ? AND m.status = ?{})",
+        "SELECT EXISTS (SELECT 1 {MEMBER_PROGRAMS}{})",
         if whole.is_empty() {
             String::new()
         } else {

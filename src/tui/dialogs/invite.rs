@@ -104,7 +104,7 @@ impl Invite {
             }
             let text = format!(" {:<16} {}", sanitize::line(&user.login), sanitize::line(&user.name));
             let text = match why {
-                Some(why) => format!("{text} — {why}"),
+                Some(why) => format!("{text} — {}", sanitize::line(why)),
                 None => text,
             };
             let line = Line::from(crate::tui::text::fit(&text, list.width as usize).into_owned()).style(style);
