@@ -310,7 +310,8 @@ impl App {
         // whether there is more; the total is counted only when someone
         // goes near the end (or already is deep in the list).
         let probe = self.desk.seek_programs(&actor, &workspace.name, text.as_deref(), Seek::First, PAGE + 1);
-        let found = self.report(probe).map(|rows| rows.len() as u64).unwrap_or(0);
+        let mut first_page = self.report(probe).unwrap_or_default();
+        let found = first_page.len() as u64;
         let deep = self.programs.selected + 2 * self.programs_height() as u64 >= PAGE;
         self.programs.offset = 0;
         self.programs.rows.clear();
@@ -324,6 +325,9 @@ impl App {
             self.programs.reset(found);
             self.programs.exact = false;
         }
+        // The probe is the first page: most views start there.
+        first_page.truncate(PAGE as usize);
+        self.programs.fill(0, first_page);
         self.ensure_program_rows();
         // Keep the same program selected if it is still near where it was.
         if let Some(app_id) = selected_app {
