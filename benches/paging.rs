@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use divan::Bencher;
 use mpdesk::desk::{AuditQuery, Desk, Page};
 use mpdesk::tui::app::{App, Options};
-use mpdesk::tui::theme::Theme;
+use mpdesk::tui::config::Config;
 use mpdesk::tui::update::{update, Message};
 use mpdesk::tui::view;
 use ratatui::backend::TestBackend;
@@ -79,7 +79,7 @@ fn fixture(programs: u64, members: u64, audit: u64) -> Fixture {
 
 fn app(fixture: &Fixture) -> App {
     let desk = Desk::open(&fixture.path).expect("desk");
-    App::new(desk, "owner", Options::default(), Theme { no_color: false }, (120, 40))
+    App::new(desk, "owner", Options::default(), Config::default(), (120, 40))
 }
 
 fn key(code: KeyCode) -> Message {

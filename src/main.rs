@@ -16,8 +16,22 @@ fn main() {
     let code = match &cli.command {
         Some(command) => cli::run(&cli, command),
         None => {
-            let launch =
-                tui::Launch { db: cli.db(), user: cli.user(), demo: cli.demo, keep: cli.keep, read_only: cli.readonly };
+            // The console never starts on half a config.
+            let config = match tui::config::load(cli.config_file().as_deref(), cli.theme) {
+                Ok(config) => config,
+                Err(error) => {
+                    let _ = print::text(Stream::Err, &format!("error: {error}"));
+                    std::process::exit(cli::meta::BAD_CONFIG);
+                }
+            };
+            let launch = tui::Launch {
+                db: cli.db(),
+                user: cli.user(),
+                demo: cli.demo,
+                keep: cli.keep,
+                read_only: cli.readonly,
+                config,
+            };
             match tui::start(launch) {
                 Ok(()) => 0,
                 Err(error) => {

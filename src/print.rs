@@ -54,6 +54,13 @@ pub fn line(w: &mut dyn Write, text: &str) -> io::Result<()> {
     writeln!(w, "{}", sanitize::block(text))
 }
 
+/// Text mpdesk generates from its own definitions (completion scripts, the
+/// manual page, the default config file), written as it is: no data from
+/// a database or a person is in it, and a shell script must keep its tabs.
+pub fn generated(bytes: &[u8]) -> io::Result<()> {
+    with_stream(Stream::Out, |w| w.write_all(bytes))
+}
+
 /// JSON for scripts, pretty-printed, straight to the stream.
 pub fn json<T: Serialize + ?Sized>(stream: Stream, value: &T, pretty: bool) -> io::Result<()> {
     with_stream(stream, |w| {

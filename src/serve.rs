@@ -32,6 +32,7 @@ fn operator_only(command: &Command) -> Option<&'static str> {
         Command::DemoData => Some("demo-data"),
         Command::User(UserCommand::Add { .. }) => Some("user add"),
         Command::Ssh(_) => Some("ssh"),
+        Command::Config(_) => Some("config"),
         _ => None,
     }
 }
@@ -66,7 +67,7 @@ pub fn session(forced: &Cli, fingerprint: &str) -> i32 {
     desk.set_via(&format!("ssh {fingerprint} from {from}"));
     let original = std::env::var("SSH_ORIGINAL_COMMAND").unwrap_or_default();
     if original.trim().is_empty() {
-        return console(desk, &person.login, &path, false);
+        return console(desk, &person.login, &path, false, forced.config.as_deref(), None);
     }
     let words = match shell_words::split(&original) {
         Ok(words) => words,
@@ -85,16 +86,16 @@ pub fn session(forced: &Cli, fingerprint: &str) -> i32 {
             return cli::usage_error(&error);
         }
     };
-    if parsed.db.is_some() || parsed.user.is_some() || parsed.demo || parsed.keep {
-        say("error: over SSH your key decides who you are and the server decides the database: --db, --user, --demo and --keep are refused");
-        let _ = desk.record_refusal(&person.login, "ssh_command", "--db, --user or --demo sent over SSH");
+    if parsed.db.is_some() || parsed.user.is_some() || parsed.demo || parsed.keep || parsed.config.is_some() {
+        say("error: over SSH your key decides who you are and the server decides the database and its config: --db, --user, --demo, --keep and --config are refused");
+        let _ = desk.record_refusal(&person.login, "ssh_command", "--db, --user, --demo or --config sent over SSH");
         return USAGE;
     }
     if parsed.readonly {
         desk.set_read_only(true);
     }
     let Some(command) = &parsed.command else {
-        return console(desk, &person.login, &path, parsed.readonly);
+        return console(desk, &person.login, &path, parsed.readonly, forced.config.as_deref(), parsed.theme);
     };
     if let Some(name) = operator_only(command) {
         let reason = format!("'{name}' is for the operator (the server's own account), not over SSH");
@@ -105,12 +106,29 @@ pub fn session(forced: &Cli, fingerprint: &str) -> i32 {
     cli::run_on(&mut desk, &parsed, command, &Identity::Ssh(person))
 }
 
-fn console(desk: Desk, login: &str, path: &std::path::Path, read_only: bool) -> i32 {
+/// The console over SSH, with the operator's config file (the forced
+/// command's --config, or the service account's default; never
+/// MPDESK_CONFIG, which a client could send) and the person's --theme.
+fn console(
+    desk: Desk,
+    login: &str,
+    path: &std::path::Path,
+    read_only: bool,
+    config_file: Option<&std::path::Path>,
+    theme: Option<crate::tui::theme::ThemeName>,
+) -> i32 {
     if !is_terminal() {
         say("mpdesk's console needs a terminal: connect with ssh -t (or run a command: ssh HOST program list)");
         return USAGE;
     }
-    match crate::tui::start_for(desk, login, path, read_only) {
+    let config = match crate::tui::config::load(config_file, theme) {
+        Ok(config) => config,
+        Err(error) => {
+            say(&format!("error: the server's {error}"));
+            return USAGE;
+        }
+    };
+    match crate::tui::start_for(desk, login, path, read_only, config) {
         Ok(()) => 0,
         Err(error) => {
             say(&format!("error: {error}"));

@@ -31,6 +31,12 @@ pub struct Cli {
     /// change is refused (grayed out in the console).
     #[arg(long, global = true)]
     pub readonly: bool,
+    /// The config file: keys and colours [env: MPDESK_CONFIG] (default: config.toml in the platform config directory).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// The console's colours (wins over the config file; NO_COLOR wins over both).
+    #[arg(long, value_name = "NAME")]
+    pub theme: Option<crate::tui::theme::ThemeName>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -39,6 +45,11 @@ impl Cli {
     /// --db, or MPDESK_DB.
     pub fn db(&self) -> Option<PathBuf> {
         self.db.clone().or_else(|| std::env::var_os("MPDESK_DB").filter(|v| !v.is_empty()).map(PathBuf::from))
+    }
+
+    /// --config, or MPDESK_CONFIG.
+    pub fn config_file(&self) -> Option<PathBuf> {
+        self.config.clone().or_else(crate::tui::config::from_env)
     }
 
     /// --user, or MPDESK_USER.
@@ -90,6 +101,26 @@ pub enum Command {
         #[arg(long)]
         parents: bool,
     },
+    /// The config file (keys and colours): where it is, the defaults, a check.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print a shell completion script (see README for where it goes).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `mpdesk man | man -l -`.
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the path the config file is read from.
+    Path,
+    /// Print a complete config file with every default, commented.
+    Default,
+    /// Read the config file and say what is wrong with it (exit 2), or that it is fine.
+    Check,
 }
 
 #[derive(Debug, Subcommand)]

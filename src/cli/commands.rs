@@ -240,6 +240,8 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
             member(desk, &me, json, cmd)
         }
         Command::Init { .. } => init(cli, false),
+        // Run by `meta` before any database is opened.
+        Command::Config(_) | Command::Completions { .. } | Command::Man => Ok(()),
         Command::Key(cmd) => {
             let who = principal(desk, cli, identity)?;
             key(desk, &who, json, cmd)

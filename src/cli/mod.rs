@@ -3,6 +3,7 @@
 
 pub mod args;
 mod commands;
+pub mod meta;
 pub mod output;
 mod rows;
 pub mod ssh;
@@ -29,6 +30,9 @@ pub fn usage_error(error: &clap::Error) -> i32 {
 /// Runs a subcommand on an open desk as `identity` (an SSH session) and
 /// returns the exit code.
 pub fn run_on(desk: &mut crate::desk::Desk, cli: &Cli, command: &args::Command, identity: &Identity) -> i32 {
+    if let Some(code) = meta::run(cli, command) {
+        return code;
+    }
     match commands::dispatch(desk, cli, command, identity) {
         Ok(()) => 0,
         Err(error) => {
@@ -40,6 +44,9 @@ pub fn run_on(desk: &mut crate::desk::Desk, cli: &Cli, command: &args::Command, 
 
 /// Runs a subcommand and returns the process exit code.
 pub fn run(cli: &Cli, command: &args::Command) -> i32 {
+    if let Some(code) = meta::run(cli, command) {
+        return code;
+    }
     let result = (|| -> Result<(), DeskError> {
         if let args::Command::Init { parents } = command {
             return commands::init(cli, *parents);

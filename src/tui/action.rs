@@ -4,7 +4,7 @@
 
 use crate::desk::Operation;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Action {
     CreateProgram,
     EditProgram,
@@ -165,6 +165,85 @@ impl Action {
             Self::FocusNext => "pane",
             _ => "",
         }
+    }
+
+    /// The action's name in the config file's `[keys]` table.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::CreateProgram => "create_program",
+            Self::EditProgram => "edit_program",
+            Self::AddMembers => "add_members",
+            Self::RemoveMember => "remove_member",
+            Self::Invite => "invite",
+            Self::ChangeRole => "change_role",
+            Self::BlockMember => "block_member",
+            Self::UnblockMember => "unblock_member",
+            Self::RemoveWorkspaceMember => "remove_workspace_member",
+            Self::Resend => "resend",
+            Self::Withdraw => "withdraw",
+            Self::Transfer => "transfer",
+            Self::Invitations => "invitations",
+            Self::Keys => "keys",
+            Self::Upload => "upload",
+            Self::Configure => "configure",
+            Self::Release => "release",
+            Self::TakeOffline => "take_offline",
+            Self::Delete => "delete",
+            Self::Filter => "filter",
+            Self::SwitchWorkspace => "switch_workspace",
+            Self::SwitchPersona => "switch_persona",
+            Self::Help => "help",
+            Self::Quit => "quit",
+            Self::FocusNext => "focus_next",
+            Self::FocusPrev => "focus_prev",
+            Self::Up => "up",
+            Self::Down => "down",
+            Self::PageUp => "page_up",
+            Self::PageDown => "page_down",
+            Self::Top => "top",
+            Self::Bottom => "bottom",
+            Self::NextTab => "next_tab",
+            Self::PrevTab => "prev_tab",
+            Self::TabPrograms => "tab_programs",
+            Self::TabMembers => "tab_members",
+            Self::TabAudit => "tab_audit",
+            Self::TabRoles => "tab_roles",
+            Self::ClearFilter => "clear_filter",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// The tabs where the action can apply (a bit per tab, in `Tab::ALL`
+    /// order). Two actions on one key must not share a tab.
+    pub fn tabs(self) -> u8 {
+        const PROGRAMS: u8 = 1;
+        const MEMBERS: u8 = 2;
+        const AUDIT: u8 = 4;
+        if self.operation().is_some() {
+            return PROGRAMS;
+        }
+        match self {
+            Self::CreateProgram | Self::RemoveMember | Self::FocusNext | Self::FocusPrev => PROGRAMS,
+            Self::Invite
+            | Self::ChangeRole
+            | Self::BlockMember
+            | Self::UnblockMember
+            | Self::RemoveWorkspaceMember
+            | Self::Resend
+            | Self::Withdraw
+            | Self::Transfer => MEMBERS,
+            Self::Filter => PROGRAMS | AUDIT,
+            _ => u8::MAX,
+        }
+    }
+
+    /// Two actions of which at most one ever applies (a blocked member can
+    /// only be unblocked): they may share a key.
+    pub fn exclusive_with(self, other: Action) -> bool {
+        matches!((self, other), (Self::BlockMember, Self::UnblockMember) | (Self::UnblockMember, Self::BlockMember))
     }
 
     /// Shown in the key-hint bar (the rest only in help).

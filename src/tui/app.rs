@@ -1,7 +1,9 @@
 //! The console's state and the only place it reads from the desk. `update`
 //! changes it; `view` only reads it.
 
+use super::config::Config;
 use super::dialogs::Dialog;
+use super::keymap::Keymap;
 use super::layout;
 use super::theme::Theme;
 use super::welcome::Welcome;
@@ -111,6 +113,8 @@ pub struct App {
     pub actor: Option<Actor>,
     pub options: Options,
     pub theme: Theme,
+    /// Keys → actions (the config file's, or the defaults).
+    pub keymap: Keymap,
     pub screen: Screen,
     pub workspaces: Vec<WorkspaceSummary>,
     pub workspace: Option<WorkspaceSummary>,
@@ -174,7 +178,7 @@ impl App {
 
     /// A console for `login`: the main screen if they are registered and in
     /// a workspace, the welcome screen otherwise.
-    pub fn new(desk: Desk, login: &str, options: Options, theme: Theme, size: (u16, u16)) -> Self {
+    pub fn new(desk: Desk, login: &str, options: Options, config: Config, size: (u16, u16)) -> Self {
         let mut desk = desk;
         desk.set_read_only(options.read_only);
         let data_version = desk.data_version().unwrap_or(0);
@@ -183,7 +187,8 @@ impl App {
             login: login.to_string(),
             actor: None,
             options,
-            theme,
+            theme: config.theme,
+            keymap: config.keymap,
             screen: Screen::Main,
             workspaces: Vec::new(),
             workspace: None,

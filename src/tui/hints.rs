@@ -8,7 +8,6 @@
 
 use super::action::Action;
 use super::app::{App, Pane, Screen, Tab};
-use super::keymap;
 use crate::desk::{MemberOp, WorkspaceRole};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,7 +110,7 @@ pub fn build(app: &App) -> Vec<Hint> {
     Action::ALL
         .iter()
         .filter_map(|&action| {
-            decide(app, action).map(|decision| Hint { action, key: keymap::key_for(action), denial: decision.err() })
+            decide(app, action).map(|decision| Hint { action, key: app.keymap.key_for(action), denial: decision.err() })
         })
         .collect()
 }

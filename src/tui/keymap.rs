@@ -1,8 +1,13 @@
-//! Default key bindings, key → action. Hints look keys up in reverse, so a
-//! label never hard-codes a key.
+//! Key bindings, key → action, and back: hints and help look keys up in
+//! reverse, so a label never hard-codes a key. The defaults below; the
+//! config file's `[keys]` table replaces an action's keys.
 
 use super::action::Action;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// A key as bindings compare it: upper-case letters carry SHIFT, other
+/// characters never do (terminals disagree on it).
+pub type Key = (KeyCode, KeyModifiers);
 
 /// (key, modifiers, action); the first binding of an action is its label.
 const DEFAULT: &[(KeyCode, KeyModifiers, Action)] = &[
@@ -52,51 +57,286 @@ const DEFAULT: &[(KeyCode, KeyModifiers, Action)] = &[
     (KeyCode::Esc, KeyModifiers::NONE, Action::ClearFilter),
 ];
 
-/// Terminals disagree on whether an upper-case letter carries SHIFT.
-fn normalize(key: KeyEvent) -> (KeyCode, KeyModifiers) {
-    match key.code {
-        KeyCode::Char(c) if c.is_ascii_uppercase() => (key.code, KeyModifiers::SHIFT),
-        KeyCode::Char(_) => (key.code, key.modifiers - KeyModifiers::SHIFT),
-        KeyCode::BackTab => (key.code, KeyModifiers::SHIFT),
-        _ => (key.code, key.modifiers),
+/// Every binding, in the order of `DEFAULT` (an action's first key is its label).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keymap {
+    bindings: Vec<(Key, Action)>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Self { bindings: DEFAULT.iter().map(|&(code, modifiers, action)| ((code, modifiers), action)).collect() }
     }
 }
 
-/// Every action bound to this key; one key may serve several tabs, and
-/// the hint list says which one applies here.
-pub fn actions_for(key: KeyEvent) -> Vec<Action> {
-    let (code, modifiers) = normalize(key);
-    DEFAULT.iter().filter(|(c, m, _)| *c == code && *m == modifiers).map(|(_, _, a)| *a).collect()
+/// Two actions on one key where both can apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub key: Key,
+    pub actions: (Action, Action),
 }
 
-fn key_name(code: KeyCode, modifiers: KeyModifiers) -> String {
-    let base = match code {
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (a, b) = self.actions;
+        write!(f, "key \"{}\" is bound to both {} and {}", key_name(self.key), a.name(), b.name())
+    }
+}
+
+impl Keymap {
+    /// The defaults with these actions' keys replaced.
+    pub fn with(overrides: &[(Action, Vec<Key>)]) -> Self {
+        let mut map = Self::default();
+        for (action, keys) in overrides {
+            let at = map.bindings.iter().position(|(_, a)| a == action).unwrap_or(map.bindings.len());
+            map.bindings.retain(|(_, a)| a != action);
+            let at = at.min(map.bindings.len());
+            map.bindings.splice(at..at, keys.iter().map(|k| (*k, *action)));
+        }
+        map
+    }
+
+    /// The first pair of actions that share a key and a tab (and are not
+    /// alternatives of each other).
+    pub fn conflict(&self) -> Option<Conflict> {
+        self.bindings.iter().enumerate().find_map(|(i, (key, a))| {
+            self.bindings[i + 1..]
+                .iter()
+                .find(|(k, b)| k == key && a != b && a.tabs() & b.tabs() != 0 && !a.exclusive_with(*b))
+                .map(|(_, b)| Conflict { key: *key, actions: (*a, *b) })
+        })
+    }
+
+    /// Every action bound to this key; one key may serve several tabs, and
+    /// the hint list says which one applies here.
+    pub fn actions_for(&self, key: KeyEvent) -> Vec<Action> {
+        let key = normalize(key.code, key.modifiers);
+        self.bindings.iter().filter(|(k, _)| *k == key).map(|(_, a)| *a).collect()
+    }
+
+    /// Whether this key is bound to `action`.
+    pub fn is(&self, key: KeyEvent, action: Action) -> bool {
+        self.actions_for(key).contains(&action)
+    }
+
+    /// The key that triggers `action` ("r"), for hints; empty when unbound.
+    pub fn key_for(&self, action: Action) -> String {
+        self.bindings.iter().find(|(_, a)| *a == action).map(|(k, _)| key_name(*k)).unwrap_or_default()
+    }
+
+    /// Every key bound to `action` ("k/↑"), for help.
+    pub fn keys_for(&self, action: Action) -> String {
+        self.bindings.iter().filter(|(_, a)| *a == action).map(|(k, _)| key_name(*k)).collect::<Vec<_>>().join("/")
+    }
+
+    /// The keys of `action` as the config file writes them.
+    pub fn config_keys(&self, action: Action) -> Vec<String> {
+        self.bindings.iter().filter(|(_, a)| *a == action).map(|(k, _)| config_name(*k)).collect()
+    }
+}
+
+/// Terminals disagree on whether an upper-case letter carries SHIFT.
+fn normalize(code: KeyCode, modifiers: KeyModifiers) -> Key {
+    match code {
+        KeyCode::Char(c) if c.is_uppercase() => (code, modifiers | KeyModifiers::SHIFT),
+        KeyCode::Char(_) => (code, modifiers - KeyModifiers::SHIFT),
+        KeyCode::BackTab => (code, modifiers | KeyModifiers::SHIFT),
+        _ => (code, modifiers),
+    }
+}
+
+/// Named keys, as the config file spells them (the first name is the one
+/// `config default` writes).
+const NAMED: &[(&str, KeyCode)] = &[
+    ("enter", KeyCode::Enter),
+    ("esc", KeyCode::Esc),
+    ("escape", KeyCode::Esc),
+    ("tab", KeyCode::Tab),
+    ("backtab", KeyCode::BackTab),
+    ("space", KeyCode::Char(' ')),
+    ("backspace", KeyCode::Backspace),
+    ("delete", KeyCode::Delete),
+    ("del", KeyCode::Delete),
+    ("insert", KeyCode::Insert),
+    ("up", KeyCode::Up),
+    ("down", KeyCode::Down),
+    ("left", KeyCode::Left),
+    ("right", KeyCode::Right),
+    ("home", KeyCode::Home),
+    ("end", KeyCode::End),
+    ("pgup", KeyCode::PageUp),
+    ("pageup", KeyCode::PageUp),
+    ("pgdn", KeyCode::PageDown),
+    ("pagedown", KeyCode::PageDown),
+];
+
+/// Parses "r", "R", "ctrl-r", "alt-x", "shift-tab", "pgdn", "f1" into a key.
+pub fn parse_key(text: &str) -> Result<Key, String> {
+    let mut modifiers = KeyModifiers::NONE;
+    let mut rest = text;
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        let found = [("ctrl-", KeyModifiers::CONTROL), ("alt-", KeyModifiers::ALT), ("shift-", KeyModifiers::SHIFT)]
+            .into_iter()
+            .find(|(prefix, _)| lower.starts_with(prefix) && rest.len() > prefix.len());
+        match found {
+            Some((prefix, modifier)) => {
+                modifiers |= modifier;
+                rest = &rest[prefix.len()..];
+            }
+            None => break,
+        }
+    }
+    let mut chars = rest.chars();
+    let code = match (chars.next(), chars.next()) {
+        (Some(c), None) if !c.is_control() && !c.is_whitespace() => {
+            if modifiers.contains(KeyModifiers::SHIFT) && c.is_lowercase() {
+                KeyCode::Char(c.to_uppercase().next().unwrap_or(c))
+            } else {
+                KeyCode::Char(c)
+            }
+        }
+        _ => {
+            let lower = rest.to_ascii_lowercase();
+            if let Some((_, code)) = NAMED.iter().find(|(name, _)| *name == lower) {
+                *code
+            } else if let Some(n) =
+                lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()).filter(|n| (1..=12).contains(n))
+            {
+                KeyCode::F(n)
+            } else {
+                return Err(format!(
+                    "\"{text}\" is not a key (a character, a named key such as enter, esc, tab, up, pgdn, f1, or ctrl-/alt-/shift- and one of those)"
+                ));
+            }
+        }
+    };
+    let code = if code == KeyCode::Tab && modifiers.contains(KeyModifiers::SHIFT) { KeyCode::BackTab } else { code };
+    Ok(normalize(code, modifiers))
+}
+
+fn base_name(code: KeyCode) -> String {
+    match code {
+        KeyCode::Char(' ') => "Space".to_string(),
         KeyCode::Char(c) => c.to_string(),
         KeyCode::Tab => "Tab".to_string(),
         KeyCode::BackTab => "S-Tab".to_string(),
         KeyCode::Up => "↑".to_string(),
         KeyCode::Down => "↓".to_string(),
+        KeyCode::Left => "←".to_string(),
+        KeyCode::Right => "→".to_string(),
         KeyCode::PageUp => "PgUp".to_string(),
         KeyCode::PageDown => "PgDn".to_string(),
         KeyCode::Home => "Home".to_string(),
         KeyCode::End => "End".to_string(),
         KeyCode::Esc => "Esc".to_string(),
         KeyCode::Enter => "Enter".to_string(),
+        KeyCode::Backspace => "Bksp".to_string(),
+        KeyCode::Delete => "Del".to_string(),
+        KeyCode::Insert => "Ins".to_string(),
+        KeyCode::F(n) => format!("F{n}"),
         other => format!("{other:?}"),
-    };
-    if modifiers.contains(KeyModifiers::CONTROL) {
-        format!("C-{base}")
-    } else {
-        base
     }
 }
 
-/// The key that triggers `action` ("r"), for hints.
-pub fn key_for(action: Action) -> String {
-    DEFAULT.iter().find(|(_, _, a)| *a == action).map(|(c, m, _)| key_name(*c, *m)).unwrap_or_default()
+/// A key as the bar and help show it: "r", "C-r", "M-x", "PgDn".
+pub fn key_name((code, modifiers): Key) -> String {
+    let mut name = String::new();
+    if modifiers.contains(KeyModifiers::CONTROL) {
+        name.push_str("C-");
+    }
+    if modifiers.contains(KeyModifiers::ALT) {
+        name.push_str("M-");
+    }
+    // Upper-case letters and S-Tab say SHIFT themselves.
+    let implied = matches!(code, KeyCode::Char(_) | KeyCode::BackTab);
+    if modifiers.contains(KeyModifiers::SHIFT) && !implied {
+        name.push_str("S-");
+    }
+    name.push_str(&base_name(code));
+    name
 }
 
-/// Every key bound to `action` ("k/↑"), for help.
-pub fn keys_for(action: Action) -> String {
-    DEFAULT.iter().filter(|(_, _, a)| *a == action).map(|(c, m, _)| key_name(*c, *m)).collect::<Vec<_>>().join("/")
+/// A key as the config file spells it: "r", "ctrl-c", "pgdn".
+pub fn config_name((code, modifiers): Key) -> String {
+    let mut name = String::new();
+    if modifiers.contains(KeyModifiers::CONTROL) {
+        name.push_str("ctrl-");
+    }
+    if modifiers.contains(KeyModifiers::ALT) {
+        name.push_str("alt-");
+    }
+    let implied = matches!(code, KeyCode::Char(_) | KeyCode::BackTab);
+    if modifiers.contains(KeyModifiers::SHIFT) && !implied {
+        name.push_str("shift-");
+    }
+    match code {
+        KeyCode::Char(' ') => name.push_str("space"),
+        KeyCode::Char(c) => name.push(c),
+        KeyCode::F(n) => name.push_str(&format!("f{n}")),
+        other => match NAMED.iter().find(|(_, c)| *c == other) {
+            Some((n, _)) => name.push_str(n),
+            None => name.push_str(&base_name(other).to_lowercase()),
+        },
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_have_no_conflict_and_every_action_a_key() {
+        let map = Keymap::default();
+        assert_eq!(map.conflict(), None);
+        for action in Action::ALL {
+            assert!(!map.key_for(action).is_empty(), "{action:?} has no key");
+            assert_eq!(Action::from_name(action.name()), Some(action));
+        }
+    }
+
+    #[test]
+    fn keys_parse_and_print_back_as_written() {
+        for text in [
+            "r",
+            "R",
+            "ctrl-r",
+            "alt-x",
+            "shift-tab",
+            "backtab",
+            "pgdn",
+            "f1",
+            "f12",
+            "space",
+            "esc",
+            "?",
+            "ctrl-alt-d",
+        ] {
+            let key = parse_key(text).expect(text);
+            assert_eq!(parse_key(&config_name(key)), Ok(key), "{text}");
+        }
+        assert_eq!(parse_key("shift-a"), parse_key("A"));
+        assert_eq!(parse_key("shift-tab"), parse_key("backtab"));
+        assert_eq!(key_name(parse_key("ctrl-r").expect("key")), "C-r");
+        for bad in ["", "ctrl-", "hyper-x", "f13", "enterr", "ab"] {
+            assert!(parse_key(bad).is_err(), "{bad:?} parsed");
+        }
+    }
+
+    #[test]
+    fn a_rebound_action_loses_its_old_keys_and_conflicts_are_found() {
+        let ctrl_r = parse_key("ctrl-r").expect("key");
+        let map = Keymap::with(&[(Action::Release, vec![parse_key("r").expect("key"), ctrl_r])]);
+        assert_eq!(map.keys_for(Action::Release), "r/C-r");
+        let map = Keymap::with(&[(Action::Release, vec![ctrl_r])]);
+        assert_eq!(map.key_for(Action::Release), "C-r");
+        assert!(map.actions_for(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE)).is_empty());
+        // x removes a program member on the Programs tab: release there too is ambiguous.
+        let x = parse_key("x").expect("key");
+        let conflict = Keymap::with(&[(Action::Release, vec![x])]).conflict().expect("conflict");
+        assert_eq!(conflict.to_string(), "key \"x\" is bound to both remove_member and release");
+        // …but invite lives on the Members tab only: no conflict with release.
+        assert_eq!(Keymap::with(&[(Action::Invite, vec![parse_key("r").expect("key")])]).conflict(), None);
+    }
 }

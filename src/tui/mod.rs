@@ -15,6 +15,7 @@
 pub mod action;
 pub mod app;
 mod app_tabs;
+pub mod config;
 pub mod dialogs;
 pub mod field;
 pub mod hints;
@@ -42,6 +43,8 @@ pub struct Launch {
     pub demo: bool,
     pub keep: bool,
     pub read_only: bool,
+    /// Keys and colours, read before the console starts.
+    pub config: config::Config,
 }
 
 /// Opens the database (or a fresh demo one), runs the console, and cleans
@@ -52,30 +55,35 @@ pub fn start(launch: Launch) -> anyhow::Result<()> {
         log::open(dir.join("mpdesk.log"));
     }
     let options = app::Options { demo: launch.demo, read_only: launch.read_only };
-    let theme = theme::Theme::from_env();
     if launch.demo {
-        return start_demo(&launch, options, theme);
+        return start_demo(&launch, options);
     }
     let login = crate::session::acting_login(launch.user.as_deref())
         .ok_or_else(|| anyhow::anyhow!("no acting user: pass --user LOGIN or set MPDESK_USER"))?;
     let (desk, path) = crate::session::open(launch.db.as_deref(), launch.read_only)?;
-    terminal::run(desk, &login, options, theme, &path)
+    terminal::run(desk, &login, options, launch.config, &path)
 }
 
 /// The console for a person who came in over SSH: their desk (opened by
 /// the session on the operator's database), no demo, no persona switcher.
-pub fn start_for(desk: Desk, login: &str, database: &std::path::Path, read_only: bool) -> anyhow::Result<()> {
+pub fn start_for(
+    desk: Desk,
+    login: &str,
+    database: &std::path::Path,
+    read_only: bool,
+    config: config::Config,
+) -> anyhow::Result<()> {
     if let Some(dir) = crate::session::data_dir() {
         log::open(dir.join("mpdesk.log"));
     }
     let options = app::Options { demo: false, read_only };
-    terminal::run(desk, login, options, theme::Theme::from_env(), database)
+    terminal::run(desk, login, options, config, database)
 }
 
 /// The demo: on a fresh temporary database, or on the path the person
 /// names (loaded with the demo data if it is new or empty, reopened as it
 /// is otherwise — a kept demo keeps its persona switcher).
-fn start_demo(launch: &Launch, options: app::Options, theme: theme::Theme) -> anyhow::Result<()> {
+fn start_demo(launch: &Launch, options: app::Options) -> anyhow::Result<()> {
     let (path, temp) = match &launch.db {
         Some(path) => (path.clone(), None),
         None => {
@@ -91,7 +99,7 @@ fn start_demo(launch: &Launch, options: app::Options, theme: theme::Theme) -> an
         desk = Desk::open_read_only(&path)?;
     }
     let owner = demo::demo_owner()?;
-    let result = terminal::run(desk, &owner, options, theme, &path);
+    let result = terminal::run(desk, &owner, options, launch.config.clone(), &path);
     if let (true, Some(dir)) = (launch.keep, temp) {
         let kept = dir.keep();
         let _ = crate::print::text(

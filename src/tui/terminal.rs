@@ -5,7 +5,7 @@
 #![allow(clippy::disallowed_methods)]
 
 use super::app::{App, Options};
-use super::theme::Theme;
+use super::config::Config;
 use super::update::{update, update_all, Message};
 use super::view;
 use crate::desk::Desk;
@@ -41,7 +41,7 @@ fn setup() -> anyhow::Result<Term> {
 }
 
 /// Runs the console as `login` until they quit.
-pub fn run(desk: Desk, login: &str, options: Options, theme: Theme, database: &Path) -> anyhow::Result<()> {
+pub fn run(desk: Desk, login: &str, options: Options, config: Config, database: &Path) -> anyhow::Result<()> {
     let mut terminal = match setup() {
         Ok(t) => t,
         Err(e) => {
@@ -53,7 +53,7 @@ pub fn run(desk: Desk, login: &str, options: Options, theme: Theme, database: &P
     watch_for_hangup();
     let result = (|| {
         let size = terminal.size()?;
-        let mut app = App::new(desk, login, options, theme, (size.width, size.height));
+        let mut app = App::new(desk, login, options, config, (size.width, size.height));
         app.show_database(database);
         event_loop(&mut terminal, &mut app)
     })();

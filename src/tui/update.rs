@@ -10,7 +10,6 @@ use super::dialogs::{
     TypeToConfirm, Upload,
 };
 use super::hints;
-use super::keymap;
 use super::layout;
 use super::welcome::WelcomeOutcome;
 use crate::desk::{DeskError, DeskResult, MemberOp, PackageSource, Page, ProgramEdit};
@@ -118,14 +117,18 @@ fn handle_key(app: &mut App, key: KeyEvent) {
         on_filter_key(app, pane, key);
         return;
     }
-    let actions = keymap::actions_for(key);
+    let actions = app.keymap.actions_for(key);
     let hint = hints::build(app).into_iter().find(|h| actions.contains(&h.action));
     match hint {
         None => {
             if let Some(action) = actions.first() {
                 app.set_status(
                     StatusKind::Error,
-                    format!("{} is not available here; ? lists what is", action.description()),
+                    format!(
+                        "{} is not available here; {} lists what is",
+                        action.description(),
+                        app.keymap.key_for(Action::Help)
+                    ),
                 );
             }
         }
@@ -142,8 +145,9 @@ fn on_help_key(app: &mut App, key: KeyEvent) {
     };
     match key.code {
         // As in k9s and lazygit: ? and Esc close; q too while nothing is typed.
-        KeyCode::Esc | KeyCode::Char('?') => app.help = None,
-        KeyCode::Char('q') if help.filter.value().is_empty() => app.help = None,
+        KeyCode::Esc => app.help = None,
+        _ if app.keymap.is(key, Action::Help) && help.filter.value().is_empty() => app.help = None,
+        _ if app.keymap.is(key, Action::Quit) && help.filter.value().is_empty() => app.help = None,
         KeyCode::Up => help.scroll = help.scroll.saturating_sub(1),
         KeyCode::Down => help.scroll = help.scroll.saturating_add(1),
         KeyCode::PageUp => help.scroll = help.scroll.saturating_sub(10),
@@ -165,8 +169,8 @@ fn on_filter_key(app: &mut App, pane: Pane, key: KeyEvent) {
         }
         KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => {
             app.editing_filter = None;
-            if let Some(action) = keymap::actions_for(key).first() {
-                perform(app, *action);
+            if let Some(action) = app.keymap.actions_for(key).first().copied() {
+                perform(app, action);
             }
         }
         _ => {

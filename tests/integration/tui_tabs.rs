@@ -6,9 +6,9 @@ use crate::tui_support::*;
 use crossterm::event::KeyCode;
 use mpdesk::desk::{MemberStatus, WorkspaceRole};
 use mpdesk::tui::app::{App, Options, Tab};
+use mpdesk::tui::config::Config;
 use mpdesk::tui::dialogs::Dialog;
 use mpdesk::tui::layout;
-use mpdesk::tui::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
 
@@ -163,7 +163,7 @@ fn pending_invitations_show_on_start_and_can_be_accepted() {
     let mut desk = demo_desk();
     let olivia = desk.actor("olivia").expect("olivia");
     desk.invite(&olivia, "Acme Mini Apps", "sam", WorkspaceRole::Master).expect("invite");
-    let mut app = App::new(desk, "sam", Options::default(), Theme { no_color: false }, (100, 30));
+    let mut app = App::new(desk, "sam", Options::default(), Config::default(), (100, 30));
     assert!(matches!(app.dialog, Some(Dialog::Invitations(_))), "shown on start");
     insta::assert_snapshot!("invitations_on_start", screen_text(&app));
     press(&mut app, KeyCode::Enter);
@@ -177,7 +177,7 @@ fn the_welcome_screen_offers_invitations() {
     desk.add_user("zed", Some("Zed"), None).expect("user");
     let olivia = desk.actor("olivia").expect("olivia");
     desk.invite(&olivia, "Acme Mini Apps", "zed", WorkspaceRole::Developer).expect("invite");
-    let mut app = App::new(desk, "zed", Options::default(), Theme { no_color: false }, (100, 30));
+    let mut app = App::new(desk, "zed", Options::default(), Config::default(), (100, 30));
     let text = screen_text(&app);
     assert!(text.contains("Acme Mini Apps as Developer"), "{text}");
     insta::assert_snapshot!("welcome_with_invitation", text);
@@ -233,7 +233,7 @@ fn a_long_audit_log_pages_consistently_both_ways() {
     }
     let total = 902u64; // workspace_create, program_create, 900 edits (user_add is in no workspace)
     let newest = 903u64;
-    let mut app = App::new(desk, "lead", Options::default(), Theme { no_color: false }, (100, 30));
+    let mut app = App::new(desk, "lead", Options::default(), Config::default(), (100, 30));
     press(&mut app, KeyCode::Char('3'));
     assert!(!app.audit.exact);
     let ids = |app: &App| {

@@ -6,8 +6,8 @@ use crate::tui_support::*;
 use crossterm::event::KeyCode;
 use mpdesk::desk::{Desk, Page, ProgramStatus};
 use mpdesk::tui::app::{App, Options, Pane, Screen, StatusKind};
+use mpdesk::tui::config::Config;
 use mpdesk::tui::dialogs::Dialog;
-use mpdesk::tui::theme::Theme;
 use mpdesk::tui::update::{update, Message};
 
 fn members_of(app: &App, login: &str, program: &str) -> Vec<String> {
@@ -268,8 +268,7 @@ fn personas_and_workspaces_switch() {
 #[test]
 fn read_only_grays_out_every_change() {
     let desk = demo_desk();
-    let mut app =
-        App::new(desk, "olivia", Options { demo: false, read_only: true }, Theme { no_color: false }, (100, 30));
+    let mut app = App::new(desk, "olivia", Options { demo: false, read_only: true }, Config::default(), (100, 30));
     for key in ['n', 'e', 'a', 'u', 'c', 'r', 'o', 'D'] {
         press(&mut app, KeyCode::Char(key));
         assert!(app.dialog.is_none(), "{key} must not open a dialog");
@@ -280,7 +279,7 @@ fn read_only_grays_out_every_change() {
 
 #[test]
 fn the_welcome_screen_registers_and_creates_a_workspace() {
-    let mut app = App::new(fixed_desk(), "zed", Options::default(), Theme { no_color: false }, (100, 30));
+    let mut app = App::new(fixed_desk(), "zed", Options::default(), Config::default(), (100, 30));
     assert!(matches!(app.screen, Screen::Welcome(_)));
     let text = screen_text(&app);
     assert!(text.contains("You are zed, not registered yet"), "{text}");
@@ -299,7 +298,7 @@ fn the_welcome_screen_registers_and_creates_a_workspace() {
 
 #[test]
 fn the_welcome_screen_loads_the_demo() {
-    let mut app = App::new(fixed_desk(), "zed", Options::default(), Theme { no_color: false }, (100, 30));
+    let mut app = App::new(fixed_desk(), "zed", Options::default(), Config::default(), (100, 30));
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Enter);
@@ -315,7 +314,7 @@ fn another_processs_change_shows_up_on_the_next_tick() {
     let mut writer = Desk::open(&path).expect("desk");
     writer.load_demo_data().expect("demo");
     let mut app =
-        App::new(Desk::open(&path).expect("desk"), "olivia", Options::default(), Theme { no_color: false }, (100, 30));
+        App::new(Desk::open(&path).expect("desk"), "olivia", Options::default(), Config::default(), (100, 30));
     assert_eq!(app.members.total, 4);
     let olivia = writer.actor("olivia").expect("actor");
     writer.add_members(&olivia, "Coffee Club", &["nora".to_string()]).expect("add");
@@ -339,7 +338,7 @@ fn hostile_data_is_shown_not_obeyed() {
         [],
     )
     .expect("update");
-    let app = App::new(desk, "olivia", Options::default(), Theme { no_color: false }, (100, 30));
+    let app = App::new(desk, "olivia", Options::default(), Config::default(), (100, 30));
     let buffer = render(&app);
     let text = screen(&buffer);
     assert!(text.contains("Evil^[]0;pwned^G<U+202E>"), "{text}");
@@ -363,7 +362,7 @@ fn a_long_member_list_is_paged_and_counted_only_when_needed() {
         logins.push(login);
     }
     desk.add_members(&olivia, "Coffee Club", &logins).expect("members");
-    let mut app = App::new(desk, "olivia", Options::default(), Theme { no_color: false }, (100, 30));
+    let mut app = App::new(desk, "olivia", Options::default(), Config::default(), (100, 30));
     assert!(!app.members.exact);
     assert!(screen_text(&app).contains("Members (200+)"), "{}", screen_text(&app));
     press(&mut app, KeyCode::Tab);
@@ -396,7 +395,7 @@ fn a_long_program_list_pages_consistently_both_ways() {
     for i in 0..700 {
         desk.create_program(&lead, "Big", &format!("P{i:04}"), "").expect("program");
     }
-    let mut app = App::new(desk, "lead", Options::default(), Theme { no_color: false }, (100, 30));
+    let mut app = App::new(desk, "lead", Options::default(), Config::default(), (100, 30));
     let check = |app: &App| {
         let expected = format!("P{:04}", app.programs.selected);
         assert_eq!(app.programs.selected_row().map(|p| p.name.clone()), Some(expected.clone()));

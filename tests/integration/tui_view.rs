@@ -4,6 +4,7 @@
 use crate::tui_support::*;
 use crossterm::event::KeyCode;
 use mpdesk::tui::app::{App, Options};
+use mpdesk::tui::config::Config;
 use mpdesk::tui::layout;
 use mpdesk::tui::theme::Theme;
 use ratatui::buffer::Buffer;
@@ -62,7 +63,7 @@ fn every_dialog() {
 
 #[test]
 fn welcome_screen() {
-    let app = App::new(fixed_desk(), "zed", Options::default(), Theme { no_color: false }, (100, 30));
+    let app = App::new(fixed_desk(), "zed", Options::default(), Config::default(), (100, 30));
     snap("welcome", &app);
 }
 
@@ -124,7 +125,13 @@ fn an_admin_sees_no_action_dimmed_by_role() {
 
 #[test]
 fn without_color_dimmed_actions_are_still_marked() {
-    let app = App::new(demo_desk(), "dana", Options::default(), Theme { no_color: true }, (120, 40));
+    let app = App::new(
+        demo_desk(),
+        "dana",
+        Options::default(),
+        Config { theme: Theme::mono(), ..Config::default() },
+        (120, 40),
+    );
     let buffer = render(&app);
     let text = screen(&buffer);
     assert!(text.contains("×r release"), "a text mark without color:\n{text}");

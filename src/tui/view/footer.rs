@@ -69,7 +69,13 @@ pub fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
                 StatusKind::Info => Line::from(Span::styled(format!(" ✓ {text}"), app.theme.ok())),
             }
         }
-        None => Line::from(Span::styled(" Press ? for every action and why it is allowed or not.", app.theme.label())),
+        None => Line::from(Span::styled(
+            format!(
+                " Press {} for every action and why it is allowed or not.",
+                app.keymap.key_for(crate::tui::action::Action::Help)
+            ),
+            app.theme.label(),
+        )),
     };
     frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
 }

@@ -5,7 +5,7 @@ use crate::sanitize;
 use crate::tui::action::Action;
 use crate::tui::app::Help;
 use crate::tui::hints::Hint;
-use crate::tui::keymap;
+use crate::tui::keymap::Keymap;
 use crate::tui::layout::centered;
 use crate::tui::theme::Theme;
 use ratatui::layout::Rect;
@@ -35,11 +35,23 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     rows
 }
 
-pub fn render(help: &Help, hints: &[Hint], database: Option<&str>, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+pub struct Context<'a> {
+    pub hints: &'a [Hint],
+    pub keymap: &'a Keymap,
+    pub database: Option<&'a str>,
+    pub theme: &'a Theme,
+}
+
+pub fn render(help: &Help, context: Context<'_>, frame: &mut Frame<'_>, area: Rect) {
+    let Context { hints, keymap, database, theme } = context;
     let box_area = centered(area, 96.min(area.width.saturating_sub(2)), area.height.saturating_sub(2));
     frame.render_widget(Clear, box_area);
     let filter = help.filter.value().to_lowercase();
-    let title = format!(" Help — type to filter: {}▏  Esc closes ", sanitize::line(help.filter.value()));
+    let title = format!(
+        " Help — type to filter: {}▏  Esc or {} closes ",
+        sanitize::line(help.filter.value()),
+        keymap.key_for(Action::Help)
+    );
     let block = Block::bordered().title(Span::styled(title, theme.title())).border_style(theme.border(true));
     let mut lines = Vec::new();
     if let Some(database) = database {
@@ -55,7 +67,7 @@ pub fn render(help: &Help, hints: &[Hint], database: Option<&str>, theme: &Theme
         .filter(|a| hints.iter().any(|h| h.action == **a))
         .chain(Action::ALL.iter().filter(|a| !hints.iter().any(|h| h.action == **a)));
     for &action in ordered {
-        let keys = keymap::keys_for(action);
+        let keys = keymap.keys_for(action);
         let hint = hints.iter().find(|h| h.action == action);
         let state = match hint {
             None => "— not here".to_string(),

@@ -24,7 +24,7 @@ use ratatui::Frame;
 pub fn render(app: &App, frame: &mut Frame<'_>) {
     let area = frame.area();
     if layout::too_small((area.width, area.height)) {
-        too_small(frame, area);
+        too_small(app, frame, area);
         return;
     }
     if let Screen::Welcome(welcome) = &app.screen {
@@ -61,14 +61,18 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     if let Some(dialog) = &app.dialog {
         dialog.render(frame, &app.theme);
     } else if let Some(help) = &app.help {
-        help::render(help, &hints, app.database.as_deref(), &app.theme, frame, area);
+        let context =
+            help::Context { hints: &hints, keymap: &app.keymap, database: app.database.as_deref(), theme: &app.theme };
+        help::render(help, context, frame, area);
     }
 }
 
-fn too_small(frame: &mut Frame<'_>, area: Rect) {
+fn too_small(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let text = format!(
-        "The terminal is too small ({}×{}); mpdesk needs at least {MIN_WIDTH}×{MIN_HEIGHT}. Enlarge it, or press q to quit.",
-        area.width, area.height
+        "The terminal is too small ({}×{}); mpdesk needs at least {MIN_WIDTH}×{MIN_HEIGHT}. Enlarge it, or press {} to quit.",
+        area.width,
+        area.height,
+        app.keymap.key_for(super::action::Action::Quit)
     );
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
 }

@@ -5,6 +5,7 @@
 
 use crate::desk::{ProgramRole, CREATE_PROGRAM_ROLES, ELIGIBILITY, PERMISSIONS};
 use crate::sanitize;
+use crate::tui::action::Action;
 use crate::tui::app::App;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -45,7 +46,11 @@ pub fn content(app: &App) -> Vec<Line<'static>> {
     };
     lines.push(Line::from(Span::styled(context, theme.label())));
     lines.push(Line::from(""));
+    // The key of each operation, as bound now (the config file may move it).
+    let key = |action: Option<Action>| format!("{:<6}", action.map(|a| app.keymap.key_for(a)).unwrap_or_default());
+    let action_of = |op| Action::ALL.into_iter().find(|a| a.operation() == Some(op));
     lines.push(Line::from(vec![
+        Span::styled(format!("{:<6}", "Key"), theme.label()),
         Span::styled(format!("{:<38}", "Operation"), theme.label()),
         Span::styled(format!("{:^7}", "Admin"), theme.label().patch(highlight(ProgramRole::Admin))),
         Span::raw(" "),
@@ -55,19 +60,21 @@ pub fn content(app: &App) -> Vec<Line<'static>> {
     let create = app.create_program.as_ref().map(|d| d.as_ref().map_err(|e| e.to_string()).err());
     let creators = CREATE_PROGRAM_ROLES.iter().map(|r| format!("{}s", r.title())).collect::<Vec<_>>().join(" and ");
     lines.push(Line::from(vec![
+        Span::styled(key(Some(Action::CreateProgram)), theme.hint_key(true)),
         Span::raw(format!("{:<38}", "Create mini programs")),
         Span::raw(format!("{:^7} {:^11}  ", "—", "—")),
         you_span(theme, create.clone()),
     ]));
     lines.extend(reason_line(theme, &create));
     lines.push(Line::from(Span::styled(
-        format!("{:<4}only workspace {creators} create mini programs", ""),
+        format!("{:<10}only workspace {creators} create mini programs", ""),
         theme.label(),
     )));
     for row in PERMISSIONS {
         let decision =
             selection.and_then(|s| s.capabilities.iter().find(|c| c.operation == row.operation)).map(|c| c.reason());
         lines.push(Line::from(vec![
+            Span::styled(key(action_of(row.operation)), theme.hint_key(true)),
             Span::raw(format!("{:<38}", row.operation.description())),
             Span::styled(format!("{:^7}", tick(row.admin)), highlight(ProgramRole::Admin)),
             Span::raw(" "),
@@ -108,5 +115,8 @@ fn you_span(theme: &crate::tui::theme::Theme, decision: Option<Option<String>>) 
 /// The reason for a refusal, on its own indented line so it reads whole.
 fn reason_line(theme: &crate::tui::theme::Theme, decision: &Option<Option<String>>) -> Option<Line<'static>> {
     let reason = decision.as_ref()?.as_ref()?;
-    Some(Line::from(vec![Span::raw("    "), Span::styled(format!("↳ {}", sanitize::line(reason)), theme.error())]))
+    Some(Line::from(vec![
+        Span::raw(" ".repeat(10)),
+        Span::styled(format!("↳ {}", sanitize::line(reason)), theme.error()),
+    ]))
 }

@@ -1,0 +1,80 @@
+//! Commands about mpdesk itself, which need no database: the config file,
+//! shell completions and the manual page.
+
+use super::args::{Cli, Command, ConfigCommand};
+use crate::print::{self, Stream};
+use crate::tui::config;
+use clap::CommandFactory;
+
+/// Exit code of a config file that does not read (as for the console).
+pub const BAD_CONFIG: i32 = 2;
+
+/// Runs `command` if it is one of these, and returns its exit code.
+pub fn run(cli: &Cli, command: &Command) -> Option<i32> {
+    let code = match command {
+        Command::Config(ConfigCommand::Path) => {
+            let path = config::path(cli.config_file().as_deref());
+            match path {
+                Some(path) => say(Stream::Out, &path.display().to_string()),
+                None => {
+                    say(Stream::Err, "error: no home directory, so no default config file; pass --config PATH");
+                    1
+                }
+            }
+        }
+        Command::Config(ConfigCommand::Default) => {
+            let text = config::default_file();
+            print::generated(text.as_bytes()).map_or(1, |()| 0)
+        }
+        Command::Config(ConfigCommand::Check) => {
+            let explicit = cli.config_file();
+            match config::load(explicit.as_deref(), None) {
+                Ok(_) => {
+                    let path = config::path(explicit.as_deref());
+                    let found = path.as_ref().is_some_and(|p| p.exists());
+                    let shown = path.map(|p| p.display().to_string()).unwrap_or_default();
+                    if found {
+                        say(Stream::Out, &format!("{shown}: fine"))
+                    } else {
+                        say(Stream::Out, &format!("{shown}: no such file; the defaults are in use"))
+                    }
+                }
+                Err(error) => {
+                    say(Stream::Err, &format!("error: {error}"));
+                    BAD_CONFIG
+                }
+            }
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "mpdesk", &mut script);
+            print::generated(&script).map_or(1, |()| 0)
+        }
+        Command::Man => print::generated(&man_page()).map_or(1, |()| 0),
+        _ => return None,
+    };
+    Some(code)
+}
+
+fn say(stream: Stream, text: &str) -> i32 {
+    print::text(stream, text).map_or(1, |()| 0)
+}
+
+/// The manual: mpdesk(1), then a page for every subcommand, all the way
+/// down ("mpdesk-program-list").
+pub fn man_page() -> Vec<u8> {
+    let mut command = Cli::command();
+    command.build();
+    let mut roff = Vec::new();
+    render(&command, "mpdesk", &mut roff);
+    roff
+}
+
+fn render(command: &clap::Command, name: &str, roff: &mut Vec<u8>) {
+    let page = command.clone().name(name.to_string()).bin_name(name.replace('-', " "));
+    // Writing into a Vec cannot fail.
+    let _ = clap_mangen::Man::new(page).render(roff);
+    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+        render(sub, &format!("{name}-{}", sub.get_name()), roff);
+    }
+}
