@@ -24,14 +24,28 @@ impl Console {
 
     /// Any program (mpdesk, or ssh to it) in a 100×30 terminal.
     pub fn start_program(program: &str, args: &[&str], data_home: &std::path::Path) -> Self {
+        Self::start_with(program, args, data_home, &[("TERM", Some("xterm-256color"))])
+    }
+
+    /// With these environment variables set (or, with `None`, removed).
+    /// The config and data folders are `data_home`, whatever this machine's are.
+    pub fn start_with(program: &str, args: &[&str], data_home: &std::path::Path, env: &[(&str, Option<&str>)]) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 })
             .expect("open a pty");
         let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
         cmd.env("XDG_DATA_HOME", data_home);
+        cmd.env("XDG_CONFIG_HOME", data_home);
         cmd.env_remove("NO_COLOR");
+        cmd.env_remove("COLORTERM");
+        cmd.env_remove("MPDESK_CONFIG");
+        for (name, value) in env {
+            match value {
+                Some(value) => cmd.env(name, value),
+                None => cmd.env_remove(name),
+            }
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn mpdesk");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");
@@ -55,6 +69,19 @@ impl Console {
             }
         });
         Self { parser, writer, child }
+    }
+
+    /// The foreground colour of every cell on screen that has one.
+    pub fn colors(&self) -> Vec<vt100::Color> {
+        let Ok(parser) = self.parser.lock() else { return Vec::new() };
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        let (rows, cols) = (rows.get(), cols.get());
+        (0..rows)
+            .flat_map(|r| (0..cols).map(move |c| (r, c)))
+            .filter_map(|(r, c)| screen.cell(r, c).map(|cell| cell.fgcolor()))
+            .filter(|c| *c != vt100::Color::Default)
+            .collect()
     }
 
     /// Whether the first cell of `text` on screen is drawn dim.

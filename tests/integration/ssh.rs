@@ -280,6 +280,13 @@ fn over_an_authorized_keys_file_each_key_is_its_person_and_nothing_sent_changes_
     assert_eq!(code(&quotes), Some(2));
     let operator = server.ssh("dana", &[], &["user", "add", "mallory"]);
     assert_eq!(code(&operator), Some(3));
+    // The server's config file is the operator's: a client can neither name
+    // another (which mpdesk would read, and quote in errors) nor read it.
+    let config = server.ssh("dana", &[], &["--config", "/etc/shadow", "program", "list"]);
+    assert_eq!(code(&config), Some(2), "{}", String::from_utf8_lossy(&config.stderr));
+    assert_eq!(code(&server.ssh("dana", &[], &["config", "path"])), Some(3));
+    let man = server.ssh("dana", &[], &["completions", "bash"]);
+    assert_eq!(code(&man), Some(0), "completions are for anyone");
     let audit = mpdesk(&server.db, Some("olivia"), &["--json", "audit", "--limit", "5"]);
     let entries: serde_json::Value = serde_json::from_slice(&audit.stdout).expect("json");
     let via = entries[0]["via"].as_str().expect("via");
