@@ -326,10 +326,9 @@ pub fn default_file() -> String {
          # \"0\"–\"255\". Truecolor is used only where COLORTERM says so; elsewhere\n\
          # the nearest of 256 or 16 colours. The dark theme's colours:\n",
     );
-    let dark = Palette::builtin(ThemeName::Dark);
-    let mut dark_copy = dark;
+    let mut dark = Palette::builtin(ThemeName::Dark);
     for name in Palette::NAMES {
-        let color = dark_copy.get_mut(name).map(|c| *c).unwrap_or(Color::Reset);
+        let color = dark.get_mut(name).map(|c| *c).unwrap_or(Color::Reset);
         out.push_str(&format!("# {name} = \"{}\"\n", color_name(color)));
     }
     out
