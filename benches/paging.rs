@@ -326,3 +326,21 @@ fn audit_as_developer(bencher: Bencher, entries: u64) {
         divan::black_box((desk.audit(&dev, &page).expect("page"), desk.audit(&dev, &rare).expect("rare")));
     });
 }
+
+/// What `z` looks up on every reload (and `z` on the Audit tab per row):
+/// the owner's newest change that is not undone, and whether they may undo
+/// it now — with the log 10k and 1M entries long.
+#[divan::bench(args = [10_000, 1_000_000], sample_count = 100)]
+fn undo_lookup(bencher: Bencher, entries: u64) {
+    let fixture = fixture(2, 0, entries);
+    let mut desk = Desk::open(&fixture.path).expect("desk");
+    let owner = desk.actor("owner").expect("owner");
+    let first = desk.seek_programs(&owner, "Big", None, mpdesk::desk::Seek::First, 1).expect("page");
+    let app_id = first[0].app_id.clone();
+    let edit = mpdesk::desk::ProgramEdit { name: None, description: Some("changed".to_string()) };
+    desk.edit_program(&owner, &app_id, &edit).expect("edit");
+    bencher.bench_local(|| {
+        let id = desk.last_undoable(&owner, "Big", false).expect("lookup").expect("a change");
+        divan::black_box(desk.undo_refusal(&owner, id).expect("plan"));
+    });
+}

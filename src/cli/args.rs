@@ -87,6 +87,15 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u64,
     },
+    /// Take back a change from the audit log (an undo's id: redo it), by the
+    /// rules that allowed it; refused (exit 5) if the data changed since.
+    Undo {
+        /// The audit entry's id (`mpdesk audit` lists them).
+        id: i64,
+        /// Print what would change, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Load the demo data into an empty database.
     DemoData,
     /// SSH public keys: yours (over SSH), anyone's (the operator).

@@ -5,7 +5,7 @@ use super::args::{
     WorkspaceCommand, WorkspaceMemberCommand,
 };
 use super::output::{opt, print_json, print_text, table};
-use super::rows::TableRow;
+use super::rows::{AuditRow, TableRow};
 use crate::desk::{
     Actor, AuditQuery, ConfigChange, Desk, DeskError, DeskResult, PackageSource, Page, Principal, ProgramEdit,
     WorkspaceRole,
@@ -255,8 +255,29 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
                 limit: *limit,
                 ..Default::default()
             };
-            let entries: Vec<_> = desk.audit(&me, &query)?.into_iter().map(|(_, e)| e).collect();
-            out_rows(json, &entries)
+            let mut rows = Vec::new();
+            for (id, entry) in desk.audit(&me, &query)? {
+                let undo_reason = desk.undo_refusal(&me, id)?;
+                rows.push(AuditRow { id, entry, undoable: undo_reason.is_none(), undo_reason });
+            }
+            out_rows(json, &rows)
+        }
+        Command::Undo { id, dry_run } => {
+            let me = actor(desk, cli, identity)?;
+            let plan = if *dry_run { desk.undo_plan(&me, *id)? } else { desk.undo(&me, *id)? };
+            out(json, &plan, || {
+                let verb = match (*dry_run, plan.redo) {
+                    (true, false) => "would undo",
+                    (true, true) => "would redo",
+                    (false, false) => "undid",
+                    (false, true) => "redid",
+                };
+                let mut text = format!("{verb} #{} ({}):", plan.id, plan.operation);
+                for change in &plan.changes {
+                    text.push_str(&format!("\n  {change}"));
+                }
+                text
+            })
         }
     }
 }

@@ -116,18 +116,33 @@ impl TableRow for ProgramMember {
     }
 }
 
-impl TableRow for AuditEntry {
-    const HEADERS: &'static [&'static str] = &["AT", "ACTOR", "WORKSPACE", "PROGRAM", "OPERATION", "OUTCOME", "DETAIL"];
+/// An audit entry with its id (what `mpdesk undo` takes) and whether the
+/// person reading could undo it now, or why not.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AuditRow {
+    pub id: i64,
+    #[serde(flatten)]
+    pub entry: AuditEntry,
+    pub undoable: bool,
+    pub undo_reason: Option<String>,
+}
+
+impl TableRow for AuditRow {
+    const HEADERS: &'static [&'static str] =
+        &["ID", "AT", "ACTOR", "WORKSPACE", "PROGRAM", "OPERATION", "OUTCOME", "DETAIL", "UNDO"];
     const EMPTY: &'static str = "no audit entries you may read";
     fn cells(&self) -> Vec<String> {
+        let e = &self.entry;
         vec![
-            self.at.clone(),
-            self.actor.clone(),
-            opt(&self.workspace),
-            opt(&self.program),
-            self.operation.clone(),
-            self.outcome.clone(),
-            self.detail.clone(),
+            self.id.to_string(),
+            e.at.clone(),
+            e.actor.clone(),
+            opt(&e.workspace),
+            opt(&e.program),
+            e.operation.clone(),
+            e.outcome.clone(),
+            e.detail.clone(),
+            if self.undoable { "yes" } else { "no" }.to_string(),
         ]
     }
 }

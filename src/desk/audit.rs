@@ -24,7 +24,7 @@ pub struct AuditQuery {
 impl Desk {
     /// Newest first, with each entry's id for paging on.
     pub fn audit(&self, actor: &Actor, query: &AuditQuery) -> DeskResult<Vec<(i64, AuditEntry)>> {
-        let scope = self.audit_scope(actor, query)?;
+        let scope = audit_scope(self.conn(), actor, query)?;
         let seek = match (query.before, query.after, query.oldest) {
             (Some(id), _, _) => AuditSeek::Before(id),
             (None, Some(id), _) => AuditSeek::After(id),
@@ -36,12 +36,14 @@ impl Desk {
 
     /// How many entries the actor may read (walks them all: use sparingly).
     pub fn count_audit(&self, actor: &Actor, query: &AuditQuery) -> DeskResult<u64> {
-        let scope = self.audit_scope(actor, query)?;
+        let scope = audit_scope(self.conn(), actor, query)?;
         Ok(store::audit::count(self.conn(), &scope)?)
     }
+}
 
-    fn audit_scope(&self, actor: &Actor, query: &AuditQuery) -> DeskResult<AuditScope> {
-        let conn = self.conn();
+/// The entries `actor` may read, narrowed by `query`.
+pub(super) fn audit_scope(conn: &rusqlite::Connection, actor: &Actor, query: &AuditQuery) -> DeskResult<AuditScope> {
+    {
         let mut scope = AuditScope { text: query.text.clone(), ..Default::default() };
         for (ws, membership) in store::workspaces::of_user(conn, actor.id)? {
             if reads_workspace_audit(acting_role(&membership)) {

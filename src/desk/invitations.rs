@@ -2,6 +2,7 @@
 //! withdrawn, accepted, declined, expired), blocking, and ownership transfer.
 
 use super::clock::parse_rfc3339;
+use super::undo::Capture;
 use super::{
     acting_role, not_yet_member, note_workspace, resolve_workspace, rfc3339, Actor, Desk, DeskError, DeskResult,
     MemberStatus, WorkspaceRole,
@@ -12,6 +13,7 @@ use crate::domain::Denial;
 use crate::store;
 use crate::store::invitations::NewInvitation;
 use crate::store::records::{InvitationRow, Membership};
+use crate::store::undo::Key;
 use crate::store::Page;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -166,6 +168,9 @@ impl Desk {
             )?;
             entry.detail = format!("invited {login} as {}; expires {expires_at}", role.title());
             let row = pending_of(tx, ws.id, &ws.name, login)?;
+            let mut capture = Capture::default();
+            capture.created(Key::Invitation { id: row.id });
+            entry.undo = Some(capture.finish(tx)?);
             Invitation::from_row(row, now)
         })
     }
@@ -194,8 +199,11 @@ impl Desk {
             note_workspace(entry, &ws);
             let row = pending_of(tx, ws.id, &ws.name, login)?;
             decide_member_action(acting_role(&membership), MemberAction::Withdraw, row.role, None, read_only)?;
+            let mut capture = Capture::default();
+            capture.rows(tx, Key::Invitation { id: row.id })?;
             store::invitations::decide(tx, row.id, StoredState::Withdrawn, now)?;
             entry.detail = format!("withdrew {login}'s invitation as {}: pending → withdrawn", row.role.title());
+            entry.undo = Some(capture.finish(tx)?);
             Ok(())
         })
     }
@@ -280,8 +288,11 @@ impl Desk {
             let action = if block { MemberAction::Block } else { MemberAction::Unblock };
             decide_member_action(acting_role(&membership), action, target.role, None, read_only)?;
             let (from, to) = block_transition(login, target.status, block)?;
+            let mut capture = Capture::default();
+            capture.rows(tx, Key::WorkspaceMember { workspace_id: ws.id, user_id: user })?;
             store::workspaces::set_status(tx, ws.id, user, to)?;
             entry.detail = format!("{login} ({}): {} → {}", target.role.title(), from.as_str(), to.as_str());
+            entry.undo = Some(capture.finish(tx)?);
             Ok(())
         })
     }

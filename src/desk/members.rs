@@ -1,6 +1,7 @@
 //! Program members: who reaches a program, the new member list, adding and
 //! removing.
 
+use super::undo::Capture;
 use super::{
     access_of, facts_of, note_program, resolve_program, Actor, Candidate, Desk, DeskError, DeskResult, MemberSource,
     MemberStatus, Operation, Page, ProgramMember, WorkspaceRole,
@@ -10,6 +11,7 @@ use crate::domain::Denial;
 use crate::store;
 use crate::store::members::{Filter, Reach};
 use crate::store::records::MemberRow;
+use crate::store::undo::Key;
 
 fn manager_roles() -> Vec<&'static str> {
     WorkspaceRole::ALL.iter().filter(|r| r.manages_all_programs()).map(|r| r.as_str()).collect()
@@ -121,6 +123,7 @@ impl Desk {
                 return Err(DeskError::Invalid("name at least one user to add".to_string()));
             }
             let mut seen = Vec::new();
+            let mut capture = Capture::default();
             for login in logins {
                 if seen.contains(login) {
                     continue;
@@ -142,10 +145,12 @@ impl Desk {
                 if store::members::is_member(tx, row.id, user.id)? {
                     return Err(DeskError::Conflict(format!("{login} is already a member of {}", row.name)));
                 }
+                capture.rows(tx, Key::ProgramMember { program_id: row.id, user_id: user.id })?;
                 store::members::add(tx, row.id, user.id, actor.id, now)?;
                 seen.push(login.clone());
             }
             entry.detail = format!("added {}", seen.join(", "));
+            entry.undo = Some(capture.finish(tx)?);
             let roles = manager_roles();
             let mut added = Vec::new();
             for login in &seen {
@@ -172,8 +177,11 @@ impl Desk {
             )?;
             let user = store::users::by_login(tx, login)?
                 .ok_or_else(|| DeskError::NotFound(format!("{login} is not a member of {}", row.name)))?;
+            let mut capture = Capture::default();
+            capture.rows(tx, Key::ProgramMember { program_id: row.id, user_id: user.id })?;
             store::members::remove(tx, row.id, user.id)?;
             entry.detail = format!("removed {login}");
+            entry.undo = Some(capture.finish(tx)?);
             Ok(())
         })
     }

@@ -13,6 +13,7 @@ pub mod keys;
 mod members;
 mod programs;
 mod types;
+mod undo;
 mod users;
 mod versions;
 mod workspaces;
@@ -24,6 +25,7 @@ pub use invitations::{countdown_text, Invitation, MemberOp};
 pub use keys::{Principal, SshKey};
 pub use programs::{ConfigChange, ProgramEdit};
 pub use types::*;
+pub use undo::UndoPlan;
 pub use versions::PackageSource;
 
 pub use crate::domain::invitation::InvitationState;
@@ -159,6 +161,9 @@ impl Desk {
         let tx = self.store.write()?;
         match work(&tx, &mut entry, &now) {
             Ok(value) => {
+                if entry.undo.is_none() {
+                    entry.undo = Some(undo::not_reversible(crate::domain::undo::not_reversible(operation)));
+                }
                 let actor = store::audit::Actor { login: actor_login, via: &self.via };
                 store::audit::append(&tx, &now, &actor, "ok", &entry)?;
                 tx.commit()?;

@@ -1,6 +1,7 @@
 //! Mini programs: create, list, show, edit, configure, release, take
 //! offline, delete.
 
+use super::undo::{not_reversible, Capture};
 use super::{
     access_of, acting_role, facts_of, invalid, note_program, note_workspace, resolve_program, resolve_workspace,
     visibility, Actor, Desk, DeskError, DeskResult, Operation, Page, ProgramConfig, ProgramDetail, ProgramSummary,
@@ -10,6 +11,7 @@ use crate::domain::{validate, ProgramRole, ProgramStatus};
 use crate::store;
 use crate::store::programs::{NewProgram, ProgramFilter, Seek};
 use crate::store::records::ProgramRow;
+use crate::store::undo::{Key, ProgramField};
 use rusqlite::Connection;
 
 /// New name and/or description; `None` keeps the current one.
@@ -236,7 +238,11 @@ impl Desk {
             let name = validate::name("name", &name).map_err(invalid)?;
             validate::description(&description).map_err(invalid)?;
             check_name_free(tx, row.workspace_id, &row.workspace, &name, Some(row.id))?;
+            let mut capture = Capture::default();
+            capture.field(tx, row.id, ProgramField::Name)?;
+            capture.field(tx, row.id, ProgramField::Description)?;
             store::programs::set_name_description(tx, row.id, &name, &description)?;
+            entry.undo = Some(capture.finish(tx)?);
             let mut changes = Vec::new();
             if name != row.name {
                 changes.push(format!("name {:?} → {:?}", row.name, name));
@@ -268,6 +274,10 @@ impl Desk {
                 ));
             }
             let current = store::programs::extra(tx, row.id)?;
+            let mut capture = Capture::default();
+            capture.rows(tx, Key::Domains { program_id: row.id })?;
+            capture.field(tx, row.id, ProgramField::ClientId)?;
+            capture.field(tx, row.id, ProgramField::MerchantId)?;
             let mut details = Vec::new();
             for origin in &change.remove_domains {
                 let origin = validate::origin(origin).map_err(invalid)?;
@@ -317,6 +327,7 @@ impl Desk {
             }
             store::programs::set_ids(tx, row.id, client_id.as_deref(), merchant_id.as_deref())?;
             entry.detail = details.join("; ");
+            entry.undo = Some(capture.finish(tx)?);
             Ok(ProgramConfig { domains: store::programs::domains(tx, row.id)?, client_id, merchant_id })
         })
     }
@@ -336,9 +347,21 @@ impl Desk {
             if row.live_version.as_deref() == Some(target.version.as_str()) {
                 return Err(DeskError::Conflict(format!("version {} of {} is already live", target.version, row.name)));
             }
+            let mut capture = Capture::default();
+            capture.field(tx, row.id, ProgramField::Status)?;
+            if let Some(live) = store::undo::live_version(tx, row.id)? {
+                capture.version(tx, live)?;
+            }
+            capture.version(tx, version_id)?;
             store::versions::retire_live(tx, row.id)?;
             store::versions::make_live(tx, version_id)?;
             store::programs::set_status(tx, row.id, ProgramStatus::Released)?;
+            // Draft is never returned to: the first release is for good.
+            entry.undo = Some(if row.status == ProgramStatus::Draft {
+                not_reversible(crate::domain::undo::FIRST_RELEASE)
+            } else {
+                capture.finish(tx)?
+            });
             let kind = if target.version == latest.version { "released" } else { "rolled back to" };
             entry.detail = match &row.live_version {
                 Some(previous) => format!("{kind} {} (was {previous})", target.version),
@@ -354,8 +377,14 @@ impl Desk {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
             decide(&access_of(&row, read_only), Operation::TakeOffline, &facts_of(&row))?;
+            let mut capture = Capture::default();
+            capture.field(tx, row.id, ProgramField::Status)?;
+            if let Some(live) = store::undo::live_version(tx, row.id)? {
+                capture.version(tx, live)?;
+            }
             store::versions::retire_live(tx, row.id)?;
             store::programs::set_status(tx, row.id, ProgramStatus::Offline)?;
+            entry.undo = Some(capture.finish(tx)?);
             entry.detail =
                 format!("took {} offline (was live: {})", row.name, row.live_version.as_deref().unwrap_or("none"));
             Ok(())

@@ -1,5 +1,6 @@
 //! Workspaces and direct membership management by Owners and Masters.
 
+use super::undo::Capture;
 use super::{
     acting_role, invalid, not_yet_member, note_workspace, resolve_workspace, Actor, Desk, DeskError, DeskResult,
     MemberStatus, Page, WorkspaceMember, WorkspaceRole, WorkspaceSummary,
@@ -8,6 +9,7 @@ use crate::domain::invitation::StoredState;
 use crate::domain::validate;
 use crate::domain::workspace_rules::{decide_member_action, MemberAction};
 use crate::store;
+use crate::store::undo::Key;
 
 impl Desk {
     /// Creates a workspace; the actor becomes its Owner.
@@ -87,14 +89,18 @@ impl Desk {
             let user = store::users::by_login(tx, login)?
                 .ok_or_else(|| DeskError::NotFound(format!("user '{login}' is not registered")))?;
             not_yet_member(tx, &ws, user.id, login)?;
+            let mut capture = Capture::default();
+            capture.rows(tx, Key::WorkspaceMember { workspace_id: ws.id, user_id: user.id })?;
             store::workspaces::add_member(tx, ws.id, user.id, role, MemberStatus::Active, Some(actor.id), now)?;
             entry.detail = format!("added {login} as {}", role.title());
             // A direct add answers a pending invitation: it is settled here,
             // in the same transaction, so nobody is listed twice.
             if let Some(pending) = store::invitations::pending(tx, ws.id, user.id)? {
+                capture.rows(tx, Key::Invitation { id: pending.id })?;
                 store::invitations::decide(tx, pending.id, StoredState::Withdrawn, now)?;
                 entry.detail.push_str("; their pending invitation: pending → withdrawn (added directly)");
             }
+            entry.undo = Some(capture.finish(tx)?);
             Ok(())
         })
     }
@@ -122,8 +128,11 @@ impl Desk {
             if target.role == role {
                 return Err(DeskError::Conflict(format!("{login} is already {} of {}", role.title(), ws.name)));
             }
+            let mut capture = Capture::default();
+            capture.rows(tx, Key::WorkspaceMember { workspace_id: ws.id, user_id })?;
             store::workspaces::set_role(tx, ws.id, user_id, role)?;
             entry.detail = format!("{login}: {} → {}", target.role.title(), role.title());
+            entry.undo = Some(capture.finish(tx)?);
             Ok(())
         })
     }
@@ -136,8 +145,12 @@ impl Desk {
             note_workspace(entry, &ws);
             let (user_id, target) = workspace_target(tx, ws.id, &ws.name, login)?;
             decide_member_action(acting_role(&membership), MemberAction::Remove, target.role, None, read_only)?;
+            let mut capture = Capture::default();
+            capture.rows(tx, Key::WorkspaceMember { workspace_id: ws.id, user_id })?;
+            capture.rows(tx, Key::MemberPrograms { workspace_id: ws.id, user_id })?;
             store::workspaces::remove_member(tx, ws.id, user_id)?;
             entry.detail = format!("removed {login} ({}) and their program memberships", target.role.title());
+            entry.undo = Some(capture.finish(tx)?);
             Ok(())
         })
     }

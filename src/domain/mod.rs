@@ -12,6 +12,7 @@ pub mod keys;
 pub mod lifecycle;
 pub mod permission;
 pub mod role;
+pub mod undo;
 pub mod validate;
 pub mod version;
 pub mod workspace_rules;

@@ -19,8 +19,8 @@ pub fn append(
     e: &NewAuditEntry,
 ) -> rusqlite::Result<()> {
     conn.prepare_cached(
-        "INSERT INTO audit (at, actor, workspace_id, workspace, program_app_id, program, operation, outcome, detail, via)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO audit (at, actor, workspace_id, workspace, program_app_id, program, operation, outcome, detail, via, undo, reverts)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         at,
@@ -32,7 +32,9 @@ pub fn append(
         e.operation,
         outcome,
         e.detail,
-        actor.via
+        actor.via,
+        e.undo,
+        e.reverts
     ])?;
     Ok(())
 }
@@ -217,6 +219,14 @@ pub fn last_block(conn: &Connection, workspace_id: i64, login: &str) -> rusqlite
         |r| Ok((super::text(r, 0)?, super::text(r, 1)?)),
     )
     .optional()
+}
+
+/// Whether the scope holds the entry `id` (one index lookup).
+pub fn holds(conn: &Connection, scope: &AuditScope, id: i64) -> rusqlite::Result<bool> {
+    let (filter, mut args) = scope_where(conn, scope)?;
+    args.push(Value::Integer(id));
+    let sql = format!("SELECT EXISTS (SELECT 1 FROM audit a WHERE {filter} AND a.id = ?)");
+    conn.prepare_cached(&sql)?.query_row(params_from_iter(args), |r| r.get(0))
 }
 
 /// How many entries the scope holds (walks them: for "go to the end").

@@ -136,4 +136,8 @@ pub struct NewAuditEntry {
     pub program: Option<String>,
     pub operation: String,
     pub detail: String,
+    /// What undoing it takes (JSON of `store::undo::Undo`).
+    pub undo: Option<String>,
+    /// The entry this one undoes.
+    pub reverts: Option<i64>,
 }

@@ -6,7 +6,7 @@ use rusqlite_migration::M;
 pub const APPLICATION_ID: i64 = 0x4D50_4453;
 
 pub fn migrations() -> Vec<M<'static>> {
-    vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7)]
+    vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7), M::up(V8)]
 }
 
 const V1: &str = r#"
@@ -191,4 +191,15 @@ CREATE TRIGGER audit_fts_insert AFTER INSERT ON audit BEGIN
     INSERT INTO audit_fts(rowid, actor, program, operation, detail) VALUES (new.id, new.actor, new.program, new.operation, new.detail);
 END;
 INSERT INTO audit_fts(audit_fts) VALUES ('rebuild');
+"#;
+
+/// What an undo needs: each new entry's structured before → after (JSON,
+/// or why it cannot be undone), and which entry an undo reverts. Entries
+/// written before this have neither. Undo finds "your last change here" by
+/// actor, and "already undone?" by the entry reverted.
+const V8: &str = r#"
+ALTER TABLE audit ADD COLUMN undo TEXT;
+ALTER TABLE audit ADD COLUMN reverts INTEGER REFERENCES audit(id);
+CREATE INDEX audit_by_reverts ON audit(reverts) WHERE reverts IS NOT NULL;
+CREATE INDEX audit_by_actor ON audit(actor, workspace_id, id);
 "#;

@@ -26,6 +26,10 @@ pub enum Action {
     Release,
     TakeOffline,
     Delete,
+    /// Your last change here (on the Audit tab: the selected entry).
+    Undo,
+    /// What you last undid here.
+    Redo,
     Filter,
     SwitchWorkspace,
     SwitchPersona,
@@ -50,7 +54,7 @@ pub enum Action {
 
 impl Action {
     /// In the order the bar and the help list them.
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 41] = [
         Self::CreateProgram,
         Self::EditProgram,
         Self::AddMembers,
@@ -70,6 +74,8 @@ impl Action {
         Self::Release,
         Self::TakeOffline,
         Self::Delete,
+        Self::Undo,
+        Self::Redo,
         Self::Filter,
         Self::SwitchWorkspace,
         Self::SwitchPersona,
@@ -113,6 +119,8 @@ impl Action {
             Self::Release => "Release a version (an older one is a rollback)",
             Self::TakeOffline => "Take the program offline",
             Self::Delete => "Delete the program (irreversible)",
+            Self::Undo => "Undo your last change here (Audit tab: the selected entry)",
+            Self::Redo => "Redo what you last undid here",
             Self::Filter => "Filter the focused list as you type",
             Self::SwitchWorkspace => "Switch workspace",
             Self::SwitchPersona => "Switch persona (demo)",
@@ -157,6 +165,8 @@ impl Action {
             Self::Release => "release",
             Self::TakeOffline => "offline",
             Self::Delete => "delete",
+            Self::Undo => "undo",
+            Self::Redo => "redo",
             Self::Filter => "filter",
             Self::SwitchWorkspace => "workspace",
             Self::SwitchPersona => "persona",
@@ -189,6 +199,8 @@ impl Action {
             Self::Release => "release",
             Self::TakeOffline => "take_offline",
             Self::Delete => "delete",
+            Self::Undo => "undo",
+            Self::Redo => "redo",
             Self::Filter => "filter",
             Self::SwitchWorkspace => "switch_workspace",
             Self::SwitchPersona => "switch_persona",

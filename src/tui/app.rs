@@ -160,6 +160,10 @@ pub struct App {
     /// start) so a second terminal can join it.
     pub database: Option<String>,
     pub data_version: i64,
+    /// Counts reloads: what `z` and `Z` would take back is looked up again
+    /// only when this (or the workspace, persona or audit row) moved.
+    pub data_epoch: u64,
+    pub undo: super::app_undo::UndoChoices,
 }
 
 impl App {
@@ -221,6 +225,8 @@ impl App {
             redraw: true,
             pending_filter: None,
             data_version,
+            data_epoch: 0,
+            undo: Default::default(),
         };
         app.start_as(login);
         app
@@ -265,6 +271,7 @@ impl App {
         if !self.my_invitations.is_empty() && self.dialog.is_none() {
             self.open_invitations();
         }
+        self.refresh_undo();
     }
 
     pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
@@ -305,6 +312,7 @@ impl App {
 
     /// Reloads everything shown, keeping the selection where it can.
     pub fn reload(&mut self) {
+        self.data_epoch += 1;
         let (Some(actor), Some(workspace)) = (self.actor.clone(), self.workspace.clone()) else {
             return;
         };

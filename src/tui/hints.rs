@@ -82,6 +82,22 @@ fn decide(app: &App, action: Action) -> Option<Result<(), String>> {
             let allowed = app.invite_options.iter().any(|(_, d)| d.is_ok());
             Some(if allowed { Ok(()) } else { from_denial(&app.invite_options[0].1) })
         }
+        Action::Undo if on(Tab::Audit) => {
+            let choice = app.undo.selected.as_ref()?;
+            Some(choice.refusal.clone().map_or(Ok(()), Err))
+        }
+        Action::Undo | Action::Redo => {
+            let ws = app.workspace.as_ref().filter(|_| main)?;
+            let (choice, nothing) = if action == Action::Undo {
+                (&app.undo.last, format!("nothing of yours to undo in {}", ws.name))
+            } else {
+                (&app.undo.redo, format!("nothing you undid in {} to redo", ws.name))
+            };
+            Some(match choice {
+                None => Err(nothing),
+                Some(c) => c.refusal.clone().map_or(Ok(()), Err),
+            })
+        }
         Action::Invitations => (!app.my_invitations.is_empty()).then_some(Ok(())),
         // Everyone manages their own keys (the domain's key rule, for oneself).
         Action::Keys => (main && app.actor.is_some()).then(|| {

@@ -30,6 +30,8 @@ const DEFAULT: &[(KeyCode, KeyModifiers, Action)] = &[
     (KeyCode::Char('r'), KeyModifiers::NONE, Action::Release),
     (KeyCode::Char('o'), KeyModifiers::NONE, Action::TakeOffline),
     (KeyCode::Char('D'), KeyModifiers::SHIFT, Action::Delete),
+    (KeyCode::Char('z'), KeyModifiers::NONE, Action::Undo),
+    (KeyCode::Char('Z'), KeyModifiers::SHIFT, Action::Redo),
     (KeyCode::Char('/'), KeyModifiers::NONE, Action::Filter),
     (KeyCode::Char('w'), KeyModifiers::NONE, Action::SwitchWorkspace),
     (KeyCode::Char('p'), KeyModifiers::NONE, Action::SwitchPersona),

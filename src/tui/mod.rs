@@ -15,6 +15,7 @@
 pub mod action;
 pub mod app;
 mod app_tabs;
+pub mod app_undo;
 pub mod config;
 pub mod dialogs;
 pub mod field;

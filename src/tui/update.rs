@@ -34,6 +34,9 @@ pub fn update_all(app: &mut App, messages: impl IntoIterator<Item = Message>) {
         handle(app, message);
     }
     run_pending(app);
+    if matches!(app.screen, Screen::Main) {
+        app.refresh_undo();
+    }
 }
 
 pub fn update(app: &mut App, message: Message) {
@@ -328,6 +331,16 @@ fn perform(app: &mut App, action: Action) {
         | Action::Resend
         | Action::Withdraw
         | Action::Transfer => confirm_member_action(app, action),
+        Action::Undo if app.tab == Tab::Audit => confirm_undo(app),
+        Action::Undo | Action::Redo => {
+            let choice = if action == Action::Undo { &app.undo.last } else { &app.undo.redo };
+            if let Some(id) = choice.as_ref().map(|c| c.id) {
+                match execute(app, Request::Undo { id }) {
+                    Ok(message) => app.set_status(StatusKind::Info, message),
+                    Err(error) => app.set_status(StatusKind::Error, error.to_string()),
+                }
+            }
+        }
         Action::Filter => app.editing_filter = Some(app.focus),
         Action::ClearFilter => {
             for pane in [Pane::Members, Pane::Programs, Pane::Audit] {
@@ -459,6 +472,18 @@ fn fetch_dialog_items(app: &mut App, next_page: bool) {
 }
 
 /// Opens the confirmation for an action on the selected workspace member.
+/// The Audit tab's `z`: what undoing the selected entry changes, to confirm.
+fn confirm_undo(app: &mut App) {
+    let (Some(actor), Some((id, entry))) = (app.actor.clone(), app.audit.selected_row().cloned()) else { return };
+    let plan = app.desk.undo_plan(&actor, id);
+    let Some(plan) = app.report(plan) else { return };
+    let verb = if plan.redo { "Redo" } else { "Undo" };
+    let question =
+        format!("{verb} #{id} ({} by {})? This will: {}.", entry.operation, entry.actor, plan.changes.join("; "));
+    let confirm = if plan.redo { "Redo" } else { "Undo" };
+    app.dialog = Some(Dialog::Confirm(Confirm::new(&format!("{verb} #{id}"), question, confirm, Request::Undo { id })));
+}
+
 fn confirm_member_action(app: &mut App, action: Action) {
     let (Some(ws), Some(member)) = (app.workspace.clone(), app.ws_members.selected_row().cloned()) else { return };
     let (workspace, login) = (ws.name.clone(), member.login.clone());
@@ -632,6 +657,13 @@ fn execute(app: &mut App, request: Request) -> DeskResult<String> {
                 list.selected = 0;
             }
             format!("declined the invitation to {workspace}")
+        }
+        Request::Undo { id } => {
+            let plan = app.desk.undo(&actor, id)?;
+            app.reload();
+            app.reload_tab();
+            let verb = if plan.redo { "redid" } else { "undid" };
+            format!("{verb} #{id} ({}): {}", plan.operation, plan.changes.join("; "))
         }
         Request::AddKey { line } => {
             let key = app.desk.add_key(&crate::desk::Principal::Person(actor.clone()), &actor.login, &line)?;

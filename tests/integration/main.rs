@@ -17,3 +17,4 @@ mod tui_support;
 mod tui_tabs;
 mod tui_update;
 mod tui_view;
+mod undo;

@@ -68,6 +68,7 @@ pub enum Request {
     Decline { workspace: String },
     AddKey { line: String },
     RemoveKey { fingerprint: String },
+    Undo { id: i64 },
 }
 
 /// `ConfigChange` as plain data (comparable in tests).

@@ -1,0 +1,337 @@
+//! What an audit entry keeps so that it can be undone: the rows a change
+//! touched, before and after, exactly as stored. Undoing puts "before"
+//! back, byte for byte, only while the rows are still "after".
+//!
+//! Tables and columns are fixed enums, never names read from the file: the
+//! JSON comes from the database, and the database is not trusted to name
+//! what SQL touches.
+
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+/// A stored value: these tables hold only integers, text and NULL.
+pub type Row = Vec<serde_json::Value>;
+
+/// A set of rows, found by a key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rows", rename_all = "snake_case")]
+pub enum Key {
+    /// One person's explicit membership of one program.
+    ProgramMember { program_id: i64, user_id: i64 },
+    /// One person's workspace membership.
+    WorkspaceMember { workspace_id: i64, user_id: i64 },
+    /// Every program membership one person has in one workspace.
+    MemberPrograms { workspace_id: i64, user_id: i64 },
+    /// One invitation.
+    Invitation { id: i64 },
+    /// A program's domain whitelist.
+    Domains { program_id: i64 },
+}
+
+/// A program column an undo may set back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProgramField {
+    Name,
+    Description,
+    Status,
+    ClientId,
+    MerchantId,
+}
+
+impl ProgramField {
+    fn column(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Description => "description",
+            Self::Status => "status",
+            Self::ClientId => "client_id",
+            Self::MerchantId => "merchant_id",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Description => "description",
+            Self::Status => "status",
+            Self::ClientId => "client ID",
+            Self::MerchantId => "merchant ID",
+        }
+    }
+}
+
+/// One part of a change: what it was before and what it became.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "part", rename_all = "snake_case")]
+pub enum Part {
+    Rows { key: Key, before: Vec<Row>, after: Vec<Row> },
+    Program { program_id: i64, field: ProgramField, before: serde_json::Value, after: serde_json::Value },
+    VersionState { version_id: i64, before: String, after: String },
+}
+
+impl Part {
+    /// The same part the other way round: what undoing it does.
+    pub fn inverse(&self) -> Self {
+        match self.clone() {
+            Self::Rows { key, before, after } => Self::Rows { key, before: after, after: before },
+            Self::Program { program_id, field, before, after } => {
+                Self::Program { program_id, field, before: after, after: before }
+            }
+            Self::VersionState { version_id, before, after } => {
+                Self::VersionState { version_id, before: after, after: before }
+            }
+        }
+    }
+
+    /// Whether it changed anything at all.
+    pub fn changes(&self) -> bool {
+        match self {
+            Self::Rows { before, after, .. } => before != after,
+            Self::Program { before, after, .. } => before != after,
+            Self::VersionState { before, after, .. } => before != after,
+        }
+    }
+}
+
+/// What an entry says of undoing it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Undo {
+    /// Reversible: these parts, undone together.
+    Parts(Vec<Part>),
+    /// Not reversible, and why.
+    Not(String),
+}
+
+impl Undo {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{\"not\":\"unreadable\"}".to_string())
+    }
+}
+
+fn select(key: &Key) -> (&'static str, Vec<i64>) {
+    match *key {
+        Key::ProgramMember { program_id, user_id } => (
+            "SELECT program_id, user_id, added_by, added_at FROM program_members WHERE program_id = ?1 AND user_id = ?2",
+            vec![program_id, user_id],
+        ),
+        Key::WorkspaceMember { workspace_id, user_id } => (
+            "SELECT workspace_id, user_id, role, status, since, invited_by, expires_at FROM workspace_members
+             WHERE workspace_id = ?1 AND user_id = ?2",
+            vec![workspace_id, user_id],
+        ),
+        Key::MemberPrograms { workspace_id, user_id } => (
+            "SELECT program_id, user_id, added_by, added_at FROM program_members
+             WHERE user_id = ?2 AND program_id IN (SELECT id FROM programs WHERE workspace_id = ?1)
+             ORDER BY program_id",
+            vec![workspace_id, user_id],
+        ),
+        Key::Invitation { id } => (
+            "SELECT id, workspace_id, user_id, role, state, invited_by, sent_at, expires_at, decided_at
+             FROM invitations WHERE id = ?1",
+            vec![id],
+        ),
+        Key::Domains { program_id } => {
+            ("SELECT program_id, origin FROM program_domains WHERE program_id = ?1 ORDER BY origin", vec![program_id])
+        }
+    }
+}
+
+fn delete(key: &Key) -> (&'static str, Vec<i64>) {
+    match *key {
+        Key::ProgramMember { program_id, user_id } => {
+            ("DELETE FROM program_members WHERE program_id = ?1 AND user_id = ?2", vec![program_id, user_id])
+        }
+        Key::WorkspaceMember { workspace_id, user_id } => {
+            ("DELETE FROM workspace_members WHERE workspace_id = ?1 AND user_id = ?2", vec![workspace_id, user_id])
+        }
+        Key::MemberPrograms { workspace_id, user_id } => (
+            "DELETE FROM program_members WHERE user_id = ?2
+             AND program_id IN (SELECT id FROM programs WHERE workspace_id = ?1)",
+            vec![workspace_id, user_id],
+        ),
+        Key::Invitation { id } => ("DELETE FROM invitations WHERE id = ?1", vec![id]),
+        Key::Domains { program_id } => ("DELETE FROM program_domains WHERE program_id = ?1", vec![program_id]),
+    }
+}
+
+fn insert(key: &Key) -> &'static str {
+    match key {
+        Key::ProgramMember { .. } | Key::MemberPrograms { .. } => {
+            "INSERT INTO program_members (program_id, user_id, added_by, added_at) VALUES (?1, ?2, ?3, ?4)"
+        }
+        Key::WorkspaceMember { .. } => {
+            "INSERT INTO workspace_members (workspace_id, user_id, role, status, since, invited_by, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+        }
+        Key::Invitation { .. } => {
+            "INSERT INTO invitations (id, workspace_id, user_id, role, state, invited_by, sent_at, expires_at, decided_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        }
+        Key::Domains { .. } => "INSERT INTO program_domains (program_id, origin) VALUES (?1, ?2)",
+    }
+}
+
+fn to_json(value: Value) -> serde_json::Value {
+    match value {
+        Value::Null => serde_json::Value::Null,
+        Value::Integer(i) => i.into(),
+        Value::Real(f) => f.into(),
+        Value::Text(t) => t.into(),
+        Value::Blob(b) => String::from_utf8_lossy(&b).into_owned().into(),
+    }
+}
+
+fn to_sql(value: &serde_json::Value) -> Value {
+    match value {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Number(n) => {
+            n.as_i64().map(Value::Integer).unwrap_or(Value::Real(n.as_f64().unwrap_or(0.0)))
+        }
+        serde_json::Value::String(s) => Value::Text(s.clone()),
+        other => Value::Text(other.to_string()),
+    }
+}
+
+/// The rows `key` finds now, in a fixed order.
+pub fn rows(conn: &Connection, key: &Key) -> rusqlite::Result<Vec<Row>> {
+    let (sql, args) = select(key);
+    let mut stmt = conn.prepare_cached(sql)?;
+    let columns = stmt.column_count();
+    let rows = stmt.query_map(params_from_iter(args), |r| {
+        (0..columns).map(|i| r.get::<_, Value>(i).map(to_json)).collect::<rusqlite::Result<Row>>()
+    })?;
+    rows.collect()
+}
+
+/// Replaces the rows `key` finds with `rows`.
+pub fn put_rows(conn: &Connection, key: &Key, rows: &[Row]) -> rusqlite::Result<()> {
+    let (sql, args) = delete(key);
+    conn.prepare_cached(sql)?.execute(params_from_iter(args))?;
+    let mut stmt = conn.prepare_cached(insert(key))?;
+    for row in rows {
+        stmt.execute(params_from_iter(row.iter().map(to_sql)))?;
+    }
+    Ok(())
+}
+
+pub fn program_field(
+    conn: &Connection,
+    program_id: i64,
+    field: ProgramField,
+) -> rusqlite::Result<Option<serde_json::Value>> {
+    let sql = format!("SELECT {} FROM programs WHERE id = ?1", field.column());
+    conn.prepare_cached(&sql)?.query_row([program_id], |r| r.get::<_, Value>(0).map(to_json)).optional()
+}
+
+pub fn set_program_field(
+    conn: &Connection,
+    program_id: i64,
+    field: ProgramField,
+    value: &serde_json::Value,
+) -> rusqlite::Result<()> {
+    let sql = format!("UPDATE programs SET {} = ?2 WHERE id = ?1", field.column());
+    conn.prepare_cached(&sql)?.execute(params![program_id, to_sql(value)])?;
+    Ok(())
+}
+
+/// A version's state and number.
+pub fn version_state(conn: &Connection, version_id: i64) -> rusqlite::Result<Option<(String, String)>> {
+    conn.prepare_cached("SELECT state, version FROM versions WHERE id = ?1")?
+        .query_row([version_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+}
+
+pub fn set_version_state(conn: &Connection, version_id: i64, state: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE versions SET state = ?2 WHERE id = ?1")?.execute(params![version_id, state])?;
+    Ok(())
+}
+
+/// The live version of a program (its id), if any.
+pub fn live_version(conn: &Connection, program_id: i64) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached("SELECT id FROM versions WHERE program_id = ?1 AND state = 'live'")?
+        .query_row([program_id], |r| r.get(0))
+        .optional()
+}
+
+/// One entry, as undo needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: i64,
+    pub actor: String,
+    pub workspace_id: Option<i64>,
+    pub workspace: Option<String>,
+    pub app_id: Option<String>,
+    pub program: Option<String>,
+    pub operation: String,
+    pub outcome: String,
+    pub detail: String,
+    /// NULL for entries written before undo existed.
+    pub undo: Option<String>,
+    pub reverts: Option<i64>,
+}
+
+pub fn entry(conn: &Connection, id: i64) -> rusqlite::Result<Option<Entry>> {
+    conn.prepare_cached(
+        "SELECT id, actor, workspace_id, workspace, program_app_id, program, operation, outcome, detail, undo, reverts
+         FROM audit WHERE id = ?1",
+    )?
+    .query_row([id], |r| {
+        Ok(Entry {
+            id: r.get(0)?,
+            actor: super::text(r, 1)?,
+            workspace_id: r.get(2)?,
+            workspace: super::opt_text(r, 3)?,
+            app_id: super::opt_text(r, 4)?,
+            program: super::opt_text(r, 5)?,
+            operation: super::text(r, 6)?,
+            outcome: super::text(r, 7)?,
+            detail: super::text(r, 8)?,
+            undo: super::opt_text(r, 9)?,
+            reverts: r.get(10)?,
+        })
+    })
+    .optional()
+}
+
+/// The entry that undid `id`, if one did.
+pub fn reverted_by(conn: &Connection, id: i64) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached("SELECT id FROM audit WHERE reverts = ?1 AND outcome = 'ok' ORDER BY id LIMIT 1")?
+        .query_row([id], |r| r.get(0))
+        .optional()
+}
+
+/// `actor`'s newest change in the workspace that can still be taken back
+/// and was not: with `undos`, among their undos (what `Z` redoes), else
+/// among their other changes (what `z` undoes).
+pub fn last_own(conn: &Connection, actor: &str, workspace_id: i64, undos: bool) -> rusqlite::Result<Option<i64>> {
+    let kind = if undos { "a.operation = 'undo'" } else { "a.operation <> 'undo'" };
+    let sql = format!(
+        "SELECT a.id FROM audit a WHERE a.actor = ?1 AND a.workspace_id = ?2 AND a.outcome = 'ok'
+           AND a.undo LIKE '{{\"parts\"%' AND {kind}
+           AND NOT EXISTS (SELECT 1 FROM audit r WHERE r.reverts = a.id AND r.outcome = 'ok')
+         ORDER BY a.id DESC LIMIT 1"
+    );
+    conn.prepare_cached(&sql)?.query_row(params![actor, workspace_id], |r| r.get(0)).optional()
+}
+
+/// A user's login, for what an undo says.
+pub fn login(conn: &Connection, user_id: i64) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT login FROM users WHERE id = ?1")?.query_row([user_id], |r| super::text(r, 0)).optional()
+}
+
+/// A program's app ID and name.
+pub fn program(conn: &Connection, program_id: i64) -> rusqlite::Result<Option<(String, String)>> {
+    conn.prepare_cached("SELECT app_id, name FROM programs WHERE id = ?1")?
+        .query_row([program_id], |r| Ok((super::text(r, 0)?, super::text(r, 1)?)))
+        .optional()
+}
+
+/// A workspace's name.
+pub fn workspace(conn: &Connection, workspace_id: i64) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT name FROM workspaces WHERE id = ?1")?
+        .query_row([workspace_id], |r| super::text(r, 0))
+        .optional()
+}
