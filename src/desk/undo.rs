@@ -119,13 +119,15 @@ impl Desk {
         let redo = store::undo::entry(self.conn(), id)?.is_some_and(|e| e.operation == rules::UNDO);
         let operation = if redo { rules::REDO } else { rules::UNDO };
         self.audited(&actor.login, operation, |tx, entry, _now| {
-            let plan = plan(tx, actor, id, read_only)?;
-            entry.reverts = Some(id);
-            let original = &plan.entry;
+            // Filed under the entry's workspace and program (refused or
+            // not) once the actor may see it at all.
+            let original = visible_entry(tx, actor, id)?;
             entry.workspace_id = original.workspace_id;
             entry.workspace = original.workspace.clone();
             entry.program_app_id = original.app_id.clone();
             entry.program = original.program.clone();
+            let plan = plan(tx, actor, id, read_only)?;
+            entry.reverts = Some(id);
             apply(tx, &plan.parts)?;
             let verb = if plan.redo { "redid" } else { "undid" };
             entry.detail = format!("{verb} #{id} ({}): {}", plan.operation, plan.changes.join("; "));
@@ -156,13 +158,20 @@ fn cannot(id: i64, operation: &str, reason: &str) -> DeskError {
     DeskError::Invalid(format!("#{id} ({operation}) cannot be undone: {reason}"))
 }
 
-fn plan(conn: &Connection, actor: &Actor, id: i64, read_only: bool) -> DeskResult<UndoPlan> {
+/// Entry `id`, if the actor may read it; one they may not answers as one
+/// that does not exist.
+fn visible_entry(conn: &Connection, actor: &Actor, id: i64) -> DeskResult<store::undo::Entry> {
     let missing = || DeskError::NotFound(format!("audit entry #{id} not found"));
     let entry = store::undo::entry(conn, id)?.ok_or_else(missing)?;
     let scope = audit_scope(conn, actor, &AuditQuery::default())?;
     if !store::audit::holds(conn, &scope, id)? {
         return Err(missing());
     }
+    Ok(entry)
+}
+
+fn plan(conn: &Connection, actor: &Actor, id: i64, read_only: bool) -> DeskResult<UndoPlan> {
+    let entry = visible_entry(conn, actor, id)?;
     let op = entry.operation.clone();
     if entry.outcome != "ok" {
         return Err(cannot(id, &op, rules::REFUSED));

@@ -121,6 +121,12 @@ fn undo_is_decided_by_the_permission_table_for_the_person_who_asks() {
     let error = w.refused(|d| d.undo(&dana, removal));
     assert_eq!(error.kind(), ErrorKind::PermissionDenied, "{error}");
     assert!(error.to_string().contains("Admin"), "{error}");
+    // The refusal is filed under the program, where its readers look.
+    let filed: (String, Option<String>) = w
+        .raw()
+        .query_row("SELECT operation, program FROM audit ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("entry");
+    assert_eq!(filed, ("undo".to_string(), Some("Coffee Club".to_string())));
     // eve (another workspace) cannot even see it.
     let eve = w.actor("eve");
     let error = w.refused(|d| d.undo(&eve, removal));
