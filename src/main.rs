@@ -31,6 +31,8 @@ fn main() {
                 keep: cli.keep,
                 read_only: cli.readonly,
                 config,
+                tour: cli.tour,
+                show_keys: cli.show_keys,
             };
             match tui::start(launch) {
                 Ok(()) => 0,

@@ -67,7 +67,7 @@ pub fn session(forced: &Cli, fingerprint: &str) -> i32 {
     desk.set_via(&format!("ssh {fingerprint} from {from}"));
     let original = std::env::var("SSH_ORIGINAL_COMMAND").unwrap_or_default();
     if original.trim().is_empty() {
-        return console(desk, &person.login, &path, false, forced.config.as_deref(), None);
+        return console(desk, &person.login, &path, (false, false), forced.config.as_deref(), None);
     }
     let words = match shell_words::split(&original) {
         Ok(words) => words,
@@ -95,7 +95,8 @@ pub fn session(forced: &Cli, fingerprint: &str) -> i32 {
         desk.set_read_only(true);
     }
     let Some(command) = &parsed.command else {
-        return console(desk, &person.login, &path, parsed.readonly, forced.config.as_deref(), parsed.theme);
+        let flags = (parsed.readonly, parsed.show_keys);
+        return console(desk, &person.login, &path, flags, forced.config.as_deref(), parsed.theme);
     };
     if let Some(name) = operator_only(command) {
         let reason = format!("'{name}' is for the operator (the server's own account), not over SSH");
@@ -113,7 +114,7 @@ fn console(
     desk: Desk,
     login: &str,
     path: &std::path::Path,
-    read_only: bool,
+    (read_only, show_keys): (bool, bool),
     config_file: Option<&std::path::Path>,
     theme: Option<crate::tui::theme::ThemeName>,
 ) -> i32 {
@@ -128,7 +129,7 @@ fn console(
             return USAGE;
         }
     };
-    match crate::tui::start_for(desk, login, path, read_only, config) {
+    match crate::tui::start_for(desk, login, path, read_only, show_keys, config) {
         Ok(()) => 0,
         Err(error) => {
             say(&format!("error: {error}"));

@@ -23,6 +23,13 @@ pub struct Cli {
     /// empty, reopened as it is otherwise).
     #[arg(long, conflicts_with = "user")]
     pub demo: bool,
+    /// With --demo: a guided tour of the platform's rules, step by step, in a
+    /// caption panel (Ctrl-n / Ctrl-p move between steps).
+    #[arg(long, requires = "demo")]
+    pub tour: bool,
+    /// Show the last keys pressed in a corner, for an audience.
+    #[arg(long)]
+    pub show_keys: bool,
     /// With --demo: keep the temporary database and print its path on exit
     /// (a --db PATH is kept anyway).
     #[arg(long, requires = "demo", conflicts_with = "db")]

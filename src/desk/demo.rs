@@ -144,3 +144,41 @@ impl Desk {
         Ok(())
     }
 }
+
+/// The whole database at one moment, held in memory: what a demo's reset
+/// and the guided tour's steps go back to.
+pub struct Snapshot(rusqlite::Connection);
+
+impl Desk {
+    pub fn snapshot(&self) -> DeskResult<Snapshot> {
+        Ok(Snapshot(self.store.copy()?))
+    }
+
+    /// Makes the whole database what `snapshot` holds — the audit log
+    /// too: it is how a demo starts over, never an operation on real data
+    /// (the console offers it only in a demo).
+    pub fn restore(&mut self, snapshot: &Snapshot) -> DeskResult<()> {
+        if self.read_only {
+            return Err(super::Denial::read_only("Resetting the demo").into());
+        }
+        Ok(self.store.replace_with(&snapshot.0)?)
+    }
+}
+
+/// Who and what the demo data holds, by name (the tour is checked
+/// against it when it loads).
+#[derive(Debug, Clone, Default)]
+pub struct DemoNames {
+    pub logins: Vec<String>,
+    pub workspaces: Vec<String>,
+    pub programs: Vec<String>,
+}
+
+pub fn demo_names() -> DeskResult<DemoNames> {
+    let data = parse()?;
+    Ok(DemoNames {
+        logins: data.users.iter().map(|u| u.login.clone()).collect(),
+        workspaces: data.workspaces.iter().map(|w| w.name.clone()).collect(),
+        programs: data.workspaces.iter().flat_map(|w| w.programs.iter().map(|p| p.name.clone())).collect(),
+    })
+}

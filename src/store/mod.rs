@@ -114,6 +114,24 @@ impl Store {
         &self.conn
     }
 
+    /// A copy of the whole database, in memory (SQLite's backup API).
+    pub fn copy(&self) -> Result<Connection, StoreError> {
+        let mut copy = Connection::open_in_memory()?;
+        rusqlite::backup::Backup::new(&self.conn, &mut copy)?.run_to_completion(256, Duration::from_millis(5), None)?;
+        Ok(copy)
+    }
+
+    /// Makes the database what `copy` holds, whole, in one step of the
+    /// backup API (other connections see it as one commit).
+    pub fn replace_with(&mut self, copy: &Connection) -> Result<(), StoreError> {
+        rusqlite::backup::Backup::new(copy, &mut self.conn)?.run_to_completion(
+            i32::MAX,
+            Duration::from_millis(5),
+            None,
+        )?;
+        Ok(())
+    }
+
     /// The database file and the files SQLite keeps beside it; nothing
     /// else may ever write to these.
     pub fn files(&self) -> Vec<PathBuf> {

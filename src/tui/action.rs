@@ -50,11 +50,17 @@ pub enum Action {
     TabAudit,
     TabRoles,
     ClearFilter,
+    /// The guided tour's next step.
+    TourNext,
+    /// The guided tour's previous step (its starting data restored).
+    TourPrev,
+    /// A demo back to how it started.
+    DemoReset,
 }
 
 impl Action {
     /// In the order the bar and the help list them.
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 44] = [
         Self::CreateProgram,
         Self::EditProgram,
         Self::AddMembers,
@@ -96,6 +102,9 @@ impl Action {
         Self::TabAudit,
         Self::TabRoles,
         Self::ClearFilter,
+        Self::TourNext,
+        Self::TourPrev,
+        Self::DemoReset,
     ];
 
     pub fn description(self) -> &'static str {
@@ -141,6 +150,9 @@ impl Action {
             Self::TabAudit => "Audit tab",
             Self::TabRoles => "Roles tab",
             Self::ClearFilter => "Clear the filter and the message",
+            Self::TourNext => "Tour: the next step",
+            Self::TourPrev => "Tour: the previous step, with its starting data",
+            Self::DemoReset => "Reset the demo to how it started (and the tour to step 1)",
         }
     }
 
@@ -221,6 +233,9 @@ impl Action {
             Self::TabAudit => "tab_audit",
             Self::TabRoles => "tab_roles",
             Self::ClearFilter => "clear_filter",
+            Self::TourNext => "tour_next",
+            Self::TourPrev => "tour_prev",
+            Self::DemoReset => "demo_reset",
         }
     }
 

@@ -100,6 +100,10 @@ pub struct Options {
     /// Persona switching on (a demo walkthrough).
     pub demo: bool,
     pub read_only: bool,
+    /// The guided tour (a demo only).
+    pub tour: bool,
+    /// The last keys pressed, in a corner, for an audience.
+    pub show_keys: bool,
 }
 
 pub enum Screen {
@@ -164,6 +168,12 @@ pub struct App {
     /// only when this (or the workspace, persona or audit row) moved.
     pub data_epoch: u64,
     pub undo: super::app_undo::UndoChoices,
+    /// The guided tour, when on.
+    pub tour: Option<super::tour::Tour>,
+    /// The demo as it started: what a reset goes back to.
+    pub demo_start: Option<crate::desk::demo::Snapshot>,
+    /// The last keys pressed, newest last (with `--show-keys`).
+    pub recent_keys: std::collections::VecDeque<String>,
 }
 
 impl App {
@@ -227,8 +237,22 @@ impl App {
             data_version,
             data_epoch: 0,
             undo: Default::default(),
+            tour: None,
+            demo_start: None,
+            recent_keys: Default::default(),
         };
+        if app.options.demo && !app.desk.is_read_only() {
+            let start = app.desk.snapshot();
+            app.demo_start = app.report(start);
+        }
+
         app.start_as(login);
+        if app.options.tour {
+            match super::tour::builtin() {
+                Ok(steps) => app.start_tour(steps),
+                Err(error) => app.set_status(StatusKind::Error, error),
+            }
+        }
         app
     }
 
@@ -353,11 +377,27 @@ impl App {
     }
 
     pub fn programs_height(&self) -> u16 {
-        layout::list_height(self.size, Pane::Programs)
+        layout::list_height(self.ui_size(), Pane::Programs)
     }
 
     pub fn members_height(&self) -> u16 {
-        layout::list_height(self.size, Pane::Members)
+        layout::list_height(self.ui_size(), Pane::Members)
+    }
+
+    /// Rows the tour's panel takes at the bottom: none without a tour, or
+    /// when the terminal is too short to hold it and the console both.
+    pub fn tour_rows(&self) -> u16 {
+        const PANEL: u16 = 8;
+        let spare = self.size.1.saturating_sub(layout::MIN_HEIGHT);
+        match self.tour {
+            Some(_) if spare >= 4 => PANEL.min(spare),
+            _ => 0,
+        }
+    }
+
+    /// The console's own part of the terminal (above the tour's panel).
+    pub fn ui_size(&self) -> (u16, u16) {
+        (self.size.0, self.size.1 - self.tour_rows())
     }
 
     /// Fetches programs if the visible ones are not loaded: next to what

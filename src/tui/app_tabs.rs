@@ -31,7 +31,7 @@ impl App {
     }
 
     pub fn tab_list_height(&self) -> u16 {
-        super::layout::tab_list_height(self.size)
+        super::layout::tab_list_height(self.ui_size())
     }
 
     /// The actor's pending, unexpired invitations.

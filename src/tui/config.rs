@@ -111,7 +111,7 @@ fn settle(file: File, theme: Option<ThemeName>) -> Config {
 }
 
 /// Line and column (both from 1, columns in characters) of a byte offset.
-fn position(text: &str, offset: usize) -> (usize, usize) {
+pub(super) fn position(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset.min(text.len())).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;

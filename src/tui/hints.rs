@@ -98,6 +98,22 @@ fn decide(app: &App, action: Action) -> Option<Result<(), String>> {
                 Some(c) => c.refusal.clone().map_or(Ok(()), Err),
             })
         }
+        Action::TourNext | Action::TourPrev => {
+            let tour = app.tour.as_ref()?;
+            let last = tour.steps.len().saturating_sub(1);
+            Some(match action {
+                Action::TourNext if tour.current >= last => Err(format!(
+                    "this is the tour's last step; {} starts the demo over",
+                    app.keymap.key_for(Action::DemoReset)
+                )),
+                Action::TourPrev if tour.current == 0 => Err("this is the tour's first step".to_string()),
+                _ => Ok(()),
+            })
+        }
+        Action::DemoReset => app.options.demo.then(|| match app.demo_start {
+            Some(_) => Ok(()),
+            None => Err("a read-only demo has nothing to reset".to_string()),
+        }),
         Action::Invitations => (!app.my_invitations.is_empty()).then_some(Ok(())),
         // Everyone manages their own keys (the domain's key rule, for oneself).
         Action::Keys => (main && app.actor.is_some()).then(|| {

@@ -57,6 +57,9 @@ const DEFAULT: &[(KeyCode, KeyModifiers, Action)] = &[
     (KeyCode::Char('3'), KeyModifiers::NONE, Action::TabAudit),
     (KeyCode::Char('4'), KeyModifiers::NONE, Action::TabRoles),
     (KeyCode::Esc, KeyModifiers::NONE, Action::ClearFilter),
+    (KeyCode::Char('n'), KeyModifiers::CONTROL, Action::TourNext),
+    (KeyCode::Char('p'), KeyModifiers::CONTROL, Action::TourPrev),
+    (KeyCode::F(5), KeyModifiers::NONE, Action::DemoReset),
 ];
 
 /// Every binding, in the order of `DEFAULT` (an action's first key is its label).
@@ -121,6 +124,11 @@ impl Keymap {
         self.actions_for(key).contains(&action)
     }
 
+    /// The first key bound to `action`.
+    pub fn key(&self, action: Action) -> Option<Key> {
+        self.bindings.iter().find(|(_, a)| *a == action).map(|(k, _)| *k)
+    }
+
     /// The key that triggers `action` ("r"), for hints; empty when unbound.
     pub fn key_for(&self, action: Action) -> String {
         self.bindings.iter().find(|(_, a)| *a == action).map(|(k, _)| key_name(*k)).unwrap_or_default()
@@ -135,6 +143,11 @@ impl Keymap {
     pub fn config_keys(&self, action: Action) -> Vec<String> {
         self.bindings.iter().filter(|(_, a)| *a == action).map(|(k, _)| config_name(*k)).collect()
     }
+}
+
+/// A pressed key as bindings compare it (and as the bar names it).
+pub fn of_event(key: KeyEvent) -> Key {
+    normalize(key.code, key.modifiers)
 }
 
 /// Terminals disagree on whether an upper-case letter carries SHIFT.

@@ -26,6 +26,7 @@ pub mod log;
 mod terminal;
 pub mod text;
 pub mod theme;
+pub mod tour;
 pub mod update;
 pub mod view;
 pub mod welcome;
@@ -46,6 +47,9 @@ pub struct Launch {
     pub read_only: bool,
     /// Keys and colours, read before the console starts.
     pub config: config::Config,
+    /// The guided tour (with `demo`).
+    pub tour: bool,
+    pub show_keys: bool,
 }
 
 /// Opens the database (or a fresh demo one), runs the console, and cleans
@@ -55,7 +59,12 @@ pub fn start(launch: Launch) -> anyhow::Result<()> {
     if let Some(dir) = &data_dir {
         log::open(dir.join("mpdesk.log"));
     }
-    let options = app::Options { demo: launch.demo, read_only: launch.read_only };
+    let options =
+        app::Options { demo: launch.demo, read_only: launch.read_only, tour: launch.tour, show_keys: launch.show_keys };
+    // A tour that does not read is refused before the terminal is taken.
+    if launch.tour {
+        tour::builtin().map_err(|e| anyhow::anyhow!(e))?;
+    }
     if launch.demo {
         return start_demo(&launch, options);
     }
@@ -72,12 +81,13 @@ pub fn start_for(
     login: &str,
     database: &std::path::Path,
     read_only: bool,
+    show_keys: bool,
     config: config::Config,
 ) -> anyhow::Result<()> {
     if let Some(dir) = crate::session::data_dir() {
         log::open(dir.join("mpdesk.log"));
     }
-    let options = app::Options { demo: false, read_only };
+    let options = app::Options { read_only, show_keys, ..app::Options::default() };
     terminal::run(desk, login, options, config, database)
 }
 

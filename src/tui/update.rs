@@ -36,6 +36,7 @@ pub fn update_all(app: &mut App, messages: impl IntoIterator<Item = Message>) {
     run_pending(app);
     if matches!(app.screen, Screen::Main) {
         app.refresh_undo();
+        app.check_tour();
     }
 }
 
@@ -68,7 +69,12 @@ fn handle(app: &mut App, message: Message) {
     }
     app.redraw = true;
     match message {
-        Message::Key(key) if key.kind == KeyEventKind::Press => on_key(app, key),
+        Message::Key(key) if key.kind == KeyEventKind::Press => {
+            if app.options.show_keys {
+                app.show_key(key);
+            }
+            on_key(app, key)
+        }
         Message::Key(_) => {}
         Message::Mouse(mouse) => on_mouse(app, mouse),
         Message::Resize(width, height) => {
@@ -136,8 +142,14 @@ fn handle_key(app: &mut App, key: KeyEvent) {
             }
         }
         Some(hint) => match hint.denial {
-            Some(denial) => app.set_status(StatusKind::Error, denial),
-            None => perform(app, hint.action),
+            Some(denial) => {
+                app.note_action(hint.action, false);
+                app.set_status(StatusKind::Error, denial);
+            }
+            None => {
+                perform(app, hint.action);
+                app.note_action(hint.action, true);
+            }
         },
     }
 }
@@ -260,7 +272,7 @@ fn page(app: &App) -> i64 {
     match app.focus {
         Pane::Programs => app.programs_height() as i64,
         Pane::Members => app.members_height() as i64,
-        Pane::Details => layout::list_height(app.size, Pane::Details) as i64,
+        Pane::Details => layout::list_height(app.ui_size(), Pane::Details) as i64,
         Pane::WorkspaceMembers | Pane::Audit => app.tab_list_height() as i64,
     }
 }
@@ -340,6 +352,25 @@ fn perform(app: &mut App, action: Action) {
                     Err(error) => app.set_status(StatusKind::Error, error.to_string()),
                 }
             }
+        }
+        Action::TourNext | Action::TourPrev => {
+            if let Some(current) = app.tour.as_ref().map(|t| t.current) {
+                let next = if action == Action::TourNext { current + 1 } else { current.saturating_sub(1) };
+                app.enter_step(next);
+            }
+        }
+        Action::DemoReset => {
+            let question = if app.tour.is_some() {
+                "Reset the demo? Every change since it started is undone, and the tour starts again at step 1."
+            } else {
+                "Reset the demo? Every change since it started is undone."
+            };
+            app.dialog = Some(Dialog::Confirm(Confirm::new(
+                "Reset the demo",
+                question.to_string(),
+                "Reset",
+                Request::DemoReset,
+            )));
         }
         Action::Filter => app.editing_filter = Some(app.focus),
         Action::ClearFilter => {
@@ -658,6 +689,10 @@ fn execute(app: &mut App, request: Request) -> DeskResult<String> {
             }
             format!("declined the invitation to {workspace}")
         }
+        Request::DemoReset => {
+            app.reset_demo()?;
+            "the demo is back to how it started".to_string()
+        }
         Request::Undo { id } => {
             let plan = app.desk.undo(&actor, id)?;
             app.reload();
@@ -708,7 +743,7 @@ fn expand_home(path: &str) -> std::path::PathBuf {
     }
 }
 
-fn select_program(app: &mut App, app_id: &str) {
+pub(super) fn select_program(app: &mut App, app_id: &str) {
     let Some(actor) = app.actor.clone() else {
         return;
     };
@@ -777,11 +812,15 @@ fn inside(area: Rect, column: u16, row: u16) -> bool {
 }
 
 fn on_mouse(app: &mut App, mouse: MouseEvent) {
-    if !matches!(app.screen, Screen::Main) || app.dialog.is_some() || app.help.is_some() || layout::too_small(app.size)
+    if !matches!(app.screen, Screen::Main)
+        || app.dialog.is_some()
+        || app.help.is_some()
+        || layout::too_small(app.ui_size())
     {
         return;
     }
-    let areas = layout::main_areas(Rect::new(0, 0, app.size.0, app.size.1));
+    let (width, height) = app.ui_size();
+    let areas = layout::main_areas(Rect::new(0, 0, width, height));
     let (column, row) = (mouse.column, mouse.row);
     if mouse.kind == MouseEventKind::Down(MouseButton::Left) && inside(areas.header, column, row) {
         if let Some(tab) = super::view::header::tab_at(app, areas.header.width, column) {

@@ -17,7 +17,7 @@ use ratatui::style::{Color, Modifier, Style};
 use std::process::Command;
 
 fn demo_with(config: Config, login: &str) -> App {
-    App::new(demo_desk(), login, Options { demo: true, read_only: false }, config, (120, 40))
+    App::new(demo_desk(), login, Options { demo: true, ..Options::default() }, config, (120, 40))
 }
 
 fn key(app: &mut App, code: KeyCode, modifiers: KeyModifiers) {
@@ -48,7 +48,7 @@ fn bar_cells(buffer: &Buffer, app: &App, needle: &str) -> (Style, String) {
 
 #[test]
 fn a_remapped_key_drives_its_action_and_shows_in_the_bar_help_and_roles_tab() {
-    let text = "[keys]\nrelease = [\"ctrl-r\", \"F5\"]\nhelp = \"h\"\n";
+    let text = "[keys]\nrelease = [\"ctrl-r\", \"F6\"]\nhelp = \"h\"\n";
     let config = config::parse("config.toml", text, None).expect("config");
     let mut app = demo_with(config, "olivia");
     let buffer = render(&app);
@@ -64,8 +64,8 @@ fn a_remapped_key_drives_its_action_and_shows_in_the_bar_help_and_roles_tab() {
     key(&mut app, KeyCode::Char('r'), KeyModifiers::CONTROL);
     assert!(app.dialog.is_some(), "ctrl-r did not open the release dialog");
     key(&mut app, KeyCode::Esc, KeyModifiers::NONE);
-    key(&mut app, KeyCode::F(5), KeyModifiers::NONE);
-    assert!(app.dialog.is_some(), "F5 did not open the release dialog");
+    key(&mut app, KeyCode::F(6), KeyModifiers::NONE);
+    assert!(app.dialog.is_some(), "F6 did not open the release dialog");
     key(&mut app, KeyCode::Esc, KeyModifiers::NONE);
 
     // Help lists both keys, opens on h and closes on h.
@@ -73,7 +73,7 @@ fn a_remapped_key_drives_its_action_and_shows_in_the_bar_help_and_roles_tab() {
     assert!(app.help.is_none(), "? still opens help");
     key(&mut app, KeyCode::Char('h'), KeyModifiers::NONE);
     let help = screen(&render(&app));
-    assert!(help.contains("C-r/F5"), "{help}");
+    assert!(help.contains("C-r/F6"), "{help}");
     key(&mut app, KeyCode::Char('h'), KeyModifiers::NONE);
     assert!(app.help.is_none());
 
@@ -285,7 +285,7 @@ fn the_readme_light_theme_snapshot_is_the_console_as_it_is() {
     let app = App::new(
         demo_desk(),
         "dana",
-        Options { demo: true, read_only: false },
+        Options { demo: true, ..Options::default() },
         Config { theme, ..Config::default() },
         (80, 24),
     );

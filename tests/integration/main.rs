@@ -12,6 +12,7 @@ mod scale;
 mod ssh;
 mod store_files;
 mod support;
+mod tour;
 mod tui_props;
 mod tui_support;
 mod tui_tabs;

@@ -112,7 +112,7 @@ fn a_million_random_events_on_hostile_data() {
     crate::hardening::inject(&db);
     let seed = 0x5eed_u64 ^ events;
     let mut rng = XorShift(seed);
-    let options = mpdesk::tui::app::Options { demo: true, read_only: false };
+    let options = mpdesk::tui::app::Options { demo: true, ..mpdesk::tui::app::Options::default() };
     let theme = mpdesk::tui::config::Config::default();
     let mut app =
         mpdesk::tui::app::App::new(mpdesk::desk::Desk::open(&db).expect("open"), "olivia", options, theme, (100, 30));

@@ -24,11 +24,11 @@ pub fn demo_desk() -> Desk {
 
 /// A console on `desk` as `login`, in color.
 pub fn app_on(desk: Desk, login: &str, demo: bool, read_only: bool, size: (u16, u16)) -> App {
-    App::new(desk, login, Options { demo, read_only }, Config::default(), size)
+    App::new(desk, login, Options { demo, read_only, ..Options::default() }, Config::default(), size)
 }
 
 pub fn demo_app(login: &str, size: (u16, u16)) -> App {
-    App::new(demo_desk(), login, Options { demo: true, read_only: false }, Config::default(), size)
+    App::new(demo_desk(), login, Options { demo: true, ..Options::default() }, Config::default(), size)
 }
 
 pub fn press(app: &mut App, code: KeyCode) {

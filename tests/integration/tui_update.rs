@@ -268,7 +268,8 @@ fn personas_and_workspaces_switch() {
 #[test]
 fn read_only_grays_out_every_change() {
     let desk = demo_desk();
-    let mut app = App::new(desk, "olivia", Options { demo: false, read_only: true }, Config::default(), (100, 30));
+    let mut app =
+        App::new(desk, "olivia", Options { read_only: true, ..Options::default() }, Config::default(), (100, 30));
     for key in ['n', 'e', 'a', 'u', 'c', 'r', 'o', 'D'] {
         press(&mut app, KeyCode::Char(key));
         assert!(app.dialog.is_none(), "{key} must not open a dialog");

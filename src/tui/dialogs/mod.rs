@@ -69,6 +69,7 @@ pub enum Request {
     AddKey { line: String },
     RemoveKey { fingerprint: String },
     Undo { id: i64 },
+    DemoReset,
 }
 
 /// `ConfigChange` as plain data (comparable in tests).

@@ -79,3 +79,17 @@ pub fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
     };
     frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
 }
+
+/// The last keys pressed (`--show-keys`), at the right end of the status
+/// line, so an audience sees what was typed.
+pub fn render_keys(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    if app.recent_keys.is_empty() {
+        return;
+    }
+    let keys: Vec<String> = app.recent_keys.iter().map(|k| sanitize::line(k).into_owned()).collect();
+    let text = format!(" ⌨ {} ", keys.join(" "));
+    let width = (text.width() as u16).min(area.width);
+    let corner = Rect { x: area.right().saturating_sub(width), width, ..area };
+    frame.render_widget(ratatui::widgets::Clear, corner);
+    frame.render_widget(Paragraph::new(Line::from(Span::styled(text, app.theme.badge()))), corner);
+}

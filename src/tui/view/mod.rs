@@ -11,6 +11,7 @@ mod members;
 mod members_tab;
 mod programs;
 mod roles_tab;
+mod tour;
 mod welcome;
 
 use super::app::{App, Pane, Screen, Tab};
@@ -22,7 +23,10 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
 pub fn render(app: &App, frame: &mut Frame<'_>) {
-    let area = frame.area();
+    let full = frame.area();
+    // The tour's panel is docked below the console, never over it.
+    let panel = app.tour_rows();
+    let area = Rect { height: full.height - panel, ..full };
     if layout::too_small((area.width, area.height)) {
         too_small(app, frame, area);
         return;
@@ -58,6 +62,12 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     };
     footer::render_hints(&hints, &app.theme, frame, hints_area);
     footer::render_status(app, frame, status_area);
+    if let Some(tour) = app.tour.as_ref().filter(|_| panel > 0) {
+        tour::render(app, tour, frame, Rect { y: area.bottom(), height: panel, ..full });
+    }
+    if app.options.show_keys {
+        footer::render_keys(app, frame, areas.status);
+    }
     if let Some(dialog) = &app.dialog {
         dialog.render(frame, &app.theme);
     } else if let Some(help) = &app.help {
@@ -114,7 +124,8 @@ fn scrolled(
 
 /// How far the Details pane and the Roles tab may scroll now.
 pub fn scroll_limits(app: &App) -> (u16, u16) {
-    let size = Rect::new(0, 0, app.size.0, app.size.1);
+    let (width, height) = app.ui_size();
+    let size = Rect::new(0, 0, width, height);
     let details = layout::main_areas(size).details;
     let details_rows = details::content(app, details.width.saturating_sub(2) as usize)
         .map(|lines| wrapped_rows(&lines, details.width.saturating_sub(2)))

@@ -1,0 +1,365 @@
+//! The guided tour (`--demo --tour`): `assets/tour.toml`, a list of steps
+//! that lead through the platform's rules on the live demo. A step starts
+//! as a persona on a tab, waits until it is really done (an action taken,
+//! an action refused, or a fact in the data), then explains why the screen
+//! looks as it does. Going back restores the data the step started from.
+
+use super::action::Action;
+use super::app::{App, Tab};
+use super::keymap::{self, Key};
+use crate::desk::demo::{DemoNames, Snapshot};
+use serde::Deserialize;
+
+pub const TOUR_TOML: &str = include_str!("../../assets/tour.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    step: Vec<RawStep>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    title: String,
+    persona: String,
+    tab: String,
+    program: Option<String>,
+    caption: String,
+    explanation: String,
+    done: RawDone,
+    keys: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum RawDone {
+    Action(String),
+    Refused(String),
+    Persona(String),
+    Workspace(String),
+    Member { login: String, program: String },
+    Invited { login: String, workspace: String },
+    Blocked { login: String, workspace: String },
+    Program(String),
+    Deleted(String),
+}
+
+/// When a step is done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Done {
+    Action(Action),
+    Refused(Action),
+    Persona(String),
+    Workspace(String),
+    Member { login: String, program: String },
+    Invited { login: String, workspace: String },
+    Blocked { login: String, workspace: String },
+    Program(String),
+    Deleted(String),
+}
+
+/// One key press of a step's way through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Press {
+    /// Whatever key the keymap binds to it.
+    Action(Action),
+    Text(String),
+    Key(Key),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub title: String,
+    pub persona: String,
+    pub tab: Tab,
+    pub program: Option<String>,
+    pub caption: String,
+    pub explanation: String,
+    pub done: Done,
+    pub keys: Vec<Press>,
+}
+
+fn tab(name: &str) -> Option<Tab> {
+    Tab::ALL.into_iter().find(|t| t.title().eq_ignore_ascii_case(name))
+}
+
+/// The built-in tour, checked against the demo data.
+pub fn builtin() -> Result<Vec<Step>, String> {
+    let names = crate::desk::demo::demo_names().map_err(|e| e.to_string())?;
+    parse(TOUR_TOML, &names)
+}
+
+/// Reads a tour; a step that names an unknown action, persona, program,
+/// workspace or tab is refused with its number.
+pub fn parse(text: &str, demo: &DemoNames) -> Result<Vec<Step>, String> {
+    let file: File = toml::from_str(text).map_err(|e| {
+        let (line, column) = super::config::position(text, e.span().map(|s| s.start).unwrap_or(0));
+        format!("tour.toml:{line}:{column}: {}", e.message().trim().replace('\n', "; "))
+    })?;
+    if file.step.is_empty() {
+        return Err("tour.toml: a tour needs at least one step".to_string());
+    }
+    // Programs a step creates may be named by the steps after it.
+    let mut programs = demo.programs.clone();
+    let mut steps = Vec::new();
+    for (i, raw) in file.step.into_iter().enumerate() {
+        let step = step(raw, demo, &programs).map_err(|e| format!("tour step {}: {e}", i + 1))?;
+        if let Done::Program(name) = &step.done {
+            programs.push(name.clone());
+        }
+        steps.push(step);
+    }
+    Ok(steps)
+}
+
+fn step(raw: RawStep, demo: &DemoNames, programs: &[String]) -> Result<Step, String> {
+    let action = |name: &str| Action::from_name(name).ok_or_else(|| format!("unknown action \"{name}\""));
+    let persona = |login: &str| {
+        demo.logins
+            .iter()
+            .any(|l| l == login)
+            .then(|| login.to_string())
+            .ok_or_else(|| format!("unknown persona \"{login}\""))
+    };
+    let program = |name: &str| {
+        programs
+            .iter()
+            .any(|p| p == name)
+            .then(|| name.to_string())
+            .ok_or_else(|| format!("unknown program \"{name}\""))
+    };
+    let workspace = |name: &str| {
+        demo.workspaces
+            .iter()
+            .any(|w| w == name)
+            .then(|| name.to_string())
+            .ok_or_else(|| format!("unknown workspace \"{name}\""))
+    };
+    let done = match raw.done {
+        RawDone::Action(name) => Done::Action(action(&name)?),
+        RawDone::Refused(name) => Done::Refused(action(&name)?),
+        RawDone::Persona(login) => Done::Persona(persona(&login)?),
+        RawDone::Workspace(name) => Done::Workspace(workspace(&name)?),
+        RawDone::Member { login, program: p } => Done::Member { login: persona(&login)?, program: program(&p)? },
+        RawDone::Invited { login, workspace: w } => {
+            Done::Invited { login: persona(&login)?, workspace: workspace(&w)? }
+        }
+        RawDone::Blocked { login, workspace: w } => {
+            Done::Blocked { login: persona(&login)?, workspace: workspace(&w)? }
+        }
+        RawDone::Program(name) => Done::Program(name),
+        RawDone::Deleted(name) => Done::Deleted(program(&name)?),
+    };
+    let keys = raw
+        .keys
+        .iter()
+        .map(|k| match k.strip_prefix("text:") {
+            Some(text) => Ok(Press::Text(text.to_string())),
+            None => match Action::from_name(k) {
+                Some(a) => Ok(Press::Action(a)),
+                None => keymap::parse_key(k).map(Press::Key).map_err(|_| format!("unknown action or key \"{k}\"")),
+            },
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(Step {
+        title: raw.title,
+        persona: persona(&raw.persona)?,
+        tab: tab(&raw.tab).ok_or_else(|| format!("unknown tab \"{}\" (programs, members, audit, roles)", raw.tab))?,
+        program: raw.program.as_deref().map(program).transpose()?,
+        caption: raw.caption,
+        explanation: raw.explanation,
+        done,
+        keys,
+    })
+}
+
+/// A tour under way.
+pub struct Tour {
+    pub steps: Vec<Step>,
+    pub current: usize,
+    /// The current step's condition held.
+    pub done: bool,
+    /// Actions taken (true) and refused (false) since the step began.
+    pub events: Vec<(Action, bool)>,
+    /// The data each step started from, once it has been reached.
+    starts: Vec<Option<Snapshot>>,
+}
+
+impl Tour {
+    pub fn new(steps: Vec<Step>) -> Self {
+        let starts = steps.iter().map(|_| None).collect();
+        Self { steps, current: 0, done: false, events: Vec::new(), starts }
+    }
+
+    pub fn step(&self) -> Option<&Step> {
+        self.steps.get(self.current)
+    }
+}
+
+impl App {
+    /// Goes to step `index`: the data it started from (or, reached the
+    /// first time, the data as it is, kept for coming back), its persona,
+    /// tab and program.
+    pub fn enter_step(&mut self, index: usize) {
+        let Some(mut tour) = self.tour.take() else { return };
+        let index = index.min(tour.steps.len().saturating_sub(1));
+        match tour.starts.get(index).and_then(Option::as_ref) {
+            Some(start) => {
+                let restored = self.desk.restore(start);
+                self.report(restored);
+            }
+            None => {
+                let snapshot = self.desk.snapshot();
+                if let (Some(snapshot), Some(slot)) = (self.report(snapshot), tour.starts.get_mut(index)) {
+                    *slot = Some(snapshot);
+                }
+            }
+        }
+        tour.current = index;
+        tour.done = false;
+        tour.events.clear();
+        let step = tour.steps[index].clone();
+        self.tour = Some(tour);
+        self.dialog = None;
+        self.help = None;
+        self.editing_filter = None;
+        self.program_filter.reset();
+        self.workspace = None;
+        self.start_as(&step.persona);
+        self.switch_tab(step.tab);
+        if let Some(name) = &step.program {
+            let app_id = self.programs.rows.iter().find(|p| &p.name == name).map(|p| p.app_id.clone());
+            if let Some(app_id) = app_id {
+                super::update::select_program(self, &app_id);
+            }
+        }
+        self.status = None;
+        self.redraw = true;
+    }
+
+    /// Starts the tour at its first step.
+    pub fn start_tour(&mut self, steps: Vec<Step>) {
+        self.tour = Some(Tour::new(steps));
+        self.enter_step(0);
+    }
+
+    /// The demo back to how it started (and the tour, if on, at step 1).
+    pub fn reset_demo(&mut self) -> crate::desk::DeskResult<()> {
+        let Some(start) = self.demo_start.take() else {
+            return Err(crate::desk::Denial::read_only("Resetting the demo").into());
+        };
+        let restored = self.desk.restore(&start);
+        self.demo_start = Some(start);
+        restored?;
+        match self.tour.take() {
+            Some(tour) => self.start_tour(tour.steps),
+            None => {
+                let owner = crate::desk::demo::demo_owner()?;
+                self.workspace = None;
+                self.start_as(&owner);
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps the last keys pressed, for `--show-keys`.
+    pub fn show_key(&mut self, key: crossterm::event::KeyEvent) {
+        const SHOWN: usize = 6;
+        let name = match key.code {
+            crossterm::event::KeyCode::Char(' ') => "Space".to_string(),
+            _ => keymap::key_name(keymap::of_event(key)),
+        };
+        self.recent_keys.push_back(name);
+        while self.recent_keys.len() > SHOWN {
+            self.recent_keys.pop_front();
+        }
+    }
+
+    /// An action the person took (or tried, refused): a step may wait on it.
+    pub fn note_action(&mut self, action: Action, allowed: bool) {
+        if let Some(tour) = self.tour.as_mut() {
+            tour.events.push((action, allowed));
+        }
+    }
+
+    /// Marks the current step done once its condition holds.
+    pub fn check_tour(&mut self) {
+        let Some(step) = self.tour.as_ref().filter(|t| !t.done).and_then(|t| t.step().cloned()) else { return };
+        if self.holds(&step.done) {
+            if let Some(tour) = self.tour.as_mut() {
+                tour.done = true;
+            }
+            self.redraw = true;
+        }
+    }
+
+    /// Whether a step's condition holds now, asked of the desk as the
+    /// persona on screen.
+    pub fn holds(&self, done: &Done) -> bool {
+        let events = self.tour.as_ref().map(|t| t.events.as_slice()).unwrap_or_default();
+        let actor = self.actor.as_ref();
+        match done {
+            Done::Action(a) => events.contains(&(*a, true)),
+            Done::Refused(a) => events.contains(&(*a, false)),
+            Done::Persona(login) => &self.login == login,
+            Done::Workspace(name) => self.workspace.as_ref().is_some_and(|w| &w.name == name),
+            Done::Member { login, program } => actor.is_some_and(|a| {
+                self.desk
+                    .list_members(a, program, crate::desk::Page::new(0, 200))
+                    .is_ok_and(|m| m.iter().any(|m| &m.login == login && m.source == crate::desk::MemberSource::Member))
+            }),
+            Done::Invited { login, workspace } => actor.is_some_and(|a| {
+                self.desk.list_invitations(a, workspace, crate::desk::Page::new(0, 50)).is_ok_and(|list| {
+                    list.iter().any(|i| &i.login == login && i.state == crate::desk::InvitationState::Pending)
+                })
+            }),
+            Done::Blocked { login, workspace } => actor.is_some_and(|a| {
+                self.desk.list_workspace_members(a, workspace, crate::desk::Page::new(0, 200)).is_ok_and(|list| {
+                    list.iter().any(|m| &m.login == login && m.status == crate::desk::MemberStatus::Blocked)
+                })
+            }),
+            Done::Program(name) => actor.is_some_and(|a| self.desk.show_program(a, name).is_ok()),
+            Done::Deleted(name) => actor
+                .is_some_and(|a| matches!(self.desk.show_program(a, name), Err(crate::desk::DeskError::NotFound(_)))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo() -> DemoNames {
+        crate::desk::demo::demo_names().expect("demo names")
+    }
+
+    #[test]
+    fn the_builtin_tour_loads() {
+        let steps = builtin().expect("the tour");
+        assert!(steps.len() >= 10);
+    }
+
+    #[test]
+    fn a_tour_naming_what_does_not_exist_is_refused_with_the_step_number() {
+        let step = |done: &str, extra: &str| {
+            format!(
+                "[[step]]\ntitle = \"t\"\npersona = \"olivia\"\ntab = \"programs\"\ncaption = \"c\"\nexplanation = \"e\"\ndone = {done}\nkeys = []\n{extra}"
+            )
+        };
+        let ok = step("{ action = \"help\" }", "");
+        let two = |second: String| parse(&format!("{ok}\n{second}"), &demo()).expect_err("refused");
+        assert_eq!(two(step("{ action = \"relase\" }", "")), "tour step 2: unknown action \"relase\"");
+        assert_eq!(two(step("{ persona = \"zed\" }", "")), "tour step 2: unknown persona \"zed\"");
+        assert_eq!(
+            two(step("{ member = { login = \"nora\", program = \"Tea Club\" } }", "")),
+            "tour step 2: unknown program \"Tea Club\""
+        );
+        assert_eq!(
+            two(step("{ action = \"help\" }", "program = \"Coffee Club\"")
+                .replace("tab = \"programs\"", "tab = \"shop\"")),
+            "tour step 2: unknown tab \"shop\" (programs, members, audit, roles)"
+        );
+        assert!(parse("[[step]]\ntitle = 3\n", &demo()).expect_err("refused").starts_with("tour.toml:2:9: "));
+    }
+}

@@ -1,0 +1,190 @@
+//! The guided tour, played whole through `update` with the keys each step
+//! expects (looked up through the keymap), so it can never drift from the
+//! keymap, the demo data or the rules; going back and resetting; the panel
+//! at two sizes; and the first steps in a real terminal.
+
+use crate::pty::Console;
+use crate::tui_support::{chars, demo_desk, render, screen};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use mpdesk::tui::action::Action;
+use mpdesk::tui::app::{App, Options, Tab};
+use mpdesk::tui::config::Config;
+use mpdesk::tui::tour::{Done, Press};
+use mpdesk::tui::update::{update, Message};
+
+fn tour_app(size: (u16, u16)) -> App {
+    let options = Options { demo: true, tour: true, ..Options::default() };
+    App::new(demo_desk(), "olivia", options, Config::default(), size)
+}
+
+fn press_key(app: &mut App, (code, modifiers): (KeyCode, KeyModifiers)) {
+    update(app, Message::Key(KeyEvent::new(code, modifiers)));
+}
+
+fn act(app: &mut App, action: Action) {
+    let key = app.keymap.key(action).unwrap_or_else(|| panic!("{action:?} has no key"));
+    press_key(app, key);
+}
+
+/// Does the current step the way its `keys` say.
+fn play_step(app: &mut App) {
+    let step = app.tour.as_ref().and_then(|t| t.step().cloned()).expect("a step");
+    for press in &step.keys {
+        match press {
+            Press::Action(action) => act(app, *action),
+            Press::Text(text) => chars(app, text),
+            Press::Key(key) => press_key(app, *key),
+        }
+    }
+}
+
+fn current(app: &App) -> (usize, bool) {
+    let tour = app.tour.as_ref().expect("the tour");
+    (tour.current, tour.done)
+}
+
+#[test]
+fn the_whole_tour_plays_through_with_the_keys_each_step_expects() {
+    let mut app = tour_app((120, 40));
+    let steps = app.tour.as_ref().expect("tour").steps.clone();
+    for (i, step) in steps.iter().enumerate() {
+        assert_eq!(current(&app), (i, false), "step {} \"{}\" is not where the tour is", i + 1, step.title);
+        assert_eq!(app.login, step.persona, "step {} starts as its persona", i + 1);
+        assert_eq!(app.tab, step.tab, "step {} starts on its tab", i + 1);
+        assert!(!app.holds(&step.done), "step {} \"{}\" is done before it was played", i + 1, step.title);
+        play_step(&mut app);
+        assert!(
+            app.holds(&step.done),
+            "step {} \"{}\": its condition does not hold:\n{}",
+            i + 1,
+            step.title,
+            screen(&render(&app))
+        );
+        assert_eq!(current(&app), (i, true), "step {} is not marked done", i + 1);
+        let panel = screen(&render(&app));
+        assert!(panel.contains(&format!("step {} of {}", i + 1, steps.len())), "{panel}");
+        assert!(panel.contains("✓"), "the explanation is not shown:\n{panel}");
+        act(&mut app, Action::TourNext);
+    }
+    // Past the last step, Ctrl-n says so and stays.
+    assert_eq!(current(&app).0, steps.len() - 1);
+    assert!(app.status.as_ref().expect("status").text.contains("last step"));
+    // Every rule of the seed page was shown by a step.
+    let dones: Vec<&Done> = steps.iter().map(|s| &s.done).collect();
+    for expected in [
+        Done::Action(Action::TabRoles),
+        Done::Program("Tour Demo".to_string()),
+        Done::Member { login: "nora".to_string(), program: "Coffee Club".to_string() },
+        Done::Refused(Action::Release),
+        Done::Workspace("Side Projects".to_string()),
+        Done::Refused(Action::Delete),
+        Done::Action(Action::TabAudit),
+    ] {
+        assert!(dones.contains(&&expected), "no step shows {expected:?}");
+    }
+}
+
+#[test]
+fn going_back_restores_the_step_start_and_reset_restores_the_demo() {
+    let mut app = tour_app((120, 40));
+    let audit_at_start = audit_count(&app);
+    // Steps 1–3, then step 4 adds nora to Coffee Club.
+    for _ in 0..3 {
+        play_step(&mut app);
+        act(&mut app, Action::TourNext);
+    }
+    assert_eq!(current(&app), (3, false));
+    let nora_on_coffee = Done::Member { login: "nora".to_string(), program: "Coffee Club".to_string() };
+    play_step(&mut app);
+    assert!(app.holds(&nora_on_coffee));
+    act(&mut app, Action::TourNext);
+    play_step(&mut app);
+    assert_eq!(app.login, "dana");
+    // Back to step 4: nora is not on Coffee Club again, olivia on the Programs tab.
+    act(&mut app, Action::TourPrev);
+    assert_eq!(current(&app), (3, false));
+    assert_eq!((app.login.as_str(), app.tab), ("olivia", Tab::Programs));
+    assert!(!app.holds(&nora_on_coffee), "going back did not restore the step's data");
+    assert_eq!(app.selection.as_ref().map(|s| s.detail.summary.name.as_str()), Some("Coffee Club"));
+    // The presenter repeats it.
+    play_step(&mut app);
+    assert!(app.holds(&nora_on_coffee));
+
+    // Reset (with a confirmation): the demo as it started, the tour at step 1.
+    act(&mut app, Action::DemoReset);
+    assert!(app.dialog.is_some(), "reset asks first");
+    press_key(&mut app, (KeyCode::Enter, KeyModifiers::NONE));
+    assert_eq!(current(&app), (0, false));
+    assert!(!app.holds(&nora_on_coffee));
+    assert!(!app.holds(&Done::Program("Tour Demo".to_string())));
+    assert_eq!(audit_count(&app), audit_at_start, "the audit log is the demo's own again");
+}
+
+fn audit_count(app: &App) -> usize {
+    let actor = app.desk.actor("olivia").expect("olivia");
+    let query = mpdesk::desk::AuditQuery { limit: 10_000, ..Default::default() };
+    app.desk.audit(&actor, &query).expect("audit").len()
+}
+
+#[test]
+fn demo_reset_works_without_the_tour_too() {
+    let mut app = crate::tui_support::demo_app("olivia", (100, 30));
+    let before = audit_count(&app);
+    let coffee = app.selection.as_ref().expect("selection").detail.summary.app_id.clone();
+    let olivia = app.desk.actor("olivia").expect("olivia");
+    app.desk.remove_member(&olivia, &coffee, "dana").expect("remove");
+    act(&mut app, Action::DemoReset);
+    press_key(&mut app, (KeyCode::Enter, KeyModifiers::NONE));
+    assert_eq!(audit_count(&app), before);
+    assert!(app
+        .desk
+        .list_members(&olivia, &coffee, mpdesk::desk::Page::new(0, 50))
+        .expect("members")
+        .iter()
+        .any(|m| m.login == "dana"));
+}
+
+#[test]
+fn the_panel_at_80x24_and_120x40() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = tour_app((w, h));
+        insta::assert_snapshot!(format!("tour_step1_{w}x{h}"), screen(&render(&app)));
+        play_step(&mut app);
+        insta::assert_snapshot!(format!("tour_step1_done_{w}x{h}"), screen(&render(&app)));
+    }
+}
+
+#[test]
+fn show_keys_shows_the_last_keys_pressed() {
+    let options = Options { demo: true, show_keys: true, ..Options::default() };
+    let mut app = App::new(demo_desk(), "olivia", options, Config::default(), (100, 30));
+    for c in "jjk".chars() {
+        press_key(&mut app, (KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    press_key(&mut app, (KeyCode::Char('r'), KeyModifiers::CONTROL));
+    let shown = screen(&render(&app));
+    assert!(shown.lines().any(|l| l.ends_with("⌨ j j k C-r")), "{shown}");
+}
+
+#[test]
+fn the_first_three_steps_in_a_real_terminal() {
+    let home = tempfile::tempdir().expect("dir");
+    let mut console = Console::start(&["--demo", "--tour"], home.path());
+    console.wait_for("step 1 of");
+    console.keys("4");
+    console.wait_for("✓ A mini program has two roles");
+    console.keys("\x0e"); // Ctrl-n
+    console.wait_for("step 2 of");
+    console.keys("jj");
+    console.wait_for("✓ Owners and Masters are Admins");
+    console.keys("\x0e");
+    console.wait_for("step 3 of");
+    console.keys("n");
+    console.wait_for("Create");
+    console.keys("Tour Demo\r");
+    console.wait_for("✓ As an Owner you may create");
+    console.keys("\x0e");
+    console.wait_for("step 4 of");
+    console.keys("q");
+    console.wait_exit();
+}
