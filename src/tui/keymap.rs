@@ -254,47 +254,34 @@ fn base_name(code: KeyCode) -> String {
     }
 }
 
-/// A key as the bar and help show it: "r", "C-r", "M-x", "PgDn".
-pub fn key_name((code, modifiers): Key) -> String {
-    let mut name = String::new();
-    if modifiers.contains(KeyModifiers::CONTROL) {
-        name.push_str("C-");
-    }
-    if modifiers.contains(KeyModifiers::ALT) {
-        name.push_str("M-");
-    }
-    // Upper-case letters and S-Tab say SHIFT themselves.
+/// The modifiers a key's name spells out, before the key itself (an
+/// upper-case letter and S-Tab say SHIFT themselves).
+fn modifier_prefix((code, modifiers): Key, [ctrl, alt, shift]: [&str; 3]) -> String {
     let implied = matches!(code, KeyCode::Char(_) | KeyCode::BackTab);
-    if modifiers.contains(KeyModifiers::SHIFT) && !implied {
-        name.push_str("S-");
-    }
-    name.push_str(&base_name(code));
-    name
+    [(KeyModifiers::CONTROL, ctrl), (KeyModifiers::ALT, alt), (KeyModifiers::SHIFT, shift)]
+        .into_iter()
+        .filter(|(m, _)| modifiers.contains(*m) && !(*m == KeyModifiers::SHIFT && implied))
+        .map(|(_, text)| text)
+        .collect()
+}
+
+/// A key as the bar and help show it: "r", "C-r", "M-x", "PgDn".
+pub fn key_name(key: Key) -> String {
+    modifier_prefix(key, ["C-", "M-", "S-"]) + &base_name(key.0)
 }
 
 /// A key as the config file spells it: "r", "ctrl-c", "pgdn".
-pub fn config_name((code, modifiers): Key) -> String {
-    let mut name = String::new();
-    if modifiers.contains(KeyModifiers::CONTROL) {
-        name.push_str("ctrl-");
-    }
-    if modifiers.contains(KeyModifiers::ALT) {
-        name.push_str("alt-");
-    }
-    let implied = matches!(code, KeyCode::Char(_) | KeyCode::BackTab);
-    if modifiers.contains(KeyModifiers::SHIFT) && !implied {
-        name.push_str("shift-");
-    }
-    match code {
-        KeyCode::Char(' ') => name.push_str("space"),
-        KeyCode::Char(c) => name.push(c),
-        KeyCode::F(n) => name.push_str(&format!("f{n}")),
+pub fn config_name(key: Key) -> String {
+    let base = match key.0 {
+        KeyCode::Char(' ') => "space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::F(n) => format!("f{n}"),
         other => match NAMED.iter().find(|(_, c)| *c == other) {
-            Some((n, _)) => name.push_str(n),
-            None => name.push_str(&base_name(other).to_lowercase()),
+            Some((n, _)) => n.to_string(),
+            None => base_name(other).to_lowercase(),
         },
-    }
-    name
+    };
+    modifier_prefix(key, ["ctrl-", "alt-", "shift-"]) + &base
 }
 
 #[cfg(test)]

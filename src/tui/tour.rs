@@ -27,15 +27,16 @@ struct RawStep {
     program: Option<String>,
     caption: String,
     explanation: String,
-    done: RawDone,
+    done: Condition<String>,
     keys: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// When a step is done; `A` is an action (its name, as read from the file).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
-enum RawDone {
-    Action(String),
-    Refused(String),
+pub enum Condition<A> {
+    Action(A),
+    Refused(A),
     Persona(String),
     Workspace(String),
     Member { login: String, program: String },
@@ -45,19 +46,7 @@ enum RawDone {
     Deleted(String),
 }
 
-/// When a step is done.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Done {
-    Action(Action),
-    Refused(Action),
-    Persona(String),
-    Workspace(String),
-    Member { login: String, program: String },
-    Invited { login: String, workspace: String },
-    Blocked { login: String, workspace: String },
-    Program(String),
-    Deleted(String),
-}
+pub type Done = Condition<Action>;
 
 /// One key press of a step's way through.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,43 +102,30 @@ pub fn parse(text: &str, demo: &DemoNames) -> Result<Vec<Step>, String> {
     Ok(steps)
 }
 
+/// `name` if `names` holds it.
+fn known(names: &[String], name: &str, what: &str) -> Result<String, String> {
+    names.iter().any(|n| n == name).then(|| name.to_string()).ok_or_else(|| format!("unknown {what} \"{name}\""))
+}
+
 fn step(raw: RawStep, demo: &DemoNames, programs: &[String]) -> Result<Step, String> {
     let action = |name: &str| Action::from_name(name).ok_or_else(|| format!("unknown action \"{name}\""));
-    let persona = |login: &str| {
-        demo.logins
-            .iter()
-            .any(|l| l == login)
-            .then(|| login.to_string())
-            .ok_or_else(|| format!("unknown persona \"{login}\""))
-    };
-    let program = |name: &str| {
-        programs
-            .iter()
-            .any(|p| p == name)
-            .then(|| name.to_string())
-            .ok_or_else(|| format!("unknown program \"{name}\""))
-    };
-    let workspace = |name: &str| {
-        demo.workspaces
-            .iter()
-            .any(|w| w == name)
-            .then(|| name.to_string())
-            .ok_or_else(|| format!("unknown workspace \"{name}\""))
-    };
+    let persona = |login: &str| known(&demo.logins, login, "persona");
+    let program = |name: &str| known(programs, name, "program");
+    let workspace = |name: &str| known(&demo.workspaces, name, "workspace");
     let done = match raw.done {
-        RawDone::Action(name) => Done::Action(action(&name)?),
-        RawDone::Refused(name) => Done::Refused(action(&name)?),
-        RawDone::Persona(login) => Done::Persona(persona(&login)?),
-        RawDone::Workspace(name) => Done::Workspace(workspace(&name)?),
-        RawDone::Member { login, program: p } => Done::Member { login: persona(&login)?, program: program(&p)? },
-        RawDone::Invited { login, workspace: w } => {
+        Condition::Action(name) => Done::Action(action(&name)?),
+        Condition::Refused(name) => Done::Refused(action(&name)?),
+        Condition::Persona(login) => Done::Persona(persona(&login)?),
+        Condition::Workspace(name) => Done::Workspace(workspace(&name)?),
+        Condition::Member { login, program: p } => Done::Member { login: persona(&login)?, program: program(&p)? },
+        Condition::Invited { login, workspace: w } => {
             Done::Invited { login: persona(&login)?, workspace: workspace(&w)? }
         }
-        RawDone::Blocked { login, workspace: w } => {
+        Condition::Blocked { login, workspace: w } => {
             Done::Blocked { login: persona(&login)?, workspace: workspace(&w)? }
         }
-        RawDone::Program(name) => Done::Program(name),
-        RawDone::Deleted(name) => Done::Deleted(program(&name)?),
+        Condition::Program(name) => Done::Program(name),
+        Condition::Deleted(name) => Done::Deleted(program(&name)?),
     };
     let keys = raw
         .keys

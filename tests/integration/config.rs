@@ -3,7 +3,7 @@
 //! (config, completions, man).
 
 use crate::pty::Console;
-use crate::tui_support::{demo_desk, render, screen};
+use crate::tui_support::{demo_desk, in_bar, render, screen};
 use clap::CommandFactory;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use mpdesk::tui::app::{App, Options};
@@ -33,17 +33,10 @@ fn bar(buffer: &Buffer, app: &App) -> String {
 
 /// The style of the first cell of `needle` in the bar, and the cell before it.
 fn bar_cells(buffer: &Buffer, app: &App, needle: &str) -> (Style, String) {
-    let areas = layout::main_areas(Rect::new(0, 0, app.size.0, app.size.1));
-    for y in areas.hints.y..areas.hints.y + areas.hints.height {
-        let row: Vec<&str> = (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect();
-        let text = row.concat();
-        if let Some(byte) = text.find(needle) {
-            let x = text[..byte].chars().count() as u16;
-            let before = if x > 0 { buffer[(x - 1, y)].symbol().to_string() } else { String::new() };
-            return (buffer[(x, y)].style(), before);
-        }
-    }
-    panic!("{needle:?} is not in the bar:\n{}", screen(buffer));
+    let (x, y) =
+        in_bar(buffer, app, needle).unwrap_or_else(|| panic!("{needle:?} is not in the bar:\n{}", screen(buffer)));
+    let before = if x > 0 { buffer[(x - 1, y)].symbol().to_string() } else { String::new() };
+    (buffer[(x, y)].style(), before)
 }
 
 #[test]

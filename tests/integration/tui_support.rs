@@ -86,3 +86,18 @@ pub fn select_program(app: &mut App, name: &str) {
 pub fn status(app: &App) -> String {
     app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default()
 }
+
+/// Where `needle` starts in the key-hint bar: its first cell's (x, y).
+pub fn in_bar(buffer: &Buffer, app: &App, needle: &str) -> Option<(u16, u16)> {
+    let (width, height) = app.ui_size();
+    let areas = mpdesk::tui::layout::main_areas(ratatui::layout::Rect::new(0, 0, width, height));
+    (areas.hints.y..areas.hints.y + areas.hints.height).find_map(|y| {
+        let text: String = (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect();
+        text.find(needle).map(|byte| (text[..byte].chars().count() as u16, y))
+    })
+}
+
+/// The style of the first cell of `needle` in the key-hint bar.
+pub fn bar_style(buffer: &Buffer, app: &App, needle: &str) -> Option<ratatui::style::Style> {
+    in_bar(buffer, app, needle).map(|(x, y)| buffer[(x, y)].style())
+}

@@ -5,10 +5,7 @@ use crate::tui_support::*;
 use crossterm::event::KeyCode;
 use mpdesk::tui::app::{App, Options};
 use mpdesk::tui::config::Config;
-use mpdesk::tui::layout;
 use mpdesk::tui::theme::Theme;
-use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 
 fn snap(name: &str, app: &App) {
@@ -65,20 +62,6 @@ fn every_dialog() {
 fn welcome_screen() {
     let app = App::new(fixed_desk(), "zed", Options::default(), Config::default(), (100, 30));
     snap("welcome", &app);
-}
-
-/// The style of the first cell of `needle` in the key-hint bar.
-fn bar_style(buffer: &Buffer, app: &App, needle: &str) -> Option<Style> {
-    let areas = layout::main_areas(Rect::new(0, 0, app.size.0, app.size.1));
-    for y in areas.hints.y..areas.hints.y + areas.hints.height {
-        let row: Vec<&str> = (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect();
-        let text = row.concat();
-        if let Some(byte) = text.find(needle) {
-            let x = text[..byte].chars().count() as u16;
-            return Some(buffer[(x, y)].style());
-        }
-    }
-    None
 }
 
 fn dimmed(style: Style) -> bool {
