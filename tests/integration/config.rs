@@ -297,17 +297,5 @@ fn the_readme_light_theme_snapshot_is_the_console_as_it_is() {
             block.push_str(&format!(" {run}\n"));
         }
     }
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
-    let readme = std::fs::read_to_string(path).expect("README");
-    let start = readme.find("```\n light theme:").expect("the light theme block") + 4;
-    let end = start + readme[start..].find("```").expect("its end");
-    if std::env::var_os("UPDATE_README").is_some() {
-        std::fs::write(path, format!("{}{block}{}", &readme[..start], &readme[end..])).expect("write README");
-        return;
-    }
-    assert_eq!(
-        readme[start..end],
-        block,
-        "README's light theme block is out of date: run UPDATE_README=1 cargo test readme"
-    );
+    crate::tui_support::readme_block(" light theme:", &block);
 }

@@ -277,19 +277,7 @@ fn empty_lists_say_how_to_fill_them_and_names_ignore_case() {
 fn the_readme_screenshot_is_the_console_as_it_is() {
     let app = demo_app("olivia", (100, 30));
     let screen: String = screen_text(&app).lines().map(|l| format!("{l}\n")).collect();
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
-    let readme = std::fs::read_to_string(path).expect("README");
-    let start = readme.find("```\n mpdesk │").expect("the screenshot block") + 4;
-    let end = start + readme[start..].find("```").expect("its end");
-    if std::env::var_os("UPDATE_README").is_some() {
-        std::fs::write(path, format!("{}{screen}{}", &readme[..start], &readme[end..])).expect("write README");
-        return;
-    }
-    assert_eq!(
-        &readme[start..end],
-        screen,
-        "README's screenshot is out of date: run UPDATE_README=1 cargo test readme"
-    );
+    readme_block(" mpdesk │", &screen);
 }
 
 #[test]

@@ -101,3 +101,22 @@ pub fn in_bar(buffer: &Buffer, app: &App, needle: &str) -> Option<(u16, u16)> {
 pub fn bar_style(buffer: &Buffer, app: &App, needle: &str) -> Option<ratatui::style::Style> {
     in_bar(buffer, app, needle).map(|(x, y)| buffer[(x, y)].style())
 }
+
+/// Holds a README code block (the one starting "```\n" + `opening`) to
+/// what the console draws: `UPDATE_README=1 cargo test readme` rewrites
+/// it after an intended change; otherwise a drift fails.
+pub fn readme_block(opening: &str, block: &str) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let readme = std::fs::read_to_string(path).expect("README");
+    let start = readme.find(&format!("```\n{opening}")).unwrap_or_else(|| panic!("no README block {opening:?}")) + 4;
+    let end = start + readme[start..].find("```").expect("its end");
+    if std::env::var_os("UPDATE_README").is_some() {
+        std::fs::write(path, format!("{}{block}{}", &readme[..start], &readme[end..])).expect("write README");
+        return;
+    }
+    assert_eq!(
+        &readme[start..end],
+        block,
+        "README's {opening:?} block is out of date: run UPDATE_README=1 cargo test readme"
+    );
+}
