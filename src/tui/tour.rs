@@ -281,9 +281,10 @@ impl App {
             Done::Persona(login) => &self.login == login,
             Done::Workspace(name) => self.workspace.as_ref().is_some_and(|w| &w.name == name),
             Done::Member { login, program } => actor.is_some_and(|a| {
-                self.desk
-                    .list_members(a, program, crate::desk::Page::new(0, 200))
-                    .is_ok_and(|m| m.iter().any(|m| &m.login == login && m.source == crate::desk::MemberSource::Member))
+                let page = crate::desk::Page::new(0, 20);
+                self.desk.find_members(a, program, Some(login), page).is_ok_and(|found| {
+                    found.iter().any(|m| &m.login == login && m.source == crate::desk::MemberSource::Member)
+                })
             }),
             Done::Invited { login, workspace } => actor.is_some_and(|a| {
                 self.desk.list_invitations(a, workspace, crate::desk::Page::new(0, 50)).is_ok_and(|list| {
