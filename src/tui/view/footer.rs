@@ -80,16 +80,21 @@ pub fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
     frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), area);
 }
 
-/// The last keys pressed (`--show-keys`), at the right end of the status
-/// line, so an audience sees what was typed.
-pub fn render_keys(app: &App, frame: &mut Frame<'_>, area: Rect) {
-    if app.recent_keys.is_empty() {
-        return;
+/// The last keys pressed (`--show-keys`), so an audience sees what was
+/// typed: " ⌨ j j x Enter ".
+pub fn keys_text(app: &App) -> Option<String> {
+    if !app.options.show_keys || app.recent_keys.is_empty() {
+        return None;
     }
     let keys: Vec<String> = app.recent_keys.iter().map(|k| sanitize::line(k).into_owned()).collect();
-    let text = format!(" ⌨ {} ", keys.join(" "));
-    let width = (text.width() as u16).min(area.width);
-    let corner = Rect { x: area.right().saturating_sub(width), width, ..area };
+    Some(format!(" ⌨ {} ", keys.join(" ")))
+}
+
+/// Draws the keys at the right end of `row` (or its left end).
+pub fn render_keys(text: &str, theme: &Theme, frame: &mut Frame<'_>, row: Rect, right: bool) {
+    let width = (text.width() as u16).min(row.width);
+    let x = if right { row.right().saturating_sub(width) } else { row.x };
+    let corner = Rect { x, width, ..row };
     frame.render_widget(ratatui::widgets::Clear, corner);
-    frame.render_widget(Paragraph::new(Line::from(Span::styled(text, app.theme.badge()))), corner);
+    frame.render_widget(Paragraph::new(Line::from(Span::styled(text.to_string(), theme.badge()))), corner);
 }

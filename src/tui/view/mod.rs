@@ -21,6 +21,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 pub fn render(app: &App, frame: &mut Frame<'_>) {
     let full = frame.area();
@@ -60,13 +61,30 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     } else {
         (areas.hints, areas.status)
     };
+    // The last keys pressed go on the tour panel's bottom border, or else
+    // at the status line's end — which then gives up that room, so a
+    // refusal's reason is cut with "…", never covered.
+    let keys = footer::keys_text(app);
+    let panel_area = Rect { y: area.bottom(), height: panel, ..full };
+    let keys_on_status = keys.is_some() && panel == 0;
+    let status_area = match &keys {
+        Some(keys) if keys_on_status => {
+            Rect { width: status_area.width.saturating_sub(keys.width() as u16), ..status_area }
+        }
+        _ => status_area,
+    };
     footer::render_hints(&hints, &app.theme, frame, hints_area);
     footer::render_status(app, frame, status_area);
     if let Some(tour) = app.tour.as_ref().filter(|_| panel > 0) {
-        tour::render(app, tour, frame, Rect { y: area.bottom(), height: panel, ..full });
+        tour::render(app, tour, frame, panel_area);
     }
-    if app.options.show_keys {
-        footer::render_keys(app, frame, areas.status);
+    if let Some(keys) = keys {
+        let row = if keys_on_status {
+            areas.status
+        } else {
+            Rect { y: panel_area.bottom() - 1, x: 1, height: 1, ..panel_area }
+        };
+        footer::render_keys(&keys, &app.theme, frame, row, keys_on_status);
     }
     if let Some(dialog) = &app.dialog {
         dialog.render(frame, &app.theme);
