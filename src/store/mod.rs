@@ -370,7 +370,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn writes_are_durable_and_the_wal_shrinks_back() {
+    fn writes_are_durable_and_the_wal_has_a_size_limit() {
         let dir = tempfile::tempdir().expect("dir");
         let store = Store::open(&dir.path().join("d.db")).expect("open");
         assert_eq!(read_pragma(store.conn(), "synchronous").expect("synchronous"), 2, "FULL");

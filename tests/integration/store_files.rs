@@ -64,3 +64,36 @@ fn two_starts_on_a_new_file_at_once_both_succeed() {
         assert_eq!(Desk::open(&path).expect("open").count_users().expect("count"), 2);
     }
 }
+
+/// With a console open (another connection reading between writes), a
+/// burst of large writes grows the WAL past its limit, and it comes back
+/// under it: SQLite truncates it to `journal_size_limit` when it restarts
+/// after a checkpoint, instead of keeping its high-water mark.
+#[test]
+fn with_a_console_open_the_wal_shrinks_back_after_a_burst_of_writes() {
+    use mpdesk::desk::{PackageSource, Page};
+    let mut w = crate::support::World::demo();
+    let console = Desk::open(&w.path).expect("a second connection");
+    let olivia = console.actor("olivia").expect("olivia");
+    let dana = w.actor("dana");
+    let parking = w.app_id("Parking Pass");
+    let wal = {
+        let mut name = w.path.clone().into_os_string();
+        name.push("-wal");
+        std::path::PathBuf::from(name)
+    };
+    let size = || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    let mut largest = 0;
+    for i in 0..6u8 {
+        let package = PackageSource::Bytes(vec![i; 3 * 1024 * 1024]);
+        w.desk.upload_version(&dana, &parking, &format!("1.0.{i}"), package, "").expect("upload");
+        largest = largest.max(size());
+        console.list_programs(&olivia, None, None, Page::new(0, 20)).expect("the console reads");
+    }
+    let limit = 4 * 1024 * 1024;
+    assert!(largest > limit, "the burst never grew the WAL past its limit ({largest} bytes)");
+    // One more small write, after the last checkpoint: the WAL restarts, cut down.
+    let note = mpdesk::desk::ProgramEdit { name: None, description: Some("after the burst".to_string()) };
+    w.desk.edit_program(&w.actor("olivia"), &parking, &note).expect("edit");
+    assert!(size() <= limit, "the WAL stayed at {} bytes (its high-water mark was {largest})", size());
+}
