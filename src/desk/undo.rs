@@ -410,6 +410,22 @@ fn restorable(conn: &Connection, names: &Names<'_>, key: &Key, rows: &[Row], pla
                 None => return conflict(format!("{login} is no longer a member of the workspace")),
             }
         }
+        // Leaving a workspace takes the program memberships in it along:
+        // undoing a direct add may not strand any made since.
+        Key::WorkspaceMember { workspace_id, user_id } if rows.is_empty() => {
+            let programs = Key::MemberPrograms { workspace_id: *workspace_id, user_id: *user_id };
+            let planned =
+                plan.iter().any(|p| matches!(p, Part::Rows { key, after, .. } if *key == programs && after.is_empty()));
+            let now = store::undo::rows(conn, &programs)?;
+            if !planned && !now.is_empty() {
+                return conflict(format!(
+                    "{} is on {} of the workspace's mini programs since ({}); remove them from the workspace instead",
+                    names.login(*user_id)?,
+                    now.len(),
+                    list(&names.program_names(&now)?)
+                ));
+            }
+        }
         Key::Invitation { id } => {
             if let Some(row) = rows.first().filter(|r| r.get(4).and_then(|s| s.as_str()) == Some("pending")) {
                 let workspace_id = row.get(1).and_then(|v| v.as_i64()).unwrap_or_default();

@@ -110,6 +110,20 @@ fn undo_refuses_when_the_data_moved_on_and_changes_nothing() {
 }
 
 #[test]
+fn undoing_a_direct_add_never_strands_program_memberships() {
+    let mut w = World::demo();
+    let olivia = w.actor("olivia");
+    w.desk.register_user("olivia", "zoe", Some("Zoe Zhang"), None).expect("register");
+    w.desk.add_workspace_member(&olivia, "Acme Mini Apps", "zoe", WorkspaceRole::Developer).expect("add");
+    let added = last_id(&w);
+    let coffee = w.app_id("Coffee Club");
+    w.desk.add_members(&olivia, &coffee, &["zoe".to_string()]).expect("on a program");
+    let error = w.refused(|d| d.undo(&olivia, added));
+    assert_eq!(error.kind(), ErrorKind::Conflict);
+    assert!(error.to_string().contains("zoe is on 1 of the workspace's mini programs since (Coffee Club)"), "{error}");
+}
+
+#[test]
 fn undo_is_decided_by_the_permission_table_for_the_person_who_asks() {
     let mut w = World::demo();
     let olivia = w.actor("olivia");
@@ -249,6 +263,7 @@ enum Step {
     Role(usize, bool),
     Block(usize, bool),
     LeaveWorkspace(usize),
+    JoinWorkspace(usize),
     Rename(u8),
     Configure(u8),
     Release(bool),
@@ -264,6 +279,7 @@ fn step() -> impl Strategy<Value = Step> {
         (0..4usize, any::<bool>()).prop_map(|(p, m)| Step::Role(p, m)),
         (0..4usize, any::<bool>()).prop_map(|(p, b)| Step::Block(p, b)),
         (0..4usize).prop_map(Step::LeaveWorkspace),
+        (0..4usize).prop_map(Step::JoinWorkspace),
         any::<u8>().prop_map(Step::Rename),
         any::<u8>().prop_map(Step::Configure),
         any::<bool>().prop_map(Step::Release),
@@ -298,6 +314,9 @@ proptest! {
                 Step::Block(p, true) => w.desk.block_member(&olivia, "Acme Mini Apps", people[p]),
                 Step::Block(p, false) => w.desk.unblock_member(&olivia, "Acme Mini Apps", people[p]),
                 Step::LeaveWorkspace(p) => w.desk.remove_workspace_member(&olivia, "Acme Mini Apps", people[p]),
+                Step::JoinWorkspace(p) => {
+                    w.desk.add_workspace_member(&olivia, "Acme Mini Apps", people[p], WorkspaceRole::Developer)
+                }
                 Step::Rename(n) => {
                     let edit = ProgramEdit { name: Some(format!("Coffee {}", n % 3)), description: None };
                     w.desk.edit_program(&olivia, &coffee, &edit).map(|_| ())
