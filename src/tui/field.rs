@@ -10,6 +10,21 @@ use ratatui::Frame;
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
 
+/// The most characters any field takes: far past every limit the domain
+/// sets (names 64, descriptions 500), and a paste or a stuck key cannot
+/// make each keypress cost more and more.
+pub const MAX_TYPED: usize = 2_000;
+
+/// Feeds a key to an input unless it would grow past [`MAX_TYPED`];
+/// true if the text changed.
+pub fn feed(input: &mut Input, key: KeyEvent) -> bool {
+    let grows = matches!(key.code, crossterm::event::KeyCode::Char(_));
+    if grows && input.value().chars().count() >= MAX_TYPED {
+        return false;
+    }
+    input.handle_event(&Event::Key(key)).is_some_and(|change| change.value)
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct TextField {
     pub label: &'static str,
@@ -27,10 +42,7 @@ impl TextField {
 
     /// Feeds a key to the field; true if the text changed.
     pub fn handle(&mut self, key: KeyEvent) -> bool {
-        let before = self.input.value().len();
-        let before_text = self.input.value().to_string();
-        self.input.handle_event(&Event::Key(key));
-        before != self.input.value().len() || before_text != self.input.value()
+        feed(&mut self.input, key)
     }
 
     /// One row: "Label  value", the cursor placed when focused.

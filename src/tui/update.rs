@@ -13,9 +13,8 @@ use super::hints;
 use super::layout;
 use super::welcome::WelcomeOutcome;
 use crate::desk::{DeskError, DeskResult, MemberOp, PackageSource, Page, ProgramEdit};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Position, Rect};
-use tui_input::backend::crossterm::EventHandler;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
@@ -168,7 +167,7 @@ fn on_help_key(app: &mut App, key: KeyEvent) {
         KeyCode::PageUp => help.scroll = help.scroll.saturating_sub(10),
         KeyCode::PageDown => help.scroll = help.scroll.saturating_add(10),
         _ => {
-            if help.filter.handle_event(&Event::Key(key)).is_some() {
+            if super::field::feed(&mut help.filter, key) {
                 help.scroll = 0;
             }
         }
@@ -189,7 +188,7 @@ fn on_filter_key(app: &mut App, pane: Pane, key: KeyEvent) {
             }
         }
         _ => {
-            if filter_input(app, pane).handle_event(&Event::Key(key)).is_some() {
+            if super::field::feed(filter_input(app, pane), key) {
                 // Run after this batch of keys: typed fast, only the newest
                 // text is looked up.
                 app.pending_filter = Some(pane);

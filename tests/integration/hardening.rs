@@ -694,3 +694,25 @@ fn the_console_ends_when_its_terminal_goes_away_even_with_sighup_ignored() {
     let _ = child.kill();
     panic!("mpdesk kept running after its terminal went away");
 }
+
+/// A paste or a stuck key cannot make a field grow without end (and each
+/// keypress cost more than the last): every field stops at MAX_TYPED.
+#[test]
+fn typed_text_stops_at_a_bound_in_filters_fields_and_pickers() {
+    use crossterm::event::KeyCode;
+    let max = mpdesk::tui::field::MAX_TYPED;
+    let mut app = demo_app("olivia", (100, 30));
+    press(&mut app, KeyCode::Char('/'));
+    chars(&mut app, &"x".repeat(max + 500));
+    assert_eq!(app.program_filter.value().chars().count(), max);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('n'));
+    chars(&mut app, &"y".repeat(max + 10));
+    let Some(mpdesk::tui::dialogs::Dialog::ProgramForm(form)) = &app.dialog else { panic!("the create dialog") };
+    assert_eq!(form.name.value().chars().count(), max);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('p'));
+    chars(&mut app, &"z".repeat(max + 10));
+    let Some(mpdesk::tui::dialogs::Dialog::Picker(picker)) = &app.dialog else { panic!("the persona picker") };
+    assert_eq!(picker.filter.chars().count(), max);
+}

@@ -56,7 +56,9 @@ impl Picker {
                 Outcome::Stay
             }
             KeyCode::Char(c) => {
-                self.filter.push(c);
+                if self.filter.chars().count() < crate::tui::field::MAX_TYPED {
+                    self.filter.push(c);
+                }
                 self.selected = 0;
                 Outcome::Stay
             }
