@@ -350,8 +350,7 @@ fn still_as_left(conn: &Connection, names: &Names<'_>, part: &Part, plan: &[Part
             }
             if *field == ProgramField::Name {
                 let name = after.as_str().unwrap_or_default();
-                let workspace_id: i64 =
-                    conn.query_row("SELECT workspace_id FROM programs WHERE id = ?1", [program_id], |r| r.get(0))?;
+                let workspace_id = store::undo::program_workspace(conn, *program_id)?.unwrap_or_default();
                 if store::programs::name_taken(conn, workspace_id, name, Some(*program_id))? {
                     return moved(format!("another mini program is now named {name:?}"));
                 }
@@ -396,8 +395,7 @@ fn restorable(conn: &Connection, names: &Names<'_>, key: &Key, rows: &[Row], pla
     match key {
         Key::ProgramMember { program_id, user_id } if !rows.is_empty() => {
             let login = names.login(*user_id)?;
-            let workspace_id: i64 =
-                conn.query_row("SELECT workspace_id FROM programs WHERE id = ?1", [program_id], |r| r.get(0))?;
+            let workspace_id = store::undo::program_workspace(conn, *program_id)?.unwrap_or_default();
             match membership_after(conn, plan, workspace_id, *user_id)? {
                 Some((role, status)) if status.can_act() && !role.manages_all_programs() => {}
                 Some((role, status)) => {

@@ -303,14 +303,21 @@ pub fn reverted_by(conn: &Connection, id: i64) -> rusqlite::Result<Option<i64>> 
         .optional()
 }
 
-/// `actor`'s newest change in the workspace that can still be taken back
-/// and was not: with `undos`, among their undos (what `Z` redoes), else
-/// among their other changes (what `z` undoes).
+/// How far back `z` and `Z` look: the actor's newest entries in the
+/// workspace, so the lookup (on every reload) costs the same however long
+/// their history is.
+pub const REACH: i64 = 500;
+
+/// `actor`'s newest change in the workspace, among their last [`REACH`]
+/// entries there, that can still be taken back and was not: with `undos`,
+/// among their undos (what `Z` redoes), else among their other changes
+/// (what `z` undoes).
 pub fn last_own(conn: &Connection, actor: &str, workspace_id: i64, undos: bool) -> rusqlite::Result<Option<i64>> {
     let kind = if undos { "a.operation = 'undo'" } else { "a.operation <> 'undo'" };
     let sql = format!(
-        "SELECT a.id FROM audit a WHERE a.actor = ?1 AND a.workspace_id = ?2 AND a.outcome = 'ok'
-           AND a.undo LIKE '{{\"parts\"%' AND {kind}
+        "SELECT a.id FROM (SELECT id, operation, outcome, undo FROM audit WHERE actor = ?1 AND workspace_id = ?2
+                           ORDER BY id DESC LIMIT {REACH}) a
+         WHERE a.outcome = 'ok' AND a.undo LIKE '{{\"parts\"%' AND {kind}
            AND NOT EXISTS (SELECT 1 FROM audit r WHERE r.reverts = a.id AND r.outcome = 'ok')
          ORDER BY a.id DESC LIMIT 1"
     );
@@ -326,6 +333,13 @@ pub fn login(conn: &Connection, user_id: i64) -> rusqlite::Result<Option<String>
 pub fn program(conn: &Connection, program_id: i64) -> rusqlite::Result<Option<(String, String)>> {
     conn.prepare_cached("SELECT app_id, name FROM programs WHERE id = ?1")?
         .query_row([program_id], |r| Ok((super::text(r, 0)?, super::text(r, 1)?)))
+        .optional()
+}
+
+/// The workspace a program belongs to.
+pub fn program_workspace(conn: &Connection, program_id: i64) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached("SELECT workspace_id FROM programs WHERE id = ?1")?
+        .query_row([program_id], |r| r.get(0))
         .optional()
 }
 

@@ -348,3 +348,25 @@ proptest! {
         }
     }
 }
+
+/// What `z` and `Z` look up on every reload reads a bounded number of the
+/// person's newest entries, however long their history: an undo buried
+/// under more than that many later changes is out of `Z`'s reach (its id
+/// still works with `mpdesk undo`).
+#[test]
+fn z_and_shift_z_reach_back_a_bounded_number_of_entries() {
+    let mut desk = crate::tui_support::demo_desk();
+    let olivia = desk.actor("olivia").expect("olivia");
+    let coffee = desk.show_program(&olivia, "Coffee Club").expect("program").summary.app_id;
+    desk.remove_member(&olivia, &coffee, "devin").expect("remove");
+    let removal = desk.last_undoable(&olivia, "Acme Mini Apps", false).expect("lookup").expect("the removal");
+    desk.undo(&olivia, removal).expect("undo");
+    assert!(desk.last_undoable(&olivia, "Acme Mini Apps", true).expect("lookup").is_some(), "Z sees the undo");
+    for i in 0..mpdesk::store::undo::REACH {
+        let change = ConfigChange { client_id: Some(format!("c{i}")), ..ConfigChange::default() };
+        desk.configure_program(&olivia, &coffee, &change).expect("configure");
+    }
+    assert_eq!(desk.last_undoable(&olivia, "Acme Mini Apps", true).expect("lookup"), None);
+    let undo = removal + 1;
+    desk.undo(&olivia, undo).expect("by its id it is still redone");
+}
