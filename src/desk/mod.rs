@@ -121,6 +121,16 @@ impl Desk {
         self.read_only
     }
 
+    /// Reads until [`Desk::release_snapshot`] see one snapshot, under one
+    /// lock (see [`crate::store::Store::hold_snapshot`]).
+    pub fn hold_snapshot(&self) -> DeskResult<()> {
+        Ok(self.store.hold_snapshot()?)
+    }
+
+    pub fn release_snapshot(&self) -> DeskResult<()> {
+        Ok(self.store.release_snapshot()?)
+    }
+
     /// Changes whenever another process commits; poll it to refresh.
     pub fn data_version(&self) -> DeskResult<i64> {
         Ok(self.store.data_version()?)

@@ -1,6 +1,7 @@
 //! The append-only audit log (triggers refuse UPDATE and DELETE).
 
 use super::records::{AuditEntry, NewAuditEntry};
+use super::Cached;
 use super::{trigram_phrase, SELECTIVE_MATCHES};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection};
@@ -232,12 +233,12 @@ pub fn holds(conn: &Connection, scope: &AuditScope, id: i64) -> rusqlite::Result
 /// How many entries the scope holds (walks them: for "go to the end").
 pub fn count(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<u64> {
     let (filter, args) = scope_where(conn, scope)?;
-    conn.query_row(&format!("SELECT count(*) FROM audit a WHERE {filter}"), params_from_iter(args), |r| {
+    conn.query_row_cached(&format!("SELECT count(*) FROM audit a WHERE {filter}"), params_from_iter(args), |r| {
         r.get::<_, i64>(0)
     })
     .map(|n| n as u64)
 }
 
 pub fn count_all(conn: &Connection) -> rusqlite::Result<u64> {
-    conn.query_row("SELECT count(*) FROM audit", [], |r| r.get::<_, i64>(0)).map(|n| n as u64)
+    conn.query_row_cached("SELECT count(*) FROM audit", [], |r| r.get::<_, i64>(0)).map(|n| n as u64)
 }

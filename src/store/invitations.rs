@@ -2,6 +2,7 @@
 
 use super::records::InvitationRow;
 use super::workspaces::{bad_value, parse_role};
+use super::Cached;
 use crate::domain::invitation::StoredState;
 use crate::domain::WorkspaceRole;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -36,7 +37,7 @@ pub struct NewInvitation<'a> {
 }
 
 pub fn insert(conn: &Connection, n: &NewInvitation<'_>) -> rusqlite::Result<i64> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO invitations (workspace_id, user_id, role, state, invited_by, sent_at, expires_at)
          VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?6)",
         params![n.workspace_id, n.user_id, n.role.as_str(), n.invited_by, n.sent_at, n.expires_at],
@@ -47,16 +48,19 @@ pub fn insert(conn: &Connection, n: &NewInvitation<'_>) -> rusqlite::Result<i64>
 /// The pending invitation (expired or not) of a user to a workspace.
 pub fn pending(conn: &Connection, workspace_id: i64, user_id: i64) -> rusqlite::Result<Option<InvitationRow>> {
     let sql = format!("SELECT {COLUMNS} WHERE i.workspace_id = ?1 AND i.user_id = ?2 AND i.state = 'pending'");
-    conn.query_row(&sql, params![workspace_id, user_id], from_row).optional()
+    conn.query_row_cached(&sql, params![workspace_id, user_id], from_row).optional()
 }
 
 pub fn decide(conn: &Connection, id: i64, state: StoredState, at: &str) -> rusqlite::Result<()> {
-    conn.execute("UPDATE invitations SET state = ?2, decided_at = ?3 WHERE id = ?1", params![id, state.as_str(), at])?;
+    conn.execute_cached(
+        "UPDATE invitations SET state = ?2, decided_at = ?3 WHERE id = ?1",
+        params![id, state.as_str(), at],
+    )?;
     Ok(())
 }
 
 pub fn resend(conn: &Connection, id: i64, sent_at: &str, expires_at: &str) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.execute_cached(
         "UPDATE invitations SET sent_at = ?2, expires_at = ?3 WHERE id = ?1",
         params![id, sent_at, expires_at],
     )?;
@@ -92,7 +96,7 @@ pub fn pending_of_workspace(
 }
 
 pub fn count_pending_of_workspace(conn: &Connection, workspace_id: i64) -> rusqlite::Result<u64> {
-    conn.query_row(
+    conn.query_row_cached(
         "SELECT count(*) FROM invitations WHERE workspace_id = ?1 AND state = 'pending'",
         [workspace_id],
         |r| r.get::<_, i64>(0),

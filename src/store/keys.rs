@@ -1,6 +1,7 @@
 //! SSH public keys, found by fingerprint (unique) or by person.
 
 use super::records::SshKey;
+use super::Cached;
 use rusqlite::{params, Connection, OptionalExtension};
 
 const COLUMNS: &str = "u.login, k.algorithm, k.key, k.comment, k.fingerprint, k.added_by, k.added_at";
@@ -28,7 +29,7 @@ pub struct NewKey<'a> {
 }
 
 pub fn insert(conn: &Connection, k: &NewKey<'_>) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO ssh_keys (user_id, algorithm, key, comment, fingerprint, added_by, added_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![k.user_id, k.algorithm, k.key, k.comment, k.fingerprint, k.added_by, k.now],
@@ -55,5 +56,5 @@ pub fn list(conn: &Connection, user_id: Option<i64>) -> rusqlite::Result<Vec<Ssh
 }
 
 pub fn remove(conn: &Connection, fingerprint: &str) -> rusqlite::Result<usize> {
-    conn.execute("DELETE FROM ssh_keys WHERE fingerprint = ?1", [fingerprint])
+    conn.execute_cached("DELETE FROM ssh_keys WHERE fingerprint = ?1", [fingerprint])
 }

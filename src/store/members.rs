@@ -4,6 +4,7 @@
 use super::placeholders;
 use super::records::{MemberRow, User};
 use super::workspaces::parse_role;
+use super::Cached;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection};
 
@@ -115,7 +116,8 @@ fn read_part(
 
 fn count_part(conn: &Connection, reach: &Reach<'_>, part: Part, filter: Option<Filter<'_>>) -> rusqlite::Result<u64> {
     let (from, args) = part_query(reach, part, filter);
-    conn.query_row(&format!("SELECT count(*) {from}"), params_from_iter(args), |r| r.get::<_, i64>(0)).map(|n| n as u64)
+    conn.query_row_cached(&format!("SELECT count(*) {from}"), params_from_iter(args), |r| r.get::<_, i64>(0))
+        .map(|n| n as u64)
 }
 
 /// One page of the people who reach a program: the Owner, then Masters
@@ -187,7 +189,7 @@ pub fn candidates(
 }
 
 pub fn is_member(conn: &Connection, program_id: i64, user_id: i64) -> rusqlite::Result<bool> {
-    conn.query_row(
+    conn.query_row_cached(
         "SELECT EXISTS (SELECT 1 FROM program_members WHERE program_id = ?1 AND user_id = ?2)",
         params![program_id, user_id],
         |r| r.get(0),
@@ -195,7 +197,7 @@ pub fn is_member(conn: &Connection, program_id: i64, user_id: i64) -> rusqlite::
 }
 
 pub fn add(conn: &Connection, program_id: i64, user_id: i64, added_by: i64, now: &str) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO program_members (program_id, user_id, added_by, added_at) VALUES (?1, ?2, ?3, ?4)",
         params![program_id, user_id, added_by, now],
     )?;

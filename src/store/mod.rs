@@ -28,6 +28,33 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Bytes the WAL file is truncated to after a checkpoint.
 const JOURNAL_SIZE_LIMIT: i64 = 4 * 1024 * 1024;
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+/// Distinct statements a connection keeps prepared. Parsing and planning
+/// a statement costs more than running most of ours; a console runs a few
+/// dozen distinct ones, so each is parsed once per process.
+const STATEMENT_CACHE: usize = 128;
+
+/// `query_row` and `execute` through the connection's statement cache.
+pub trait Cached {
+    fn query_row_cached<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>;
+    fn execute_cached<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize>;
+}
+
+impl Cached for Connection {
+    fn query_row_cached<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    {
+        self.prepare_cached(sql)?.query_row(params, f)
+    }
+
+    fn execute_cached<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
+        self.prepare_cached(sql)?.execute(params)
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -52,6 +79,16 @@ pub enum StoreError {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    snapshot: Snapshot,
+}
+
+/// Reads held in one read transaction (see [`Store::hold_snapshot`]).
+#[derive(Default)]
+struct Snapshot {
+    /// Nested holders.
+    depth: std::cell::Cell<u32>,
+    /// Whether the read transaction is open (a write ends it early).
+    open: std::cell::Cell<bool>,
 }
 
 impl Store {
@@ -79,13 +116,14 @@ impl Store {
         let conn =
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         check_schema(&conn, path)?;
         let (found, known) = (read_pragma(&conn, "user_version")?, known_schema_version());
         if found < known {
             return Err(StoreError::TooOld { path: path.to_path_buf(), found, known });
         }
         conn.pragma_update(None, "query_only", "ON")?;
-        Ok(Self { conn, path: path.to_path_buf() })
+        Ok(Self { conn, path: path.to_path_buf(), snapshot: Snapshot::default() })
     }
 
     /// A private database in memory (tests, benchmarks).
@@ -95,6 +133,7 @@ impl Store {
 
     fn prepare(mut conn: Connection, path: &Path) -> Result<Self, StoreError> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         // Switching to WAL and a first migration can meet another process
         // doing the same; SQLite then answers BUSY without waiting (lock
         // upgrade deadlock avoidance). Start over until the timeout.
@@ -105,7 +144,7 @@ impl Store {
                     std::thread::sleep(Duration::from_millis(10));
                 }
                 Err(e) => return Err(e),
-                Ok(()) => return Ok(Self { conn, path: path.to_path_buf() }),
+                Ok(()) => return Ok(Self { conn, path: path.to_path_buf(), snapshot: Snapshot::default() }),
             }
         }
     }
@@ -151,6 +190,7 @@ impl Store {
     /// instead of failing when another process wrote in between — or,
     /// inside a batch, a savepoint of the batch's transaction.
     pub fn write(&self) -> rusqlite::Result<Write<'_>> {
+        self.end_snapshot()?;
         let nested = !self.conn.is_autocommit();
         self.conn.execute_batch(if nested { "SAVEPOINT mpdesk_write" } else { "BEGIN IMMEDIATE" })?;
         Ok(Write { conn: &self.conn, nested, open: true })
@@ -159,17 +199,49 @@ impl Store {
     /// A read that sees one snapshot and is always rolled back (what a
     /// read-only session runs a use case in).
     pub fn read(&self) -> rusqlite::Result<Transaction<'_>> {
+        self.end_snapshot()?;
         self.conn.unchecked_transaction()
     }
 
     /// Starts a batch: the writes until [`Store::end_batch`] land together
     /// or not at all.
     pub fn begin_batch(&mut self) -> rusqlite::Result<()> {
+        self.end_snapshot()?;
         self.conn.execute_batch("BEGIN IMMEDIATE")
     }
 
     pub fn end_batch(&mut self, commit: bool) -> rusqlite::Result<()> {
         self.conn.execute_batch(if commit { "COMMIT" } else { "ROLLBACK" })
+    }
+
+    /// Runs the reads until the matching [`Store::release_snapshot`] in
+    /// one read transaction: one consistent snapshot, and one lock instead
+    /// of one per statement. Holders nest. A write ends the snapshot
+    /// first (a read transaction cannot always become a write one).
+    pub fn hold_snapshot(&self) -> rusqlite::Result<()> {
+        let depth = self.snapshot.depth.get();
+        if depth == 0 && self.conn.is_autocommit() {
+            self.conn.execute_batch("BEGIN DEFERRED")?;
+            self.snapshot.open.set(true);
+        }
+        self.snapshot.depth.set(depth + 1);
+        Ok(())
+    }
+
+    pub fn release_snapshot(&self) -> rusqlite::Result<()> {
+        let depth = self.snapshot.depth.get().saturating_sub(1);
+        self.snapshot.depth.set(depth);
+        if depth == 0 {
+            self.end_snapshot()?;
+        }
+        Ok(())
+    }
+
+    fn end_snapshot(&self) -> rusqlite::Result<()> {
+        if self.snapshot.open.replace(false) && !self.conn.is_autocommit() {
+            self.conn.execute_batch("COMMIT")?;
+        }
+        Ok(())
     }
 
     /// Changes when another connection commits (for live refresh).

@@ -3,6 +3,7 @@
 
 use super::records::{Membership, ProgramExtra, ProgramRow};
 use super::workspaces::{bad_value, parse_role, parse_status};
+use super::Cached;
 use super::{trigram_phrase, SELECTIVE_MATCHES};
 use crate::domain::ProgramStatus;
 use rusqlite::types::Value;
@@ -62,7 +63,7 @@ pub fn by_app_id(conn: &Connection, user_id: i64, app_id: &str) -> rusqlite::Res
          LEFT JOIN program_members pm ON pm.program_id = p.id AND pm.user_id = ?1
          WHERE p.app_id = ?2"
     );
-    conn.query_row(&sql, params![user_id, app_id], from_row).optional()
+    conn.query_row_cached(&sql, params![user_id, app_id], from_row).optional()
 }
 
 /// Whether the index should find the rows: it has few matches. Counting at
@@ -229,7 +230,7 @@ pub fn visible_seek(
 pub fn count_visible(conn: &Connection, vis: &Visibility, filter: &ProgramFilter) -> rusqlite::Result<u64> {
     let (from, args) = visible_where(conn, vis, filter, None)?;
     let sql = format!("SELECT count(*) {from}");
-    conn.query_row(&sql, params_from_iter(args), |r| r.get::<_, i64>(0)).map(|n| n as u64)
+    conn.query_row_cached(&sql, params_from_iter(args), |r| r.get::<_, i64>(0)).map(|n| n as u64)
 }
 
 /// Visible programs with exactly this name (any workspace).
@@ -242,7 +243,7 @@ pub fn visible_by_name(conn: &Connection, vis: &Visibility, name: &str) -> rusql
 }
 
 pub fn extra(conn: &Connection, program_id: i64) -> rusqlite::Result<ProgramExtra> {
-    let mut extra = conn.query_row(
+    let mut extra = conn.query_row_cached(
         "SELECT p.description, u.login, p.created_at, p.client_id, p.merchant_id
          FROM programs p JOIN users u ON u.id = p.created_by WHERE p.id = ?1",
         [program_id],
@@ -268,11 +269,11 @@ pub fn domains(conn: &Connection, program_id: i64) -> rusqlite::Result<Vec<Strin
 }
 
 pub fn app_id_taken(conn: &Connection, app_id: &str) -> rusqlite::Result<bool> {
-    conn.query_row("SELECT EXISTS (SELECT 1 FROM programs WHERE app_id = ?1)", [app_id], |r| r.get(0))
+    conn.query_row_cached("SELECT EXISTS (SELECT 1 FROM programs WHERE app_id = ?1)", [app_id], |r| r.get(0))
 }
 
 pub fn name_taken(conn: &Connection, workspace_id: i64, name: &str, except: Option<i64>) -> rusqlite::Result<bool> {
-    conn.query_row(
+    conn.query_row_cached(
         "SELECT EXISTS (SELECT 1 FROM programs WHERE workspace_id = ?1 AND name = ?2 COLLATE NOCASE AND id IS NOT ?3)",
         params![workspace_id, name, except],
         |r| r.get(0),
@@ -289,7 +290,7 @@ pub struct NewProgram<'a> {
 }
 
 pub fn insert(conn: &Connection, p: &NewProgram<'_>) -> rusqlite::Result<i64> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO programs (app_id, workspace_id, name, description, status, created_by, created_at)
          VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6)",
         params![p.app_id, p.workspace_id, p.name, p.description, p.created_by, p.now],
@@ -298,7 +299,7 @@ pub fn insert(conn: &Connection, p: &NewProgram<'_>) -> rusqlite::Result<i64> {
 }
 
 pub fn set_name_description(conn: &Connection, program_id: i64, name: &str, description: &str) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.execute_cached(
         "UPDATE programs SET name = ?2, description = ?3 WHERE id = ?1",
         params![program_id, name, description],
     )?;
@@ -311,7 +312,7 @@ pub fn set_ids(
     client_id: Option<&str>,
     merchant_id: Option<&str>,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.execute_cached(
         "UPDATE programs SET client_id = ?2, merchant_id = ?3 WHERE id = ?1",
         params![program_id, client_id, merchant_id],
     )?;
@@ -319,7 +320,7 @@ pub fn set_ids(
 }
 
 pub fn add_domain(conn: &Connection, program_id: i64, origin: &str) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT OR IGNORE INTO program_domains (program_id, origin) VALUES (?1, ?2)",
         params![program_id, origin],
     )?;
@@ -328,18 +329,20 @@ pub fn add_domain(conn: &Connection, program_id: i64, origin: &str) -> rusqlite:
 
 /// Removes a domain; false when it was not there.
 pub fn remove_domain(conn: &Connection, program_id: i64, origin: &str) -> rusqlite::Result<bool> {
-    let n =
-        conn.execute("DELETE FROM program_domains WHERE program_id = ?1 AND origin = ?2", params![program_id, origin])?;
+    let n = conn.execute_cached(
+        "DELETE FROM program_domains WHERE program_id = ?1 AND origin = ?2",
+        params![program_id, origin],
+    )?;
     Ok(n > 0)
 }
 
 pub fn set_status(conn: &Connection, program_id: i64, status: ProgramStatus) -> rusqlite::Result<()> {
-    conn.execute("UPDATE programs SET status = ?2 WHERE id = ?1", params![program_id, status.as_str()])?;
+    conn.execute_cached("UPDATE programs SET status = ?2 WHERE id = ?1", params![program_id, status.as_str()])?;
     Ok(())
 }
 
 /// Deletes a program with its members, versions, packages and domains.
 pub fn delete(conn: &Connection, program_id: i64) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM programs WHERE id = ?1", [program_id])?;
+    conn.execute_cached("DELETE FROM programs WHERE id = ?1", [program_id])?;
     Ok(())
 }

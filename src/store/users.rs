@@ -1,6 +1,7 @@
 //! Users.
 
 use super::records::User;
+use super::Cached;
 use rusqlite::{params, Connection, OptionalExtension};
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
@@ -13,7 +14,7 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
 }
 
 pub fn insert(conn: &Connection, login: &str, name: &str, email: Option<&str>, now: &str) -> rusqlite::Result<i64> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO users (login, name, email, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![login, name, email, now],
     )?;
@@ -21,7 +22,7 @@ pub fn insert(conn: &Connection, login: &str, name: &str, email: Option<&str>, n
 }
 
 pub fn by_login(conn: &Connection, login: &str) -> rusqlite::Result<Option<User>> {
-    conn.query_row("SELECT id, login, name, email FROM users WHERE login = ?1", [login], from_row).optional()
+    conn.query_row_cached("SELECT id, login, name, email FROM users WHERE login = ?1", [login], from_row).optional()
 }
 
 pub fn list(conn: &Connection, offset: u64, limit: u64) -> rusqlite::Result<Vec<User>> {
@@ -31,7 +32,7 @@ pub fn list(conn: &Connection, offset: u64, limit: u64) -> rusqlite::Result<Vec<
 }
 
 pub fn count(conn: &Connection) -> rusqlite::Result<u64> {
-    conn.query_row("SELECT count(*) FROM users", [], |r| r.get::<_, i64>(0)).map(|n| n as u64)
+    conn.query_row_cached("SELECT count(*) FROM users", [], |r| r.get::<_, i64>(0)).map(|n| n as u64)
 }
 
 /// Users whose login or name contains `text` (case-insensitive), by login.

@@ -2,6 +2,7 @@
 
 use super::records::Version;
 use super::workspaces::bad_value;
+use super::Cached;
 use crate::domain::VersionState;
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -32,12 +33,12 @@ pub fn list(conn: &Connection, program_id: i64, offset: u64, limit: u64) -> rusq
 /// The last uploaded version, which is also the greatest.
 pub fn latest(conn: &Connection, program_id: i64) -> rusqlite::Result<Option<Version>> {
     let sql = format!("SELECT {COLUMNS} WHERE v.program_id = ?1 ORDER BY v.id DESC LIMIT 1");
-    conn.query_row(&sql, [program_id], from_row).optional()
+    conn.query_row_cached(&sql, [program_id], from_row).optional()
 }
 
 pub fn find(conn: &Connection, program_id: i64, version: &str) -> rusqlite::Result<Option<(i64, Version)>> {
     let sql = format!("SELECT v.id, {COLUMNS} WHERE v.program_id = ?1 AND v.version = ?2");
-    conn.query_row(&sql, params![program_id, version], |r| {
+    conn.query_row_cached(&sql, params![program_id, version], |r| {
         let id: i64 = r.get(0)?;
         let state: String = r.get(2)?;
         Ok((
@@ -67,27 +68,30 @@ pub struct NewVersion<'a> {
 }
 
 pub fn insert(conn: &Connection, v: &NewVersion<'_>) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO versions (program_id, version, state, size, sha256, notes, uploaded_by, uploaded_at)
          VALUES (?1, ?2, 'uploaded', ?3, ?4, ?5, ?6, ?7)",
         params![v.program_id, v.version, v.bytes.len() as i64, v.sha256, v.notes, v.uploaded_by, v.now],
     )?;
     let id = conn.last_insert_rowid();
-    conn.execute("INSERT INTO packages (version_id, bytes) VALUES (?1, ?2)", params![id, v.bytes])?;
+    conn.execute_cached("INSERT INTO packages (version_id, bytes) VALUES (?1, ?2)", params![id, v.bytes])?;
     Ok(())
 }
 
 /// The live version, if any, becomes superseded.
 pub fn retire_live(conn: &Connection, program_id: i64) -> rusqlite::Result<()> {
-    conn.execute("UPDATE versions SET state = 'superseded' WHERE program_id = ?1 AND state = 'live'", [program_id])?;
+    conn.execute_cached(
+        "UPDATE versions SET state = 'superseded' WHERE program_id = ?1 AND state = 'live'",
+        [program_id],
+    )?;
     Ok(())
 }
 
 pub fn make_live(conn: &Connection, version_id: i64) -> rusqlite::Result<()> {
-    conn.execute("UPDATE versions SET state = 'live' WHERE id = ?1", [version_id])?;
+    conn.execute_cached("UPDATE versions SET state = 'live' WHERE id = ?1", [version_id])?;
     Ok(())
 }
 
 pub fn package(conn: &Connection, version_id: i64) -> rusqlite::Result<Vec<u8>> {
-    conn.query_row("SELECT bytes FROM packages WHERE version_id = ?1", [version_id], |r| r.get(0))
+    conn.query_row_cached("SELECT bytes FROM packages WHERE version_id = ?1", [version_id], |r| r.get(0))
 }

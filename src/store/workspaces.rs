@@ -1,6 +1,7 @@
 //! Workspaces and their memberships.
 
 use super::records::{Membership, Workspace, WorkspaceMember};
+use super::Cached;
 use crate::domain::{MemberStatus, WorkspaceRole};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -21,7 +22,7 @@ pub(crate) fn bad_value(what: &str, text: &str) -> rusqlite::Error {
 }
 
 pub fn insert(conn: &Connection, name: &str, created_by: i64, now: &str) -> rusqlite::Result<i64> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO workspaces (name, created_by, created_at) VALUES (?1, ?2, ?3)",
         params![name, created_by, now],
     )?;
@@ -31,7 +32,7 @@ pub fn insert(conn: &Connection, name: &str, created_by: i64, now: &str) -> rusq
 pub fn by_name(conn: &Connection, name: &str) -> rusqlite::Result<Option<Workspace>> {
     // Ignoring case; an exact match first (for data written before names
     // were unique ignoring case).
-    conn.query_row(
+    conn.query_row_cached(
         "SELECT id, name FROM workspaces WHERE name = ?1 COLLATE NOCASE ORDER BY name = ?1 DESC LIMIT 1",
         [name],
         |r| Ok(Workspace { id: r.get(0)?, name: super::text(r, 1)? }),
@@ -40,7 +41,7 @@ pub fn by_name(conn: &Connection, name: &str) -> rusqlite::Result<Option<Workspa
 }
 
 pub fn count(conn: &Connection) -> rusqlite::Result<u64> {
-    conn.query_row("SELECT count(*) FROM workspaces", [], |r| r.get::<_, i64>(0)).map(|n| n as u64)
+    conn.query_row_cached("SELECT count(*) FROM workspaces", [], |r| r.get::<_, i64>(0)).map(|n| n as u64)
 }
 
 /// Workspaces a user has any membership in, with that membership.
@@ -60,7 +61,7 @@ pub fn of_user(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<(Workspa
 }
 
 pub fn membership(conn: &Connection, workspace_id: i64, user_id: i64) -> rusqlite::Result<Option<Membership>> {
-    conn.query_row(
+    conn.query_row_cached(
         "SELECT role, status FROM workspace_members WHERE workspace_id = ?1 AND user_id = ?2",
         params![workspace_id, user_id],
         |r| Ok(Membership { role: parse_role(r.get(0)?)?, status: parse_status(r.get(1)?)? }),
@@ -77,7 +78,7 @@ pub fn add_member(
     invited_by: Option<i64>,
     now: &str,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO workspace_members (workspace_id, user_id, role, status, since, invited_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![workspace_id, user_id, role.as_str(), status.as_str(), now, invited_by],
@@ -86,7 +87,7 @@ pub fn add_member(
 }
 
 pub fn set_status(conn: &Connection, workspace_id: i64, user_id: i64, status: MemberStatus) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.execute_cached(
         "UPDATE workspace_members SET status = ?3 WHERE workspace_id = ?1 AND user_id = ?2",
         params![workspace_id, user_id, status.as_str()],
     )?;
@@ -94,14 +95,14 @@ pub fn set_status(conn: &Connection, workspace_id: i64, user_id: i64, status: Me
 }
 
 pub fn count_members(conn: &Connection, workspace_id: i64) -> rusqlite::Result<u64> {
-    conn.query_row("SELECT count(*) FROM workspace_members WHERE workspace_id = ?1", [workspace_id], |r| {
+    conn.query_row_cached("SELECT count(*) FROM workspace_members WHERE workspace_id = ?1", [workspace_id], |r| {
         r.get::<_, i64>(0)
     })
     .map(|n| n as u64)
 }
 
 pub fn set_role(conn: &Connection, workspace_id: i64, user_id: i64, role: WorkspaceRole) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.execute_cached(
         "UPDATE workspace_members SET role = ?3 WHERE workspace_id = ?1 AND user_id = ?2",
         params![workspace_id, user_id, role.as_str()],
     )?;
@@ -110,12 +111,12 @@ pub fn set_role(conn: &Connection, workspace_id: i64, user_id: i64, role: Worksp
 
 /// Removes the membership and, with it, every program membership in the workspace.
 pub fn remove_member(conn: &Connection, workspace_id: i64, user_id: i64) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.execute_cached(
         "DELETE FROM program_members WHERE user_id = ?2
          AND program_id IN (SELECT id FROM programs WHERE workspace_id = ?1)",
         params![workspace_id, user_id],
     )?;
-    conn.execute(
+    conn.execute_cached(
         "DELETE FROM workspace_members WHERE workspace_id = ?1 AND user_id = ?2",
         params![workspace_id, user_id],
     )?;

@@ -258,6 +258,10 @@ impl App {
 
     /// (Re)starts as `login`: loads everything, or shows the welcome screen.
     pub fn start_as(&mut self, login: &str) {
+        self.in_one_snapshot(|app| app.enter_as(login));
+    }
+
+    fn enter_as(&mut self, login: &str) {
         self.login = login.to_string();
         self.actor = self.desk.actor(login).ok();
         self.workspaces = match &self.actor {
@@ -319,6 +323,19 @@ impl App {
     }
 
     /// Shows a desk error in the status line (and in the log).
+    /// Runs `work` with its reads in one snapshot of the database: what
+    /// one screen shows is consistent, and read under one lock.
+    pub fn in_one_snapshot<T>(&mut self, work: impl FnOnce(&mut Self) -> T) -> T {
+        let held = self.desk.hold_snapshot();
+        let held = self.report(held).is_some();
+        let value = work(self);
+        if held {
+            let released = self.desk.release_snapshot();
+            self.report(released);
+        }
+        value
+    }
+
     pub fn report<T>(&mut self, result: DeskResult<T>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
@@ -336,6 +353,10 @@ impl App {
 
     /// Reloads everything shown, keeping the selection where it can.
     pub fn reload(&mut self) {
+        self.in_one_snapshot(Self::reload_programs);
+    }
+
+    fn reload_programs(&mut self) {
         self.data_epoch += 1;
         let (Some(actor), Some(workspace)) = (self.actor.clone(), self.workspace.clone()) else {
             return;
@@ -465,6 +486,10 @@ impl App {
     /// Loads the selected program's details, versions, capabilities and
     /// first members. Costs the same however many programs there are.
     pub fn load_selection(&mut self) {
+        self.in_one_snapshot(Self::load_selected_program);
+    }
+
+    fn load_selected_program(&mut self) {
         self.details_scroll = 0;
         let Some(actor) = self.actor.clone() else {
             return;

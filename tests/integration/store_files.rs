@@ -97,3 +97,33 @@ fn with_a_console_open_the_wal_shrinks_back_after_a_burst_of_writes() {
     w.desk.edit_program(&w.actor("olivia"), &parking, &note).expect("edit");
     assert!(size() <= limit, "the WAL stayed at {} bytes (its high-water mark was {largest})", size());
 }
+
+#[test]
+fn a_held_snapshot_reads_one_state_and_a_write_inside_it_still_lands() {
+    let mut w = crate::support::World::demo();
+    let mut console = Desk::open(&w.path).expect("a second connection");
+    let olivia = console.actor("olivia").expect("olivia");
+    let parking = w.app_id("Parking Pass");
+    let description = |desk: &Desk| desk.show_program(&olivia, &parking).expect("show").description;
+    let edit = |text: &str| mpdesk::desk::ProgramEdit { name: None, description: Some(text.to_string()) };
+
+    // What the console reads while it holds a snapshot is one state: a
+    // commit by another process shows after the release, not half-way.
+    console.hold_snapshot().expect("hold");
+    let before = description(&console);
+    w.desk.edit_program(&w.actor("olivia"), &parking, &edit("changed elsewhere")).expect("edit");
+    assert_eq!(description(&console), before, "the held snapshot moved");
+    console.release_snapshot().expect("release");
+    assert_eq!(description(&console), "changed elsewhere");
+
+    // A write while a snapshot is held ends it first and commits as usual:
+    // another connection sees it, and nothing stays open.
+    console.hold_snapshot().expect("hold");
+    console.hold_snapshot().expect("holders nest");
+    console.edit_program(&olivia, &parking, &edit("changed by the console")).expect("edit in a snapshot");
+    assert_eq!(description(&w.desk), "changed by the console");
+    console.release_snapshot().expect("release inner");
+    console.release_snapshot().expect("release outer");
+    w.desk.edit_program(&w.actor("olivia"), &parking, &edit("and again elsewhere")).expect("edit");
+    assert_eq!(description(&console), "and again elsewhere");
+}
