@@ -30,8 +30,45 @@ pub fn fit(text: &str, width: usize) -> Cow<'_, str> {
 }
 
 /// The widths a table's columns get in `width` columns, as ratatui's
-/// `Table` lays them out (same constraints, same spacing).
+/// layout gives them: lengths exact, the rest shared among the fills by
+/// weight, each column edge rounded. Plain arithmetic, not the constraint
+/// solver (the costliest part of a first frame); the solver still decides
+/// what arithmetic does not cover: no fill, or lengths that do not fit.
+/// A test holds the two to the same answers.
 pub fn column_widths(width: u16, constraints: &[Constraint], spacing: u16) -> Vec<usize> {
+    let mut fixed = 0u32;
+    let mut weights = 0u32;
+    for constraint in constraints {
+        match constraint {
+            Constraint::Length(n) => fixed += u32::from(*n),
+            Constraint::Fill(w) if *w > 0 => weights += u32::from(*w),
+            _ => return solved_widths(width, constraints, spacing),
+        }
+    }
+    let gaps = u32::from(spacing) * (constraints.len().saturating_sub(1) as u32);
+    if weights == 0 || fixed + gaps > u32::from(width) {
+        return solved_widths(width, constraints, spacing);
+    }
+    let free = f64::from(u32::from(width) - fixed - gaps);
+    // The solver works in hundredths and rounds twice; so does this.
+    let round = |x: f64| ((x * 100.0).round() / 100.0).round() as usize;
+    let mut edge = 0.0;
+    constraints
+        .iter()
+        .map(|constraint| {
+            let size = match constraint {
+                Constraint::Length(n) => f64::from(*n),
+                Constraint::Fill(w) => free * f64::from(*w) / f64::from(weights),
+                _ => 0.0,
+            };
+            let cells = round(edge + size) - round(edge);
+            edge += size + f64::from(spacing);
+            cells
+        })
+        .collect()
+}
+
+fn solved_widths(width: u16, constraints: &[Constraint], spacing: u16) -> Vec<usize> {
     Layout::horizontal(constraints.iter().copied())
         .spacing(spacing)
         .split(Rect::new(0, 0, width, 1))
@@ -55,6 +92,34 @@ mod tests {
         assert_eq!(fit("abc", 0), "");
         for width in 0..20 {
             assert!(fit("Coffee Club ☕ 咖啡 e\u{301}", width).width() <= width);
+        }
+    }
+
+    #[test]
+    fn column_widths_are_what_the_layout_solver_gives() {
+        use Constraint::{Fill, Length};
+        let tables: &[&[Constraint]] = &[
+            // The program list, narrow to wide.
+            &[Length(1), Fill(1)],
+            &[Length(1), Fill(1), Length(8)],
+            &[Length(1), Fill(1), Length(8), Length(9)],
+            // The members pane, the Members tab and the Audit tab.
+            &[Fill(2), Fill(3), Length(9), Fill(3)],
+            &[Fill(2), Fill(3), Length(9), Fill(3), Length(17)],
+            &[Fill(2), Fill(3), Length(9), Length(8), Length(10), Length(17)],
+            &[Length(16), Fill(2), Fill(3), Fill(4), Length(1), Fill(6)],
+            &[Length(5), Length(7)],
+        ];
+        for constraints in tables {
+            for spacing in [0, 1, 2] {
+                for width in 0..=400 {
+                    assert_eq!(
+                        column_widths(width, constraints, spacing),
+                        solved_widths(width, constraints, spacing),
+                        "{constraints:?} spacing {spacing} width {width}"
+                    );
+                }
+            }
         }
     }
 }

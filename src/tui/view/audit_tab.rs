@@ -3,12 +3,13 @@
 
 use super::details::short_time;
 use super::filter_span;
+use super::grid::{Grid, GridRow};
 use crate::sanitize;
 use crate::tui::app::{App, Pane};
 use crate::tui::text::{column_widths, fit};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
@@ -40,7 +41,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         frame.render_widget(Paragraph::new(Span::styled(text, theme.label())), inner);
         return;
     }
-    let header = Row::new(["At", "Actor", "Program", "Operation", "", "Detail"]).style(theme.label());
+    let header = GridRow::new(["At", "Actor", "Program", "Operation", "", "Detail"]).style(theme.label());
     // The operation names are up to 28 columns; the detail takes the rest.
     let widths = [
         Constraint::Length(16),
@@ -51,21 +52,21 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         Constraint::Fill(6),
     ];
     let fits = column_widths(inner.width, &widths, 1);
-    let rows: Vec<Row<'_>> = list
+    let rows: Vec<GridRow<'_>> = list
         .visible(inner.height.saturating_sub(1))
         .map(|(index, (_, e))| {
             let style = if index == list.selected { theme.selected(true) } else { Default::default() };
             let (mark, mark_style) = if e.outcome == "ok" { ("✓", theme.ok()) } else { ("✗", theme.error()) };
-            Row::new(vec![
-                Cell::from(short_time(&e.at)),
-                Cell::from(fit(&sanitize::line(&e.actor), fits[1]).into_owned()),
-                Cell::from(fit(&sanitize::line(e.program.as_deref().unwrap_or("—")), fits[2]).into_owned()),
-                Cell::from(fit(&sanitize::line(&e.operation), fits[3]).into_owned()),
-                Cell::from(Span::styled(mark, mark_style)),
-                Cell::from(fit(&sanitize::line(&e.detail), fits[5]).into_owned()),
+            GridRow::new(vec![
+                Line::from(short_time(&e.at)),
+                Line::from(fit(&sanitize::line(&e.actor), fits[1]).into_owned()),
+                Line::from(fit(&sanitize::line(e.program.as_deref().unwrap_or("—")), fits[2]).into_owned()),
+                Line::from(fit(&sanitize::line(&e.operation), fits[3]).into_owned()),
+                Line::from(Span::styled(mark, mark_style)),
+                Line::from(fit(&sanitize::line(&e.detail), fits[5]).into_owned()),
             ])
             .style(style)
         })
         .collect();
-    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), inner);
+    frame.render_widget(Grid::new(&fits, 1, rows).header(header), inner);
 }

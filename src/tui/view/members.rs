@@ -1,13 +1,14 @@
 //! Everyone who reaches the selected program: explicit members and the
 //! workspace's Owner and Masters, with role, source, added by/at.
 
+use super::grid::{Grid, GridRow};
 use super::{filter_span, pane_block};
 use crate::sanitize;
 use crate::tui::app::{App, Pane};
 use crate::tui::text::{column_widths, fit};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
@@ -31,13 +32,13 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let wide = inner.width >= 66;
     let titles: &[&str] =
         if wide { &["Login", "Name", "Role", "Source", "Added"] } else { &["Login", "Name", "Role", "Source"] };
-    let header = Row::new(titles.iter().copied()).style(theme.label());
+    let header = GridRow::new(titles.iter().copied()).style(theme.label());
     let mut widths = vec![Constraint::Fill(2), Constraint::Fill(3), Constraint::Length(9), Constraint::Fill(3)];
     if wide {
         widths.push(Constraint::Length(17));
     }
     let fits = column_widths(inner.width, &widths, 1);
-    let rows: Vec<Row<'_>> = list
+    let rows: Vec<GridRow<'_>> = list
         .visible(inner.height.saturating_sub(1))
         .map(|(index, m)| {
             let style = if index == list.selected { theme.selected(focused) } else { Default::default() };
@@ -54,10 +55,10 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
                 m.source.title().to_string(),
                 added,
             ];
-            let cells: Vec<Cell<'_>> =
-                texts.iter().zip(&fits).map(|(text, width)| Cell::from(fit(text, *width).into_owned())).collect();
-            Row::new(cells).style(style)
+            let cells: Vec<Line<'_>> =
+                texts.iter().zip(&fits).map(|(text, width)| Line::from(fit(text, *width).into_owned())).collect();
+            GridRow::new(cells).style(style)
         })
         .collect();
-    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), inner);
+    frame.render_widget(Grid::new(&fits, 1, rows).header(header), inner);
 }

@@ -1,13 +1,14 @@
 //! The Members tab: the workspace's members and pending invitations, with
 //! role, status, since, and a countdown for invitations.
 
+use super::grid::{Grid, GridRow};
 use crate::desk::{countdown_text, MemberStatus};
 use crate::sanitize;
 use crate::tui::app::App;
 use crate::tui::text::{column_widths, fit};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Row, Table};
+use ratatui::widgets::Block;
 use ratatui::Frame;
 
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
@@ -18,7 +19,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let block = Block::bordered().title(title).border_style(theme.border(true));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let header = Row::new(["Login", "Name", "Role", "Status", "Since", "Invitation"]).style(theme.label());
+    let header = GridRow::new(["Login", "Name", "Role", "Status", "Since", "Invitation"]).style(theme.label());
     let widths = [
         Constraint::Fill(2),
         Constraint::Fill(3),
@@ -28,7 +29,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         Constraint::Length(17),
     ];
     let fits = column_widths(inner.width, &widths, 1);
-    let rows: Vec<Row<'_>> = list
+    let rows: Vec<GridRow<'_>> = list
         .visible(inner.height.saturating_sub(1))
         .map(|(index, m)| {
             let style = if index == list.selected { theme.selected(true) } else { Default::default() };
@@ -41,16 +42,16 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
                 MemberStatus::Blocked => theme.error(),
                 MemberStatus::Invited => theme.label(),
             };
-            Row::new(vec![
-                Cell::from(fit(&sanitize::line(&m.login), fits[0]).into_owned()),
-                Cell::from(fit(&sanitize::line(&m.name), fits[1]).into_owned()),
-                Cell::from(m.role.title()),
-                Cell::from(Span::styled(m.status.as_str(), status_style)),
-                Cell::from(sanitize::line(m.since.get(..10).unwrap_or(&m.since)).into_owned()),
-                Cell::from(invitation),
+            GridRow::new(vec![
+                Line::from(fit(&sanitize::line(&m.login), fits[0]).into_owned()),
+                Line::from(fit(&sanitize::line(&m.name), fits[1]).into_owned()),
+                Line::from(m.role.title()),
+                Line::from(Span::styled(m.status.as_str(), status_style)),
+                Line::from(sanitize::line(m.since.get(..10).unwrap_or(&m.since)).into_owned()),
+                Line::from(invitation),
             ])
             .style(style)
         })
         .collect();
-    frame.render_widget(Table::new(rows, widths).header(header).column_spacing(1), inner);
+    frame.render_widget(Grid::new(&fits, 1, rows).header(header), inner);
 }

@@ -5,6 +5,7 @@
 mod audit_tab;
 mod details;
 mod footer;
+mod grid;
 pub mod header;
 mod help;
 mod members;

@@ -1,13 +1,14 @@
 //! The program list of the current workspace: name, status (glyph and
 //! word), the actor's role. Only the visible window is built.
 
+use super::grid::{Grid, GridRow};
 use super::{filter_span, pane_block};
 use crate::sanitize;
 use crate::tui::app::{App, Pane};
 use crate::tui::text::{column_widths, fit};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
@@ -42,22 +43,22 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         widths.push(Constraint::Length(9));
     }
     let fits = column_widths(inner.width, &widths, 1);
-    let rows: Vec<Row<'_>> = list
+    let rows: Vec<GridRow<'_>> = list
         .visible(inner.height)
         .map(|(index, p)| {
             let style = if index == list.selected { theme.selected(focused) } else { Default::default() };
             let mut cells = vec![
-                Cell::from(Span::styled(p.status.glyph(), theme.status(p.status))),
-                Cell::from(fit(&sanitize::line(&p.name), fits[1]).into_owned()),
+                Line::from(Span::styled(p.status.glyph(), theme.status(p.status))),
+                Line::from(fit(&sanitize::line(&p.name), fits[1]).into_owned()),
             ];
             if with_status {
-                cells.push(Cell::from(Span::styled(p.status.title(), theme.status(p.status))));
+                cells.push(Line::from(Span::styled(p.status.title(), theme.status(p.status))));
             }
             if with_role {
-                cells.push(Cell::from(p.my_role.title()));
+                cells.push(Line::from(p.my_role.title()));
             }
-            Row::new(cells).style(style)
+            GridRow::new(cells).style(style)
         })
         .collect();
-    frame.render_widget(Table::new(rows, widths).column_spacing(1), inner);
+    frame.render_widget(Grid::new(&fits, 1, rows), inner);
 }
