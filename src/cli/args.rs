@@ -66,6 +66,7 @@ impl Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Registered users.
     #[command(subcommand)]
@@ -130,6 +131,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ConfigCommand {
     /// Print the path the config file is read from.
     Path,
@@ -140,6 +142,7 @@ pub enum ConfigCommand {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum UserCommand {
     /// Register a user (this grants nothing).
     Add {
@@ -163,6 +166,7 @@ pub enum RoleArg {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum WorkspaceCommand {
     /// Create a workspace; you become its Owner.
     Create {
@@ -192,6 +196,7 @@ pub enum WorkspaceCommand {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum InvitationCommand {
     /// Your invitations.
     List,
@@ -202,6 +207,7 @@ pub enum InvitationCommand {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum WorkspaceMemberCommand {
     /// Add a registered user to the workspace.
     Add {
@@ -228,6 +234,7 @@ pub enum WorkspaceMemberCommand {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum ProgramCommand {
     /// Create a mini program; you become its first Admin.
     Create {
@@ -342,6 +349,7 @@ pub struct ConfigArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum MemberCommand {
     /// The new member list: who can be added, with the role they would get.
     Candidates { program: String },
@@ -358,6 +366,7 @@ pub enum MemberCommand {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum KeyCommand {
     /// Register a public key for LOGIN.
     Add {
@@ -379,6 +388,7 @@ pub enum KeyCommand {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum SshCommand {
     /// The managed block of authorized_keys lines (one forced command per key).
     AuthorizedKeys {
