@@ -1,7 +1,7 @@
 //! Workspace invitations.
 
 use super::records::InvitationRow;
-use super::workspaces::{bad_value, parse_role};
+use super::workspaces::{bad_value, role_at};
 use super::Cached;
 use crate::domain::invitation::StoredState;
 use crate::domain::WorkspaceRole;
@@ -18,7 +18,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<InvitationRow> {
         workspace: super::text(r, 1)?,
         login: super::text(r, 2)?,
         name: super::text(r, 3)?,
-        role: parse_role(r.get(4)?)?,
+        role: role_at(r, 4)?,
         state: StoredState::parse(&state).ok_or_else(|| bad_value("invitation state", &state))?,
         invited_by: super::text(r, 6)?,
         sent_at: super::text(r, 7)?,

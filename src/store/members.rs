@@ -3,7 +3,7 @@
 
 use super::placeholders;
 use super::records::{MemberRow, User};
-use super::workspaces::parse_role;
+use super::workspaces::role_at;
 use super::Cached;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection};
@@ -105,7 +105,7 @@ fn read_part(
         Ok(MemberRow {
             login: super::text(r, 0)?,
             name: super::text(r, 1)?,
-            workspace_role: parse_role(r.get(2)?)?,
+            workspace_role: role_at(r, 2)?,
             explicit: r.get(3)?,
             added_by: super::opt_text(r, 4)?,
             added_at: super::opt_text(r, 5)?,

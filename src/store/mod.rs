@@ -116,7 +116,7 @@ impl Store {
         let conn =
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        keep_plans(&conn)?;
         check_schema(&conn, path)?;
         let (found, known) = (read_pragma(&conn, "user_version")?, known_schema_version());
         if found < known {
@@ -133,7 +133,7 @@ impl Store {
 
     fn prepare(mut conn: Connection, path: &Path) -> Result<Self, StoreError> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        keep_plans(&conn)?;
         // Switching to WAL and a first migration can meet another process
         // doing the same; SQLite then answers BUSY without waiting (lock
         // upgrade deadlock avoidance). Start over until the timeout.
@@ -294,6 +294,17 @@ fn initialize(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     migrate(conn)
 }
 
+/// Statements are parsed and planned once per connection: kept in the
+/// cache, and not planned again for the values bound to them. Without the
+/// query planner stability guarantee SQLite re-plans any statement with a
+/// bound `LIMIT ?` on its first run and whenever the limit changes — every
+/// page query, parsed twice.
+fn keep_plans(conn: &Connection) -> rusqlite::Result<()> {
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    Ok(())
+}
+
 fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
 }
@@ -392,6 +403,13 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 /// A text column as a string, whatever bytes it holds: a row written with
 /// invalid UTF-8 (by another program) shows with replacement characters
 /// instead of failing the whole list.
+/// The text in column `index`, borrowed from the row.
+pub(crate) fn str_at<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> rusqlite::Result<&'r str> {
+    row.get_ref(index)?
+        .as_str()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e)))
+}
+
 pub(crate) fn text(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<String> {
     Ok(opt_text(row, index)?.unwrap_or_default())
 }

@@ -2,11 +2,11 @@
 //! configuration and lifecycle updates.
 
 use super::records::{Membership, ProgramExtra, ProgramRow};
-use super::workspaces::{bad_value, parse_role, parse_status};
+use super::workspaces::{bad_value, role_at, status_at};
 use super::Cached;
 use super::{trigram_phrase, SELECTIVE_MATCHES};
 use crate::domain::ProgramStatus;
-use rusqlite::types::Value;
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 
 /// Who sees which programs, as the desk derives it from the domain: a user
@@ -34,12 +34,11 @@ const ROW_COLUMNS: &str = "p.id, p.app_id, p.name, p.workspace_id, w.name, p.sta
     m.role, m.status, pm.user_id IS NOT NULL";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ProgramRow> {
-    let status: String = r.get(5)?;
-    let role: Option<String> = r.get(8)?;
-    let member_status: Option<String> = r.get(9)?;
-    let membership = match (role, member_status) {
-        (Some(role), Some(status)) => Some(Membership { role: parse_role(role)?, status: parse_status(status)? }),
-        _ => None,
+    // Columns that are parsed are read in place: a page is 200 rows.
+    let status = super::str_at(r, 5)?;
+    let membership = match (r.get_ref(8)?, r.get_ref(9)?) {
+        (ValueRef::Null, _) | (_, ValueRef::Null) => None,
+        _ => Some(Membership { role: role_at(r, 8)?, status: status_at(r, 9)? }),
     };
     Ok(ProgramRow {
         id: r.get(0)?,
@@ -47,7 +46,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ProgramRow> {
         name: super::text(r, 2)?,
         workspace_id: r.get(3)?,
         workspace: super::text(r, 4)?,
-        status: ProgramStatus::parse(&status).ok_or_else(|| bad_value("program status", &status))?,
+        status: ProgramStatus::parse(status).ok_or_else(|| bad_value("program status", status))?,
         live_version: super::opt_text(r, 6)?,
         version_count: r.get::<_, i64>(7)? as u64,
         membership,

@@ -5,12 +5,16 @@ use super::Cached;
 use crate::domain::{MemberStatus, WorkspaceRole};
 use rusqlite::{params, Connection, OptionalExtension};
 
-pub(crate) fn parse_role(text: String) -> rusqlite::Result<WorkspaceRole> {
-    WorkspaceRole::parse(&text).ok_or_else(|| bad_value("workspace role", &text))
+/// The workspace role in column `index`.
+pub(crate) fn role_at(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<WorkspaceRole> {
+    let text = super::str_at(row, index)?;
+    WorkspaceRole::parse(text).ok_or_else(|| bad_value("workspace role", text))
 }
 
-pub(crate) fn parse_status(text: String) -> rusqlite::Result<MemberStatus> {
-    MemberStatus::parse(&text).ok_or_else(|| bad_value("member status", &text))
+/// The member status in column `index`.
+pub(crate) fn status_at(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<MemberStatus> {
+    let text = super::str_at(row, index)?;
+    MemberStatus::parse(text).ok_or_else(|| bad_value("member status", text))
 }
 
 pub(crate) fn bad_value(what: &str, text: &str) -> rusqlite::Error {
@@ -54,7 +58,7 @@ pub fn of_user(conn: &Connection, user_id: i64) -> rusqlite::Result<Vec<(Workspa
     let rows = stmt.query_map([user_id], |r| {
         Ok((
             Workspace { id: r.get(0)?, name: super::text(r, 1)? },
-            Membership { role: parse_role(r.get(2)?)?, status: parse_status(r.get(3)?)? },
+            Membership { role: role_at(r, 2)?, status: status_at(r, 3)? },
         ))
     })?;
     rows.collect()
@@ -64,7 +68,7 @@ pub fn membership(conn: &Connection, workspace_id: i64, user_id: i64) -> rusqlit
     conn.query_row_cached(
         "SELECT role, status FROM workspace_members WHERE workspace_id = ?1 AND user_id = ?2",
         params![workspace_id, user_id],
-        |r| Ok(Membership { role: parse_role(r.get(0)?)?, status: parse_status(r.get(1)?)? }),
+        |r| Ok(Membership { role: role_at(r, 0)?, status: status_at(r, 1)? }),
     )
     .optional()
 }
@@ -139,8 +143,8 @@ pub fn members(
         Ok(WorkspaceMember {
             login: super::text(r, 0)?,
             name: super::text(r, 1)?,
-            role: parse_role(r.get(2)?)?,
-            status: parse_status(r.get(3)?)?,
+            role: role_at(r, 2)?,
+            status: status_at(r, 3)?,
             since: super::text(r, 4)?,
             expires_at: None,
         })
