@@ -4,7 +4,8 @@
 use super::undo::{not_reversible, Capture};
 use super::{
     access_of, acting_role, facts_of, invalid, note_program, note_workspace, resolve_program, resolve_workspace,
-    visibility, Actor, Desk, DeskError, DeskResult, Operation, Page, ProgramConfig, ProgramDetail, ProgramSummary,
+    visibility, Actor, Desk, DeskError, DeskResult, Operation, Page, ProgramConfig, ProgramDetail, ProgramOverview,
+    ProgramSummary,
 };
 use crate::domain::permission::{decide, decide_create_program};
 use crate::domain::{validate, ProgramRole, ProgramStatus};
@@ -39,16 +40,17 @@ impl ConfigChange {
     }
 }
 
-pub(super) fn summary_of(row: &ProgramRow) -> ProgramSummary {
-    let access = access_of(row, false);
+/// A program as lists show it (taking the row: a page is 200 of them).
+pub(super) fn summary_of(row: ProgramRow) -> ProgramSummary {
+    let access = access_of(&row, false);
     ProgramSummary {
-        app_id: row.app_id.clone(),
-        name: row.name.clone(),
-        workspace: row.workspace.clone(),
-        status: row.status,
-        live_version: row.live_version.clone(),
         my_role: access.effective_role().unwrap_or(ProgramRole::Developer),
         my_role_reason: access.role_reason().unwrap_or_default(),
+        app_id: row.app_id,
+        name: row.name,
+        workspace: row.workspace,
+        status: row.status,
+        live_version: row.live_version,
     }
 }
 
@@ -134,7 +136,7 @@ impl Desk {
             entry.detail = format!("created {name} ({app_id}); {} is its first Admin", actor.login);
             let row = store::programs::by_app_id(tx, actor.id, &app_id)?
                 .ok_or_else(|| DeskError::Storage("the new program vanished".to_string()))?;
-            Ok(summary_of(&row))
+            Ok(summary_of(row))
         });
         self.app_ids = ids;
         result
@@ -150,7 +152,7 @@ impl Desk {
     ) -> DeskResult<Vec<ProgramSummary>> {
         let filter = self.program_filter(actor, workspace, text)?;
         let rows = store::programs::visible(self.conn(), &visibility(actor), &filter, page.offset, page.limit)?;
-        Ok(rows.iter().map(summary_of).collect())
+        Ok(rows.into_iter().map(summary_of).collect())
     }
 
     /// Every program the actor can view, handed to `each` one by one as
@@ -167,7 +169,7 @@ impl Desk {
             self.conn(),
             &visibility(actor),
             &filter,
-            &mut |row| match each(summary_of(&row)) {
+            &mut |row| match each(summary_of(row)) {
                 Ok(()) => true,
                 Err(error) => {
                     failure = Some(error);
@@ -190,7 +192,7 @@ impl Desk {
     ) -> DeskResult<Vec<ProgramSummary>> {
         let filter = self.program_filter(actor, Some(workspace), text)?;
         let rows = store::programs::visible_seek(self.conn(), &visibility(actor), &filter, seek, limit)?;
-        Ok(rows.iter().map(summary_of).collect())
+        Ok(rows.into_iter().map(summary_of).collect())
     }
 
     pub fn count_programs(&self, actor: &Actor, workspace: Option<&str>, text: Option<&str>) -> DeskResult<u64> {
@@ -208,9 +210,24 @@ impl Desk {
 
     pub fn show_program(&self, actor: &Actor, program: &str) -> DeskResult<ProgramDetail> {
         let row = resolve_program(self.conn(), actor, program)?;
+        self.detail_of(row)
+    }
+
+    /// What the console shows of the selected program — its details, its
+    /// newest versions, and what the actor may do with it — from one
+    /// lookup of the program (three calls would look it up three times).
+    pub fn program_overview(&self, actor: &Actor, program: &str, versions: Page) -> DeskResult<ProgramOverview> {
+        let row = resolve_program(self.conn(), actor, program)?;
+        let capabilities = super::capabilities::capabilities_of(&row, self.read_only);
+        let versions = store::versions::list(self.conn(), row.id, versions.offset, versions.limit)?;
+        Ok(ProgramOverview { detail: self.detail_of(row)?, versions, capabilities })
+    }
+
+    fn detail_of(&self, row: ProgramRow) -> DeskResult<ProgramDetail> {
         let extra = store::programs::extra(self.conn(), row.id)?;
+        let version_count = row.version_count;
         Ok(ProgramDetail {
-            summary: summary_of(&row),
+            summary: summary_of(row),
             description: extra.description,
             created_by: extra.created_by,
             created_at: extra.created_at,
@@ -219,7 +236,7 @@ impl Desk {
                 client_id: extra.client_id,
                 merchant_id: extra.merchant_id,
             },
-            version_count: row.version_count,
+            version_count,
         })
     }
 
@@ -251,9 +268,9 @@ impl Desk {
                 changes.push("description changed".to_string());
             }
             entry.detail = if changes.is_empty() { "no change".to_string() } else { changes.join("; ") };
-            let mut updated = row.clone();
+            let mut updated = row;
             updated.name = name;
-            Ok(summary_of(&updated))
+            Ok(summary_of(updated))
         })
     }
 

@@ -22,6 +22,14 @@ pub struct ProgramConfig {
     pub merchant_id: Option<String>,
 }
 
+/// The selected program as the console shows it (see `Desk::program_overview`).
+#[derive(Debug, Clone)]
+pub struct ProgramOverview {
+    pub detail: ProgramDetail,
+    pub versions: Vec<crate::store::records::Version>,
+    pub capabilities: Vec<super::Capability>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProgramDetail {
     #[serde(flatten)]

@@ -165,12 +165,8 @@ impl Access {
     pub fn role_reason(&self) -> Option<String> {
         let ws = self.active_workspace_role()?;
         let role = self.effective_role()?;
-        let why = if ws.manages_all_programs() {
-            format!("workspace {}", ws.title())
-        } else {
-            format!("program member, workspace {}", ws.title())
-        };
-        Some(format!("{} — {}", role.title(), why))
+        let member = if ws.manages_all_programs() { "" } else { "program member, " };
+        Some(format!("{} — {member}workspace {}", role.title(), ws.title()))
     }
 
     pub fn can_view(&self) -> bool {

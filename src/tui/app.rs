@@ -9,8 +9,8 @@ use super::theme::Theme;
 use super::welcome::Welcome;
 use super::window::{ListWindow, PAGE};
 use crate::desk::{
-    Actor, AuditEntry, Capability, Denial, Desk, DeskResult, Invitation, MemberOp, Page, ProgramDetail, ProgramMember,
-    ProgramSummary, Seek, Version, WorkspaceMember, WorkspaceRole, WorkspaceSummary,
+    Actor, AuditEntry, Denial, Desk, DeskResult, Invitation, MemberOp, Page, ProgramMember, ProgramSummary, Seek,
+    WorkspaceMember, WorkspaceRole, WorkspaceSummary,
 };
 use tui_input::Input;
 
@@ -82,12 +82,7 @@ pub struct Status {
 }
 
 /// The selected program, as loaded when the selection changed.
-#[derive(Debug, Clone)]
-pub struct Selection {
-    pub detail: ProgramDetail,
-    pub versions: Vec<Version>,
-    pub capabilities: Vec<Capability>,
-}
+pub type Selection = crate::desk::ProgramOverview;
 
 #[derive(Debug, Clone, Default)]
 pub struct Help {
@@ -500,13 +495,7 @@ impl App {
             self.member_removal = None;
             return;
         };
-        let loaded = (|| {
-            Ok::<_, crate::desk::DeskError>(Selection {
-                detail: self.desk.show_program(&actor, &app_id)?,
-                versions: self.desk.list_versions(&actor, &app_id, Page::new(0, VERSIONS_SHOWN))?,
-                capabilities: self.desk.capabilities(&actor, &app_id)?,
-            })
-        })();
+        let loaded = self.desk.program_overview(&actor, &app_id, Page::new(0, VERSIONS_SHOWN));
         self.selection = self.report(loaded);
         self.members.selected = 0;
         self.members.top = 0;
