@@ -203,3 +203,53 @@ ALTER TABLE audit ADD COLUMN reverts INTEGER REFERENCES audit(id);
 CREATE INDEX audit_by_reverts ON audit(reverts) WHERE reverts IS NOT NULL;
 CREATE INDEX audit_by_actor ON audit(actor, workspace_id, id);
 "#;
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+    use rusqlite_migration::Migrations;
+
+    fn matches(conn: &Connection, table: &str, text: &str) -> Vec<i64> {
+        let sql = format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid");
+        let mut stmt = conn.prepare(&sql).expect("prepare");
+        let phrase = format!("\"{text}\"");
+        stmt.query_map([phrase], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("rows")
+    }
+
+    /// The trigram indexes answer for rows an older build wrote (their
+    /// migrations build them from what is there) and follow every write
+    /// after (triggers), with no write path of mpdesk's involved.
+    #[test]
+    fn the_trigram_indexes_hold_older_rows_and_follow_every_write() {
+        let mut conn = Connection::open_in_memory().expect("memory");
+        let migrations = Migrations::new(super::migrations());
+        migrations.to_version(&mut conn, 5).expect("a build from before the indexes");
+        conn.execute_batch(
+            "INSERT INTO users (id, login, name, created_at) VALUES (1, 'olivia', 'Olivia', 't');
+             INSERT INTO workspaces (id, name, created_by, created_at) VALUES (1, 'Acme', 1, 't');
+             INSERT INTO programs (id, app_id, workspace_id, name, status, created_by, created_at)
+                 VALUES (7, '1000000000000007', 1, 'Quokka Queue', 'draft', 1, 't');
+             INSERT INTO audit (at, actor, workspace_id, operation, outcome, detail)
+                 VALUES ('t', 'olivia', 1, 'program_create', 'ok', 'created Quokka Queue');",
+        )
+        .expect("rows of the older build");
+
+        migrations.to_latest(&mut conn).expect("migrate");
+        assert_eq!(matches(&conn, "programs_fts", "okka q"), [7], "a program from before V6");
+        assert_eq!(matches(&conn, "audit_fts", "okka q").len(), 1, "an entry from before V7");
+
+        conn.execute_batch(
+            "UPDATE programs SET name = 'Wombat Waitlist' WHERE id = 7;
+             INSERT INTO programs (id, app_id, workspace_id, name, status, created_by, created_at)
+                 VALUES (8, '1000000000000008', 1, 'Quokka Quiz', 'draft', 1, 't');
+             INSERT INTO audit (at, actor, workspace_id, operation, outcome, detail)
+                 VALUES ('t', 'olivia', 1, 'program_edit', 'ok', 'renamed to Wombat Waitlist');",
+        )
+        .expect("later writes");
+        assert_eq!(matches(&conn, "programs_fts", "okka q"), [8], "the renamed one left, the new one came");
+        assert_eq!(matches(&conn, "programs_fts", "mbat wait"), [7]);
+        assert_eq!(matches(&conn, "audit_fts", "mbat wait").len(), 1);
+        conn.execute("DELETE FROM programs WHERE id = 8", []).expect("delete");
+        assert!(matches(&conn, "programs_fts", "okka q").is_empty(), "a deleted program is not found");
+    }
+}
