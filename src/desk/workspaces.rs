@@ -193,6 +193,17 @@ impl Desk {
         Ok(rows)
     }
 
+    /// One person's membership status in a workspace (`None`: not a
+    /// member); read like the member list, by its Active members only.
+    pub fn member_status(&self, actor: &Actor, workspace: &str, login: &str) -> DeskResult<Option<MemberStatus>> {
+        let (ws, membership) = resolve_workspace(self.conn(), actor, workspace)?;
+        if acting_role(&membership).is_none() {
+            return Err(DeskError::NotFound(format!("workspace '{workspace}' not found")));
+        }
+        let Some(user) = store::users::by_login(self.conn(), login)? else { return Ok(None) };
+        Ok(store::workspaces::membership(self.conn(), ws.id, user.id)?.map(|m| m.status))
+    }
+
     pub fn count_workspace_members(&self, actor: &Actor, workspace: &str) -> DeskResult<u64> {
         let (ws, membership) = resolve_workspace(self.conn(), actor, workspace)?;
         if acting_role(&membership).is_none() {

@@ -291,10 +291,11 @@ impl App {
                     list.iter().any(|i| &i.login == login && i.state == crate::desk::InvitationState::Pending)
                 })
             }),
+            // One lookup per check, not a page scan: this runs after every key.
             Done::Blocked { login, workspace } => actor.is_some_and(|a| {
-                self.desk.list_workspace_members(a, workspace, crate::desk::Page::new(0, 200)).is_ok_and(|list| {
-                    list.iter().any(|m| &m.login == login && m.status == crate::desk::MemberStatus::Blocked)
-                })
+                self.desk
+                    .member_status(a, workspace, login)
+                    .is_ok_and(|status| status == Some(crate::desk::MemberStatus::Blocked))
             }),
             Done::Program(name) => actor.is_some_and(|a| self.desk.show_program(a, name).is_ok()),
             Done::Deleted(name) => actor
