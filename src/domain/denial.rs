@@ -11,6 +11,9 @@ pub enum DenialKind {
     State,
     /// The session is read-only.
     ReadOnly,
+    /// What an SSH session may not do whatever the role (name a server
+    /// file, outlive its key, lock its person out).
+    Session,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +34,10 @@ impl Denial {
 
     pub fn state(action: &str, needs: &str, has: String) -> Self {
         Self { kind: DenialKind::State, action: action.to_string(), needs: needs.to_string(), has }
+    }
+
+    pub fn session(action: &str, needs: &str, has: String) -> Self {
+        Self { kind: DenialKind::Session, action: action.to_string(), needs: needs.to_string(), has }
     }
 
     pub fn read_only(action: &str) -> Self {

@@ -21,6 +21,10 @@ pub fn not_reversible(operation: &str) -> &'static str {
         "workspace_create" => "creating a workspace is not reversible",
         "user_add" => "registering a user is not reversible",
         "key_add" | "key_remove" => "SSH key changes are not undone: add or remove the key again",
+        "version_export" => "an export only read the data; a copy that left cannot be taken back",
+        "user_disable" | "user_enable" => "the operator's changes to people are not undone: enable or disable again",
+        "user_remove" => "removing a person is not reversible: register them again",
+        "ssh_end" => "an ended session is not undone: the person connects again",
         _ => "this change is not reversible",
     }
 }
