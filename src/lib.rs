@@ -9,6 +9,7 @@ pub mod desk;
 pub mod domain;
 pub mod files;
 pub mod print;
+pub mod process;
 pub mod sanitize;
 pub mod serve;
 pub mod session;

@@ -35,7 +35,11 @@ fn main() {
                 show_keys: cli.show_keys,
             };
             match tui::start(launch) {
-                Ok(()) => 0,
+                Ok(None) => 0,
+                Ok(Some(why)) => {
+                    let _ = print::text(Stream::Err, &format!("mpdesk: {why}; the console has ended"));
+                    3
+                }
                 Err(error) => {
                     let _ = print::text(Stream::Err, &format!("error: {error}"));
                     1

@@ -61,6 +61,22 @@ pub fn generated(bytes: &[u8]) -> io::Result<()> {
     with_stream(Stream::Out, |w| w.write_all(bytes))
 }
 
+/// Bytes a person asked for verbatim (an exported package): never text,
+/// so nothing is sanitized; the caller refuses to send them to a terminal.
+pub fn verbatim_out(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    with_stream(Stream::Out, write)
+}
+
+/// Whether standard input / output is a terminal (a package is never
+/// read from, nor written to, one).
+pub fn is_terminal(stream: Stream) -> bool {
+    use std::io::IsTerminal;
+    match stream {
+        Stream::Out => io::stdout().is_terminal(),
+        Stream::Err => io::stderr().is_terminal(),
+    }
+}
+
 /// JSON for scripts, pretty-printed, straight to the stream.
 pub fn json<T: Serialize + ?Sized>(stream: Stream, value: &T, pretty: bool) -> io::Result<()> {
     with_stream(stream, |w| {

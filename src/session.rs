@@ -30,9 +30,10 @@ pub fn acting_login(user: Option<&str>) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// The name of the account this process runs as, from the password
-/// database.
-pub fn os_login() -> Option<String> {
+/// The name and home folder of the account this process runs as, from
+/// the password database — never from `USER` or `HOME`, which an SSH
+/// client can send where an operator widened `AcceptEnv`.
+fn account() -> Option<(String, PathBuf)> {
     #[cfg(unix)]
     {
         let mut buf = vec![0 as libc::c_char; 4096];
@@ -41,15 +42,53 @@ pub fn os_login() -> Option<String> {
         // SAFETY: getpwuid_r writes into the buffers we own, of the sizes
         // given, and sets `result` to null or to `pwd`.
         let rc = unsafe { libc::getpwuid_r(libc::geteuid(), &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result) };
-        if rc != 0 || result.is_null() || pwd.pw_name.is_null() {
+        if rc != 0 || result.is_null() || pwd.pw_name.is_null() || pwd.pw_dir.is_null() {
             return None;
         }
-        // SAFETY: pw_name points into `buf`, NUL-terminated by getpwuid_r.
-        let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
-        name.to_str().ok().map(str::to_string)
+        // SAFETY: pw_name and pw_dir point into `buf`, NUL-terminated by getpwuid_r.
+        let (name, dir) = unsafe { (std::ffi::CStr::from_ptr(pwd.pw_name), std::ffi::CStr::from_ptr(pwd.pw_dir)) };
+        let dir = <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(dir.to_bytes());
+        Some((name.to_str().ok()?.to_string(), PathBuf::from(dir)))
     }
     #[cfg(not(unix))]
     None
+}
+
+/// The name of the account this process runs as, from the password
+/// database.
+pub fn os_login() -> Option<String> {
+    account().map(|(name, _)| name)
+}
+
+/// Where the service account keeps mpdesk's files, found through its home
+/// in the password database (an SSH session's: nothing the client sends
+/// picks a file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountPaths {
+    pub database: PathBuf,
+    pub config: PathBuf,
+    pub log: PathBuf,
+}
+
+pub fn account_paths() -> Option<AccountPaths> {
+    let (_, home) = account()?;
+    let data = home.join(".local/share/mpdesk");
+    Some(AccountPaths {
+        database: data.join("mpdesk.db"),
+        config: home.join(".config/mpdesk/config.toml"),
+        log: data.join("mpdesk.log"),
+    })
+}
+
+/// How a local actor came in: `local`, or — when `--user` names someone
+/// other than the OS account — `local, --user by OSLOGIN`, so the log
+/// tells who really did it.
+pub fn local_via(user: Option<&str>) -> String {
+    match (user, os_login()) {
+        (Some(user), Some(os)) if user != os => format!("local, --user by {os}"),
+        (Some(user), None) => format!("local, --user {user} by an unknown account"),
+        _ => "local".to_string(),
+    }
 }
 
 /// The database a command or the console works on: `path`, which must

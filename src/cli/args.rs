@@ -157,6 +157,19 @@ pub enum UserCommand {
     },
     /// List registered users.
     List,
+    /// Disable a person (the operator's): their keys are refused and their
+    /// open sessions end within a second; their memberships stay.
+    Disable {
+        login: String,
+        /// Why, for the log and for them.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Enable a disabled person again.
+    Enable { login: String },
+    /// Remove a person (the operator's; refused while they own a workspace):
+    /// their keys, memberships and pending invitations go; the log stays.
+    Remove { login: String },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -277,7 +290,8 @@ pub enum ProgramCommand {
         /// A semantic version greater than every one uploaded (numbers at most 999999).
         #[arg(long)]
         version: String,
-        /// The package file (a regular file, at most 50 MiB).
+        /// The package file (a regular file, at most 50 MiB), or - to read it
+        /// from standard input (over SSH, only -).
         #[arg(long)]
         package: PathBuf,
         /// Release notes.
@@ -289,17 +303,19 @@ pub enum ProgramCommand {
         /// An app ID or a name.
         program: String,
     },
-    /// Write a version's package to a file, byte for byte.
+    /// Write a version's package out, byte for byte: to standard output, or
+    /// to a file with --out (not over SSH).
     Export {
         /// An app ID or a name.
         program: String,
         /// The version to write out.
         version: String,
-        /// The file to write (a new path, or an existing file with --force).
+        /// The file to write (a new path, or an existing file with --force);
+        /// without it, standard output.
         #[arg(long)]
-        out: PathBuf,
+        out: Option<PathBuf>,
         /// Replace OUT if it exists.
-        #[arg(long)]
+        #[arg(long, requires = "out")]
         force: bool,
     },
     /// Make a version live (the latest uploaded by default).
@@ -368,12 +384,15 @@ pub enum MemberCommand {
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
 pub enum KeyCommand {
-    /// Register a public key for LOGIN.
+    /// Register a public key: `key add [LOGIN] FILE` (without LOGIN, your own).
+    #[command(override_usage = "mpdesk key add [LOGIN] <FILE>")]
     Add {
-        /// Whose key it is.
+        /// Whose key it is (default: yours), or FILE when it is the only argument.
+        #[arg(value_name = "LOGIN")]
         login: String,
-        /// The .pub file, or - to read the key line from standard input.
-        file: String,
+        /// The .pub file, or - to read the key line from standard input (over SSH, only -).
+        #[arg(value_name = "FILE")]
+        file: Option<String>,
     },
     /// Registered keys: yours, or LOGIN's, or (the operator) everyone's.
     List {
@@ -395,6 +414,18 @@ pub enum SshCommand {
         /// Replace the block in this file atomically, keeping every other line.
         #[arg(long, value_name = "FILE")]
         write: Option<PathBuf>,
+        /// Write even though FILE holds key lines outside mpdesk's block
+        /// (each is a way into the service account; keep them only on purpose).
+        #[arg(long, requires = "write")]
+        keep_foreign: bool,
+    },
+    /// The live SSH sessions: who, with which key, from where, since when.
+    Sessions,
+    /// End a session (by its id) or every session of a person (by login),
+    /// within a second.
+    End {
+        /// A session id (`mpdesk ssh sessions`) or a login.
+        target: String,
     },
     /// For sshd's AuthorizedKeysCommand: the line for one key, or nothing.
     KeysCommand {

@@ -7,8 +7,8 @@ use super::args::{
 use super::output::{opt, print_json, print_text, table};
 use super::rows::{AuditRow, TableRow};
 use crate::desk::{
-    Actor, AuditQuery, ConfigChange, Desk, DeskError, DeskResult, PackageSource, Page, Principal, ProgramEdit,
-    WorkspaceRole,
+    Actor, AuditQuery, ConfigChange, Desk, DeskError, DeskResult, ExportTarget, PackageSource, Page, Principal,
+    ProgramEdit, WorkspaceRole,
 };
 use serde::Serialize;
 
@@ -219,6 +219,27 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
             out(json, &user, || format!("registered {} ({})", user.login, user.name))
         }
         Command::User(UserCommand::List) => out_pages(json, |page| desk.list_users(page)),
+        Command::User(UserCommand::Disable { login, reason }) => {
+            let who = principal(desk, cli, identity)?;
+            let user = desk.disable_user(&who, login, reason.as_deref())?;
+            out(json, &user, || {
+                format!("disabled {login}: their keys are refused and their sessions end within a second; `mpdesk user enable {login}` restores them")
+            })
+        }
+        Command::User(UserCommand::Enable { login }) => {
+            let who = principal(desk, cli, identity)?;
+            let user = desk.enable_user(&who, login)?;
+            out(json, &user, || format!("enabled {login}"))
+        }
+        Command::User(UserCommand::Remove { login }) => {
+            let who = principal(desk, cli, identity)?;
+            let user = desk.remove_user(&who, login)?;
+            out(json, &user, || {
+                format!(
+                    "removed {login}: keys, memberships and pending invitations are gone; the log keeps their entries"
+                )
+            })
+        }
         Command::DemoData => {
             let logins = desk.load_demo_data()?;
             out(json, &logins, || format!("loaded the demo data; demo users: {}", logins.join(", ")))
@@ -246,9 +267,8 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
             let who = principal(desk, cli, identity)?;
             key(desk, &who, json, cmd)
         }
-        Command::Ssh(cmd) => ssh(desk, cli, cmd),
+        Command::Ssh(cmd) => ssh(desk, cli, identity, cmd),
         Command::Audit { workspace, program, limit } => {
-            let me = actor(desk, cli, identity)?;
             let query = AuditQuery {
                 workspace: workspace.clone(),
                 program: program.clone(),
@@ -256,9 +276,20 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
                 ..Default::default()
             };
             let mut rows = Vec::new();
-            for (id, entry) in desk.audit(&me, &query)? {
-                let undo_reason = desk.undo_refusal(&me, id)?;
-                rows.push(AuditRow { id, entry, undoable: undo_reason.is_none(), undo_reason });
+            match principal(desk, cli, identity)? {
+                // The operator reads every entry; undoing is done as a person.
+                who @ Principal::Operator(_) => {
+                    for (id, entry) in desk.audit_everything(&who, &query)? {
+                        let undo_reason = Some(OPERATOR_UNDO.to_string());
+                        rows.push(AuditRow { id, entry, undoable: false, undo_reason });
+                    }
+                }
+                Principal::Person(me) => {
+                    for (id, entry) in desk.audit(&me, &query)? {
+                        let undo_reason = desk.undo_refusal(&me, id)?;
+                        rows.push(AuditRow { id, entry, undoable: undo_reason.is_none(), undo_reason });
+                    }
+                }
             }
             out_rows(json, &rows)
         }
@@ -282,11 +313,26 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
     }
 }
 
+/// Why the operator's audit rows cannot be undone by the operator.
+const OPERATOR_UNDO: &str = "the operator reads the log; undo as the person who may (mpdesk --user LOGIN undo ID)";
+
 fn key(desk: &mut Desk, who: &Principal, json: bool, cmd: &KeyCommand) -> Done {
     match cmd {
         KeyCommand::Add { login, file } => {
-            let text = read_key_text(file)?;
-            let key = desk.add_key(who, login, &text)?;
+            // `key add FILE` is your own key; `key add LOGIN FILE` someone's.
+            let (login, file) =
+                match file {
+                    Some(file) => (login.clone(), file.clone()),
+                    None => match who {
+                        Principal::Person(me) => (me.login.clone(), login.clone()),
+                        Principal::Operator(_) => return Err(DeskError::Invalid(
+                            "the operator has no keys of their own: name whose key it is (mpdesk key add LOGIN FILE)"
+                                .to_string(),
+                        )),
+                    },
+                };
+            let text = read_key_text(&file)?;
+            let key = desk.add_key(who, &login, &text)?;
             out(json, &key, || format!("added {} key {} for {}", key.algorithm, key.fingerprint, key.login))
         }
         KeyCommand::List { login } => {
@@ -316,9 +362,25 @@ fn read_key_text(file: &str) -> DeskResult<String> {
     Ok(text)
 }
 
-fn ssh(desk: &mut Desk, cli: &Cli, cmd: &SshCommand) -> Done {
+fn ssh(desk: &mut Desk, cli: &Cli, identity: &Identity, cmd: &SshCommand) -> Done {
     match cmd {
-        SshCommand::AuthorizedKeys { write } => {
+        SshCommand::Sessions => {
+            let who = principal(desk, cli, identity)?;
+            let sessions = desk.ssh_sessions(&who)?;
+            out_rows(cli.json, &sessions)
+        }
+        SshCommand::End { target } => {
+            let who = principal(desk, cli, identity)?;
+            let ended = desk.end_ssh_sessions(&who, target)?;
+            out(cli.json, &ended, || {
+                ended
+                    .iter()
+                    .map(|s| format!("ended session {} of {} ({} from {})", s.id, s.login, s.fingerprint, s.from))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+        SshCommand::AuthorizedKeys { write, keep_foreign } => {
             let command = super::ssh::forced_command(cli)?;
             let lines: Vec<String> =
                 desk.all_keys()?.iter().map(|k| crate::desk::keys::authorized_line(&command, k)).collect();
@@ -328,7 +390,7 @@ fn ssh(desk: &mut Desk, cli: &Cli, cmd: &SshCommand) -> Done {
                     print_text(block.trim_end()).map_err(|e| DeskError::Storage(e.to_string()))
                 }
                 Some(path) => {
-                    super::ssh::write_block(path, &lines)?;
+                    super::ssh::write_block(path, &lines, *keep_foreign)?;
                     out(cli.json, &serde_json::json!({"file": path.display().to_string(), "keys": lines.len()}), || {
                         format!("wrote {} keys to {}", lines.len(), path.display())
                     })
@@ -478,15 +540,45 @@ fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Don
             })
         }
         ProgramCommand::Upload { program, version, package, notes } => {
-            let v = desk.upload_version(me, program, version, PackageSource::File(package.clone()), notes)?;
+            let source = if package.as_os_str() == "-" {
+                if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                    return Err(DeskError::Invalid(
+                        "--package - reads the package from standard input: redirect a file into it (--package - < app.zip)"
+                            .to_string(),
+                    ));
+                }
+                PackageSource::Stream(Box::new(std::io::stdin()))
+            } else {
+                PackageSource::File(package.clone())
+            };
+            let v = desk.upload_version(me, program, version, source, notes)?;
             out(json, &v, || format!("uploaded {} ({} bytes, sha256 {})", v.version, v.size, v.sha256))
         }
         ProgramCommand::Versions { program } => out_pages(json, |page| desk.list_versions(me, program, page)),
-        ProgramCommand::Export { program, version, out: path, force } => {
-            let v = desk.export_version(me, program, version, path, *force)?;
+        ProgramCommand::Export { program, version, out: Some(path), force } => {
+            let target = ExportTarget::File { path, overwrite: *force };
+            let v = desk.export_version(me, program, version, target)?;
             out(json, &v, || {
                 format!("wrote {} ({} bytes, sha256 {}) to {}", v.version, v.size, v.sha256, path.display())
             })
+        }
+        ProgramCommand::Export { program, version, out: None, .. } => {
+            if crate::print::is_terminal(crate::print::Stream::Out) {
+                return Err(DeskError::Invalid(
+                    "a package is binary: redirect it (> app.zip) or pass --out FILE".to_string(),
+                ));
+            }
+            let mut failure = None;
+            let written = crate::print::verbatim_out(|w| {
+                if let Err(error) = desk.export_version(me, program, version, ExportTarget::Stream(w)) {
+                    failure = Some(error);
+                }
+                Ok(())
+            });
+            match failure {
+                Some(error) => Err(error),
+                None => written.map_err(|e| DeskError::Storage(format!("cannot write the output: {e}"))),
+            }
         }
         ProgramCommand::Release { program, version } => {
             let released = desk.release(me, program, version.as_deref())?;

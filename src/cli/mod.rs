@@ -54,6 +54,7 @@ pub fn run(cli: &Cli, command: &args::Command) -> i32 {
         // sshd's AuthorizedKeysCommand only reads.
         let read_only = cli.readonly || matches!(command, args::Command::Ssh(args::SshCommand::KeysCommand { .. }));
         let (mut desk, _) = session::open(cli.db().as_deref(), read_only)?;
+        desk.set_via(&session::local_via(cli.user().as_deref()));
         commands::dispatch(&mut desk, cli, command, &Identity::Local)
     })();
     match result {

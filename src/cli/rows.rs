@@ -15,10 +15,30 @@ pub trait TableRow {
 }
 
 impl TableRow for User {
-    const HEADERS: &'static [&'static str] = &["LOGIN", "NAME", "EMAIL"];
+    const HEADERS: &'static [&'static str] = &["LOGIN", "NAME", "EMAIL", "STATUS"];
     const EMPTY: &'static str = "no users yet; register one with: mpdesk user add LOGIN --name \"Their Name\"";
     fn cells(&self) -> Vec<String> {
-        vec![self.login.clone(), self.name.clone(), opt(&self.email)]
+        vec![self.login.clone(), self.name.clone(), opt(&self.email), self.standing.as_str().to_string()]
+    }
+}
+
+impl TableRow for crate::desk::SessionRow {
+    const HEADERS: &'static [&'static str] = &["ID", "LOGIN", "KEY", "FROM", "STARTED", "WHAT"];
+    const EMPTY: &'static str = "no live SSH sessions";
+    fn cells(&self) -> Vec<String> {
+        let what = if self.command.is_empty() { self.kind.clone() } else { format!("{}: {}", self.kind, self.command) };
+        let what = match &self.ended_by {
+            Some(by) => format!("{what} (ending: ended by {by})"),
+            None => what,
+        };
+        vec![
+            self.id.to_string(),
+            self.login.clone(),
+            self.fingerprint.clone(),
+            self.from.clone(),
+            self.started_at.clone(),
+            what,
+        ]
     }
 }
 
@@ -38,7 +58,11 @@ impl TableRow for WorkspaceMember {
             self.login.clone(),
             self.name.clone(),
             self.role.title().to_string(),
-            self.status.as_str().to_string(),
+            if self.disabled {
+                format!("{} (disabled)", self.status.as_str())
+            } else {
+                self.status.as_str().to_string()
+            },
             self.since.clone(),
             opt(&self.expires_at),
         ]
@@ -109,7 +133,7 @@ impl TableRow for ProgramMember {
             self.login.clone(),
             self.name.clone(),
             self.role.title().to_string(),
-            self.source.title().to_string(),
+            if self.disabled { format!("{} (disabled)", self.source.title()) } else { self.source.title().to_string() },
             opt(&self.added_by),
             opt(&self.added_at),
         ]

@@ -2,7 +2,7 @@
 //! runs, and writing the managed block of an authorized_keys file.
 
 use super::args::Cli;
-use crate::desk::keys::replace_block;
+use crate::desk::keys::{foreign_key_lines, replace_block};
 use crate::desk::{DeskError, DeskResult};
 use crate::files::{write_atomically, WriteRefusal};
 use std::path::Path;
@@ -28,8 +28,10 @@ pub fn forced_command(cli: &Cli) -> DeskResult<String> {
 }
 
 /// Replaces the managed block in `path` (created if missing), atomically,
-/// mode 0600, every line outside the markers kept byte for byte.
-pub fn write_block(path: &Path, lines: &[String]) -> DeskResult<()> {
+/// mode 0600, every line outside the markers kept byte for byte — but
+/// refuses while the file holds key lines outside the block (each is a way
+/// into the service account), unless `keep_foreign`.
+pub fn write_block(path: &Path, lines: &[String], keep_foreign: bool) -> DeskResult<()> {
     let existing = match crate::files::open_regular(path) {
         Ok(file) => {
             use std::io::Read;
@@ -42,6 +44,21 @@ pub fn write_block(path: &Path, lines: &[String]) -> DeskResult<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(DeskError::Invalid(format!("cannot read {}: {e}", path.display()))),
     };
+    let foreign = foreign_key_lines(&existing);
+    if !foreign.is_empty() && !keep_foreign {
+        let listed: Vec<String> = foreign
+            .iter()
+            .take(5)
+            .map(|(number, line)| format!("line {number}: {}", crate::sanitize::quote(line, 60)))
+            .collect();
+        return Err(DeskError::Conflict(format!(
+            "{} holds {} key line(s) outside mpdesk's block ({}{}); each lets its key into this account with no mpdesk in between — remove them, or pass --keep-foreign to keep them on purpose",
+            path.display(),
+            foreign.len(),
+            listed.join("; "),
+            if foreign.len() > 5 { "; …" } else { "" }
+        )));
+    }
     let text = replace_block(&existing, lines);
     write_atomically(path, text.as_bytes(), true).map_err(|refusal| match refusal {
         WriteRefusal::Exists | WriteRefusal::NotRegular => {

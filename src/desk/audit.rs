@@ -1,7 +1,11 @@
 //! Reading the audit log: Owners and Masters read their workspace's log;
 //! others read the entries of programs they can view.
 
-use super::{acting_role, resolve_program, resolve_workspace, visibility, Actor, AuditEntry, Desk, DeskResult};
+use super::{
+    acting_role, resolve_program, resolve_workspace, visibility, Actor, AuditEntry, Desk, DeskError, DeskResult,
+    Principal,
+};
+use crate::domain::people::decide_operator_only;
 use crate::domain::workspace_rules::reads_workspace_audit;
 use crate::store;
 use crate::store::audit::{AuditScope, AuditSeek};
@@ -32,6 +36,25 @@ impl Desk {
             (None, None, false) => AuditSeek::Newest,
         };
         Ok(store::audit::page(self.conn(), &scope, seek, query.limit)?)
+    }
+
+    /// Every entry, newest first — the operator's: refused (changes
+    /// nothing) for anyone else. `--workspace` and `--program` narrow it
+    /// by the names the entries recorded (an app ID for a program too).
+    pub fn audit_everything(&self, principal: &Principal, query: &AuditQuery) -> DeskResult<Vec<(i64, AuditEntry)>> {
+        decide_operator_only(matches!(principal, Principal::Operator(_)), "Reading the whole log")?;
+        let mut scope = AuditScope { everything: true, text: query.text.clone(), ..Default::default() };
+        if let Some(name) = &query.workspace {
+            let ws = store::workspaces::by_name(self.conn(), &crate::domain::validate::normalize(name))?
+                .ok_or_else(|| DeskError::NotFound(format!("workspace '{}' not found", super::shown(name))))?;
+            scope.only_workspace = Some(ws.id);
+        }
+        match &query.program {
+            Some(program) if super::is_app_id(program) => scope.only_app_id = Some(program.clone()),
+            Some(program) => scope.only_program_name = Some(crate::domain::validate::normalize(program).into_owned()),
+            None => {}
+        }
+        Ok(store::audit::page(self.conn(), &scope, AuditSeek::Newest, query.limit)?)
     }
 
     /// How many entries the actor may read (walks them all: use sparingly).

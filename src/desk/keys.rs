@@ -3,6 +3,7 @@
 
 use super::{invalid, Actor, Desk, DeskError, DeskResult};
 use crate::domain::keys::{decide_key_change, parse_public_key, KeyManager};
+use crate::domain::remote::{decide_key_removal, KeyRemoval};
 use crate::store;
 use crate::store::keys::NewKey;
 pub use crate::store::records::SshKey;
@@ -95,43 +96,67 @@ impl Desk {
 
     /// Removes a key by its fingerprint. A person's request for a key that
     /// is not theirs answers as for a key that does not exist.
+    /// Removes a key by its fingerprint. A person's request for a key that
+    /// is not theirs answers as for a key that does not exist. Over SSH a
+    /// person may not remove the key they are connected with, nor their
+    /// last one.
     pub fn remove_key(&mut self, principal: &Principal, fingerprint: &str) -> DeskResult<SshKey> {
         let by = principal.login().to_string();
+        let session_key = self.session_key().map(str::to_string);
         self.audited(&by, "key_remove", |tx, entry, _now| {
             entry.detail = format!("key {}", super::shown(fingerprint));
-            let missing = || DeskError::NotFound(format!("no key {} is registered", super::shown(fingerprint)));
-            let key = store::keys::by_fingerprint(tx, fingerprint)?.ok_or_else(missing)?;
-            if decide_key_change(principal.manager(&key.login), "Removing a key").is_err() {
-                return Err(missing());
-            }
+            let key = removable(tx, principal, session_key.as_deref(), fingerprint)?;
             store::keys::remove(tx, fingerprint)?;
             entry.detail = format!("removed {} key {} of {}", key.algorithm, key.fingerprint, key.login);
             Ok(key)
         })
     }
 
-    /// The person a key belongs to, if it is registered (an SSH session
-    /// starts here).
-    pub fn key_owner(&self, fingerprint: &str) -> DeskResult<Option<Actor>> {
-        match store::keys::by_fingerprint(self.conn(), fingerprint)? {
-            Some(key) => Ok(Some(self.actor(&key.login)?)),
-            None => Ok(None),
-        }
+    /// Why removing this key would be refused now, if it would (the Keys
+    /// dialog asks before it offers to remove one).
+    pub fn key_removal_refusal(&self, principal: &Principal, fingerprint: &str) -> Option<String> {
+        removable(self.conn(), principal, self.session_key(), fingerprint).err().map(|e| e.to_string())
     }
 
     /// The key registered for `key_type` and `blob` (what sshd hands an
-    /// AuthorizedKeysCommand), found by its fingerprint.
+    /// AuthorizedKeysCommand), found by its fingerprint — if its person may
+    /// act: a disabled person's keys are refused by sshd itself.
     pub fn find_key(&self, key_type: &str, blob: &str) -> DeskResult<Option<SshKey>> {
         let Ok(parsed) = parse_public_key(&format!("{key_type} {blob}")) else {
             return Ok(None);
         };
-        Ok(store::keys::by_fingerprint(self.conn(), &parsed.fingerprint)?)
+        let key = store::keys::by_fingerprint(self.conn(), &parsed.fingerprint)?;
+        Ok(key.filter(|k| self.actor(&k.login).is_ok()))
     }
 
-    /// Every registered key, for the authorized_keys block.
+    /// The keys of every person who may act, for the authorized_keys block
+    /// (a disabled person's lines leave it at the next `--write`; their
+    /// sessions are refused before that).
     pub fn all_keys(&self) -> DeskResult<Vec<SshKey>> {
-        Ok(store::keys::list(self.conn(), None)?)
+        let keys = store::keys::list(self.conn(), None)?;
+        Ok(keys.into_iter().filter(|k| self.actor(&k.login).is_ok()).collect())
     }
+}
+
+/// The key `principal` may remove, or why not (see [`Desk::remove_key`]).
+fn removable(
+    conn: &rusqlite::Connection,
+    principal: &Principal,
+    session_key: Option<&str>,
+    fingerprint: &str,
+) -> DeskResult<SshKey> {
+    let missing = || DeskError::NotFound(format!("no key {} is registered", super::shown(fingerprint)));
+    let key = store::keys::by_fingerprint(conn, fingerprint)?.ok_or_else(missing)?;
+    if decide_key_change(principal.manager(&key.login), "Removing a key").is_err() {
+        return Err(missing());
+    }
+    let owner = store::users::by_login(conn, &key.login)?.map(|u| u.id);
+    decide_key_removal(KeyRemoval {
+        remote: session_key.is_some(),
+        is_session_key: session_key == Some(key.fingerprint.as_str()),
+        owner_keys: store::keys::list(conn, owner)?.len(),
+    })?;
+    Ok(key)
 }
 
 /// One authorized_keys line: the forced command names the key, not the
@@ -177,9 +202,40 @@ pub fn replace_block(file: &str, lines: &[String]) -> String {
     }
 }
 
+/// The key lines of `file` outside mpdesk's managed block (1-based line
+/// numbers): each lets its key into the service account — the operator —
+/// with no forced command of mpdesk's.
+pub fn foreign_key_lines(file: &str) -> Vec<(usize, String)> {
+    let mut inside = false;
+    let mut found = Vec::new();
+    for (index, line) in file.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed == BEGIN_MARKER {
+            inside = true;
+        } else if trimmed == END_MARKER {
+            inside = false;
+        } else if !inside && !trimmed.is_empty() && !trimmed.starts_with('#') {
+            found.push((index + 1, trimmed.to_string()));
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_lines_outside_the_block_are_found() {
+        let file = format!(
+            "# a note\nssh-ed25519 AAAA planted\n{BEGIN_MARKER}\ncommand=\"x\" ssh-ed25519 BBBB\n{END_MARKER}\n\n  restrict ssh-rsa CCCC\n"
+        );
+        assert_eq!(
+            foreign_key_lines(&file),
+            vec![(2, "ssh-ed25519 AAAA planted".to_string()), (7, "restrict ssh-rsa CCCC".to_string())]
+        );
+        assert!(foreign_key_lines(&replace_block("# only a comment\n", &["k".to_string()])).is_empty());
+    }
 
     #[test]
     fn the_block_is_replaced_and_the_rest_kept_byte_for_byte() {

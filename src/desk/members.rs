@@ -43,6 +43,7 @@ fn member_of(row: MemberRow) -> ProgramMember {
         source,
         added_by: row.added_by,
         added_at: row.added_at,
+        disabled: row.disabled,
     }
 }
 

@@ -12,6 +12,7 @@ mod invitations;
 pub mod keys;
 mod members;
 mod programs;
+pub mod sessions;
 mod types;
 mod undo;
 mod users;
@@ -24,9 +25,10 @@ pub use error::{DeskError, DeskResult, ErrorKind};
 pub use invitations::{countdown_text, Invitation, MemberOp};
 pub use keys::{Principal, SshKey};
 pub use programs::{ConfigChange, ProgramEdit};
+pub use sessions::{SessionKind, SessionRow};
 pub use types::*;
 pub use undo::UndoPlan;
-pub use versions::PackageSource;
+pub use versions::{ExportTarget, PackageSource};
 
 pub use crate::domain::invitation::InvitationState;
 pub use crate::domain::permission::{Permission, CREATE_PROGRAM_ROLES, PERMISSIONS};
@@ -64,6 +66,11 @@ pub struct Desk {
     app_ids: programs::AppIds,
     /// How this session's actor came in, for every audit entry.
     via: String,
+    /// The SSH session this desk serves, when its person came in through
+    /// a key: every write re-checks it (see [`Desk::audited`]).
+    remote: Option<sessions::Remote>,
+    /// The file itself is open read-only: not even the log can be written.
+    store_read_only: bool,
 }
 
 impl Desk {
@@ -76,6 +83,7 @@ impl Desk {
     pub fn open_read_only(path: &Path) -> DeskResult<Self> {
         let mut desk = Self::new(Store::open_read_only(path)?);
         desk.read_only = true;
+        desk.store_read_only = true;
         Ok(desk)
     }
 
@@ -90,6 +98,8 @@ impl Desk {
             read_only: false,
             app_ids: programs::AppIds::Random,
             via: "local".to_string(),
+            remote: None,
+            store_read_only: false,
         }
     }
 
@@ -169,7 +179,8 @@ impl Desk {
             };
         }
         let tx = self.store.write()?;
-        match work(&tx, &mut entry, &now) {
+        let result = self.check_session(&tx, operation).and_then(|()| work(&tx, &mut entry, &now));
+        match result {
             Ok(value) => {
                 if entry.undo.is_none() {
                     entry.undo = Some(undo::not_reversible(crate::domain::undo::not_reversible(operation)));
@@ -217,10 +228,14 @@ impl Desk {
         result
     }
 
-    /// Resolves a registered login to the acting user.
+    /// Resolves a registered login to the acting user; a person the
+    /// operator disabled or removed cannot act.
     pub fn actor(&self, login: &str) -> DeskResult<Actor> {
         match store::users::by_login(self.conn(), login)? {
-            Some(user) => Ok(Actor { id: user.id, login: user.login, name: user.name }),
+            Some(user) => {
+                crate::domain::people::decide_acting(&user.login, &user.standing)?;
+                Ok(Actor { id: user.id, login: user.login, name: user.name })
+            }
             None => Err(DeskError::NotFound(format!(
                 "user '{login}' is not registered; register with: mpdesk user add {login} --name \"Your Name\""
             ))),

@@ -68,6 +68,8 @@ pub struct ProgramMember {
     pub source: MemberSource,
     pub added_by: Option<String>,
     pub added_at: Option<String>,
+    /// The operator disabled this person: still a member, can do nothing.
+    pub disabled: bool,
 }
 
 /// A person on the new member list, with the role they would get.

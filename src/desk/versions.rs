@@ -5,6 +5,7 @@ use super::{
     Version,
 };
 use crate::domain::permission::decide;
+use crate::domain::remote::{decide_server_file, EXPORT_OVER_SSH, UPLOAD_OVER_SSH};
 use crate::domain::validate::{self, PACKAGE_MAX_BYTES};
 use crate::domain::version::check_successor;
 use crate::domain::SemVer;
@@ -16,10 +17,31 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Where an uploaded package comes from.
-#[derive(Debug, Clone)]
 pub enum PackageSource {
+    /// A file on this machine (never over SSH: it would be the server's).
     File(PathBuf),
     Bytes(Vec<u8>),
+    /// A stream (standard input): read to its end, at most 50 MiB, hashed
+    /// as it arrives.
+    Stream(Box<dyn Read>),
+}
+
+impl std::fmt::Debug for PackageSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::File(path) => f.debug_tuple("File").field(path).finish(),
+            Self::Bytes(bytes) => write!(f, "Bytes({} bytes)", bytes.len()),
+            Self::Stream(_) => f.write_str("Stream"),
+        }
+    }
+}
+
+/// Where an export goes.
+pub enum ExportTarget<'w> {
+    /// A file on this machine (never over SSH), replaced only with `overwrite`.
+    File { path: &'w Path, overwrite: bool },
+    /// A stream (standard output), byte for byte.
+    Stream(&'w mut dyn std::io::Write),
 }
 
 fn check_size(size: u64) -> DeskResult<()> {
@@ -48,8 +70,34 @@ fn read_package(path: &Path) -> DeskResult<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Reads a stream to its end, refusing it as soon as it passes the limit,
+/// and hashes it as it arrives.
+fn read_stream(mut stream: impl Read) -> DeskResult<(Vec<u8>, String)> {
+    let mut bytes = Vec::new();
+    let mut hasher = Sha256::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = match stream.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                return Err(DeskError::Invalid(format!("the package could not be read from standard input: {e}")))
+            }
+        };
+        check_size((bytes.len() + n) as u64)?;
+        hasher.update(&chunk[..n]);
+        bytes.extend_from_slice(&chunk[..n]);
+    }
+    Ok((bytes, hex(&hasher.finalize())))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(bytes))
 }
 
 impl Desk {
@@ -64,16 +112,23 @@ impl Desk {
         notes: &str,
     ) -> DeskResult<Version> {
         let read_only = self.read_only;
+        let remote = self.is_remote();
         // Read (and hash) the package before taking the write lock: other
-        // writers must not wait on this process's disk.
+        // writers must not wait on this process's disk or network.
         let package = match package {
-            PackageSource::File(path) => read_package(&path),
-            PackageSource::Bytes(bytes) => check_size(bytes.len() as u64).map(|()| bytes),
-        }
-        .map(|bytes| {
-            let sha256 = sha256_hex(&bytes);
-            (bytes, sha256)
-        });
+            PackageSource::File(path) => decide_server_file(remote, "Upload from a file", UPLOAD_OVER_SSH)
+                .map_err(DeskError::from)
+                .and_then(|()| read_package(&path))
+                .map(|bytes| {
+                    let sha256 = sha256_hex(&bytes);
+                    (bytes, sha256)
+                }),
+            PackageSource::Bytes(bytes) => check_size(bytes.len() as u64).map(|()| {
+                let sha256 = sha256_hex(&bytes);
+                (bytes, sha256)
+            }),
+            PackageSource::Stream(stream) => read_stream(stream),
+        };
         self.audited(&actor.login, "program_upload", |tx, entry, now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
@@ -105,6 +160,12 @@ impl Desk {
         })
     }
 
+    /// Whether a package may be read from a file where mpdesk runs: never
+    /// in an SSH session (it would be the server's file).
+    pub fn file_upload(&self) -> Result<(), crate::domain::Denial> {
+        decide_server_file(self.is_remote(), "Uploading from the console", UPLOAD_OVER_SSH)
+    }
+
     /// One page of a program's versions, newest first.
     pub fn list_versions(&self, actor: &Actor, program: &str, page: Page) -> DeskResult<Vec<Version>> {
         let row = resolve_program(self.conn(), actor, program)?;
@@ -126,33 +187,100 @@ impl Desk {
         Ok((found, bytes))
     }
 
-    /// Writes a version's package to `out`, byte for byte and atomically.
-    /// Never onto the database's own files; an existing file only with
-    /// `overwrite`.
+    /// Writes a version's package out, byte for byte: to a file (never
+    /// one of the database's own, an existing one only with `overwrite`,
+    /// atomically; never over SSH) or to a stream. Every export is audited
+    /// (`version_export`) before a byte leaves; a file opened read-only
+    /// cannot hold the entry, and whoever opened it can copy it anyway.
     pub fn export_version(
-        &self,
+        &mut self,
         actor: &Actor,
         program: &str,
         version: &str,
-        out: &Path,
-        overwrite: bool,
+        target: ExportTarget<'_>,
     ) -> DeskResult<Version> {
+        if let ExportTarget::File { path, overwrite } = target {
+            decide_server_file(self.is_remote(), "Export to a file", EXPORT_OVER_SSH)?;
+            // A target refused is refused before anything is recorded or read.
+            self.check_export_target(path, overwrite)?;
+        }
+        let to = match &target {
+            ExportTarget::File { path, .. } => format!("'{}'", path_shown(path)),
+            ExportTarget::Stream(_) => "standard output".to_string(),
+        };
+        let announced = self.record_export(actor, program, version, &to)?;
         let (found, bytes) = self.package(actor, program, version)?;
+        if found.sha256 != announced.sha256 {
+            return Err(DeskError::Conflict(format!("version {version} changed while it was exported; try again")));
+        }
+        match target {
+            ExportTarget::File { path, overwrite } => self.write_export(path, &bytes, overwrite)?,
+            ExportTarget::Stream(w) => w
+                .write_all(&bytes)
+                .and_then(|()| w.flush())
+                .map_err(|e| DeskError::Storage(format!("cannot write the package to {to}: {e}")))?,
+        }
+        Ok(found)
+    }
+
+    /// The export's audit entry: who took which version where.
+    fn record_export(&mut self, actor: &Actor, program: &str, version: &str, to: &str) -> DeskResult<Version> {
+        if self.store_read_only {
+            let row = resolve_program(self.conn(), actor, program)?;
+            return version_of(self.conn(), &row, version);
+        }
+        let was_read_only = std::mem::replace(&mut self.read_only, false);
+        let result = self.audited(&actor.login, "version_export", |tx, entry, _now| {
+            let row = resolve_program(tx, actor, program)?;
+            note_program(entry, &row);
+            decide(&access_of(&row, false), Operation::View, &facts_of(&row))?;
+            let found = version_of(tx, &row, version)?;
+            entry.detail =
+                format!("exported {} ({} bytes, sha256 {}) to {to}", found.version, found.size, &found.sha256[..12]);
+            Ok(found)
+        });
+        self.read_only = was_read_only;
+        result
+    }
+
+    fn check_export_target(&self, out: &Path, overwrite: bool) -> DeskResult<()> {
         if self.store.files().iter().any(|own| crate::files::same_file(out, own)) {
             return Err(DeskError::Invalid(format!(
                 "'{}' is this database's own file; export to another path",
                 path_shown(out)
             )));
         }
-        crate::files::write_atomically(out, &bytes, overwrite).map_err(|refusal| match refusal {
-            WriteRefusal::Exists => {
-                DeskError::Conflict(format!("'{}' already exists; pass --force to replace it", path_shown(out)))
-            }
-            WriteRefusal::NotRegular => {
-                DeskError::Invalid(format!("'{}' exists and is not a regular file", path_shown(out)))
-            }
-            WriteRefusal::Io(e) => DeskError::Invalid(format!("cannot write '{}': {e}", path_shown(out))),
-        })?;
-        Ok(found)
+        match std::fs::symlink_metadata(out) {
+            Ok(meta) if !meta.is_file() => Err(export_refusal(out, WriteRefusal::NotRegular)),
+            Ok(_) if !overwrite => Err(export_refusal(out, WriteRefusal::Exists)),
+            _ => Ok(()),
+        }
     }
+
+    fn write_export(&self, out: &Path, bytes: &[u8], overwrite: bool) -> DeskResult<()> {
+        self.check_export_target(out, overwrite)?;
+        crate::files::write_atomically(out, bytes, overwrite).map_err(|refusal| export_refusal(out, refusal))
+    }
+}
+
+fn export_refusal(out: &Path, refusal: WriteRefusal) -> DeskError {
+    match refusal {
+        WriteRefusal::Exists => {
+            DeskError::Conflict(format!("'{}' already exists; pass --force to replace it", path_shown(out)))
+        }
+        WriteRefusal::NotRegular => {
+            DeskError::Invalid(format!("'{}' exists and is not a regular file", path_shown(out)))
+        }
+        WriteRefusal::Io(e) => DeskError::Invalid(format!("cannot write '{}': {e}", path_shown(out))),
+    }
+}
+
+fn version_of(
+    conn: &rusqlite::Connection,
+    row: &crate::store::records::ProgramRow,
+    version: &str,
+) -> DeskResult<Version> {
+    store::versions::find(conn, row.id, version)?
+        .map(|(_, v)| v)
+        .ok_or_else(|| DeskError::NotFound(format!("version {} of {} not found", super::shown(version), row.name)))
 }

@@ -188,6 +188,7 @@ impl Desk {
                 status: MemberStatus::Invited,
                 since: i.sent_at,
                 expires_at: Some(i.expires_at),
+                disabled: i.invitee_disabled,
             }));
         }
         Ok(rows)

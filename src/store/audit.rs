@@ -44,6 +44,8 @@ pub fn append(
 /// workspaces, plus the entries of the programs it can view.
 #[derive(Debug, Clone, Default)]
 pub struct AuditScope {
+    /// Every entry (the operator), those with no workspace included.
+    pub everything: bool,
     pub workspace_ids: Vec<i64>,
     /// Also the entries of the programs this person is an explicit member
     /// of, in workspaces where they have this (acting) status — found in
@@ -52,6 +54,8 @@ pub struct AuditScope {
     /// Narrow to one workspace / program.
     pub only_workspace: Option<i64>,
     pub only_app_id: Option<String>,
+    /// Entries that recorded this program name (the operator's filter).
+    pub only_program_name: Option<String>,
     /// Case-insensitive substring of actor, program, operation or detail.
     pub text: Option<String>,
 }
@@ -68,7 +72,7 @@ fn scope_where(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<(Strin
     // One workspace its reader may read whole (the console's Audit tab of an
     // Owner or Master): a plain condition, so the (workspace_id, id) index
     // walks newest first and a page stops at its LIMIT.
-    let whole = scope.only_workspace.filter(|ws| scope.workspace_ids.contains(ws));
+    let whole = scope.only_workspace.filter(|ws| scope.everything || scope.workspace_ids.contains(ws));
     if let Some(ws) = whole {
         args.push(Value::Integer(ws));
         let mut sql = "a.workspace_id = ?".to_string();
@@ -76,6 +80,10 @@ fn scope_where(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<(Strin
         if let Some(app_id) = &scope.only_app_id {
             sql.push_str(" AND a.program_app_id = ?");
             args.push(Value::Text(app_id.clone()));
+        }
+        if let Some(name) = &scope.only_program_name {
+            sql.push_str(" AND a.program = ?");
+            args.push(Value::Text(name.clone()));
         }
         return Ok((sql, args));
     }
@@ -88,7 +96,15 @@ fn scope_where(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<(Strin
         args.push(Value::Integer(user_id));
         args.push(Value::Text(status.to_string()));
     }
-    let mut sql = if any.is_empty() { "0".to_string() } else { format!("({})", any.join(" OR ")) };
+    let mut sql = match (scope.everything, any.is_empty()) {
+        (true, _) => "1".to_string(),
+        (false, true) => "0".to_string(),
+        (false, false) => format!("({})", any.join(" OR ")),
+    };
+    if let Some(name) = &scope.only_program_name {
+        sql.push_str(" AND a.program = ?");
+        args.push(Value::Text(name.clone()));
+    }
     if let Some(ws) = scope.only_workspace {
         // Not through its index: the scope above is the narrower way in.
         sql.push_str(" AND +a.workspace_id = ?");

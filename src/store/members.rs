@@ -95,7 +95,7 @@ fn read_part(
         Part::Explicit => "pm.added_at, pm.user_id",
     };
     let sql = format!(
-        "SELECT u.login, u.name, m.role, pm.user_id IS NOT NULL, ab.login, pm.added_at {from}
+        "SELECT u.login, u.name, m.role, pm.user_id IS NOT NULL, ab.login, pm.added_at, u.disabled_at IS NOT NULL {from}
          ORDER BY {order} LIMIT ?{} OFFSET ?{}",
         args.len() - 1,
         args.len()
@@ -109,6 +109,7 @@ fn read_part(
             explicit: r.get(3)?,
             added_by: super::opt_text(r, 4)?,
             added_at: super::opt_text(r, 5)?,
+            disabled: r.get(6)?,
         })
     })?;
     rows.collect()
@@ -159,9 +160,10 @@ pub fn candidates(
     page: super::Page,
 ) -> rusqlite::Result<Vec<(User, String)>> {
     let mut sql = format!(
-        "SELECT u.id, u.login, u.name, u.email, m.role FROM workspace_members m JOIN users u ON u.id = m.user_id
+        "SELECT {}, m.role FROM workspace_members m JOIN users u ON u.id = m.user_id
          WHERE m.workspace_id = ? AND m.status = ? AND m.role IN ({})
            AND NOT EXISTS (SELECT 1 FROM program_members pm WHERE pm.program_id = ? AND pm.user_id = m.user_id)",
+        super::users::COLUMNS,
         placeholders(roles.len())
     );
     let mut args = vec![Value::Integer(workspace_id), Value::Text(active_status.to_string())];
@@ -179,12 +181,7 @@ pub fn candidates(
     args.push(Value::Integer(page.limit.min(i64::MAX as u64) as i64));
     args.push(Value::Integer(page.offset as i64));
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(args), |r| {
-        Ok((
-            User { id: r.get(0)?, login: super::text(r, 1)?, name: super::text(r, 2)?, email: super::opt_text(r, 3)? },
-            r.get(4)?,
-        ))
-    })?;
+    let rows = stmt.query_map(params_from_iter(args), |r| Ok((super::users::from_row(r)?, r.get(8)?)))?;
     rows.collect()
 }
 

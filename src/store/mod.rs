@@ -9,6 +9,7 @@ pub mod members;
 pub mod programs;
 pub mod records;
 mod schema;
+pub mod sessions;
 pub mod undo;
 pub mod users;
 pub mod versions;

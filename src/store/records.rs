@@ -10,6 +10,13 @@ pub struct User {
     pub login: String,
     pub name: String,
     pub email: Option<String>,
+    /// Enabled, disabled by the operator, or removed.
+    #[serde(rename = "status", serialize_with = "standing_name")]
+    pub standing: crate::domain::people::Standing,
+}
+
+fn standing_name<S: serde::Serializer>(standing: &crate::domain::people::Standing, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(standing.as_str())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +43,9 @@ pub struct WorkspaceMember {
     /// For an invitation: when it expires.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
+    /// The operator disabled this person: they can do nothing anywhere
+    /// until enabled; the membership is kept.
+    pub disabled: bool,
 }
 
 /// An invitation as stored, with names resolved.
@@ -51,6 +61,8 @@ pub struct InvitationRow {
     pub sent_at: String,
     pub expires_at: String,
     pub decided_at: Option<String>,
+    /// The invitee was disabled by the operator.
+    pub invitee_disabled: bool,
 }
 
 /// A program with the acting user's standing in it.
@@ -98,6 +110,8 @@ pub struct MemberRow {
     pub explicit: bool,
     pub added_by: Option<String>,
     pub added_at: Option<String>,
+    /// Disabled by the operator (kept as a member, can do nothing).
+    pub disabled: bool,
 }
 
 /// A person's SSH public key.

@@ -6,7 +6,7 @@ use rusqlite_migration::M;
 pub const APPLICATION_ID: i64 = 0x4D50_4453;
 
 pub fn migrations() -> Vec<M<'static>> {
-    vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7), M::up(V8)]
+    vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7), M::up(V8), M::up(V9)]
 }
 
 const V1: &str = r#"
@@ -202,6 +202,32 @@ ALTER TABLE audit ADD COLUMN undo TEXT;
 ALTER TABLE audit ADD COLUMN reverts INTEGER REFERENCES audit(id);
 CREATE INDEX audit_by_reverts ON audit(reverts) WHERE reverts IS NOT NULL;
 CREATE INDEX audit_by_actor ON audit(actor, workspace_id, id);
+"#;
+
+/// People the operator disabled or removed (rows stay: programs,
+/// versions and entries name them), and the live SSH sessions, so the
+/// operator sees them and can end them, and a write can check its own.
+/// A session remembers its process and when it started, so a crashed one
+/// is told from a PID the system gave to another process since.
+const V9: &str = r#"
+ALTER TABLE users ADD COLUMN disabled_at TEXT;
+ALTER TABLE users ADD COLUMN disabled_by TEXT;
+ALTER TABLE users ADD COLUMN disabled_reason TEXT;
+ALTER TABLE users ADD COLUMN removed_at TEXT;
+CREATE TABLE ssh_sessions (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    fingerprint TEXT NOT NULL,
+    from_addr TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('console', 'command')),
+    command TEXT NOT NULL DEFAULT '',
+    pid INTEGER NOT NULL,
+    pid_start INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    ended_by TEXT
+);
+CREATE INDEX ssh_sessions_by_user ON ssh_sessions(user_id);
 "#;
 
 #[cfg(test)]

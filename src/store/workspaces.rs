@@ -134,7 +134,7 @@ pub fn members(
     limit: u64,
 ) -> rusqlite::Result<Vec<WorkspaceMember>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT u.login, u.name, m.role, m.status, m.since FROM workspace_members m
+        "SELECT u.login, u.name, m.role, m.status, m.since, u.disabled_at IS NOT NULL FROM workspace_members m
          JOIN users u ON u.id = m.user_id WHERE m.workspace_id = ?1
          ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'master' THEN 1 ELSE 2 END, u.login
          LIMIT ?2 OFFSET ?3",
@@ -147,6 +147,7 @@ pub fn members(
             status: status_at(r, 3)?,
             since: super::text(r, 4)?,
             expires_at: None,
+            disabled: r.get(5)?,
         })
     })?;
     rows.collect()

@@ -154,6 +154,9 @@ pub struct App {
     /// A filter whose text changed and whose rows are not fetched yet.
     pub pending_filter: Option<Pane>,
     pub quit: bool,
+    /// Why the console ended on its own: the person's access was taken
+    /// away (a key removed, disabled, the session ended).
+    pub ended: Option<String>,
     pub size: (u16, u16),
     /// The database file, shown in the help overlay (and, for a demo, at
     /// start) so a second terminal can join it.
@@ -224,6 +227,7 @@ impl App {
             help: None,
             status: None,
             quit: false,
+            ended: None,
             size,
             database: None,
             status_serial: 0,
@@ -594,6 +598,11 @@ impl App {
         };
         if version != self.data_version {
             self.data_version = version;
+            // Taking access away works at once: a revoked console ends.
+            if let Some(why) = self.desk.revocation(&self.login) {
+                self.ended = Some(why);
+                return;
+            }
             match self.screen {
                 Screen::Main => {
                     let login = self.login.clone();

@@ -48,12 +48,18 @@ pub fn from_env() -> Option<PathBuf> {
 /// Reads the config: a named file must exist; the default one may not.
 /// `theme` (--theme) wins over the file; NO_COLOR over both.
 pub fn load(explicit: Option<&Path>, theme: Option<ThemeName>) -> Result<Config, ConfigError> {
-    let Some(path) = path(explicit) else {
-        return Ok(settle(File::default(), theme));
-    };
+    match path(explicit) {
+        Some(path) => load_file(&path, explicit.is_some(), theme),
+        None => Ok(settle(File::default(), theme)),
+    }
+}
+
+/// Reads the config file at `path`; with `must_exist` false a missing
+/// file means the defaults (a default location nobody filled).
+pub fn load_file(path: &Path, must_exist: bool, theme: Option<ThemeName>) -> Result<Config, ConfigError> {
     let shown = path.display().to_string();
-    let text = match crate::files::open_regular(&path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {
+    let text = match crate::files::open_regular(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
             return Ok(settle(File::default(), theme));
         }
         Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
@@ -68,6 +74,11 @@ pub fn load(explicit: Option<&Path>, theme: Option<ThemeName>) -> Result<Config,
         }
     };
     parse(&shown, &text, theme)
+}
+
+/// The defaults, with `theme` (--theme) and NO_COLOR applied.
+pub fn defaults(theme: Option<ThemeName>) -> Config {
+    settle(File::default(), theme)
 }
 
 /// Parses a config file's text; `path` is only for the messages.

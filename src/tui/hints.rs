@@ -54,7 +54,13 @@ fn decide(app: &App, action: Action) -> Option<Result<(), String>> {
     if let Some(op) = action.operation() {
         let caps = &app.selection.as_ref().filter(|_| on(Tab::Programs))?.capabilities;
         let cap = caps.iter().find(|c| c.operation == op)?;
-        return Some(from_denial(&cap.decision));
+        let decision = from_denial(&cap.decision);
+        // The upload dialog reads a file where the console runs: over SSH,
+        // the server's — so there it is refused, with the command to use.
+        if action == Action::Upload {
+            return Some(decision.and_then(|()| from_denial(&app.desk.file_upload())));
+        }
+        return Some(decision);
     }
     if let Some(op) = member_op(action) {
         if !on(Tab::Members) {

@@ -53,8 +53,9 @@ pub struct Launch {
 }
 
 /// Opens the database (or a fresh demo one), runs the console, and cleans
-/// up. Errors come back as one sentence for main to print.
-pub fn start(launch: Launch) -> anyhow::Result<()> {
+/// up. Errors come back as one sentence for main to print; `Ok(Some(why))`
+/// when the console ended because the person's access was taken away.
+pub fn start(launch: Launch) -> anyhow::Result<Option<String>> {
     let data_dir = crate::session::data_dir();
     if let Some(dir) = &data_dir {
         log::open(dir.join("mpdesk.log"));
@@ -70,22 +71,29 @@ pub fn start(launch: Launch) -> anyhow::Result<()> {
     }
     let login = crate::session::acting_login(launch.user.as_deref())
         .ok_or_else(|| anyhow::anyhow!("no acting user: pass --user LOGIN or set MPDESK_USER"))?;
-    let (desk, path) = crate::session::open(launch.db.as_deref(), launch.read_only)?;
+    let (mut desk, path) = crate::session::open(launch.db.as_deref(), launch.read_only)?;
+    desk.set_via(&crate::session::local_via(launch.user.as_deref()));
+    // A person the operator disabled is told so before the terminal is taken.
+    if let Err(error @ crate::desk::DeskError::Denied(_)) = desk.actor(&login) {
+        return Err(error.into());
+    }
     terminal::run(desk, &login, options, launch.config, &path)
 }
 
 /// The console for a person who came in over SSH: their desk (opened by
-/// the session on the operator's database), no demo, no persona switcher.
+/// the session on the operator's database), no demo, no persona switcher;
+/// the log where the service account keeps it (`log`, found without the
+/// environment).
 pub fn start_for(
     desk: Desk,
     login: &str,
     database: &std::path::Path,
-    read_only: bool,
-    show_keys: bool,
+    (read_only, show_keys): (bool, bool),
     config: config::Config,
-) -> anyhow::Result<()> {
-    if let Some(dir) = crate::session::data_dir() {
-        log::open(dir.join("mpdesk.log"));
+    log: Option<PathBuf>,
+) -> anyhow::Result<Option<String>> {
+    if let Some(log) = log {
+        log::open(log);
     }
     let options = app::Options { read_only, show_keys, ..app::Options::default() };
     terminal::run(desk, login, options, config, database)
@@ -94,7 +102,7 @@ pub fn start_for(
 /// The demo: on a fresh temporary database, or on the path the person
 /// names (loaded with the demo data if it is new or empty, reopened as it
 /// is otherwise — a kept demo keeps its persona switcher).
-fn start_demo(launch: &Launch, options: app::Options) -> anyhow::Result<()> {
+fn start_demo(launch: &Launch, options: app::Options) -> anyhow::Result<Option<String>> {
     let (path, temp) = match &launch.db {
         Some(path) => (path.clone(), None),
         None => {

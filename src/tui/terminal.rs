@@ -40,8 +40,16 @@ fn setup() -> anyhow::Result<Term> {
     Ok(Terminal::new(CrosstermBackend::new(BufWriter::new(std::io::stdout())))?)
 }
 
-/// Runs the console as `login` until they quit.
-pub fn run(desk: Desk, login: &str, options: Options, config: Config, database: &Path) -> anyhow::Result<()> {
+/// Runs the console as `login` until they quit (`Ok(None)`), or until
+/// their access was taken away (`Ok(Some(why))`, one line to print once
+/// the terminal is restored).
+pub fn run(
+    desk: Desk,
+    login: &str,
+    options: Options,
+    config: Config,
+    database: &Path,
+) -> anyhow::Result<Option<String>> {
     let mut terminal = match setup() {
         Ok(t) => t,
         Err(e) => {
@@ -97,15 +105,18 @@ fn watch_for_hangup() {
     }
 }
 
-fn event_loop(terminal: &mut Term, app: &mut App) -> anyhow::Result<()> {
+fn event_loop(terminal: &mut Term, app: &mut App) -> anyhow::Result<Option<String>> {
     let mut last_tick = Instant::now();
     loop {
+        if app.ended.is_some() {
+            return Ok(app.ended.take());
+        }
         if app.redraw {
             terminal.draw(|frame| view::render(app, frame))?;
             app.redraw = false;
         }
         if app.quit {
-            return Ok(());
+            return Ok(None);
         }
         let timeout = POLL.saturating_sub(last_tick.elapsed());
         if event::poll(timeout)? {

@@ -468,8 +468,16 @@ fn on_dialog(app: &mut App, outcome: Outcome) {
 /// The Keys dialog, with the actor's keys as they are now.
 fn open_keys(app: &mut App) {
     let Some(actor) = app.actor.clone() else { return };
-    let keys = app.desk.list_keys(&crate::desk::Principal::Person(actor), None);
+    let me = crate::desk::Principal::Person(actor);
+    let keys = app.desk.list_keys(&me, None);
     if let Some(keys) = app.report(keys) {
+        let keys = keys
+            .into_iter()
+            .map(|key| {
+                let refusal = app.desk.key_removal_refusal(&me, &key.fingerprint);
+                (key, refusal)
+            })
+            .collect();
         app.dialog = Some(Dialog::Keys(super::dialogs::KeyList::new(keys)));
     }
 }

@@ -214,7 +214,8 @@ fn packages_export_byte_for_byte() {
         .expect("upload");
     assert_eq!(uploaded.size, package.len() as u64);
     let out = dir.path().join("out.zip");
-    let exported = world.desk.export_version(&dana, "Coffee Club", "2.0.0", &out, false).expect("export");
+    let target = mpdesk::desk::ExportTarget::File { path: &out, overwrite: false };
+    let exported = world.desk.export_version(&dana, "Coffee Club", "2.0.0", target).expect("export");
     let written = std::fs::read(&out).expect("read back");
     assert_eq!(written, package);
     let digest: String = {

@@ -112,6 +112,18 @@ impl Console {
         panic!("timed out waiting for {text:?}; the screen was:\n{}", self.screen());
     }
 
+    /// Waits until `text` is no longer on the screen.
+    pub fn wait_gone(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            if !self.screen().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("timed out waiting for {text:?} to go; the screen was:\n{}", self.screen());
+    }
+
     /// Waits for a screen line that contains every one of `parts`.
     pub fn wait_for_line(&self, parts: &[&str], within: Duration) -> Duration {
         let start = Instant::now();
@@ -127,6 +139,19 @@ impl Console {
     pub fn keys(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).expect("type");
         self.writer.flush().expect("flush");
+    }
+
+    /// Waits for the program to end on its own; returns its exit code and
+    /// how long it took.
+    pub fn wait_for_exit(&mut self, within: Duration) -> (u32, Duration) {
+        let start = Instant::now();
+        while start.elapsed() < within {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return (status.exit_code(), start.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        panic!("still running after {within:?}; the screen was:\n{}", self.screen());
     }
 
     pub fn wait_exit(&mut self) {

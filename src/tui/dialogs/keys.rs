@@ -1,5 +1,7 @@
 //! Your SSH keys: see them with their fingerprints as OpenSSH shows them,
-//! add one (paste a .pub line), remove the selected one.
+//! add one (paste a .pub line), remove the selected one — after a question
+//! (a key removed is a way in closed), or with the reason it may not be
+//! removed (over SSH: the key this session uses, or your last one).
 
 use super::{footer, open_box, row, Outcome, Request};
 use crate::desk::SshKey;
@@ -16,7 +18,11 @@ const ROWS: usize = 6;
 
 pub struct KeyList {
     pub keys: Vec<SshKey>,
+    /// For each key, why it may not be removed now (as the desk decides).
+    pub refusals: Vec<Option<String>>,
     pub selected: usize,
+    /// The key whose removal waits for Enter (a pending confirmation).
+    pub confirming: Option<usize>,
     /// The paste field has the focus (else the list).
     pub adding: bool,
     pub line: TextField,
@@ -24,12 +30,30 @@ pub struct KeyList {
 }
 
 impl KeyList {
-    pub fn new(keys: Vec<SshKey>) -> Self {
+    pub fn new(keys: Vec<(SshKey, Option<String>)>) -> Self {
         let adding = keys.is_empty();
-        Self { keys, selected: 0, adding, line: TextField::new("Paste a public key (.pub line)", ""), error: None }
+        let (keys, refusals) = keys.into_iter().unzip();
+        Self {
+            keys,
+            refusals,
+            selected: 0,
+            confirming: None,
+            adding,
+            line: TextField::new("Paste a public key (.pub line)", ""),
+            error: None,
+        }
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
+        if let Some(index) = self.confirming.take() {
+            return match (key.code, self.keys.get(index)) {
+                (KeyCode::Enter, Some(key)) => {
+                    Outcome::Submit(Request::RemoveKey { fingerprint: key.fingerprint.clone() })
+                }
+                // Anything else keeps the key.
+                _ => Outcome::Stay,
+            };
+        }
         match key.code {
             KeyCode::Esc => return Outcome::Cancel,
             KeyCode::Tab | KeyCode::BackTab => {
@@ -57,9 +81,13 @@ impl KeyList {
                 self.selected = (self.selected + 1).min(self.keys.len().saturating_sub(1));
             }
             KeyCode::Char('a') => self.adding = true,
-            KeyCode::Char('x') | KeyCode::Delete => {
-                if let Some(key) = self.keys.get(self.selected) {
-                    return Outcome::Submit(Request::RemoveKey { fingerprint: key.fingerprint.clone() });
+            KeyCode::Char('x') | KeyCode::Delete if self.selected < self.keys.len() => {
+                match self.refusals.get(self.selected).cloned().flatten() {
+                    Some(refusal) => self.error = Some(refusal),
+                    None => {
+                        self.error = None;
+                        self.confirming = Some(self.selected);
+                    }
                 }
             }
             _ => {}
@@ -68,7 +96,9 @@ impl KeyList {
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
-        let height = (self.keys.len().clamp(1, ROWS) + 8) as u16;
+        // The keys, a blank row, the paste field, a blank row, the keys
+        // help, then the footer (a problem or a question, and the buttons).
+        let height = self.keys.len().clamp(1, ROWS) as u16 + 5 + super::FOOTER_ROWS + 2;
         let inner = open_box(frame, 90, height, "Your SSH keys", theme);
         let width = inner.width as usize;
         if self.keys.is_empty() {
@@ -98,7 +128,19 @@ impl KeyList {
             let keys = "Tab list/paste · Enter adds the pasted key · x removes the selected key · Esc closes";
             frame.render_widget(Paragraph::new(Span::styled(fit(keys, width).into_owned(), theme.label())), area);
         }
-        let valid = if self.adding { !self.line.value().trim().is_empty() } else { !self.keys.is_empty() };
-        footer(frame, inner, self.error.as_deref(), if self.adding { "Add key" } else { "…" }, valid, theme);
+        // A pending removal asks where problems are shown: it cannot be missed.
+        let question = self.confirming.and_then(|i| self.keys.get(i)).map(|key| {
+            format!(
+                "Remove the key {}? Whoever holds it can no longer connect. Enter removes it; any other key keeps it.",
+                key.fingerprint
+            )
+        });
+        let valid = if self.adding { !self.line.value().trim().is_empty() } else { self.confirming.is_some() };
+        let button = match (self.adding, self.confirming) {
+            (true, _) => "Add key",
+            (false, Some(_)) => "Remove key",
+            (false, None) => "…",
+        };
+        footer(frame, inner, question.as_deref().or(self.error.as_deref()), button, valid, theme);
     }
 }

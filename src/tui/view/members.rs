@@ -52,7 +52,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
                 sanitize::line(&m.login).into_owned(),
                 sanitize::line(&m.name).into_owned(),
                 m.role.title().to_string(),
-                m.source.title().to_string(),
+                if m.disabled { "disabled".to_string() } else { m.source.title().to_string() },
                 added,
             ];
             let cells: Vec<Line<'_>> =

@@ -37,16 +37,19 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
                 (Some(expires), MemberStatus::Invited) => countdown_text(expires, app.now),
                 _ => String::new(),
             };
-            let status_style = match m.status {
-                MemberStatus::Active => theme.ok(),
-                MemberStatus::Blocked => theme.error(),
-                MemberStatus::Invited => theme.label(),
+            // A person the operator disabled can do nothing, whatever
+            // their membership says.
+            let (status, status_style) = match m.status {
+                _ if m.disabled => ("disabled", theme.error()),
+                MemberStatus::Active => (m.status.as_str(), theme.ok()),
+                MemberStatus::Blocked => (m.status.as_str(), theme.error()),
+                MemberStatus::Invited => (m.status.as_str(), theme.label()),
             };
             GridRow::new(vec![
                 Line::from(fit(&sanitize::line(&m.login), fits[0]).into_owned()),
                 Line::from(fit(&sanitize::line(&m.name), fits[1]).into_owned()),
                 Line::from(m.role.title()),
-                Line::from(Span::styled(m.status.as_str(), status_style)),
+                Line::from(Span::styled(status, status_style)),
                 Line::from(sanitize::line(m.since.get(..10).unwrap_or(&m.since)).into_owned()),
                 Line::from(invitation),
             ])
