@@ -10,6 +10,8 @@ mod permission_table;
 mod pty;
 mod scale;
 mod ssh;
+mod ssh_access;
+mod sshd;
 mod store_files;
 mod support;
 mod tour;

@@ -5,192 +5,9 @@
 //! openssh-server when it is missing).
 
 use crate::pty::Console;
-use mpdesk::desk::Desk;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-const SSHD: &str = "/usr/sbin/sshd";
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
-}
-
-fn keygen(path: &Path) {
-    let out = run(Command::new("ssh-keygen").args(["-q", "-t", "ed25519", "-N", ""]).arg("-f").arg(path));
-    assert!(out.status.success(), "ssh-keygen: {}", String::from_utf8_lossy(&out.stderr));
-}
-
-/// What `ssh-keygen -lf` prints as the fingerprint.
-fn fingerprint(pub_key: &Path) -> String {
-    let out = run(Command::new("ssh-keygen").arg("-lf").arg(pub_key));
-    String::from_utf8_lossy(&out.stdout).split_whitespace().nth(1).expect("a fingerprint").to_string()
-}
-
-/// mpdesk run locally, as the operator (no --user) unless `user` is given.
-fn mpdesk(db: &Path, user: Option<&str>, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mpdesk"));
-    cmd.arg("--db").arg(db).env_remove("MPDESK_USER").env_remove("MPDESK_DB");
-    if let Some(user) = user {
-        cmd.arg("--user").arg(user);
-    }
-    run(cmd.args(args))
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    KeysFile,
-    KeysCommand,
-}
-
-struct Server {
-    dir: tempfile::TempDir,
-    db: PathBuf,
-    port: u16,
-    account: String,
-    sshd: Child,
-    /// The root-owned folder an AuthorizedKeysCommand binary must sit in.
-    bin_dir: Option<PathBuf>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.sshd.kill();
-        let _ = self.sshd.wait();
-        if let Some(dir) = &self.bin_dir {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("a free port").local_addr().expect("addr").port()
-}
-
-impl Server {
-    /// The demo data, keys for olivia (Owner) and dana (Developer), and a
-    /// running sshd in `mode`.
-    fn start(mode: Mode) -> Self {
-        assert!(
-            Path::new(SSHD).exists(),
-            "{SSHD} is missing: install openssh-server (.ci/run does: apt-get install openssh-server openssh-client)"
-        );
-        std::fs::create_dir_all("/run/sshd").expect("sshd's privilege separation folder");
-        let dir = tempfile::tempdir().expect("dir");
-        let db = dir.path().join("mpdesk.db");
-        assert!(mpdesk(&db, None, &["init"]).status.success());
-        assert!(mpdesk(&db, None, &["demo-data"]).status.success());
-        for who in ["olivia", "dana", "stranger"] {
-            keygen(&dir.path().join(who));
-        }
-        for who in ["olivia", "dana"] {
-            let added =
-                mpdesk(&db, None, &["key", "add", who, dir.path().join(format!("{who}.pub")).to_str().expect("utf8")]);
-            assert!(added.status.success(), "key add: {}", String::from_utf8_lossy(&added.stderr));
-        }
-        let account = mpdesk::session::os_login().expect("the account the tests run as");
-        let host_key = dir.path().join("host_key");
-        keygen(&host_key);
-        let port = free_port();
-        let mut bin_dir = None;
-        let keys = match mode {
-            Mode::KeysFile => {
-                let file = dir.path().join("authorized_keys");
-                std::fs::write(&file, "# a line the operator wrote, kept as it is\n").expect("write");
-                let out = mpdesk(&db, None, &["ssh", "authorized-keys", "--write", file.to_str().expect("utf8")]);
-                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-                format!("AuthorizedKeysFile {}\n", file.display())
-            }
-            Mode::KeysCommand => {
-                let made = run(Command::new("mktemp").args(["-d", "/run/mpdesk-test.XXXXXX"]));
-                let bin = PathBuf::from(String::from_utf8_lossy(&made.stdout).trim());
-                run(Command::new("chmod").arg("755").arg(&bin));
-                std::fs::copy(env!("CARGO_BIN_EXE_mpdesk"), bin.join("mpdesk")).expect("copy mpdesk");
-                let command = format!(
-                    "AuthorizedKeysFile none\nAuthorizedKeysCommand {} --db {} ssh keys-command %u %t %k\nAuthorizedKeysCommandUser {account}\n",
-                    bin.join("mpdesk").display(),
-                    db.display()
-                );
-                bin_dir = Some(bin);
-                command
-            }
-        };
-        let root = if account == "root" { "PermitRootLogin forced-commands-only\n" } else { "" };
-        let config = dir.path().join("sshd_config");
-        std::fs::write(
-            &config,
-            format!(
-                "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nPidFile {}\nUsePAM no\nStrictModes no\n\
-                 PasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitUserEnvironment no\n\
-                 AcceptEnv MPDESK_* LANG LC_*\n{root}{keys}",
-                host_key.display(),
-                dir.path().join("sshd.pid").display()
-            ),
-        )
-        .expect("config");
-        let check = run(Command::new(SSHD).arg("-t").arg("-f").arg(&config));
-        assert!(check.status.success(), "sshd -t refused the config: {}", String::from_utf8_lossy(&check.stderr));
-        let log = dir.path().join("sshd.log");
-        let sshd = Command::new(SSHD).arg("-D").arg("-f").arg(&config).arg("-E").arg(&log).spawn().expect("start sshd");
-        let server = Self { dir, db, port, account, sshd, bin_dir };
-        let start = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "sshd did not start: {}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        server
-    }
-
-    fn key(&self, who: &str) -> PathBuf {
-        self.dir.path().join(who)
-    }
-
-    fn ssh_args(&self, who: &str) -> Vec<String> {
-        let mut args: Vec<String> = ["-F", "/dev/null", "-i"].map(String::from).to_vec();
-        args.push(self.key(who).display().to_string());
-        for option in [
-            "BatchMode=yes",
-            "IdentitiesOnly=yes",
-            "StrictHostKeyChecking=no",
-            "UserKnownHostsFile=/dev/null",
-            "LogLevel=ERROR",
-        ] {
-            args.push("-o".to_string());
-            args.push(option.to_string());
-        }
-        args.push("-p".to_string());
-        args.push(self.port.to_string());
-        args
-    }
-
-    /// `ssh` as `who`'s key, with `extra` client options, running `remote`.
-    fn ssh(&self, who: &str, extra: &[&str], remote: &[&str]) -> Output {
-        let mut cmd = Command::new("ssh");
-        // "--" ends ssh's own options: OpenSSH also reads options after the host.
-        cmd.args(self.ssh_args(who)).args(extra).arg("--").arg(format!("{}@127.0.0.1", self.account)).args(remote);
-        run(&mut cmd)
-    }
-
-    fn program_names(&self, output: &Output) -> Vec<String> {
-        let json: serde_json::Value = serde_json::from_slice(&output.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&output.stderr)));
-        json.as_array().expect("array").iter().map(|p| p["name"].as_str().expect("name").to_string()).collect()
-    }
-
-    fn program_exists(&self, name: &str) -> bool {
-        let desk = Desk::open(&self.db).expect("open");
-        let olivia = desk.actor("olivia").expect("olivia");
-        desk.show_program(&olivia, name).is_ok()
-    }
-}
-
-fn code(output: &Output) -> Option<i32> {
-    output.status.code()
-}
+use crate::sshd::{code, fingerprint, keygen, mpdesk, run, Mode, Server};
 
 #[test]
 fn fingerprints_are_the_ones_ssh_keygen_prints() {
@@ -334,7 +151,11 @@ fn the_console_over_ssh_is_the_keys_person_with_their_role() {
     let mut console = Console::start_program("ssh", &args, server.dir.path());
     console.wait_for("dana (Developer)");
     assert!(console.is_dimmed("r release"), "release is not dimmed for a Developer");
-    assert!(!console.is_dimmed("u upload"), "upload is dimmed for a Developer");
+    // Developers may upload, but over SSH the dialog would read a server
+    // file: it is dimmed with the command that uploads from stdin.
+    assert!(console.is_dimmed("u upload"), "the upload dialog is offered over SSH");
+    console.keys("u");
+    console.wait_for("Uploading from the console needs a file on your own machine");
     console.keys("r");
     console.wait_for("Release needs the mini program Admin role");
     console.keys("q");
@@ -363,6 +184,11 @@ fn the_keys_dialog_shows_adds_and_removes_your_own_keys() {
     assert!(screen_text(&app).contains("not an OpenSSH public key"), "{}", screen_text(&app));
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Char('x'));
+    assert!(screen_text(&app).contains("Remove the key"), "x asks first:\n{}", screen_text(&app));
+    press(&mut app, KeyCode::Char('n'));
+    assert!(!screen_text(&app).contains("Remove the key"), "any other key keeps it");
+    press(&mut app, KeyCode::Char('x'));
+    press(&mut app, KeyCode::Enter);
     assert!(status(&app).contains("removed key"), "{}", status(&app));
     let keys = app.desk.list_keys(&mpdesk::desk::Principal::Person(app.desk.actor("dana").expect("dana")), None);
     assert!(keys.expect("keys").is_empty());
