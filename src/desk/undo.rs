@@ -8,6 +8,7 @@ use super::{
     access_of, acting_role, audit::audit_scope, facts_of, resolve_program, resolve_workspace, Actor, AuditQuery, Desk,
     DeskError, DeskResult,
 };
+use crate::domain::people::Standing;
 use crate::domain::permission::{decide, decide_member_removal, Operation};
 use crate::domain::undo as rules;
 use crate::domain::workspace_rules::{decide_member_action, MemberAction};
@@ -392,6 +393,19 @@ fn membership_after(
 /// again.
 fn restorable(conn: &Connection, names: &Names<'_>, key: &Key, rows: &[Row], plan: &[Part]) -> DeskResult<()> {
     let conflict = |what: String| Err(DeskError::Conflict(format!("{what}; nothing was undone")));
+    // Nothing comes back for a person the operator removed from the server.
+    let person = match key {
+        Key::ProgramMember { user_id, .. }
+        | Key::WorkspaceMember { user_id, .. }
+        | Key::MemberPrograms { user_id, .. } => Some(*user_id),
+        Key::Invitation { .. } => rows.first().and_then(|r| r.get(2)).and_then(|v| v.as_i64()),
+        _ => None,
+    };
+    if let (Some(user_id), false) = (person, rows.is_empty()) {
+        if let Some(Standing::Removed { .. }) = store::users::by_id(conn, user_id)?.map(|u| u.standing) {
+            return conflict(format!("{} was removed from this server since", names.login(user_id)?));
+        }
+    }
     match key {
         Key::ProgramMember { program_id, user_id } if !rows.is_empty() => {
             let login = names.login(*user_id)?;

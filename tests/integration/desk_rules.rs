@@ -216,6 +216,9 @@ fn packages_export_byte_for_byte() {
     let out = dir.path().join("out.zip");
     let target = mpdesk::desk::ExportTarget::File { path: &out, overwrite: false };
     let exported = world.desk.export_version(&dana, "Coffee Club", "2.0.0", target).expect("export");
+    let (operation, outcome, detail) = world.last_audit();
+    assert_eq!((operation.as_str(), outcome.as_str()), ("version_export", "ok"), "every export is in the log");
+    assert!(detail.contains("exported 2.0.0") && detail.contains("out.zip"), "{detail}");
     let written = std::fs::read(&out).expect("read back");
     assert_eq!(written, package);
     let digest: String = {

@@ -484,3 +484,38 @@ fn over_ssh_the_invite_list_holds_only_people_you_share_a_workspace_with() {
     assert!(!logins(&remote, Some("ev")).contains(&"eve".to_string()), "a part of a login is not");
     let _ = data_of(&db);
 }
+
+#[test]
+fn a_person_removed_from_the_server_comes_back_through_no_undo() {
+    use mpdesk::desk::Principal;
+    let mut world = crate::support::World::demo();
+    let olivia = world.actor("olivia");
+    world.desk.remove_workspace_member(&olivia, "Acme Mini Apps", "nora").expect("remove nora");
+    let removal: i64 = world.raw().query_row("SELECT max(id) FROM audit", [], |r| r.get(0)).expect("id");
+    world.desk.remove_user(&Principal::Operator("root".into()), "nora").expect("the operator removes her");
+    let before = world.snapshot();
+    let refused = world.desk.undo(&olivia, removal).expect_err("nora is gone");
+    assert!(refused.to_string().contains("nora was removed from this server since"), "{refused}");
+    assert_eq!(world.snapshot(), before);
+    world.check_invariants();
+}
+
+#[test]
+fn a_disabled_person_shows_as_disabled_in_the_console() {
+    use crate::tui_support::{demo_desk, press, screen_text};
+    use crossterm::event::KeyCode;
+    let mut desk = demo_desk();
+    desk.disable_user(&mpdesk::desk::Principal::Operator("root".into()), "dana", None).expect("disable");
+    let mut app = crate::tui_support::app_on(desk, "olivia", false, false, (100, 30));
+    assert!(
+        screen_text(&app).lines().any(|l| l.contains("dana") && l.contains("disabled")),
+        "the Members pane:\n{}",
+        screen_text(&app)
+    );
+    press(&mut app, KeyCode::Char('2'));
+    assert!(
+        screen_text(&app).lines().any(|l| l.contains("dana") && l.contains("disabled")),
+        "the Members tab:\n{}",
+        screen_text(&app)
+    );
+}
