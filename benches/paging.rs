@@ -8,7 +8,7 @@ use divan::Bencher;
 use mpdesk::desk::{AuditQuery, Desk, Page};
 use mpdesk::tui::app::{App, Options};
 use mpdesk::tui::config::Config;
-use mpdesk::tui::update::{update, Message};
+use mpdesk::tui::router::{update, Message};
 use mpdesk::tui::view;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -261,9 +261,9 @@ fn bytes_idle_tick_and_j(bencher: Bencher, programs: u64) {
     let mut terminal = Terminal::with_options(CrosstermBackend::new(counter.clone()), options).expect("terminal");
     let frame = |app: &mut App, terminal: &mut Terminal<CrosstermBackend<Counter>>| {
         counter.0.set(0);
-        if app.redraw {
+        if app.run.redraw {
             terminal.draw(|f| view::render(app, f)).expect("draw");
-            app.redraw = false;
+            app.run.redraw = false;
         }
         counter.0.get()
     };

@@ -1,7 +1,7 @@
 //! Where each part of the screen goes, shared by `view` (to draw) and
 //! `update` (to page lists and to map mouse clicks).
 
-use super::app::Pane;
+use super::component::Pane;
 use ratatui::layout::Rect;
 
 pub const MIN_WIDTH: u16 = 60;

@@ -1,36 +1,51 @@
 //! The console: a keyboard-driven ratatui TUI on top of the desk.
 //!
-//! Elm architecture:
-//! - [`app::App`] is the state; it alone reads from the desk, and only when
-//!   something changed (a selection, a filter, a write, another process's
-//!   commit) — never per frame.
-//! - [`update::update`] turns [`update::Message`]s (keys, mouse, resize,
-//!   tick) into state changes. Keys map to [`action::Action`]s through
-//!   [`keymap`]; whether an action is shown, dimmed or run comes from the
-//!   one hint list in [`hints`], built from `desk.capabilities`.
-//! - [`view::render`] draws the state and nothing else; every data string
-//!   passes [`crate::sanitize`] first.
-//! - Dialogs ([`dialogs`]) hand back requests as data; `update` runs them.
+//! Components (gitui's `components`, ratatui's component template):
+//! - every screen — the Programs list, the Details and Members panes, the
+//!   Members, Audit and Roles tabs, the welcome screen, help, the tour's
+//!   panel, each dialog — is one module that owns its state and implements
+//!   [`component::Component`]: a key or an action in, an
+//!   [`component::Outcome`] out; its hints (what it offers, allowed or why
+//!   not); drawing from `&self` and a read-only [`component::Context`];
+//!   a refresh when the data changed. Screens import the shared context
+//!   and widgets, never each other or the router.
+//! - [`app::App`] holds only what is shared: the desk, the acting person,
+//!   options, keymap, theme, the status line, what is showing, the
+//!   selected program, and the screens ([`screens::Screens`]).
+//! - [`router`] takes each message to the one screen that has it (the
+//!   welcome screen, a dialog, the help, a list being typed into, or —
+//!   through the keymap and the one hint list in [`hints`] — the screen
+//!   that offers the action) and carries out its outcome once; a
+//!   [`request::Request`] is carried out in [`requests`], the one place
+//!   that writes through the desk.
+//! - [`view::render`] composes a frame from the screens' drawings; every
+//!   data string passes [`crate::sanitize`] first.
 
 pub mod action;
 pub mod app;
-mod app_tabs;
-pub mod app_undo;
+mod app_load;
+pub mod component;
 pub mod config;
 pub mod dialogs;
 pub mod field;
+pub mod globals;
 pub mod hints;
 pub mod keymap;
 pub mod layout;
 pub mod log;
+mod mouse;
+pub mod request;
+pub mod requests;
+pub mod router;
+pub mod screens;
 mod terminal;
 pub mod text;
 pub mod theme;
-pub mod tour;
-pub mod update;
 pub mod view;
-pub mod welcome;
+pub mod widgets;
 pub mod window;
+
+pub use screens::tour;
 
 pub use terminal::run;
 
@@ -64,7 +79,7 @@ pub fn start(launch: Launch) -> anyhow::Result<Option<String>> {
         app::Options { demo: launch.demo, read_only: launch.read_only, tour: launch.tour, show_keys: launch.show_keys };
     // A tour that does not read is refused before the terminal is taken.
     if launch.tour {
-        tour::builtin().map_err(|e| anyhow::anyhow!(e))?;
+        screens::tour::builtin().map_err(|e| anyhow::anyhow!(e))?;
     }
     if launch.demo {
         return start_demo(&launch, options);

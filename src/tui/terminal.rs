@@ -6,7 +6,7 @@
 
 use super::app::{App, Options};
 use super::config::Config;
-use super::update::{update, update_all, Message};
+use super::router::{update, update_all, Message};
 use super::view;
 use crate::desk::Desk;
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
@@ -108,14 +108,14 @@ fn watch_for_hangup() {
 fn event_loop(terminal: &mut Term, app: &mut App) -> anyhow::Result<Option<String>> {
     let mut last_tick = Instant::now();
     loop {
-        if app.ended.is_some() {
-            return Ok(app.ended.take());
+        if app.run.ended.is_some() {
+            return Ok(app.run.ended.take());
         }
-        if app.redraw {
+        if app.run.redraw {
             terminal.draw(|frame| view::render(app, frame))?;
-            app.redraw = false;
+            app.run.redraw = false;
         }
-        if app.quit {
+        if app.run.quit {
             return Ok(None);
         }
         let timeout = POLL.saturating_sub(last_tick.elapsed());

@@ -9,8 +9,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use mpdesk::tui::app::{App, Options};
 use mpdesk::tui::config::{self, Config};
 use mpdesk::tui::layout;
+use mpdesk::tui::router::{update, Message};
 use mpdesk::tui::theme::{rgb, ColorDepth, Theme, ThemeName};
-use mpdesk::tui::update::{update, Message};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -26,7 +26,7 @@ fn key(app: &mut App, code: KeyCode, modifiers: KeyModifiers) {
 
 /// The key-hint bar's text.
 fn bar(buffer: &Buffer, app: &App) -> String {
-    let areas = layout::main_areas(Rect::new(0, 0, app.size.0, app.size.1));
+    let areas = layout::main_areas(Rect::new(0, 0, app.run.size.0, app.run.size.1));
     let text = screen(buffer);
     text.lines().skip(areas.hints.y as usize).take(areas.hints.height as usize).collect::<Vec<_>>().join("\n")
 }

@@ -363,7 +363,7 @@ fn no_output_path_of_the_cli_prints_data_raw() {
 /// Draws the console into a real terminal's bytes and has vt100 read
 /// them back: every cell must be where the layout put it.
 fn assert_terminal_agrees(app: &App) {
-    let (w, h) = app.size;
+    let (w, h) = app.run.size;
     let buffer = render(app);
     let mut bytes = Vec::new();
     {
@@ -704,7 +704,7 @@ fn typed_text_stops_at_a_bound_in_filters_fields_and_pickers() {
     let mut app = demo_app("olivia", (100, 30));
     press(&mut app, KeyCode::Char('/'));
     chars(&mut app, &"x".repeat(max + 500));
-    assert_eq!(app.program_filter.value().chars().count(), max);
+    assert_eq!(app.screens.programs.filter.value().chars().count(), max);
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('n'));
     chars(&mut app, &"y".repeat(max + 10));

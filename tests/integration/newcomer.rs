@@ -7,7 +7,7 @@ use crate::tui_support::*;
 use crossterm::event::{KeyCode, MouseButton, MouseEvent, MouseEventKind};
 use mpdesk::tui::app::Tab;
 use mpdesk::tui::dialogs::Dialog;
-use mpdesk::tui::update::{update, Message};
+use mpdesk::tui::router::{update, Message};
 use unicode_width::UnicodeWidthStr;
 
 /// A demo app with one program whose name is long, wide and combining.
@@ -150,7 +150,7 @@ fn tab_titles_take_clicks() {
         modifiers: crossterm::event::KeyModifiers::NONE,
     };
     update(&mut app, Message::Mouse(click));
-    assert_eq!(app.tab, Tab::Audit);
+    assert_eq!(app.view.tab, Tab::Audit);
 }
 
 #[test]
@@ -178,7 +178,7 @@ fn a_blocked_person_is_told_by_whom_and_what_to_do() {
     // Said in the switcher, which stays open.
     let text: String =
         screen_text(&app).lines().map(|l| l.trim_matches(|c| c == '│' || c == ' ')).collect::<Vec<_>>().join(" ");
-    assert_ne!(app.workspace.as_ref().map(|w| w.name.as_str()), Some("Acme Mini Apps"));
+    assert_ne!(app.who.workspace.as_ref().map(|w| w.name.as_str()), Some("Acme Mini Apps"));
     assert!(text.contains("blocked") && text.contains("by olivia") && text.contains("Owner or a Master"), "{text}");
 }
 

@@ -3,7 +3,7 @@
 
 use crate::tui_support::app_on;
 use mpdesk::desk::Desk;
-use mpdesk::tui::update::{update, Message};
+use mpdesk::tui::router::{update, Message};
 
 #[test]
 fn an_idle_console_draws_nothing_until_another_process_commits() {
@@ -13,18 +13,18 @@ fn an_idle_console_draws_nothing_until_another_process_commits() {
     let clock = mpdesk::desk::ManualClock::new(time::macros::datetime!(2026-01-05 09:30:00 UTC));
     let desk = Desk::open(&path).expect("open").with_clock(clock);
     let mut app = app_on(desk, "olivia", false, false, (100, 30));
-    assert!(app.redraw, "the first frame is drawn");
-    app.redraw = false;
+    assert!(app.run.redraw, "the first frame is drawn");
+    app.run.redraw = false;
     for _ in 0..3 {
         update(&mut app, Message::Tick);
-        assert!(!app.redraw, "an idle tick redraws");
+        assert!(!app.run.redraw, "an idle tick redraws");
     }
     let mut other = Desk::open(&path).expect("another process");
     let olivia = other.actor("olivia").expect("olivia");
     other.create_program(&olivia, "Acme Mini Apps", "From elsewhere", "").expect("create");
     update(&mut app, Message::Tick);
-    assert!(app.redraw, "another process's commit is drawn");
-    assert!(app.programs.total >= 5);
+    assert!(app.run.redraw, "another process's commit is drawn");
+    assert!(app.screens.programs.list.total >= 5);
 }
 
 /// The program list is drawn from its first row at every total around the
@@ -45,13 +45,21 @@ fn the_program_list_starts_at_its_first_row_for_every_total_near_a_page_boundary
         if !near(total) {
             continue;
         }
-        mpdesk::tui::update::update(&mut app, Message::Tick);
+        mpdesk::tui::router::update(&mut app, Message::Tick);
         let fresh = app_on(Desk::open(&path).expect("open"), "lead", false, false, (100, 30));
         for (when, app) in [("after a refresh", &app), ("at start", &fresh)] {
-            let known = app.programs.total == total || (!app.programs.exact && app.programs.total <= total);
-            assert!(known, "{when}: {} of {total} programs, exact: {}", app.programs.total, app.programs.exact);
-            let first = app.programs.rows.first().map(|p| p.name.clone());
-            assert!(app.programs.offset <= app.programs.top, "{when}, {total} programs: rows start below the view");
+            let known = app.screens.programs.list.total == total
+                || (!app.screens.programs.list.exact && app.screens.programs.list.total <= total);
+            assert!(
+                known,
+                "{when}: {} of {total} programs, exact: {}",
+                app.screens.programs.list.total, app.screens.programs.list.exact
+            );
+            let first = app.screens.programs.list.rows.first().map(|p| p.name.clone());
+            assert!(
+                app.screens.programs.list.offset <= app.screens.programs.list.top,
+                "{when}, {total} programs: rows start below the view"
+            );
             let shown = app.selection.as_ref().map(|s| s.detail.summary.name.clone());
             assert!(shown.is_some(), "{when}, {total} programs: nothing selected");
             assert!(first.is_some(), "{when}, {total} programs: no rows");
@@ -118,14 +126,14 @@ fn the_program_count_waits_until_someone_goes_to_the_end() {
         writer.create_program(&lead, "Big", &format!("p{i:04}"), "").expect("create");
     }
     let mut app = app_on(Desk::open(&path).expect("open"), "lead", false, false, (100, 30));
-    assert!(!app.programs.exact);
+    assert!(!app.screens.programs.list.exact);
     assert!(
         crate::tui_support::screen_text(&app).contains("Programs 1/200+"),
         "{}",
         crate::tui_support::screen_text(&app)
     );
     crate::tui_support::press(&mut app, KeyCode::End);
-    assert!(app.programs.exact);
+    assert!(app.screens.programs.list.exact);
     let screen = crate::tui_support::screen_text(&app);
     assert!(screen.contains("Programs 450/450") && screen.contains("p0449"), "{screen}");
 }
@@ -193,9 +201,9 @@ fn a_fast_typed_filter_looks_up_the_newest_text_once() {
     crate::tui_support::press(&mut app, KeyCode::Char('/'));
     let typed: Vec<Message> =
         "lunch".chars().map(|c| Message::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))).collect();
-    let before = app.programs.total;
-    mpdesk::tui::update::update_all(&mut app, typed);
-    assert!(app.pending_filter.is_none());
-    assert_eq!((before, app.programs.total), (4, 1), "the newest text, looked up");
+    let before = app.screens.programs.list.total;
+    mpdesk::tui::router::update_all(&mut app, typed);
+    assert!(app.sync.pending_filter.is_none());
+    assert_eq!((before, app.screens.programs.list.total), (4, 1), "the newest text, looked up");
     assert_eq!(app.selection.as_ref().map(|s| s.detail.summary.name.as_str()), Some("Lunch Vote"));
 }

@@ -9,8 +9,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use mpdesk::tui::action::Action;
 use mpdesk::tui::app::{App, Options, Tab};
 use mpdesk::tui::config::Config;
+use mpdesk::tui::router::{update, Message};
 use mpdesk::tui::tour::{Done, Press};
-use mpdesk::tui::update::{update, Message};
 
 fn tour_app(size: (u16, u16)) -> App {
     let options = Options { demo: true, tour: true, ..Options::default() };
@@ -49,8 +49,8 @@ fn the_whole_tour_plays_through_with_the_keys_each_step_expects() {
     let steps = app.tour.as_ref().expect("tour").steps.clone();
     for (i, step) in steps.iter().enumerate() {
         assert_eq!(current(&app), (i, false), "step {} \"{}\" is not where the tour is", i + 1, step.title);
-        assert_eq!(app.login, step.persona, "step {} starts as its persona", i + 1);
-        assert_eq!(app.tab, step.tab, "step {} starts on its tab", i + 1);
+        assert_eq!(app.who.login, step.persona, "step {} starts as its persona", i + 1);
+        assert_eq!(app.view.tab, step.tab, "step {} starts on its tab", i + 1);
         assert!(!app.holds(&step.done), "step {} \"{}\" is done before it was played", i + 1, step.title);
         play_step(&mut app);
         assert!(
@@ -99,11 +99,11 @@ fn going_back_restores_the_step_start_and_reset_restores_the_demo() {
     assert!(app.holds(&nora_on_coffee));
     act(&mut app, Action::TourNext);
     play_step(&mut app);
-    assert_eq!(app.login, "dana");
+    assert_eq!(app.who.login, "dana");
     // Back to step 4: nora is not on Coffee Club again, olivia on the Programs tab.
     act(&mut app, Action::TourPrev);
     assert_eq!(current(&app), (3, false));
-    assert_eq!((app.login.as_str(), app.tab), ("olivia", Tab::Programs));
+    assert_eq!((app.who.login.as_str(), app.view.tab), ("olivia", Tab::Programs));
     assert!(!app.holds(&nora_on_coffee), "going back did not restore the step's data");
     assert_eq!(app.selection.as_ref().map(|s| s.detail.summary.name.as_str()), Some("Coffee Club"));
     // The presenter repeats it.

@@ -4,7 +4,7 @@
 
 use crate::tui_support::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use mpdesk::tui::update::{update, Message};
+use mpdesk::tui::router::{update, Message};
 use proptest::prelude::*;
 
 fn key() -> impl Strategy<Value = Message> {
@@ -38,10 +38,10 @@ proptest! {
         for message in messages {
             // 'q' quits; keep going to exercise more of the console.
             update(&mut app, message);
-            app.quit = false;
+            app.run.quit = false;
             let buffer = render(&app);
-            prop_assert!(app.programs.total == 0 || app.programs.selected < app.programs.total);
-            prop_assert!(app.members.total == 0 || app.members.selected < app.members.total);
+            prop_assert!(app.screens.programs.list.total == 0 || app.screens.programs.list.selected < app.screens.programs.list.total);
+            prop_assert!(app.screens.members.list.total == 0 || app.screens.members.list.selected < app.screens.members.list.total);
             for cell in buffer.content() {
                 prop_assert!(!cell.symbol().chars().any(char::is_control), "control character in the buffer");
             }
@@ -123,9 +123,16 @@ fn a_million_random_events_on_hostile_data() {
             terminal.backend_mut().resize(w, h);
         }
         update(&mut app, message);
-        app.quit = false;
-        assert!(app.programs.total == 0 || app.programs.selected < app.programs.total, "seed {seed}, event {event}");
-        assert!(app.members.total == 0 || app.members.selected < app.members.total, "seed {seed}, event {event}");
+        app.run.quit = false;
+        assert!(
+            app.screens.programs.list.total == 0
+                || app.screens.programs.list.selected < app.screens.programs.list.total,
+            "seed {seed}, event {event}"
+        );
+        assert!(
+            app.screens.members.list.total == 0 || app.screens.members.list.selected < app.screens.members.list.total,
+            "seed {seed}, event {event}"
+        );
         terminal.draw(|frame| mpdesk::tui::view::render(&app, frame)).expect("draw");
         for cell in terminal.backend().buffer().content() {
             assert!(

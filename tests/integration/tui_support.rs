@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use mpdesk::desk::{Desk, ManualClock};
 use mpdesk::tui::app::{App, Options};
 use mpdesk::tui::config::Config;
-use mpdesk::tui::update::{update, Message};
+use mpdesk::tui::router::{update, Message};
 use mpdesk::tui::view;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -47,7 +47,7 @@ pub fn chars(app: &mut App, text: &str) {
 }
 
 pub fn render(app: &App) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("terminal");
+    let mut terminal = Terminal::new(TestBackend::new(app.run.size.0, app.run.size.1)).expect("terminal");
     terminal.draw(|frame| view::render(app, frame)).expect("draw");
     terminal.backend().buffer().clone()
 }

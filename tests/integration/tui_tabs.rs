@@ -26,13 +26,13 @@ fn tabs_switch_with_numbers_and_brackets() {
     let mut app = demo_app("olivia", (100, 30));
     for (key, tab) in [('2', Tab::Members), ('3', Tab::Audit), ('4', Tab::Roles), ('1', Tab::Programs)] {
         press(&mut app, KeyCode::Char(key));
-        assert_eq!(app.tab, tab);
+        assert_eq!(app.view.tab, tab);
     }
     press(&mut app, KeyCode::Char(']'));
-    assert_eq!(app.tab, Tab::Members);
+    assert_eq!(app.view.tab, Tab::Members);
     press(&mut app, KeyCode::Char('['));
     press(&mut app, KeyCode::Char('['));
-    assert_eq!(app.tab, Tab::Roles, "wraps around");
+    assert_eq!(app.view.tab, Tab::Roles, "wraps around");
 }
 
 #[test]
@@ -58,7 +58,7 @@ fn member_actions_are_dimmed_by_the_rules() {
     // max (Master) on the row of dana (Developer): block and remove allowed,
     // role change (to Master) is the Owner's.
     let mut app = members_tab("max");
-    while app.ws_members.selected_row().map(|m| m.login.as_str()) != Some("dana") {
+    while app.screens.members_tab.list.selected_row().map(|m| m.login.as_str()) != Some("dana") {
         press(&mut app, KeyCode::Char('j'));
     }
     let buffer = render(&app);
@@ -111,33 +111,33 @@ fn invite_block_unblock_and_remove_through_dialogs() {
     press(&mut app, KeyCode::Enter);
     assert!(app.dialog.is_none(), "{}", status(&app));
     assert!(status(&app).starts_with("invited sam as Developer"));
-    let row = app.ws_members.rows.iter().find(|m| m.login == "sam").expect("listed");
+    let row = app.screens.members_tab.list.rows.iter().find(|m| m.login == "sam").expect("listed");
     assert_eq!(row.status, MemberStatus::Invited);
 
-    while app.ws_members.selected_row().map(|m| m.login.as_str()) != Some("nora") {
+    while app.screens.members_tab.list.selected_row().map(|m| m.login.as_str()) != Some("nora") {
         press(&mut app, KeyCode::Char('j'));
     }
     press(&mut app, KeyCode::Char('b'));
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.ws_members.selected_row().map(|m| m.status), Some(MemberStatus::Blocked));
+    assert_eq!(app.screens.members_tab.list.selected_row().map(|m| m.status), Some(MemberStatus::Blocked));
     press(&mut app, KeyCode::Char('b'));
     press(&mut app, KeyCode::Enter);
     assert_eq!(
-        app.ws_members.selected_row().map(|m| m.status),
+        app.screens.members_tab.list.selected_row().map(|m| m.status),
         Some(MemberStatus::Active),
         "b unblocks a blocked member"
     );
     press(&mut app, KeyCode::Char('x'));
     press(&mut app, KeyCode::Enter);
     assert_eq!(status(&app), "removed nora from Acme Mini Apps");
-    assert!(!app.ws_members.rows.iter().any(|m| m.login == "nora"));
+    assert!(!app.screens.members_tab.list.rows.iter().any(|m| m.login == "nora"));
 }
 
 #[test]
 fn resend_withdraw_and_transfer() {
     let mut app = members_tab("olivia");
     press(&mut app, KeyCode::Char('G'));
-    assert_eq!(app.ws_members.selected_row().map(|m| m.login.as_str()), Some("eve"));
+    assert_eq!(app.screens.members_tab.list.selected_row().map(|m| m.login.as_str()), Some("eve"));
     press(&mut app, KeyCode::Char('s'));
     press(&mut app, KeyCode::Enter);
     assert_eq!(status(&app), "resent eve's invitation");
@@ -146,7 +146,7 @@ fn resend_withdraw_and_transfer() {
     assert_eq!(status(&app), "withdrew eve's invitation");
     press(&mut app, KeyCode::Char('g'));
     press(&mut app, KeyCode::Char('j'));
-    assert_eq!(app.ws_members.selected_row().map(|m| m.login.as_str()), Some("max"));
+    assert_eq!(app.screens.members_tab.list.selected_row().map(|m| m.login.as_str()), Some("max"));
     press(&mut app, KeyCode::Char('T'));
     chars(&mut app, "Acme");
     press(&mut app, KeyCode::Enter);
@@ -154,7 +154,7 @@ fn resend_withdraw_and_transfer() {
     chars(&mut app, " Mini Apps");
     press(&mut app, KeyCode::Enter);
     assert!(app.dialog.is_none(), "{}", status(&app));
-    assert_eq!(app.workspace.as_ref().map(|w| w.role), Some(WorkspaceRole::Master));
+    assert_eq!(app.who.workspace.as_ref().map(|w| w.role), Some(WorkspaceRole::Master));
     assert!(screen_text(&app).contains("olivia (Master)"));
 }
 
@@ -168,7 +168,7 @@ fn pending_invitations_show_on_start_and_can_be_accepted() {
     insta::assert_snapshot!("invitations_on_start", screen_text(&app));
     press(&mut app, KeyCode::Enter);
     assert_eq!(status(&app), "you joined Acme Mini Apps as Master");
-    assert_eq!(app.workspaces.len(), 2);
+    assert_eq!(app.who.workspaces.len(), 2);
 }
 
 #[test]
@@ -182,7 +182,7 @@ fn the_welcome_screen_offers_invitations() {
     assert!(text.contains("Acme Mini Apps as Developer"), "{text}");
     insta::assert_snapshot!("welcome_with_invitation", text);
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.workspace.as_ref().map(|w| w.name.as_str()), Some("Acme Mini Apps"));
+    assert_eq!(app.who.workspace.as_ref().map(|w| w.name.as_str()), Some("Acme Mini Apps"));
 }
 
 #[test]
@@ -196,10 +196,10 @@ fn audit_tab_snapshots_and_filter() {
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Char('/'));
     chars(&mut app, "lunch");
-    assert!(app.audit.rows.iter().all(|(_, e)| e.program.as_deref() == Some("Lunch Vote")));
-    assert_eq!(app.audit.total, 5, "create, member_add, upload, release, take_offline");
+    assert!(app.screens.audit.list.rows.iter().all(|(_, e)| e.program.as_deref() == Some("Lunch Vote")));
+    assert_eq!(app.screens.audit.list.total, 5, "create, member_add, upload, release, take_offline");
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.audit.total, 24);
+    assert_eq!(app.screens.audit.list.total, 24);
 }
 
 #[test]
@@ -235,30 +235,36 @@ fn a_long_audit_log_pages_consistently_both_ways() {
     let newest = 903u64;
     let mut app = App::new(desk, "lead", Options::default(), Config::default(), (100, 30));
     press(&mut app, KeyCode::Char('3'));
-    assert!(!app.audit.exact);
+    assert!(!app.screens.audit.list.exact);
     let ids = |app: &App| {
-        let visible: Vec<(u64, i64)> = app.audit.visible(app.tab_list_height()).map(|(i, (id, _))| (i, *id)).collect();
+        let visible: Vec<(u64, i64)> = app
+            .screens
+            .audit
+            .list
+            .visible(mpdesk::tui::layout::tab_list_height(app.ui_size()))
+            .map(|(i, (id, _))| (i, *id))
+            .collect();
         for (index, id) in &visible {
             assert_eq!(*id as u64, newest - index, "row {index} shows the entry it should");
         }
-        assert_eq!(visible.len() as u16, app.tab_list_height());
+        assert_eq!(visible.len() as u16, mpdesk::tui::layout::tab_list_height(app.ui_size()));
     };
     for _ in 0..60 {
         press(&mut app, KeyCode::PageDown);
         ids(&app);
     }
-    assert!(app.audit.exact);
-    assert_eq!(app.audit.total, total);
+    assert!(app.screens.audit.list.exact);
+    assert_eq!(app.screens.audit.list.total, total);
     for _ in 0..60 {
         press(&mut app, KeyCode::PageUp);
         ids(&app);
     }
     press(&mut app, KeyCode::Char('G'));
     ids(&app);
-    assert_eq!(app.audit.selected, total - 1);
+    assert_eq!(app.screens.audit.list.selected, total - 1);
     for _ in 0..300 {
         press(&mut app, KeyCode::Char('k'));
     }
     ids(&app);
-    assert!(app.audit.rows.len() as u64 <= 3 * mpdesk::tui::window::PAGE, "the window stays bounded");
+    assert!(app.screens.audit.list.rows.len() as u64 <= 3 * mpdesk::tui::window::PAGE, "the window stays bounded");
 }

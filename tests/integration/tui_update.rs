@@ -8,7 +8,7 @@ use mpdesk::desk::{Desk, Page, ProgramStatus};
 use mpdesk::tui::app::{App, Options, Pane, Screen, StatusKind};
 use mpdesk::tui::config::Config;
 use mpdesk::tui::dialogs::Dialog;
-use mpdesk::tui::update::{update, Message};
+use mpdesk::tui::router::{update, Message};
 
 fn members_of(app: &App, login: &str, program: &str) -> Vec<String> {
     let actor = app.desk.actor(login).expect("actor");
@@ -18,26 +18,26 @@ fn members_of(app: &App, login: &str, program: &str) -> Vec<String> {
 #[test]
 fn navigation_moves_the_selection_and_the_details_follow() {
     let mut app = demo_app("olivia", (100, 30));
-    assert_eq!(app.programs.total, 4);
+    assert_eq!(app.screens.programs.list.total, 4);
     assert_eq!(app.selection.as_ref().expect("selected").detail.summary.name, "Coffee Club");
     press(&mut app, KeyCode::Char('j'));
     assert_eq!(app.selection.as_ref().expect("selected").detail.summary.name, "Loyalty Card");
     press(&mut app, KeyCode::Char('G'));
     assert_eq!(app.selection.as_ref().expect("selected").detail.summary.name, "Parking Pass");
     press(&mut app, KeyCode::Down);
-    assert_eq!(app.programs.selected, 3, "stays on the last row");
+    assert_eq!(app.screens.programs.list.selected, 3, "stays on the last row");
     press(&mut app, KeyCode::Home);
-    assert_eq!(app.programs.selected, 0);
+    assert_eq!(app.screens.programs.list.selected, 0);
     press(&mut app, KeyCode::Up);
-    assert_eq!(app.programs.selected, 0, "stays on the first row");
+    assert_eq!(app.screens.programs.list.selected, 0, "stays on the first row");
     press(&mut app, KeyCode::Tab);
-    assert_eq!(app.focus, Pane::Details);
+    assert_eq!(app.view.focus, Pane::Details);
     press(&mut app, KeyCode::Tab);
-    assert_eq!(app.focus, Pane::Members);
+    assert_eq!(app.view.focus, Pane::Members);
     press(&mut app, KeyCode::Char('j'));
-    assert_eq!(app.members.selected_row().expect("member").login, "max");
+    assert_eq!(app.screens.members.list.selected_row().expect("member").login, "max");
     press(&mut app, KeyCode::BackTab);
-    assert_eq!(app.focus, Pane::Details);
+    assert_eq!(app.view.focus, Pane::Details);
 }
 
 #[test]
@@ -45,27 +45,27 @@ fn filter_as_you_type_and_escape_clears() {
     let mut app = demo_app("olivia", (100, 30));
     press(&mut app, KeyCode::Char('/'));
     chars(&mut app, "lu");
-    assert_eq!(app.programs.total, 2, "Lunch Vote and Coffee Club");
+    assert_eq!(app.screens.programs.list.total, 2, "Lunch Vote and Coffee Club");
     chars(&mut app, "n");
-    assert_eq!(app.programs.total, 1);
+    assert_eq!(app.screens.programs.list.total, 1);
     assert_eq!(app.selection.as_ref().expect("selected").detail.summary.name, "Lunch Vote");
     assert!(screen_text(&app).contains("/lun"));
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.editing_filter, None);
-    assert_eq!(app.programs.total, 1, "the filter stays after Enter");
+    assert!(!app.screens.programs.editing, "Enter ends typing");
+    assert_eq!(app.screens.programs.list.total, 1, "the filter stays after Enter");
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.programs.total, 4, "Esc clears");
+    assert_eq!(app.screens.programs.list.total, 4, "Esc clears");
     assert_eq!(app.selection.as_ref().expect("s").detail.summary.name, "Lunch Vote", "the selection stays");
     press(&mut app, KeyCode::Char('g'));
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Char('/'));
     chars(&mut app, "d");
-    assert_eq!(app.members.total, 2, "dana and devin");
+    assert_eq!(app.screens.members.list.total, 2, "dana and devin");
     chars(&mut app, "ev");
-    assert_eq!(app.members.total, 1, "devin");
+    assert_eq!(app.screens.members.list.total, 1, "devin");
     press(&mut app, KeyCode::Esc);
-    assert_eq!(app.members.total, 4);
+    assert_eq!(app.screens.members.list.total, 4);
 }
 
 #[test]
@@ -101,7 +101,7 @@ fn add_members_through_the_dialog() {
     press(&mut app, KeyCode::Enter);
     assert!(app.dialog.is_none());
     assert_eq!(status(&app), "added nora (Developer)");
-    assert_eq!(app.members.total, 5, "the members pane shows them at once");
+    assert_eq!(app.screens.members.list.total, 5, "the members pane shows them at once");
     assert!(members_of(&app, "olivia", "Coffee Club").contains(&"nora".to_string()));
 }
 
@@ -124,7 +124,7 @@ fn create_and_edit_a_program() {
     press(&mut app, KeyCode::Enter);
     assert!(app.dialog.is_none(), "created: {}", status(&app));
     assert_eq!(app.selection.as_ref().expect("new one selected").detail.summary.name, "Gift Cards");
-    assert_eq!(app.programs.total, 5);
+    assert_eq!(app.screens.programs.list.total, 5);
 
     press(&mut app, KeyCode::Char('n'));
     chars(&mut app, "Coffee Club");
@@ -198,7 +198,7 @@ fn upload_with_validation_then_release_take_offline_and_delete() {
     chars(&mut app, " Club");
     press(&mut app, KeyCode::Enter);
     assert!(app.dialog.is_none());
-    assert_eq!(app.programs.total, 3);
+    assert_eq!(app.screens.programs.list.total, 3);
     assert_ne!(app.selection.as_ref().expect("another").detail.summary.name, "Coffee Club");
 }
 
@@ -254,13 +254,13 @@ fn personas_and_workspaces_switch() {
     let Some(Dialog::Picker(picker)) = &app.dialog else { panic!("persona picker") };
     assert_eq!(picker.shown().len(), 1, "type to filter, ignoring case");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.actor.as_ref().expect("actor").login, "dana");
-    assert_eq!(app.programs.total, 3);
+    assert_eq!(app.who.actor.as_ref().expect("actor").login, "dana");
+    assert_eq!(app.screens.programs.list.total, 3);
     assert!(screen_text(&app).contains("dana (Developer)"));
     press(&mut app, KeyCode::Char('w'));
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.workspace.as_ref().expect("ws").name, "Side Projects");
+    assert_eq!(app.who.workspace.as_ref().expect("ws").name, "Side Projects");
     assert!(screen_text(&app).contains("dana (Master)"));
     assert_eq!(app.selection.as_ref().expect("s").detail.summary.my_role_reason, "Admin — workspace Master");
 }
@@ -281,19 +281,19 @@ fn read_only_grays_out_every_change() {
 #[test]
 fn the_welcome_screen_registers_and_creates_a_workspace() {
     let mut app = App::new(fixed_desk(), "zed", Options::default(), Config::default(), (100, 30));
-    assert!(matches!(app.screen, Screen::Welcome(_)));
+    assert!(matches!(app.view.screen, Screen::Welcome(_)));
     let text = screen_text(&app);
     assert!(text.contains("You are zed, not registered yet"), "{text}");
     assert!(text.contains("Load the demo data"));
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Enter);
-    let Screen::Welcome(welcome) = &app.screen else { panic!("still welcome") };
+    let Screen::Welcome(welcome) = &app.view.screen else { panic!("still welcome") };
     assert!(welcome.error.as_deref().expect("error").starts_with("workspace name must be 1–64"));
     assert!(app.desk.actor("zed").is_err(), "nothing registered on bad input");
     chars(&mut app, "Zed's Team");
     press(&mut app, KeyCode::Enter);
-    assert!(matches!(app.screen, Screen::Main));
-    assert_eq!(app.workspace.as_ref().expect("ws").name, "Zed's Team");
+    assert!(matches!(app.view.screen, Screen::Main));
+    assert_eq!(app.who.workspace.as_ref().expect("ws").name, "Zed's Team");
     assert!(screen_text(&app).contains("No mini programs you can view here."));
 }
 
@@ -303,8 +303,8 @@ fn the_welcome_screen_loads_the_demo() {
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Enter);
-    assert!(matches!(app.screen, Screen::Main));
-    assert_eq!(app.actor.as_ref().expect("actor").login, "olivia");
+    assert!(matches!(app.view.screen, Screen::Main));
+    assert_eq!(app.who.actor.as_ref().expect("actor").login, "olivia");
     assert!(app.options.demo, "persona switching is on");
 }
 
@@ -316,14 +316,14 @@ fn another_processs_change_shows_up_on_the_next_tick() {
     writer.load_demo_data().expect("demo");
     let mut app =
         App::new(Desk::open(&path).expect("desk"), "olivia", Options::default(), Config::default(), (100, 30));
-    assert_eq!(app.members.total, 4);
+    assert_eq!(app.screens.members.list.total, 4);
     let olivia = writer.actor("olivia").expect("actor");
     writer.add_members(&olivia, "Coffee Club", &["nora".to_string()]).expect("add");
     update(&mut app, Message::Tick);
-    assert_eq!(app.members.total, 5, "seen without a keypress");
+    assert_eq!(app.screens.members.list.total, 5, "seen without a keypress");
     writer.create_program(&olivia, "Acme Mini Apps", "Zebra", "").expect("create");
     update(&mut app, Message::Tick);
-    assert_eq!(app.programs.total, 5);
+    assert_eq!(app.screens.programs.list.total, 5);
     assert_eq!(app.selection.as_ref().expect("s").detail.summary.name, "Coffee Club", "the selection stays");
 }
 
@@ -364,18 +364,22 @@ fn a_long_member_list_is_paged_and_counted_only_when_needed() {
     }
     desk.add_members(&olivia, "Coffee Club", &logins).expect("members");
     let mut app = App::new(desk, "olivia", Options::default(), Config::default(), (100, 30));
-    assert!(!app.members.exact);
+    assert!(!app.screens.members.list.exact);
     assert!(screen_text(&app).contains("Members (200+)"), "{}", screen_text(&app));
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
     for _ in 0..100 {
         press(&mut app, KeyCode::PageDown);
     }
-    assert!(app.members.exact, "reaching the end pages on until the list is known");
-    assert_eq!(app.members.total, 454);
-    assert_eq!(app.members.selected_row().expect("last").login, "dev449", "members in the order they were added");
+    assert!(app.screens.members.list.exact, "reaching the end pages on until the list is known");
+    assert_eq!(app.screens.members.list.total, 454);
+    assert_eq!(
+        app.screens.members.list.selected_row().expect("last").login,
+        "dev449",
+        "members in the order they were added"
+    );
     press(&mut app, KeyCode::Char('g'));
-    assert_eq!(app.members.selected_row().expect("first").login, "olivia");
+    assert_eq!(app.screens.members.list.selected_row().expect("first").login, "olivia");
     press(&mut app, KeyCode::BackTab);
     press(&mut app, KeyCode::BackTab);
     press(&mut app, KeyCode::Char('j'));
@@ -383,8 +387,8 @@ fn a_long_member_list_is_paged_and_counted_only_when_needed() {
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Char('G'));
-    assert_eq!((app.members.total, app.members.exact), (454, true), "G counts once");
-    assert_eq!(app.members.selected, 453);
+    assert_eq!((app.screens.members.list.total, app.screens.members.list.exact), (454, true), "G counts once");
+    assert_eq!(app.screens.members.list.selected, 453);
 }
 
 #[test]
@@ -398,27 +402,36 @@ fn a_long_program_list_pages_consistently_both_ways() {
     }
     let mut app = App::new(desk, "lead", Options::default(), Config::default(), (100, 30));
     let check = |app: &App| {
-        let expected = format!("P{:04}", app.programs.selected);
-        assert_eq!(app.programs.selected_row().map(|p| p.name.clone()), Some(expected.clone()));
+        let expected = format!("P{:04}", app.screens.programs.list.selected);
+        assert_eq!(app.screens.programs.list.selected_row().map(|p| p.name.clone()), Some(expected.clone()));
         assert_eq!(app.selection.as_ref().map(|s| s.detail.summary.name.clone()), Some(expected));
-        let visible: Vec<String> =
-            app.programs.visible(app.programs_height()).map(|(i, p)| format!("{i}:{}", p.name)).collect();
+        let visible: Vec<String> = app
+            .screens
+            .programs
+            .list
+            .visible(mpdesk::tui::layout::list_height(app.ui_size(), mpdesk::tui::app::Pane::Programs))
+            .map(|(i, p)| format!("{i}:{}", p.name))
+            .collect();
         for row in &visible {
             let (i, name) = row.split_once(':').expect("row");
             assert_eq!(name, format!("P{:04}", i.parse::<u64>().expect("index")), "the visible window is in order");
         }
-        assert_eq!(visible.len() as u16, app.programs_height().min(700), "every visible row is loaded");
+        assert_eq!(
+            visible.len() as u16,
+            mpdesk::tui::layout::list_height(app.ui_size(), mpdesk::tui::app::Pane::Programs).min(700),
+            "every visible row is loaded"
+        );
     };
     for _ in 0..40 {
         press(&mut app, KeyCode::PageDown);
         check(&app);
     }
-    assert_eq!(app.programs.selected, 699);
+    assert_eq!(app.screens.programs.list.selected, 699);
     for _ in 0..40 {
         press(&mut app, KeyCode::PageUp);
         check(&app);
     }
-    assert_eq!(app.programs.selected, 0);
+    assert_eq!(app.screens.programs.list.selected, 0);
     press(&mut app, KeyCode::End);
     check(&app);
     for _ in 0..250 {
@@ -427,5 +440,5 @@ fn a_long_program_list_pages_consistently_both_ways() {
     check(&app);
     press(&mut app, KeyCode::Home);
     check(&app);
-    assert!(app.programs.rows.len() as u64 <= 2 * mpdesk::tui::window::PAGE, "the window stays bounded");
+    assert!(app.screens.programs.list.rows.len() as u64 <= 2 * mpdesk::tui::window::PAGE, "the window stays bounded");
 }

@@ -228,13 +228,13 @@ fn z_undoes_your_last_change_and_shift_z_redoes_it() {
     press(&mut app, KeyCode::Char('p'));
     crate::tui_support::chars(&mut app, "olivia");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.login, "olivia");
+    assert_eq!(app.who.login, "olivia");
     let olivia = app.desk.actor("olivia").expect("olivia");
     let coffee = app.selection.as_ref().expect("a program").detail.summary.app_id.clone();
     app.desk.remove_member(&olivia, &coffee, "devin").expect("remove");
     app.reload();
     app.refresh_undo();
-    let listed = |app: &mpdesk::tui::app::App| app.members.rows.iter().any(|m| m.login == "devin");
+    let listed = |app: &mpdesk::tui::app::App| app.screens.members.list.rows.iter().any(|m| m.login == "devin");
     assert!(!listed(&app), "devin still listed");
     press(&mut app, KeyCode::Char('z'));
     let status = app.status.as_ref().expect("a status").text.clone();

@@ -1,11 +1,12 @@
 //! Add members: the new member list with a filter field; Space selects
 //! several, each showing the role they get; Enter adds them all at once.
 
-use super::pick_list::{PickKey, PickList};
-use super::{footer, open_box, row, Outcome, Request};
+use super::{Outcome, Request};
 use crate::desk::Candidate;
 use crate::sanitize;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::dialog_box::{footer, open_box, row};
+use crate::tui::widgets::pick_list::{PickKey, PickList};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -14,7 +15,7 @@ use ratatui::Frame;
 use std::collections::BTreeSet;
 
 /// How many candidates one filter query fetches.
-pub const CANDIDATES_SHOWN: u64 = super::pick_list::PICK_PAGE;
+pub const CANDIDATES_SHOWN: u64 = crate::tui::widgets::pick_list::PICK_PAGE;
 
 pub struct AddMembers {
     pub app_id: String,
@@ -37,7 +38,7 @@ impl AddMembers {
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
         match key.code {
-            KeyCode::Esc => Outcome::Cancel,
+            KeyCode::Esc => Outcome::Close,
             KeyCode::Char(' ') => {
                 if let Some(c) = self.list.selected_item() {
                     let login = c.login.clone();
@@ -46,17 +47,17 @@ impl AddMembers {
                     }
                     self.error = None;
                 }
-                Outcome::Stay
+                Outcome::Nothing
             }
-            KeyCode::Enter if !self.chosen.is_empty() => Outcome::Submit(Request::AddMembers {
+            KeyCode::Enter if !self.chosen.is_empty() => Outcome::Request(Request::AddMembers {
                 app_id: self.app_id.clone(),
                 logins: self.chosen.iter().cloned().collect(),
             }),
-            KeyCode::Enter => Outcome::Stay,
+            KeyCode::Enter => Outcome::Nothing,
             _ => match self.list.handle_key(key) {
-                PickKey::Filtered => Outcome::Refilter,
-                PickKey::AtEnd => Outcome::MoreItems,
-                PickKey::Moved | PickKey::Ignored => Outcome::Stay,
+                PickKey::Filtered => Outcome::FetchItems { next_page: false },
+                PickKey::AtEnd => Outcome::FetchItems { next_page: true },
+                PickKey::Moved | PickKey::Ignored => Outcome::Nothing,
             },
         }
     }
@@ -74,7 +75,8 @@ impl AddMembers {
             inner.x,
             inner.y + 2,
             inner.width,
-            (self.list.rows() as u16).min(inner.height.saturating_sub(2 + super::FOOTER_ROWS)),
+            (self.list.rows() as u16)
+                .min(inner.height.saturating_sub(2 + crate::tui::widgets::dialog_box::FOOTER_ROWS)),
         );
         if self.list.items.is_empty() {
             let text = if self.list.filter.value().is_empty() {

@@ -1,11 +1,12 @@
 //! Configure: the server domain whitelist (mark entries to remove, type one
 //! to add), client ID and merchant ID.
 
-use super::{cycle, footer, open_box, row, ConfigChangeRequest, Outcome, Request};
+use super::{ConfigChangeRequest, Outcome, Request};
 use crate::desk::{validate, ProgramConfig};
 use crate::sanitize;
 use crate::tui::field::TextField;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::dialog_box::{cycle, footer, open_box, row};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -75,44 +76,44 @@ impl Configure {
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
         match key.code {
-            KeyCode::Esc => Outcome::Cancel,
+            KeyCode::Esc => Outcome::Close,
             KeyCode::Tab => {
                 self.focus = cycle(self.focus, 4, true);
-                Outcome::Stay
+                Outcome::Nothing
             }
             KeyCode::BackTab => {
                 self.focus = cycle(self.focus, 4, false);
-                Outcome::Stay
+                Outcome::Nothing
             }
             KeyCode::Enter if self.problem().is_none() => {
-                Outcome::Submit(Request::Configure { app_id: self.app_id.clone(), change: self.change() })
+                Outcome::Request(Request::Configure { app_id: self.app_id.clone(), change: self.change() })
             }
-            KeyCode::Enter => Outcome::Stay,
+            KeyCode::Enter => Outcome::Nothing,
             KeyCode::Up if self.focus == 0 => {
                 self.selected = self.selected.saturating_sub(1);
-                Outcome::Stay
+                Outcome::Nothing
             }
             KeyCode::Down if self.focus == 0 => {
                 self.selected = (self.selected + 1).min(self.domains.len().saturating_sub(1));
-                Outcome::Stay
+                Outcome::Nothing
             }
             KeyCode::Char(' ') | KeyCode::Delete | KeyCode::Char('d') if self.focus == 0 => {
                 if let Some((_, removed)) = self.domains.get_mut(self.selected) {
                     *removed = !*removed;
                 }
-                Outcome::Stay
+                Outcome::Nothing
             }
             _ => {
                 let field = match self.focus {
                     1 => &mut self.new_domain,
                     2 => &mut self.client_id,
                     3 => &mut self.merchant_id,
-                    _ => return Outcome::Stay,
+                    _ => return Outcome::Nothing,
                 };
                 if field.handle(key) {
                     self.error = None;
                 }
-                Outcome::Stay
+                Outcome::Nothing
             }
         }
     }

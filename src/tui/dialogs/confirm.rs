@@ -1,8 +1,9 @@
 //! A yes/no confirmation that carries the request it confirms.
 
-use super::{footer, open_box, Outcome, Request};
+use super::{Outcome, Request};
 use crate::sanitize;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::dialog_box::{footer, open_box};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
@@ -10,21 +11,21 @@ use ratatui::Frame;
 pub struct Confirm {
     pub title: String,
     pub question: String,
-    pub confirm: &'static str,
+    pub confirm: String,
     pub request: Request,
     pub error: Option<String>,
 }
 
 impl Confirm {
-    pub fn new(title: &str, question: String, confirm: &'static str, request: Request) -> Self {
-        Self { title: title.to_string(), question, confirm, request, error: None }
+    pub fn new(title: &str, question: String, confirm: &str, request: Request) -> Self {
+        Self { title: title.to_string(), question, confirm: confirm.to_string(), request, error: None }
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
         match key.code {
-            KeyCode::Esc | KeyCode::Char('n') => Outcome::Cancel,
-            KeyCode::Enter | KeyCode::Char('y') => Outcome::Submit(self.request.clone()),
-            _ => Outcome::Stay,
+            KeyCode::Esc | KeyCode::Char('n') => Outcome::Close,
+            KeyCode::Enter | KeyCode::Char('y') => Outcome::Request(self.request.clone()),
+            _ => Outcome::Nothing,
         }
     }
 
@@ -33,8 +34,11 @@ impl Confirm {
         let text = Paragraph::new(sanitize::line(&self.question).into_owned()).wrap(Wrap { trim: true });
         frame.render_widget(
             text,
-            ratatui::layout::Rect { height: inner.height.saturating_sub(super::FOOTER_ROWS), ..inner },
+            ratatui::layout::Rect {
+                height: inner.height.saturating_sub(crate::tui::widgets::dialog_box::FOOTER_ROWS),
+                ..inner
+            },
         );
-        footer(frame, inner, self.error.as_deref(), self.confirm, true, theme);
+        footer(frame, inner, self.error.as_deref(), &self.confirm, true, theme);
     }
 }

@@ -1,10 +1,11 @@
 //! An irreversible action confirmed by typing a name: deleting a program
 //! (its name) or transferring ownership (the workspace's name).
 
-use super::{footer, open_box, row, Outcome, Request};
+use super::{Outcome, Request};
 use crate::sanitize;
 use crate::tui::field::TextField;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::dialog_box::{footer, open_box, row};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
@@ -62,12 +63,12 @@ impl TypeToConfirm {
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
         match key.code {
-            KeyCode::Esc => Outcome::Cancel,
-            KeyCode::Enter if self.valid() => Outcome::Submit(self.request.clone()),
-            KeyCode::Enter => Outcome::Stay,
+            KeyCode::Esc => Outcome::Close,
+            KeyCode::Enter if self.valid() => Outcome::Request(self.request.clone()),
+            KeyCode::Enter => Outcome::Nothing,
             _ => {
                 self.typed.handle(key);
-                Outcome::Stay
+                Outcome::Nothing
             }
         }
     }

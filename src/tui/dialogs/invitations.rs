@@ -1,9 +1,10 @@
 //! The acting user's open invitations: accept or decline each.
 
-use super::{open_box, row, Outcome, Request};
+use super::{Outcome, Request};
 use crate::desk::Invitation;
 use crate::sanitize;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::dialog_box::{open_box, row};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -25,18 +26,18 @@ impl InvitationList {
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
         let workspace = self.invitations.get(self.selected).map(|i| i.workspace.clone());
         match (key.code, workspace) {
-            (KeyCode::Esc, _) => Outcome::Cancel,
+            (KeyCode::Esc, _) => Outcome::Close,
             (KeyCode::Up | KeyCode::Char('k'), _) => {
                 self.selected = self.selected.saturating_sub(1);
-                Outcome::Stay
+                Outcome::Nothing
             }
             (KeyCode::Down | KeyCode::Char('j'), _) => {
                 self.selected = (self.selected + 1).min(self.invitations.len().saturating_sub(1));
-                Outcome::Stay
+                Outcome::Nothing
             }
-            (KeyCode::Enter | KeyCode::Char('a'), Some(workspace)) => Outcome::Submit(Request::Accept { workspace }),
-            (KeyCode::Char('d'), Some(workspace)) => Outcome::Submit(Request::Decline { workspace }),
-            _ => Outcome::Stay,
+            (KeyCode::Enter | KeyCode::Char('a'), Some(workspace)) => Outcome::Request(Request::Accept { workspace }),
+            (KeyCode::Char('d'), Some(workspace)) => Outcome::Request(Request::Decline { workspace }),
+            _ => Outcome::Nothing,
         }
     }
 

@@ -1,11 +1,12 @@
 //! Invite: pick a registered user (filter as you type) and a role. A role
 //! the actor may not invite as is shown dimmed, with the reason.
 
-use super::pick_list::{PickKey, PickList};
-use super::{footer, open_box, row, Outcome, Request};
+use super::{Outcome, Request};
 use crate::desk::{Denial, User, WorkspaceRole};
 use crate::sanitize;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::dialog_box::{footer, open_box, row};
+use crate::tui::widgets::pick_list::{PickKey, PickList};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -46,28 +47,28 @@ impl Invite {
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
         match key.code {
-            KeyCode::Esc => Outcome::Cancel,
+            KeyCode::Esc => Outcome::Close,
             // The role is the dialog's other field: Tab (or ←/→) moves to the next role.
             KeyCode::Tab | KeyCode::BackTab | KeyCode::Left | KeyCode::Right => {
                 self.role = (self.role + 1) % self.roles.len().max(1);
                 self.error = None;
-                Outcome::Stay
+                Outcome::Nothing
             }
             KeyCode::Enter => match (self.problem(), self.list.selected_item(), self.roles.get(self.role)) {
-                (None, Some((user, _)), Some((role, _))) => Outcome::Submit(Request::Invite {
+                (None, Some((user, _)), Some((role, _))) => Outcome::Request(Request::Invite {
                     workspace: self.workspace.clone(),
                     login: user.login.clone(),
                     role: *role,
                 }),
-                _ => Outcome::Stay,
+                _ => Outcome::Nothing,
             },
             _ => match self.list.handle_key(key) {
                 PickKey::Filtered => {
                     self.error = None;
-                    Outcome::Refilter
+                    Outcome::FetchItems { next_page: false }
                 }
-                PickKey::AtEnd => Outcome::MoreItems,
-                PickKey::Moved | PickKey::Ignored => Outcome::Stay,
+                PickKey::AtEnd => Outcome::FetchItems { next_page: true },
+                PickKey::Moved | PickKey::Ignored => Outcome::Nothing,
             },
         }
     }
@@ -95,7 +96,8 @@ impl Invite {
             inner.x,
             inner.y + 3,
             inner.width,
-            (self.list.rows() as u16).min(inner.height.saturating_sub(3 + super::FOOTER_ROWS)),
+            (self.list.rows() as u16)
+                .min(inner.height.saturating_sub(3 + crate::tui::widgets::dialog_box::FOOTER_ROWS)),
         );
         for (i, (user, why)) in self.list.visible().take(list.height as usize) {
             let mut style = if i == self.list.selected { theme.selected(true) } else { Default::default() };

@@ -3,12 +3,13 @@
 //! (a key removed is a way in closed), or with the reason it may not be
 //! removed (over SSH: the key this session uses, or your last one).
 
-use super::{footer, open_box, row, Outcome, Request};
+use super::{Outcome, Request};
 use crate::desk::SshKey;
 use crate::sanitize;
 use crate::tui::field::TextField;
 use crate::tui::text::fit;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::dialog_box::{footer, open_box, row};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -48,30 +49,30 @@ impl KeyList {
         if let Some(index) = self.confirming.take() {
             return match (key.code, self.keys.get(index)) {
                 (KeyCode::Enter, Some(key)) => {
-                    Outcome::Submit(Request::RemoveKey { fingerprint: key.fingerprint.clone() })
+                    Outcome::Request(Request::RemoveKey { fingerprint: key.fingerprint.clone() })
                 }
                 // Anything else keeps the key.
-                _ => Outcome::Stay,
+                _ => Outcome::Nothing,
             };
         }
         match key.code {
-            KeyCode::Esc => return Outcome::Cancel,
+            KeyCode::Esc => return Outcome::Close,
             KeyCode::Tab | KeyCode::BackTab => {
                 self.adding = !self.adding;
-                return Outcome::Stay;
+                return Outcome::Nothing;
             }
             _ => {}
         }
         if self.adding {
             return match key.code {
                 KeyCode::Enter if !self.line.value().trim().is_empty() => {
-                    Outcome::Submit(Request::AddKey { line: self.line.value().to_string() })
+                    Outcome::Request(Request::AddKey { line: self.line.value().to_string() })
                 }
                 _ => {
                     if self.line.handle(key) {
                         self.error = None;
                     }
-                    Outcome::Stay
+                    Outcome::Nothing
                 }
             };
         }
@@ -92,13 +93,13 @@ impl KeyList {
             }
             _ => {}
         }
-        Outcome::Stay
+        Outcome::Nothing
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
         // The keys, a blank row, the paste field, a blank row, the keys
         // help, then the footer (a problem or a question, and the buttons).
-        let height = self.keys.len().clamp(1, ROWS) as u16 + 5 + super::FOOTER_ROWS + 2;
+        let height = self.keys.len().clamp(1, ROWS) as u16 + 5 + crate::tui::widgets::dialog_box::FOOTER_ROWS + 2;
         let inner = open_box(frame, 90, height, "Your SSH keys", theme);
         let width = inner.width as usize;
         if self.keys.is_empty() {

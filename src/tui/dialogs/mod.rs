@@ -1,6 +1,8 @@
-//! Modal dialogs. Each is its own small state + key handler + view; a
-//! dialog never calls the desk: it hands back a `Request` (confirmations
-//! are data) and `update` carries it out, showing errors inline.
+//! Modal dialogs. Each is its own small module — state, key handler,
+//! view — that never calls the desk: it hands back a `Request` (a
+//! confirmation is data) and `requests.rs` carries it out; an error comes
+//! back into the dialog, shown inline. [`Dialog`] is the component the
+//! router sees; [`open`] builds one from what a screen asked to open.
 
 mod add_members;
 mod configure;
@@ -9,13 +11,14 @@ mod delete;
 mod invitations;
 mod invite;
 mod keys;
-mod pick_list;
+mod open;
 mod picker;
 mod program_form;
 mod release;
 mod upload;
 
 pub use add_members::AddMembers;
+pub use open::open;
 
 /// How many candidates one add-members query fetches.
 pub fn add_members_page() -> u64 {
@@ -32,76 +35,14 @@ pub use program_form::{FormMode, ProgramForm};
 pub use release::Release;
 pub use upload::Upload;
 
-use super::layout::centered;
-use super::theme::Theme;
-use crate::desk::{ConfigChange, WorkspaceRole};
-use crate::sanitize;
+pub use super::component::Outcome;
+pub use super::request::{ConfigChangeRequest, Request};
+
+use super::component::{Component, Context};
+use crate::desk::Page;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
-
-/// What a dialog asks `update` to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Request {
-    CreateProgram { workspace: String, name: String, description: String },
-    EditProgram { app_id: String, name: String, description: String },
-    AddMembers { app_id: String, logins: Vec<String> },
-    RemoveMember { app_id: String, login: String },
-    Upload { app_id: String, version: String, package: String, notes: String },
-    Configure { app_id: String, change: ConfigChangeRequest },
-    Release { app_id: String, version: String },
-    TakeOffline { app_id: String },
-    Delete { app_id: String },
-    SwitchPersona { login: String },
-    SwitchWorkspace { name: String },
-    Invite { workspace: String, login: String, role: WorkspaceRole },
-    ChangeRole { workspace: String, login: String, role: WorkspaceRole },
-    Block { workspace: String, login: String },
-    Unblock { workspace: String, login: String },
-    RemoveFromWorkspace { workspace: String, login: String },
-    Resend { workspace: String, login: String },
-    Withdraw { workspace: String, login: String },
-    Transfer { workspace: String, login: String },
-    Accept { workspace: String },
-    Decline { workspace: String },
-    AddKey { line: String },
-    RemoveKey { fingerprint: String },
-    Undo { id: i64 },
-    DemoReset,
-}
-
-/// `ConfigChange` as plain data (comparable in tests).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ConfigChangeRequest {
-    pub add_domains: Vec<String>,
-    pub remove_domains: Vec<String>,
-    pub client_id: Option<String>,
-    pub merchant_id: Option<String>,
-}
-
-impl From<ConfigChangeRequest> for ConfigChange {
-    fn from(r: ConfigChangeRequest) -> Self {
-        ConfigChange {
-            add_domains: r.add_domains,
-            remove_domains: r.remove_domains,
-            client_id: r.client_id,
-            merchant_id: r.merchant_id,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    Stay,
-    Cancel,
-    Submit(Request),
-    /// A dialog's filter changed: fetch its list again.
-    Refilter,
-    /// A dialog's list reached its last item: fetch the next page.
-    MoreItems,
-}
 
 pub enum Dialog {
     AddMembers(AddMembers),
@@ -118,22 +59,6 @@ pub enum Dialog {
 }
 
 impl Dialog {
-    pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
-        match self {
-            Dialog::AddMembers(d) => d.handle_key(key),
-            Dialog::ProgramForm(d) => d.handle_key(key),
-            Dialog::Upload(d) => d.handle_key(key),
-            Dialog::Configure(d) => d.handle_key(key),
-            Dialog::Release(d) => d.handle_key(key),
-            Dialog::Confirm(d) => d.handle_key(key),
-            Dialog::TypeToConfirm(d) => d.handle_key(key),
-            Dialog::Picker(d) => d.handle_key(key),
-            Dialog::Invite(d) => d.handle_key(key),
-            Dialog::Invitations(d) => d.handle_key(key),
-            Dialog::Keys(d) => d.handle_key(key),
-        }
-    }
-
     /// An error from the desk, shown inside the dialog.
     pub fn set_error(&mut self, error: String) {
         let slot = match self {
@@ -152,7 +77,66 @@ impl Dialog {
         *slot = Some(error);
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
+    /// A dialog's list, one page in SQL: again from the start when its
+    /// filter changed, or the next page, appended, when the selection
+    /// reached its end.
+    pub fn fetch_items(&mut self, ctx: &Context<'_>, next_page: bool) {
+        let Some(actor) = ctx.actor() else { return };
+        let page = |loaded: usize| Page::new(if next_page { loaded as u64 } else { 0 }, add_members_page());
+        match self {
+            Dialog::AddMembers(dialog) => {
+                let text = dialog.list.filter.value().to_string();
+                match ctx.desk.find_candidates(actor, &dialog.app_id, Some(&text), page(dialog.list.items.len())) {
+                    Ok(items) if next_page => dialog.list.append_items(items),
+                    Ok(items) => dialog.list.set_items(items),
+                    Err(e) => dialog.error = Some(e.to_string()),
+                }
+            }
+            Dialog::Invite(dialog) => {
+                let text = dialog.list.filter.value().to_string();
+                match ctx.desk.find_invitees(actor, &dialog.workspace, Some(&text), page(dialog.list.items.len())) {
+                    Ok(items) if next_page => dialog.list.append_items(items),
+                    Ok(items) => dialog.list.set_items(items),
+                    Err(e) => dialog.error = Some(e.to_string()),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Your invitations changed (one declined): the list shows what is left.
+    pub fn show_invitations(&mut self, invitations: &[crate::desk::Invitation]) {
+        if let Dialog::Invitations(list) = self {
+            list.invitations = invitations.to_vec();
+            list.selected = 0;
+        }
+    }
+}
+
+impl Component for Dialog {
+    fn handle_key(&mut self, key: KeyEvent, _ctx: &Context<'_>) -> Outcome {
+        match self {
+            Dialog::AddMembers(d) => d.handle_key(key),
+            Dialog::ProgramForm(d) => d.handle_key(key),
+            Dialog::Upload(d) => d.handle_key(key),
+            Dialog::Configure(d) => d.handle_key(key),
+            Dialog::Release(d) => d.handle_key(key),
+            Dialog::Confirm(d) => d.handle_key(key),
+            Dialog::TypeToConfirm(d) => d.handle_key(key),
+            Dialog::Picker(d) => d.handle_key(key),
+            Dialog::Invite(d) => d.handle_key(key),
+            Dialog::Invitations(d) => d.handle_key(key),
+            Dialog::Keys(d) => d.handle_key(key),
+        }
+    }
+
+    /// A dialog is modal: every key is its own.
+    fn captures_keys(&self) -> bool {
+        true
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, _area: Rect, ctx: &Context<'_>, _focused: bool) {
+        let theme = ctx.theme;
         match self {
             Dialog::AddMembers(d) => d.render(frame, theme),
             Dialog::ProgramForm(d) => d.render(frame, theme),
@@ -166,71 +150,5 @@ impl Dialog {
             Dialog::Invitations(d) => d.render(frame, theme),
             Dialog::Keys(d) => d.render(frame, theme),
         }
-    }
-}
-
-/// Clears a centered box with a border and title; returns its inside.
-pub(super) fn open_box(frame: &mut Frame<'_>, width: u16, height: u16, title: &str, theme: &Theme) -> Rect {
-    let area = centered(frame.area(), width, height);
-    frame.render_widget(Clear, area);
-    let block = Block::bordered()
-        .title(Span::styled(format!(" {} ", sanitize::line(title)), theme.title()))
-        .border_style(theme.border(true));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    inner
-}
-
-/// The last rows of a dialog: the problem (if any), then the buttons with
-/// the confirm button dimmed until the input is valid.
-pub(super) fn footer(
-    frame: &mut Frame<'_>,
-    inner: Rect,
-    problem: Option<&str>,
-    confirm: &str,
-    valid: bool,
-    theme: &Theme,
-) {
-    if inner.height < 2 {
-        return;
-    }
-    let rows = PROBLEM_ROWS.min(inner.height - 1);
-    let error_area = Rect::new(inner.x, inner.y + inner.height - 1 - rows, inner.width, rows);
-    let buttons_area = Rect::new(inner.x, inner.y + inner.height - 1, inner.width, 1);
-    if let Some(problem) = problem {
-        // Wrapped whole: the cause is at the end of the message.
-        let text = sanitize::line(problem).into_owned();
-        frame.render_widget(Paragraph::new(Span::styled(text, theme.error())).wrap(Wrap { trim: true }), error_area);
-    }
-    let mark = if valid { "" } else { theme.disabled_mark() };
-    let buttons = Line::from(vec![
-        Span::styled(format!("[Enter] {mark}{confirm}"), theme.hint_key(valid)),
-        Span::raw("   "),
-        Span::styled("[Esc] Cancel", theme.hint_label(true)),
-    ]);
-    frame.render_widget(Paragraph::new(buttons), buttons_area);
-}
-
-/// Rows the footer keeps for a problem, wrapped: the longest validation
-/// message fits whole in three rows of a dialog at 80 columns.
-pub(super) const PROBLEM_ROWS: u16 = 3;
-
-/// Rows a dialog adds to its height for the footer (problem and buttons).
-pub(super) const FOOTER_ROWS: u16 = PROBLEM_ROWS + 1;
-
-/// A row inside a dialog's inside area, if it fits.
-pub(super) fn row(inner: Rect, index: u16) -> Option<Rect> {
-    (index < inner.height.saturating_sub(FOOTER_ROWS)).then(|| Rect::new(inner.x, inner.y + index, inner.width, 1))
-}
-
-/// Moves a focus index through `count` fields.
-pub(super) fn cycle(focus: usize, count: usize, forward: bool) -> usize {
-    if count == 0 {
-        return 0;
-    }
-    if forward {
-        (focus + 1) % count
-    } else {
-        (focus + count - 1) % count
     }
 }

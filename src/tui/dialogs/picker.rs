@@ -1,8 +1,9 @@
 //! Pick one item from a short list: a persona (demo) or a workspace.
 
-use super::{footer, open_box, row, Outcome, Request};
+use super::{Outcome, Request};
 use crate::sanitize;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::dialog_box::{footer, open_box, row};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
@@ -41,35 +42,35 @@ impl Picker {
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
         match key.code {
-            KeyCode::Esc => Outcome::Cancel,
+            KeyCode::Esc => Outcome::Close,
             KeyCode::Up => {
                 self.selected = self.selected.saturating_sub(1);
-                Outcome::Stay
+                Outcome::Nothing
             }
             KeyCode::Down => {
                 self.selected = (self.selected + 1).min(self.shown().len().saturating_sub(1));
-                Outcome::Stay
+                Outcome::Nothing
             }
             KeyCode::Backspace => {
                 self.filter.pop();
                 self.selected = 0;
-                Outcome::Stay
+                Outcome::Nothing
             }
             KeyCode::Char(c) => {
                 if self.filter.chars().count() < crate::tui::field::MAX_TYPED {
                     self.filter.push(c);
                 }
                 self.selected = 0;
-                Outcome::Stay
+                Outcome::Nothing
             }
             KeyCode::Enter => match self.shown().get(self.selected) {
-                Some((key, _)) => Outcome::Submit(match self.kind {
+                Some((key, _)) => Outcome::Request(match self.kind {
                     PickerKind::Persona => Request::SwitchPersona { login: key.clone() },
                     PickerKind::Workspace => Request::SwitchWorkspace { name: key.clone() },
                 }),
-                None => Outcome::Stay,
+                None => Outcome::Nothing,
             },
-            _ => Outcome::Stay,
+            _ => Outcome::Nothing,
         }
     }
 

@@ -1,9 +1,10 @@
 //! Create a program (name, description) or edit one (prefilled).
 
-use super::{cycle, footer, open_box, row, Outcome, Request};
+use super::{Outcome, Request};
 use crate::desk::validate;
 use crate::tui::field::TextField;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::dialog_box::{cycle, footer, open_box, row};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 
@@ -53,19 +54,19 @@ impl ProgramForm {
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
         match key.code {
-            KeyCode::Esc => Outcome::Cancel,
+            KeyCode::Esc => Outcome::Close,
             KeyCode::Tab | KeyCode::Down => {
                 self.focus = cycle(self.focus, 2, true);
-                Outcome::Stay
+                Outcome::Nothing
             }
             KeyCode::BackTab | KeyCode::Up => {
                 self.focus = cycle(self.focus, 2, false);
-                Outcome::Stay
+                Outcome::Nothing
             }
             KeyCode::Enter if self.problem().is_none() => {
                 let name = self.name.value().to_string();
                 let description = self.description.value().to_string();
-                Outcome::Submit(match &self.mode {
+                Outcome::Request(match &self.mode {
                     FormMode::Create { workspace } => {
                         Request::CreateProgram { workspace: workspace.clone(), name, description }
                     }
@@ -74,14 +75,14 @@ impl ProgramForm {
             }
             KeyCode::Enter => {
                 self.attempted = true;
-                Outcome::Stay
+                Outcome::Nothing
             }
             _ => {
                 let field = if self.focus == 0 { &mut self.name } else { &mut self.description };
                 if field.handle(key) {
                     self.error = None;
                 }
-                Outcome::Stay
+                Outcome::Nothing
             }
         }
     }

@@ -1,9 +1,10 @@
 //! Release: pick a version, the latest by default; an older one is a rollback.
 
-use super::{footer, open_box, row, Outcome, Request};
+use super::{Outcome, Request};
 use crate::desk::{Version, VersionState};
 use crate::sanitize;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::dialog_box::{footer, open_box, row};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -34,24 +35,24 @@ impl Release {
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
         match key.code {
-            KeyCode::Esc => Outcome::Cancel,
+            KeyCode::Esc => Outcome::Close,
             KeyCode::Up | KeyCode::Char('k') => {
                 self.selected = self.selected.saturating_sub(1);
                 self.error = None;
-                Outcome::Stay
+                Outcome::Nothing
             }
             KeyCode::Down | KeyCode::Char('j') => {
                 self.selected = (self.selected + 1).min(self.versions.len().saturating_sub(1));
                 self.error = None;
-                Outcome::Stay
+                Outcome::Nothing
             }
             KeyCode::Enter if self.problem().is_none() => match self.versions.get(self.selected) {
                 Some(v) => {
-                    Outcome::Submit(Request::Release { app_id: self.app_id.clone(), version: v.version.clone() })
+                    Outcome::Request(Request::Release { app_id: self.app_id.clone(), version: v.version.clone() })
                 }
-                None => Outcome::Stay,
+                None => Outcome::Nothing,
             },
-            _ => Outcome::Stay,
+            _ => Outcome::Nothing,
         }
     }
 

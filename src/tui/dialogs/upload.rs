@@ -1,10 +1,11 @@
 //! Upload code and a version: version (the latest shown as a hint),
 //! package path, notes.
 
-use super::{cycle, footer, open_box, row, Outcome, Request};
+use super::{Outcome, Request};
 use crate::desk::{validate, SemVer};
 use crate::tui::field::TextField;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::dialog_box::{cycle, footer, open_box, row};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
@@ -65,27 +66,27 @@ impl Upload {
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
         match key.code {
-            KeyCode::Esc => Outcome::Cancel,
+            KeyCode::Esc => Outcome::Close,
             KeyCode::Tab | KeyCode::Down => {
                 self.focus = cycle(self.focus, 3, true);
-                Outcome::Stay
+                Outcome::Nothing
             }
             KeyCode::BackTab | KeyCode::Up => {
                 self.focus = cycle(self.focus, 3, false);
-                Outcome::Stay
+                Outcome::Nothing
             }
-            KeyCode::Enter if self.problem().is_none() => Outcome::Submit(Request::Upload {
+            KeyCode::Enter if self.problem().is_none() => Outcome::Request(Request::Upload {
                 app_id: self.app_id.clone(),
                 version: self.version.value().to_string(),
                 package: self.package.value().trim().to_string(),
                 notes: self.notes.value().to_string(),
             }),
-            KeyCode::Enter => Outcome::Stay,
+            KeyCode::Enter => Outcome::Nothing,
             _ => {
                 if self.field().handle(key) {
                     self.error = None;
                 }
-                Outcome::Stay
+                Outcome::Nothing
             }
         }
     }

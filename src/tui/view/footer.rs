@@ -83,10 +83,10 @@ pub fn render_status(app: &App, frame: &mut Frame<'_>, area: Rect) {
 /// The last keys pressed (`--show-keys`), so an audience sees what was
 /// typed: " ⌨ j j x Enter ".
 pub fn keys_text(app: &App) -> Option<String> {
-    if !app.options.show_keys || app.recent_keys.is_empty() {
+    if !app.options.show_keys || app.stage.recent_keys.is_empty() {
         return None;
     }
-    let keys: Vec<String> = app.recent_keys.iter().map(|k| sanitize::line(k).into_owned()).collect();
+    let keys: Vec<String> = app.stage.recent_keys.iter().map(|k| sanitize::line(k).into_owned()).collect();
     Some(format!(" ⌨ {} ", keys.join(" ")))
 }
 

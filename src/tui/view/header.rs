@@ -40,7 +40,7 @@ fn line(app: &App, width: u16) -> Vec<Span<'static>> {
         line = spans(app, false, usize::MAX);
     }
     if width(&line) > room {
-        let name = app.workspace.as_ref().map(|w| sanitize::line(&w.name).width()).unwrap_or(0);
+        let name = app.who.workspace.as_ref().map(|w| sanitize::line(&w.name).width()).unwrap_or(0);
         let keep = name.saturating_sub(width(&line) - room).max(1);
         line = spans(app, false, keep);
     }
@@ -50,19 +50,19 @@ fn line(app: &App, width: u16) -> Vec<Span<'static>> {
 fn spans(app: &App, with_name: bool, workspace_width: usize) -> Vec<Span<'static>> {
     let theme = &app.theme;
     let mut spans = if with_name { vec![Span::styled(" mpdesk ", theme.title())] } else { vec![Span::raw(" ")] };
-    if let Some(ws) = &app.workspace {
+    if let Some(ws) = &app.who.workspace {
         if with_name {
             spans.push(Span::raw("│ "));
         }
         let name = sanitize::line(&ws.name);
         spans.push(Span::styled(crate::tui::text::fit(&name, workspace_width).into_owned(), theme.label()));
         spans.push(Span::raw(" │ "));
-        let who = app.actor.as_ref().map(|a| a.login.clone()).unwrap_or_default();
+        let who = app.who.actor.as_ref().map(|a| a.login.clone()).unwrap_or_default();
         spans.push(Span::raw(format!("{} ({}) ", sanitize::line(&who), ws.role.title())));
     }
     spans.push(Span::raw("│"));
     for (i, tab) in Tab::ALL.iter().enumerate() {
-        let style = if *tab == app.tab { theme.selected(true) } else { theme.label() };
+        let style = if *tab == app.view.tab { theme.selected(true) } else { theme.label() };
         let text =
             if with_name { format!(" {} {} ", i + 1, tab.title()) } else { format!("{} {} ", i + 1, tab.title()) };
         spans.push(Span::styled(text, style));

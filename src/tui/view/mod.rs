@@ -1,26 +1,19 @@
-//! `view`: draws the state, reads nothing else. Every string that came
-//! from data goes through `sanitize` before it reaches a widget, and only
-//! the visible rows of a list are handed to ratatui.
+//! `view`: composes a frame from what is showing — the header, the
+//! showing tab's screens each in its slot, the key-hint bar and status
+//! line, the tour's panel, and a dialog or the help on top. It reads
+//! nothing but the state: every screen draws from `&self` and the
+//! read-only context, and only the visible rows of a list are drawn.
 
-mod audit_tab;
-mod details;
 mod footer;
-mod grid;
 pub mod header;
-mod help;
-mod members;
-mod members_tab;
-mod programs;
-mod roles_tab;
-mod tour;
-mod welcome;
 
-use super::app::{App, Pane, Screen, Tab};
+use super::app::{App, Screen};
+use super::component::Component;
 use super::hints;
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
+use super::screens::Slot;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
@@ -33,23 +26,23 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
         too_small(app, frame, area);
         return;
     }
-    if let Screen::Welcome(welcome) = &app.screen {
-        welcome::render(welcome, &app.theme, frame, area);
+    let hints = hints::build(app);
+    let ctx = app.context().with_hints(&hints, app.stage.database.as_deref());
+    if let Screen::Welcome(welcome) = &app.view.screen {
+        welcome.draw(frame, area, &ctx, true);
         return;
     }
-    let hints = hints::build(app);
     let areas = layout::main_areas(area);
     header::render(app, frame, areas.header);
     let body = layout::tab_body(area);
-    match app.tab {
-        Tab::Programs => {
-            programs::render(app, frame, areas.programs);
-            details::render(app, frame, areas.details);
-            members::render(app, frame, areas.members);
-        }
-        Tab::Members => members_tab::render(app, frame, body),
-        Tab::Audit => audit_tab::render(app, frame, body),
-        Tab::Roles => roles_tab::render(app, frame, body),
+    for (screen, slot, focused) in app.screens.of_tab(app.view.tab, app.view.focus) {
+        let place = match slot {
+            Slot::Pane(super::component::Pane::Programs) => areas.programs,
+            Slot::Pane(super::component::Pane::Details) => areas.details,
+            Slot::Pane(super::component::Pane::Members) => areas.members,
+            Slot::Pane(_) | Slot::Body => body,
+        };
+        screen.draw(frame, place, &ctx, focused);
     }
     // A status too long for its row borrows the hint bar's second row when
     // the hints need only one; it never covers a key.
@@ -77,7 +70,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     footer::render_hints(&hints, &app.theme, frame, hints_area);
     footer::render_status(app, frame, status_area);
     if let Some(tour) = app.tour.as_ref().filter(|_| panel > 0) {
-        tour::render(app, tour, frame, panel_area);
+        tour.draw(frame, panel_area, &ctx, false);
     }
     if let Some(keys) = keys {
         let row = if keys_on_status {
@@ -88,11 +81,9 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
         footer::render_keys(&keys, &app.theme, frame, row, keys_on_status);
     }
     if let Some(dialog) = &app.dialog {
-        dialog.render(frame, &app.theme);
+        dialog.draw(frame, area, &ctx, true);
     } else if let Some(help) = &app.help {
-        let context =
-            help::Context { hints: &hints, keymap: &app.keymap, database: app.database.as_deref(), theme: &app.theme };
-        help::render(help, context, frame, area);
+        help.draw(frame, area, &ctx, true);
     }
 }
 
@@ -104,67 +95,4 @@ fn too_small(app: &App, frame: &mut Frame<'_>, area: Rect) {
         app.keymap.key_for(super::action::Action::Quit)
     );
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
-}
-
-/// Rows `lines` take when wrapped at `width` columns.
-pub fn wrapped_rows(lines: &[Line<'_>], width: u16) -> u16 {
-    let width = width.max(1) as usize;
-    lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum::<usize>().min(u16::MAX as usize) as u16
-}
-
-/// How far a pane of `area` can scroll through `rows` rows.
-pub fn max_scroll(rows: u16, area: Rect) -> u16 {
-    rows.saturating_sub(area.height.saturating_sub(2))
-}
-
-/// A scrolling pane: lines wrapped inside `block`, scrolled by `scroll`
-/// (kept within the content), with "↑ more" / "↓ more (j/k)" on the
-/// border where there is more to see.
-fn scrolled(
-    frame: &mut Frame<'_>,
-    area: Rect,
-    block: Block<'_>,
-    lines: Vec<Line<'_>>,
-    scroll: u16,
-    theme: &super::theme::Theme,
-) {
-    let rows = wrapped_rows(&lines, area.width.saturating_sub(2));
-    let max = max_scroll(rows, area);
-    let scroll = scroll.min(max);
-    let mut block = block;
-    if scroll > 0 {
-        block = block.title_top(Line::from(Span::styled(" ↑ more ", theme.label())).right_aligned());
-    }
-    if scroll < max {
-        block = block.title_bottom(Line::from(Span::styled(" ↓ more (j/k) ", theme.label())).right_aligned());
-    }
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
-}
-
-/// How far the Details pane and the Roles tab may scroll now.
-pub fn scroll_limits(app: &App) -> (u16, u16) {
-    let (width, height) = app.ui_size();
-    let size = Rect::new(0, 0, width, height);
-    let details = layout::main_areas(size).details;
-    let details_rows = details::content(app, details.width.saturating_sub(2) as usize)
-        .map(|lines| wrapped_rows(&lines, details.width.saturating_sub(2)))
-        .unwrap_or(0);
-    let body = layout::tab_body(size);
-    let roles_rows = wrapped_rows(&roles_tab::content(app), body.width.saturating_sub(2));
-    (max_scroll(details_rows, details), max_scroll(roles_rows, body))
-}
-
-/// A pane's border, highlighted when focused, with a title.
-fn pane_block<'a>(app: &App, pane: Pane, title: Line<'a>) -> Block<'a> {
-    Block::bordered().title(title).border_style(app.theme.border(app.focus == pane))
-}
-
-/// A filter indicator for a pane title: " /text▏" while typing.
-fn filter_span<'a>(app: &App, pane: Pane, text: &str) -> Option<Span<'a>> {
-    let editing = app.editing_filter == Some(pane);
-    if text.is_empty() && !editing {
-        return None;
-    }
-    let cursor = if editing { "▏" } else { "" };
-    Some(Span::styled(format!(" /{}{cursor} ", crate::sanitize::line(text)), app.theme.label()))
 }

@@ -1,18 +1,55 @@
 //! The help overlay: every action with its keys, and allowed or the
-//! reason why not — from the same hint list as the bar. Type to filter.
+//! reason why not — from the same hint list as the bar — and the
+//! database's path. Type to filter.
 
 use crate::sanitize;
 use crate::tui::action::Action;
-use crate::tui::app::Help;
-use crate::tui::hints::Hint;
-use crate::tui::keymap::Keymap;
+use crate::tui::component::{Component, Context, Outcome};
 use crate::tui::layout::centered;
-use crate::tui::theme::Theme;
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
+use tui_input::Input;
 use unicode_width::UnicodeWidthStr;
+
+#[derive(Debug, Clone, Default)]
+pub struct Help {
+    pub filter: Input,
+    pub scroll: u16,
+}
+
+impl Component for Help {
+    fn captures_keys(&self) -> bool {
+        true
+    }
+
+    /// As in k9s and lazygit: ? and Esc close; q too while nothing is typed.
+    fn handle_key(&mut self, key: KeyEvent, ctx: &Context<'_>) -> Outcome {
+        let typed = !self.filter.value().is_empty();
+        match key.code {
+            KeyCode::Esc => return Outcome::Close,
+            _ if !typed && (ctx.keymap.is(key, Action::Help) || ctx.keymap.is(key, Action::Quit)) => {
+                return Outcome::Close
+            }
+            KeyCode::Up => self.scroll = self.scroll.saturating_sub(1),
+            KeyCode::Down => self.scroll = self.scroll.saturating_add(1),
+            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(10),
+            KeyCode::PageDown => self.scroll = self.scroll.saturating_add(10),
+            _ => {
+                if crate::tui::field::feed(&mut self.filter, key) {
+                    self.scroll = 0;
+                }
+            }
+        }
+        Outcome::Nothing
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Context<'_>, _focused: bool) {
+        render(self, ctx, frame, area);
+    }
+}
 
 /// Where a reason starts under its action.
 const INDENT: usize = 12;
@@ -35,15 +72,8 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     rows
 }
 
-pub struct Context<'a> {
-    pub hints: &'a [Hint],
-    pub keymap: &'a Keymap,
-    pub database: Option<&'a str>,
-    pub theme: &'a Theme,
-}
-
-pub fn render(help: &Help, context: Context<'_>, frame: &mut Frame<'_>, area: Rect) {
-    let Context { hints, keymap, database, theme } = context;
+fn render(help: &Help, ctx: &Context<'_>, frame: &mut Frame<'_>, area: Rect) {
+    let (hints, keymap, database, theme) = (ctx.hints, ctx.keymap, ctx.database, ctx.theme);
     let box_area = centered(area, 96.min(area.width.saturating_sub(2)), area.height.saturating_sub(2));
     frame.render_widget(Clear, box_area);
     let filter = help.filter.value().to_lowercase();

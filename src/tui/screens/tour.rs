@@ -4,13 +4,18 @@
 //! an action refused, or a fact in the data), then explains why the screen
 //! looks as it does. Going back restores the data the step started from.
 
-use super::action::Action;
-use super::app::{App, Tab};
-use super::keymap::{self, Key};
 use crate::desk::demo::{DemoNames, Snapshot};
+use crate::sanitize;
+use crate::tui::action::Action;
+use crate::tui::component::{Component, Context, Tab};
+use crate::tui::keymap::{self, Key};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::Frame;
 use serde::Deserialize;
 
-pub const TOUR_TOML: &str = include_str!("../../assets/tour.toml");
+pub const TOUR_TOML: &str = include_str!("../../../assets/tour.toml");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -83,7 +88,7 @@ pub fn builtin() -> Result<Vec<Step>, String> {
 /// workspace or tab is refused with its number.
 pub fn parse(text: &str, demo: &DemoNames) -> Result<Vec<Step>, String> {
     let file: File = toml::from_str(text).map_err(|e| {
-        let (line, column) = super::config::position(text, e.span().map(|s| s.start).unwrap_or(0));
+        let (line, column) = crate::tui::config::position(text, e.span().map(|s| s.start).unwrap_or(0));
         format!("tour.toml:{line}:{column}: {}", e.message().trim().replace('\n', "; "))
     })?;
     if file.step.is_empty() {
@@ -173,134 +178,106 @@ impl Tour {
     }
 }
 
-impl App {
-    /// Goes to step `index`: the data it started from (or, reached the
-    /// first time, the data as it is, kept for coming back), its persona,
-    /// tab and program.
-    pub fn enter_step(&mut self, index: usize) {
-        let Some(mut tour) = self.tour.take() else { return };
-        let index = index.min(tour.steps.len().saturating_sub(1));
-        match tour.starts.get(index).and_then(Option::as_ref) {
-            Some(start) => {
-                let restored = self.desk.restore(start);
-                self.report(restored);
-            }
-            None => {
-                let snapshot = self.desk.snapshot();
-                if let (Some(snapshot), Some(slot)) = (self.report(snapshot), tour.starts.get_mut(index)) {
-                    *slot = Some(snapshot);
-                }
-            }
-        }
-        tour.current = index;
-        tour.done = false;
-        tour.events.clear();
-        let step = tour.steps[index].clone();
-        self.tour = Some(tour);
-        self.dialog = None;
-        self.help = None;
-        self.editing_filter = None;
-        self.program_filter.reset();
-        self.workspace = None;
-        self.start_as(&step.persona);
-        self.switch_tab(step.tab);
-        if let Some(name) = &step.program {
-            let app_id = self.programs.rows.iter().find(|p| &p.name == name).map(|p| p.app_id.clone());
-            if let Some(app_id) = app_id {
-                super::update::select_program(self, &app_id);
-            }
-        }
-        self.status = None;
-        self.redraw = true;
-    }
-
-    /// Starts the tour at its first step.
-    pub fn start_tour(&mut self, steps: Vec<Step>) {
-        self.tour = Some(Tour::new(steps));
-        self.enter_step(0);
-    }
-
-    /// The demo back to how it started (and the tour, if on, at step 1).
-    pub fn reset_demo(&mut self) -> crate::desk::DeskResult<()> {
-        let Some(start) = self.demo_start.take() else {
-            return Err(crate::desk::Denial::read_only("Resetting the demo").into());
-        };
-        let restored = self.desk.restore(&start);
-        self.demo_start = Some(start);
-        restored?;
-        match self.tour.take() {
-            Some(tour) => self.start_tour(tour.steps),
-            None => {
-                let owner = crate::desk::demo::demo_owner()?;
-                self.workspace = None;
-                self.start_as(&owner);
-            }
-        }
-        Ok(())
-    }
-
-    /// Keeps the last keys pressed, for `--show-keys`.
-    pub fn show_key(&mut self, key: crossterm::event::KeyEvent) {
-        const SHOWN: usize = 6;
-        let name = match key.code {
-            crossterm::event::KeyCode::Char(' ') => "Space".to_string(),
-            _ => keymap::key_name(keymap::of_event(key)),
-        };
-        self.recent_keys.push_back(name);
-        while self.recent_keys.len() > SHOWN {
-            self.recent_keys.pop_front();
-        }
-    }
-
+impl Tour {
     /// An action the person took (or tried, refused): a step may wait on it.
     pub fn note_action(&mut self, action: Action, allowed: bool) {
-        if let Some(tour) = self.tour.as_mut() {
-            tour.events.push((action, allowed));
+        self.events.push((action, allowed));
+    }
+
+    /// Marks the current step done once its condition holds; whether it
+    /// just became done.
+    pub fn check(&mut self, ctx: &Context<'_>) -> bool {
+        let Some(step) = self.step().filter(|_| !self.done) else { return false };
+        if holds(&step.done, &self.events, ctx) {
+            self.done = true;
+            return true;
+        }
+        false
+    }
+
+    /// The data step `index` started from, once it was reached.
+    pub fn start_of(&self, index: usize) -> Option<&Snapshot> {
+        self.starts.get(index).and_then(Option::as_ref)
+    }
+
+    /// Keeps the data step `index` starts from, for coming back.
+    pub fn keep_start(&mut self, index: usize, snapshot: Snapshot) {
+        if let Some(slot) = self.starts.get_mut(index) {
+            *slot = Some(snapshot);
         }
     }
 
-    /// Marks the current step done once its condition holds.
-    pub fn check_tour(&mut self) {
-        let Some(step) = self.tour.as_ref().filter(|t| !t.done).and_then(|t| t.step().cloned()) else { return };
-        if self.holds(&step.done) {
-            if let Some(tour) = self.tour.as_mut() {
-                tour.done = true;
-            }
-            self.redraw = true;
+    /// Step `index` (at most the last) begins: nothing of it is done yet.
+    pub fn begin(&mut self, index: usize) -> Step {
+        self.current = index.min(self.steps.len().saturating_sub(1));
+        self.done = false;
+        self.events.clear();
+        self.steps[self.current].clone()
+    }
+}
+
+/// Whether a step's condition holds now, asked of the desk as the persona
+/// on screen; `events` are the actions taken and refused since it began.
+pub fn holds(done: &Done, events: &[(Action, bool)], ctx: &Context<'_>) -> bool {
+    let actor = ctx.actor();
+    let desk = ctx.desk;
+    match done {
+        Done::Action(a) => events.contains(&(*a, true)),
+        Done::Refused(a) => events.contains(&(*a, false)),
+        Done::Persona(login) => &ctx.who.login == login,
+        Done::Workspace(name) => ctx.workspace() == Some(name.as_str()),
+        Done::Member { login, program } => actor.is_some_and(|a| {
+            let page = crate::desk::Page::new(0, 20);
+            desk.find_members(a, program, Some(login), page).is_ok_and(|found| {
+                found.iter().any(|m| &m.login == login && m.source == crate::desk::MemberSource::Member)
+            })
+        }),
+        Done::Invited { login, workspace } => actor.is_some_and(|a| {
+            desk.list_invitations(a, workspace, crate::desk::Page::new(0, 50)).is_ok_and(|list| {
+                list.iter().any(|i| &i.login == login && i.state == crate::desk::InvitationState::Pending)
+            })
+        }),
+        // One lookup per check, not a page scan: this runs after every key.
+        Done::Blocked { login, workspace } => actor.is_some_and(|a| {
+            desk.member_status(a, workspace, login)
+                .is_ok_and(|status| status == Some(crate::desk::MemberStatus::Blocked))
+        }),
+        Done::Program(name) => actor.is_some_and(|a| desk.show_program(a, name).is_ok()),
+        Done::Deleted(name) => {
+            actor.is_some_and(|a| matches!(desk.show_program(a, name), Err(crate::desk::DeskError::NotFound(_))))
         }
     }
+}
 
-    /// Whether a step's condition holds now, asked of the desk as the
-    /// persona on screen.
-    pub fn holds(&self, done: &Done) -> bool {
-        let events = self.tour.as_ref().map(|t| t.events.as_slice()).unwrap_or_default();
-        let actor = self.actor.as_ref();
-        match done {
-            Done::Action(a) => events.contains(&(*a, true)),
-            Done::Refused(a) => events.contains(&(*a, false)),
-            Done::Persona(login) => &self.login == login,
-            Done::Workspace(name) => self.workspace.as_ref().is_some_and(|w| &w.name == name),
-            Done::Member { login, program } => actor.is_some_and(|a| {
-                let page = crate::desk::Page::new(0, 20);
-                self.desk.find_members(a, program, Some(login), page).is_ok_and(|found| {
-                    found.iter().any(|m| &m.login == login && m.source == crate::desk::MemberSource::Member)
-                })
-            }),
-            Done::Invited { login, workspace } => actor.is_some_and(|a| {
-                self.desk.list_invitations(a, workspace, crate::desk::Page::new(0, 50)).is_ok_and(|list| {
-                    list.iter().any(|i| &i.login == login && i.state == crate::desk::InvitationState::Pending)
-                })
-            }),
-            // One lookup per check, not a page scan: this runs after every key.
-            Done::Blocked { login, workspace } => actor.is_some_and(|a| {
-                self.desk
-                    .member_status(a, workspace, login)
-                    .is_ok_and(|status| status == Some(crate::desk::MemberStatus::Blocked))
-            }),
-            Done::Program(name) => actor.is_some_and(|a| self.desk.show_program(a, name).is_ok()),
-            Done::Deleted(name) => actor
-                .is_some_and(|a| matches!(self.desk.show_program(a, name), Err(crate::desk::DeskError::NotFound(_)))),
+/// The caption panel, docked under the console: "step 4 of 12", what to
+/// do, and — once it is done — why the screen looks as it does.
+impl Component for Tour {
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Context<'_>, _focused: bool) {
+        let Some(step) = self.step() else { return };
+        let theme = ctx.theme;
+        let keys = |a: Action| ctx.keymap.key_for(a);
+        let title =
+            format!(" Tour · step {} of {} · {} ", self.current + 1, self.steps.len(), sanitize::line(&step.title));
+        let moves = format!(
+            " {} next · {} back · {} reset · ? help ",
+            keys(Action::TourNext),
+            keys(Action::TourPrev),
+            keys(Action::DemoReset)
+        );
+        let block = Block::bordered()
+            .title(Span::styled(title, theme.title()))
+            .title_bottom(Line::from(Span::styled(moves, theme.label())).right_aligned())
+            .border_style(theme.border(true));
+        let caption = sanitize::line(&step.caption).into_owned();
+        let mut lines = vec![Line::from(Span::styled(caption, if self.done { theme.label() } else { theme.title() }))];
+        if self.done {
+            lines.push(Line::from(vec![
+                Span::styled("✓ ", theme.ok()),
+                Span::raw(sanitize::line(&step.explanation).into_owned()),
+            ]));
         }
+        frame.render_widget(Clear, area);
+        frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: true }), area);
     }
 }
 

@@ -1,17 +1,25 @@
 //! The Roles tab: the seed's permission table drawn from the domain's one
-//! table, the actor's effective role on the selected program highlighted,
+//! table, the person's effective role on the selected program highlighted,
 //! and for each operation allowed or why not (from the same capabilities
 //! that gray out actions).
 
 use crate::desk::{ProgramRole, CREATE_PROGRAM_ROLES, ELIGIBILITY, PERMISSIONS};
 use crate::sanitize;
 use crate::tui::action::Action;
-use crate::tui::app::App;
+use crate::tui::component::{Component, Context, Offer, Outcome, Pane};
+use crate::tui::layout;
+use crate::tui::widgets::list_keys as nav;
+use crate::tui::widgets::pane::{max_scroll, scrolled, wrapped_rows};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 use ratatui::Frame;
+
+#[derive(Default)]
+pub struct Roles {
+    pub scroll: u16,
+}
 
 fn tick(allowed: bool) -> &'static str {
     if allowed {
@@ -21,18 +29,34 @@ fn tick(allowed: bool) -> &'static str {
     }
 }
 
-pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
-    let theme = &app.theme;
-    let block = Block::bordered()
-        .title(Span::styled(" Roles and permissions ", theme.title()))
-        .border_style(theme.border(true));
-    super::scrolled(frame, area, block, content(app), app.roles_scroll, theme);
+impl Component for Roles {
+    /// It scrolls like the Details pane, a page at a time by its height.
+    fn perform(&mut self, action: Action, ctx: &Context<'_>) -> Outcome {
+        if let Some(delta) = nav::delta(action, layout::list_height(ctx.size, Pane::Details)) {
+            let body = layout::tab_body(Rect::new(0, 0, ctx.size.0, ctx.size.1));
+            let max = max_scroll(wrapped_rows(&content(ctx), body.width.saturating_sub(2)), body);
+            self.scroll = (self.scroll as i64 + delta).clamp(0, max as i64) as u16;
+        }
+        Outcome::Nothing
+    }
+
+    fn hints(&self, _ctx: &Context<'_>, _focused: bool, offers: &mut Vec<Offer>) {
+        nav::offer_moves(offers);
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Context<'_>, _focused: bool) {
+        let theme = ctx.theme;
+        let block = Block::bordered()
+            .title(Span::styled(" Roles and permissions ", theme.title()))
+            .border_style(theme.border(true));
+        scrolled(frame, area, block, content(ctx), self.scroll, theme);
+    }
 }
 
 /// The tab's lines.
-pub fn content(app: &App) -> Vec<Line<'static>> {
-    let theme = &app.theme;
-    let selection = app.selection.as_ref();
+pub fn content(ctx: &Context<'_>) -> Vec<Line<'static>> {
+    let theme = ctx.theme;
+    let selection = ctx.selection;
     let role = selection.map(|s| s.detail.summary.my_role);
     let highlight = |r: ProgramRole| if role == Some(r) { theme.selected(true) } else { Style::default() };
     let mut lines = Vec::new();
@@ -47,7 +71,7 @@ pub fn content(app: &App) -> Vec<Line<'static>> {
     lines.push(Line::from(Span::styled(context, theme.label())));
     lines.push(Line::from(""));
     // The key of each operation, as bound now (the config file may move it).
-    let key = |action: Option<Action>| format!("{:<6}", action.map(|a| app.keymap.key_for(a)).unwrap_or_default());
+    let key = |action: Option<Action>| format!("{:<6}", action.map(|a| ctx.keymap.key_for(a)).unwrap_or_default());
     let action_of = |op| Action::ALL.into_iter().find(|a| a.operation() == Some(op));
     lines.push(Line::from(vec![
         Span::styled(format!("{:<6}", "Key"), theme.label()),
@@ -57,7 +81,7 @@ pub fn content(app: &App) -> Vec<Line<'static>> {
         Span::styled(format!("{:^11}", "Developer"), theme.label().patch(highlight(ProgramRole::Developer))),
         Span::styled("  You", theme.label()),
     ]));
-    let create = app.create_program.as_ref().map(|d| d.as_ref().map_err(|e| e.to_string()).err());
+    let create = ctx.who.create_program.as_ref().map(|d| d.as_ref().map_err(|e| e.to_string()).err());
     let creators = CREATE_PROGRAM_ROLES.iter().map(|r| format!("{}s", r.title())).collect::<Vec<_>>().join(" and ");
     lines.push(Line::from(vec![
         Span::styled(key(Some(Action::CreateProgram)), theme.hint_key(true)),
@@ -86,7 +110,7 @@ pub fn content(app: &App) -> Vec<Line<'static>> {
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled("Workspace role → eligible mini program role", theme.title())));
-    let my_ws_role = app.workspace.as_ref().map(|w| w.role);
+    let my_ws_role = ctx.who.workspace.as_ref().map(|w| w.role);
     for (ws_role, program_role) in ELIGIBILITY {
         let style = if my_ws_role == Some(ws_role) { theme.selected(true) } else { Style::default() };
         let yours = if my_ws_role == Some(ws_role) { "  ← you, in this workspace" } else { "" };

@@ -1,0 +1,202 @@
+//! What screens and dialogs hand back as data (gitui: confirmations are
+//! data): a [`Request`] to change something through the desk, carried out
+//! in one place (`requests.rs`), or an [`Open`] — the dialog to open, which
+//! `dialogs::open` builds.
+
+use crate::desk::{ConfigChange, Denial, ProgramConfig, Version, WorkspaceRole};
+
+/// A change to make through the desk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    CreateProgram {
+        workspace: String,
+        name: String,
+        description: String,
+    },
+    EditProgram {
+        app_id: String,
+        name: String,
+        description: String,
+    },
+    AddMembers {
+        app_id: String,
+        logins: Vec<String>,
+    },
+    RemoveMember {
+        app_id: String,
+        login: String,
+    },
+    Upload {
+        app_id: String,
+        version: String,
+        package: String,
+        notes: String,
+    },
+    Configure {
+        app_id: String,
+        change: ConfigChangeRequest,
+    },
+    Release {
+        app_id: String,
+        version: String,
+    },
+    TakeOffline {
+        app_id: String,
+    },
+    Delete {
+        app_id: String,
+    },
+    SwitchPersona {
+        login: String,
+    },
+    SwitchWorkspace {
+        name: String,
+    },
+    Invite {
+        workspace: String,
+        login: String,
+        role: WorkspaceRole,
+    },
+    ChangeRole {
+        workspace: String,
+        login: String,
+        role: WorkspaceRole,
+    },
+    Block {
+        workspace: String,
+        login: String,
+    },
+    Unblock {
+        workspace: String,
+        login: String,
+    },
+    RemoveFromWorkspace {
+        workspace: String,
+        login: String,
+    },
+    Resend {
+        workspace: String,
+        login: String,
+    },
+    Withdraw {
+        workspace: String,
+        login: String,
+    },
+    Transfer {
+        workspace: String,
+        login: String,
+    },
+    Accept {
+        workspace: String,
+    },
+    Decline {
+        workspace: String,
+    },
+    AddKey {
+        line: String,
+    },
+    RemoveKey {
+        fingerprint: String,
+    },
+    Undo {
+        id: i64,
+    },
+    DemoReset,
+    /// The guided tour's step (its starting data restored).
+    TourStep(usize),
+    /// The welcome screen: register (with a name, if not yet) and create
+    /// a first workspace.
+    Start {
+        name: Option<String>,
+        workspace: String,
+    },
+    /// The welcome screen: the demo data into an empty database.
+    LoadDemo,
+}
+
+/// `ConfigChange` as plain data (comparable in tests).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ConfigChangeRequest {
+    pub add_domains: Vec<String>,
+    pub remove_domains: Vec<String>,
+    pub client_id: Option<String>,
+    pub merchant_id: Option<String>,
+}
+
+impl From<ConfigChangeRequest> for ConfigChange {
+    fn from(r: ConfigChangeRequest) -> Self {
+        ConfigChange {
+            add_domains: r.add_domains,
+            remove_domains: r.remove_domains,
+            client_id: r.client_id,
+            merchant_id: r.merchant_id,
+        }
+    }
+}
+
+/// A dialog to open, with what it starts from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Open {
+    CreateProgram {
+        workspace: String,
+    },
+    EditProgram {
+        app_id: String,
+        name: String,
+        description: String,
+    },
+    /// The new member list (read when it opens).
+    AddMembers {
+        app_id: String,
+        name: String,
+    },
+    Upload {
+        app_id: String,
+        latest: Option<String>,
+    },
+    Configure {
+        app_id: String,
+        config: ProgramConfig,
+    },
+    Release {
+        app_id: String,
+        name: String,
+        versions: Vec<Version>,
+    },
+    /// Type the program's name or app ID to delete it.
+    Delete {
+        app_id: String,
+        name: String,
+    },
+    /// Type the workspace's name to hand it over.
+    Transfer {
+        workspace: String,
+        login: String,
+    },
+    Confirm {
+        title: String,
+        question: String,
+        confirm: String,
+        request: Request,
+    },
+    /// The invite dialog: registered users (read when it opens) and the
+    /// roles that may be given.
+    Invite {
+        workspace: String,
+        roles: Vec<(WorkspaceRole, Result<(), Denial>)>,
+    },
+    /// The workspace switcher.
+    Workspaces,
+    /// The persona switcher (a demo).
+    Personas,
+    /// Your invitations.
+    Invitations,
+    /// Your SSH keys.
+    Keys,
+}
+
+impl Open {
+    pub fn confirm(title: &str, question: String, confirm: &str, request: Request) -> Self {
+        Self::Confirm { title: title.to_string(), question, confirm: confirm.to_string(), request }
+    }
+}

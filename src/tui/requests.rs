@@ -1,0 +1,244 @@
+//! The one place the console changes data: a [`Request`] (from a dialog,
+//! a screen or a console-wide key) carried out through the desk, which
+//! checks the rule, writes one transaction and the audit entry — then the
+//! screens that show what changed are refreshed. Returns what the status
+//! line says, or the desk's refusal.
+
+use super::app::App;
+use super::request::Request;
+use crate::desk::{DeskError, DeskResult, PackageSource, Principal, ProgramEdit};
+
+/// Carries out a confirmed request through the desk, then refreshes.
+pub fn execute(app: &mut App, request: Request) -> DeskResult<String> {
+    let message = match request {
+        Request::CreateProgram { .. }
+        | Request::EditProgram { .. }
+        | Request::AddMembers { .. }
+        | Request::RemoveMember { .. }
+        | Request::Upload { .. }
+        | Request::Configure { .. }
+        | Request::Release { .. }
+        | Request::TakeOffline { .. }
+        | Request::Delete { .. } => program(app, request)?,
+        Request::Invite { .. }
+        | Request::ChangeRole { .. }
+        | Request::Block { .. }
+        | Request::Unblock { .. }
+        | Request::RemoveFromWorkspace { .. }
+        | Request::Resend { .. }
+        | Request::Withdraw { .. }
+        | Request::Transfer { .. } => workspace(app, request)?,
+        _ => personal(app, request)?,
+    };
+    app.sync.data_version = app.desk.data_version().unwrap_or(app.sync.data_version);
+    Ok(message)
+}
+
+fn acting(app: &App) -> DeskResult<crate::desk::Actor> {
+    app.who.actor.clone().ok_or_else(|| DeskError::NotFound("no acting user".to_string()))
+}
+
+/// A change to one program.
+fn program(app: &mut App, request: Request) -> DeskResult<String> {
+    let actor = acting(app)?;
+    // Every change reloads the list and the selection (creating and editing
+    // also select their program).
+    Ok(match request {
+        Request::CreateProgram { workspace, name, description } => {
+            let created = app.desk.create_program(&actor, &workspace, &name, &description)?;
+            app.screens.programs.filter.reset();
+            app.reload();
+            app.select_program(&created.app_id);
+            format!("created {} ({}); you are its Admin", created.name, created.app_id)
+        }
+        Request::EditProgram { app_id, name, description } => {
+            let edit = ProgramEdit { name: Some(name), description: Some(description) };
+            let saved = app.desk.edit_program(&actor, &app_id, &edit)?;
+            app.reload();
+            app.select_program(&app_id);
+            format!("saved {}", saved.name)
+        }
+        Request::AddMembers { app_id, logins } => {
+            let added = app.desk.add_members(&actor, &app_id, &logins)?;
+            app.reload();
+            let names: Vec<String> = added.iter().map(|m| format!("{} ({})", m.login, m.role.title())).collect();
+            format!("added {}", names.join(", "))
+        }
+        Request::RemoveMember { app_id, login } => {
+            app.desk.remove_member(&actor, &app_id, &login)?;
+            app.reload();
+            format!("removed {login}")
+        }
+        Request::Upload { app_id, version, package, notes } => {
+            let path = expand_home(&package);
+            let uploaded = app.desk.upload_version(&actor, &app_id, &version, PackageSource::File(path), &notes)?;
+            app.reload();
+            format!("uploaded {} ({} bytes)", uploaded.version, uploaded.size)
+        }
+        Request::Configure { app_id, change } => {
+            app.desk.configure_program(&actor, &app_id, &change.into())?;
+            app.reload();
+            "configuration saved".to_string()
+        }
+        Request::Release { app_id, version } => {
+            let live = app.desk.release(&actor, &app_id, Some(&version))?;
+            app.reload();
+            format!("{live} is live")
+        }
+        Request::TakeOffline { app_id } => {
+            app.desk.take_offline(&actor, &app_id)?;
+            app.reload();
+            "taken offline".to_string()
+        }
+        Request::Delete { app_id } => {
+            app.desk.delete_program(&actor, &app_id)?;
+            app.reload();
+            format!("deleted {app_id}")
+        }
+        _ => String::new(),
+    })
+}
+
+/// A change to the workspace's members and invitations.
+fn workspace(app: &mut App, request: Request) -> DeskResult<String> {
+    let actor = acting(app)?;
+    Ok(match request {
+        Request::Invite { workspace, login, role } => {
+            let invitation = app.desk.invite(&actor, &workspace, &login, role)?;
+            app.reload_tab();
+            format!("invited {login} as {}; {}", role.title(), invitation.countdown(app.desk.now_time()))
+        }
+        Request::ChangeRole { workspace, login, role } => {
+            app.desk.set_workspace_member_role(&actor, &workspace, &login, role)?;
+            app.after_membership_change();
+            format!("{login} is now {}", role.title())
+        }
+        Request::Block { workspace, login } => {
+            app.desk.block_member(&actor, &workspace, &login)?;
+            app.after_membership_change();
+            format!("blocked {login}")
+        }
+        Request::Unblock { workspace, login } => {
+            app.desk.unblock_member(&actor, &workspace, &login)?;
+            app.after_membership_change();
+            format!("unblocked {login}")
+        }
+        Request::RemoveFromWorkspace { workspace, login } => {
+            app.desk.remove_workspace_member(&actor, &workspace, &login)?;
+            app.after_membership_change();
+            format!("removed {login} from {workspace}")
+        }
+        Request::Resend { workspace, login } => {
+            app.desk.resend_invitation(&actor, &workspace, &login)?;
+            app.reload_tab();
+            format!("resent {login}'s invitation")
+        }
+        Request::Withdraw { workspace, login } => {
+            app.desk.withdraw_invitation(&actor, &workspace, &login)?;
+            app.reload_tab();
+            format!("withdrew {login}'s invitation")
+        }
+        Request::Transfer { workspace, login } => {
+            app.desk.transfer_ownership(&actor, &workspace, &login)?;
+            let me = app.who.login.clone();
+            app.start_as(&me);
+            format!("{login} is now the Owner of {workspace}; you are a Master")
+        }
+        _ => String::new(),
+    })
+}
+
+/// The person's own things, and the console's: persona, workspace,
+/// invitations, keys, undo, the demo and its tour.
+fn personal(app: &mut App, request: Request) -> DeskResult<String> {
+    if let Request::TourStep(index) = request {
+        app.enter_step(index);
+        return Ok(String::new());
+    }
+    if let Request::DemoReset = request {
+        app.reset_demo()?;
+        return Ok("the demo is back to how it started".to_string());
+    }
+    let actor = acting(app)?;
+    Ok(match request {
+        Request::SwitchPersona { login } => {
+            let persona = app.desk.actor(&login)?;
+            app.start_as(&login);
+            format!("you are now {} ({login})", persona.name)
+        }
+        Request::SwitchWorkspace { name } => {
+            if let Some(notice) = app.desk.blocked_notice(&actor, &name)? {
+                return Err(DeskError::Conflict(notice));
+            }
+            app.who.workspace = app.who.workspaces.iter().find(|w| w.name == name).cloned();
+            app.screens.programs.to_first_row();
+            app.screens.programs.filter.reset();
+            app.screens.members.filter.reset();
+            app.screens.members_tab.reset();
+            app.screens.audit.reset();
+            app.reload();
+            app.reload_tab();
+            format!("workspace {name}")
+        }
+        Request::Accept { workspace } => {
+            let role = app.desk.accept_invitation(&actor, &workspace)?;
+            let me = app.who.login.clone();
+            app.start_as(&me);
+            format!("you joined {workspace} as {}", role.title())
+        }
+        Request::Decline { workspace } => {
+            app.desk.decline_invitation(&actor, &workspace)?;
+            app.load_invitations();
+            if let Some(dialog) = app.dialog.as_mut() {
+                dialog.show_invitations(&app.who.invitations);
+            }
+            format!("declined the invitation to {workspace}")
+        }
+        Request::Undo { id } => {
+            let plan = app.desk.undo(&actor, id)?;
+            app.reload();
+            app.reload_tab();
+            let verb = if plan.redo { "redid" } else { "undid" };
+            format!("{verb} #{id} ({}): {}", plan.operation, plan.changes.join("; "))
+        }
+        Request::AddKey { line } => {
+            let key = app.desk.add_key(&Principal::Person(actor.clone()), &actor.login, &line)?;
+            format!("added {} key {}", key.algorithm, key.fingerprint)
+        }
+        Request::RemoveKey { fingerprint } => {
+            let key = app.desk.remove_key(&Principal::Person(actor), &fingerprint)?;
+            format!("removed key {}", key.fingerprint)
+        }
+        _ => String::new(),
+    })
+}
+
+/// What the welcome screen asked for, carried out: the login to start as.
+pub fn welcome(app: &mut App, request: Request) -> DeskResult<String> {
+    let actor = || app.who.actor.clone().ok_or_else(|| DeskError::NotFound("no acting user".to_string()));
+    match request {
+        Request::Accept { workspace } => {
+            let actor = actor()?;
+            app.desk.accept_invitation(&actor, &workspace).map(|_| app.who.login.clone())
+        }
+        Request::Decline { workspace } => {
+            let actor = actor()?;
+            app.desk.decline_invitation(&actor, &workspace).map(|_| app.who.login.clone())
+        }
+        Request::LoadDemo => {
+            app.desk.load_demo_data().and_then(|_| crate::desk::demo::demo_owner()).inspect(|_| app.options.demo = true)
+        }
+        Request::Start { name, workspace } => {
+            let login = app.who.login.clone();
+            app.desk.register_and_create_workspace(&login, name.as_deref(), &workspace).map(|_| login)
+        }
+        _ => Err(DeskError::Invalid("not a welcome screen request".to_string())),
+    }
+}
+
+fn expand_home(path: &str) -> std::path::PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::PathBuf::from(home).join(rest),
+        _ => std::path::PathBuf::from(path),
+    }
+}

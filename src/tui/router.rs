@@ -1,0 +1,243 @@
+//! The router: every message (a key, the mouse, a resize, a tick) goes to
+//! the one screen that takes it — the welcome screen, the dialog, the help
+//! overlay, a list being typed into, or, through the keymap and the hint
+//! list, the screen that offers the action — and what comes back (an
+//! [`Outcome`]) is carried out here, once: a request through
+//! `requests.rs`, a dialog opened, a selection loaded, a status set.
+
+use super::action::Action;
+use super::app::{App, Screen};
+use super::component::{Component, Outcome, StatusKind};
+use super::hints;
+use super::requests;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// Time passed: look for changes made by other processes.
+    Tick,
+}
+
+/// Which screen an outcome came from: a request's result goes back there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum From {
+    Welcome,
+    Dialog,
+    Help,
+    Screen,
+}
+
+/// Several messages that arrived together (keys typed fast): each changes
+/// the state, and the work they make stale (a filter's lookup) runs once,
+/// for the newest.
+pub fn update_all(app: &mut App, messages: impl IntoIterator<Item = Message>) {
+    for message in messages {
+        handle(app, message);
+    }
+    run_pending(app);
+    if matches!(app.view.screen, Screen::Main) {
+        app.refresh_undo();
+        app.check_tour();
+    }
+}
+
+pub fn update(app: &mut App, message: Message) {
+    update_all(app, [message]);
+}
+
+fn run_pending(app: &mut App) {
+    if let Some(pane) = app.sync.pending_filter.take() {
+        app.refilter(pane);
+    }
+}
+
+fn typing(app: &App) -> bool {
+    let s = &app.screens;
+    s.programs.editing || s.members.editing || s.audit.editing
+}
+
+fn handle(app: &mut App, message: Message) {
+    // Only keys typed into a filter wait; anything else sees fresh rows.
+    if !typing(app) {
+        run_pending(app);
+    }
+    // A tick redraws only if another process committed or the clock's
+    // minute (what countdowns show) moved; every other message may change
+    // what is seen.
+    if let Message::Tick = message {
+        let (version, minute) = (app.sync.data_version, app.sync.now.minute());
+        app.sync.now = app.desk.now_time();
+        app.poll_changes();
+        if app.sync.data_version != version || app.sync.now.minute() != minute {
+            app.run.redraw = true;
+        }
+        return;
+    }
+    app.run.redraw = true;
+    match message {
+        Message::Key(key) if key.kind == KeyEventKind::Press => {
+            if app.options.show_keys {
+                app.show_key(key);
+            }
+            on_key(app, key)
+        }
+        Message::Mouse(mouse) => super::mouse::on_mouse(app, mouse),
+        Message::Resize(width, height) => {
+            app.run.size = (width, height);
+            if matches!(app.view.screen, Screen::Main) {
+                app.with_parts(|p| {
+                    p.screens.programs.ensure_rows(&p.ctx);
+                    p.screens.members.ensure_rows(&p.ctx);
+                });
+            }
+        }
+        Message::Key(_) | Message::Tick => {}
+    }
+}
+
+/// A key, and then the status rule: a message set before this key that
+/// no longer matches the screen's context is cleared.
+fn on_key(app: &mut App, key: KeyEvent) {
+    let context = app.status_context();
+    let serial = app.sync.status_serial;
+    route_key(app, key);
+    if app.sync.status_serial == serial && app.status.is_some() && app.status_context() != context {
+        app.status = None;
+    }
+}
+
+fn route_key(app: &mut App, key: KeyEvent) {
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        app.run.quit = true;
+        return;
+    }
+    let taken = app.with_parts(|p| {
+        if let Screen::Welcome(welcome) = &mut p.view.screen {
+            return Some((From::Welcome, welcome.handle_key(key, &p.ctx)));
+        }
+        if let Some(dialog) = p.dialog.as_mut() {
+            return Some((From::Dialog, dialog.handle_key(key, &p.ctx)));
+        }
+        if let Some(help) = p.help.as_mut() {
+            return Some((From::Help, help.handle_key(key, &p.ctx)));
+        }
+        match p.screens.focused_mut(p.view.tab, p.view.focus) {
+            Some(screen) if screen.captures_keys() => Some((From::Screen, screen.handle_key(key, &p.ctx))),
+            _ => None,
+        }
+    });
+    match taken {
+        Some((from, outcome)) => apply(app, outcome, from),
+        None => act(app, key),
+    }
+}
+
+/// A key as an action: carried out if the hint list allows it, otherwise
+/// its refusal (or "not here") goes to the status line.
+fn act(app: &mut App, key: KeyEvent) {
+    let actions = app.keymap.actions_for(key);
+    let hint = hints::build(app).into_iter().find(|h| actions.contains(&h.action));
+    match hint {
+        None => {
+            if let Some(action) = actions.first() {
+                let help = app.keymap.key_for(Action::Help);
+                app.set_status(
+                    StatusKind::Error,
+                    format!("{} is not available here; {help} lists what is", action.description()),
+                );
+            }
+        }
+        Some(hint) => match hint.denial {
+            Some(denial) => {
+                app.note_action(hint.action, false);
+                app.set_status(StatusKind::Error, denial);
+            }
+            None => {
+                perform(app, hint.action);
+                app.note_action(hint.action, true);
+            }
+        },
+    }
+}
+
+/// Carries out an allowed action: console-wide, or the screen that offered it.
+fn perform(app: &mut App, action: Action) {
+    let outcome = if super::globals::offered(app, action) {
+        super::globals::perform(app, action)
+    } else {
+        app.with_parts(|p| match p.screens.owner_mut(p.view.tab, p.view.focus, action, &p.ctx) {
+            Some(screen) => screen.perform(action, &p.ctx),
+            None => Outcome::Nothing,
+        })
+    };
+    apply(app, outcome, From::Screen);
+}
+
+fn apply(app: &mut App, outcome: Outcome, from: From) {
+    match outcome {
+        Outcome::Nothing => {}
+        Outcome::Quit => app.run.quit = true,
+        Outcome::Close if from == From::Help => app.help = None,
+        Outcome::Close => app.dialog = None,
+        Outcome::Status(kind, text) => app.set_status(kind, text),
+        Outcome::SelectionMoved => app.load_selection(),
+        Outcome::FilterChanged(pane) if typing(app) => app.sync.pending_filter = Some(pane),
+        Outcome::FilterChanged(pane) => app.refilter(pane),
+        Outcome::FetchItems { next_page } => app.with_parts(|p| {
+            if let Some(dialog) = p.dialog.as_mut() {
+                dialog.fetch_items(&p.ctx, next_page);
+            }
+        }),
+        Outcome::Open(open) => {
+            if let Some(dialog) = app.with_parts(|p| super::dialogs::open(open, &p.ctx)) {
+                app.dialog = Some(dialog);
+            }
+        }
+        Outcome::Request(request) if from == From::Welcome => welcome(app, request),
+        Outcome::Request(request) if from == From::Dialog => {
+            let keys =
+                matches!(request, super::request::Request::AddKey { .. } | super::request::Request::RemoveKey { .. });
+            match requests::execute(app, request) {
+                Ok(message) => {
+                    app.dialog = None;
+                    // The Keys dialog stays open on what it now holds.
+                    if keys {
+                        apply(app, Outcome::Open(super::request::Open::Keys), From::Screen);
+                    }
+                    app.set_status(StatusKind::Info, message);
+                }
+                Err(error) => {
+                    super::log::write(&format!("refused: {error}"));
+                    if let Some(dialog) = app.dialog.as_mut() {
+                        dialog.set_error(error.to_string());
+                    }
+                }
+            }
+        }
+        Outcome::Request(request) => match requests::execute(app, request) {
+            Ok(message) if message.is_empty() => {}
+            Ok(message) => app.set_status(StatusKind::Info, message),
+            Err(error) => app.set_status(StatusKind::Error, error.to_string()),
+        },
+    }
+}
+
+/// The welcome screen's request: on success the console starts as the
+/// person; otherwise the screen shows why.
+fn welcome(app: &mut App, request: super::request::Request) {
+    match requests::welcome(app, request) {
+        Ok(login) => {
+            app.start_as(&login);
+            app.sync.data_version = app.desk.data_version().unwrap_or(app.sync.data_version);
+            app.set_status(StatusKind::Info, format!("welcome, {login}"));
+        }
+        Err(error) => {
+            if let Screen::Welcome(welcome) = &mut app.view.screen {
+                welcome.error = Some(error.to_string());
+            }
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! The Audit tab: the entries the person may read, newest first, paged by
+//! id from the store (keyset, both ways), filtered as you type; the
+//! selected entry undone after a confirmation that shows what will change.
+
+use crate::desk::{AuditEntry, AuditQuery};
+use crate::sanitize;
+use crate::tui::action::Action;
+use crate::tui::component::{Component, Context, Offer, Outcome, Pane, UndoChoice};
+use crate::tui::layout;
+use crate::tui::request::{Open, Request};
+use crate::tui::text::{column_widths, fit};
+use crate::tui::widgets::grid::{Grid, GridRow};
+use crate::tui::widgets::list_keys as nav;
+use crate::tui::widgets::pane::{filter_span, short_time};
+use crate::tui::window::{ListWindow, PAGE};
+use crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use ratatui::Frame;
+use tui_input::Input;
+
+#[derive(Default)]
+pub struct AuditLog {
+    pub list: ListWindow<(i64, AuditEntry)>,
+    pub filter: Input,
+    pub editing: bool,
+    /// Whether the selected entry can be undone now, or why not.
+    pub undo: Option<UndoChoice>,
+    /// What `undo` was looked up for: (reload count, person, entry).
+    looked_up: Option<(u64, String, Option<i64>)>,
+}
+
+impl AuditLog {
+    pub fn reset(&mut self) {
+        *self = Self::default();
+    }
+
+    fn query(&self, ctx: &Context<'_>) -> AuditQuery {
+        let text = self.filter.value().to_string();
+        AuditQuery {
+            workspace: ctx.workspace().map(str::to_string),
+            text: Some(text).filter(|t| !t.is_empty()),
+            limit: PAGE + 1,
+            ..Default::default()
+        }
+    }
+
+    /// Keeps the visible entries loaded, paging by id (keyset) in either
+    /// direction, so a million entries scroll as fast as ten.
+    pub fn ensure_rows(&mut self, ctx: &Context<'_>) {
+        let height = layout::tab_list_height(ctx.size);
+        self.list.scroll_to_selection(height);
+        let Some(actor) = ctx.actor() else { return };
+        let end = self.list.top + height as u64;
+        let loaded_end = self.list.offset + self.list.rows.len() as u64;
+        if end + 1 >= loaded_end && !self.list.exact {
+            if let Some(last) = self.list.rows.last().map(|(id, _)| *id) {
+                let query = AuditQuery { before: Some(last), ..self.query(ctx) };
+                let older = ctx.report(ctx.desk.audit(actor, &query)).unwrap_or_default();
+                let more = older.len() as u64 > PAGE;
+                let mut rows = std::mem::take(&mut self.list.rows);
+                let start = self.list.offset;
+                rows.extend(older.into_iter().take(PAGE as usize));
+                // Keep the window bounded: drop what is far above the view.
+                let drop = (self.list.top.saturating_sub(start)).saturating_sub(PAGE / 2) as usize;
+                let drop = drop.min(rows.len());
+                rows.drain(..drop);
+                let offset = start + drop as u64;
+                let total = offset + rows.len() as u64;
+                self.list.fill(offset, rows);
+                self.list.total = if more { total + 1 } else { total };
+                self.list.exact = !more;
+            }
+        }
+        // Back near the start from far below (End, then Home): the newest
+        // page, not one page up from where the window was.
+        if self.list.top < PAGE && self.list.offset > self.list.top + PAGE / 2 {
+            let mut rows = ctx.report(ctx.desk.audit(actor, &self.query(ctx))).unwrap_or_default();
+            rows.truncate(PAGE as usize);
+            self.list.fill(0, rows);
+            return;
+        }
+        if self.list.top < self.list.offset {
+            if let Some(first) = self.list.rows.first().map(|(id, _)| *id) {
+                let query = AuditQuery { after: Some(first), limit: PAGE, ..self.query(ctx) };
+                let mut rows = ctx.report(ctx.desk.audit(actor, &query)).unwrap_or_default();
+                let offset = self.list.offset.saturating_sub(rows.len() as u64);
+                let keep = (PAGE as usize).min(self.list.rows.len());
+                rows.extend(self.list.rows.drain(..keep));
+                self.list.fill(offset, rows);
+            }
+        }
+    }
+
+    /// "Go to the end" of the log: counts once, then reads the oldest page.
+    fn go_to_end(&mut self, ctx: &Context<'_>) {
+        let Some(actor) = ctx.actor() else { return };
+        let query = self.query(ctx);
+        let Some(total) = ctx.report(ctx.desk.count_audit(actor, &query)) else { return };
+        let oldest = ctx.desk.audit(actor, &AuditQuery { oldest: true, limit: PAGE, ..query });
+        let rows = ctx.report(oldest).unwrap_or_default();
+        self.list.total = total;
+        self.list.exact = true;
+        self.list.fill(total.saturating_sub(rows.len() as u64), rows);
+        self.list.select(total.saturating_sub(1));
+        self.list.scroll_to_selection(layout::tab_list_height(ctx.size));
+    }
+
+    /// Looks up whether the selected entry can be undone, if what that
+    /// depends on moved (a reload, another person, another entry) — never
+    /// per frame. The desk decides, by the same rules as the change.
+    pub fn look_up_undo(&mut self, ctx: &Context<'_>) {
+        let Some(actor) = ctx.actor() else {
+            self.undo = None;
+            return;
+        };
+        let selected = self.list.selected_row().map(|(id, _)| *id);
+        let key = (ctx.epoch, ctx.who.login.clone(), selected);
+        if self.looked_up.as_ref() == Some(&key) {
+            return;
+        }
+        self.undo = selected.map(|id| UndoChoice {
+            id,
+            refusal: ctx.desk.undo_refusal(actor, id).unwrap_or_else(|e| Some(e.to_string())),
+        });
+        self.looked_up = Some(key);
+    }
+
+    /// The Audit tab's `z`: what undoing the selected entry changes, to confirm.
+    fn confirm_undo(&self, ctx: &Context<'_>) -> Outcome {
+        let (Some(actor), Some((id, entry))) = (ctx.actor(), self.list.selected_row()) else {
+            return Outcome::Nothing;
+        };
+        let Some(plan) = ctx.report(ctx.desk.undo_plan(actor, *id)) else { return Outcome::Nothing };
+        let verb = if plan.redo { "Redo" } else { "Undo" };
+        let question =
+            format!("{verb} #{id} ({} by {})? This will: {}.", entry.operation, entry.actor, plan.changes.join("; "));
+        let confirm = if plan.redo { "Redo" } else { "Undo" };
+        Outcome::Open(Open::confirm(&format!("{verb} #{id}"), question, confirm, Request::Undo { id: *id }))
+    }
+}
+
+impl Component for AuditLog {
+    fn captures_keys(&self) -> bool {
+        self.editing
+    }
+
+    fn handle_key(&mut self, key: KeyEvent, ctx: &Context<'_>) -> Outcome {
+        match nav::filter_key(&mut self.filter, &mut self.editing, key, ctx) {
+            nav::FilterKey::Changed => Outcome::FilterChanged(Pane::Audit),
+            nav::FilterKey::Act(action) => self.perform(action, ctx),
+            nav::FilterKey::Done => Outcome::Nothing,
+        }
+    }
+
+    fn perform(&mut self, action: Action, ctx: &Context<'_>) -> Outcome {
+        match action {
+            Action::Undo => return self.confirm_undo(ctx),
+            Action::Filter => self.editing = true,
+            Action::Bottom => self.go_to_end(ctx),
+            _ => {
+                if let Some(delta) = nav::delta(action, layout::tab_list_height(ctx.size)) {
+                    self.list.move_by(delta);
+                    self.ensure_rows(ctx);
+                }
+            }
+        }
+        Outcome::Nothing
+    }
+
+    fn hints(&self, _ctx: &Context<'_>, _focused: bool, offers: &mut Vec<Offer>) {
+        if let Some(choice) = &self.undo {
+            offers.push((Action::Undo, choice.refusal.clone().map_or(Ok(()), Err)));
+        }
+        nav::offer_moves(offers);
+        offers.push((Action::Filter, Ok(())));
+    }
+
+    /// Back to the newest entries; the length is found only by paging on.
+    fn refresh(&mut self, ctx: &Context<'_>) {
+        let Some(actor) = ctx.actor() else { return };
+        let rows = ctx.report(ctx.desk.audit(actor, &self.query(ctx))).unwrap_or_default();
+        let selected = self.list.selected;
+        self.list = ListWindow { exact: false, ..ListWindow::default() };
+        self.list.fill_probed(0, rows);
+        self.list.select(selected);
+        self.ensure_rows(ctx);
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Context<'_>, _focused: bool) {
+        let theme = ctx.theme;
+        let list = &self.list;
+        let count = if list.exact { list.total.to_string() } else { format!("{}+", list.total.saturating_sub(1)) };
+        let mut title = vec![Span::styled(format!(" Audit log ({count}) "), theme.title())];
+        title.extend(filter_span(theme, self.editing, self.filter.value()));
+        let mut block = Block::bordered().title(Line::from(title)).border_style(theme.border(true));
+        // The selected entry in full: the table cuts long details.
+        if let Some((_, entry)) = list.selected_row() {
+            let full = format!(
+                " {} ({}) {}: {} ",
+                sanitize::line(&entry.actor),
+                sanitize::line(&entry.via),
+                sanitize::line(&entry.operation),
+                sanitize::line(&entry.detail)
+            );
+            block = block.title_bottom(Line::from(Span::styled(full, theme.label())));
+        }
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        if list.total == 0 {
+            let text = if self.filter.value().is_empty() {
+                "No entries you may read."
+            } else {
+                "No entry matches the filter."
+            };
+            frame.render_widget(Paragraph::new(Span::styled(text, theme.label())), inner);
+            return;
+        }
+        let header = GridRow::new(["At", "Actor", "Program", "Operation", "", "Detail"]).style(theme.label());
+        // The operation names are up to 28 columns; the detail takes the rest.
+        let widths = [
+            Constraint::Length(16),
+            Constraint::Fill(2),
+            Constraint::Fill(3),
+            Constraint::Fill(4),
+            Constraint::Length(1),
+            Constraint::Fill(6),
+        ];
+        let fits = column_widths(inner.width, &widths, 1);
+        let rows: Vec<GridRow<'_>> = list
+            .visible(inner.height.saturating_sub(1))
+            .map(|(index, (_, e))| {
+                let style = if index == list.selected { theme.selected(true) } else { Default::default() };
+                let (mark, mark_style) = if e.outcome == "ok" { ("✓", theme.ok()) } else { ("✗", theme.error()) };
+                GridRow::new(vec![
+                    Line::from(short_time(&e.at)),
+                    Line::from(fit(&sanitize::line(&e.actor), fits[1]).into_owned()),
+                    Line::from(fit(&sanitize::line(e.program.as_deref().unwrap_or("—")), fits[2]).into_owned()),
+                    Line::from(fit(&sanitize::line(&e.operation), fits[3]).into_owned()),
+                    Line::from(Span::styled(mark, mark_style)),
+                    Line::from(fit(&sanitize::line(&e.detail), fits[5]).into_owned()),
+                ])
+                .style(style)
+            })
+            .collect();
+        frame.render_widget(Grid::new(&fits, 1, rows).header(header), inner);
+    }
+}

@@ -1,0 +1,212 @@
+//! Everyone who reaches the selected program — explicit members and the
+//! workspace's Owner and Masters — with role, source, added by/at; paged
+//! from the store, filtered as you type; the selected member removed.
+
+use crate::desk::{Denial, Page, ProgramMember};
+use crate::sanitize;
+use crate::tui::action::Action;
+use crate::tui::component::{offer, Component, Context, Offer, Outcome, Pane};
+use crate::tui::layout;
+use crate::tui::request::{Open, Request};
+use crate::tui::text::{column_widths, fit};
+use crate::tui::widgets::grid::{Grid, GridRow};
+use crate::tui::widgets::list_keys as nav;
+use crate::tui::widgets::pane::{filter_span, pane_block, short_time};
+use crate::tui::window::{ListWindow, PAGE};
+use crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+use tui_input::Input;
+
+#[derive(Default)]
+pub struct MembersPane {
+    pub list: ListWindow<ProgramMember>,
+    pub filter: Input,
+    pub editing: bool,
+    /// Whether the selected member may be removed, as the desk decides.
+    pub removal: Option<Result<(), Denial>>,
+}
+
+impl MembersPane {
+    pub fn height(ctx: &Context<'_>) -> u16 {
+        layout::list_height(ctx.size, Pane::Members)
+    }
+
+    fn text(&self) -> Option<String> {
+        Some(self.filter.value().to_string()).filter(|t| !t.is_empty())
+    }
+
+    /// Reloads from its first page. Its length is only counted when the
+    /// list is longer than a page and the view reaches its end, so moving
+    /// between programs costs one page, not a count.
+    pub fn reload(&mut self, ctx: &Context<'_>) {
+        let (Some(actor), Some(app_id)) = (ctx.actor(), ctx.app_id()) else {
+            self.list = ListWindow::default();
+            self.removal = None;
+            return;
+        };
+        let selected = self.list.selected;
+        self.list = ListWindow { selected, top: self.list.top, exact: false, ..ListWindow::default() };
+        let rows = ctx.desk.find_members(actor, app_id, self.text().as_deref(), Page::new(0, PAGE + 1));
+        let rows = ctx.report(rows).unwrap_or_default();
+        self.list.fill_probed(0, rows);
+        self.list.top = self.list.top.min(self.list.selected);
+        self.ensure_rows(ctx);
+    }
+
+    /// From the first row (another program was selected).
+    pub fn reload_from_top(&mut self, ctx: &Context<'_>) {
+        self.list.selected = 0;
+        self.list.top = 0;
+        self.reload(ctx);
+    }
+
+    /// Counts the members exactly (for "go to the last row").
+    pub fn count_exactly(&mut self, ctx: &Context<'_>) {
+        if self.list.exact {
+            return;
+        }
+        let (Some(actor), Some(app_id)) = (ctx.actor(), ctx.app_id()) else { return };
+        let total = ctx.desk.count_members(actor, app_id, self.text().as_deref());
+        if let Some(total) = ctx.report(total) {
+            self.list.total = total;
+            self.list.exact = true;
+        }
+    }
+
+    pub fn ensure_rows(&mut self, ctx: &Context<'_>) {
+        let height = Self::height(ctx);
+        self.list.scroll_to_selection(height);
+        let (Some(actor), Some(app_id)) = (ctx.actor(), ctx.app_id()) else { return };
+        let text = self.text();
+        if self.list.near_unknown_end(height) {
+            let offset = self.list.top.saturating_sub(PAGE / 4);
+            let rows = ctx.desk.find_members(actor, app_id, text.as_deref(), Page::new(offset, PAGE + 1));
+            let rows = ctx.report(rows).unwrap_or_default();
+            self.list.fill_probed(offset, rows);
+            self.list.scroll_to_selection(height);
+        }
+        if let Some(offset) = self.list.page_needed(height) {
+            let rows = ctx.desk.find_members(actor, app_id, text.as_deref(), Page::new(offset, PAGE));
+            let rows = ctx.report(rows).unwrap_or_default();
+            self.list.fill(offset, rows);
+        }
+        let login = self.list.selected_row().map(|m| m.login.clone());
+        self.removal = match (ctx.actor(), ctx.app_id(), login) {
+            (Some(actor), Some(app_id), Some(login)) => ctx.desk.member_removal(actor, app_id, &login).ok(),
+            _ => None,
+        };
+    }
+
+    /// Selects the row `index` (a click).
+    pub fn click(&mut self, ctx: &Context<'_>, index: u64) {
+        if index < self.list.total {
+            self.list.select(index);
+            self.ensure_rows(ctx);
+        }
+    }
+}
+
+impl Component for MembersPane {
+    fn captures_keys(&self) -> bool {
+        self.editing
+    }
+
+    fn handle_key(&mut self, key: KeyEvent, ctx: &Context<'_>) -> Outcome {
+        match nav::filter_key(&mut self.filter, &mut self.editing, key, ctx) {
+            nav::FilterKey::Changed => Outcome::FilterChanged(Pane::Members),
+            nav::FilterKey::Act(action) => self.perform(action, ctx),
+            nav::FilterKey::Done => Outcome::Nothing,
+        }
+    }
+
+    fn perform(&mut self, action: Action, ctx: &Context<'_>) -> Outcome {
+        match action {
+            Action::Filter => self.editing = true,
+            Action::RemoveMember => {
+                let (Some(member), Some(selection)) = (self.list.selected_row(), ctx.selection) else {
+                    return Outcome::Nothing;
+                };
+                let (login, name) = (member.login.clone(), &selection.detail.summary.name);
+                let question = format!("Remove {login} from {name}? They can be added again later.");
+                let app_id = selection.detail.summary.app_id.clone();
+                let request = Request::RemoveMember { app_id, login };
+                return Outcome::Open(Open::confirm("Remove member", question, "Remove", request));
+            }
+            _ => {
+                if action == Action::Bottom {
+                    self.count_exactly(ctx);
+                }
+                if let Some(delta) = nav::delta(action, Self::height(ctx)) {
+                    self.list.move_by(delta);
+                    self.ensure_rows(ctx);
+                }
+            }
+        }
+        Outcome::Nothing
+    }
+
+    fn hints(&self, _ctx: &Context<'_>, focused: bool, offers: &mut Vec<Offer>) {
+        if !focused {
+            return;
+        }
+        if let (Some(_), Some(decision)) = (self.list.selected_row(), &self.removal) {
+            offers.push(offer(Action::RemoveMember, decision));
+        }
+        nav::offer_moves(offers);
+        offers.push((Action::Filter, Ok(())));
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Context<'_>, focused: bool) {
+        let theme = ctx.theme;
+        let list = &self.list;
+        let count = if list.exact { list.total.to_string() } else { format!("{}+", list.total.saturating_sub(1)) };
+        let mut title = vec![Span::styled(format!(" Members ({count}) "), theme.title())];
+        title.extend(filter_span(theme, self.editing, self.filter.value()));
+        let block = pane_block(theme, focused, Line::from(title));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        if ctx.selection.is_none() {
+            return;
+        }
+        if list.total == 0 {
+            frame.render_widget(Paragraph::new(Span::styled("No member matches the filter.", theme.label())), inner);
+            return;
+        }
+        // "Added by/at" only where it fits beside the rest.
+        let wide = inner.width >= 66;
+        let titles: &[&str] =
+            if wide { &["Login", "Name", "Role", "Source", "Added"] } else { &["Login", "Name", "Role", "Source"] };
+        let header = GridRow::new(titles.iter().copied()).style(theme.label());
+        let mut widths = vec![Constraint::Fill(2), Constraint::Fill(3), Constraint::Length(9), Constraint::Fill(3)];
+        if wide {
+            widths.push(Constraint::Length(17));
+        }
+        let fits = column_widths(inner.width, &widths, 1);
+        let rows: Vec<GridRow<'_>> = list
+            .visible(inner.height.saturating_sub(1))
+            .map(|(index, m)| {
+                let style = if index == list.selected { theme.selected(focused) } else { Default::default() };
+                let added = match (&m.added_by, &m.added_at) {
+                    (Some(by), Some(at)) => {
+                        format!("{} {}", sanitize::line(by), short_time(at).get(..10).unwrap_or_default())
+                    }
+                    _ => "—".to_string(),
+                };
+                let texts = [
+                    sanitize::line(&m.login).into_owned(),
+                    sanitize::line(&m.name).into_owned(),
+                    m.role.title().to_string(),
+                    if m.disabled { "disabled".to_string() } else { m.source.title().to_string() },
+                    added,
+                ];
+                let cells: Vec<Line<'_>> =
+                    texts.iter().zip(&fits).map(|(text, width)| Line::from(fit(text, *width).into_owned())).collect();
+                GridRow::new(cells).style(style)
+            })
+            .collect();
+        frame.render_widget(Grid::new(&fits, 1, rows).header(header), inner);
+    }
+}

@@ -1,0 +1,219 @@
+//! The Members tab: the workspace's members and pending invitations, with
+//! role, status, since, and a countdown for invitations; invite, and what
+//! can be done to the selected row — each allowed or refused by the desk.
+
+use crate::desk::{countdown_text, Denial, MemberOp, MemberStatus, Page, WorkspaceMember, WorkspaceRole};
+use crate::sanitize;
+use crate::tui::action::Action;
+use crate::tui::component::{offer, Component, Context, Offer, Outcome};
+use crate::tui::layout;
+use crate::tui::request::{Open, Request};
+use crate::tui::text::{column_widths, fit};
+use crate::tui::widgets::grid::{Grid, GridRow};
+use crate::tui::widgets::list_keys as nav;
+use crate::tui::window::{ListWindow, PAGE};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Block;
+use ratatui::Frame;
+
+#[derive(Default)]
+pub struct WorkspaceMembers {
+    pub list: ListWindow<WorkspaceMember>,
+    /// What can be done to the selected row, allowed or why not.
+    pub ops: Vec<(MemberOp, Result<(), Denial>)>,
+    /// The roles that may be invited, allowed or why not.
+    pub invite_roles: Vec<(WorkspaceRole, Result<(), Denial>)>,
+}
+
+/// The member operation an action performs.
+fn member_op(action: Action) -> Option<MemberOp> {
+    match action {
+        Action::ChangeRole => Some(MemberOp::ChangeRole(WorkspaceRole::Master)),
+        Action::BlockMember => Some(MemberOp::Block),
+        Action::UnblockMember => Some(MemberOp::Unblock),
+        Action::RemoveWorkspaceMember => Some(MemberOp::Remove),
+        Action::Resend => Some(MemberOp::Resend),
+        Action::Withdraw => Some(MemberOp::Withdraw),
+        Action::Transfer => Some(MemberOp::Transfer),
+        _ => None,
+    }
+}
+
+/// The same operation, whatever role a role change is to.
+fn same_op(a: MemberOp, b: MemberOp) -> bool {
+    std::mem::discriminant(&a) == std::mem::discriminant(&b)
+}
+
+impl WorkspaceMembers {
+    pub fn reset(&mut self) {
+        *self = Self::default();
+    }
+
+    pub fn ensure_rows(&mut self, ctx: &Context<'_>) {
+        let height = layout::tab_list_height(ctx.size);
+        self.list.scroll_to_selection(height);
+        let (Some(actor), Some(ws)) = (ctx.actor(), ctx.workspace()) else { return };
+        if let Some(offset) = self.list.page_needed(height) {
+            let rows = ctx.desk.list_workspace_members(actor, ws, Page::new(offset, PAGE));
+            let rows = ctx.report(rows).unwrap_or_default();
+            self.list.fill(offset, rows);
+        }
+        let login = self.list.selected_row().map(|m| m.login.clone());
+        self.ops = match login {
+            Some(login) => ctx.desk.member_operations(actor, ws, &login).unwrap_or_default(),
+            None => Vec::new(),
+        };
+    }
+
+    /// The confirmation for an action on the selected row.
+    fn confirm(&self, action: Action, ctx: &Context<'_>) -> Option<Open> {
+        let (workspace, member) = (ctx.workspace()?.to_string(), self.list.selected_row()?);
+        let login = member.login.clone();
+        // The role a role change leads to, as the desk decided it.
+        let other = self
+            .ops
+            .iter()
+            .find_map(|(op, _)| match op {
+                MemberOp::ChangeRole(role) => Some(*role),
+                _ => None,
+            })
+            .unwrap_or(member.role);
+        let (title, question, confirm, request) = match action {
+            Action::ChangeRole => (
+                "Change role",
+                format!("Make {login} a {} of {workspace}? Their role on every mini program follows.", other.title()),
+                "Change role",
+                Request::ChangeRole { workspace, login, role: other },
+            ),
+            Action::BlockMember => (
+                "Block member",
+                format!("Block {login}? They see and do nothing in {workspace} until unblocked; their program memberships are kept."),
+                "Block",
+                Request::Block { workspace, login },
+            ),
+            Action::UnblockMember => (
+                "Unblock member",
+                format!("Unblock {login}? Their program memberships in {workspace} come back."),
+                "Unblock",
+                Request::Unblock { workspace, login },
+            ),
+            Action::RemoveWorkspaceMember => (
+                "Remove member",
+                format!("Remove {login} from {workspace}? This also removes them from every mini program of the workspace."),
+                "Remove",
+                Request::RemoveFromWorkspace { workspace, login },
+            ),
+            Action::Resend => (
+                "Resend invitation",
+                format!("Resend {login}'s invitation to {workspace}? It will expire 3 days from now."),
+                "Resend",
+                Request::Resend { workspace, login },
+            ),
+            Action::Withdraw => (
+                "Withdraw invitation",
+                format!("Withdraw {login}'s invitation to {workspace}?"),
+                "Withdraw",
+                Request::Withdraw { workspace, login },
+            ),
+            Action::Transfer => return Some(Open::Transfer { workspace, login }),
+            _ => return None,
+        };
+        Some(Open::confirm(title, question, confirm, request))
+    }
+}
+
+impl Component for WorkspaceMembers {
+    fn perform(&mut self, action: Action, ctx: &Context<'_>) -> Outcome {
+        if action == Action::Invite {
+            return match ctx.workspace() {
+                Some(ws) => Outcome::Open(Open::Invite { workspace: ws.to_string(), roles: self.invite_roles.clone() }),
+                None => Outcome::Nothing,
+            };
+        }
+        if let Some(open) = self.confirm(action, ctx) {
+            return Outcome::Open(open);
+        }
+        if let Some(delta) = nav::delta(action, layout::tab_list_height(ctx.size)) {
+            self.list.move_by(delta);
+            self.ensure_rows(ctx);
+        }
+        Outcome::Nothing
+    }
+
+    fn hints(&self, _ctx: &Context<'_>, _focused: bool, offers: &mut Vec<Offer>) {
+        if !self.invite_roles.is_empty() {
+            // Allowed if any role may be invited; otherwise the first refusal.
+            let allowed = self.invite_roles.iter().any(|(_, d)| d.is_ok());
+            offers.push(if allowed {
+                (Action::Invite, Ok(()))
+            } else {
+                offer(Action::Invite, &self.invite_roles[0].1)
+            });
+        }
+        for action in Action::ALL {
+            let Some(op) = member_op(action) else { continue };
+            if let Some((_, decision)) = self.ops.iter().find(|(o, _)| same_op(*o, op)) {
+                offers.push(offer(action, decision));
+            }
+        }
+        nav::offer_moves(offers);
+    }
+
+    fn refresh(&mut self, ctx: &Context<'_>) {
+        let (Some(actor), Some(ws)) = (ctx.actor(), ctx.workspace()) else { return };
+        self.invite_roles = ctx.desk.invite_options(actor, ws).unwrap_or_default();
+        let total = ctx.desk.count_workspace_members(actor, ws);
+        let total = ctx.report(total).unwrap_or(0);
+        self.list.reset(total);
+        self.ensure_rows(ctx);
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Context<'_>, _focused: bool) {
+        let theme = ctx.theme;
+        let list = &self.list;
+        let workspace = ctx.workspace().map(|w| sanitize::line(w).into_owned()).unwrap_or_default();
+        let title = Line::from(Span::styled(format!(" Members of {workspace} ({}) ", list.total), theme.title()));
+        let block = Block::bordered().title(title).border_style(theme.border(true));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let header = GridRow::new(["Login", "Name", "Role", "Status", "Since", "Invitation"]).style(theme.label());
+        let widths = [
+            Constraint::Fill(2),
+            Constraint::Fill(3),
+            Constraint::Length(9),
+            Constraint::Length(8),
+            Constraint::Length(10),
+            Constraint::Length(17),
+        ];
+        let fits = column_widths(inner.width, &widths, 1);
+        let rows: Vec<GridRow<'_>> = list
+            .visible(inner.height.saturating_sub(1))
+            .map(|(index, m)| {
+                let style = if index == list.selected { theme.selected(true) } else { Default::default() };
+                let invitation = match (&m.expires_at, m.status) {
+                    (Some(expires), MemberStatus::Invited) => countdown_text(expires, ctx.now),
+                    _ => String::new(),
+                };
+                // A person the operator disabled can do nothing, whatever
+                // their membership says.
+                let (status, status_style) = match m.status {
+                    _ if m.disabled => ("disabled", theme.error()),
+                    MemberStatus::Active => (m.status.as_str(), theme.ok()),
+                    MemberStatus::Blocked => (m.status.as_str(), theme.error()),
+                    MemberStatus::Invited => (m.status.as_str(), theme.label()),
+                };
+                GridRow::new(vec![
+                    Line::from(fit(&sanitize::line(&m.login), fits[0]).into_owned()),
+                    Line::from(fit(&sanitize::line(&m.name), fits[1]).into_owned()),
+                    Line::from(m.role.title()),
+                    Line::from(Span::styled(status, status_style)),
+                    Line::from(sanitize::line(m.since.get(..10).unwrap_or(&m.since)).into_owned()),
+                    Line::from(invitation),
+                ])
+                .style(style)
+            })
+            .collect();
+        frame.render_widget(Grid::new(&fits, 1, rows).header(header), inner);
+    }
+}
