@@ -8,12 +8,11 @@
 pub use super::component::{Options, Pane, Selection, StatusKind, Tab};
 pub use super::screens::welcome::Welcome;
 
-use super::component::{Context, Who};
+use super::component::{Component, Context, Who};
 use super::config::Config;
 use super::dialogs::Dialog;
 use super::keymap::Keymap;
 use super::layout;
-use super::screens::help::Help;
 use super::screens::tour::Tour;
 use super::screens::Screens;
 use super::theme::Theme;
@@ -105,7 +104,8 @@ pub struct App {
     pub selection: Option<Selection>,
     pub screens: Screens,
     pub dialog: Option<Dialog>,
-    pub help: Option<Help>,
+    /// An overlay screen opened by its key (help, your sessions).
+    pub overlay: Option<Box<dyn Component>>,
     pub tour: Option<Tour>,
     pub sync: Sync,
     pub run: Run,
@@ -118,7 +118,7 @@ pub struct Parts<'a> {
     pub screens: &'a mut Screens,
     pub view: &'a mut View,
     pub dialog: &'a mut Option<Dialog>,
-    pub help: &'a mut Option<Help>,
+    pub overlay: &'a mut Option<Box<dyn Component>>,
     pub tour: &'a mut Option<Tour>,
 }
 
@@ -140,7 +140,7 @@ impl App {
             selection: None,
             screens: Screens::default(),
             dialog: None,
-            help: None,
+            overlay: None,
             tour: None,
             sync: Sync {
                 data_version,
@@ -211,7 +211,7 @@ impl App {
             screens: &mut self.screens,
             view: &mut self.view,
             dialog: &mut self.dialog,
-            help: &mut self.help,
+            overlay: &mut self.overlay,
             tour: &mut self.tour,
         }
     }
@@ -244,7 +244,7 @@ impl App {
             focus: self.view.focus,
             program: self.selection.as_ref().map(|s| s.detail.summary.app_id.clone()),
             rows: self.screens.rows(),
-            overlay: (self.dialog.is_some(), self.help.is_some()),
+            overlay: (self.dialog.is_some(), self.overlay.is_some()),
         }
     }
 

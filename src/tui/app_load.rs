@@ -250,7 +250,7 @@ impl App {
         let step: Step = tour.begin(index);
         self.tour = Some(tour);
         self.dialog = None;
-        self.help = None;
+        self.overlay = None;
         self.stop_typing();
         self.screens.programs.filter.reset();
         self.who.workspace = None;

@@ -7,11 +7,14 @@ use super::action::Action;
 use super::app::App;
 use super::component::{offer, Offer, Outcome, Pane, Tab};
 use super::request::{Open, Request};
-use super::screens::help::Help;
 
 /// The console-wide actions offered now.
 pub fn offers(app: &App) -> Vec<Offer> {
-    let mut offers = vec![(Action::Help, Ok(())), (Action::Quit, Ok(()))];
+    let mut offers = vec![(Action::Quit, Ok(()))];
+    let ctx = app.context();
+    for overlay in super::screens::OVERLAYS {
+        offers.extend((overlay.offered)(&ctx).map(|decision| (overlay.action, decision)));
+    }
     if app.options.demo {
         offers.push((Action::SwitchPersona, Ok(())));
         let reset = match app.stage.demo_start {
@@ -71,10 +74,15 @@ pub fn offered(app: &App, action: Action) -> bool {
 
 /// Carries out a console-wide action (allowed).
 pub fn perform(app: &mut App, action: Action) -> Outcome {
+    if let Some(overlay) = super::screens::OVERLAYS.iter().find(|o| o.action == action) {
+        let mut screen = (overlay.open)();
+        app.with_parts(|p| screen.refresh(&p.ctx));
+        app.overlay = Some(screen);
+        return Outcome::Nothing;
+    }
     let tab = |index: usize| Tab::ALL[index % Tab::ALL.len()];
     match action {
         Action::Quit => return Outcome::Quit,
-        Action::Help => app.help = Some(Help::default()),
         Action::FocusNext | Action::FocusPrev => {
             let at = Pane::ALL.iter().position(|p| *p == app.view.focus).unwrap_or(0);
             let n = Pane::ALL.len();

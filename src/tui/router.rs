@@ -1,6 +1,6 @@
 //! The router: every message (a key, the mouse, a resize, a tick) goes to
 //! the one screen that takes it — the welcome screen, the dialog, the help
-//! overlay, a list being typed into, or, through the keymap and the hint
+//! overlay (help, your sessions), a list being typed into, or, through the keymap and the hint
 //! list, the screen that offers the action — and what comes back (an
 //! [`Outcome`]) is carried out here, once: a request through
 //! `requests.rs`, a dialog opened, a selection loaded, a status set.
@@ -26,7 +26,7 @@ pub enum Message {
 enum From {
     Welcome,
     Dialog,
-    Help,
+    Overlay,
     Screen,
 }
 
@@ -121,8 +121,8 @@ fn route_key(app: &mut App, key: KeyEvent) {
         if let Some(dialog) = p.dialog.as_mut() {
             return Some((From::Dialog, dialog.handle_key(key, &p.ctx)));
         }
-        if let Some(help) = p.help.as_mut() {
-            return Some((From::Help, help.handle_key(key, &p.ctx)));
+        if let Some(overlay) = p.overlay.as_mut() {
+            return Some((From::Overlay, overlay.handle_key(key, &p.ctx)));
         }
         match p.screens.focused_mut(p.view.tab, p.view.focus) {
             Some(screen) if screen.captures_keys() => Some((From::Screen, screen.handle_key(key, &p.ctx))),
@@ -180,7 +180,7 @@ fn apply(app: &mut App, outcome: Outcome, from: From) {
     match outcome {
         Outcome::Nothing => {}
         Outcome::Quit => app.run.quit = true,
-        Outcome::Close if from == From::Help => app.help = None,
+        Outcome::Close if from == From::Overlay => app.overlay = None,
         Outcome::Close => app.dialog = None,
         Outcome::Status(kind, text) => app.set_status(kind, text),
         Outcome::SelectionMoved => app.load_selection(),

@@ -63,12 +63,12 @@ fn a_remapped_key_drives_its_action_and_shows_in_the_bar_help_and_roles_tab() {
 
     // Help lists both keys, opens on h and closes on h.
     key(&mut app, KeyCode::Char('?'), KeyModifiers::NONE);
-    assert!(app.help.is_none(), "? still opens help");
+    assert!(app.overlay.is_none(), "? still opens help");
     key(&mut app, KeyCode::Char('h'), KeyModifiers::NONE);
     let help = screen(&render(&app));
     assert!(help.contains("C-r/F6"), "{help}");
     key(&mut app, KeyCode::Char('h'), KeyModifiers::NONE);
-    assert!(app.help.is_none());
+    assert!(app.overlay.is_none());
 
     // The Roles tab names the key each operation is on.
     key(&mut app, KeyCode::Char('4'), KeyModifiers::NONE);

@@ -137,5 +137,5 @@ fn the_help_overlay_reads_the_same_list_as_the_bar() {
     );
     assert!(text.contains("Upload code and a version"));
     press(&mut app, KeyCode::Esc);
-    assert!(app.help.is_none());
+    assert!(app.overlay.is_none());
 }

@@ -20,6 +20,12 @@ pub struct Help {
     pub scroll: u16,
 }
 
+impl Help {
+    pub fn boxed() -> Box<dyn Component> {
+        Box::new(Self::default())
+    }
+}
+
 impl Component for Help {
     fn captures_keys(&self) -> bool {
         true

@@ -5,8 +5,9 @@
 //! context and widgets, never each other or the router.
 //!
 //! [`Screens`] lists the tabs' screens: where each is drawn and which tab
-//! it is on. A new tab screen is one new module and one row in
-//! [`Screens::of_tab`].
+//! it is on; [`OVERLAYS`] lists the screens opened over them by a key. A
+//! new overlay is one new module and one row there (and the action that
+//! opens it, bound in the keymap like every other).
 
 pub mod audit;
 pub mod details;
@@ -20,6 +21,19 @@ pub mod welcome;
 
 use super::action::Action;
 use super::component::{Component, Context, Offer, Pane, Tab};
+
+/// A screen drawn over the console, opened by its action's key (and
+/// closed by its own keys).
+pub struct Overlay {
+    pub action: Action,
+    /// Whether its key applies now: allowed, or why not (`None`: not here).
+    pub offered: fn(&Context<'_>) -> Option<Result<(), String>>,
+    pub open: fn() -> Box<dyn Component>,
+}
+
+/// The overlays, one row each.
+pub const OVERLAYS: &[Overlay] =
+    &[Overlay { action: Action::Help, offered: |_| Some(Ok(())), open: help::Help::boxed }];
 
 /// Where a screen is drawn: one of the Programs tab's three panes, or a
 /// whole tab's body.

@@ -82,8 +82,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     }
     if let Some(dialog) = &app.dialog {
         dialog.draw(frame, area, &ctx, true);
-    } else if let Some(help) = &app.help {
-        help.draw(frame, area, &ctx, true);
+    } else if let Some(overlay) = &app.overlay {
+        overlay.draw(frame, area, &ctx, true);
     }
 }
 
