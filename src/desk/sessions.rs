@@ -149,6 +149,13 @@ impl Desk {
         Ok(live)
     }
 
+    /// A person's own live SSH sessions (where they are connected from,
+    /// with which key, since when), oldest first. Anyone may see their own.
+    pub fn my_ssh_sessions(&self, actor: &Actor) -> DeskResult<Vec<SessionRow>> {
+        let mine = store::sessions::list(self.conn())?.into_iter().filter(|s| s.login == actor.login);
+        Ok(mine.filter(|s| crate::process::is_alive(s.pid, s.pid_start)).collect())
+    }
+
     /// Ends one session (by its id) or every session of one person (by
     /// login): each ends within a second — a console when it sees the
     /// change, a command at once (SIGTERM) — and no write of theirs lands

@@ -21,6 +21,8 @@ pub enum Action {
     Invitations,
     /// Your SSH keys.
     Keys,
+    /// Your live SSH sessions.
+    Sessions,
     Upload,
     Configure,
     Release,
@@ -60,7 +62,7 @@ pub enum Action {
 
 impl Action {
     /// In the order the bar and the help list them.
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 45] = [
         Self::CreateProgram,
         Self::EditProgram,
         Self::AddMembers,
@@ -75,6 +77,7 @@ impl Action {
         Self::Transfer,
         Self::Invitations,
         Self::Keys,
+        Self::Sessions,
         Self::Upload,
         Self::Configure,
         Self::Release,
@@ -123,6 +126,7 @@ impl Action {
             Self::Transfer => "Transfer ownership to the selected Master",
             Self::Invitations => "Your invitations: accept or decline",
             Self::Keys => "Your SSH keys: see, add (paste a .pub line), remove",
+            Self::Sessions => "Your live SSH sessions: from where, with which key, since when",
             Self::Upload => "Upload code and a version",
             Self::Configure => "Configure domains, client and merchant IDs",
             Self::Release => "Release a version (an older one is a rollback)",
@@ -206,6 +210,7 @@ impl Action {
             Self::Transfer => "transfer",
             Self::Invitations => "invitations",
             Self::Keys => "keys",
+            Self::Sessions => "sessions",
             Self::Upload => "upload",
             Self::Configure => "configure",
             Self::Release => "release",

@@ -25,6 +25,7 @@ const DEFAULT: &[(KeyCode, KeyModifiers, Action)] = &[
     (KeyCode::Char('T'), KeyModifiers::SHIFT, Action::Transfer),
     (KeyCode::Char('I'), KeyModifiers::SHIFT, Action::Invitations),
     (KeyCode::Char('K'), KeyModifiers::SHIFT, Action::Keys),
+    (KeyCode::Char('S'), KeyModifiers::SHIFT, Action::Sessions),
     (KeyCode::Char('u'), KeyModifiers::NONE, Action::Upload),
     (KeyCode::Char('c'), KeyModifiers::NONE, Action::Configure),
     (KeyCode::Char('r'), KeyModifiers::NONE, Action::Release),

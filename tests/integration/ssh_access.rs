@@ -519,3 +519,30 @@ fn a_disabled_person_shows_as_disabled_in_the_console() {
         screen_text(&app)
     );
 }
+
+#[test]
+fn a_person_sees_their_own_ssh_sessions_over_the_console() {
+    use crate::tui_support::{app_on, press, screen_text};
+    use crossterm::event::KeyCode;
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("mine.db");
+    assert_eq!(code(&mpdesk(&db, None, &["init"])), Some(0));
+    assert_eq!(code(&mpdesk(&db, None, &["demo-data"])), Some(0));
+    crate::sshd::keygen(&dir.path().join("k"));
+    let public = dir.path().join("k.pub");
+    assert_eq!(code(&mpdesk(&db, None, &["key", "add", "dana", public.to_str().expect("utf8")])), Some(0));
+    let mut desk = Desk::open(&db).expect("open");
+    desk.begin_ssh_session(&crate::sshd::fingerprint(&public), "10.0.0.7", SessionKind::Console, "")
+        .expect("dana's session");
+    let mut app = app_on(desk, "dana", false, false, (100, 30));
+    press(&mut app, KeyCode::Char('S'));
+    let screen = screen_text(&app);
+    assert!(screen.contains("Your SSH sessions"), "{screen}");
+    assert!(
+        screen.lines().any(|l| l.contains("▸ this") && l.contains("from 10.0.0.7") && l.contains("console")),
+        "{screen}"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none(), "Esc closes it");
+    assert!(!screen_text(&app).contains("Your SSH sessions"));
+}

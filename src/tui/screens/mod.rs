@@ -16,6 +16,7 @@ pub mod members;
 pub mod members_tab;
 pub mod programs;
 pub mod roles;
+pub mod sessions;
 pub mod tour;
 pub mod welcome;
 
@@ -32,8 +33,10 @@ pub struct Overlay {
 }
 
 /// The overlays, one row each.
-pub const OVERLAYS: &[Overlay] =
-    &[Overlay { action: Action::Help, offered: |_| Some(Ok(())), open: help::Help::boxed }];
+pub const OVERLAYS: &[Overlay] = &[
+    Overlay { action: Action::Help, offered: |_| Some(Ok(())), open: help::Help::boxed },
+    Overlay { action: Action::Sessions, offered: sessions::Sessions::offered, open: sessions::Sessions::boxed },
+];
 
 /// Where a screen is drawn: one of the Programs tab's three panes, or a
 /// whole tab's body.
