@@ -198,11 +198,8 @@ impl Component for ProgramList {
     }
 
     fn handle_key(&mut self, key: KeyEvent, ctx: &Context<'_>) -> Outcome {
-        match nav::filter_key(&mut self.filter, &mut self.editing, key, ctx) {
-            nav::FilterKey::Changed => Outcome::FilterChanged(Pane::Programs),
-            nav::FilterKey::Act(action) => self.perform(action, ctx),
-            nav::FilterKey::Done => Outcome::Nothing,
-        }
+        let step = nav::filter_key(&mut self.filter, &mut self.editing, key, ctx);
+        nav::filter_outcome(step, Pane::Programs, |action| self.perform(action, ctx))
     }
 
     fn perform(&mut self, action: Action, ctx: &Context<'_>) -> Outcome {

@@ -2,7 +2,7 @@
 //! goes, and a filter typed as you go.
 
 use crate::tui::action::Action;
-use crate::tui::component::{Context, Offer};
+use crate::tui::component::{Context, Offer, Outcome, Pane};
 use crossterm::event::{KeyCode, KeyEvent};
 use tui_input::Input;
 
@@ -37,6 +37,16 @@ pub enum FilterKey {
     Changed,
     /// Typing ended with a move: the list moves.
     Act(Action),
+}
+
+/// What a list does after a key typed into its filter: look the new text
+/// up (`pane`'s list), or carry out the move that ended typing.
+pub fn filter_outcome(step: FilterKey, pane: Pane, act: impl FnOnce(Action) -> Outcome) -> Outcome {
+    match step {
+        FilterKey::Changed => Outcome::FilterChanged(pane),
+        FilterKey::Act(action) => act(action),
+        FilterKey::Done => Outcome::Nothing,
+    }
 }
 
 /// Enter keeps the filter, Esc clears it, an arrow or page key ends typing
