@@ -6,12 +6,14 @@
 
 pub mod cli;
 pub mod desk;
+pub mod doctor;
 pub mod domain;
 pub mod files;
 pub mod print;
 pub mod process;
 pub mod sanitize;
 pub mod serve;
+pub mod service;
 pub mod session;
 pub mod store;
 pub mod tui;

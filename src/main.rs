@@ -10,6 +10,10 @@ fn main() {
         Ok(cli) => cli,
         Err(error) => std::process::exit(cli::usage_error(&error)),
     };
+    if let Err(error) = cli::enter_service_account(&cli) {
+        let _ = print::text(Stream::Err, &format!("error: {error}"));
+        std::process::exit(1);
+    }
     if let Some(key) = mpdesk::serve::session_key(&cli) {
         std::process::exit(mpdesk::serve::session(&cli, key));
     }

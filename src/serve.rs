@@ -42,6 +42,10 @@ fn operator_only(command: &Command) -> Option<&'static str> {
         Command::User(UserCommand::Remove { .. }) => Some("user remove"),
         Command::Ssh(_) => Some("ssh"),
         Command::Config(_) => Some("config"),
+        Command::Setup { .. } => Some("setup"),
+        Command::Doctor => Some("doctor"),
+        Command::Backup(_) => Some("backup"),
+        Command::Man { dir: Some(_) } => Some("man --dir"),
         _ => None,
     }
 }

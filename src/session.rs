@@ -6,8 +6,13 @@
 use crate::desk::{Desk, DeskError, DeskResult};
 use std::path::{Path, PathBuf};
 
-/// The default database: mpdesk.db in the platform data directory.
+/// The default database: on a packaged server, run as root or as the
+/// service account, the service account's (`/var/lib/mpdesk/mpdesk.db`);
+/// otherwise mpdesk.db in the platform data directory.
 pub fn default_db_path() -> DeskResult<PathBuf> {
+    if let Some(path) = crate::service::packaged_database() {
+        return Ok(path);
+    }
     let dirs = directories::ProjectDirs::from("", "", "mpdesk")
         .ok_or_else(|| DeskError::Invalid("no home directory to keep the database in; pass --db PATH".to_string()))?;
     Ok(dirs.data_dir().join("mpdesk.db"))
@@ -54,10 +59,11 @@ fn account() -> Option<(String, PathBuf)> {
     None
 }
 
-/// The name of the account this process runs as, from the password
-/// database.
+/// The name of the account that ran mpdesk, from the password database
+/// (run as root on a packaged server, `root`, though mpdesk became the
+/// service account since).
 pub fn os_login() -> Option<String> {
-    account().map(|(name, _)| name)
+    crate::service::invoked_by().map(str::to_string).or_else(|| account().map(|(name, _)| name))
 }
 
 /// Where the service account keeps mpdesk's files, found through its home
@@ -72,6 +78,11 @@ pub struct AccountPaths {
 
 pub fn account_paths() -> Option<AccountPaths> {
     let (_, home) = account()?;
+    // A packaged server keeps its files where the package put them.
+    if let Some(database) = crate::service::packaged_database() {
+        let log = database.with_file_name("mpdesk.log");
+        return Some(AccountPaths { database, config: PathBuf::from(crate::service::CONFIG_FILE), log });
+    }
     let data = home.join(".local/share/mpdesk");
     Some(AccountPaths {
         database: data.join("mpdesk.db"),

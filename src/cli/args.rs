@@ -126,8 +126,62 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff): `mpdesk man | man -l -`.
-    Man,
+    /// Print the manual (roff): `mpdesk man | man -l -`; with --dir, one
+    /// file a page (mpdesk.1, mpdesk-program-upload.1, …).
+    Man {
+        /// Write each page as DIR/NAME.1 instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// The first Owner of a server in one command (the operator's): creates
+    /// the database if missing, registers LOGIN, adds their key, and with
+    /// --workspace creates it with them as its Owner. Run again with the
+    /// same arguments, it changes nothing and says so.
+    Setup {
+        /// The first Owner's login.
+        #[arg(long, value_name = "LOGIN")]
+        owner: String,
+        /// Their public key: a .pub file, or - for standard input.
+        #[arg(long, value_name = "FILE")]
+        key: String,
+        /// Their display name (default: the login).
+        #[arg(long)]
+        name: Option<String>,
+        /// A first workspace, with them as its Owner.
+        #[arg(long)]
+        workspace: Option<String>,
+    },
+    /// Checks a packaged server: the service account, what sshd will do for
+    /// it, the binary's ownership, the database, the config, stray keys,
+    /// the backup replica. One line a check, with the fix; exit 1 if any fails.
+    Doctor,
+    /// A consistent copy of the database while people work (SQLite's online
+    /// backup), or `backup verify FILE`.
+    Backup(BackupArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct BackupArgs {
+    #[command(subcommand)]
+    pub command: Option<BackupCommand>,
+    /// The copy to write (mode 0600; an existing file only with --force).
+    #[arg(long, value_name = "FILE", required = true)]
+    pub out: Option<PathBuf>,
+    /// Replace FILE if it exists.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+#[command(defer = true)]
+pub enum BackupCommand {
+    /// Checks a copy: its integrity, its schema, what it holds, its newest
+    /// audit entry (exit 1 if it is not whole).
+    Verify {
+        /// The copy.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

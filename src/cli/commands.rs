@@ -203,6 +203,91 @@ pub fn init(cli: &Cli, parents: bool) -> Done {
     })
 }
 
+/// A key file named on the command line, read while still root (a key in
+/// root's home is not the service account's to read).
+static PREREAD_KEY: std::sync::OnceLock<(String, Result<String, String>)> = std::sync::OnceLock::new();
+
+/// Reads the key file `command` names, if any, before mpdesk becomes the
+/// service account.
+pub fn preread_key(command: &Command) {
+    let file = match command {
+        Command::Setup { key, .. } => Some(key.as_str()),
+        Command::Key(KeyCommand::Add { login, file }) => Some(file.as_deref().unwrap_or(login)),
+        _ => None,
+    };
+    if let Some(file) = file.filter(|f| *f != "-") {
+        let _ = PREREAD_KEY.set((file.to_string(), read_key_text(file).map_err(|e| e.to_string())));
+    }
+}
+
+/// `mpdesk setup`: the database (created if missing), the first Owner,
+/// their key, their workspace — what is missing of them.
+pub fn setup(cli: &Cli, owner: &str, key: &str, name: Option<&str>, workspace: Option<&str>) -> Done {
+    let path = match cli.db() {
+        Some(path) => path,
+        None => crate::session::default_db_path()?,
+    };
+    let created = !path.exists();
+    if created {
+        crate::session::init(&path, true)?;
+    }
+    let text = read_key_text(key)?;
+    let mut desk = Desk::open(&path)?;
+    desk.set_via(&crate::session::local_via(cli.user().as_deref()));
+    let who = principal(&desk, cli, &Identity::Local)?;
+    let report = desk.setup(&who, owner, name, &text, workspace)?;
+    out(cli.json, &report, || {
+        let mut done = Vec::new();
+        if created {
+            done.push(format!("created the database {}", path.display()));
+        }
+        if report.registered {
+            done.push(format!("registered {owner}"));
+        }
+        if report.key_added {
+            done.push(format!("added {owner}'s key {}", report.fingerprint));
+        }
+        if let (true, Some(workspace)) = (report.workspace_created, workspace) {
+            done.push(format!("created the workspace {workspace} with {owner} as its Owner"));
+        }
+        match done.is_empty() {
+            true => format!(
+                "nothing to do: {owner}, their key{} are set up already",
+                if workspace.is_some() { " and their workspace" } else { "" }
+            ),
+            false => {
+                format!("{}; {owner} can connect now: ssh -t {}@SERVER", done.join("; "), crate::service::ACCOUNT)
+            }
+        }
+    })
+}
+
+/// `mpdesk backup verify FILE`: what a copy holds, and whether it is whole.
+pub fn backup_verify(cli: &Cli, file: &std::path::Path) -> Done {
+    let inspection = crate::desk::backup::inspect_backup(file)?;
+    let whole = inspection.problems.is_empty() && inspection.schema <= inspection.schema_known;
+    out(cli.json, &inspection, || {
+        let mut lines =
+            vec![format!("{}: {}", file.display(), if whole { "whole".to_string() } else { "NOT whole".to_string() })];
+        lines.extend(inspection.problems.iter().take(20).map(|p| format!("  integrity: {p}")));
+        lines.push(format!("  schema {} (this build knows {})", inspection.schema, inspection.schema_known));
+        let counts: Vec<String> = inspection.counts.iter().map(|(t, n)| format!("{t} {n}")).collect();
+        lines.push(format!("  rows: {}", counts.join(", ")));
+        match &inspection.newest_entry {
+            Some((id, at, operation, actor)) => {
+                lines.push(format!("  newest audit entry: #{id} {at} {operation} by {actor}"))
+            }
+            None => lines.push("  no audit entries".to_string()),
+        }
+        lines.join("\n")
+    })?;
+    if whole {
+        Ok(())
+    } else {
+        Err(DeskError::Storage(format!("{} is not a whole mpdesk database; do not restore it", file.display())))
+    }
+}
+
 pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identity) -> Done {
     let json = cli.json;
     match command {
@@ -261,8 +346,24 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
             member(desk, &me, json, cmd)
         }
         Command::Init { .. } => init(cli, false),
+        Command::Backup(args) => {
+            let who = principal(desk, cli, identity)?;
+            let Some(out_path) = &args.out else {
+                return Err(DeskError::Invalid("backup needs --out FILE (or: backup verify FILE)".to_string()));
+            };
+            desk.backup(&who, out_path, args.force)?;
+            out(json, &serde_json::json!({"out": out_path.display().to_string()}), || {
+                format!(
+                    "copied the database to {} (check it with: mpdesk backup verify {})",
+                    out_path.display(),
+                    out_path.display()
+                )
+            })
+        }
+        // Run by `run` before a database is opened.
+        Command::Setup { .. } | Command::Doctor => Ok(()),
         // Run by `meta` before any database is opened.
-        Command::Config(_) | Command::Completions { .. } | Command::Man => Ok(()),
+        Command::Config(_) | Command::Completions { .. } | Command::Man { .. } => Ok(()),
         Command::Key(cmd) => {
             let who = principal(desk, cli, identity)?;
             key(desk, &who, json, cmd)
@@ -350,6 +451,10 @@ fn key(desk: &mut Desk, who: &Principal, json: bool, cmd: &KeyCommand) -> Done {
 fn read_key_text(file: &str) -> DeskResult<String> {
     use std::io::Read;
     const MAX: u64 = 16 * 1024;
+    // Read before mpdesk became the service account (root's file).
+    if let Some((_, read)) = PREREAD_KEY.get().filter(|(path, _)| path == file) {
+        return read.clone().map_err(DeskError::Invalid);
+    }
     let mut text = String::new();
     let result = if file == "-" {
         std::io::stdin().take(MAX).read_to_string(&mut text)

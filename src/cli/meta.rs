@@ -50,7 +50,14 @@ pub fn run(cli: &Cli, command: &Command) -> Option<i32> {
             clap_complete::generate(*shell, &mut Cli::command(), "mpdesk", &mut script);
             print::generated(&script).map_or(1, |()| 0)
         }
-        Command::Man => print::generated(&man_page()).map_or(1, |()| 0),
+        Command::Man { dir: None } => print::generated(&man_page()).map_or(1, |()| 0),
+        Command::Man { dir: Some(dir) } => match write_pages(dir) {
+            Ok(count) => say(Stream::Out, &format!("wrote {count} manual pages to {}", dir.display())),
+            Err(error) => {
+                say(Stream::Err, &format!("error: cannot write the manual pages to {}: {error}", dir.display()));
+                1
+            }
+        },
         _ => return None,
     };
     Some(code)
@@ -63,18 +70,36 @@ fn say(stream: Stream, text: &str) -> i32 {
 /// The manual: mpdesk(1), then a page for every subcommand, all the way
 /// down ("mpdesk-program-list").
 pub fn man_page() -> Vec<u8> {
-    let mut command = Cli::command();
-    command.build();
-    let mut roff = Vec::new();
-    render(&command, "mpdesk", &mut roff);
-    roff
+    pages().into_iter().flat_map(|(_, roff)| roff).collect()
 }
 
-fn render(command: &clap::Command, name: &str, roff: &mut Vec<u8>) {
+/// Every page, with its name: mpdesk, mpdesk-program, mpdesk-program-list, …
+pub fn pages() -> Vec<(String, Vec<u8>)> {
+    let mut command = Cli::command();
+    command.build();
+    let mut pages = Vec::new();
+    render(&command, "mpdesk", &mut pages);
+    pages
+}
+
+fn render(command: &clap::Command, name: &str, pages: &mut Vec<(String, Vec<u8>)>) {
     let page = command.clone().name(name.to_string()).bin_name(name.replace('-', " "));
-    // Writing into a Vec cannot fail.
-    let _ = clap_mangen::Man::new(page).render(roff);
+    let mut roff = Vec::new();
+    // The version in every page's footer. Writing into a Vec cannot fail.
+    let source = format!("mpdesk {}", env!("CARGO_PKG_VERSION"));
+    let _ = clap_mangen::Man::new(page).source(source).render(&mut roff);
+    pages.push((name.to_string(), roff));
     for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
-        render(sub, &format!("{name}-{}", sub.get_name()), roff);
+        render(sub, &format!("{name}-{}", sub.get_name()), pages);
     }
+}
+
+/// Writes each page as `dir/NAME.1`; returns how many.
+fn write_pages(dir: &std::path::Path) -> std::io::Result<usize> {
+    std::fs::create_dir_all(dir)?;
+    let pages = pages();
+    for (name, roff) in &pages {
+        std::fs::write(dir.join(format!("{name}.1")), roff)?;
+    }
+    Ok(pages.len())
 }

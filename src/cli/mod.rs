@@ -27,6 +27,28 @@ pub fn usage_error(error: &clap::Error) -> i32 {
     error.exit_code()
 }
 
+/// On a packaged server, run as root: becomes the service account before
+/// anything is opened, so no file mpdesk creates in its home is root's —
+/// except for `doctor` (it reads what only root may first, then becomes
+/// the account itself) and a `--db` outside the account's home (root's own
+/// file).
+pub fn enter_service_account(cli: &Cli) -> Result<(), String> {
+    if !crate::service::is_root() {
+        return Ok(());
+    }
+    let Some(account) = crate::service::service_account() else { return Ok(()) };
+    let doctor = matches!(cli.command, Some(args::Command::Doctor));
+    if doctor || !crate::service::works_on_service_files(&account, cli.db().as_deref()) {
+        return Ok(());
+    }
+    let invoker = session::os_login().unwrap_or_else(|| "root".to_string());
+    if let Some(command) = &cli.command {
+        commands::preread_key(command);
+    }
+    crate::service::become_account(&account, &invoker)
+        .map_err(|e| format!("cannot become the service account {}: {e}", account.name))
+}
+
 /// Runs a subcommand on an open desk as `identity` (an SSH session) and
 /// returns the exit code.
 pub fn run_on(desk: &mut crate::desk::Desk, cli: &Cli, command: &args::Command, identity: &Identity) -> i32 {
@@ -47,9 +69,19 @@ pub fn run(cli: &Cli, command: &args::Command) -> i32 {
     if let Some(code) = meta::run(cli, command) {
         return code;
     }
+    if let args::Command::Doctor = command {
+        return crate::doctor::run(cli);
+    }
     let result = (|| -> Result<(), DeskError> {
-        if let args::Command::Init { parents } = command {
-            return commands::init(cli, *parents);
+        match command {
+            args::Command::Init { parents } => return commands::init(cli, *parents),
+            args::Command::Setup { owner, key, name, workspace } => {
+                return commands::setup(cli, owner, key, name.as_deref(), workspace.as_deref())
+            }
+            args::Command::Backup(args::BackupArgs { command: Some(args::BackupCommand::Verify { file }), .. }) => {
+                return commands::backup_verify(cli, file)
+            }
+            _ => {}
         }
         // sshd's AuthorizedKeysCommand only reads.
         let read_only = cli.readonly || matches!(command, args::Command::Ssh(args::SshCommand::KeysCommand { .. }));

@@ -7,8 +7,9 @@ use crate::desk::{DeskError, DeskResult};
 use crate::files::{write_atomically, WriteRefusal};
 use std::path::Path;
 
-/// `EXE --db DB`: this very binary on this very database, absolute, quoted
-/// for the shell sshd runs the forced command with.
+/// `EXE --db DB [--config FILE]`: this very binary on this very database
+/// (and config file), absolute, quoted for the shell sshd runs the forced
+/// command with.
 pub fn forced_command(cli: &Cli) -> DeskResult<String> {
     let exe = std::env::current_exe().map_err(|e| DeskError::Storage(format!("cannot find mpdesk's own path: {e}")))?;
     let db = match cli.db() {
@@ -24,7 +25,12 @@ pub fn forced_command(cli: &Cli) -> DeskResult<String> {
         }
         Ok(shell_words::quote(text).into_owned())
     };
-    Ok(format!("{} --db {}", quoted(&exe)?, quoted(&db)?))
+    // The server's config file for every console it serves, if it names one.
+    let config = match &cli.config {
+        Some(config) => format!(" --config {}", quoted(config)?),
+        None => String::new(),
+    };
+    Ok(format!("{} --db {}{config}", quoted(&exe)?, quoted(&db)?))
 }
 
 /// Replaces the managed block in `path` (created if missing), atomically,

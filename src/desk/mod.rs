@@ -3,6 +3,7 @@
 //! refused attempts too. The CLI and the console call only this.
 
 mod audit;
+pub mod backup;
 pub use audit::AuditQuery;
 mod capabilities;
 mod clock;
@@ -13,6 +14,7 @@ pub mod keys;
 mod members;
 mod programs;
 pub mod sessions;
+mod setup;
 mod types;
 mod undo;
 mod users;
@@ -26,6 +28,7 @@ pub use invitations::{countdown_text, Invitation, MemberOp};
 pub use keys::{Principal, SshKey};
 pub use programs::{ConfigChange, ProgramEdit};
 pub use sessions::{SessionKind, SessionRow};
+pub use setup::SetupReport;
 pub use types::*;
 pub use undo::UndoPlan;
 pub use versions::{ExportTarget, PackageSource};

@@ -14,8 +14,15 @@ use crate::store::undo::Key;
 impl Desk {
     /// Creates a workspace; the actor becomes its Owner.
     pub fn create_workspace(&mut self, actor: &Actor, name: &str) -> DeskResult<WorkspaceSummary> {
+        let by = actor.login.clone();
+        self.create_workspace_by(&by, actor, name)
+    }
+
+    /// Creates a workspace with `owner` as its Owner, audited as done `by`
+    /// someone (the owner, or the operator setting up a server).
+    pub(super) fn create_workspace_by(&mut self, by: &str, actor: &Actor, name: &str) -> DeskResult<WorkspaceSummary> {
         let read_only = self.read_only;
-        self.audited(&actor.login, "workspace_create", |tx, entry, now| {
+        self.audited(by, "workspace_create", |tx, entry, now| {
             entry.workspace = Some(name.to_string());
             if read_only {
                 return Err(crate::domain::Denial::read_only("Create workspace").into());

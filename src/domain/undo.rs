@@ -25,6 +25,7 @@ pub fn not_reversible(operation: &str) -> &'static str {
         "user_disable" | "user_enable" => "the operator's changes to people are not undone: enable or disable again",
         "user_remove" => "removing a person is not reversible: register them again",
         "ssh_end" => "an ended session is not undone: the person connects again",
+        "database_backup" => "a backup only read the data",
         _ => "this change is not reversible",
     }
 }

@@ -3,6 +3,7 @@
 //! role sets that a query filters on are passed in by the desk.
 
 pub mod audit;
+pub mod backup;
 pub mod invitations;
 pub mod keys;
 pub mod members;
@@ -20,6 +21,7 @@ use rusqlite_migration::Migrations;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use backup::health;
 pub use schema::APPLICATION_ID;
 
 /// How long a write waits for another to finish. A 47 MB package takes
@@ -314,7 +316,7 @@ fn read_pragma(conn: &Connection, name: &str) -> rusqlite::Result<i64> {
     conn.pragma_query_value(None, name, |row| row.get(0))
 }
 
-fn known_schema_version() -> i64 {
+pub(crate) fn known_schema_version() -> i64 {
     schema::migrations().len() as i64
 }
 

@@ -35,8 +35,11 @@ pub enum ConfigError {
 /// Where the config file is: `explicit` (--config, or MPDESK_CONFIG where
 /// the caller allows it), else the platform's config directory.
 pub fn path(explicit: Option<&Path>) -> Option<PathBuf> {
+    // On a packaged server, as root or the service account: the package's.
+    let packaged = || crate::service::packaged_database().map(|_| PathBuf::from(crate::service::CONFIG_FILE));
     explicit
         .map(Path::to_path_buf)
+        .or_else(packaged)
         .or_else(|| directories::ProjectDirs::from("", "", "mpdesk").map(|dirs| dirs.config_dir().join("config.toml")))
 }
 

@@ -9,6 +9,7 @@ mod newcomer;
 mod permission_table;
 mod pty;
 mod scale;
+mod server;
 mod ssh;
 mod ssh_access;
 mod sshd;

@@ -1,0 +1,130 @@
+//! Copies of the database: taken with SQLite's online backup API while
+//! others write (one step, inside one read transaction: writers go on, and
+//! the copy is of one moment), and checked without opening them for write.
+
+use super::{known_schema_version, Store, StoreError};
+use rusqlite::{Connection, OpenFlags};
+use std::path::Path;
+
+/// Why a copy's target was refused.
+#[derive(Debug)]
+pub enum Target {
+    /// One of the database's own files.
+    Own,
+    Exists,
+    NotRegular,
+}
+
+impl Store {
+    /// Writes a consistent copy of the whole database to `out`: mode 0600,
+    /// in rollback-journal mode (one file, nothing beside it), whole or not
+    /// at all (a temporary file renamed into place). Never one of the
+    /// database's own files; an existing file only with `overwrite`.
+    pub fn backup_to(&self, out: &Path, overwrite: bool) -> Result<Result<(), Target>, StoreError> {
+        if self.files().iter().any(|own| crate::files::same_file(out, own)) {
+            return Ok(Err(Target::Own));
+        }
+        match std::fs::symlink_metadata(out) {
+            Ok(meta) if !meta.is_file() => return Ok(Err(Target::NotRegular)),
+            Ok(_) if !overwrite => return Ok(Err(Target::Exists)),
+            _ => {}
+        }
+        let io = |source| StoreError::Io { path: out.to_path_buf(), source };
+        let dir = match out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(dir) => dir.to_path_buf(),
+            None => std::path::PathBuf::from("."),
+        };
+        // A temporary file is created with mode 0600.
+        let temp = tempfile::Builder::new().prefix(".mpdesk-backup-").tempfile_in(&dir).map_err(io)?;
+        {
+            let mut copy = Connection::open(temp.path())?;
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut copy)?;
+            // All pages in one step: one read transaction, so the copy is
+            // of one moment however much others write meanwhile.
+            let mut tries = 0;
+            loop {
+                match backup.step(-1)? {
+                    rusqlite::backup::StepResult::Done => break,
+                    _ if tries < 300 => {
+                        tries += 1;
+                        std::thread::sleep(std::time::Duration::from_millis(10));
+                    }
+                    _ => return Err(StoreError::Migration("the database stayed locked; try again".to_string())),
+                }
+            }
+            drop(backup);
+            copy.pragma_update(None, "journal_mode", "DELETE")?;
+        }
+        temp.as_file().sync_all().map_err(io)?;
+        temp.persist(out).map_err(|e| io(e.error))?;
+        Ok(Ok(()))
+    }
+}
+
+/// What a copy holds, read without writing anything beside it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Inspection {
+    /// `PRAGMA integrity_check`'s problems (none: whole).
+    pub problems: Vec<String>,
+    pub schema: i64,
+    pub schema_known: i64,
+    /// Rows of each table that matters.
+    pub counts: Vec<(String, i64)>,
+    /// The newest audit entry: id, time, operation, actor.
+    pub newest_entry: Option<(i64, String, String, String)>,
+}
+
+/// Reads `path` as an mpdesk database copy (immutable: SQLite creates no
+/// file beside it and takes no lock).
+pub fn inspect(path: &Path) -> Result<Inspection, StoreError> {
+    crate::files::open_regular(path).map_err(|source| StoreError::Io { path: path.to_path_buf(), source })?;
+    let uri = format!("file:{}?mode=ro&immutable=1", uri_path(path));
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(uri, flags)?;
+    // A damaged file fails part way: what failed is itself the finding.
+    let checked: rusqlite::Result<Vec<String>> = conn
+        .prepare("PRAGMA integrity_check")
+        .and_then(|mut stmt| stmt.query_map([], |r| r.get::<_, String>(0))?.collect());
+    let mut problems = checked.unwrap_or_else(|e| vec![e.to_string()]);
+    problems.retain(|p| p != "ok");
+    let schema: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap_or(-1);
+    let mut counts = Vec::new();
+    for table in ["users", "workspaces", "programs", "program_members", "versions", "ssh_keys", "audit"] {
+        let n = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap_or(-1);
+        counts.push((table.to_string(), n));
+    }
+    let newest = conn
+        .query_row("SELECT id, at, operation, actor FROM audit ORDER BY id DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .ok();
+    Ok(Inspection { problems, schema, schema_known: known_schema_version(), counts, newest_entry: newest })
+}
+
+/// A path as an SQLite URI's path: `%`, `?` and `#` escaped.
+fn uri_path(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    absolute.to_string_lossy().replace('%', "%25").replace('?', "%3f").replace('#', "%23")
+}
+
+/// What `mpdesk doctor` asks of the live database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Health {
+    /// `PRAGMA quick_check`'s problems (none: whole).
+    pub problems: Vec<String>,
+    pub wal: bool,
+    pub schema: i64,
+    pub schema_known: i64,
+}
+
+/// Opens the database read-only and checks it (quick_check reads every
+/// page but checks no index against its table: seconds, not minutes).
+pub fn health(path: &Path) -> Result<Health, StoreError> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    let mut problems: Vec<String> =
+        conn.prepare("PRAGMA quick_check")?.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<_, _>>()?;
+    problems.retain(|p| p != "ok");
+    let schema: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok(Health { problems, wal: mode.eq_ignore_ascii_case("wal"), schema, schema_known: known_schema_version() })
+}
