@@ -44,6 +44,7 @@ fn operator_only(command: &Command) -> Option<&'static str> {
         Command::Config(_) => Some("config"),
         Command::Setup { .. } => Some("setup"),
         Command::Doctor => Some("doctor"),
+        Command::Check { .. } => Some("check"),
         Command::Backup(_) => Some("backup"),
         Command::Man { dir: Some(_) } => Some("man --dir"),
         _ => None,

@@ -151,6 +151,14 @@ pub enum Command {
         #[arg(long)]
         workspace: Option<String>,
     },
+    /// Checks the database file: its size against its pages, then every page
+    /// (SQLite's quick_check) or, --full, every index too (integrity_check).
+    /// One line a problem; exit 1 if any. Writes nothing.
+    Check {
+        /// integrity_check (minutes on a large file) instead of quick_check.
+        #[arg(long)]
+        full: bool,
+    },
     /// Checks a packaged server: the service account, what sshd will do for
     /// it, the binary's ownership, the database, the config, stray keys,
     /// the backup replica. One line a check, with the fix; exit 1 if any fails.

@@ -262,6 +262,34 @@ pub fn setup(cli: &Cli, owner: &str, key: &str, name: Option<&str>, workspace: O
     })
 }
 
+/// `mpdesk check`: one line a problem, exit 1 if any (0: whole).
+pub fn check(cli: &Cli, full: bool) -> i32 {
+    let path = match cli.db().map(Ok).unwrap_or_else(crate::session::default_db_path) {
+        Ok(path) => path,
+        Err(error) => {
+            super::output::print_error(&error, cli.json);
+            return 1;
+        }
+    };
+    let problems = match crate::store::backup::check(&path, full) {
+        Ok(problems) => problems,
+        Err(error) => {
+            super::output::print_error(&DeskError::from(error), cli.json);
+            return 1;
+        }
+    };
+    let how = if full { "integrity_check" } else { "quick_check" };
+    let report = serde_json::json!({"path": path.display().to_string(), "check": how, "problems": problems});
+    let printed = out(cli.json, &report, || match problems.is_empty() {
+        true => format!("{}: whole ({how})", path.display()),
+        false => problems.iter().map(|p| format!("{}: {p}", path.display())).collect::<Vec<_>>().join("\n"),
+    });
+    match (printed, problems.is_empty()) {
+        (Ok(()), true) => 0,
+        _ => 1,
+    }
+}
+
 /// `mpdesk backup verify FILE`: what a copy holds, and whether it is whole.
 pub fn backup_verify(cli: &Cli, file: &std::path::Path) -> Done {
     let inspection = crate::desk::backup::inspect_backup(file)?;
@@ -361,7 +389,7 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
             })
         }
         // Run by `run` before a database is opened.
-        Command::Setup { .. } | Command::Doctor => Ok(()),
+        Command::Setup { .. } | Command::Doctor | Command::Check { .. } => Ok(()),
         // Run by `meta` before any database is opened.
         Command::Config(_) | Command::Completions { .. } | Command::Man { .. } => Ok(()),
         Command::Key(cmd) => {

@@ -17,14 +17,29 @@ use crate::session;
 
 /// Prints what clap has to say (help, version, a usage error) through the
 /// one printer — it quotes argv, which may hold escape sequences — and
-/// returns the exit code.
+/// returns the exit code. A usage error's lines are bounded: they quote
+/// what was typed, which may be 100,000 characters.
 pub fn usage_error(error: &clap::Error) -> i32 {
     use crate::print::{self, Stream};
+    const LINE: usize = 200;
     let text = error.render().to_string();
     let text = text.trim_end();
-    let stream = if error.use_stderr() { Stream::Err } else { Stream::Out };
-    let _ = print::text(stream, text);
+    let _ = match error.use_stderr() {
+        true => {
+            let bounded = text.lines().map(|line| bounded_line(line, LINE)).collect::<Vec<_>>().join("\n");
+            print::text(Stream::Err, &bounded)
+        }
+        false => print::text(Stream::Out, text),
+    };
     error.exit_code()
+}
+
+/// `line`, cut to `max` characters with `…` when longer.
+fn bounded_line(line: &str, max: usize) -> String {
+    match line.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line.to_string(),
+    }
 }
 
 /// On a packaged server, run as root: becomes the service account before
@@ -72,6 +87,9 @@ pub fn run(cli: &Cli, command: &args::Command) -> i32 {
     if let args::Command::Doctor = command {
         return crate::doctor::run(cli);
     }
+    if let args::Command::Check { full } = command {
+        return commands::check(cli, *full);
+    }
     let result = (|| -> Result<(), DeskError> {
         match command {
             args::Command::Init { parents } => return commands::init(cli, *parents),
@@ -85,9 +103,9 @@ pub fn run(cli: &Cli, command: &args::Command) -> i32 {
         }
         // sshd's AuthorizedKeysCommand only reads.
         let read_only = cli.readonly || matches!(command, args::Command::Ssh(args::SshCommand::KeysCommand { .. }));
-        let (mut desk, _) = session::open(cli.db().as_deref(), read_only)?;
+        let (mut desk, path) = session::open(cli.db().as_deref(), read_only)?;
         desk.set_via(&session::local_via(cli.user().as_deref()));
-        commands::dispatch(&mut desk, cli, command, &Identity::Local)
+        commands::dispatch(&mut desk, cli, command, &Identity::Local).map_err(|e| e.naming_file(&path))
     })();
     match result {
         Ok(()) => 0,

@@ -38,7 +38,14 @@ pub enum DeskError {
     Conflict(String),
     #[error("{0}")]
     Storage(String),
+    /// SQLite found the file malformed: what to do, naming the file once
+    /// the caller knows it ([`DeskError::naming_file`]).
+    #[error("{0}")]
+    Corrupt(String),
 }
+
+/// What a malformed database means, before the file is named.
+const CORRUPT: &str = "the database is damaged (SQLite: database disk image is malformed): restore it from a backup (`mpdesk backup verify FILE` says whether a copy is whole); `mpdesk check --full` lists what is wrong";
 
 impl DeskError {
     pub fn kind(&self) -> ErrorKind {
@@ -48,7 +55,15 @@ impl DeskError {
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::Invalid(_) => ErrorKind::Invalid,
             Self::Conflict(_) => ErrorKind::Conflict,
-            Self::Storage(_) => ErrorKind::Storage,
+            Self::Storage(_) | Self::Corrupt(_) => ErrorKind::Storage,
+        }
+    }
+
+    /// The same error, a damaged database named by its file.
+    pub fn naming_file(self, path: &std::path::Path) -> Self {
+        match self {
+            Self::Corrupt(_) => Self::from(StoreError::Corrupt(path.to_path_buf())),
+            other => other,
         }
     }
 
@@ -72,13 +87,23 @@ impl From<rusqlite::Error> for DeskError {
                 "that change conflicts with the data as it is now (someone may have changed it meanwhile); nothing was changed".to_string(),
             );
         }
+        if matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+        ) {
+            return Self::Corrupt(CORRUPT.to_string());
+        }
         Self::Storage(format!("database error: {e}"))
     }
 }
 
 impl From<StoreError> for DeskError {
     fn from(e: StoreError) -> Self {
-        Self::Storage(e.to_string())
+        match e {
+            StoreError::Corrupt(_) => Self::Corrupt(e.to_string()),
+            StoreError::Sqlite(e) => Self::from(e),
+            e => Self::Storage(e.to_string()),
+        }
     }
 }
 

@@ -74,7 +74,7 @@ pub fn countdown_text(expires_at: &str, now: OffsetDateTime) -> String {
 fn user_id(conn: &rusqlite::Connection, login: &str) -> DeskResult<i64> {
     store::users::by_login(conn, login)?
         .map(|u| u.id)
-        .ok_or_else(|| DeskError::NotFound(format!("user '{login}' is not registered")))
+        .ok_or_else(|| DeskError::NotFound(format!("user '{}' is not registered", super::shown(login))))
 }
 
 fn pending_of(
@@ -251,7 +251,7 @@ impl Desk {
     pub fn list_invitations(&self, actor: &Actor, workspace: &str, page: Page) -> DeskResult<Vec<Invitation>> {
         let (ws, membership) = resolve_workspace(self.conn(), actor, workspace)?;
         if acting_role(&membership).is_none() {
-            return Err(DeskError::NotFound(format!("workspace '{workspace}' not found")));
+            return Err(DeskError::NotFound(format!("workspace '{}' not found", super::shown(workspace))));
         }
         let now = self.now_time();
         store::invitations::of_workspace(self.conn(), ws.id, page.offset, page.limit)?

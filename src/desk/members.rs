@@ -130,7 +130,7 @@ impl Desk {
                     continue;
                 }
                 let user = store::users::by_login(tx, login)?
-                    .ok_or_else(|| DeskError::NotFound(format!("user '{login}' is not registered")))?;
+                    .ok_or_else(|| DeskError::NotFound(format!("user '{}' is not registered", super::shown(login))))?;
                 let membership = store::workspaces::membership(tx, row.workspace_id, user.id)?
                     .filter(|m| m.status.can_act())
                     .ok_or_else(|| DeskError::Invalid(format!(

@@ -239,9 +239,12 @@ impl Desk {
                 crate::domain::people::decide_acting(&user.login, &user.standing)?;
                 Ok(Actor { id: user.id, login: user.login, name: user.name })
             }
-            None => Err(DeskError::NotFound(format!(
+            // The command to register is offered only for a login that
+            // could be registered (never a 100,000-character one).
+            None if crate::domain::validate::login(login).is_ok() => Err(DeskError::NotFound(format!(
                 "user '{login}' is not registered; register with: mpdesk user add {login} --name \"Your Name\""
             ))),
+            None => Err(DeskError::NotFound(format!("user '{}' is not registered", shown(login)))),
         }
     }
 }

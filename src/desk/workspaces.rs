@@ -94,7 +94,7 @@ impl Desk {
             note_workspace(entry, &ws);
             decide_member_action(acting_role(&membership), MemberAction::Add, role, None, read_only)?;
             let user = store::users::by_login(tx, login)?
-                .ok_or_else(|| DeskError::NotFound(format!("user '{login}' is not registered")))?;
+                .ok_or_else(|| DeskError::NotFound(format!("user '{}' is not registered", super::shown(login))))?;
             not_yet_member(tx, &ws, user.id, login)?;
             let mut capture = Capture::default();
             capture.rows(tx, Key::WorkspaceMember { workspace_id: ws.id, user_id: user.id })?;
@@ -172,7 +172,7 @@ impl Desk {
     ) -> DeskResult<Vec<WorkspaceMember>> {
         let (ws, membership) = resolve_workspace(self.conn(), actor, workspace)?;
         if acting_role(&membership).is_none() {
-            return Err(DeskError::NotFound(format!("workspace '{workspace}' not found")));
+            return Err(DeskError::NotFound(format!("workspace '{}' not found", super::shown(workspace))));
         }
         let mut rows = store::workspaces::members(self.conn(), ws.id, page.offset, page.limit)?;
         if (rows.len() as u64) < page.limit {
@@ -206,7 +206,7 @@ impl Desk {
     pub fn member_status(&self, actor: &Actor, workspace: &str, login: &str) -> DeskResult<Option<MemberStatus>> {
         let (ws, membership) = resolve_workspace(self.conn(), actor, workspace)?;
         if acting_role(&membership).is_none() {
-            return Err(DeskError::NotFound(format!("workspace '{workspace}' not found")));
+            return Err(DeskError::NotFound(format!("workspace '{}' not found", super::shown(workspace))));
         }
         let Some(user) = store::users::by_login(self.conn(), login)? else { return Ok(None) };
         Ok(store::workspaces::membership(self.conn(), ws.id, user.id)?.map(|m| m.status))
@@ -215,7 +215,7 @@ impl Desk {
     pub fn count_workspace_members(&self, actor: &Actor, workspace: &str) -> DeskResult<u64> {
         let (ws, membership) = resolve_workspace(self.conn(), actor, workspace)?;
         if acting_role(&membership).is_none() {
-            return Err(DeskError::NotFound(format!("workspace '{workspace}' not found")));
+            return Err(DeskError::NotFound(format!("workspace '{}' not found", super::shown(workspace))));
         }
         Ok(store::workspaces::count_members(self.conn(), ws.id)?
             + store::invitations::count_pending_of_workspace(self.conn(), ws.id)?)

@@ -102,7 +102,7 @@ pub fn inspect(path: &Path) -> Result<Inspection, StoreError> {
 }
 
 /// A path as an SQLite URI's path: `%`, `?` and `#` escaped.
-fn uri_path(path: &Path) -> String {
+pub(crate) fn uri_path(path: &Path) -> String {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     absolute.to_string_lossy().replace('%', "%25").replace('?', "%3f").replace('#', "%23")
 }
@@ -127,4 +127,19 @@ pub fn health(path: &Path) -> Result<Health, StoreError> {
     problems.retain(|p| p != "ok");
     let schema: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     Ok(Health { problems, wal: mode.eq_ignore_ascii_case("wal"), schema, schema_known: known_schema_version() })
+}
+
+/// `mpdesk check`: what is wrong with the database file, if anything —
+/// its size against its pages, then SQLite's `quick_check` (every page
+/// read) or, `full`, `integrity_check` (every index against its table).
+/// Opened for reading only, writing nothing beside it.
+pub fn check(path: &Path, full: bool) -> Result<Vec<String>, StoreError> {
+    crate::files::open_regular(path).map_err(|source| StoreError::Io { path: path.to_path_buf(), source })?;
+    let mut problems: Vec<String> = super::file_state::damage(path).into_iter().collect();
+    let conn = super::open_for_reading(path)?;
+    let pragma = if full { "PRAGMA integrity_check" } else { "PRAGMA quick_check" };
+    let checked: rusqlite::Result<Vec<String>> =
+        conn.prepare(pragma).and_then(|mut stmt| stmt.query_map([], |r| r.get::<_, String>(0))?.collect());
+    problems.extend(checked.unwrap_or_else(|e| vec![e.to_string()]).into_iter().filter(|p| p != "ok"));
+    Ok(problems)
 }

@@ -4,6 +4,8 @@
 
 pub mod audit;
 pub mod backup;
+mod error;
+pub mod file_state;
 pub mod invitations;
 pub mod keys;
 pub mod members;
@@ -22,6 +24,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use backup::health;
+pub use error::StoreError;
+use file_state::leaving_no_side_files_if_corrupt;
+pub(crate) use file_state::open_for_reading;
 pub use schema::APPLICATION_ID;
 
 /// How long a write waits for another to finish. A 47 MB package takes
@@ -59,26 +64,6 @@ impl Cached for Connection {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("{0} is not an SQLite database; mpdesk left it untouched")]
-    NotSqlite(PathBuf),
-    #[error("{0} is not a regular file (a FIFO, a device or a folder?); mpdesk left it untouched")]
-    NotRegular(PathBuf),
-    #[error("{0} is an SQLite database of another application; mpdesk left it untouched")]
-    Foreign(PathBuf),
-    #[error("{path} was written by an older mpdesk (schema {found}, this build knows {known}); open it once without --readonly to upgrade it — the file was left untouched")]
-    TooOld { path: PathBuf, found: i64, known: i64 },
-    #[error("{path} was written by a newer mpdesk (schema {found}, this build knows {known}); upgrade mpdesk — the file was left untouched")]
-    TooNew { path: PathBuf, found: i64, known: i64 },
-    #[error("cannot use the database {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
-    #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("database migration failed: {0}")]
-    Migration(String),
-}
-
 pub struct Store {
     conn: Connection,
     path: PathBuf,
@@ -95,14 +80,32 @@ struct Snapshot {
 }
 
 impl Store {
-    /// Opens (creating with mode 0600 if missing) and migrates the database.
+    /// Opens (creating with mode 0600 if missing) and migrates the
+    /// database — only if it may be written and is whole: otherwise it
+    /// says why (and that --readonly reads it), before SQLite touches it.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let state = file_state::examine(path);
+        if state.read_only_fs {
+            return Err(StoreError::ReadOnlyFs(path.to_path_buf()));
+        }
+        if !state.writable || !state.folder_writable {
+            let why = if state.writable {
+                let folder = path.parent().map(|p| p.display().to_string()).unwrap_or_default();
+                format!("its folder {folder} is not writable, and SQLite keeps files beside it")
+            } else {
+                "the file is not writable".to_string()
+            };
+            return Err(StoreError::NotWritable { path: path.to_path_buf(), why });
+        }
         check_file(path)?;
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        Self::prepare(conn, path)
+        if let Some(why) = file_state::damage(path) {
+            return Err(StoreError::Damaged { path: path.to_path_buf(), why });
+        }
+        leaving_no_side_files_if_corrupt(path, || {
+            let flags =
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            Self::prepare(Connection::open_with_flags(path, flags)?, path)
+        })
     }
 
     /// Opens an existing database so that nothing can be written to it:
@@ -116,17 +119,17 @@ impl Store {
             Err(e) => return Err(io(e)),
             Ok(_) => check_file(path)?,
         }
-        let conn =
-            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        keep_plans(&conn)?;
-        check_schema(&conn, path)?;
-        let (found, known) = (read_pragma(&conn, "user_version")?, known_schema_version());
-        if found < known {
-            return Err(StoreError::TooOld { path: path.to_path_buf(), found, known });
-        }
-        conn.pragma_update(None, "query_only", "ON")?;
-        Ok(Self { conn, path: path.to_path_buf(), snapshot: Snapshot::default() })
+        leaving_no_side_files_if_corrupt(path, || {
+            let conn = open_for_reading(path)?;
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            keep_plans(&conn)?;
+            check_schema(&conn, path)?;
+            let (found, known) = (read_pragma(&conn, "user_version")?, known_schema_version());
+            if found < known {
+                return Err(StoreError::TooOld { path: path.to_path_buf(), found, known });
+            }
+            Ok(Self { conn, path: path.to_path_buf(), snapshot: Snapshot::default() })
+        })
     }
 
     /// A private database in memory (tests, benchmarks).

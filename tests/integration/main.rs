@@ -3,6 +3,7 @@
 mod cli;
 mod config;
 mod desk_rules;
+mod file_edges;
 mod hardening;
 mod membership;
 mod newcomer;

@@ -1,0 +1,231 @@
+//! Database files that cannot be written or are not whole, and input far
+//! too long: each says what is wrong in one line, writes nothing to a
+//! file it must not, and leaves nothing beside it.
+//!
+//! The read-only mount and the other account need root (as `.ci/run` and
+//! the sshd tests do); without it these tests fail and say so.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn as_root(what: &str) {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    assert!(
+        root,
+        "{what} needs root (a tmpfs mount, or `runuser` to another account): run the tests as root, as .ci/run does"
+    );
+}
+
+/// `mpdesk` as this account (`runuser` = None) or as another.
+fn mpdesk_as(account: Option<&str>, db: &Path, args: &[&str]) -> Output {
+    let mut command = match account {
+        Some(account) => {
+            let mut c = Command::new("runuser");
+            c.args(["-u", account, "--", env!("CARGO_BIN_EXE_mpdesk")]);
+            c
+        }
+        None => Command::new(env!("CARGO_BIN_EXE_mpdesk")),
+    };
+    command.arg("--db").arg(db).args(args).env_remove("MPDESK_DB").env_remove("MPDESK_USER");
+    command.output().expect("run mpdesk")
+}
+
+fn mpdesk(db: &Path, args: &[&str]) -> Output {
+    mpdesk_as(None, db, args)
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The one line a refusal prints.
+fn one_line_error(out: &Output) -> String {
+    assert!(!out.status.success(), "expected a refusal, got: {}", stdout(out));
+    let text = stderr(out);
+    assert_eq!(text.trim_end().lines().count(), 1, "one line: {text}");
+    text
+}
+
+/// A demo database at `dir/name`.
+fn demo_db(dir: &Path, name: &str) -> PathBuf {
+    let db = dir.join(name);
+    for args in [&["init"][..], &["demo-data"]] {
+        let out = mpdesk(&db, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    db
+}
+
+fn side_files(db: &Path) -> Vec<String> {
+    ["-wal", "-shm"].iter().map(|s| format!("{}{s}", db.display())).filter(|p| Path::new(p).exists()).collect()
+}
+
+fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+/// A tmpfs mounted for one test, then read-only; unmounted on drop.
+struct Mount(tempfile::TempDir);
+
+impl Mount {
+    fn new() -> Self {
+        as_root("a read-only filesystem");
+        let dir = tempfile::tempdir().expect("dir");
+        let out = Command::new("mount").args(["-t", "tmpfs", "-o", "size=16m", "tmpfs"]).arg(dir.path()).output();
+        let out = out.expect("run mount");
+        assert!(out.status.success(), "mount a tmpfs: {}", stderr(&out));
+        Self(dir)
+    }
+
+    fn read_only(&self) {
+        let out = Command::new("mount").args(["-o", "remount,ro"]).arg(self.0.path()).output().expect("run mount");
+        assert!(out.status.success(), "remount read-only: {}", stderr(&out));
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.0.path()).status();
+    }
+}
+
+#[test]
+fn a_database_on_a_read_only_filesystem_says_so_and_reads_with_readonly() {
+    let mount = Mount::new();
+    let db = demo_db(mount.0.path(), "mpdesk.db");
+    mount.read_only();
+    let refused = mpdesk(&db, &["--user", "dana", "program", "list"]);
+    let line = one_line_error(&refused);
+    assert!(line.contains("is on a read-only filesystem: open it with --readonly"), "{line}");
+    let read = mpdesk(&db, &["--readonly", "--user", "dana", "program", "list"]);
+    assert!(read.status.success(), "--readonly reads it: {}", stderr(&read));
+    assert!(stdout(&read).contains("Coffee Club"), "{}", stdout(&read));
+    let checked = mpdesk(&db, &["check"]);
+    assert!(checked.status.success() && stdout(&checked).contains("whole"), "{}{}", stdout(&checked), stderr(&checked));
+}
+
+#[test]
+fn a_read_only_filesystem_with_changes_still_in_the_wal_says_why_it_cannot_be_read() {
+    let mount = Mount::new();
+    let db = demo_db(mount.0.path(), "mpdesk.db");
+    // A writer that stopped without a checkpoint: its -wal holds changes.
+    let raw = rusqlite::Connection::open(&db).expect("raw");
+    raw.pragma_update(None, "wal_autocheckpoint", 0).expect("no checkpoint");
+    raw.execute("UPDATE users SET name = 'Dana Changed' WHERE login = 'dana'", []).expect("write");
+    let wal = std::fs::read(format!("{}-wal", db.display())).expect("wal");
+    let shm = std::fs::read(format!("{}-shm", db.display())).expect("shm");
+    drop(raw); // the last connection checkpoints and removes them: put them back
+    std::fs::write(format!("{}-wal", db.display()), wal).expect("wal back");
+    std::fs::remove_file(format!("{}-shm", db.display())).ok();
+    drop(shm);
+    mount.read_only();
+    let refused = mpdesk(&db, &["--readonly", "--user", "dana", "program", "list"]);
+    let line = one_line_error(&refused);
+    assert!(line.contains("has changes still in its -wal file"), "{line}");
+}
+
+#[test]
+fn a_database_whose_folder_is_not_writable_says_why_and_reads_with_readonly_writing_nothing() {
+    as_root("another account");
+    let dir = tempfile::tempdir().expect("dir");
+    let db = demo_db(dir.path(), "mpdesk.db");
+    chmod(dir.path(), 0o755);
+    chmod(&db, 0o644);
+    let refused = mpdesk_as(Some("nobody"), &db, &["--user", "dana", "program", "list"]);
+    let line = one_line_error(&refused);
+    assert!(line.contains("cannot be written by this account") && line.contains("--readonly"), "{line}");
+    let read = mpdesk_as(Some("nobody"), &db, &["--readonly", "--user", "dana", "program", "list"]);
+    assert!(read.status.success(), "--readonly reads it: {}", stderr(&read));
+    assert!(stdout(&read).contains("Coffee Club"));
+    assert_eq!(side_files(&db), Vec::<String>::new());
+}
+
+#[test]
+fn a_read_only_file_in_a_writable_folder_gets_no_side_files_from_a_reader() {
+    as_root("another account");
+    let dir = tempfile::tempdir().expect("dir");
+    let db = demo_db(dir.path(), "mpdesk.db");
+    chmod(dir.path(), 0o777);
+    chmod(&db, 0o444);
+    let before = std::fs::read(&db).expect("read");
+    for args in [&["--readonly", "--user", "dana", "program", "list"][..], &["check", "--full"]] {
+        let read = mpdesk_as(Some("nobody"), &db, args);
+        assert!(read.status.success(), "{args:?}: {}", stderr(&read));
+        assert_eq!(side_files(&db), Vec::<String>::new(), "{args:?} left files beside it");
+    }
+    let refused = mpdesk_as(Some("nobody"), &db, &["--user", "dana", "program", "list"]);
+    assert!(one_line_error(&refused).contains("the file is not writable"));
+    assert_eq!(std::fs::read(&db).expect("read"), before);
+}
+
+#[test]
+fn a_truncated_file_is_never_written_and_check_names_the_problem() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = demo_db(dir.path(), "mpdesk.db");
+    let len = std::fs::metadata(&db).expect("meta").len();
+    std::fs::OpenOptions::new().write(true).open(&db).expect("open").set_len(len - 7).expect("truncate");
+    let before = std::fs::read(&db).expect("read");
+
+    let refused = mpdesk(&db, &["--user", "dana", "program", "create", "Acme Mini Apps", "Tea Club"]);
+    let line = one_line_error(&refused);
+    assert!(line.contains("looks damaged") && line.contains("not a whole number of its 4096-byte pages"), "{line}");
+    assert!(line.contains("check"), "says what to run: {line}");
+    assert_eq!(std::fs::read(&db).expect("read"), before, "not a byte written");
+
+    let checked = mpdesk(&db, &["check"]);
+    assert_eq!(checked.status.code(), Some(1));
+    assert!(stdout(&checked).contains("is not a whole number of its 4096-byte pages"), "{}", stdout(&checked));
+    assert_eq!(std::fs::read(&db).expect("read"), before, "check wrote nothing");
+    assert_eq!(side_files(&db), Vec::<String>::new());
+}
+
+#[test]
+fn a_malformed_file_names_itself_says_restore_and_leaves_nothing_beside_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = demo_db(dir.path(), "mpdesk.db");
+    // Pages 3 to 5 overwritten: the size is whole, the content is not.
+    let mut bytes = std::fs::read(&db).expect("read");
+    bytes[4096 * 2..4096 * 5].fill(0xff);
+    std::fs::write(&db, &bytes).expect("write");
+    for readonly in [false, true] {
+        let mut args = vec!["--user", "dana", "program", "list"];
+        if readonly {
+            args.insert(0, "--readonly");
+        }
+        let line = one_line_error(&mpdesk(&db, &args));
+        assert!(line.contains(&db.display().to_string()) && line.contains("restore it from a backup"), "{line}");
+        assert_eq!(side_files(&db), Vec::<String>::new(), "{args:?} left files beside it");
+    }
+    let checked = mpdesk(&db, &["check", "--full"]);
+    assert_eq!(checked.status.code(), Some(1), "{}", stdout(&checked));
+    assert_eq!(std::fs::read(&db).expect("read"), bytes);
+}
+
+#[test]
+fn input_of_100000_characters_is_quoted_bounded() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = demo_db(dir.path(), "mpdesk.db");
+    let long = "x".repeat(100_000);
+    let unknown_option = format!("--frob{long}");
+    let cases: [&[&str]; 6] = [
+        &["--user", &long, "program", "list"],
+        &["--user", "dana", "program", "show", &long],
+        &["--user", "olivia", "workspace", "member", "add", "--role", "developer", "Acme Mini Apps", &long],
+        &["--user", "olivia", "member", "add", "Coffee Club", &long],
+        &["program", &long],
+        &[&unknown_option],
+    ];
+    for args in cases {
+        let out = mpdesk(&db, args);
+        assert!(!out.status.success());
+        let text = stderr(&out);
+        assert!(text.len() < 1_000, "{} bytes of stderr for {:?}…", text.len(), &args[0]);
+        assert!(text.contains("xxxxxxxx"), "still quotes the input: {text}");
+    }
+}
