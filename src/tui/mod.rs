@@ -27,6 +27,7 @@ mod app_load;
 pub mod component;
 pub mod config;
 pub mod dialogs;
+mod ending;
 pub mod field;
 pub mod globals;
 pub mod hints;
@@ -133,6 +134,8 @@ fn start_demo(launch: &Launch, options: app::Options) -> anyhow::Result<Option<S
         desk = Desk::open_read_only(&path)?;
     }
     let owner = demo::demo_owner()?;
+    let removable = temp.as_ref().filter(|_| !launch.keep).map(|dir| dir.path().to_path_buf());
+    ending::remove_on_signal(removable);
     let result = terminal::run(desk, &owner, options, launch.config.clone(), &path);
     if let (true, Some(dir)) = (launch.keep, temp) {
         let kept = dir.keep();

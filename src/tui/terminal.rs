@@ -1,5 +1,5 @@
 //! The real terminal: raw mode, alternate screen, mouse; restored on every
-//! exit, panics included. Output is buffered and flushed once per frame.
+//! exit, panics and signals included. Output is buffered and flushed once per frame.
 //! The one other door to stdout besides `crate::print`: ratatui writes
 //! the frame buffer, whose every data string went through the sanitizer.
 #![allow(clippy::disallowed_methods)]
@@ -26,6 +26,16 @@ const POLL: Duration = Duration::from_millis(250);
 fn restore() {
     let _ = disable_raw_mode();
     let _ = execute!(std::io::stdout(), DisableMouseCapture, LeaveAlternateScreen, crossterm::cursor::Show);
+}
+
+/// Restores the terminal and keeps it, on an end from outside: stdout stays
+/// locked by the ending thread until the process exits, so a frame the
+/// console is still drawing lands before the terminal is put back, never
+/// after.
+fn restore_for_good() {
+    let held = std::io::stdout().lock();
+    restore();
+    std::mem::forget(held);
 }
 
 fn setup() -> anyhow::Result<Term> {
@@ -58,7 +68,10 @@ pub fn run(
         }
     };
     super::log::set_database(database);
-    watch_for_hangup();
+    if let Err(error) = super::ending::install(restore_for_good) {
+        restore();
+        return Err(error.into());
+    }
     let result = (|| {
         let size = terminal.size()?;
         let mut app = App::new(desk, login, options, config, (size.width, size.height));
@@ -67,42 +80,6 @@ pub fn run(
     })();
     restore();
     result
-}
-
-/// Ends the process once the terminal is gone (the SSH link dropped, the
-/// emulator closed). SIGHUP does that by default, but a console started
-/// under `nohup` or `trap '' HUP` would otherwise spin forever: crossterm
-/// reads end-of-file in a loop. A thread blocks in poll(2) on the
-/// terminal, which reports a hangup even with no events asked for. Every
-/// write is one transaction, so ending here leaves nothing half-written.
-fn watch_for_hangup() {
-    #[cfg(unix)]
-    {
-        // Only the terminal itself (a closed pipe on stdin is no hangup),
-        // decided here, while it is surely there: a hung-up tty is no
-        // longer a tty to isatty().
-        // SAFETY: isatty only inspects the descriptor.
-        let mut fds: Vec<libc::pollfd> = [libc::STDIN_FILENO, libc::STDOUT_FILENO]
-            .into_iter()
-            .filter(|fd| unsafe { libc::isatty(*fd) } == 1)
-            .map(|fd| libc::pollfd { fd, events: 0, revents: 0 })
-            .collect();
-        if fds.is_empty() {
-            return;
-        }
-        std::thread::spawn(move || loop {
-            // SAFETY: `fds` is a valid array of pollfd of the length given.
-            let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, -1) };
-            let hung_up = fds.iter().any(|p| p.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0);
-            if ready > 0 && hung_up {
-                super::log::write("the terminal went away; ending");
-                std::process::exit(0);
-            }
-            if ready < 0 && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
-                return;
-            }
-        });
-    }
 }
 
 fn event_loop(terminal: &mut Term, app: &mut App) -> anyhow::Result<Option<String>> {

@@ -653,48 +653,6 @@ fn a_closed_pipe_ends_the_output_quietly() {
     }
 }
 
-#[cfg(unix)]
-#[test]
-fn the_console_ends_when_its_terminal_goes_away_even_with_sighup_ignored() {
-    use portable_pty::{native_pty_system, CommandBuilder, PtySize};
-    let home = tempfile::tempdir().expect("dir");
-    let pair =
-        native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).expect("pty");
-    let mut cmd = CommandBuilder::new("sh");
-    cmd.args(["-c", &format!("trap '' HUP; exec '{}' --demo", env!("CARGO_BIN_EXE_mpdesk"))]);
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("XDG_DATA_HOME", home.path());
-    let mut child = pair.slave.spawn_command(cmd).expect("spawn");
-    drop(pair.slave);
-    // Read the first frame on this thread, with a deadline, so that no
-    // other handle on the master side stays open.
-    let fd = pair.master.as_raw_fd().expect("the master's descriptor");
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 4096];
-    let start = Instant::now();
-    while !String::from_utf8_lossy(&seen).contains("Programs") {
-        assert!(start.elapsed() < Duration::from_secs(15), "no first frame: {}", String::from_utf8_lossy(&seen));
-        let mut poll = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
-        // SAFETY: one valid pollfd; `buf` is ours, of the length given.
-        if unsafe { libc::poll(&mut poll, 1, 100) } > 0 {
-            let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
-            assert!(n > 0, "mpdesk ended early: {}", String::from_utf8_lossy(&seen));
-            seen.extend_from_slice(&buf[..n as usize]);
-        }
-    }
-    // The terminal goes away: the master side closes.
-    drop(pair.master);
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(10) {
-        if child.try_wait().expect("wait").is_some() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    panic!("mpdesk kept running after its terminal went away");
-}
-
 /// A paste or a stuck key cannot make a field grow without end (and each
 /// keypress cost more than the last): every field stops at MAX_TYPED.
 #[test]

@@ -11,6 +11,7 @@ mod permission_table;
 mod pty;
 mod scale;
 mod server;
+mod signals;
 mod ssh;
 mod ssh_access;
 mod sshd;
