@@ -82,6 +82,13 @@ impl Desk {
         self.all_or_nothing(Self::load_demo_data_unbatched)
     }
 
+    /// The demo data, then a busy server's shape on top (benchmarks and
+    /// the tests that measure them: see `store::generated`).
+    pub fn load_busy_server(&mut self, shape: crate::store::generated::Shape) -> DeskResult<()> {
+        self.load_demo_data()?;
+        Ok(crate::store::generated::add_busy_server(self.conn(), shape)?)
+    }
+
     fn load_demo_data_unbatched(&mut self) -> DeskResult<Vec<String>> {
         let users = self.count_users()?;
         if users > 0 {

@@ -61,10 +61,13 @@ pub struct AuditScope {
 }
 
 /// The programs a person is an explicit member of, in workspaces where
-/// their membership has a status (two parameters: user id, status).
-const MEMBER_PROGRAMS: &str = "FROM program_members pm JOIN programs p ON p.id = pm.program_id
-     JOIN workspace_members m ON m.workspace_id = p.workspace_id AND m.user_id = pm.user_id
-     WHERE pm.user_id = ? AND m.status = ?";
+/// their membership has a status (two parameters: user id, status): their
+/// few workspaces first (CROSS JOIN keeps that order), then each one's
+/// memberships from one index.
+const MEMBER_PROGRAMS: &str = "FROM workspace_members m
+     CROSS JOIN program_members pm ON pm.user_id = m.user_id AND pm.workspace_id = m.workspace_id
+     JOIN programs p ON p.id = pm.program_id
+     WHERE m.user_id = ? AND m.status = ?";
 
 fn scope_where(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<(String, Vec<Value>)> {
     let mut args: Vec<Value> = Vec::new();
@@ -87,14 +90,24 @@ fn scope_where(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<(Strin
         }
         return Ok((sql, args));
     }
-    if !scope.workspace_ids.is_empty() {
+    // Narrowed to a workspace not read whole, the whole ones cannot match:
+    // left out, the member programs' index is the only way in.
+    if !scope.workspace_ids.is_empty() && scope.only_workspace.is_none() {
         any.push(format!("a.workspace_id IN ({})", super::placeholders(scope.workspace_ids.len())));
         args.extend(scope.workspace_ids.iter().map(|id| Value::Integer(*id)));
     }
     if let Some((user_id, status)) = scope.member {
-        any.push(format!("a.program_app_id IN (SELECT p.app_id {MEMBER_PROGRAMS})"));
         args.push(Value::Integer(user_id));
         args.push(Value::Text(status.to_string()));
+        // Narrowed to one workspace, only that workspace's programs.
+        let narrow = match scope.only_workspace {
+            Some(ws) => {
+                args.push(Value::Integer(ws));
+                " AND m.workspace_id = ?"
+            }
+            None => "",
+        };
+        any.push(format!("a.program_app_id IN (SELECT p.app_id {MEMBER_PROGRAMS}{narrow})"));
     }
     let mut sql = match (scope.everything, any.is_empty()) {
         (true, _) => "1".to_string(),
@@ -210,12 +223,15 @@ pub fn page(
 /// Whether the person is an explicit member of a program outside the
 /// workspaces `whole` (read whole anyway), where they have `status`.
 pub fn member_programs_outside(conn: &Connection, user_id: i64, status: &str, whole: &[i64]) -> rusqlite::Result<bool> {
+    // One index probe a workspace of theirs: never their memberships walked.
     let sql = format!(
-        "SELECT EXISTS (SELECT 1 {MEMBER_PROGRAMS}{})",
+        "SELECT EXISTS (SELECT 1 FROM workspace_members m
+         CROSS JOIN program_members pm ON pm.user_id = m.user_id AND pm.workspace_id = m.workspace_id
+         WHERE m.user_id = ? AND m.status = ?{})",
         if whole.is_empty() {
             String::new()
         } else {
-            format!(" AND p.workspace_id NOT IN ({})", super::placeholders(whole.len()))
+            format!(" AND m.workspace_id NOT IN ({})", super::placeholders(whole.len()))
         }
     );
     let mut args: Vec<Value> = vec![Value::Integer(user_id), Value::Text(status.to_string())];

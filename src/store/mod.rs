@@ -6,6 +6,7 @@ pub mod audit;
 pub mod backup;
 mod error;
 pub mod file_state;
+pub mod generated;
 pub mod invitations;
 pub mod keys;
 pub mod members;
@@ -179,6 +180,11 @@ impl Store {
 
     /// The database file and the files SQLite keeps beside it; nothing
     /// else may ever write to these.
+    /// The database file; None for a database in memory.
+    pub fn path(&self) -> Option<&Path> {
+        Some(self.path.as_path()).filter(|p| *p != Path::new(":memory:"))
+    }
+
     pub fn files(&self) -> Vec<PathBuf> {
         if self.path == Path::new(":memory:") {
             return Vec::new();

@@ -75,17 +75,51 @@ fn use_index(conn: &Connection, filter: &ProgramFilter) -> rusqlite::Result<bool
     Ok(matches < SELECTIVE_MATCHES)
 }
 
+/// Where the rows `vis` can see come from. `Visible::Managed` is one
+/// workspace its reader manages, so sees whole: its programs alone, no
+/// membership looked up per program (a count of 100,000 of them reads one
+/// index).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Visible {
+    Checked,
+    Managed,
+}
+
+/// Whether `vis` manages workspace `ws` (an active manager role there).
+fn manages(conn: &Connection, vis: &Visibility, ws: i64) -> rusqlite::Result<bool> {
+    let role: Option<String> = conn
+        .query_row_cached(
+            "SELECT role FROM workspace_members WHERE workspace_id = ?1 AND user_id = ?2 AND status = ?3",
+            params![ws, vis.user_id, vis.active_status],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(role.is_some_and(|role| vis.manager_roles.contains(&role.as_str())))
+}
+
 fn visible_where(
     conn: &Connection,
     vis: &Visibility,
     filter: &ProgramFilter,
     exact_name: Option<&str>,
 ) -> rusqlite::Result<(String, Vec<Value>)> {
+    visible_where_as(conn, vis, filter, exact_name, Visible::Checked)
+}
+
+fn visible_where_as(
+    conn: &Connection,
+    vis: &Visibility,
+    filter: &ProgramFilter,
+    exact_name: Option<&str>,
+    visible: Visible,
+) -> rusqlite::Result<(String, Vec<Value>)> {
     let indexed = use_index(conn, filter)?;
     let mut args: Vec<Value> = vec![Value::Integer(vis.user_id), Value::Text(vis.active_status.to_string())];
     args.extend(vis.manager_roles.iter().map(|r| Value::Text(r.to_string())));
+    // `{programs}` is the way in: every program, or the index's few
+    // matches (then sorted, never the names walked to find them).
     let mut sql = format!(
-        "FROM programs p JOIN workspaces w ON w.id = p.workspace_id
+        "FROM {{programs}} JOIN workspaces w ON w.id = p.workspace_id
          JOIN workspace_members m ON m.workspace_id = p.workspace_id AND m.user_id = ?1 AND m.status = ?2
          LEFT JOIN program_members pm ON pm.program_id = p.id AND pm.user_id = ?1
          WHERE (m.role IN ({}) OR pm.user_id IS NOT NULL)",
@@ -94,20 +128,26 @@ fn visible_where(
     if vis.manager_roles.is_empty() {
         sql = sql.replace("m.role IN ()", "0");
     }
+    if visible == Visible::Managed {
+        args.clear();
+        sql = "FROM {programs} WHERE 1".to_string();
+    }
     if let Some(ws) = filter.workspace_id {
         args.push(Value::Integer(ws));
         sql.push_str(&format!(" AND p.workspace_id = ?{}", args.len()));
     }
+    let mut programs = "programs p".to_string();
     if let Some(text) = filter.text.as_deref().filter(|t| !t.is_empty()) {
         match trigram_phrase(text).filter(|_| indexed) {
             // Few matches: the trigram index finds them (a quoted phrase is
             // a substring match, ignoring case).
             Some(phrase) => {
                 args.push(Value::Text(phrase));
-                sql.push_str(&format!(
-                    " AND p.id IN (SELECT rowid FROM programs_fts WHERE programs_fts MATCH ?{})",
+                programs = format!(
+                    "(SELECT rowid AS id FROM programs_fts WHERE programs_fts MATCH ?{}) f
+                     CROSS JOIN programs p ON p.id = f.id",
                     args.len()
-                ));
+                );
             }
             // Many matches, or one or two characters: walking the rows in
             // order finds a page within the first few hundred.
@@ -124,7 +164,7 @@ fn visible_where(
         args.push(Value::Text(name.to_string()));
         sql.push_str(&format!(" AND p.name = ?{} COLLATE NOCASE", args.len()));
     }
-    Ok((sql, args))
+    Ok((sql.replace("{programs}", &programs), args))
 }
 
 /// One page of the programs `vis` can see, ordered by workspace and name.
@@ -227,7 +267,11 @@ pub fn visible_seek(
 }
 
 pub fn count_visible(conn: &Connection, vis: &Visibility, filter: &ProgramFilter) -> rusqlite::Result<u64> {
-    let (from, args) = visible_where(conn, vis, filter, None)?;
+    let managed = match filter.workspace_id {
+        Some(ws) if manages(conn, vis, ws)? => Visible::Managed,
+        _ => Visible::Checked,
+    };
+    let (from, args) = visible_where_as(conn, vis, filter, None, managed)?;
     let sql = format!("SELECT count(*) {from}");
     conn.query_row_cached(&sql, params_from_iter(args), |r| r.get::<_, i64>(0)).map(|n| n as u64)
 }

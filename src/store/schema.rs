@@ -6,7 +6,7 @@ use rusqlite_migration::M;
 pub const APPLICATION_ID: i64 = 0x4D50_4453;
 
 pub fn migrations() -> Vec<M<'static>> {
-    vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7), M::up(V8), M::up(V9)]
+    vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7), M::up(V8), M::up(V9), M::up(V10)]
 }
 
 const V1: &str = r#"
@@ -230,6 +230,22 @@ CREATE TABLE ssh_sessions (
 CREATE INDEX ssh_sessions_by_user ON ssh_sessions(user_id);
 "#;
 
+/// Which programs a person is a member of in one workspace, from one
+/// index: the audit scope and its "a member elsewhere?" check ask per
+/// workspace, never walking all of a person's memberships. A program
+/// never moves to another workspace, so the copy is set once, by a
+/// trigger, whatever an insert names.
+const V10: &str = r#"
+ALTER TABLE program_members ADD COLUMN workspace_id INTEGER;
+UPDATE program_members SET workspace_id = (SELECT p.workspace_id FROM programs p WHERE p.id = program_members.program_id);
+CREATE TRIGGER program_members_workspace AFTER INSERT ON program_members BEGIN
+    UPDATE program_members SET workspace_id = (SELECT p.workspace_id FROM programs p WHERE p.id = new.program_id)
+    WHERE program_id = new.program_id AND user_id = new.user_id;
+END;
+DROP INDEX program_members_by_user;
+CREATE INDEX program_members_by_user ON program_members(user_id, workspace_id);
+"#;
+
 #[cfg(test)]
 mod tests {
     use rusqlite::Connection;
@@ -240,6 +256,39 @@ mod tests {
         let mut stmt = conn.prepare(&sql).expect("prepare");
         let phrase = format!("\"{text}\"");
         stmt.query_map([phrase], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("rows")
+    }
+
+    /// A membership knows its program's workspace, whether an older build
+    /// wrote it (the migration fills it in) or any insert after (a
+    /// trigger), whatever the insert names.
+    #[test]
+    fn a_membership_knows_its_programs_workspace() {
+        let mut conn = Connection::open_in_memory().expect("memory");
+        let migrations = Migrations::new(super::migrations());
+        migrations.to_version(&mut conn, 9).expect("a build from before");
+        conn.execute_batch(
+            "INSERT INTO users (id, login, name, created_at) VALUES (1, 'olivia', 'Olivia', 't'), (2, 'dana', 'Dana', 't');
+             INSERT INTO workspaces (id, name, created_by, created_at) VALUES (1, 'Acme', 1, 't'), (2, 'Side', 1, 't');
+             INSERT INTO programs (id, app_id, workspace_id, name, status, created_by, created_at)
+                 VALUES (7, '1000000000000007', 2, 'Quokka Queue', 'draft', 1, 't'),
+                        (8, '1000000000000008', 1, 'Wombat', 'draft', 1, 't');
+             INSERT INTO program_members (program_id, user_id, added_at) VALUES (7, 2, 't');",
+        )
+        .expect("rows of the older build");
+        migrations.to_latest(&mut conn).expect("migrate");
+        conn.execute(
+            "INSERT INTO program_members (program_id, user_id, added_at, workspace_id) VALUES (8, 2, 't', 99)",
+            [],
+        )
+        .expect("a later insert");
+        let workspaces: Vec<(i64, i64)> = conn
+            .prepare("SELECT program_id, workspace_id FROM program_members ORDER BY program_id")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(workspaces, [(7, 2), (8, 1)]);
     }
 
     /// The trigram indexes answer for rows an older build wrote (their
