@@ -11,7 +11,7 @@ use crate::store;
 use crate::store::audit::{AuditScope, AuditSeek};
 
 /// Which part of the log to read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditQuery {
     pub workspace: Option<String>,
     pub program: Option<String>,

@@ -6,6 +6,8 @@ use time::OffsetDateTime;
 
 pub trait Clock: Send {
     fn now(&self) -> OffsetDateTime;
+    /// The same clock, for a second desk on the same data.
+    fn share(&self) -> Box<dyn Clock>;
 }
 
 pub struct SystemClock;
@@ -13,6 +15,10 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc()
+    }
+
+    fn share(&self) -> Box<dyn Clock> {
+        Box::new(SystemClock)
     }
 }
 
@@ -35,6 +41,10 @@ impl ManualClock {
 impl Clock for ManualClock {
     fn now(&self) -> OffsetDateTime {
         self.0.lock().map(|t| *t).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+
+    fn share(&self) -> Box<dyn Clock> {
+        Box::new(self.clone())
     }
 }
 

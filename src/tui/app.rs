@@ -55,6 +55,8 @@ pub struct Sync {
     pub status_serial: u64,
     /// What the person's undo choices were looked up for.
     pub undo_key: Option<(u64, String, String)>,
+    /// Reads finished off the key path.
+    pub background: super::background::Background,
 }
 
 /// The event loop's state.
@@ -149,6 +151,7 @@ impl App {
                 pending_filter: None,
                 status_serial: 0,
                 undo_key: None,
+                background: super::background::Background::none(),
             },
             run: Run { size, redraw: true, quit: false, ended: None },
             stage: Stage::default(),
@@ -189,8 +192,7 @@ impl App {
             (&self.theme, &self.keymap),
             self.options,
             self.ui_size(),
-            self.sync.now,
-            self.sync.epoch,
+            &self.sync,
         )
     }
 
@@ -205,8 +207,7 @@ impl App {
                 (&self.theme, &self.keymap),
                 self.options,
                 size,
-                self.sync.now,
-                self.sync.epoch,
+                &self.sync,
             ),
             screens: &mut self.screens,
             view: &mut self.view,

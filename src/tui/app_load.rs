@@ -72,11 +72,27 @@ impl App {
         };
     }
 
+    /// What the background reader finished: the lists waiting for it take
+    /// it (and ask again for what is still missing); a new selection loads.
+    pub fn answers_came(&mut self) {
+        let before = self.screens.programs.selected_app_id();
+        self.with_parts(|p| {
+            p.ctx.background.asking_again(|| {
+                p.screens.programs.answered(&p.ctx);
+                p.screens.audit.answered(&p.ctx);
+            })
+        });
+        if self.screens.programs.selected_app_id() != before {
+            self.load_selection();
+        }
+    }
+
     /// Reloads the program list and the selection, keeping the selected
     /// program where it can.
     pub fn reload(&mut self) {
         self.in_one_snapshot(|app| {
             app.sync.epoch += 1;
+            app.sync.background.forget();
             let (Some(actor), Some(workspace)) = (app.who.actor.clone(), app.who.workspace.clone()) else { return };
             let caps = app.desk.workspace_capabilities(&actor, &workspace.name);
             app.who.create_program = caps.ok().map(|c| c.create_program);

@@ -128,6 +128,8 @@ pub struct Context<'a> {
     /// Counts reloads: a screen's lookup of something derived (whether an
     /// entry can be undone) is done again only when this moved.
     pub epoch: u64,
+    /// Reads that would keep a key waiting go there.
+    pub background: &'a super::background::Background,
     /// This frame's hint list (the help overlay lists it); empty while
     /// keys are handled.
     pub hints: &'a [Hint],
@@ -146,8 +148,7 @@ impl<'a> Context<'a> {
         (theme, keymap): (&'a Theme, &'a Keymap),
         options: Options,
         size: (u16, u16),
-        now: time::OffsetDateTime,
-        epoch: u64,
+        sync: &'a super::app::Sync,
     ) -> Self {
         Self {
             desk,
@@ -157,8 +158,9 @@ impl<'a> Context<'a> {
             keymap,
             options,
             size,
-            now,
-            epoch,
+            now: sync.now,
+            epoch: sync.epoch,
+            background: &sync.background,
             hints: &[],
             database: None,
             problems: RefCell::default(),

@@ -24,6 +24,7 @@
 pub mod action;
 pub mod app;
 mod app_load;
+pub mod background;
 pub mod component;
 pub mod config;
 pub mod dialogs;

@@ -19,6 +19,9 @@ pub enum Message {
     Resize(u16, u16),
     /// Time passed: look for changes made by other processes.
     Tick,
+    /// The background reader may have finished something (see
+    /// `background.rs`): the lists that waited for it ask again.
+    Answers,
 }
 
 /// Which screen an outcome came from: a request's result goes back there.
@@ -67,6 +70,13 @@ fn handle(app: &mut App, message: Message) {
     // A tick redraws only if another process committed or the clock's
     // minute (what countdowns show) moved; every other message may change
     // what is seen.
+    if let Message::Answers = message {
+        if app.sync.background.collect() && matches!(app.view.screen, Screen::Main) {
+            app.answers_came();
+            app.run.redraw = true;
+        }
+        return;
+    }
     if let Message::Tick = message {
         let (version, minute) = (app.sync.data_version, app.sync.now.minute());
         app.sync.now = app.desk.now_time();
@@ -94,7 +104,7 @@ fn handle(app: &mut App, message: Message) {
                 });
             }
         }
-        Message::Key(_) | Message::Tick => {}
+        Message::Key(_) | Message::Tick | Message::Answers => {}
     }
 }
 

@@ -22,6 +22,8 @@ type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
 /// How often to look for changes made by other processes.
 const POLL: Duration = Duration::from_millis(250);
+/// How often to look for the background reader's answers while it works.
+const ANSWERS: Duration = Duration::from_millis(3);
 
 fn restore() {
     let _ = disable_raw_mode();
@@ -74,7 +76,9 @@ pub fn run(
     }
     let result = (|| {
         let size = terminal.size()?;
+        let background = super::background::Background::start(&desk, super::background::BUDGET);
         let mut app = App::new(desk, login, options, config, (size.width, size.height));
+        app.sync.background = background;
         app.show_database(database);
         event_loop(&mut terminal, &mut app)
     })();
@@ -95,7 +99,9 @@ fn event_loop(terminal: &mut Term, app: &mut App) -> anyhow::Result<Option<Strin
         if app.run.quit {
             return Ok(None);
         }
+        // While the background reader works, look for its answers often.
         let timeout = POLL.saturating_sub(last_tick.elapsed());
+        let timeout = if app.sync.background.busy() { timeout.min(ANSWERS) } else { timeout };
         if event::poll(timeout)? {
             // Everything already typed, at once: the newest keystroke wins.
             let mut messages = Vec::new();
@@ -112,6 +118,9 @@ fn event_loop(terminal: &mut Term, app: &mut App) -> anyhow::Result<Option<Strin
                 }
             }
             update_all(app, messages);
+        }
+        if app.sync.background.busy() {
+            update(app, Message::Answers);
         }
         if last_tick.elapsed() >= POLL {
             update(app, Message::Tick);

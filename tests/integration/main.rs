@@ -15,6 +15,7 @@ mod signals;
 mod ssh;
 mod ssh_access;
 mod sshd;
+mod stalls;
 mod store_files;
 mod support;
 mod tour;

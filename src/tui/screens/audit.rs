@@ -5,6 +5,7 @@
 use crate::desk::{AuditEntry, AuditQuery};
 use crate::sanitize;
 use crate::tui::action::Action;
+use crate::tui::background::{Answer, Job};
 use crate::tui::component::{Component, Context, Offer, Outcome, Pane, UndoChoice};
 use crate::tui::layout;
 use crate::tui::request::{Open, Request};
@@ -29,6 +30,19 @@ pub struct AuditLog {
     pub undo: Option<UndoChoice>,
     /// What `undo` was looked up for: (reload count, person, entry).
     looked_up: Option<(u64, String, Option<i64>)>,
+    /// What the tab waits for from the background reader.
+    waiting: Vec<Waiting>,
+}
+
+/// A read the background reader finishes (see `background.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Waiting {
+    /// The newest entries (a filter with few matches far apart).
+    Newest,
+    /// The entries the view needs.
+    Rows,
+    /// The length and the oldest entries, for End.
+    End,
 }
 
 impl AuditLog {
@@ -46,18 +60,45 @@ impl AuditLog {
         }
     }
 
+    fn wait(&mut self, what: Waiting) {
+        if !self.waiting.contains(&what) {
+            self.waiting.push(what);
+        }
+    }
+
+    /// A page of entries: `None` while the background reader finds it.
+    fn fetch(&self, ctx: &Context<'_>, query: AuditQuery) -> Option<Vec<(i64, AuditEntry)>> {
+        let Some(actor) = ctx.actor() else { return Some(Vec::new()) };
+        let answer = ctx.background.answer(ctx.desk, Job::Audit { actor: actor.clone(), query })?;
+        Some(ctx.report(answer).map(Answer::audit).unwrap_or_default())
+    }
+
+    /// What the background reader finished: each read still waited for is
+    /// asked again (now known, or asked anew).
+    pub fn answered(&mut self, ctx: &Context<'_>) {
+        for what in std::mem::take(&mut self.waiting) {
+            match what {
+                Waiting::Newest => self.refresh(ctx),
+                Waiting::Rows => self.ensure_rows(ctx),
+                Waiting::End => self.go_to_end(ctx),
+            }
+        }
+    }
+
     /// Keeps the visible entries loaded, paging by id (keyset) in either
-    /// direction, so a million entries scroll as fast as ten.
+    /// direction, so a million entries scroll as fast as ten. A page the
+    /// budget cannot find is left to the background reader.
     pub fn ensure_rows(&mut self, ctx: &Context<'_>) {
         let height = layout::tab_list_height(ctx.size);
         self.list.scroll_to_selection(height);
-        let Some(actor) = ctx.actor() else { return };
         let end = self.list.top + height as u64;
         let loaded_end = self.list.offset + self.list.rows.len() as u64;
         if end + 1 >= loaded_end && !self.list.exact {
             if let Some(last) = self.list.rows.last().map(|(id, _)| *id) {
-                let query = AuditQuery { before: Some(last), ..self.query(ctx) };
-                let older = ctx.report(ctx.desk.audit(actor, &query)).unwrap_or_default();
+                let Some(older) = self.fetch(ctx, AuditQuery { before: Some(last), ..self.query(ctx) }) else {
+                    self.wait(Waiting::Rows);
+                    return;
+                };
                 let more = older.len() as u64 > PAGE;
                 let mut rows = std::mem::take(&mut self.list.rows);
                 let start = self.list.offset;
@@ -76,7 +117,10 @@ impl AuditLog {
         // Back near the start from far below (End, then Home): the newest
         // page, not one page up from where the window was.
         if self.list.top < PAGE && self.list.offset > self.list.top + PAGE / 2 {
-            let mut rows = ctx.report(ctx.desk.audit(actor, &self.query(ctx))).unwrap_or_default();
+            let Some(mut rows) = self.fetch(ctx, self.query(ctx)) else {
+                self.wait(Waiting::Rows);
+                return;
+            };
             rows.truncate(PAGE as usize);
             self.list.fill(0, rows);
             return;
@@ -84,7 +128,10 @@ impl AuditLog {
         if self.list.top < self.list.offset {
             if let Some(first) = self.list.rows.first().map(|(id, _)| *id) {
                 let query = AuditQuery { after: Some(first), limit: PAGE, ..self.query(ctx) };
-                let mut rows = ctx.report(ctx.desk.audit(actor, &query)).unwrap_or_default();
+                let Some(mut rows) = self.fetch(ctx, query) else {
+                    self.wait(Waiting::Rows);
+                    return;
+                };
                 let offset = self.list.offset.saturating_sub(rows.len() as u64);
                 let keep = (PAGE as usize).min(self.list.rows.len());
                 rows.extend(self.list.rows.drain(..keep));
@@ -93,13 +140,21 @@ impl AuditLog {
         }
     }
 
-    /// "Go to the end" of the log: counts once, then reads the oldest page.
+    /// "Go to the end" of the log: counts once, then reads the oldest
+    /// page — here if that is quick, else by the background reader.
     fn go_to_end(&mut self, ctx: &Context<'_>) {
         let Some(actor) = ctx.actor() else { return };
         let query = self.query(ctx);
-        let Some(total) = ctx.report(ctx.desk.count_audit(actor, &query)) else { return };
-        let oldest = ctx.desk.audit(actor, &AuditQuery { oldest: true, limit: PAGE, ..query });
-        let rows = ctx.report(oldest).unwrap_or_default();
+        let job = Job::CountAudit { actor: actor.clone(), query: query.clone() };
+        let Some(total) = ctx.background.answer(ctx.desk, job) else {
+            self.wait(Waiting::End);
+            return;
+        };
+        let Some(total) = ctx.report(total).map(Answer::count) else { return };
+        let Some(rows) = self.fetch(ctx, AuditQuery { oldest: true, limit: PAGE, ..query }) else {
+            self.wait(Waiting::End);
+            return;
+        };
         self.list.total = total;
         self.list.exact = true;
         self.list.fill(total.saturating_sub(rows.len() as u64), rows);
@@ -176,8 +231,12 @@ impl Component for AuditLog {
 
     /// Back to the newest entries; the length is found only by paging on.
     fn refresh(&mut self, ctx: &Context<'_>) {
-        let Some(actor) = ctx.actor() else { return };
-        let rows = ctx.report(ctx.desk.audit(actor, &self.query(ctx))).unwrap_or_default();
+        self.waiting.clear();
+        let Some(rows) = self.fetch(ctx, self.query(ctx)) else {
+            self.list = ListWindow::default();
+            self.wait(Waiting::Newest);
+            return;
+        };
         let selected = self.list.selected;
         self.list = ListWindow { exact: false, ..ListWindow::default() };
         self.list.fill_probed(0, rows);
@@ -189,7 +248,12 @@ impl Component for AuditLog {
         let theme = ctx.theme;
         let list = &self.list;
         let count = if list.exact { list.total.to_string() } else { format!("{}+", list.total.saturating_sub(1)) };
-        let mut title = vec![Span::styled(format!(" Audit log ({count}) "), theme.title())];
+        let waiting = match self.waiting.first() {
+            Some(Waiting::Newest | Waiting::Rows) => " searching…",
+            Some(Waiting::End) => " counting…",
+            None => "",
+        };
+        let mut title = vec![Span::styled(format!(" Audit log ({count}){waiting} "), theme.title())];
         title.extend(filter_span(theme, self.editing, self.filter.value()));
         let mut block = Block::bordered().title(Line::from(title)).border_style(theme.border(true));
         // The selected entry in full: the table cuts long details.
@@ -206,7 +270,9 @@ impl Component for AuditLog {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         if list.total == 0 {
-            let text = if self.filter.value().is_empty() {
+            let text = if !self.waiting.is_empty() {
+                "Searching…"
+            } else if self.filter.value().is_empty() {
                 "No entries you may read."
             } else {
                 "No entry matches the filter."

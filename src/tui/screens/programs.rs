@@ -2,9 +2,10 @@
 //! page around the selection fetched from the store (keyset by name), a
 //! filter as you type. Its selection is the program the other panes show.
 
-use crate::desk::{Page, ProgramSummary, Seek};
+use crate::desk::{Page, ProgramSummary};
 use crate::sanitize;
 use crate::tui::action::Action;
+use crate::tui::background::{Answer, Job, ProgramSeek};
 use crate::tui::component::{offer, Component, Context, Offer, Outcome, Pane};
 use crate::tui::layout;
 use crate::tui::request::Open;
@@ -26,6 +27,31 @@ pub struct ProgramList {
     pub filter: Input,
     /// The filter is being typed into.
     pub editing: bool,
+    /// What the list waits for from the background reader.
+    waiting: Vec<Waiting>,
+}
+
+/// A read the background reader finishes (see `background.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Waiting {
+    /// The first page (a filter with few matches far apart).
+    FirstPage,
+    /// The rows the view needs.
+    Rows,
+    /// The length, to place a deep selection.
+    Count,
+    /// The length, for End.
+    Bottom,
+}
+
+/// Where a page goes in the rows held.
+enum Merge {
+    /// After the rows held from this index on.
+    Append { keep_from: u64 },
+    /// Before the rows held, keeping this many of them.
+    Prepend { keep: usize },
+    /// In their place, starting at this index (`None`: the last page).
+    Replace(Option<u64>),
 }
 
 impl ProgramList {
@@ -46,16 +72,42 @@ impl ProgramList {
         self.list.top = 0;
     }
 
+    fn wait(&mut self, what: Waiting) {
+        if !self.waiting.contains(&what) {
+            self.waiting.push(what);
+        }
+    }
+
+    /// A page of this list: `None` while the background reader finds it.
+    fn fetch(&self, ctx: &Context<'_>, seek: ProgramSeek, limit: u64) -> Option<Vec<ProgramSummary>> {
+        let (Some(actor), Some(workspace)) = (ctx.actor(), ctx.workspace()) else { return Some(Vec::new()) };
+        let job =
+            Job::Programs { actor: actor.clone(), workspace: workspace.to_string(), text: self.text(), seek, limit };
+        let answer = ctx.background.answer(ctx.desk, job)?;
+        Some(ctx.report(answer).map(Answer::programs).unwrap_or_default())
+    }
+
+    /// The list's length: `None` while the background reader counts.
+    fn fetch_count(&self, ctx: &Context<'_>) -> Option<u64> {
+        let (Some(actor), Some(workspace)) = (ctx.actor(), ctx.workspace()) else { return Some(0) };
+        let job = Job::CountPrograms { actor: actor.clone(), workspace: workspace.to_string(), text: self.text() };
+        let answer = ctx.background.answer(ctx.desk, job)?;
+        Some(ctx.report(answer).map(Answer::count).unwrap_or(self.list.total))
+    }
+
     /// Reloads from the first page, keeping the same program selected if
     /// it is still near where it was. No count before the first frame: one
-    /// page and one row more say whether there is more; the total is
-    /// counted only when someone goes near the end (or already is deep).
+    /// page and one row more say whether there is more; pages further on
+    /// say more as someone scrolls, and the total is counted (off the key
+    /// path) only for End or a selection already deep.
     pub fn reload(&mut self, ctx: &Context<'_>) {
-        let (Some(actor), Some(workspace)) = (ctx.actor(), ctx.workspace()) else { return };
+        self.waiting.clear();
         let selected_app = self.selected_app_id();
-        let text = self.text();
-        let probe = ctx.desk.seek_programs(actor, workspace, text.as_deref(), Seek::First, PAGE + 1);
-        let mut first_page = ctx.report(probe).unwrap_or_default();
+        let Some(mut first_page) = self.fetch(ctx, ProgramSeek::First, PAGE + 1) else {
+            self.list = ListWindow::default();
+            self.wait(Waiting::FirstPage);
+            return;
+        };
         let found = first_page.len() as u64;
         let deep = self.list.selected + 2 * Self::height(ctx) as u64 >= PAGE;
         self.list.offset = 0;
@@ -63,9 +115,11 @@ impl ProgramList {
         if found <= PAGE {
             self.list.reset(found);
         } else if deep {
-            let total = ctx.desk.count_programs(actor, Some(workspace), text.as_deref());
-            let total = ctx.report(total).unwrap_or(found);
-            self.list.reset(total);
+            // Where the selection was, until the count says otherwise.
+            let selected = self.list.selected;
+            self.list.reset(found.max(selected + 1));
+            self.list.exact = false;
+            self.count_now_or_later(ctx);
         } else {
             self.list.reset(found);
             self.list.exact = false;
@@ -82,76 +136,127 @@ impl ProgramList {
         }
     }
 
+    /// What the background reader finished: each read still waited for is
+    /// asked again (now known, or asked anew).
+    pub fn answered(&mut self, ctx: &Context<'_>) {
+        for what in std::mem::take(&mut self.waiting) {
+            match what {
+                Waiting::FirstPage => self.reload(ctx),
+                Waiting::Rows => self.ensure_rows(ctx),
+                Waiting::Count => {
+                    self.count_now_or_later(ctx);
+                }
+                Waiting::Bottom => {
+                    self.perform(Action::Bottom, ctx);
+                }
+            }
+        }
+    }
+
+    /// Counts the list if that is quick, or has the background reader
+    /// count it; true once the total is exact.
+    fn count_now_or_later(&mut self, ctx: &Context<'_>) -> bool {
+        if self.list.exact {
+            return true;
+        }
+        match self.fetch_count(ctx) {
+            Some(total) => {
+                self.list.total = total;
+                self.list.exact = true;
+                self.list.select(self.list.selected);
+                true
+            }
+            None => {
+                self.wait(Waiting::Count);
+                false
+            }
+        }
+    }
+
+    /// Near the end of what is known: the next page by name, with one row
+    /// more to say whether the list goes on (never a count).
+    fn extend_known_end(&mut self, ctx: &Context<'_>) {
+        let Some(last) = self.list.rows.last().map(|p| p.name.clone()) else { return };
+        let Some(mut next) = self.fetch(ctx, ProgramSeek::After(last), PAGE + 1) else {
+            self.wait(Waiting::Rows);
+            return;
+        };
+        let more = next.len() as u64 > PAGE;
+        next.truncate(PAGE as usize);
+        let loaded_end = self.list.offset + self.list.rows.len() as u64;
+        let keep_from = self.list.top.saturating_sub(PAGE / 4).clamp(self.list.offset, loaded_end);
+        let mut rows = self.list.rows.split_off((keep_from - self.list.offset) as usize);
+        rows.extend(next);
+        let end = keep_from + rows.len() as u64;
+        self.list.fill(keep_from, rows);
+        self.list.total = if more { end + 1 } else { end };
+        self.list.exact = !more;
+    }
+
     /// Fetches programs if the visible ones are not loaded: next to what
     /// is loaded by name (keyset), from either end, and only for a jump
     /// into the middle by offset — so scrolling costs one page at any depth.
+    /// A page the budget cannot find is left to the background reader.
     pub fn ensure_rows(&mut self, ctx: &Context<'_>) {
         let height = Self::height(ctx);
-        if self.list.near_unknown_end(height) {
-            self.count_exactly(ctx);
+        let loaded_end = self.list.offset + self.list.rows.len() as u64;
+        if self.list.near_unknown_end(height) && loaded_end + 1 >= self.list.total {
+            self.extend_known_end(ctx);
         }
         self.list.scroll_to_selection(height);
-        let (Some(actor), Some(workspace)) = (ctx.actor(), ctx.workspace()) else { return };
         if self.list.page_needed(height).is_none() {
             return;
         }
-        let text = self.text();
-        let text = text.as_deref();
         let w = &self.list;
         let (top, total) = (w.top, w.total);
         let end = (top + height as u64).min(total);
         let (start, loaded_end) = (w.offset, w.offset + w.rows.len() as u64);
         let first = w.rows.first().map(|p| p.name.clone());
         let last = w.rows.last().map(|p| p.name.clone());
-        let fetched = match (first, last) {
+        let (seek, merge) = match (first, last) {
             (Some(_), Some(last)) if top >= start && top <= loaded_end + PAGE / 2 && end > loaded_end => {
-                let next = ctx.desk.seek_programs(actor, workspace, text, Seek::After(&last), PAGE);
-                ctx.report(next).map(|next| {
-                    let mut rows = self.list.rows.split_off((top - start) as usize);
-                    rows.extend(next);
-                    (top, rows)
-                })
+                (ProgramSeek::After(last), Merge::Append { keep_from: top.min(loaded_end) })
             }
             (Some(first), Some(_)) if top < start && start - top <= PAGE / 2 => {
-                let previous = ctx.desk.seek_programs(actor, workspace, text, Seek::Before(&first), PAGE);
-                ctx.report(previous).map(|mut rows| {
-                    let keep = ((end.max(start) - start) as usize).min(self.list.rows.len());
-                    let offset = start.saturating_sub(rows.len() as u64);
-                    rows.extend(self.list.rows.drain(..keep));
-                    (offset, rows)
-                })
+                let keep = ((end.max(start) - start) as usize).min(self.list.rows.len());
+                (ProgramSeek::Before(first), Merge::Prepend { keep })
             }
             // The last page only when the visible rows lie in it (with 201
             // to ~224 programs, "near the end" was not "in the last page").
-            _ if top >= total.saturating_sub(PAGE) && end + PAGE >= total => {
-                let rows = ctx.desk.seek_programs(actor, workspace, text, Seek::Last, PAGE);
-                ctx.report(rows).map(|rows| (total.saturating_sub(rows.len() as u64), rows))
-            }
-            _ if top < PAGE => {
-                let rows = ctx.desk.seek_programs(actor, workspace, text, Seek::First, PAGE);
-                ctx.report(rows).map(|rows| (0, rows))
-            }
+            _ if top >= total.saturating_sub(PAGE) && end + PAGE >= total => (ProgramSeek::Last, Merge::Replace(None)),
+            _ if top < PAGE => (ProgramSeek::First, Merge::Replace(Some(0))),
             _ => {
                 let offset = top.saturating_sub(PAGE / 4);
-                let rows = ctx.desk.list_programs(actor, Some(workspace), text, Page::new(offset, PAGE));
-                ctx.report(rows).map(|rows| (offset, rows))
+                (ProgramSeek::Offset(offset), Merge::Replace(Some(offset)))
             }
         };
-        if let Some((offset, rows)) = fetched {
-            self.list.fill(offset, rows);
-        }
+        let Some(mut rows) = self.fetch(ctx, seek, PAGE) else {
+            self.wait(Waiting::Rows);
+            return;
+        };
+        let (offset, rows) = match merge {
+            Merge::Append { keep_from } => {
+                let mut kept = self.list.rows.split_off((keep_from - start) as usize);
+                kept.extend(rows);
+                (keep_from, kept)
+            }
+            Merge::Prepend { keep } => {
+                let offset = start.saturating_sub(rows.len() as u64);
+                rows.extend(self.list.rows.drain(..keep));
+                (offset, rows)
+            }
+            Merge::Replace(Some(offset)) => (offset, rows),
+            Merge::Replace(None) => (total.saturating_sub(rows.len() as u64), rows),
+        };
+        self.list.fill(offset, rows);
     }
 
-    /// The list's length, counted (for End, or near the end).
-    pub fn count_exactly(&mut self, ctx: &Context<'_>) {
-        if self.list.exact {
-            return;
-        }
-        let (Some(actor), Some(workspace)) = (ctx.actor(), ctx.workspace()) else { return };
-        let total = ctx.desk.count_programs(actor, Some(workspace), self.text().as_deref());
-        if let Some(total) = ctx.report(total) {
-            self.list.total = total;
-            self.list.exact = true;
+    /// What the title says while the background reader works.
+    fn waiting_word(&self) -> &'static str {
+        match self.waiting.first() {
+            Some(Waiting::FirstPage | Waiting::Rows) => " searching…",
+            Some(Waiting::Count | Waiting::Bottom) => " counting…",
+            None => "",
         }
     }
 
@@ -212,10 +317,16 @@ impl Component for ProgramList {
                 self.editing = true;
                 Outcome::Nothing
             }
-            Action::Bottom => {
-                self.count_exactly(ctx);
-                self.move_by(ctx, i64::MAX / 2)
-            }
+            // The length first: counted here if that is quick, else by the
+            // background reader (the title says "counting…" until then).
+            Action::Bottom => match self.count_now_or_later(ctx) {
+                true => self.move_by(ctx, i64::MAX / 2),
+                false => {
+                    self.waiting.retain(|w| *w != Waiting::Count);
+                    self.wait(Waiting::Bottom);
+                    Outcome::Nothing
+                }
+            },
             _ => match nav::delta(action, Self::height(ctx)) {
                 Some(delta) => self.move_by(ctx, delta),
                 None => Outcome::Nothing,
@@ -238,13 +349,15 @@ impl Component for ProgramList {
         let list = &self.list;
         let total = if list.exact { list.total.to_string() } else { format!("{}+", list.total.saturating_sub(1)) };
         let position = if list.total == 0 { String::new() } else { format!(" {}/{total}", list.selected + 1) };
-        let mut title = vec![Span::styled(format!(" Programs{position} "), theme.title())];
+        let mut title = vec![Span::styled(format!(" Programs{position}{} ", self.waiting_word()), theme.title())];
         title.extend(filter_span(theme, self.editing, self.filter.value()));
         let block = pane_block(theme, focused, Line::from(title));
         let inner = block.inner(area);
         frame.render_widget(block, area);
         if list.total == 0 {
-            let text = if self.filter.value().is_empty() {
+            let text = if !self.waiting.is_empty() {
+                "Searching…"
+            } else if self.filter.value().is_empty() {
                 "No mini programs you can view here."
             } else {
                 "No program matches the filter."

@@ -1,0 +1,256 @@
+//! What a person waits for: key → the last byte the console writes for
+//! it, through a pseudo-terminal, the release binary on a database shaped
+//! like a busy server (`store::generated`: 1k programs / 10k entries and
+//! 100k programs / 1M entries). For each path the slowest key (p100) of a
+//! scripted run is the figure; the median is printed beside it.
+//!
+//!     cargo bench --bench keys              # both sizes
+//!     cargo bench --bench keys -- small     # one
+//!
+//! The databases are generated once into target/bench-data (the large one
+//! takes about a minute). A key's frame is the burst of bytes that
+//! answers it (a frame is one write: a gap of BURST ends it); a read that
+//! goes to the background reader draws "searching…" in that frame and its
+//! answer in a later one, so a second figure, "settled", is the last byte
+//! before the terminal stays quiet for QUIET. A key that draws nothing
+//! (nothing changed) counts as 0.
+// The report is this bench's own text (its paths' names and figures):
+// printed as it is.
+#![allow(clippy::disallowed_macros)]
+
+use mpdesk::desk::{Desk, Shape};
+use portable_pty::{native_pty_system, CommandBuilder, MasterPty, PtySize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const QUIET: Duration = Duration::from_millis(60);
+/// A gap this long ends a frame's bytes.
+const BURST: Duration = Duration::from_millis(5);
+/// A key that draws nothing within this is taken as answered with nothing.
+const NOTHING: Duration = Duration::from_millis(400);
+
+struct Console {
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    screen: vt100::Parser,
+    _home: tempfile::TempDir,
+}
+
+impl Console {
+    fn start(db: &Path, login: &str) -> Self {
+        let pair = native_pty_system()
+            .openpty(PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 })
+            .expect("open a pty");
+        let home = tempfile::tempdir().expect("dir");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_mpdesk"));
+        cmd.arg("--db");
+        cmd.arg(db);
+        cmd.args(["--user", login]);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("XDG_DATA_HOME", home.path());
+        cmd.env("XDG_CONFIG_HOME", home.path());
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).expect("spawn mpdesk");
+        drop(pair.slave);
+        let writer = pair.master.take_writer().expect("writer");
+        let screen = vt100::Parser::new(
+            std::num::NonZeroU16::new(30).expect("rows"),
+            std::num::NonZeroU16::new(100).expect("cols"),
+            0,
+        );
+        let mut console = Self { master: pair.master, writer, child, screen, _home: home };
+        console.wait_for("Programs");
+        console
+    }
+
+    fn fd(&self) -> i32 {
+        self.master.as_raw_fd().expect("the master's descriptor")
+    }
+
+    /// Reads what comes within `wait`; the time the last byte came, if any.
+    fn read_for(&mut self, wait: Duration) -> Option<Instant> {
+        let mut poll = libc::pollfd { fd: self.fd(), events: libc::POLLIN, revents: 0 };
+        // SAFETY: one valid pollfd.
+        if unsafe { libc::poll(&mut poll, 1, wait.as_millis() as i32) } <= 0 {
+            return None;
+        }
+        let mut buf = [0u8; 65536];
+        // SAFETY: `buf` is ours, of the length given.
+        let n = unsafe { libc::read(self.fd(), buf.as_mut_ptr().cast(), buf.len()) };
+        assert!(n > 0, "the console ended:\n{}", self.screen.screen().contents());
+        let now = Instant::now();
+        self.screen.process(&buf[..n as usize]);
+        Some(now)
+    }
+
+    fn wait_for(&mut self, text: &str) {
+        let start = Instant::now();
+        while !self.screen.screen().contents().contains(text) {
+            assert!(start.elapsed() < Duration::from_secs(60), "no {text:?}:\n{}", self.screen.screen().contents());
+            self.read_for(Duration::from_millis(50));
+        }
+        self.settle();
+    }
+
+    /// Reads until the terminal is quiet.
+    fn settle(&mut self) {
+        while self.read_for(QUIET).is_some() {}
+    }
+
+    /// Sends `key`; how long until the last byte of its frame, and until
+    /// the last byte before the terminal went quiet.
+    fn key(&mut self, key: &str) -> (Duration, Duration) {
+        self.settle();
+        let sent = Instant::now();
+        self.writer.write_all(key.as_bytes()).expect("type");
+        self.writer.flush().expect("flush");
+        let Some(mut last) = self.read_for(NOTHING) else { return (Duration::ZERO, Duration::ZERO) };
+        while let Some(at) = self.read_for(BURST) {
+            last = at;
+        }
+        let frame = last - sent;
+        while let Some(at) = self.read_for(QUIET) {
+            last = at;
+        }
+        (frame, last - sent)
+    }
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The generated database for `shape`, made once.
+fn database(name: &str, shape: Shape) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).expect("bench-data folder");
+    // The shape's generator version: a change to it makes a new file.
+    let path = dir.join(format!("busy-v2-{name}.db"));
+    if !path.exists() {
+        let start = Instant::now();
+        let partial = dir.join(format!("busy-v2-{name}.db.partial"));
+        let _ = std::fs::remove_file(&partial);
+        Desk::open(&partial).expect("create").load_busy_server(shape).expect("generate");
+        std::fs::rename(&partial, &path).expect("rename");
+        eprintln!("generated {} in {:.1} s", path.display(), start.elapsed().as_secs_f64());
+    }
+    path
+}
+
+/// One path: keys to get there (not measured), then the keys measured.
+struct Path_ {
+    name: &'static str,
+    login: &'static str,
+    setup: Vec<String>,
+    keys: Vec<String>,
+}
+
+fn repeat(key: &str, n: usize) -> Vec<String> {
+    vec![key.to_string(); n]
+}
+
+fn typed(text: &str) -> Vec<String> {
+    text.chars().map(String::from).collect()
+}
+
+const ESC: &str = "\x1b";
+const BACKSPACE: &str = "\x7f";
+const PAGE_DOWN: &str = "\x1b[6~";
+const END: &str = "\x1b[F";
+const HOME: &str = "\x1b[H";
+
+/// Switches to workspace `name` with `w` and its picker.
+fn workspace(name: &str) -> Vec<String> {
+    let mut keys = vec!["w".to_string()];
+    keys.extend(typed(name));
+    keys.push("\r".to_string());
+    keys
+}
+
+fn paths() -> Vec<Path_> {
+    let filter = |words: &[&str]| {
+        let mut keys = vec!["/".to_string()];
+        for word in words {
+            keys.extend(typed(word));
+            keys.extend(repeat(BACKSPACE, word.chars().count()));
+        }
+        keys.push(ESC.to_string());
+        keys
+    };
+    let mut all = vec![
+        Path_ { name: "Programs: j ×300 (Owner, Big)", login: "owner", setup: vec![], keys: repeat("j", 300) },
+        Path_ {
+            name: "Programs: End, Home ×5 (Owner, Big)",
+            login: "owner",
+            setup: vec![],
+            keys: [END, HOME].iter().cycle().take(10).map(|k| k.to_string()).collect(),
+        },
+        Path_ {
+            name: "Programs: filter \"sunny\", \"xyzq\", \"su\", \"00421\" (Owner, Big)",
+            login: "owner",
+            setup: vec![],
+            keys: filter(&["sunny", "xyzq", "su", "00421"]),
+        },
+    ];
+    for (role, ws) in [("Owner", "Big"), ("Master", "Side A"), ("Developer", "Side B")] {
+        let mut setup = workspace(ws);
+        setup.push("3".to_string());
+        let mut keys = repeat("j", 40);
+        keys.extend(repeat(PAGE_DOWN, 10));
+        keys.extend(filter(&["sunny", "xyzq", "dev", "zz", "sasha"]));
+        let name: &'static str =
+            Box::leak(format!("Audit tab: j ×40, PageDown ×10, filters ({role}, {ws})").into_boxed_str());
+        all.push(Path_ { name, login: "owner", setup, keys });
+    }
+    all
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn main() {
+    let only = std::env::args().skip(1).find(|a| a == "small" || a == "large");
+    let sizes = [("small", Shape::SMALL), ("large", Shape::LARGE)];
+    println!("| path | size | keys | median | p100 (slowest key) | slowest until settled |");
+    println!("|---|---|---|---|---|---|");
+    for (size, shape) in sizes.into_iter().filter(|(n, _)| only.as_deref().is_none_or(|o| o == *n)) {
+        let db = database(size, shape);
+        for path in paths() {
+            let mut console = Console::start(&db, path.login);
+            for key in &path.setup {
+                console.key(key);
+            }
+            let both: Vec<(Duration, Duration)> = path.keys.iter().map(|k| console.key(k)).collect();
+            let timed: Vec<Duration> = both.iter().map(|(frame, _)| *frame).collect();
+            let settled = both.iter().map(|(_, settled)| *settled).max().unwrap_or_default();
+            if std::env::var_os("KEYS_SLOWEST").is_some() {
+                let mut order: Vec<usize> = (0..timed.len()).collect();
+                order.sort_by_key(|&i| std::cmp::Reverse(timed[i]));
+                for &i in order.iter().take(5) {
+                    eprintln!(
+                        "  {}: key {i} {:?} took {:.1} ms",
+                        path.name,
+                        path.keys[i],
+                        timed[i].as_secs_f64() * 1e3
+                    );
+                }
+            }
+            let mut times = timed;
+            times.sort();
+            println!(
+                "| {} | {size} | {} | {:.1} ms | {:.1} ms | {:.0} ms |",
+                path.name,
+                times.len(),
+                percentile(&times, 0.5).as_secs_f64() * 1e3,
+                percentile(&times, 1.0).as_secs_f64() * 1e3,
+                settled.as_secs_f64() * 1e3,
+            );
+        }
+    }
+}
