@@ -192,7 +192,7 @@ impl App {
             (&self.theme, &self.keymap),
             self.options,
             self.ui_size(),
-            &self.sync,
+            (self.sync.now, self.sync.epoch, &self.sync.background),
         )
     }
 
@@ -207,7 +207,7 @@ impl App {
                 (&self.theme, &self.keymap),
                 self.options,
                 size,
-                &self.sync,
+                (self.sync.now, self.sync.epoch, &self.sync.background),
             ),
             screens: &mut self.screens,
             view: &mut self.view,

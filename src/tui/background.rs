@@ -14,9 +14,12 @@ use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// What a read may take between a key and its frame (a frame takes ~2 ms
-/// more; a person notices from ~16).
-pub const BUDGET: Duration = Duration::from_millis(5);
+/// What a read may take between a key and its frame: the rest of the
+/// frame (the selection's details, drawing) takes 2–4 ms more at 100k
+/// programs, and a person notices from about 16 (measured by
+/// `benches/keys.rs`: 5 and 8 ms budgets left the slowest filter key at
+/// 16–17 ms on this 2-core machine, 3 ms at 9–15).
+pub const BUDGET: Duration = Duration::from_millis(3);
 
 /// Answers kept: a few screens' worth of pages and counts.
 const KEPT: usize = 8;

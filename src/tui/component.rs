@@ -148,7 +148,7 @@ impl<'a> Context<'a> {
         (theme, keymap): (&'a Theme, &'a Keymap),
         options: Options,
         size: (u16, u16),
-        sync: &'a super::app::Sync,
+        (now, epoch, background): (time::OffsetDateTime, u64, &'a super::background::Background),
     ) -> Self {
         Self {
             desk,
@@ -158,9 +158,9 @@ impl<'a> Context<'a> {
             keymap,
             options,
             size,
-            now: sync.now,
-            epoch: sync.epoch,
-            background: &sync.background,
+            now,
+            epoch,
+            background,
             hints: &[],
             database: None,
             problems: RefCell::default(),

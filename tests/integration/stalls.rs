@@ -109,3 +109,21 @@ fn an_audit_filter_the_budget_cannot_answer_says_searching_then_shows_what_match
     let audit = &app.screens.audit.list;
     assert!(audit.rows.iter().all(|(_, e)| e.actor == "dev3"), "{:?}", audit.rows.first());
 }
+
+/// Every `cargo bench --bench NAME` README shows is a bench this crate has.
+#[test]
+fn the_benches_readme_runs_are_there() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).expect("README");
+    let manifest = std::fs::read_to_string(format!("{root}/Cargo.toml")).expect("Cargo.toml");
+    let names: Vec<&str> = readme
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("cargo bench --bench "))
+        .map(|rest| rest.split_whitespace().next().unwrap_or_default())
+        .collect();
+    assert!(names.contains(&"keys") && names.contains(&"paging"), "{names:?}");
+    for name in names {
+        assert!(manifest.contains(&format!("[[bench]]\nname = \"{name}\"")), "no [[bench]] {name} in Cargo.toml");
+        assert!(std::path::Path::new(&format!("{root}/benches/{name}.rs")).exists(), "no benches/{name}.rs");
+    }
+}
