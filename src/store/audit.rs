@@ -99,13 +99,19 @@ fn scope_where(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<(Strin
     if let Some((user_id, status)) = scope.member {
         args.push(Value::Integer(user_id));
         args.push(Value::Text(status.to_string()));
-        // Narrowed to one workspace, only that workspace's programs.
+        // Narrowed to one workspace, only that workspace's programs; else
+        // those outside the workspaces read whole (already in, by the
+        // workspace's index): the list stays as short as it can be.
         let narrow = match scope.only_workspace {
             Some(ws) => {
                 args.push(Value::Integer(ws));
-                " AND m.workspace_id = ?"
+                " AND m.workspace_id = ?".to_string()
             }
-            None => "",
+            None if !scope.workspace_ids.is_empty() => {
+                args.extend(scope.workspace_ids.iter().map(|id| Value::Integer(*id)));
+                format!(" AND m.workspace_id NOT IN ({})", super::placeholders(scope.workspace_ids.len()))
+            }
+            None => String::new(),
         };
         any.push(format!("a.program_app_id IN (SELECT p.app_id {MEMBER_PROGRAMS}{narrow})"));
     }
@@ -177,6 +183,9 @@ pub fn page(
     seek: AuditSeek,
     limit: u64,
 ) -> rusqlite::Result<Vec<(i64, AuditEntry)>> {
+    if let Some(sources) = sources(conn, scope)? {
+        return page_of_sources(conn, &sources, seek, limit);
+    }
     let (mut filter, mut args) = scope_where(conn, scope)?;
     match seek {
         AuditSeek::Before(id) => {
@@ -192,11 +201,21 @@ pub fn page(
     let ascending = matches!(seek, AuditSeek::After(_) | AuditSeek::Oldest);
     args.push(Value::Integer(limit.min(i64::MAX as u64) as i64));
     let sql = format!(
-        "SELECT a.id, a.at, a.actor, a.workspace, a.program, a.program_app_id, a.operation, a.outcome, a.detail, a.via
-         FROM audit a WHERE {filter} ORDER BY a.id {} LIMIT ?",
+        "SELECT {ENTRY_COLUMNS} FROM audit a WHERE {filter} ORDER BY a.id {} LIMIT ?",
         if ascending { "ASC" } else { "DESC" }
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = entries(conn, &sql, args)?;
+    if ascending {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+const ENTRY_COLUMNS: &str =
+    "a.id, a.at, a.actor, a.workspace, a.program, a.program_app_id, a.operation, a.outcome, a.detail, a.via";
+
+fn entries(conn: &Connection, sql: &str, args: Vec<Value>) -> rusqlite::Result<Vec<(i64, AuditEntry)>> {
+    let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map(params_from_iter(args), |r| {
         Ok((
             r.get(0)?,
@@ -213,11 +232,99 @@ pub fn page(
             },
         ))
     })?;
-    let mut rows: Vec<(i64, AuditEntry)> = rows.collect::<rusqlite::Result<_>>()?;
-    if ascending {
-        rows.reverse();
+    rows.collect()
+}
+
+/// One way into the log that an index reads newest first.
+#[derive(Debug, Clone, PartialEq)]
+enum Source {
+    Workspace(i64),
+    Program(String),
+}
+
+/// More sources than this and one SQL walk is the cheaper way.
+const MAX_SOURCES: usize = 256;
+
+/// A scope that is a union (several whole workspaces, or whole ones plus
+/// member programs elsewhere) as the indexes that hold it. SQLite answers
+/// `ws IN (…) OR app IN (…)` by collecting every matching rowid before it
+/// sorts, a million at a busy server; each source read newest first up to
+/// the page's LIMIT, then merged, costs the page. `None`: one SQL query
+/// serves (everything, one workspace, a text or name filter).
+fn sources(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<Option<Vec<Source>>> {
+    let filtered = scope.only_workspace.is_some()
+        || scope.only_app_id.is_some()
+        || scope.only_program_name.is_some()
+        || scope.text.as_deref().is_some_and(|t| !t.is_empty());
+    if scope.everything || filtered {
+        return Ok(None);
     }
-    Ok(rows)
+    let mut sources: Vec<Source> = scope.workspace_ids.iter().map(|id| Source::Workspace(*id)).collect();
+    if let Some((user_id, status)) = scope.member {
+        let mut sql = format!("SELECT DISTINCT p.app_id {MEMBER_PROGRAMS}");
+        let mut args: Vec<Value> = vec![Value::Integer(user_id), Value::Text(status.to_string())];
+        if !scope.workspace_ids.is_empty() {
+            sql.push_str(&format!(" AND m.workspace_id NOT IN ({})", super::placeholders(scope.workspace_ids.len())));
+            args.extend(scope.workspace_ids.iter().map(|id| Value::Integer(*id)));
+        }
+        sql.push_str(&format!(" LIMIT {}", MAX_SOURCES + 1));
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let apps = stmt.query_map(params_from_iter(args), |r| r.get::<_, String>(0))?;
+        for app in apps {
+            sources.push(Source::Program(app?));
+        }
+    }
+    // A single source is one plain index walk already.
+    Ok((sources.len() > 1 && sources.len() <= MAX_SOURCES).then_some(sources))
+}
+
+fn page_of_sources(
+    conn: &Connection,
+    sources: &[Source],
+    seek: AuditSeek,
+    limit: u64,
+) -> rusqlite::Result<Vec<(i64, AuditEntry)>> {
+    let ascending = matches!(seek, AuditSeek::After(_) | AuditSeek::Oldest);
+    let (bound, order) = match seek {
+        AuditSeek::Before(id) => (Some(("<", id)), "DESC"),
+        AuditSeek::After(id) => (Some((">", id)), "ASC"),
+        AuditSeek::Newest => (None, "DESC"),
+        AuditSeek::Oldest => (None, "ASC"),
+    };
+    let limit = limit.min(i64::MAX as u64) as i64;
+    let mut ids: Vec<i64> = Vec::new();
+    for source in sources {
+        let (column, key) = match source {
+            Source::Workspace(id) => ("workspace_id", Value::Integer(*id)),
+            Source::Program(app) => ("program_app_id", Value::Text(app.clone())),
+        };
+        let mut args = vec![key];
+        let mut sql = format!("SELECT id FROM audit WHERE {column} = ?");
+        if let Some((op, id)) = bound {
+            sql.push_str(&format!(" AND id {op} ?"));
+            args.push(Value::Integer(id));
+        }
+        sql.push_str(&format!(" ORDER BY id {order} LIMIT ?"));
+        args.push(Value::Integer(limit));
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let found = stmt.query_map(params_from_iter(args), |r| r.get::<_, i64>(0))?;
+        for id in found {
+            ids.push(id?);
+        }
+    }
+    // Newest first; an entry of a member program inside a whole workspace
+    // cannot come twice (those programs are left out), but dedup is cheap.
+    ids.sort_unstable_by(|a, b| if ascending { a.cmp(b) } else { b.cmp(a) });
+    ids.dedup();
+    ids.truncate(limit as usize);
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {ENTRY_COLUMNS} FROM audit a WHERE a.id IN ({}) ORDER BY a.id DESC",
+        super::placeholders(ids.len())
+    );
+    entries(conn, &sql, ids.into_iter().map(Value::Integer).collect())
 }
 
 /// Whether the person is an explicit member of a program outside the
@@ -264,6 +371,36 @@ pub fn holds(conn: &Connection, scope: &AuditScope, id: i64) -> rusqlite::Result
 
 /// How many entries the scope holds (walks them: for "go to the end").
 pub fn count(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<u64> {
+    if let Some(sources) = sources(conn, scope)? {
+        // A program's entries inside a workspace read whole are counted
+        // there, not twice.
+        let whole: Vec<Value> = sources
+            .iter()
+            .filter_map(|s| match s {
+                Source::Workspace(id) => Some(Value::Integer(*id)),
+                Source::Program(_) => None,
+            })
+            .collect();
+        let mut total = 0u64;
+        for source in &sources {
+            let n: i64 = match source {
+                Source::Workspace(id) => conn
+                    .prepare_cached("SELECT count(*) FROM audit WHERE workspace_id = ?")?
+                    .query_row([id], |r| r.get(0))?,
+                Source::Program(app) => {
+                    let sql = format!(
+                        "SELECT count(*) FROM audit WHERE program_app_id = ? AND coalesce(+workspace_id, 0) NOT IN ({})",
+                        super::placeholders(whole.len())
+                    );
+                    let mut args = vec![Value::Text(app.clone())];
+                    args.extend(whole.iter().cloned());
+                    conn.prepare_cached(&sql)?.query_row(params_from_iter(args), |r| r.get(0))?
+                }
+            };
+            total += n as u64;
+        }
+        return Ok(total);
+    }
     let (filter, args) = scope_where(conn, scope)?;
     conn.query_row_cached(&format!("SELECT count(*) FROM audit a WHERE {filter}"), params_from_iter(args), |r| {
         r.get::<_, i64>(0)

@@ -207,3 +207,53 @@ fn a_fast_typed_filter_looks_up_the_newest_text_once() {
     assert_eq!((before, app.screens.programs.list.total), (4, 1), "the newest text, looked up");
     assert_eq!(app.selection.as_ref().map(|s| s.detail.summary.name.as_str()), Some("Lunch Vote"));
 }
+
+/// A reader of several workspaces, and of programs in another, pages the
+/// union newest first (each way in read on its own, then merged): every
+/// entry once, in order, the same as reading each workspace by name.
+#[test]
+fn paging_the_union_of_several_workspaces_finds_each_entry_once_in_order() {
+    use mpdesk::desk::{AuditQuery, ProgramEdit};
+    use mpdesk::store::generated::Shape;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("busy.db");
+    let mut desk = Desk::open(&path).expect("create");
+    desk.load_busy_server(Shape::SMALL).expect("generate");
+    // Entries in one of owner's Side B programs, where owner is a Developer.
+    let sid = desk.actor("sid").expect("sid");
+    for n in 0..3 {
+        let edit = ProgramEdit { description: Some(format!("take {n}")), ..Default::default() };
+        desk.edit_program(&sid, "Side B program 001", &edit).expect("edit");
+    }
+    let owner = desk.actor("owner").expect("owner");
+    let each = |workspace: &str| {
+        let query = AuditQuery { workspace: Some(workspace.into()), limit: 100_000, ..Default::default() };
+        desk.audit(&owner, &query).expect("one workspace").into_iter().map(|(id, _)| id)
+    };
+    let mut expected: Vec<i64> = each("Big").chain(each("Side A")).chain(each("Side B")).collect();
+    expected.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(each("Side B").count(), 3, "owner reads their Side B program's entries");
+
+    let mut newest_first = Vec::new();
+    let mut query = AuditQuery { limit: 97, ..Default::default() };
+    loop {
+        let page = desk.audit(&owner, &query).expect("page");
+        let Some((last, _)) = page.last() else { break };
+        query.before = Some(*last);
+        newest_first.extend(page.iter().map(|(id, _)| *id));
+    }
+    assert_eq!(newest_first, expected, "paged back from the newest");
+
+    let mut oldest_first = Vec::new();
+    let mut query = AuditQuery { limit: 97, oldest: true, ..Default::default() };
+    loop {
+        let page = desk.audit(&owner, &query).expect("page");
+        let Some((first, _)) = page.first() else { break };
+        query = AuditQuery { limit: 97, after: Some(*first), ..Default::default() };
+        oldest_first.extend(page.iter().rev().map(|(id, _)| *id));
+    }
+    oldest_first.reverse();
+    assert_eq!(oldest_first, expected, "paged forward from the oldest");
+    let total = desk.count_audit(&owner, &AuditQuery::default()).expect("count");
+    assert_eq!(total, expected.len() as u64);
+}
