@@ -414,8 +414,7 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
                     }
                 }
                 Principal::Person(me) => {
-                    for (id, entry) in desk.audit(&me, &query)? {
-                        let undo_reason = desk.undo_refusal(&me, id)?;
+                    for (id, entry, undo_reason) in desk.audit_with_undo(&me, &query)? {
                         rows.push(AuditRow { id, entry, undoable: undo_reason.is_none(), undo_reason });
                     }
                 }

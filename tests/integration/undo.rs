@@ -370,3 +370,19 @@ fn z_and_shift_z_reach_back_a_bounded_number_of_entries() {
     let undo = removal + 1;
     desk.undo(&olivia, undo).expect("by its id it is still redone");
 }
+
+/// A page read with its undo verdicts says, entry by entry, what asking
+/// about each entry alone says.
+#[test]
+fn a_page_with_its_undo_verdicts_agrees_with_asking_entry_by_entry() {
+    let world = crate::support::World::demo();
+    for login in ["olivia", "devin", "dana"] {
+        let actor = world.actor(login);
+        let query = mpdesk::desk::AuditQuery { limit: 1000, ..Default::default() };
+        let page = world.desk.audit_with_undo(&actor, &query).expect("page");
+        assert!(!page.is_empty(), "{login} reads entries");
+        for (id, _, why) in page {
+            assert_eq!(why, world.desk.undo_refusal(&actor, id).expect("one entry"), "{login} #{id}");
+        }
+    }
+}
