@@ -190,7 +190,7 @@ impl Store {
             return Vec::new();
         }
         let mut files = vec![self.path.clone()];
-        for suffix in ["-wal", "-shm", "-journal"] {
+        for suffix in ["-wal", "-shm", "-journal", BELL] {
             let mut name = self.path.clone().into_os_string();
             name.push(suffix);
             files.push(PathBuf::from(name));
@@ -205,7 +205,7 @@ impl Store {
         self.end_snapshot()?;
         let nested = !self.conn.is_autocommit();
         self.conn.execute_batch(if nested { "SAVEPOINT mpdesk_write" } else { "BEGIN IMMEDIATE" })?;
-        Ok(Write { conn: &self.conn, nested, open: true })
+        Ok(Write { conn: &self.conn, nested, open: true, bell: self.path().map(bell) })
     }
 
     /// A read that sees one snapshot and is always rolled back (what a
@@ -223,7 +223,11 @@ impl Store {
     }
 
     pub fn end_batch(&mut self, commit: bool) -> rusqlite::Result<()> {
-        self.conn.execute_batch(if commit { "COMMIT" } else { "ROLLBACK" })
+        self.conn.execute_batch(if commit { "COMMIT" } else { "ROLLBACK" })?;
+        if commit {
+            ring(self.path().map(bell));
+        }
+        Ok(())
     }
 
     /// Runs the reads until the matching [`Store::release_snapshot`] in
@@ -267,13 +271,46 @@ pub struct Write<'a> {
     conn: &'a Connection,
     nested: bool,
     open: bool,
+    bell: Option<PathBuf>,
 }
 
 impl Write<'_> {
     pub fn commit(mut self) -> rusqlite::Result<()> {
         self.open = false;
-        self.conn.execute_batch(if self.nested { "RELEASE mpdesk_write" } else { "COMMIT" })
+        self.conn.execute_batch(if self.nested { "RELEASE mpdesk_write" } else { "COMMIT" })?;
+        if !self.nested {
+            ring(self.bell.take());
+        }
+        Ok(())
     }
+}
+
+/// The suffix of the file that tells the database's consoles it changed.
+pub const BELL: &str = "-commits";
+
+/// The bell of the database at `path`.
+pub fn bell(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(BELL);
+    PathBuf::from(name)
+}
+
+/// Tells every console on this database that a commit landed: the bell
+/// file is opened for writing and closed (nothing is written), which is one
+/// inotify event (IN_CLOSE_WRITE) for each console that waits on it. A
+/// commit writes its WAL file dozens of times; a console woken by each of
+/// those writes would, a thousand times over, slow the writer to a crawl.
+/// Not following a link, not waiting on a pipe; a bell that cannot ring
+/// leaves the consoles their slow look.
+fn ring(bell: Option<PathBuf>) {
+    use std::os::unix::fs::OpenOptionsExt;
+    let Some(bell) = bell else { return };
+    let _ = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(bell);
 }
 
 impl std::ops::Deref for Write<'_> {

@@ -185,6 +185,14 @@ impl App {
     /// committed); reloads if so — or ends the console if the person's
     /// access was taken away.
     pub fn poll_changes(&mut self) {
+        // One read transaction for the look and the reload: one lock taken
+        // on the database's shared memory, not one a statement — a commit
+        // wakes every console on the server at once, and the kernel's lock
+        // list for that file is as long as the number of them.
+        self.in_one_snapshot(|app| app.look_for_changes());
+    }
+
+    fn look_for_changes(&mut self) {
         let Ok(version) = self.desk.data_version() else { return };
         if version == self.sync.data_version {
             return;

@@ -44,6 +44,7 @@ mod terminal;
 pub mod text;
 pub mod theme;
 pub mod view;
+mod wake;
 pub mod widgets;
 pub mod window;
 

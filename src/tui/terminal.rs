@@ -8,20 +8,22 @@ use super::app::{App, Options};
 use super::config::Config;
 use super::router::{update, update_all, Message};
 use super::view;
+use super::wake::{AfterWrite, Input, Watch};
 use crate::desk::Desk;
-use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event};
 use crossterm::execute;
 use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::backend::CrosstermBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use ratatui::Terminal;
 use std::io::{BufWriter, Stdout};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, SystemTime};
 
 type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
-/// How often to look for changes made by other processes.
-const POLL: Duration = Duration::from_millis(250);
 /// How often to look for the background reader's answers while it works.
 const ANSWERS: Duration = Duration::from_millis(3);
 
@@ -80,51 +82,122 @@ pub fn run(
         let mut app = App::new(desk, login, options, config, (size.width, size.height));
         app.sync.background = background;
         app.show_database(database);
-        event_loop(&mut terminal, &mut app)
+        let (inputs, watch) = super::wake::start(database);
+        event_loop(&mut terminal, &mut app, &inputs, watch)
     })();
     restore();
     result
 }
 
-fn event_loop(terminal: &mut Term, app: &mut App) -> anyhow::Result<Option<String>> {
-    let mut last_tick = Instant::now();
+/// Sleeps until something happens: a key, a write to the database's
+/// files, the clock's next minute (what countdowns show), or — with no
+/// watch on the database — the next slow look. Nothing else wakes it.
+fn event_loop(
+    terminal: &mut Term,
+    app: &mut App,
+    inputs: &Receiver<Input>,
+    watch: Watch,
+) -> anyhow::Result<Option<String>> {
+    let mut after_write = AfterWrite::default();
+    let mut shown = Buffer::empty(Rect::ZERO);
+    // Whether the next redraw answers nobody's input (a commit elsewhere, the
+    // minute's turn): then a frame like the one on screen writes nothing.
+    let mut unasked = false;
     loop {
         if app.run.ended.is_some() {
             return Ok(app.run.ended.take());
         }
         if app.run.redraw {
-            terminal.draw(|frame| view::render(app, frame))?;
+            draw(terminal, app, &mut shown, unasked)?;
             app.run.redraw = false;
         }
         if app.run.quit {
             return Ok(None);
         }
         // While the background reader works, look for its answers often.
-        let timeout = POLL.saturating_sub(last_tick.elapsed());
+        let timeout = watch.longest_sleep().min(until_next_minute());
+        let timeout = after_write.until_next().map_or(timeout, |next| timeout.min(next));
         let timeout = if app.sync.background.busy() { timeout.min(ANSWERS) } else { timeout };
-        if event::poll(timeout)? {
-            // Everything already typed, at once: the newest keystroke wins.
-            let mut messages = Vec::new();
-            loop {
-                let message = match event::read()? {
-                    Event::Key(key) => Some(Message::Key(key)),
-                    Event::Mouse(mouse) => Some(Message::Mouse(mouse)),
-                    Event::Resize(w, h) => Some(Message::Resize(w, h)),
-                    _ => None,
-                };
-                messages.extend(message);
-                if messages.len() >= 256 || !event::poll(Duration::ZERO)? {
-                    break;
+        let mut look = false;
+        match inputs.recv_timeout(timeout) {
+            Ok(first) => {
+                // Everything already typed, at once: the newest keystroke wins.
+                let mut messages = Vec::new();
+                let mut next = Some(first);
+                while let Some(input) = next {
+                    match input {
+                        Input::Terminal(event) => messages.extend(message(event)),
+                        Input::DatabaseWritten => {
+                            after_write.written();
+                            look = true;
+                        }
+                        Input::Failed(why) => anyhow::bail!("reading the terminal: {why}"),
+                    }
+                    next = if messages.len() < 256 { inputs.try_recv().ok() } else { None };
                 }
+                unasked = messages.is_empty();
+                update_all(app, messages);
             }
-            update_all(app, messages);
+            Err(RecvTimeoutError::Timeout) => {
+                unasked = true;
+                look = after_write.due() || !app.sync.background.busy() || past_a_minute(app)
+            }
+            Err(RecvTimeoutError::Disconnected) => anyhow::bail!("the terminal's reader stopped"),
         }
         if app.sync.background.busy() {
             update(app, Message::Answers);
         }
-        if last_tick.elapsed() >= POLL {
+        if look {
+            let version = app.sync.data_version;
             update(app, Message::Tick);
-            last_tick = Instant::now();
+            if app.sync.data_version != version {
+                after_write.seen();
+            }
         }
     }
+}
+
+/// Draws the frame and keeps a copy of it. An `unasked` frame that is the
+/// one on screen writes nothing at all (ratatui would still hide the cursor
+/// and reset the colours: 25 bytes to every idle terminal).
+fn draw(terminal: &mut Term, app: &App, shown: &mut Buffer, unasked: bool) -> std::io::Result<()> {
+    let mut same = false;
+    let drawn = terminal.try_draw(|frame| {
+        view::render(app, frame);
+        same = unasked && frame.buffer_mut() == shown;
+        if same {
+            // Not an error: stops ratatui before it writes anything.
+            return Err(std::io::Error::other("the frame on screen"));
+        }
+        Ok(())
+    });
+    match drawn {
+        Ok(frame) => *shown = frame.buffer.clone(),
+        // What was just rendered is what the screen shows: it becomes the
+        // frame the next one is compared with.
+        Err(_) if same => terminal.swap_buffers(),
+        Err(error) => return Err(error),
+    }
+    Ok(())
+}
+
+fn message(event: Event) -> Option<Message> {
+    match event {
+        Event::Key(key) => Some(Message::Key(key)),
+        Event::Mouse(mouse) => Some(Message::Mouse(mouse)),
+        Event::Resize(w, h) => Some(Message::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// From now to the start of the next minute on the wall clock (a little
+/// after, so the minute has surely turned).
+fn until_next_minute() -> Duration {
+    let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+    Duration::from_secs(60) - Duration::from_millis((now.as_millis() % 60_000) as u64) + Duration::from_millis(5)
+}
+
+/// Whether the clock's minute moved since the console last looked.
+fn past_a_minute(app: &App) -> bool {
+    app.desk.now_time().minute() != app.sync.now.minute()
 }

@@ -13,6 +13,8 @@ const DEADLINE: Duration = Duration::from_secs(15);
 
 pub struct Console {
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote to its terminal, counted.
+    written: Arc<std::sync::atomic::AtomicUsize>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
 }
@@ -56,6 +58,8 @@ impl Console {
             0,
         )));
         let sink = parser.clone();
+        let written = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = written.clone();
         std::thread::spawn(move || {
             let _master = pair.master;
             let mut buf = [0u8; 8192];
@@ -66,9 +70,19 @@ impl Console {
                 if let Ok(mut parser) = sink.lock() {
                     parser.process(&buf[..n]);
                 }
+                counter.fetch_add(n, std::sync::atomic::Ordering::SeqCst);
             }
         });
-        Self { parser, writer, child }
+        Self { parser, written, child, writer }
+    }
+
+    /// How many bytes the program has written to its terminal so far.
+    pub fn bytes_written(&self) -> usize {
+        self.written.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    pub fn process_id(&self) -> u32 {
+        self.child.process_id().expect("a running child has an id")
     }
 
     /// The foreground colour of every cell on screen that has one.
@@ -267,6 +281,38 @@ fn an_invitation_accepted_elsewhere_shows_up_within_a_second() {
     assert!(accepted.status.success(), "{}", String::from_utf8_lossy(&accepted.stderr));
     let took = console.wait_for_line(&["eve", "Eve Stone", "active"], Duration::from_millis(1500));
     assert!(took <= Duration::from_millis(1500), "shown as active after {took:?}");
+    console.keys("q");
+    console.wait_exit();
+}
+
+/// An idle console sleeps: no byte to its terminal, no look at the
+/// database, until the database's files are written. It waits on an
+/// inotify watch, and another process's commit reaches its screen.
+#[test]
+fn an_idle_console_writes_nothing_and_wakes_on_another_process_commit() {
+    let home = tempfile::tempdir().expect("dir");
+    let db = home.path().join("shared.db");
+    assert!(mpdesk(&db, "olivia", &["init"]).status.success());
+    assert!(mpdesk(&db, "olivia", &["demo-data"]).status.success());
+    let db_arg = db.to_str().expect("utf8").to_string();
+    let mut console = Console::start(&["--db", &db_arg, "--user", "olivia"], home.path());
+    console.wait_for("Details");
+    let fds = std::fs::read_dir(format!("/proc/{}/fd", console.process_id())).expect("fds");
+    let watches = fds.flatten().filter_map(|fd| std::fs::read_link(fd.path()).ok());
+    assert!(watches.into_iter().any(|l| l.to_string_lossy().contains("inotify")), "no inotify watch");
+    // Not across a minute's turn (a countdown may redraw then).
+    let second = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() % 60;
+    if second >= 57 {
+        std::thread::sleep(Duration::from_secs(61 - second));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let before = console.bytes_written();
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(console.bytes_written(), before, "an idle console wrote to its terminal");
+
+    let created = mpdesk(&db, "olivia", &["program", "create", "Acme Mini Apps", "Aardvark From Elsewhere"]);
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    console.wait_for_line(&["Aardvark From Elsewhere"], Duration::from_millis(1500));
     console.keys("q");
     console.wait_exit();
 }

@@ -110,7 +110,8 @@ fn an_audit_filter_the_budget_cannot_answer_says_searching_then_shows_what_match
     assert!(audit.rows.iter().all(|(_, e)| e.actor == "dev3"), "{:?}", audit.rows.first());
 }
 
-/// Every `cargo bench --bench NAME` README shows is a bench this crate has.
+/// Every `cargo bench --bench NAME` README shows is a bench this crate
+/// has, and every script it names is there.
 #[test]
 fn the_benches_readme_runs_are_there() {
     let root = env!("CARGO_MANIFEST_DIR");
@@ -125,5 +126,12 @@ fn the_benches_readme_runs_are_there() {
     for name in names {
         assert!(manifest.contains(&format!("[[bench]]\nname = \"{name}\"")), "no [[bench]] {name} in Cargo.toml");
         assert!(std::path::Path::new(&format!("{root}/benches/{name}.rs")).exists(), "no benches/{name}.rs");
+    }
+    let scripts: Vec<&str> =
+        readme.split("benches/scripts/").skip(1).filter_map(|rest| rest.split(".py").next()).collect();
+    assert!(scripts.contains(&"idle_consoles") && scripts.contains(&"audit_cli"), "{scripts:?}");
+    for script in scripts {
+        let path = format!("{root}/benches/scripts/{script}.py");
+        assert!(std::path::Path::new(&path).exists(), "README names {path}, which is not there");
     }
 }
