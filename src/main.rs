@@ -19,6 +19,14 @@ fn main() {
     }
     let code = match &cli.command {
         Some(command) => cli::run(&cli, command),
+        None if !print::console_has_terminal() => {
+            // Nothing to stdout: a script reading it gets no escape codes.
+            let _ = print::text(
+                Stream::Err,
+                "mpdesk: the console needs a terminal; for scripts use the CLI (mpdesk --help)",
+            );
+            cli::meta::USAGE
+        }
         None => {
             // The console never starts on half a config.
             let config = match tui::config::load(cli.config_file().as_deref(), cli.theme) {
@@ -46,7 +54,8 @@ fn main() {
                 }
                 Err(error) => {
                     let _ = print::text(Stream::Err, &format!("error: {error}"));
-                    1
+                    // The same refusal, the same code as the CLI's.
+                    error.downcast_ref::<mpdesk::desk::DeskError>().map_or(1, |e| cli::output::exit_code(e.kind()))
                 }
             }
         }

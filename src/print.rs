@@ -77,6 +77,13 @@ pub fn is_terminal(stream: Stream) -> bool {
     }
 }
 
+/// Whether the console can run here: it reads keys from standard input
+/// and draws on standard output, both a terminal.
+pub fn console_has_terminal() -> bool {
+    use std::io::IsTerminal;
+    io::stdin().is_terminal() && io::stdout().is_terminal()
+}
+
 /// JSON for scripts, pretty-printed, straight to the stream.
 pub fn json<T: Serialize + ?Sized>(stream: Stream, value: &T, pretty: bool) -> io::Result<()> {
     with_stream(stream, |w| {

@@ -26,11 +26,6 @@ fn say(text: &str) {
     let _ = print::text(Stream::Err, text);
 }
 
-fn is_terminal() -> bool {
-    // SAFETY: isatty only inspects the descriptors.
-    unsafe { libc::isatty(libc::STDIN_FILENO) == 1 && libc::isatty(libc::STDOUT_FILENO) == 1 }
-}
-
 /// Commands only the operator (the server's own account) may run.
 fn operator_only(command: &Command) -> Option<&'static str> {
     match command {
@@ -199,7 +194,7 @@ fn console(
     flags: (bool, bool),
     theme: Option<crate::tui::theme::ThemeName>,
 ) -> i32 {
-    if !is_terminal() {
+    if !print::console_has_terminal() {
         say("mpdesk's console needs a terminal: connect with ssh -t (or run a command: ssh HOST program list)");
         return USAGE;
     }

@@ -7,7 +7,9 @@ use crate::tui::config;
 use clap::CommandFactory;
 
 /// Exit code of a config file that does not read (as for the console).
-pub const BAD_CONFIG: i32 = 2;
+pub const BAD_CONFIG: i32 = USAGE;
+/// Bad usage: an unknown flag, a console without a terminal.
+pub const USAGE: i32 = 2;
 
 /// Runs `command` if it is one of these, and returns its exit code.
 pub fn run(cli: &Cli, command: &Command) -> Option<i32> {

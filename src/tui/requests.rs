@@ -91,9 +91,10 @@ fn program(app: &mut App, request: Request) -> DeskResult<String> {
             "taken offline".to_string()
         }
         Request::Delete { app_id } => {
+            let name = app.desk.show_program(&actor, &app_id)?.summary.name;
             app.desk.delete_program(&actor, &app_id)?;
             app.reload();
-            format!("deleted {app_id}")
+            format!("deleted {name} ({app_id})")
         }
         _ => String::new(),
     })

@@ -300,3 +300,44 @@ fn the_membership_lifecycle_through_the_cli() {
         assert!(ops.contains(&op), "{op} audited: {ops:?}");
     }
 }
+
+/// README's table of exit codes, row by row: each code, from the CLI and
+/// from the console, for the same refusal.
+#[test]
+fn the_exit_code_table_in_readme_holds_for_the_cli_and_the_console() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let table: Vec<i32> = readme
+        .split("| exit code | meaning |")
+        .nth(1)
+        .expect("README has the table")
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .filter_map(|l| l.trim_start_matches('|').split('|').next()?.trim().parse().ok())
+        .collect();
+    assert_eq!(table, [0, 1, 2, 3, 4, 5]);
+
+    let cli = Cli::new();
+    cli.ok("nobody", &["demo-data"]);
+    let missing = cli.db.with_file_name("missing.db");
+    let missing = missing.to_str().expect("utf8");
+    let console = |args: &[&str]| {
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_mpdesk")).args(args).env("MPDESK_DB", &cli.db).output().expect("run");
+        (out.status.code().expect("code"), out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    // 2: the console with no terminal, and nothing on stdout; a bad flag.
+    let (code, stdout, stderr) = console(&["--user", "olivia"]);
+    assert_eq!((code, stdout.len()), (2, 0), "{stderr}");
+    assert!(stderr.contains("the console needs a terminal; for scripts use the CLI (mpdesk --help)"), "{stderr}");
+    assert_eq!(cli.run("olivia", &["program", "list", "--no-such-flag"]).code, 2);
+    // 4: a database that is not there, the CLI and the console alike.
+    assert_eq!(cli.run("olivia", &["--db", missing, "program", "list"]).code, 4);
+    let home = tempfile::tempdir().expect("home");
+    let mut pty = crate::pty::Console::start(&["--db", missing, "--user", "olivia"], home.path());
+    assert_eq!(pty.wait_for_exit(std::time::Duration::from_secs(10)).0, 4, "{}", pty.screen());
+    // 3: a refusal by role; 5: invalid input; 0: done.
+    assert_eq!(cli.run("devin", &["program", "delete", "Coffee Club", "--yes"]).code, 3);
+    assert_eq!(cli.run("olivia", &["program", "create", "Acme Mini Apps", " spaced "]).code, 5);
+    assert_eq!(cli.run("olivia", &["program", "list"]).code, 0);
+}

@@ -8,6 +8,7 @@ mod hardening;
 mod membership;
 mod newcomer;
 mod permission_table;
+mod presenter;
 mod pty;
 mod scale;
 mod server;

@@ -43,9 +43,11 @@ impl TypeToConfirm {
         Self {
             title: "Transfer ownership".to_string(),
             warning: format!(
-                "{} becomes the Owner of {} and you become a Master. Only the new Owner can undo this. Type the workspace's name to confirm.",
+                "{} becomes the Owner of {} and you become a Master. {}. Type the workspace's name to confirm.",
                 sanitize::line(login),
-                sanitize::line(workspace)
+                sanitize::line(workspace),
+                // The words undo refuses it with: one truth.
+                capitalized(crate::domain::undo::not_reversible("workspace_transfer"))
             ),
             confirm: "Transfer",
             expected: workspace.to_string(),
@@ -85,4 +87,9 @@ impl TypeToConfirm {
         let problem = self.error.clone().or_else(|| (!self.valid()).then(|| "type the name exactly".to_string()));
         footer(frame, inner, problem.as_deref(), self.confirm, self.valid(), theme);
     }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
