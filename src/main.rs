@@ -19,14 +19,6 @@ fn main() {
     }
     let code = match &cli.command {
         Some(command) => cli::run(&cli, command),
-        None if !print::console_has_terminal() => {
-            // Nothing to stdout: a script reading it gets no escape codes.
-            let _ = print::text(
-                Stream::Err,
-                "mpdesk: the console needs a terminal; for scripts use the CLI (mpdesk --help)",
-            );
-            cli::meta::USAGE
-        }
         None => {
             // The console never starts on half a config.
             let config = match tui::config::load(cli.config_file().as_deref(), cli.theme) {
@@ -51,6 +43,12 @@ fn main() {
                 Ok(Some(why)) => {
                     let _ = print::text(Stream::Err, &format!("mpdesk: {why}; the console has ended"));
                     3
+                }
+                // Nothing was written to stdout: a script reading it gets no
+                // escape codes.
+                Err(error) if error.is::<tui::NoTerminal>() => {
+                    let _ = print::text(Stream::Err, &format!("mpdesk: {error}"));
+                    cli::meta::USAGE
                 }
                 Err(error) => {
                     let _ = print::text(Stream::Err, &format!("error: {error}"));

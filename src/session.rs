@@ -23,6 +23,40 @@ pub fn data_dir() -> Option<PathBuf> {
     default_db_path().ok().and_then(|p| p.parent().map(Path::to_path_buf))
 }
 
+/// How to run this same mpdesk from another terminal in this folder:
+/// `mpdesk` when that is what the PATH finds, else its path (relative to
+/// here when it is below: `./target/release/mpdesk` after `cargo run`).
+pub fn command_here() -> String {
+    let Some(exe) = std::env::current_exe().ok().and_then(|e| e.canonicalize().ok()) else {
+        return "mpdesk".to_string();
+    };
+    let on_path = std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| dir.join("mpdesk").canonicalize().is_ok_and(|found| found == exe))
+    });
+    if on_path {
+        return "mpdesk".to_string();
+    }
+    let here = std::env::current_dir().ok().and_then(|d| d.canonicalize().ok());
+    match here.as_deref().and_then(|here| exe.strip_prefix(here).ok()) {
+        Some(below) => format!("./{}", below.display()),
+        None => exe.display().to_string(),
+    }
+}
+
+/// Where a local console keeps its log: beside the packaged database when
+/// it works on that one (as the service account), else in the person's own
+/// data directory — never in the service's folder on another's behalf
+/// (root on its own file would leave a root-owned log there).
+pub fn log_dir(database: Option<&Path>) -> Option<PathBuf> {
+    let packaged = crate::service::packaged_database();
+    match (database, packaged) {
+        (Some(db), Some(packaged)) if db != packaged => {
+            directories::ProjectDirs::from("", "", "mpdesk").map(|d| d.data_dir().to_path_buf())
+        }
+        _ => data_dir(),
+    }
+}
+
 /// The acting login: --user, MPDESK_USER, the login of the OS account
 /// (asked of the OS first, so a bare environment still works), or the
 /// usual variables.

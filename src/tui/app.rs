@@ -177,7 +177,10 @@ impl App {
         if self.options.demo {
             self.set_status(
                 StatusKind::Info,
-                format!("demo database: {shown} (another terminal: mpdesk --db {shown} --user eve …)"),
+                format!(
+                    "demo database: {shown} (another terminal: {} --db {shown} --user eve …)",
+                    crate::session::command_here()
+                ),
             );
         }
         self.stage.database = Some(shown);

@@ -73,9 +73,22 @@ pub struct Launch {
 /// Opens the database (or a fresh demo one), runs the console, and cleans
 /// up. Errors come back as one sentence for main to print; `Ok(Some(why))`
 /// when the console ended because the person's access was taken away.
+/// The console was started where there is no terminal to draw on.
+#[derive(Debug, thiserror::Error)]
+#[error("the console needs a terminal; for scripts use the CLI (mpdesk --help)")]
+pub struct NoTerminal;
+
+/// Refused before anything is written to stdout.
+fn needs_terminal() -> Result<(), NoTerminal> {
+    if crate::print::console_has_terminal() {
+        Ok(())
+    } else {
+        Err(NoTerminal)
+    }
+}
+
 pub fn start(launch: Launch) -> anyhow::Result<Option<String>> {
-    let data_dir = crate::session::data_dir();
-    if let Some(dir) = &data_dir {
+    if let Some(dir) = crate::session::log_dir(launch.db.as_deref()) {
         log::open(dir.join("mpdesk.log"));
     }
     let options =
@@ -95,6 +108,7 @@ pub fn start(launch: Launch) -> anyhow::Result<Option<String>> {
     if let Err(error @ crate::desk::DeskError::Denied(_)) = desk.actor(&login) {
         return Err(error.into());
     }
+    needs_terminal()?;
     terminal::run(desk, &login, options, launch.config, &path)
 }
 
@@ -121,6 +135,7 @@ pub fn start_for(
 /// names (loaded with the demo data if it is new or empty, reopened as it
 /// is otherwise — a kept demo keeps its persona switcher).
 fn start_demo(launch: &Launch, options: app::Options) -> anyhow::Result<Option<String>> {
+    needs_terminal()?;
     let (path, temp) = match &launch.db {
         Some(path) => (path.clone(), None),
         None => {

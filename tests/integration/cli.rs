@@ -322,8 +322,13 @@ fn the_exit_code_table_in_readme_holds_for_the_cli_and_the_console() {
     let missing = cli.db.with_file_name("missing.db");
     let missing = missing.to_str().expect("utf8");
     let console = |args: &[&str]| {
-        let out =
-            Command::new(env!("CARGO_BIN_EXE_mpdesk")).args(args).env("MPDESK_DB", &cli.db).output().expect("run");
+        let out = Command::new(env!("CARGO_BIN_EXE_mpdesk"))
+            .args(args)
+            .env("MPDESK_DB", &cli.db)
+            .env("XDG_DATA_HOME", cli.db.with_file_name("data"))
+            .env("XDG_CONFIG_HOME", cli.db.with_file_name("config"))
+            .output()
+            .expect("run");
         (out.status.code().expect("code"), out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
     };
     // 2: the console with no terminal, and nothing on stdout; a bad flag.

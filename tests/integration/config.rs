@@ -299,3 +299,29 @@ fn the_readme_light_theme_snapshot_is_the_console_as_it_is() {
     }
     crate::tui_support::readme_block(" light theme:", &block);
 }
+
+/// README's completion lines, as written, on an account that has none of
+/// the folders yet (mpdesk on the PATH, as `cargo install` leaves it).
+#[test]
+fn the_readme_completion_lines_work_on_a_fresh_account() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let lines: Vec<&str> =
+        readme.lines().filter(|l| l.starts_with("mkdir -p ") && l.contains("mpdesk completions")).collect();
+    assert_eq!(lines.len(), 2, "bash and fish: {lines:?}");
+    let home = tempfile::tempdir().expect("home");
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_mpdesk")).parent().expect("bin dir").to_path_buf();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    for line in lines {
+        let out = std::process::Command::new("sh")
+            .args(["-c", line])
+            .env("HOME", home.path())
+            .env("PATH", &path)
+            .output()
+            .expect("sh");
+        assert!(out.status.success(), "{line}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let bash =
+        std::fs::read_to_string(home.path().join(".local/share/bash-completion/completions/mpdesk")).expect("bash");
+    let fish = std::fs::read_to_string(home.path().join(".config/fish/completions/mpdesk.fish")).expect("fish");
+    assert!(bash.contains("_mpdesk") && fish.contains("complete -c mpdesk"), "not completion scripts");
+}

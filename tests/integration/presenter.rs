@@ -23,3 +23,44 @@ fn the_transfer_dialog_and_undo_agree_that_a_transfer_is_not_undone() {
     assert!(dialog.warning.to_lowercase().contains(&undo_says.to_lowercase()), "{}", dialog.warning);
     assert!(!dialog.warning.contains("can undo"), "{}", dialog.warning);
 }
+
+/// The invite dialog opens without an error; one shows once the person
+/// picks someone who cannot be invited.
+#[test]
+fn the_invite_dialog_opens_without_an_error() {
+    let mut app = demo_app("olivia", (100, 30));
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('i'));
+    let screen = crate::tui_support::screen_text(&app);
+    assert!(screen.contains("Invite to Acme Mini Apps"), "{screen}");
+    assert!(!screen.contains("cannot be invited") && !screen.contains("no registered user"), "{screen}");
+    chars(&mut app, "dana");
+    let screen = crate::tui_support::screen_text(&app);
+    assert!(screen.contains("dana cannot be invited"), "{screen}");
+}
+
+/// The demo's first status line gives a command for a second terminal that
+/// works from where the console was started (after `cargo run`, mpdesk is
+/// not on the PATH: the command names the binary by its path).
+#[test]
+fn the_demo_says_a_second_terminal_command_that_runs_as_written() {
+    let home = tempfile::tempdir().expect("home");
+    let mut console = crate::pty::Console::start(&["--demo"], home.path());
+    console.wait_for("another terminal:");
+    let screen = console.screen();
+    let bottom: Vec<&str> = screen.lines().rev().take(3).collect();
+    let said = bottom.into_iter().rev().map(str::trim).collect::<Vec<_>>().join(" ");
+    let after = said.split("another terminal: ").nth(1).expect("the command");
+    let words: Vec<&str> = after.split_whitespace().collect();
+    assert_eq!((words.get(1), words.get(3), words.get(4)), (Some(&"--db"), Some(&"--user"), Some(&"eve")), "{said}");
+    let (program, db) = (words[0], words[2]);
+    assert!(!program.contains('…') && !db.contains('…'), "cut: {said}");
+    let run = std::process::Command::new("sh")
+        .args(["-c", &format!("{program} --db {db} --user eve invitation list")])
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .expect("sh");
+    assert!(run.status.success(), "{program}: {}", String::from_utf8_lossy(&run.stderr));
+    console.keys("q");
+    console.wait_exit();
+}

@@ -20,6 +20,9 @@ pub struct Invite {
     pub roles: Vec<(WorkspaceRole, Result<(), Denial>)>,
     pub role: usize,
     pub error: Option<String>,
+    /// Whether the person has done anything yet: until then no problem is
+    /// shown (the first row may well be a member already).
+    touched: bool,
 }
 
 impl Invite {
@@ -29,7 +32,14 @@ impl Invite {
         roles: Vec<(WorkspaceRole, Result<(), Denial>)>,
     ) -> Self {
         let role = roles.iter().position(|(_, d)| d.is_ok()).unwrap_or(0);
-        Self { workspace: workspace.to_string(), list: PickList::new(users, 7), roles, role, error: None }
+        Self {
+            workspace: workspace.to_string(),
+            list: PickList::new(users, 7),
+            roles,
+            role,
+            error: None,
+            touched: false,
+        }
     }
 
     fn problem(&self) -> Option<String> {
@@ -46,6 +56,7 @@ impl Invite {
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
+        self.touched = true;
         match key.code {
             KeyCode::Esc => Outcome::Close,
             // The role is the dialog's other field: Tab (or ←/→) moves to the next role.
@@ -115,7 +126,7 @@ impl Invite {
                 Rect::new(list.x, list.y + (i - self.list.top) as u16, list.width, 1),
             );
         }
-        let problem = self.error.clone().or_else(|| self.problem());
+        let problem = self.error.clone().or_else(|| self.problem().filter(|_| self.touched));
         footer(frame, inner, problem.as_deref(), "Invite", self.problem().is_none(), theme);
     }
 }

@@ -32,7 +32,16 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
         welcome.draw(frame, area, &ctx, true);
         return;
     }
+    // A status that needs more than its row (and the hint bar's spare one)
+    // takes rows from the panes, up to 3 in all: a command to copy or a
+    // refusal's reason is never cut at any width the console runs at.
+    let hints_one_row = footer::hint_lines(&hints, &app.theme, area.width).len() <= 1;
+    let rows = footer::status_rows(app, area.width);
+    let extra = rows.saturating_sub(if hints_one_row { 2 } else { 1 });
+    let extra = if layout::too_small((area.width, area.height - extra)) { 0 } else { extra };
+    let area = Rect { height: area.height - extra, ..area };
     let areas = layout::main_areas(area);
+    let areas = layout::Areas { status: Rect { height: areas.status.height + extra, ..areas.status }, ..areas };
     header::render(app, frame, areas.header);
     let body = layout::tab_body(area);
     for (screen, slot, focused) in app.screens.of_tab(app.view.tab, app.view.focus) {
@@ -47,7 +56,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     // A status too long for its row borrows the hint bar's second row when
     // the hints need only one; it never covers a key.
     let hint_rows = footer::hint_lines(&hints, &app.theme, areas.hints.width).len();
-    let long = footer::status_width(app) > areas.status.width as usize;
+    let long = footer::status_width(app) > areas.status.width as usize * areas.status.height as usize;
     let (hints_area, status_area) = if long && hint_rows < areas.hints.height as usize {
         let hints_area = Rect { height: areas.hints.height.saturating_sub(1), ..areas.hints };
         let status_area = Rect { y: areas.status.y - 1, height: areas.status.height + 1, ..areas.status };
