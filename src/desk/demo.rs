@@ -79,7 +79,11 @@ impl Desk {
         if self.read_only {
             return Err(super::Denial::read_only("Loading the demo data").into());
         }
-        self.all_or_nothing(Self::load_demo_data_unbatched)
+        // Filed as the demo's starting point, which `z` and undo leave alone.
+        let via = std::mem::replace(&mut self.via, crate::domain::undo::DEMO_DATA_VIA.to_string());
+        let loaded = self.all_or_nothing(Self::load_demo_data_unbatched);
+        self.via = via;
+        loaded
     }
 
     /// The demo data, then a busy server's shape on top (benchmarks and

@@ -215,6 +215,7 @@ fn plan_entry(conn: &Connection, actor: &Actor, entry: store::undo::Entry, read_
     let record: Undo = serde_json::from_str(record).map_err(|_| cannot(id, &op, "its undo record is unreadable"))?;
     let parts = match record {
         Undo::Not(reason) => return Err(cannot(id, &op, &reason)),
+        Undo::Parts(_) if entry.via == rules::DEMO_DATA_VIA => return Err(cannot(id, &op, rules::DEMO_DATA)),
         Undo::Parts(parts) => parts,
     };
     if let Some(by) = store::undo::reverted_by(conn, id)? {

@@ -7,6 +7,11 @@
 pub const UNDO: &str = "undo";
 pub const REDO: &str = "redo";
 
+/// How the demo data's own entries came in: the demo's starting point, not
+/// a change anyone made, so neither `z` nor `mpdesk undo` takes it back.
+pub const DEMO_DATA_VIA: &str = "demo data";
+pub const DEMO_DATA: &str = "it is part of the demo's starting data, not a change anyone made";
+
 /// Why an entry of `operation` cannot be undone (for those that never can).
 pub fn not_reversible(operation: &str) -> &'static str {
     match operation {

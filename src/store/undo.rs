@@ -271,11 +271,12 @@ pub struct Entry {
     /// NULL for entries written before undo existed.
     pub undo: Option<String>,
     pub reverts: Option<i64>,
+    pub via: String,
 }
 
 pub fn entry(conn: &Connection, id: i64) -> rusqlite::Result<Option<Entry>> {
     conn.prepare_cached(
-        "SELECT id, actor, workspace_id, workspace, program_app_id, program, operation, outcome, detail, undo, reverts
+        "SELECT id, actor, workspace_id, workspace, program_app_id, program, operation, outcome, detail, undo, reverts, via
          FROM audit WHERE id = ?1",
     )?
     .query_row([id], |r| {
@@ -291,6 +292,7 @@ pub fn entry(conn: &Connection, id: i64) -> rusqlite::Result<Option<Entry>> {
             detail: super::text(r, 8)?,
             undo: super::opt_text(r, 9)?,
             reverts: r.get(10)?,
+            via: super::text(r, 11)?,
         })
     })
     .optional()
@@ -314,10 +316,12 @@ pub const REACH: i64 = 500;
 /// (what `z` undoes).
 pub fn last_own(conn: &Connection, actor: &str, workspace_id: i64, undos: bool) -> rusqlite::Result<Option<i64>> {
     let kind = if undos { "a.operation = 'undo'" } else { "a.operation <> 'undo'" };
+    // The demo's starting data is nobody's change to take back.
+    const DEMO: &str = crate::domain::undo::DEMO_DATA_VIA;
     let sql = format!(
-        "SELECT a.id FROM (SELECT id, operation, outcome, undo FROM audit WHERE actor = ?1 AND workspace_id = ?2
+        "SELECT a.id FROM (SELECT id, operation, outcome, undo, via FROM audit WHERE actor = ?1 AND workspace_id = ?2
                            ORDER BY id DESC LIMIT {REACH}) a
-         WHERE a.outcome = 'ok' AND a.undo LIKE '{{\"parts\"%' AND {kind}
+         WHERE a.outcome = 'ok' AND a.undo LIKE '{{\"parts\"%' AND {kind} AND a.via <> '{DEMO}'
            AND NOT EXISTS (SELECT 1 FROM audit r WHERE r.reverts = a.id AND r.outcome = 'ok')
          ORDER BY a.id DESC LIMIT 1"
     );

@@ -64,3 +64,42 @@ fn the_demo_says_a_second_terminal_command_that_runs_as_written() {
     console.keys("q");
     console.wait_exit();
 }
+
+/// A fresh demo holds the demo's starting data, which is nobody's change:
+/// `z` has nothing of olivia's to take back, and undo by ID refuses it.
+#[test]
+fn z_on_a_fresh_demo_has_nothing_to_undo() {
+    let mut app = demo_app("olivia", (100, 30));
+    let entries_before = app.desk.count_audit(&app.desk.actor("olivia").expect("olivia"), &Default::default());
+    press(&mut app, KeyCode::Char('z'));
+    let said = status(&app);
+    assert!(said.contains("nothing of yours to undo"), "{said}");
+    assert!(app.dialog.is_none(), "no confirmation for nothing");
+    let olivia = app.desk.actor("olivia").expect("olivia");
+    assert_eq!(app.desk.count_audit(&olivia, &Default::default()), entries_before, "nothing written");
+    let query = mpdesk::desk::AuditQuery { limit: 1000, ..Default::default() };
+    let page = app.desk.audit_with_undo(&olivia, &query).expect("audit");
+    assert!(page.iter().all(|(_, _, why)| why.is_some()), "a demo entry can be undone");
+    let member_add = page.iter().find(|(_, e, _)| e.operation == "member_add").expect("the demo adds members");
+    assert!(member_add.2.as_deref().is_some_and(|w| w.contains("demo's starting data")), "{:?}", member_add.2);
+}
+
+/// README's walkthrough step 1: on a fresh demo, as olivia on Coffee Club,
+/// the actions it names are the only dim ones in the bar.
+#[test]
+fn walkthrough_step_one_names_every_dim_key() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let step = readme.split("\n1. You start as **olivia**").nth(1).expect("step 1");
+    let step = step.split("\n2. ").next().expect("step 1 ends");
+    let app = demo_app("olivia", (100, 30));
+    let hints = mpdesk::tui::hints::build(&app);
+    let dim: Vec<String> = hints
+        .iter()
+        .filter(|h| h.action.in_bar() && !h.enabled())
+        .map(|h| format!("`{} {}`", h.key, h.action.label()))
+        .collect();
+    assert!(!dim.is_empty());
+    for hint in &dim {
+        assert!(step.contains(hint.as_str()), "step 1 does not name {hint} as dim: {step}");
+    }
+}
