@@ -81,6 +81,9 @@ pub struct Stage {
     pub recent_keys: VecDeque<String>,
     /// The demo as it started: what a reset goes back to.
     pub demo_start: Option<crate::desk::demo::Snapshot>,
+    /// The program (app ID) and workspace member (login) selected before a
+    /// persona switch that could not see them, selected again when one can.
+    pub kept: (Option<String>, Option<String>),
 }
 
 /// See [`App::status_context`].

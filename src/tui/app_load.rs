@@ -58,6 +58,28 @@ impl App {
         self.refresh_undo();
     }
 
+    /// Selects the program `app_id` and the workspace member `login` again
+    /// (after a persona switch), where this person can see them.
+    pub fn keep_selection(&mut self, app_id: Option<String>, login: Option<String>) {
+        if !matches!(self.view.screen, Screen::Main) {
+            self.stage.kept = (app_id, login);
+            return;
+        }
+        if let Some(app_id) = &app_id {
+            self.with_parts(|p| p.screens.programs.select_app(&p.ctx, app_id));
+            self.load_selection();
+        }
+        if let Some(login) = &login {
+            self.with_parts(|p| p.screens.members_tab.select_login(&p.ctx, login));
+        }
+        // Not seen by this persona: kept for the next switch.
+        let program_seen = app_id.is_some() && self.screens.programs.selected_app_id() == app_id;
+        let member_seen =
+            login.is_some() && self.screens.members_tab.list.selected_row().map(|m| &m.login) == login.as_ref();
+        self.stage.kept = (app_id.filter(|_| !program_seen), login.filter(|_| !member_seen));
+        self.refresh_undo();
+    }
+
     /// The acting person's pending, unexpired invitations.
     pub fn load_invitations(&mut self) {
         self.who.invitations = match &self.who.actor {

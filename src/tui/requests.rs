@@ -164,7 +164,12 @@ fn personal(app: &mut App, request: Request) -> DeskResult<String> {
     Ok(match request {
         Request::SwitchPersona { login } => {
             let persona = app.desk.actor(&login)?;
+            // What was selected stays selected where the new persona sees it.
+            let (kept_program, kept_member) = std::mem::take(&mut app.stage.kept);
+            let program = app.screens.programs.selected_app_id().or(kept_program);
+            let member = app.screens.members_tab.list.selected_row().map(|m| m.login.clone()).or(kept_member);
             app.start_as(&login);
+            app.keep_selection(program, member);
             format!("you are now {} ({login})", persona.name)
         }
         Request::SwitchWorkspace { name } => {

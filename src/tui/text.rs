@@ -77,6 +77,12 @@ fn solved_widths(width: u16, constraints: &[Constraint], spacing: u16) -> Vec<us
         .collect()
 }
 
+/// `text` with its first letter upper-case (a reason that starts a sentence).
+pub fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -103,3 +103,37 @@ fn walkthrough_step_one_names_every_dim_key() {
         assert!(step.contains(hint.as_str()), "step 1 does not name {hint} as dim: {step}");
     }
 }
+
+/// README's walkthrough step 8, key by key: block dana, see it as her,
+/// come back as olivia with dana still selected, unblock her.
+#[test]
+fn walkthrough_step_eight_runs_as_written() {
+    let mut app = demo_app("olivia", (100, 30));
+    press(&mut app, KeyCode::Char('2'));
+    let dana = app.screens.members_tab.list.rows.iter().position(|m| m.login == "dana").expect("dana listed");
+    for _ in 0..dana {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    press(&mut app, KeyCode::Char('b'));
+    press(&mut app, KeyCode::Enter);
+    let switch = |app: &mut mpdesk::tui::app::App, login: &str| {
+        press(app, KeyCode::Char('p'));
+        chars(app, login);
+        press(app, KeyCode::Enter);
+        assert_eq!(app.who.login, login);
+    };
+    switch(&mut app, "dana");
+    press(&mut app, KeyCode::Char('1'));
+    let screen = crate::tui_support::screen_text(&app);
+    let words = screen.split_whitespace().collect::<Vec<_>>().join(" ").replace("│ │", " ").replace("││", " ");
+    assert!(words.contains("You are blocked in Acme Mini Apps by"), "{screen}");
+    assert!(words.contains("olivia since") && words.contains("unblocked."), "{screen}");
+    press(&mut app, KeyCode::Char('2'));
+    switch(&mut app, "olivia");
+    let selected = app.screens.members_tab.list.selected_row().map(|m| m.login.clone());
+    assert_eq!(selected.as_deref(), Some("dana"), "the selection stayed on dana");
+    press(&mut app, KeyCode::Char('b'));
+    press(&mut app, KeyCode::Enter);
+    let said = status(&app);
+    assert!(said.contains("unblocked"), "{said}");
+}

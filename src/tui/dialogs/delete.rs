@@ -47,7 +47,7 @@ impl TypeToConfirm {
                 sanitize::line(login),
                 sanitize::line(workspace),
                 // The words undo refuses it with: one truth.
-                capitalized(crate::domain::undo::not_reversible("workspace_transfer"))
+                crate::tui::text::capitalized(crate::domain::undo::not_reversible("workspace_transfer"))
             ),
             confirm: "Transfer",
             expected: workspace.to_string(),
@@ -87,9 +87,4 @@ impl TypeToConfirm {
         let problem = self.error.clone().or_else(|| (!self.valid()).then(|| "type the name exactly".to_string()));
         footer(frame, inner, problem.as_deref(), self.confirm, self.valid(), theme);
     }
-}
-
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -50,6 +50,15 @@ impl WorkspaceMembers {
         *self = Self::default();
     }
 
+    /// Selects `login` if it is among the rows held (the first page after
+    /// a refresh); else the selection stays.
+    pub fn select_login(&mut self, ctx: &Context<'_>, login: &str) {
+        if let Some(pos) = self.list.rows.iter().position(|m| m.login == login) {
+            self.list.select(self.list.offset + pos as u64);
+            self.ensure_rows(ctx);
+        }
+    }
+
     pub fn ensure_rows(&mut self, ctx: &Context<'_>) {
         let height = layout::tab_list_height(ctx.size);
         self.list.scroll_to_selection(height);

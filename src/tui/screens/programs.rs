@@ -29,6 +29,9 @@ pub struct ProgramList {
     pub editing: bool,
     /// What the list waits for from the background reader.
     waiting: Vec<Waiting>,
+    /// Why the list is empty when the person is blocked in the workspace
+    /// (looked up on reload, never per frame).
+    blocked: Option<String>,
 }
 
 /// A read the background reader finishes (see `background.rs`).
@@ -102,6 +105,10 @@ impl ProgramList {
     /// path) only for End or a selection already deep.
     pub fn reload(&mut self, ctx: &Context<'_>) {
         self.waiting.clear();
+        self.blocked = match (ctx.actor(), ctx.workspace()) {
+            (Some(actor), Some(ws)) => ctx.desk.blocked_notice(actor, ws).ok().flatten(),
+            _ => None,
+        };
         let selected_app = self.selected_app_id();
         let Some(mut first_page) = self.fetch(ctx, ProgramSeek::First, PAGE + 1) else {
             self.list = ListWindow::default();
@@ -355,14 +362,25 @@ impl Component for ProgramList {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         if list.total == 0 {
-            let text = if !self.waiting.is_empty() {
+            let blocked;
+            let text = if let Some(notice) = &self.blocked {
+                blocked = format!(
+                    "{}. Your programs here are hidden until you are unblocked.",
+                    crate::tui::text::capitalized(notice)
+                );
+                blocked.as_str()
+            } else if !self.waiting.is_empty() {
                 "Searching…"
             } else if self.filter.value().is_empty() {
                 "No mini programs you can view here."
             } else {
                 "No program matches the filter."
             };
-            frame.render_widget(Paragraph::new(Span::styled(text, theme.label())), inner);
+            let text = crate::sanitize::line(text).into_owned();
+            frame.render_widget(
+                Paragraph::new(Span::styled(text, theme.label())).wrap(ratatui::widgets::Wrap { trim: true }),
+                inner,
+            );
             return;
         }
         // The name comes first: the status word and the role show only where
