@@ -283,10 +283,10 @@ impl App {
     /// Rows the tour's panel takes at the bottom: none without a tour, or
     /// when the terminal is too short to hold it and the console both.
     pub fn tour_rows(&self) -> u16 {
-        const PANEL: u16 = 8;
+        // The rows its text needs, no more: the console keeps the rest.
         let spare = self.run.size.1.saturating_sub(layout::MIN_HEIGHT);
-        match self.tour {
-            Some(_) if spare >= 4 => PANEL.min(spare),
+        match &self.tour {
+            Some(tour) if spare >= 4 => tour.rows_needed(self.run.size.0, &self.keymap).min(spare),
             _ => 0,
         }
     }

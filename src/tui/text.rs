@@ -77,6 +77,29 @@ fn solved_widths(width: u16, constraints: &[Constraint], spacing: u16) -> Vec<us
         .collect()
 }
 
+/// How many rows `text` takes wrapped at words to `width` columns (as
+/// ratatui's `Wrap { trim: true }` lays it out; a word longer than a row
+/// is cut across rows).
+pub fn wrapped_rows(text: &str, width: usize) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(1);
+    let (mut rows, mut used) = (1, 0);
+    for word in text.split_whitespace() {
+        let w = word.width();
+        let needed = if used == 0 { w } else { used + 1 + w };
+        if needed <= width {
+            used = needed;
+        } else if w <= width {
+            rows += 1;
+            used = w;
+        } else {
+            rows += (used > 0) as usize + (w - 1) / width;
+            used = (w - 1) % width + 1;
+        }
+    }
+    rows
+}
+
 /// `text` with its first letter upper-case (a reason that starts a sentence).
 pub fn capitalized(text: &str) -> String {
     let mut chars = text.chars();

@@ -188,3 +188,69 @@ fn the_first_three_steps_in_a_real_terminal() {
     console.keys("q");
     console.wait_exit();
 }
+
+/// With every key the tour names remapped, each caption names the new key
+/// (never the default), and the tour plays through with the new keys. Each
+/// step's claims that the screen can show hold: the audit log holds what
+/// the last step says it does, and not the refusals it says are absent.
+#[test]
+fn captions_name_remapped_keys_and_say_only_what_the_screen_shows() {
+    let text = "[keys]\ntab_roles = \"F2\"\ntab_audit = \"F3\"\ncreate_program = \"F4\"\nadd_members = \"F6\"\n\
+                switch_persona = \"F7\"\nrelease = \"F8\"\nswitch_workspace = \"F10\"\ninvite = \"F11\"\n\
+                block_member = \"F12\"\ndelete = \"ctrl-x\"\nupload = \"ctrl-u\"\nundo = \"ctrl-z\"\ndemo_reset = \"F9\"\n";
+    let config = mpdesk::tui::config::parse("config.toml", text, None).expect("config");
+    let options = Options { demo: true, tour: true, ..Options::default() };
+    let mut app = App::new(demo_desk(), "olivia", options, config, (120, 40));
+    let steps = app.tour.as_ref().expect("tour").steps.clone();
+    for (i, step) in steps.iter().enumerate() {
+        let panel = screen(&render(&app));
+        for default in [
+            "Press 4 ", "Press 3 ", "Press n,", "press a.", "Press p,", "Press r ", "Press w ", "Press i,", "press b,",
+            "Press D ", "Press D,",
+        ] {
+            assert!(
+                !panel.contains(default),
+                "step {}: the caption names the default key {default:?}:\n{panel}",
+                i + 1
+            );
+        }
+        play_step(&mut app);
+        assert!(app.holds(&step.done), "step {} \"{}\" did not complete with the remapped keys", i + 1, step.title);
+        let panel = screen(&render(&app));
+        assert!(!panel.contains("Upload (u)") && !panel.contains("F5 starts"), "{panel}");
+        act(&mut app, Action::TourNext);
+    }
+    let panel = screen(&render(&app));
+    assert!(panel.contains("F9 starts the demo over"), "{panel}");
+    // The last step's claims, against the log.
+    let olivia = app.desk.actor("olivia").expect("olivia");
+    let query = mpdesk::desk::AuditQuery { limit: 200, ..Default::default() };
+    let log = app.desk.audit(&olivia, &query).expect("audit");
+    let newest: Vec<&str> = log.iter().take(8).map(|(_, e)| e.operation.as_str()).collect();
+    for made in ["program_create", "member_add", "workspace_invite", "workspace_member_block", "program_delete"] {
+        assert!(newest.contains(&made), "the log lacks {made}: {newest:?}");
+    }
+    assert!(log.iter().all(|(_, e)| e.outcome == "ok"), "a dimmed key wrote a refusal to the log");
+}
+
+/// At 80×24 the panel takes the rows its text needs (no blank ones), and a
+/// dialog opened during a step leaves the caption readable.
+#[test]
+fn the_panel_fits_its_text_and_a_dialog_leaves_the_caption_readable() {
+    let mut app = tour_app((80, 24));
+    let shown = screen(&render(&app));
+    let panel: Vec<&str> = shown.lines().skip_while(|l| !l.contains("Tour · step 1")).collect();
+    assert!(panel.len() >= 3, "{shown}");
+    let inside = &panel[1..panel.len() - 1];
+    assert!(inside.iter().all(|l| !l.trim_matches(|c| c == '│' || c == ' ').is_empty()), "a blank row:\n{shown}");
+    // Step 4: the add-members dialog is open while the caption asks to pick nora.
+    for _ in 0..3 {
+        play_step(&mut app);
+        act(&mut app, Action::TourNext);
+    }
+    act(&mut app, Action::AddMembers);
+    assert!(app.dialog.is_some(), "the dialog is open");
+    let shown = screen(&render(&app));
+    assert!(shown.contains("Add members to Coffee Club"), "{shown}");
+    assert!(shown.contains("On Coffee Club, press a. Pick nora"), "the caption is covered:\n{shown}");
+}

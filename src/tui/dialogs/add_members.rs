@@ -62,8 +62,8 @@ impl AddMembers {
         }
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
-        let inner = open_box(frame, 64, 16 + 2, &format!("Add members to {}", self.program), theme);
+    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+        let inner = open_box(frame, area, 64, 16 + 2, &format!("Add members to {}", self.program), theme);
         if let Some(area) = row(inner, 0) {
             self.list.filter.render(frame, area, true, theme);
         }

@@ -118,8 +118,8 @@ impl Configure {
         }
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
-        let inner = open_box(frame, 66, 15 + 2, "Configure mini program", theme);
+    pub fn render(&self, frame: &mut Frame<'_>, area: ratatui::layout::Rect, theme: &Theme) {
+        let inner = open_box(frame, area, 66, 15 + 2, "Configure mini program", theme);
         let heading = if self.focus == 0 { "▸Domains (Space marks for removal)" } else { " Domains" };
         if let Some(area) = row(inner, 0) {
             frame.render_widget(Paragraph::new(Span::styled(heading, theme.label())), area);

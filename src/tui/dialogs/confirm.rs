@@ -29,8 +29,8 @@ impl Confirm {
         }
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
-        let inner = open_box(frame, 56, 8 + 2, &self.title, theme);
+    pub fn render(&self, frame: &mut Frame<'_>, area: ratatui::layout::Rect, theme: &Theme) {
+        let inner = open_box(frame, area, 56, 8 + 2, &self.title, theme);
         let text = Paragraph::new(sanitize::line(&self.question).into_owned()).wrap(Wrap { trim: true });
         frame.render_widget(
             text,

@@ -75,8 +75,8 @@ impl TypeToConfirm {
         }
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
-        let inner = open_box(frame, 60, 9 + 2, &self.title, theme);
+    pub fn render(&self, frame: &mut Frame<'_>, area: ratatui::layout::Rect, theme: &Theme) {
+        let inner = open_box(frame, area, 60, 9 + 2, &self.title, theme);
         if let Some(area) = row(inner, 0) {
             let area = ratatui::layout::Rect { height: 3.min(inner.height.saturating_sub(3)), ..area };
             frame.render_widget(Paragraph::new(self.warning.clone()).wrap(Wrap { trim: true }), area);

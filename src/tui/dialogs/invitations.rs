@@ -41,9 +41,9 @@ impl InvitationList {
         }
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
+    pub fn render(&self, frame: &mut Frame<'_>, area: ratatui::layout::Rect, theme: &Theme) {
         let height = (self.invitations.len().min(8) + 6) as u16;
-        let inner = open_box(frame, 70, height, "You are invited", theme);
+        let inner = open_box(frame, area, 70, height, "You are invited", theme);
         if self.invitations.is_empty() {
             if let Some(area) = row(inner, 0) {
                 frame.render_widget(Paragraph::new(Span::styled("No open invitations.", theme.label())), area);

@@ -84,8 +84,8 @@ impl Invite {
         }
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
-        let inner = open_box(frame, 66, 16 + 2, &format!("Invite to {}", self.workspace), theme);
+    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, theme: &Theme) {
+        let inner = open_box(frame, area, 66, 16 + 2, &format!("Invite to {}", self.workspace), theme);
         if let Some(area) = row(inner, 0) {
             self.list.filter.render(frame, area, true, theme);
         }

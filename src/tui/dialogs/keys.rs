@@ -96,11 +96,11 @@ impl KeyList {
         Outcome::Nothing
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
+    pub fn render(&self, frame: &mut Frame<'_>, area: ratatui::layout::Rect, theme: &Theme) {
         // The keys, a blank row, the paste field, a blank row, the keys
         // help, then the footer (a problem or a question, and the buttons).
         let height = self.keys.len().clamp(1, ROWS) as u16 + 5 + crate::tui::widgets::dialog_box::FOOTER_ROWS + 2;
-        let inner = open_box(frame, 90, height, "Your SSH keys", theme);
+        let inner = open_box(frame, area, 90, height, "Your SSH keys", theme);
         let width = inner.width as usize;
         if self.keys.is_empty() {
             if let Some(area) = row(inner, 0) {

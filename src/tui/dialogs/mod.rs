@@ -135,20 +135,20 @@ impl Component for Dialog {
         true
     }
 
-    fn draw(&self, frame: &mut Frame<'_>, _area: Rect, ctx: &Context<'_>, _focused: bool) {
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Context<'_>, _focused: bool) {
         let theme = ctx.theme;
         match self {
-            Dialog::AddMembers(d) => d.render(frame, theme),
-            Dialog::ProgramForm(d) => d.render(frame, theme),
-            Dialog::Upload(d) => d.render(frame, theme),
-            Dialog::Configure(d) => d.render(frame, theme),
-            Dialog::Release(d) => d.render(frame, theme),
-            Dialog::Confirm(d) => d.render(frame, theme),
-            Dialog::TypeToConfirm(d) => d.render(frame, theme),
-            Dialog::Picker(d) => d.render(frame, theme),
-            Dialog::Invite(d) => d.render(frame, theme),
-            Dialog::Invitations(d) => d.render(frame, theme),
-            Dialog::Keys(d) => d.render(frame, theme),
+            Dialog::AddMembers(d) => d.render(frame, area, theme),
+            Dialog::ProgramForm(d) => d.render(frame, area, theme),
+            Dialog::Upload(d) => d.render(frame, area, theme),
+            Dialog::Configure(d) => d.render(frame, area, theme),
+            Dialog::Release(d) => d.render(frame, area, theme),
+            Dialog::Confirm(d) => d.render(frame, area, theme),
+            Dialog::TypeToConfirm(d) => d.render(frame, area, theme),
+            Dialog::Picker(d) => d.render(frame, area, theme),
+            Dialog::Invite(d) => d.render(frame, area, theme),
+            Dialog::Invitations(d) => d.render(frame, area, theme),
+            Dialog::Keys(d) => d.render(frame, area, theme),
         }
     }
 }

@@ -74,13 +74,13 @@ impl Picker {
         }
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
+    pub fn render(&self, frame: &mut Frame<'_>, area: ratatui::layout::Rect, theme: &Theme) {
         let title = match self.kind {
             PickerKind::Persona => "Switch persona",
             PickerKind::Workspace => "Switch workspace",
         };
         let title = format!("{title} — type to filter: {}▏", self.filter);
-        let inner = open_box(frame, 60, (self.items.len().min(ROWS) + 6) as u16, &title, theme);
+        let inner = open_box(frame, area, 60, (self.items.len().min(ROWS) + 6) as u16, &title, theme);
         let shown = self.shown();
         if shown.is_empty() {
             if let Some(area) = row(inner, 0) {

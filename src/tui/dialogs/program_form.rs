@@ -87,12 +87,12 @@ impl ProgramForm {
         }
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
+    pub fn render(&self, frame: &mut Frame<'_>, area: ratatui::layout::Rect, theme: &Theme) {
         let title = match &self.mode {
             FormMode::Create { workspace } => format!("New mini program in {workspace}"),
             FormMode::Edit { .. } => "Edit mini program".to_string(),
         };
-        let inner = open_box(frame, 64, 8 + 2, &title, theme);
+        let inner = open_box(frame, area, 64, 8 + 2, &title, theme);
         for (i, field) in [&self.name, &self.description].into_iter().enumerate() {
             if let Some(area) = row(inner, i as u16 * 2) {
                 field.render(frame, area, self.focus == i, theme);

@@ -56,8 +56,8 @@ impl Release {
         }
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
-        let inner = open_box(frame, 64, 14 + 2, &format!("Release {}", self.program), theme);
+    pub fn render(&self, frame: &mut Frame<'_>, area: ratatui::layout::Rect, theme: &Theme) {
+        let inner = open_box(frame, area, 64, 14 + 2, &format!("Release {}", self.program), theme);
         if let Some(area) = row(inner, 0) {
             let text = "Pick the version to make live (an older one rolls back):";
             frame.render_widget(Paragraph::new(Span::styled(text, theme.label())), area);

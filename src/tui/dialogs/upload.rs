@@ -91,8 +91,8 @@ impl Upload {
         }
     }
 
-    pub fn render(&self, frame: &mut Frame<'_>, theme: &Theme) {
-        let inner = open_box(frame, 66, 11 + 2, "Upload code and version", theme);
+    pub fn render(&self, frame: &mut Frame<'_>, area: ratatui::layout::Rect, theme: &Theme) {
+        let inner = open_box(frame, area, 66, 11 + 2, "Upload code and version", theme);
         let hint = match &self.latest {
             Some(latest) => format!("latest uploaded: {latest}"),
             None => "no versions yet".to_string(),

@@ -143,6 +143,8 @@ fn step(raw: RawStep, demo: &DemoNames, programs: &[String]) -> Result<Step, Str
             },
         })
         .collect::<Result<Vec<_>, String>>()?;
+    key_names(&raw.caption, |_| String::new())?;
+    key_names(&raw.explanation, |_| String::new())?;
     Ok(Step {
         title: raw.title,
         persona: persona(&raw.persona)?,
@@ -153,6 +155,25 @@ fn step(raw: RawStep, demo: &DemoNames, programs: &[String]) -> Result<Step, Str
         done,
         keys,
     })
+}
+
+/// `text` with each `{action}` replaced by `key(action)`: a caption names
+/// keys as the keymap binds them now, never as the defaults do. An
+/// unknown name is an error (the tour does not load).
+pub fn key_names(text: &str, key: impl Fn(Action) -> String) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find('}').ok_or_else(|| format!("an unclosed {{ in \"{text}\""))?;
+        let name = &after[..close];
+        let action = Action::from_name(name).ok_or_else(|| format!("unknown action {{{name}}} in \"{text}\""))?;
+        out.push_str(&key(action));
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
 }
 
 /// A tour under way.
@@ -175,6 +196,19 @@ impl Tour {
 
     pub fn step(&self) -> Option<&Step> {
         self.steps.get(self.current)
+    }
+
+    /// The rows the panel needs at `width` columns: its borders, the
+    /// caption, and the explanation once the step is done.
+    pub fn rows_needed(&self, width: u16, keymap: &crate::tui::keymap::Keymap) -> u16 {
+        let Some(step) = self.step() else { return 0 };
+        let inner = width.saturating_sub(2) as usize;
+        let named = |text: &str| key_names(text, |a| keymap.key_for(a)).unwrap_or_else(|_| text.to_string());
+        let mut rows = crate::tui::text::wrapped_rows(&named(&step.caption), inner);
+        if self.done {
+            rows += crate::tui::text::wrapped_rows(&format!("✓ {}", named(&step.explanation)), inner);
+        }
+        rows as u16 + 2
     }
 }
 
@@ -259,21 +293,24 @@ impl Component for Tour {
         let title =
             format!(" Tour · step {} of {} · {} ", self.current + 1, self.steps.len(), sanitize::line(&step.title));
         let moves = format!(
-            " {} next · {} back · {} reset · ? help ",
+            " {} next · {} back · {} reset (rewinds the log too) · {} help ",
             keys(Action::TourNext),
             keys(Action::TourPrev),
-            keys(Action::DemoReset)
+            keys(Action::DemoReset),
+            keys(Action::Help)
         );
         let block = Block::bordered()
             .title(Span::styled(title, theme.title()))
             .title_bottom(Line::from(Span::styled(moves, theme.label())).right_aligned())
             .border_style(theme.border(true));
-        let caption = sanitize::line(&step.caption).into_owned();
+        // Checked when the tour loaded: the names are known.
+        let named = |text: &str| key_names(text, keys).unwrap_or_else(|_| text.to_string());
+        let caption = sanitize::line(&named(&step.caption)).into_owned();
         let mut lines = vec![Line::from(Span::styled(caption, if self.done { theme.label() } else { theme.title() }))];
         if self.done {
             lines.push(Line::from(vec![
                 Span::styled("✓ ", theme.ok()),
-                Span::raw(sanitize::line(&step.explanation).into_owned()),
+                Span::raw(sanitize::line(&named(&step.explanation)).into_owned()),
             ]));
         }
         frame.render_widget(Clear, area);

@@ -11,8 +11,10 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 /// Clears a centered box with a border and title; returns its inside.
-pub fn open_box(frame: &mut Frame<'_>, width: u16, height: u16, title: &str, theme: &Theme) -> Rect {
-    let area = centered(frame.area(), width, height);
+/// A dialog's box, centred in `within` (the console's part of the screen:
+/// never over the tour's caption).
+pub fn open_box(frame: &mut Frame<'_>, within: Rect, width: u16, height: u16, title: &str, theme: &Theme) -> Rect {
+    let area = centered(within, width, height);
     frame.render_widget(Clear, area);
     let block = Block::bordered()
         .title(Span::styled(format!(" {} ", sanitize::line(title)), theme.title()))
