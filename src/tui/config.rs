@@ -186,8 +186,9 @@ impl<'de> Deserialize<'de> for ElementName {
         if Palette::NAMES.contains(&name.as_str()) {
             Ok(Self(name))
         } else {
+            let hint = did_you_mean(&name, Palette::NAMES);
             Err(de::Error::custom(format!(
-                "unknown colour element \"{}\", expected one of: {}",
+                "unknown colour element \"{}\"{hint}; expected one of: {}",
                 crate::sanitize::line(&name),
                 Palette::NAMES.join(", ")
             )))
@@ -238,12 +239,40 @@ impl<'de> Deserialize<'de> for ColorValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
         Color::from_str(&text).map(Self).map_err(|_| {
+            let hint = did_you_mean(&text, COLOUR_NAMES);
             de::Error::custom(format!(
-                "\"{}\" is not a colour (expected \"#rrggbb\", a name such as \"dark-gray\", or \"0\"–\"255\")",
-                crate::sanitize::line(&text)
+                "\"{}\" is not a colour{hint}; a colour is \"#rrggbb\" (\"#5f87af\"), a number \"0\"–\"255\" (the terminal's 256 colours), or one of: {}",
+                crate::sanitize::line(&text),
+                COLOUR_NAMES.join(", ")
             ))
         })
     }
+}
+
+/// The colour names a config may use (ratatui reads them).
+const COLOUR_NAMES: [&str; 17] = [
+    "black",
+    "red",
+    "green",
+    "yellow",
+    "blue",
+    "magenta",
+    "cyan",
+    "gray",
+    "dark-gray",
+    "light-red",
+    "light-green",
+    "light-yellow",
+    "light-blue",
+    "light-magenta",
+    "light-cyan",
+    "white",
+    "reset",
+];
+
+/// `; did you mean "release"?` when a name is one slip from a known one.
+fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> String {
+    crate::tui::text::nearest(name, known).map(|n| format!("; did you mean \"{n}\"?")).unwrap_or_default()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -253,8 +282,9 @@ impl<'de> Deserialize<'de> for ActionName {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let name = String::deserialize(deserializer)?;
         Action::from_name(&name).map(Self).ok_or_else(|| {
+            let hint = did_you_mean(&name, Action::ALL.map(Action::name));
             de::Error::custom(format!(
-                "unknown action \"{}\" (`mpdesk config default` lists every action)",
+                "unknown action \"{}\"{hint} (`mpdesk config default` lists every action)",
                 crate::sanitize::line(&name)
             ))
         })
@@ -386,7 +416,7 @@ mod tests {
     fn bad_files_are_refused_with_file_line_and_column() {
         assert_eq!(
             error("theme = \"light\"\n[keys]\nrelase = \"r\"\n"),
-            "config.toml:3:1: unknown action \"relase\" (`mpdesk config default` lists every action)"
+            "config.toml:3:1: unknown action \"relase\"; did you mean \"release\"? (`mpdesk config default` lists every action)"
         );
         assert!(error("[keys]\nrelease = \"ctrl-\"\n").starts_with("config.toml:2:11: \"ctrl-\" is not a key"));
         assert!(

@@ -228,7 +228,32 @@ pub fn parse_key(text: &str) -> Result<Key, String> {
         }
     };
     let code = if code == KeyCode::Tab && modifiers.contains(KeyModifiers::SHIFT) { KeyCode::BackTab } else { code };
+    if let Some(why) = inseparable(code, modifiers) {
+        return Err(format!("\"{text}\" cannot be bound: {why}"));
+    }
     Ok(normalize(code, modifiers))
+}
+
+/// Why a terminal cannot send this chord apart from another key, if so.
+fn inseparable(code: KeyCode, modifiers: KeyModifiers) -> Option<String> {
+    let KeyCode::Char(c) = code else { return None };
+    if !modifiers.contains(KeyModifiers::CONTROL) {
+        return None;
+    }
+    let lower = c.to_ascii_lowercase();
+    if modifiers.contains(KeyModifiers::SHIFT) || c.is_ascii_uppercase() {
+        return Some(format!(
+            "a terminal sends ctrl-shift-{lower} as ctrl-{lower} (control keys carry no shift); bind ctrl-{lower} or another key"
+        ));
+    }
+    let same = match lower {
+        'i' => "Tab",
+        'm' => "Enter",
+        '[' => "Esc",
+        'h' => "Backspace",
+        _ => return None,
+    };
+    Some(format!("a terminal sends ctrl-{lower} as {same}; bind another key"))
 }
 
 fn base_name(code: KeyCode) -> String {

@@ -100,6 +100,35 @@ pub fn wrapped_rows(text: &str, width: usize) -> usize {
     rows
 }
 
+/// The candidate closest to a mistyped `name` ("relase" → "release"), if
+/// one is near enough to be what was meant: at most 2 edits, and fewer
+/// than half the name's letters.
+pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = 2.min(name.chars().count().div_ceil(2).saturating_sub(1)).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&name.to_lowercase(), c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance (insert, delete, replace, each one edit).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let replace = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = replace.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
 /// `text` with its first letter upper-case (a reason that starts a sentence).
 pub fn capitalized(text: &str) -> String {
     let mut chars = text.chars();

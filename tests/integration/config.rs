@@ -325,3 +325,33 @@ fn the_readme_completion_lines_work_on_a_fresh_account() {
     let fish = std::fs::read_to_string(home.path().join(".config/fish/completions/mpdesk.fish")).expect("fish");
     assert!(bash.contains("_mpdesk") && fish.contains("complete -c mpdesk"), "not completion scripts");
 }
+
+/// A config error says what was meant: the nearest action or element, the
+/// colour forms there are, and why a chord cannot be bound.
+#[test]
+fn config_errors_suggest_the_nearest_name_and_refuse_chords_a_terminal_cannot_send() {
+    let error = |text: &str| config::parse("config.toml", text, None).expect_err("refused").to_string();
+    let said = error("[keys]\nrelase = \"R\"\n");
+    assert!(said.contains("unknown action \"relase\"; did you mean \"release\"?"), "{said}");
+    let said = error("[theme]\nname = \"dark\"\n[theme.colors]\ntitel = \"red\"\n");
+    assert!(said.contains("did you mean \"title\"?"), "{said}");
+    let said = error("[theme]\nname = \"dark\"\n[theme.colors]\ntitle = \"redd\"\n");
+    assert!(said.contains("did you mean \"red\"?") && said.contains("#rrggbb") && said.contains("0\"–\"255"), "{said}");
+    assert!(said.contains("light-magenta"), "the colour names are listed: {said}");
+    for chord in ["ctrl-shift-r", "ctrl-i", "ctrl-m"] {
+        let said = error(&format!("[keys]\nrelease = \"{chord}\"\n"));
+        assert!(said.contains("cannot be bound: a terminal sends"), "{chord}: {said}");
+    }
+    // Every colour name the error lists is one a config may use.
+    let listed = said_colours(&error("[theme]\nname = \"dark\"\n[theme.colors]\ntitle = \"nope\"\n"));
+    assert!(listed.len() > 10, "{listed:?}");
+    for name in listed {
+        let text = format!("[theme]\nname = \"dark\"\n[theme.colors]\ntitle = \"{name}\"\n");
+        assert!(config::parse("config.toml", &text, None).is_ok(), "{name} is listed but refused");
+    }
+}
+
+fn said_colours(error: &str) -> Vec<String> {
+    let list = error.split("or one of: ").nth(1).expect("the names");
+    list.split(", ").map(|n| n.trim_end_matches(|c: char| !c.is_alphanumeric()).to_string()).collect()
+}
