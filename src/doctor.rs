@@ -49,7 +49,7 @@ fn fail(check: &str, detail: String, fix: &str) -> Check {
 pub fn run(cli: &Cli) -> i32 {
     let checks = checks(cli);
     let failed = checks.iter().any(|c| !c.ok);
-    let printed = if cli.json {
+    let printed = if cli.output_format().json() {
         print::json(Stream::Out, &checks, false)
     } else {
         let lines: Vec<String> = checks

@@ -15,9 +15,15 @@ pub struct Cli {
     /// Acting user's login [env: MPDESK_USER] (default: the OS login).
     #[arg(long, global = true, value_name = "LOGIN")]
     pub user: Option<String>,
-    /// Machine-readable output (and errors as JSON on stderr).
+    /// Machine-readable output (and errors as JSON on stderr); the same as
+    /// --format json.
     #[arg(long, global = true)]
     pub json: bool,
+    /// How lists are printed: table (for people), json (an array, an
+    /// element a line), csv (for a spreadsheet). Other results print as
+    /// text, or JSON with json.
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub format: Option<super::output::Format>,
     /// Open the console on the demo data, as the demo Owner, with the persona
     /// switcher: a fresh temporary database, or --db PATH (loaded if new or
     /// empty, reopened as it is otherwise).
@@ -49,6 +55,15 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// How to print: `--json` is `--format json`.
+    pub fn output_format(&self) -> super::output::Format {
+        match (self.json, self.format) {
+            (true, _) => super::output::Format::Json,
+            (false, Some(format)) => format,
+            (false, None) => super::output::Format::Table,
+        }
+    }
+
     /// --db, or MPDESK_DB.
     pub fn db(&self) -> Option<PathBuf> {
         self.db.clone().or_else(|| std::env::var_os("MPDESK_DB").filter(|v| !v.is_empty()).map(PathBuf::from))

@@ -4,7 +4,7 @@ use super::args::{
     Cli, Command, InvitationCommand, KeyCommand, MemberCommand, ProgramCommand, RoleArg, SshCommand, UserCommand,
     WorkspaceCommand, WorkspaceMemberCommand,
 };
-use super::output::{opt, print_json, print_text, table};
+use super::output::{csv_line, opt, print_json, print_text, table, Format};
 use super::rows::{AuditRow, TableRow};
 use crate::desk::{
     Actor, AuditQuery, ConfigChange, Desk, DeskError, DeskResult, ExportTarget, PackageSource, Page, Principal,
@@ -38,18 +38,25 @@ const STREAM_PAGE: u64 = 5_000;
 /// output.
 struct RowSink<'w, T> {
     w: &'w mut dyn std::io::Write,
-    json: bool,
+    format: Format,
     written: u64,
     pending: Vec<T>,
 }
 
 impl<'w, T: Serialize + TableRow> RowSink<'w, T> {
-    fn new(w: &'w mut dyn std::io::Write, json: bool) -> Self {
-        Self { w, json, written: 0, pending: Vec::new() }
+    fn new(w: &'w mut dyn std::io::Write, format: Format) -> Self {
+        Self { w, format, written: 0, pending: Vec::new() }
     }
 
     fn push(&mut self, row: T) -> std::io::Result<()> {
-        if self.json {
+        if self.format == Format::Csv {
+            if self.written == 0 {
+                crate::print::line(self.w, &csv_line(T::HEADERS.iter().map(|h| h.to_string())))?;
+            }
+            self.written += 1;
+            return crate::print::line(self.w, &csv_line(row.cells()));
+        }
+        if self.format == Format::Json {
             self.w.write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
             crate::print::write_json(self.w, &row, false)?;
             self.written += 1;
@@ -78,7 +85,13 @@ impl<'w, T: Serialize + TableRow> RowSink<'w, T> {
     }
 
     fn finish(mut self) -> std::io::Result<()> {
-        if self.json {
+        if self.format == Format::Csv {
+            return match self.written {
+                0 => crate::print::line(self.w, &csv_line(T::HEADERS.iter().map(|h| h.to_string()))),
+                _ => Ok(()),
+            };
+        }
+        if self.format == Format::Json {
             return self.w.write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" });
         }
         self.flush_table()?;
@@ -92,12 +105,12 @@ impl<'w, T: Serialize + TableRow> RowSink<'w, T> {
 /// Streams what `produce` hands to its callback (an error it returns
 /// stops the output and is the command's error).
 fn out_stream<T: Serialize + TableRow>(
-    json: bool,
+    format: Format,
     produce: impl FnOnce(&mut dyn FnMut(T) -> DeskResult<()>) -> DeskResult<()>,
 ) -> Done {
     let mut failure = None;
     let printed = crate::print::stream_out(|w| {
-        let mut sink = RowSink::new(w, json);
+        let mut sink = RowSink::new(w, format);
         let mut broken = None;
         let result = produce(&mut |row| {
             sink.push(row).map_err(|e| {
@@ -122,8 +135,8 @@ fn out_stream<T: Serialize + TableRow>(
 }
 
 /// A long list fetched page by page (OFFSET) and streamed.
-fn out_pages<T: Serialize + TableRow>(json: bool, mut fetch: impl FnMut(Page) -> DeskResult<Vec<T>>) -> Done {
-    out_stream(json, |emit| {
+fn out_pages<T: Serialize + TableRow>(format: Format, mut fetch: impl FnMut(Page) -> DeskResult<Vec<T>>) -> Done {
+    out_stream(format, |emit| {
         let mut offset = 0;
         loop {
             let rows = fetch(Page::new(offset, STREAM_PAGE))?;
@@ -139,15 +152,10 @@ fn out_pages<T: Serialize + TableRow>(json: bool, mut fetch: impl FnMut(Page) ->
     })
 }
 
-/// A list as a table for people, or as JSON.
-fn out_rows<T: Serialize + TableRow>(json: bool, rows: &[T]) -> Done {
-    out(json, &rows, || {
-        if rows.is_empty() {
-            return T::EMPTY.to_string();
-        }
-        let cells: Vec<Vec<String>> = rows.iter().map(TableRow::cells).collect();
-        table(T::HEADERS, &cells)
-    })
+/// A list as a table for people, JSON (an array, an element a line) or
+/// CSV — every list the same way.
+fn out_rows<T: Serialize + TableRow>(format: Format, rows: Vec<T>) -> Done {
+    out_stream(format, |emit| rows.into_iter().try_for_each(emit))
 }
 
 fn role(arg: RoleArg) -> WorkspaceRole {
@@ -194,13 +202,17 @@ pub fn init(cli: &Cli, parents: bool) -> Done {
     };
     let done = crate::session::init(&path, parents)?;
     let created = done == crate::session::Init::Created;
-    out(cli.json, &serde_json::json!({"path": path.display().to_string(), "created": created}), || {
-        if created {
-            format!("created an empty mpdesk database at {}", path.display())
-        } else {
-            format!("{} is already an mpdesk database; nothing changed", path.display())
-        }
-    })
+    out(
+        cli.output_format().json(),
+        &serde_json::json!({"path": path.display().to_string(), "created": created}),
+        || {
+            if created {
+                format!("created an empty mpdesk database at {}", path.display())
+            } else {
+                format!("{} is already an mpdesk database; nothing changed", path.display())
+            }
+        },
+    )
 }
 
 /// A key file named on the command line, read while still root (a key in
@@ -236,7 +248,7 @@ pub fn setup(cli: &Cli, owner: &str, key: &str, name: Option<&str>, workspace: O
     desk.set_via(&crate::session::local_via(cli.user().as_deref()));
     let who = principal(&desk, cli, &Identity::Local)?;
     let report = desk.setup(&who, owner, name, &text, workspace)?;
-    out(cli.json, &report, || {
+    out(cli.output_format().json(), &report, || {
         let mut done = Vec::new();
         if created {
             done.push(format!("created the database {}", path.display()));
@@ -267,20 +279,20 @@ pub fn check(cli: &Cli, full: bool) -> i32 {
     let path = match cli.db().map(Ok).unwrap_or_else(crate::session::default_db_path) {
         Ok(path) => path,
         Err(error) => {
-            super::output::print_error(&error, cli.json);
+            super::output::print_error(&error, cli.output_format().json());
             return 1;
         }
     };
     let problems = match crate::store::backup::check(&path, full) {
         Ok(problems) => problems,
         Err(error) => {
-            super::output::print_error(&DeskError::from(error), cli.json);
+            super::output::print_error(&DeskError::from(error), cli.output_format().json());
             return 1;
         }
     };
     let how = if full { "integrity_check" } else { "quick_check" };
     let report = serde_json::json!({"path": path.display().to_string(), "check": how, "problems": problems});
-    let printed = out(cli.json, &report, || match problems.is_empty() {
+    let printed = out(cli.output_format().json(), &report, || match problems.is_empty() {
         true => format!("{}: whole ({how})", path.display()),
         false => problems.iter().map(|p| format!("{}: {p}", path.display())).collect::<Vec<_>>().join("\n"),
     });
@@ -294,7 +306,7 @@ pub fn check(cli: &Cli, full: bool) -> i32 {
 pub fn backup_verify(cli: &Cli, file: &std::path::Path) -> Done {
     let inspection = crate::desk::backup::inspect_backup(file)?;
     let whole = inspection.problems.is_empty() && inspection.schema <= inspection.schema_known;
-    out(cli.json, &inspection, || {
+    out(cli.output_format().json(), &inspection, || {
         let mut lines =
             vec![format!("{}: {}", file.display(), if whole { "whole".to_string() } else { "NOT whole".to_string() })];
         lines.extend(inspection.problems.iter().take(20).map(|p| format!("  integrity: {p}")));
@@ -317,7 +329,8 @@ pub fn backup_verify(cli: &Cli, file: &std::path::Path) -> Done {
 }
 
 pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identity) -> Done {
-    let json = cli.json;
+    let format = cli.output_format();
+    let json = format.json();
     match command {
         Command::User(UserCommand::Add { login, name, email }) => {
             // Registering grants nothing: locally anyone may (the operator,
@@ -331,7 +344,7 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
             let user = desk.register_user(&by, login, name.as_deref(), email.as_deref())?;
             out(json, &user, || format!("registered {} ({})", user.login, user.name))
         }
-        Command::User(UserCommand::List) => out_pages(json, |page| desk.list_users(page)),
+        Command::User(UserCommand::List) => out_pages(format, |page| desk.list_users(page)),
         Command::User(UserCommand::Disable { login, reason }) => {
             let who = principal(desk, cli, identity)?;
             let user = desk.disable_user(&who, login, reason.as_deref())?;
@@ -359,19 +372,19 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
         }
         Command::Workspace(cmd) => {
             let me = actor(desk, cli, identity)?;
-            workspace(desk, &me, json, cmd)
+            workspace(desk, &me, format, cmd)
         }
         Command::Program(cmd) => {
             let me = actor(desk, cli, identity)?;
-            program(desk, &me, json, cmd)
+            program(desk, &me, format, cmd)
         }
         Command::Invitation(cmd) => {
             let me = actor(desk, cli, identity)?;
-            invitation(desk, &me, json, cmd)
+            invitation(desk, &me, format, cmd)
         }
         Command::Member(cmd) => {
             let me = actor(desk, cli, identity)?;
-            member(desk, &me, json, cmd)
+            member(desk, &me, format, cmd)
         }
         Command::Init { .. } => init(cli, false),
         Command::Backup(args) => {
@@ -394,7 +407,7 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
         Command::Config(_) | Command::Completions { .. } | Command::Man { .. } => Ok(()),
         Command::Key(cmd) => {
             let who = principal(desk, cli, identity)?;
-            key(desk, &who, json, cmd)
+            key(desk, &who, format, cmd)
         }
         Command::Ssh(cmd) => ssh(desk, cli, identity, cmd),
         Command::Audit { workspace, program, limit } => {
@@ -419,7 +432,7 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
                     }
                 }
             }
-            out_rows(json, &rows)
+            out_rows(format, rows)
         }
         Command::Undo { id, dry_run } => {
             let me = actor(desk, cli, identity)?;
@@ -444,7 +457,7 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
 /// Why the operator's audit rows cannot be undone by the operator.
 const OPERATOR_UNDO: &str = "the operator reads the log; undo as the person who may (mpdesk --user LOGIN undo ID)";
 
-fn key(desk: &mut Desk, who: &Principal, json: bool, cmd: &KeyCommand) -> Done {
+fn key(desk: &mut Desk, who: &Principal, format: Format, cmd: &KeyCommand) -> Done {
     match cmd {
         KeyCommand::Add { login, file } => {
             // `key add FILE` is your own key; `key add LOGIN FILE` someone's.
@@ -461,15 +474,15 @@ fn key(desk: &mut Desk, who: &Principal, json: bool, cmd: &KeyCommand) -> Done {
                 };
             let text = read_key_text(&file)?;
             let key = desk.add_key(who, &login, &text)?;
-            out(json, &key, || format!("added {} key {} for {}", key.algorithm, key.fingerprint, key.login))
+            out(format.json(), &key, || format!("added {} key {} for {}", key.algorithm, key.fingerprint, key.login))
         }
         KeyCommand::List { login } => {
             let keys = desk.list_keys(who, login.as_deref())?;
-            out_rows(json, &keys)
+            out_rows(format, keys)
         }
         KeyCommand::Remove { fingerprint } => {
             let key = desk.remove_key(who, fingerprint)?;
-            out(json, &key, || format!("removed {} key {} of {}", key.algorithm, key.fingerprint, key.login))
+            out(format.json(), &key, || format!("removed {} key {} of {}", key.algorithm, key.fingerprint, key.login))
         }
     }
 }
@@ -499,12 +512,12 @@ fn ssh(desk: &mut Desk, cli: &Cli, identity: &Identity, cmd: &SshCommand) -> Don
         SshCommand::Sessions => {
             let who = principal(desk, cli, identity)?;
             let sessions = desk.ssh_sessions(&who)?;
-            out_rows(cli.json, &sessions)
+            out_rows(cli.output_format(), sessions)
         }
         SshCommand::End { target } => {
             let who = principal(desk, cli, identity)?;
             let ended = desk.end_ssh_sessions(&who, target)?;
-            out(cli.json, &ended, || {
+            out(cli.output_format().json(), &ended, || {
                 ended
                     .iter()
                     .map(|s| format!("ended session {} of {} ({} from {})", s.id, s.login, s.fingerprint, s.from))
@@ -523,9 +536,11 @@ fn ssh(desk: &mut Desk, cli: &Cli, identity: &Identity, cmd: &SshCommand) -> Don
                 }
                 Some(path) => {
                     super::ssh::write_block(path, &lines, *keep_foreign)?;
-                    out(cli.json, &serde_json::json!({"file": path.display().to_string(), "keys": lines.len()}), || {
-                        format!("wrote {} keys to {}", lines.len(), path.display())
-                    })
+                    out(
+                        cli.output_format().json(),
+                        &serde_json::json!({"file": path.display().to_string(), "keys": lines.len()}),
+                        || format!("wrote {} keys to {}", lines.len(), path.display()),
+                    )
                 }
             }
         }
@@ -543,92 +558,100 @@ fn ssh(desk: &mut Desk, cli: &Cli, identity: &Identity, cmd: &SshCommand) -> Don
     }
 }
 
-fn workspace(desk: &mut Desk, me: &Actor, json: bool, cmd: &WorkspaceCommand) -> Done {
+fn workspace(desk: &mut Desk, me: &Actor, format: Format, cmd: &WorkspaceCommand) -> Done {
     match cmd {
         WorkspaceCommand::Create { name } => {
             let ws = desk.create_workspace(me, name)?;
-            out(json, &ws, || format!("created workspace {}; you are its Owner", ws.name))
+            out(format.json(), &ws, || format!("created workspace {}; you are its Owner", ws.name))
         }
         WorkspaceCommand::List => {
             let list = desk.list_workspaces(me)?;
-            out_rows(json, &list)
+            out_rows(format, list)
         }
         WorkspaceCommand::Member(WorkspaceMemberCommand::Add { workspace, login, role: r }) => {
             desk.add_workspace_member(me, workspace, login, role(*r))?;
-            out(json, &serde_json::json!({"workspace": workspace, "login": login, "role": role(*r)}), || {
+            out(format.json(), &serde_json::json!({"workspace": workspace, "login": login, "role": role(*r)}), || {
                 format!("added {login} to {workspace} as {}", role(*r).title())
             })
         }
         WorkspaceCommand::Member(WorkspaceMemberCommand::Role { workspace, login, role: r }) => {
             desk.set_workspace_member_role(me, workspace, login, role(*r))?;
-            out(json, &serde_json::json!({"workspace": workspace, "login": login, "role": role(*r)}), || {
+            out(format.json(), &serde_json::json!({"workspace": workspace, "login": login, "role": role(*r)}), || {
                 format!("{login} is now {} of {workspace}", role(*r).title())
             })
         }
         WorkspaceCommand::Member(WorkspaceMemberCommand::Remove { workspace, login }) => {
             desk.remove_workspace_member(me, workspace, login)?;
-            out(json, &serde_json::json!({"workspace": workspace, "removed": login}), || {
+            out(format.json(), &serde_json::json!({"workspace": workspace, "removed": login}), || {
                 format!("removed {login} from {workspace} and from its mini programs")
             })
         }
         WorkspaceCommand::Member(WorkspaceMemberCommand::Block { workspace, login }) => {
             desk.block_member(me, workspace, login)?;
-            out(json, &serde_json::json!({"workspace": workspace, "login": login, "status": "blocked"}), || {
-                format!("blocked {login} in {workspace}: they see and do nothing there until unblocked")
-            })
+            out(
+                format.json(),
+                &serde_json::json!({"workspace": workspace, "login": login, "status": "blocked"}),
+                || format!("blocked {login} in {workspace}: they see and do nothing there until unblocked"),
+            )
         }
         WorkspaceCommand::Member(WorkspaceMemberCommand::Unblock { workspace, login }) => {
             desk.unblock_member(me, workspace, login)?;
-            out(json, &serde_json::json!({"workspace": workspace, "login": login, "status": "active"}), || {
+            out(format.json(), &serde_json::json!({"workspace": workspace, "login": login, "status": "active"}), || {
                 format!("unblocked {login} in {workspace}")
             })
         }
         WorkspaceCommand::Invite { workspace, login, role: r } => {
             let inv = desk.invite(me, workspace, login, role(*r))?;
-            out(json, &inv, || {
+            out(format.json(), &inv, || {
                 format!("invited {login} to {workspace} as {}; expires {}", inv.role.title(), inv.expires_at)
             })
         }
         WorkspaceCommand::Invitations { workspace } => {
             let list = desk.list_invitations(me, workspace, Page::ALL)?;
-            out_rows(json, &list)
+            out_rows(format, list)
         }
         WorkspaceCommand::Withdraw { workspace, login } => {
             desk.withdraw_invitation(me, workspace, login)?;
-            out(json, &serde_json::json!({"workspace": workspace, "login": login, "state": "withdrawn"}), || {
-                format!("withdrew {login}'s invitation to {workspace}")
-            })
+            out(
+                format.json(),
+                &serde_json::json!({"workspace": workspace, "login": login, "state": "withdrawn"}),
+                || format!("withdrew {login}'s invitation to {workspace}"),
+            )
         }
         WorkspaceCommand::Resend { workspace, login } => {
             let inv = desk.resend_invitation(me, workspace, login)?;
-            out(json, &inv, || format!("resent {login}'s invitation to {workspace}; expires {}", inv.expires_at))
+            out(format.json(), &inv, || {
+                format!("resent {login}'s invitation to {workspace}; expires {}", inv.expires_at)
+            })
         }
         WorkspaceCommand::Transfer { workspace, login } => {
             desk.transfer_ownership(me, workspace, login)?;
-            out(json, &serde_json::json!({"workspace": workspace, "owner": login}), || {
+            out(format.json(), &serde_json::json!({"workspace": workspace, "owner": login}), || {
                 format!("{login} is now the Owner of {workspace}; you are a Master")
             })
         }
         WorkspaceCommand::Member(WorkspaceMemberCommand::List { workspace }) => {
             let members = desk.list_workspace_members(me, workspace, Page::ALL)?;
-            out_rows(json, &members)
+            out_rows(format, members)
         }
     }
 }
 
-fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Done {
+fn program(desk: &mut Desk, me: &Actor, format: Format, cmd: &ProgramCommand) -> Done {
     match cmd {
         ProgramCommand::Create { workspace, name, description } => {
             let p = desk.create_program(me, workspace, name, description)?;
-            out(json, &p, || format!("created {} ({}) in {}; you are its Admin", p.name, p.app_id, p.workspace))
+            out(format.json(), &p, || {
+                format!("created {} ({}) in {}; you are its Admin", p.name, p.app_id, p.workspace)
+            })
         }
         ProgramCommand::List { workspace } => {
             // One query, one sort, rows written as SQLite hands them over.
-            out_stream(json, |emit| desk.each_program(me, workspace.as_deref(), emit))
+            out_stream(format, |emit| desk.each_program(me, workspace.as_deref(), emit))
         }
         ProgramCommand::Show { program } => {
             let d = desk.show_program(me, program)?;
-            out(json, &d, || {
+            out(format.json(), &d, || {
                 let s = &d.summary;
                 let rows = vec![
                     vec!["name".into(), s.name.clone()],
@@ -652,7 +675,7 @@ fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Don
         ProgramCommand::Edit { program, name, description } => {
             let edit = ProgramEdit { name: name.clone(), description: description.clone() };
             let p = desk.edit_program(me, program, &edit)?;
-            out(json, &p, || format!("saved {} ({})", p.name, p.app_id))
+            out(format.json(), &p, || format!("saved {} ({})", p.name, p.app_id))
         }
         ProgramCommand::Config(args) => {
             let change = ConfigChange {
@@ -662,7 +685,7 @@ fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Don
                 merchant_id: args.merchant_id.clone(),
             };
             let config = desk.configure_program(me, &args.program, &change)?;
-            out(json, &config, || {
+            out(format.json(), &config, || {
                 format!(
                     "domains: {}\nclient ID: {}\nmerchant ID: {}",
                     if config.domains.is_empty() { "-".to_string() } else { config.domains.join(", ") },
@@ -684,13 +707,13 @@ fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Don
                 PackageSource::File(package.clone())
             };
             let v = desk.upload_version(me, program, version, source, notes)?;
-            out(json, &v, || format!("uploaded {} ({} bytes, sha256 {})", v.version, v.size, v.sha256))
+            out(format.json(), &v, || format!("uploaded {} ({} bytes, sha256 {})", v.version, v.size, v.sha256))
         }
-        ProgramCommand::Versions { program } => out_pages(json, |page| desk.list_versions(me, program, page)),
+        ProgramCommand::Versions { program } => out_pages(format, |page| desk.list_versions(me, program, page)),
         ProgramCommand::Export { program, version, out: Some(path), force } => {
             let target = ExportTarget::File { path, overwrite: *force };
             let v = desk.export_version(me, program, version, target)?;
-            out(json, &v, || {
+            out(format.json(), &v, || {
                 format!("wrote {} ({} bytes, sha256 {}) to {}", v.version, v.size, v.sha256, path.display())
             })
         }
@@ -714,17 +737,19 @@ fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Don
         }
         ProgramCommand::Release { program, version } => {
             let released = desk.release(me, program, version.as_deref())?;
-            out(json, &serde_json::json!({"program": program, "live_version": released}), || {
+            out(format.json(), &serde_json::json!({"program": program, "live_version": released}), || {
                 format!("{released} is live")
             })
         }
         ProgramCommand::Offline { program } => {
             desk.take_offline(me, program)?;
-            out(json, &serde_json::json!({"program": program, "status": "offline"}), || format!("{program} is offline"))
+            out(format.json(), &serde_json::json!({"program": program, "status": "offline"}), || {
+                format!("{program} is offline")
+            })
         }
         ProgramCommand::Delete { program, .. } => {
             desk.delete_program(me, program)?;
-            out(json, &serde_json::json!({"deleted": program}), || format!("deleted {program}"))
+            out(format.json(), &serde_json::json!({"deleted": program}), || format!("deleted {program}"))
         }
         ProgramCommand::Can { program } => {
             let caps = desk.capabilities(me, program)?;
@@ -734,7 +759,7 @@ fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Don
                     (c.operation.key().to_string(), serde_json::json!({"allowed": c.allowed(), "reason": c.reason()}))
                 })
                 .collect();
-            out(json, &map, || {
+            out(format.json(), &map, || {
                 let rows: Vec<Vec<String>> = caps
                     .iter()
                     .map(|c| {
@@ -751,33 +776,33 @@ fn program(desk: &mut Desk, me: &Actor, json: bool, cmd: &ProgramCommand) -> Don
     }
 }
 
-fn invitation(desk: &mut Desk, me: &Actor, json: bool, cmd: &InvitationCommand) -> Done {
+fn invitation(desk: &mut Desk, me: &Actor, format: Format, cmd: &InvitationCommand) -> Done {
     match cmd {
         InvitationCommand::List => {
             let list = desk.my_invitations(me)?;
-            out_rows(json, &list)
+            out_rows(format, list)
         }
         InvitationCommand::Accept { workspace } => {
             let role = desk.accept_invitation(me, workspace)?;
-            out(json, &serde_json::json!({"workspace": workspace, "role": role, "status": "active"}), || {
+            out(format.json(), &serde_json::json!({"workspace": workspace, "role": role, "status": "active"}), || {
                 format!("you joined {workspace} as {}", role.title())
             })
         }
         InvitationCommand::Decline { workspace } => {
             desk.decline_invitation(me, workspace)?;
-            out(json, &serde_json::json!({"workspace": workspace, "state": "declined"}), || {
+            out(format.json(), &serde_json::json!({"workspace": workspace, "state": "declined"}), || {
                 format!("declined the invitation to {workspace}")
             })
         }
     }
 }
 
-fn member(desk: &mut Desk, me: &Actor, json: bool, cmd: &MemberCommand) -> Done {
+fn member(desk: &mut Desk, me: &Actor, format: Format, cmd: &MemberCommand) -> Done {
     match cmd {
-        MemberCommand::Candidates { program } => out_pages(json, |page| desk.member_candidates(me, program, page)),
+        MemberCommand::Candidates { program } => out_pages(format, |page| desk.member_candidates(me, program, page)),
         MemberCommand::Add { program, logins } => {
             let added = desk.add_members(me, program, logins)?;
-            out(json, &added, || {
+            out(format.json(), &added, || {
                 format!(
                     "added {}",
                     added.iter().map(|m| format!("{} ({})", m.login, m.role.title())).collect::<Vec<_>>().join(", ")
@@ -786,10 +811,10 @@ fn member(desk: &mut Desk, me: &Actor, json: bool, cmd: &MemberCommand) -> Done 
         }
         MemberCommand::Remove { program, login } => {
             desk.remove_member(me, program, login)?;
-            out(json, &serde_json::json!({"program": program, "removed": login}), || {
+            out(format.json(), &serde_json::json!({"program": program, "removed": login}), || {
                 format!("removed {login} from {program}")
             })
         }
-        MemberCommand::List { program } => out_pages(json, |page| desk.list_members(me, program, page)),
+        MemberCommand::List { program } => out_pages(format, |page| desk.list_members(me, program, page)),
     }
 }

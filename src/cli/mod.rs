@@ -73,7 +73,7 @@ pub fn run_on(desk: &mut crate::desk::Desk, cli: &Cli, command: &args::Command, 
     match commands::dispatch(desk, cli, command, identity) {
         Ok(()) => 0,
         Err(error) => {
-            output::print_error(&error, cli.json);
+            output::print_error(&error, cli.output_format().json());
             output::exit_code(error.kind())
         }
     }
@@ -110,7 +110,7 @@ pub fn run(cli: &Cli, command: &args::Command) -> i32 {
     match result {
         Ok(()) => 0,
         Err(error) => {
-            output::print_error(&error, cli.json);
+            output::print_error(&error, cli.output_format().json());
             output::exit_code(error.kind())
         }
     }

@@ -7,6 +7,39 @@ use crate::sanitize;
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
+/// How a list is printed: `--format table|json|csv` (`--json` is json).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+impl Format {
+    /// JSON for everything that is not a list (csv is for lists only; a
+    /// single result is printed for people).
+    pub fn json(self) -> bool {
+        self == Format::Json
+    }
+}
+
+/// One CSV record (RFC 4180: a field with a comma, quote or line break is
+/// quoted, quotes doubled). Every cell is sanitized like a table's, and
+/// one a spreadsheet would run as a formula (=, +, -, @ first) starts
+/// with a quote mark instead.
+pub fn csv_line(cells: impl IntoIterator<Item = String>) -> String {
+    let field = |cell: String| {
+        let cell = sanitize::line(&cell).into_owned();
+        let cell = if cell.len() > 1 && cell.starts_with(['=', '+', '-', '@']) { format!("'{cell}") } else { cell };
+        if cell.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", cell.replace('"', "\"\""))
+        } else {
+            cell
+        }
+    };
+    cells.into_iter().map(field).collect::<Vec<_>>().join(",")
+}
+
 /// Exit codes of the CLI contract.
 pub fn exit_code(kind: ErrorKind) -> i32 {
     match kind {

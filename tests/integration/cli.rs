@@ -346,3 +346,65 @@ fn the_exit_code_table_in_readme_holds_for_the_cli_and_the_console() {
     assert_eq!(cli.run("olivia", &["program", "create", "Acme Mini Apps", " spaced "]).code, 5);
     assert_eq!(cli.run("olivia", &["program", "list"]).code, 0);
 }
+
+/// Every list prints the same JSON (an array, an element a line) and takes
+/// `--format csv`: a header, then one record of as many fields a row.
+#[test]
+fn every_list_prints_one_json_style_and_csv() {
+    let cli = Cli::new();
+    cli.ok("nobody", &["demo-data"]);
+    let lists: [(&str, &[&str]); 9] = [
+        ("olivia", &["workspace", "list"]),
+        ("olivia", &["workspace", "member", "list", "Acme Mini Apps"]),
+        ("olivia", &["program", "list"]),
+        ("olivia", &["program", "versions", "Coffee Club"]),
+        ("olivia", &["member", "list", "Coffee Club"]),
+        ("olivia", &["member", "candidates", "Coffee Club"]),
+        ("olivia", &["audit", "--limit", "5"]),
+        ("eve", &["invitation", "list"]),
+        ("olivia", &["key", "list"]),
+    ];
+    for (user, args) in lists {
+        let json = cli.ok(user, &[&["--json"], args].concat()).stdout;
+        let lines: Vec<&str> = json.lines().collect();
+        let whole: Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{args:?}: {e}\n{json}"));
+        let n = whole.as_array().unwrap_or_else(|| panic!("{args:?} is not an array")).len();
+        if n == 0 {
+            assert_eq!(lines, ["[]"], "{args:?}");
+        } else {
+            assert_eq!((lines[0], lines[lines.len() - 1], lines.len()), ("[", "]", n + 2), "{args:?}:\n{json}");
+            for line in &lines[1..lines.len() - 1] {
+                let element = line.trim_end_matches(',');
+                assert!(serde_json::from_str::<Value>(element).is_ok_and(|v| v.is_object()), "{args:?}: {line}");
+            }
+        }
+        let csv = cli.ok(user, &[&["--format", "csv"], args].concat()).stdout;
+        let records: Vec<Vec<String>> = csv.lines().map(csv_fields).collect();
+        assert_eq!(records.len(), n + 1, "{args:?}: a header and a record a row:\n{csv}");
+        assert!(records.iter().all(|r| r.len() == records[0].len()), "{args:?}: ragged:\n{csv}");
+    }
+}
+
+/// Fields of one CSV record (quotes doubled inside quoted fields).
+fn csv_fields(line: &str) -> Vec<String> {
+    let (mut fields, mut field, mut quoted, mut chars) = (Vec::new(), String::new(), false, line.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(std::mem::take(&mut field)),
+            (c, _) => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+#[test]
+fn a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_quoted_as_text() {
+    let line = mpdesk::cli::output::csv_line(["=HYPERLINK(\"x\")".to_string(), "-".to_string(), "a,b".to_string()]);
+    assert_eq!(line, "\"'=HYPERLINK(\"\"x\"\")\",-,\"a,b\"");
+}
