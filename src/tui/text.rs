@@ -77,24 +77,21 @@ fn solved_widths(width: u16, constraints: &[Constraint], spacing: u16) -> Vec<us
         .collect()
 }
 
-/// How many rows `text` takes wrapped at words to `width` columns (as
-/// ratatui's `Wrap { trim: true }` lays it out; a word longer than a row
-/// is cut across rows).
-pub fn wrapped_rows(text: &str, width: usize) -> usize {
+/// `text` wrapped at spaces into rows of at most `width` columns; a word
+/// wider than a row is cut with "…".
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     use unicode_width::UnicodeWidthStr;
-    let width = width.max(1);
-    let (mut rows, mut used) = (1, 0);
-    for word in text.split_whitespace() {
-        let w = word.width();
-        let needed = if used == 0 { w } else { used + 1 + w };
-        if needed <= width {
-            used = needed;
-        } else if w <= width {
-            rows += 1;
-            used = w;
+    let mut rows = vec![String::new()];
+    for word in text.split(' ') {
+        let Some(row) = rows.last_mut() else { break };
+        let needed = row.width() + usize::from(!row.is_empty()) + word.width();
+        if needed <= width || row.is_empty() {
+            if !row.is_empty() {
+                row.push(' ');
+            }
+            row.push_str(&fit(word, width));
         } else {
-            rows += (used > 0) as usize + (w - 1) / width;
-            used = (w - 1) % width + 1;
+            rows.push(fit(word, width).into_owned());
         }
     }
     rows

@@ -137,3 +137,36 @@ fn walkthrough_step_eight_runs_as_written() {
     let said = status(&app);
     assert!(said.contains("unblocked"), "{said}");
 }
+
+/// The help overlay keeps a space between an action's description and its
+/// state; the Roles tab's reasons keep their indent when they wrap; the
+/// Keys dialog's button says what Enter does, not "…".
+#[test]
+fn help_roles_and_keys_keep_their_columns() {
+    for width in [80, 100] {
+        let mut app = demo_app("dana", (width, 30));
+        select_program(&mut app, "Coffee Club");
+        press(&mut app, KeyCode::Char('?'));
+        let screen = crate::tui_support::screen_text(&app);
+        for line in screen.lines().filter(|l| l.contains("✓ allowed") || l.contains('✗')) {
+            let at = line.find(if line.contains("✓ allowed") { "✓ allowed" } else { "✗" }).expect("mark");
+            assert!(line[..at].ends_with(' '), "{width} columns: runs together: {line:?}");
+        }
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Char('4'));
+        let screen = crate::tui_support::screen_text(&app);
+        let inside: Vec<&str> = screen.lines().filter_map(|l| l.strip_prefix('│')).collect();
+        // Prose at column 0 ("the Admin role; you…"), not a key column
+        // ("n     Create…"): a reason that lost its indent.
+        for line in &inside {
+            let prose = line.chars().next().is_some_and(char::is_lowercase)
+                && line.split_once(' ').is_some_and(|(_, rest)| rest.chars().next().is_some_and(char::is_alphabetic));
+            assert!(!prose, "{width} columns: a reason wrapped to column 0: {line:?}\n{screen}");
+        }
+    }
+    let mut app = demo_app("olivia", (100, 30));
+    app.dialog = mpdesk::tui::dialogs::open(mpdesk::tui::request::Open::Keys, &app.context());
+    let screen = crate::tui_support::screen_text(&app);
+    assert!(screen.contains("Your SSH keys"), "{screen}");
+    assert!(!screen.contains("[Enter] …") && screen.contains("[Enter] Add key"), "{screen}");
+}

@@ -140,7 +140,8 @@ impl KeyList {
         let button = match (self.adding, self.confirming) {
             (true, _) => "Add key",
             (false, Some(_)) => "Remove key",
-            (false, None) => "…",
+            // Enter removes only once x picked the key: say so, dimmed.
+            (false, None) => "Remove key (x first)",
         };
         footer(frame, inner, question.as_deref().or(self.error.as_deref()), button, valid, theme);
     }

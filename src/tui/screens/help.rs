@@ -12,7 +12,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use tui_input::Input;
-use unicode_width::UnicodeWidthStr;
 
 #[derive(Debug, Clone, Default)]
 pub struct Help {
@@ -60,23 +59,8 @@ impl Component for Help {
 /// Where a reason starts under its action.
 const INDENT: usize = 12;
 
-/// Words packed into rows of at most `width` columns (a longer word is cut).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut rows = vec![String::new()];
-    for word in text.split(' ') {
-        let Some(row) = rows.last_mut() else { break };
-        let needed = row.width() + usize::from(!row.is_empty()) + word.width();
-        if needed <= width || row.is_empty() {
-            if !row.is_empty() {
-                row.push(' ');
-            }
-            row.push_str(&crate::tui::text::fit(word, width));
-        } else {
-            rows.push(crate::tui::text::fit(word, width).into_owned());
-        }
-    }
-    rows
-}
+/// Columns of the widest state ("— not here").
+const STATE_WIDTH: usize = 10;
 
 fn render(help: &Help, ctx: &Context<'_>, frame: &mut Frame<'_>, area: Rect) {
     let (hints, keymap, database, theme) = (ctx.hints, ctx.keymap, ctx.database, ctx.theme);
@@ -125,15 +109,21 @@ fn render(help: &Help, ctx: &Context<'_>, frame: &mut Frame<'_>, area: Rect) {
             Some(("✗", reason)) => ("✗".to_string(), Some(reason.to_string())),
             _ => (state.clone(), None),
         };
+        // The description keeps its column: cut with "…" to leave the
+        // state its room and a space before it, never run into it.
+        let inner = (box_area.width as usize).saturating_sub(2);
+        let widest = Action::ALL.iter().map(|a| unicode_width::UnicodeWidthStr::width(a.description())).max();
+        let room = inner.saturating_sub(12 + STATE_WIDTH + 1).min(widest.unwrap_or(0)).max(10);
+        let description = crate::tui::text::fit(action.description(), room);
         lines.push(Line::from(vec![
             Span::styled(format!("{mark}{keys:<11} "), theme.hint_key(shown)),
-            Span::styled(format!("{:<50}", action.description()), theme.hint_label(shown)),
+            Span::styled(format!("{description:<room$} "), theme.hint_label(shown)),
             Span::styled(short, state_style),
         ]));
         if let Some(reason) = reason {
             // Wrapped here, so every row of the reason keeps its indent.
             let room = (box_area.width as usize).saturating_sub(2 + INDENT).max(10);
-            for part in wrap(&sanitize::line(&reason), room) {
+            for part in crate::tui::text::wrap_words(&sanitize::line(&reason), room) {
                 lines.push(Line::from(vec![Span::raw(" ".repeat(INDENT)), Span::styled(part, state_style)]));
             }
         }

@@ -34,7 +34,10 @@ impl Component for Roles {
     fn perform(&mut self, action: Action, ctx: &Context<'_>) -> Outcome {
         if let Some(delta) = nav::delta(action, layout::list_height(ctx.size, Pane::Details)) {
             let body = layout::tab_body(Rect::new(0, 0, ctx.size.0, ctx.size.1));
-            let max = max_scroll(wrapped_rows(&content(ctx), body.width.saturating_sub(2)), body);
+            let max = max_scroll(
+                wrapped_rows(&content(ctx, body.width.saturating_sub(2)), body.width.saturating_sub(2)),
+                body,
+            );
             self.scroll = (self.scroll as i64 + delta).clamp(0, max as i64) as u16;
         }
         Outcome::Nothing
@@ -49,12 +52,12 @@ impl Component for Roles {
         let block = Block::bordered()
             .title(Span::styled(" Roles and permissions ", theme.title()))
             .border_style(theme.border(true));
-        scrolled(frame, area, block, content(ctx), self.scroll, theme);
+        scrolled(frame, area, block, content(ctx, area.width.saturating_sub(2)), self.scroll, theme);
     }
 }
 
 /// The tab's lines.
-pub fn content(ctx: &Context<'_>) -> Vec<Line<'static>> {
+pub fn content(ctx: &Context<'_>, width: u16) -> Vec<Line<'static>> {
     let theme = ctx.theme;
     let selection = ctx.selection;
     let role = selection.map(|s| s.detail.summary.my_role);
@@ -89,7 +92,7 @@ pub fn content(ctx: &Context<'_>) -> Vec<Line<'static>> {
         Span::raw(format!("{:^7} {:^11}  ", "—", "—")),
         you_span(theme, create.clone()),
     ]));
-    lines.extend(reason_line(theme, &create));
+    lines.extend(reason_lines(theme, &create, width));
     lines.push(Line::from(Span::styled(
         format!("{:<10}only workspace {creators} create mini programs", ""),
         theme.label(),
@@ -106,7 +109,7 @@ pub fn content(ctx: &Context<'_>) -> Vec<Line<'static>> {
             Span::raw("  "),
             you_span(theme, decision.clone()),
         ]));
-        lines.extend(reason_line(theme, &decision));
+        lines.extend(reason_lines(theme, &decision, width));
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled("Workspace role → eligible mini program role", theme.title())));
@@ -136,11 +139,18 @@ fn you_span(theme: &crate::tui::theme::Theme, decision: Option<Option<String>>) 
     }
 }
 
-/// The reason for a refusal, on its own indented line so it reads whole.
-fn reason_line(theme: &crate::tui::theme::Theme, decision: &Option<Option<String>>) -> Option<Line<'static>> {
-    let reason = decision.as_ref()?.as_ref()?;
-    Some(Line::from(vec![
-        Span::raw(" ".repeat(10)),
-        Span::styled(format!("↳ {}", sanitize::line(reason)), theme.error()),
-    ]))
+/// The reason for a refusal, on its own indented lines so it reads whole:
+/// wrapped here, so every row keeps the indent.
+fn reason_lines(theme: &crate::tui::theme::Theme, decision: &Option<Option<String>>, width: u16) -> Vec<Line<'static>> {
+    const INDENT: usize = 12;
+    let Some(Some(reason)) = decision else { return Vec::new() };
+    let room = (width as usize).saturating_sub(INDENT).max(10);
+    crate::tui::text::wrap_words(&sanitize::line(reason), room)
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let lead = if i == 0 { "↳ " } else { "  " };
+            Line::from(vec![Span::raw(" ".repeat(INDENT - 2)), Span::styled(format!("{lead}{part}"), theme.error())])
+        })
+        .collect()
 }

@@ -204,9 +204,10 @@ impl Tour {
         let Some(step) = self.step() else { return 0 };
         let inner = width.saturating_sub(2) as usize;
         let named = |text: &str| key_names(text, |a| keymap.key_for(a)).unwrap_or_else(|_| text.to_string());
-        let mut rows = crate::tui::text::wrapped_rows(&named(&step.caption), inner);
+        let rows_of = |text: &str| crate::tui::text::wrap_words(text, inner).len();
+        let mut rows = rows_of(&named(&step.caption));
         if self.done {
-            rows += crate::tui::text::wrapped_rows(&format!("✓ {}", named(&step.explanation)), inner);
+            rows += rows_of(&format!("✓ {}", named(&step.explanation)));
         }
         rows as u16 + 2
     }
