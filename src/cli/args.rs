@@ -283,6 +283,20 @@ pub enum WorkspaceCommand {
     Resend { workspace: String, login: String },
     /// Hand ownership to an Active Master; you become a Master.
     Transfer { workspace: String, login: String },
+    /// Rename a workspace (its Owner only; undoable).
+    Rename {
+        workspace: String,
+        /// The new name: 1–64 characters, unique.
+        new_name: String,
+    },
+    /// Delete an empty workspace: no programs, no members besides you, no
+    /// pending invitations (its Owner only; cannot be undone).
+    Delete {
+        workspace: String,
+        /// Confirm: deleting cannot be undone.
+        #[arg(long, required = true)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

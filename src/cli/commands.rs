@@ -630,6 +630,16 @@ fn workspace(desk: &mut Desk, me: &Actor, format: Format, cmd: &WorkspaceCommand
                 format!("{login} is now the Owner of {workspace}; you are a Master")
             })
         }
+        WorkspaceCommand::Rename { workspace, new_name } => {
+            let renamed = desk.rename_workspace(me, workspace, new_name)?;
+            out(format.json(), &serde_json::json!({"workspace": workspace, "renamed": renamed.name}), || {
+                format!("renamed {workspace} to {}", renamed.name)
+            })
+        }
+        WorkspaceCommand::Delete { workspace, .. } => {
+            desk.delete_workspace(me, workspace)?;
+            out(format.json(), &serde_json::json!({"deleted": workspace}), || format!("deleted workspace {workspace}"))
+        }
         WorkspaceCommand::Member(WorkspaceMemberCommand::List { workspace }) => {
             let members = desk.list_workspace_members(me, workspace, Page::ALL)?;
             out_rows(format, members)

@@ -11,7 +11,7 @@ use super::{
 use crate::domain::people::Standing;
 use crate::domain::permission::{decide, decide_member_removal, Operation};
 use crate::domain::undo as rules;
-use crate::domain::workspace_rules::{decide_member_action, MemberAction};
+use crate::domain::workspace_rules::{decide_member_action, decide_workspace_change, MemberAction, WorkspaceChange};
 use crate::domain::{MemberStatus, WorkspaceRole};
 use crate::store;
 use crate::store::records::ProgramRow;
@@ -47,6 +47,7 @@ enum Watch {
     Rows(Key, Vec<Row>),
     Field(i64, ProgramField, serde_json::Value),
     Version(i64, String),
+    WorkspaceName(i64, String),
 }
 
 impl Capture {
@@ -75,6 +76,13 @@ impl Capture {
         Ok(())
     }
 
+    pub fn workspace_name(&mut self, conn: &Connection, workspace_id: i64) -> DeskResult<()> {
+        if let Some(name) = store::undo::workspace(conn, workspace_id)? {
+            self.watched.push(Watch::WorkspaceName(workspace_id, name));
+        }
+        Ok(())
+    }
+
     /// The entry's undo record: every watched part that changed.
     pub fn finish(self, conn: &Connection) -> DeskResult<String> {
         let mut parts = Vec::new();
@@ -91,6 +99,10 @@ impl Capture {
                 Watch::Version(version_id, before) => {
                     let after = store::undo::version_state(conn, version_id)?.map(|(s, _)| s).unwrap_or_default();
                     Part::VersionState { version_id, before, after }
+                }
+                Watch::WorkspaceName(workspace_id, before) => {
+                    let after = store::undo::workspace(conn, workspace_id)?.unwrap_or_default();
+                    Part::WorkspaceName { workspace_id, before, after }
                 }
             };
             if part.changes() {
@@ -246,6 +258,7 @@ fn apply(conn: &Connection, parts: &[Part]) -> DeskResult<()> {
                 store::undo::set_program_field(conn, *program_id, *field, after)?
             }
             Part::VersionState { version_id, after, .. } => store::undo::set_version_state(conn, *version_id, after)?,
+            Part::WorkspaceName { workspace_id, after, .. } => store::workspaces::rename(conn, *workspace_id, after)?,
         }
     }
     Ok(())
@@ -325,6 +338,10 @@ fn allowed(
         Part::VersionState { after, .. } => {
             program_rule(if after == "live" { Operation::Release } else { Operation::TakeOffline })?;
         }
+        Part::WorkspaceName { workspace_id, .. } => {
+            let role = role_in(conn, actor, *workspace_id)?;
+            decide_workspace_change(role, WorkspaceChange::Rename, (0, 0, 0), read_only)?;
+        }
         Part::Rows { key: Key::WorkspaceMember { workspace_id, .. }, before, after } => {
             let actor_role = role_in(conn, actor, *workspace_id)?;
             let decide = |action, target, new| decide_member_action(actor_role, action, target, new, read_only);
@@ -399,6 +416,16 @@ fn still_as_left(conn: &Connection, names: &Names<'_>, part: &Part, plan: &[Part
             }
             Some(_) => {}
         },
+        Part::WorkspaceName { workspace_id, before, after } => {
+            match store::undo::workspace(conn, *workspace_id)? {
+                Some(now) if now != *before => return moved(format!("the workspace is now named {now:?}")),
+                None => return moved("the workspace no longer exists".to_string()),
+                Some(_) => {}
+            }
+            if store::workspaces::by_name(conn, after)?.is_some_and(|w| w.id != *workspace_id) {
+                return moved(format!("another workspace is now named {after:?}"));
+            }
+        }
     }
     Ok(())
 }
@@ -638,6 +665,7 @@ impl Names<'_> {
                 let version = store::undo::version_state(self.conn, *version_id)?.map(|(_, v)| v).unwrap_or_default();
                 format!("version {version}: {before} → {after}")
             }
+            Part::WorkspaceName { before, after, .. } => format!("the workspace's name: {before:?} → {after:?}"),
         })
     }
 }

@@ -1,13 +1,13 @@
 //! Workspaces and direct membership management by Owners and Masters.
 
-use super::undo::Capture;
+use super::undo::{not_reversible, Capture};
 use super::{
     acting_role, invalid, not_yet_member, note_workspace, resolve_workspace, Actor, Desk, DeskError, DeskResult,
     MemberStatus, Page, WorkspaceMember, WorkspaceRole, WorkspaceSummary,
 };
 use crate::domain::invitation::StoredState;
 use crate::domain::validate;
-use crate::domain::workspace_rules::{decide_member_action, MemberAction};
+use crate::domain::workspace_rules::{decide_member_action, decide_workspace_change, MemberAction, WorkspaceChange};
 use crate::store;
 use crate::store::undo::Key;
 
@@ -36,6 +36,45 @@ impl Desk {
             entry.workspace_id = Some(id);
             entry.detail = format!("created workspace {name}; {} is Owner", actor.login);
             Ok(WorkspaceSummary { name: name.to_string(), role: WorkspaceRole::Owner, status: MemberStatus::Active })
+        })
+    }
+
+    /// Renames a workspace (its Owner only); undone by renaming it back.
+    pub fn rename_workspace(&mut self, actor: &Actor, workspace: &str, new_name: &str) -> DeskResult<WorkspaceSummary> {
+        let read_only = self.read_only;
+        self.audited(&actor.login, "workspace_rename", |tx, entry, _now| {
+            let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
+            note_workspace(entry, &ws);
+            decide_workspace_change(acting_role(&membership), WorkspaceChange::Rename, (0, 0, 0), read_only)?;
+            let name = validate::name("workspace name", new_name).map_err(invalid)?;
+            if name == ws.name {
+                return Err(invalid(format!("the workspace is already named '{name}'")));
+            }
+            if store::workspaces::by_name(tx, &name)?.is_some_and(|other| other.id != ws.id) {
+                return Err(DeskError::Conflict(format!("a workspace named '{name}' already exists")));
+            }
+            let mut capture = Capture::default();
+            capture.workspace_name(tx, ws.id)?;
+            store::workspaces::rename(tx, ws.id, &name)?;
+            entry.undo = Some(capture.finish(tx)?);
+            entry.detail = format!("renamed workspace {:?} → {:?}", ws.name, name);
+            Ok(WorkspaceSummary { name: name.to_string(), role: membership.role, status: membership.status })
+        })
+    }
+
+    /// Deletes an empty workspace (its Owner only): no programs, no members
+    /// besides the Owner, no pending invitations. Not reversible.
+    pub fn delete_workspace(&mut self, actor: &Actor, workspace: &str) -> DeskResult<()> {
+        let read_only = self.read_only;
+        self.audited(&actor.login, "workspace_delete", |tx, entry, _now| {
+            let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
+            note_workspace(entry, &ws);
+            let contents = store::workspaces::contents(tx, ws.id)?;
+            decide_workspace_change(acting_role(&membership), WorkspaceChange::Delete, contents, read_only)?;
+            store::workspaces::delete(tx, ws.id)?;
+            entry.undo = Some(not_reversible(crate::domain::undo::not_reversible("workspace_delete")));
+            entry.detail = format!("deleted workspace {}", ws.name);
+            Ok(())
         })
     }
 

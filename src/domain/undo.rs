@@ -24,6 +24,7 @@ pub fn not_reversible(operation: &str) -> &'static str {
         "workspace_transfer" => "a transfer of ownership is not undone: the new Owner may transfer it back",
         "workspace_invitation_resend" => "a resend only restarts the 3 days; withdraw the invitation instead",
         "workspace_create" => "creating a workspace is not reversible",
+        "workspace_delete" => "deleting a workspace is not reversible: create it again",
         "user_add" => "registering a user is not reversible",
         "key_add" | "key_remove" => "SSH key changes are not undone: add or remove the key again",
         "version_export" => "an export only read the data; a copy that left cannot be taken back",

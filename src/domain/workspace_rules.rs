@@ -85,6 +85,60 @@ pub fn decide_member_action(
     Ok(())
 }
 
+/// A change to the workspace itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkspaceChange {
+    Rename,
+    Delete,
+}
+
+impl WorkspaceChange {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Rename => "Rename workspace",
+            Self::Delete => "Delete workspace",
+        }
+    }
+}
+
+/// May `actor` rename or delete the workspace? Only its Owner. Deleting
+/// also needs it empty: `others` members besides the Owner (any status),
+/// `invited` pending invitations and `programs` mini programs.
+pub fn decide_workspace_change(
+    actor: Option<WorkspaceRole>,
+    change: WorkspaceChange,
+    (programs, others, invited): (u64, u64, u64),
+    read_only: bool,
+) -> Result<(), Denial> {
+    let label = change.label();
+    if read_only {
+        return Err(Denial::read_only(label));
+    }
+    if actor != Some(WorkspaceRole::Owner) {
+        return Err(Denial::role(label, "the workspace Owner role".to_string(), describe_workspace_role(actor)));
+    }
+    if change == WorkspaceChange::Delete {
+        let what = [
+            (programs, "mini program", "mini programs"),
+            (others, "member besides you", "members besides you"),
+            (invited, "pending invitation", "pending invitations"),
+        ];
+        let held: Vec<String> = what
+            .iter()
+            .filter(|(n, ..)| *n > 0)
+            .map(|(n, one, many)| format!("{n} {}", if *n == 1 { one } else { many }))
+            .collect();
+        if !held.is_empty() {
+            return Err(Denial::state(
+                label,
+                "an empty workspace (delete its programs, remove its members, withdraw its invitations first)",
+                format!("it still has {}", held.join(", ")),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// May `actor` hand ownership to a member whose role and status are
 /// these? Only the Owner, and only to an Active Master; the Owner then
 /// becomes a Master.

@@ -69,6 +69,7 @@ pub enum Part {
     Rows { key: Key, before: Vec<Row>, after: Vec<Row> },
     Program { program_id: i64, field: ProgramField, before: serde_json::Value, after: serde_json::Value },
     VersionState { version_id: i64, before: String, after: String },
+    WorkspaceName { workspace_id: i64, before: String, after: String },
 }
 
 impl Part {
@@ -82,6 +83,9 @@ impl Part {
             Self::VersionState { version_id, before, after } => {
                 Self::VersionState { version_id, before: after, after: before }
             }
+            Self::WorkspaceName { workspace_id, before, after } => {
+                Self::WorkspaceName { workspace_id, before: after, after: before }
+            }
         }
     }
 
@@ -91,6 +95,7 @@ impl Part {
             Self::Rows { before, after, .. } => before != after,
             Self::Program { before, after, .. } => before != after,
             Self::VersionState { before, after, .. } => before != after,
+            Self::WorkspaceName { before, after, .. } => before != after,
         }
     }
 }

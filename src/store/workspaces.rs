@@ -44,6 +44,34 @@ pub fn by_name(conn: &Connection, name: &str) -> rusqlite::Result<Option<Workspa
     .optional()
 }
 
+/// Renames a workspace.
+pub fn rename(conn: &Connection, id: i64, name: &str) -> rusqlite::Result<()> {
+    conn.execute_cached("UPDATE workspaces SET name = ?2 WHERE id = ?1", params![id, name])?;
+    Ok(())
+}
+
+/// What an empty workspace must not hold: (programs, members besides the
+/// Owner, pending invitations).
+pub fn contents(conn: &Connection, id: i64) -> rusqlite::Result<(u64, u64, u64)> {
+    conn.query_row_cached(
+        "SELECT (SELECT count(*) FROM programs WHERE workspace_id = ?1),
+                (SELECT count(*) FROM workspace_members WHERE workspace_id = ?1 AND role <> 'owner'),
+                (SELECT count(*) FROM invitations WHERE workspace_id = ?1 AND state = 'pending')",
+        [id],
+        |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64, r.get::<_, i64>(2)? as u64)),
+    )
+}
+
+/// Deletes an empty workspace. Its row stays, for the audit entries and
+/// past invitations that name it, under a name no person can type (a
+/// control character: names refuse them), so its own name is free again;
+/// without members nobody sees it.
+pub fn delete(conn: &Connection, id: i64) -> rusqlite::Result<()> {
+    conn.execute_cached("DELETE FROM workspace_members WHERE workspace_id = ?1", [id])?;
+    conn.execute_cached("UPDATE workspaces SET name = ?2 WHERE id = ?1", params![id, format!("\u{1}deleted {id}")])?;
+    Ok(())
+}
+
 pub fn count(conn: &Connection) -> rusqlite::Result<u64> {
     conn.query_row_cached("SELECT count(*) FROM workspaces", [], |r| r.get::<_, i64>(0)).map(|n| n as u64)
 }

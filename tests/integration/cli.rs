@@ -408,3 +408,49 @@ fn a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_quoted_as_text() {
     let line = mpdesk::cli::output::csv_line(["=HYPERLINK(\"x\")".to_string(), "-".to_string(), "a,b".to_string()]);
     assert_eq!(line, "\"'=HYPERLINK(\"\"x\"\")\",-,\"a,b\"");
 }
+
+/// A workspace's Owner renames it (undoable) and deletes it once it is
+/// empty; anyone else is refused with exit 3, a workspace with programs or
+/// members with its contents (exit 5); the name is free again after.
+#[test]
+fn the_owner_renames_and_deletes_a_workspace() {
+    let cli = Cli::new();
+    cli.ok("nobody", &["demo-data"]);
+    cli.ok("olivia", &["workspace", "create", "Scratch"]);
+    let renamed = cli.ok("olivia", &["--json", "workspace", "rename", "Scratch", "Scratchpad"]).json();
+    assert_eq!(renamed["renamed"], "Scratchpad");
+    // Undone by its entry: the old name is back.
+    let entry = cli.ok("olivia", &["--json", "audit", "--limit", "1"]).json();
+    assert_eq!(
+        (entry[0]["operation"].as_str(), entry[0]["undoable"].as_bool()),
+        (Some("workspace_rename"), Some(true))
+    );
+    let id = entry[0]["id"].as_i64().expect("id").to_string();
+    cli.ok("olivia", &["undo", &id]);
+    let names = cli.ok("olivia", &["--json", "workspace", "list"]).json();
+    assert!(names.as_array().expect("list").iter().any(|w| w["name"] == "Scratch"), "{names}");
+
+    // A Master, a Developer: refused by role.
+    let master = cli.run("dana", &["workspace", "rename", "Side Projects", "Elsewhere"]);
+    assert_eq!(master.code, 3, "{}", master.stderr);
+    assert!(master.stderr.contains("needs the workspace Owner role; you are Master"), "{}", master.stderr);
+    assert_eq!(cli.run("dana", &["workspace", "delete", "Acme Mini Apps", "--yes"]).code, 3);
+    // Not empty: refused, with what it holds; nothing changed.
+    let full = cli.run("olivia", &["workspace", "delete", "Acme Mini Apps", "--yes"]);
+    assert_eq!(full.code, 5, "{}", full.stderr);
+    assert!(full.stderr.contains("it still has 4 mini programs, 4 members besides you"), "{}", full.stderr);
+    assert_eq!(cli.ok("olivia", &["--json", "program", "list"]).json().as_array().map(Vec::len), Some(4));
+    // Bad names change nothing.
+    assert_eq!(cli.run("olivia", &["workspace", "rename", "Scratch", " spaced "]).code, 5);
+    assert_eq!(cli.run("olivia", &["workspace", "rename", "Scratch", "Acme Mini Apps"]).code, 5);
+
+    cli.ok("olivia", &["workspace", "delete", "Scratch", "--yes"]);
+    let gone = cli.run("olivia", &["workspace", "rename", "Scratch", "Again"]);
+    assert_eq!(gone.code, 4, "{}", gone.stderr);
+    let entry = cli.ok("olivia", &["--json", "audit", "--limit", "1"]).json();
+    assert_eq!(
+        (entry[0]["operation"].as_str(), entry[0]["undoable"].as_bool()),
+        (Some("workspace_delete"), Some(false))
+    );
+    cli.ok("olivia", &["workspace", "create", "Scratch"]);
+}
