@@ -62,6 +62,22 @@ impl Desk {
         })
     }
 
+    /// Whether the actor may rename and delete the workspace now, and why
+    /// not (the console's keys).
+    pub fn workspace_changes(
+        &self,
+        actor: &Actor,
+        workspace: &str,
+    ) -> DeskResult<Vec<(WorkspaceChange, Result<(), crate::domain::Denial>)>> {
+        let (ws, membership) = resolve_workspace(self.conn(), actor, workspace)?;
+        let role = acting_role(&membership);
+        let contents = store::workspaces::contents(self.conn(), ws.id)?;
+        Ok([WorkspaceChange::Rename, WorkspaceChange::Delete]
+            .into_iter()
+            .map(|change| (change, decide_workspace_change(role, change, contents, self.read_only)))
+            .collect())
+    }
+
     /// Deletes an empty workspace (its Owner only): no programs, no members
     /// besides the Owner, no pending invitations. Not reversible.
     pub fn delete_workspace(&mut self, actor: &Actor, workspace: &str) -> DeskResult<()> {

@@ -18,6 +18,10 @@ pub enum Action {
     Resend,
     Withdraw,
     Transfer,
+    /// Rename the workspace (its Owner).
+    RenameWorkspace,
+    /// Delete the workspace, once empty (its Owner).
+    DeleteWorkspace,
     Invitations,
     /// Your SSH keys.
     Keys,
@@ -62,7 +66,7 @@ pub enum Action {
 
 impl Action {
     /// In the order the bar and the help list them.
-    pub const ALL: [Action; 45] = [
+    pub const ALL: [Action; 47] = [
         Self::CreateProgram,
         Self::EditProgram,
         Self::AddMembers,
@@ -75,6 +79,8 @@ impl Action {
         Self::Resend,
         Self::Withdraw,
         Self::Transfer,
+        Self::RenameWorkspace,
+        Self::DeleteWorkspace,
         Self::Invitations,
         Self::Keys,
         Self::Sessions,
@@ -124,6 +130,8 @@ impl Action {
             Self::Resend => "Resend the selected invitation (3 more days)",
             Self::Withdraw => "Withdraw the selected invitation",
             Self::Transfer => "Transfer ownership to the selected Master",
+            Self::RenameWorkspace => "Rename the workspace",
+            Self::DeleteWorkspace => "Delete the workspace, once it is empty",
             Self::Invitations => "Your invitations: accept or decline",
             Self::Keys => "Your SSH keys: see, add (paste a .pub line), remove",
             Self::Sessions => "Your live SSH sessions: from where, with which key, since when",
@@ -175,6 +183,8 @@ impl Action {
             Self::Resend => "resend",
             Self::Withdraw => "withdraw",
             Self::Transfer => "transfer",
+            Self::RenameWorkspace => "rename",
+            Self::DeleteWorkspace => "delete",
             Self::Invitations => "invitations",
             Self::Upload => "upload",
             Self::Configure => "config",
@@ -208,6 +218,8 @@ impl Action {
             Self::Resend => "resend",
             Self::Withdraw => "withdraw",
             Self::Transfer => "transfer",
+            Self::RenameWorkspace => "rename_workspace",
+            Self::DeleteWorkspace => "delete_workspace",
             Self::Invitations => "invitations",
             Self::Keys => "keys",
             Self::Sessions => "sessions",
@@ -266,7 +278,9 @@ impl Action {
             | Self::RemoveWorkspaceMember
             | Self::Resend
             | Self::Withdraw
-            | Self::Transfer => MEMBERS,
+            | Self::Transfer
+            | Self::RenameWorkspace
+            | Self::DeleteWorkspace => MEMBERS,
             Self::Filter => PROGRAMS | AUDIT,
             _ => u8::MAX,
         }

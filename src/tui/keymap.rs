@@ -23,6 +23,8 @@ const DEFAULT: &[(KeyCode, KeyModifiers, Action)] = &[
     (KeyCode::Char('s'), KeyModifiers::NONE, Action::Resend),
     (KeyCode::Char('W'), KeyModifiers::SHIFT, Action::Withdraw),
     (KeyCode::Char('T'), KeyModifiers::SHIFT, Action::Transfer),
+    (KeyCode::Char('e'), KeyModifiers::NONE, Action::RenameWorkspace),
+    (KeyCode::Char('D'), KeyModifiers::SHIFT, Action::DeleteWorkspace),
     (KeyCode::Char('I'), KeyModifiers::SHIFT, Action::Invitations),
     (KeyCode::Char('K'), KeyModifiers::SHIFT, Action::Keys),
     (KeyCode::Char('S'), KeyModifiers::SHIFT, Action::Sessions),

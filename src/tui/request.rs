@@ -86,6 +86,13 @@ pub enum Request {
         workspace: String,
         login: String,
     },
+    RenameWorkspace {
+        workspace: String,
+        new_name: String,
+    },
+    DeleteWorkspace {
+        workspace: String,
+    },
     Accept {
         workspace: String,
     },
@@ -172,6 +179,14 @@ pub enum Open {
     Transfer {
         workspace: String,
         login: String,
+    },
+    /// Type the workspace's new name.
+    RenameWorkspace {
+        workspace: String,
+    },
+    /// Type the workspace's name to delete it.
+    DeleteWorkspace {
+        workspace: String,
     },
     Confirm {
         title: String,

@@ -27,7 +27,9 @@ pub fn execute(app: &mut App, request: Request) -> DeskResult<String> {
         | Request::RemoveFromWorkspace { .. }
         | Request::Resend { .. }
         | Request::Withdraw { .. }
-        | Request::Transfer { .. } => workspace(app, request)?,
+        | Request::Transfer { .. }
+        | Request::RenameWorkspace { .. }
+        | Request::DeleteWorkspace { .. } => workspace(app, request)?,
         _ => personal(app, request)?,
     };
     app.sync.data_version = app.desk.data_version().unwrap_or(app.sync.data_version);
@@ -144,6 +146,20 @@ fn workspace(app: &mut App, request: Request) -> DeskResult<String> {
             let me = app.who.login.clone();
             app.start_as(&me);
             format!("{login} is now the Owner of {workspace}; you are a Master")
+        }
+        Request::RenameWorkspace { workspace, new_name } => {
+            let renamed = app.desk.rename_workspace(&actor, &workspace, &new_name)?;
+            app.who.workspace = Some(renamed.clone());
+            let me = app.who.login.clone();
+            app.start_as(&me);
+            format!("renamed {workspace} to {}", renamed.name)
+        }
+        Request::DeleteWorkspace { workspace } => {
+            app.desk.delete_workspace(&actor, &workspace)?;
+            app.who.workspace = None;
+            let me = app.who.login.clone();
+            app.start_as(&me);
+            format!("deleted workspace {workspace}")
         }
         _ => String::new(),
     })

@@ -170,3 +170,47 @@ fn help_roles_and_keys_keep_their_columns() {
     assert!(screen.contains("Your SSH keys"), "{screen}");
     assert!(!screen.contains("[Enter] …") && screen.contains("[Enter] Add key"), "{screen}");
 }
+
+/// The console renames and deletes a workspace through the same rule as
+/// the CLI: its Owner may (e, D on the Members tab); a Master is told why not.
+#[test]
+fn the_console_renames_and_deletes_a_workspace_for_its_owner_only() {
+    let mut app = demo_app("olivia", (100, 30));
+    let olivia = app.desk.actor("olivia").expect("olivia");
+    app.desk.create_workspace(&olivia, "Scratch").expect("create");
+    app.after_membership_change();
+    press(&mut app, KeyCode::Char('w'));
+    chars(&mut app, "Scratch");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.who.workspace.as_ref().map(|w| w.name.as_str()), Some("Scratch"));
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('e'));
+    assert!(app.dialog.is_some(), "the rename dialog: {}", status(&app));
+    for _ in 0.."Scratch".len() {
+        press(&mut app, KeyCode::Backspace);
+    }
+    chars(&mut app, "Sandbox");
+    press(&mut app, KeyCode::Enter);
+    assert!(status(&app).contains("renamed Scratch to Sandbox"), "{}", status(&app));
+    assert_eq!(app.who.workspace.as_ref().map(|w| w.name.as_str()), Some("Sandbox"));
+    assert!(crate::tui_support::screen_text(&app).contains("Sandbox"));
+    press(&mut app, KeyCode::Char('D'));
+    chars(&mut app, "Sandbox");
+    press(&mut app, KeyCode::Enter);
+    assert!(status(&app).contains("deleted workspace Sandbox"), "{}", status(&app));
+    assert!(app.who.workspaces.iter().all(|w| w.name != "Sandbox"));
+
+    // Acme is not empty: D explains, the workspace stays.
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('D'));
+    assert!(app.dialog.is_none() && status(&app).contains("it still has 4 mini programs"), "{}", status(&app));
+
+    let mut app = demo_app("dana", (100, 30));
+    press(&mut app, KeyCode::Char('w'));
+    chars(&mut app, "side");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('e'));
+    assert!(app.dialog.is_none(), "a Master cannot rename");
+    assert!(status(&app).contains("needs the workspace Owner role; you are Master"), "{}", status(&app));
+}

@@ -20,6 +20,8 @@ pub struct TypeToConfirm {
     pub typed: TextField,
     pub request: Request,
     pub error: Option<String>,
+    /// A new name, not a confirmation: any name but the old one.
+    pub new_name: bool,
 }
 
 impl TypeToConfirm {
@@ -36,6 +38,42 @@ impl TypeToConfirm {
             typed: TextField::new("Name or app ID", ""),
             request: Request::Delete { app_id: app_id.to_string() },
             error: None,
+            new_name: false,
+        }
+    }
+
+    pub fn delete_workspace(workspace: &str) -> Self {
+        Self {
+            title: "Delete workspace".to_string(),
+            warning: format!(
+                "This deletes {}, which is empty. {}. Type its name to confirm.",
+                sanitize::line(workspace),
+                crate::tui::text::capitalized(crate::domain::undo::not_reversible("workspace_delete"))
+            ),
+            confirm: "Delete forever",
+            expected: workspace.to_string(),
+            also: None,
+            typed: TextField::new("Workspace", ""),
+            request: Request::DeleteWorkspace { workspace: workspace.to_string() },
+            error: None,
+            new_name: false,
+        }
+    }
+
+    pub fn rename_workspace(workspace: &str) -> Self {
+        Self {
+            title: "Rename workspace".to_string(),
+            warning: format!(
+                "The new name of {} for everyone in it (z undoes it). 1–64 characters, unique.",
+                sanitize::line(workspace)
+            ),
+            confirm: "Rename",
+            expected: workspace.to_string(),
+            also: None,
+            typed: TextField::new("New name", workspace),
+            request: Request::RenameWorkspace { workspace: workspace.to_string(), new_name: String::new() },
+            error: None,
+            new_name: true,
         }
     }
 
@@ -55,18 +93,27 @@ impl TypeToConfirm {
             typed: TextField::new("Workspace", ""),
             request: Request::Transfer { workspace: workspace.to_string(), login: login.to_string() },
             error: None,
+            new_name: false,
         }
     }
 
     fn valid(&self) -> bool {
         let typed = self.typed.value();
+        if self.new_name {
+            return !typed.trim().is_empty() && typed != self.expected;
+        }
         typed == self.expected || self.also.as_deref() == Some(typed)
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
         match key.code {
             KeyCode::Esc => Outcome::Close,
-            KeyCode::Enter if self.valid() => Outcome::Request(self.request.clone()),
+            KeyCode::Enter if self.valid() => Outcome::Request(match &self.request {
+                Request::RenameWorkspace { workspace, .. } => {
+                    Request::RenameWorkspace { workspace: workspace.clone(), new_name: self.typed.value().to_string() }
+                }
+                request => request.clone(),
+            }),
             KeyCode::Enter => Outcome::Nothing,
             _ => {
                 self.typed.handle(key);
@@ -84,7 +131,11 @@ impl TypeToConfirm {
         if let Some(area) = row(inner, 4) {
             self.typed.render(frame, area, true, theme);
         }
-        let problem = self.error.clone().or_else(|| (!self.valid()).then(|| "type the name exactly".to_string()));
+        let problem = self.error.clone().or_else(|| match (self.valid(), self.new_name) {
+            (true, _) => None,
+            (false, true) => Some("type a new name".to_string()),
+            (false, false) => Some("type the name exactly".to_string()),
+        });
         footer(frame, inner, problem.as_deref(), self.confirm, self.valid(), theme);
     }
 }

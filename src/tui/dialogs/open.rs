@@ -26,6 +26,8 @@ pub fn open(open: Open, ctx: &Context<'_>) -> Option<Dialog> {
         Open::Release { app_id, name, versions } => Dialog::Release(Release::new(&app_id, &name, versions)),
         Open::Delete { app_id, name } => Dialog::TypeToConfirm(TypeToConfirm::delete_program(&app_id, &name)),
         Open::Transfer { workspace, login } => Dialog::TypeToConfirm(TypeToConfirm::transfer(&workspace, &login)),
+        Open::RenameWorkspace { workspace } => Dialog::TypeToConfirm(TypeToConfirm::rename_workspace(&workspace)),
+        Open::DeleteWorkspace { workspace } => Dialog::TypeToConfirm(TypeToConfirm::delete_workspace(&workspace)),
         Open::Confirm { title, question, confirm, request } => {
             Dialog::Confirm(Confirm::new(&title, question, &confirm, request))
         }

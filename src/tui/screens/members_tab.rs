@@ -24,6 +24,8 @@ pub struct WorkspaceMembers {
     pub ops: Vec<(MemberOp, Result<(), Denial>)>,
     /// The roles that may be invited, allowed or why not.
     pub invite_roles: Vec<(WorkspaceRole, Result<(), Denial>)>,
+    /// Whether the person may rename and delete the workspace, and why not.
+    pub changes: Vec<(crate::domain::workspace_rules::WorkspaceChange, Result<(), Denial>)>,
 }
 
 /// The member operation an action performs.
@@ -140,6 +142,13 @@ impl Component for WorkspaceMembers {
                 None => Outcome::Nothing,
             };
         }
+        if let (Some(ws), Action::RenameWorkspace | Action::DeleteWorkspace) = (ctx.workspace(), action) {
+            let workspace = ws.to_string();
+            return Outcome::Open(match action {
+                Action::RenameWorkspace => Open::RenameWorkspace { workspace },
+                _ => Open::DeleteWorkspace { workspace },
+            });
+        }
         if let Some(open) = self.confirm(action, ctx) {
             return Outcome::Open(open);
         }
@@ -160,6 +169,13 @@ impl Component for WorkspaceMembers {
                 offer(Action::Invite, &self.invite_roles[0].1)
             });
         }
+        for (change, decision) in &self.changes {
+            let action = match change {
+                crate::domain::workspace_rules::WorkspaceChange::Rename => Action::RenameWorkspace,
+                crate::domain::workspace_rules::WorkspaceChange::Delete => Action::DeleteWorkspace,
+            };
+            offers.push(offer(action, decision));
+        }
         for action in Action::ALL {
             let Some(op) = member_op(action) else { continue };
             if let Some((_, decision)) = self.ops.iter().find(|(o, _)| same_op(*o, op)) {
@@ -172,6 +188,7 @@ impl Component for WorkspaceMembers {
     fn refresh(&mut self, ctx: &Context<'_>) {
         let (Some(actor), Some(ws)) = (ctx.actor(), ctx.workspace()) else { return };
         self.invite_roles = ctx.desk.invite_options(actor, ws).unwrap_or_default();
+        self.changes = ctx.desk.workspace_changes(actor, ws).unwrap_or_default();
         let total = ctx.desk.count_workspace_members(actor, ws);
         let total = ctx.report(total).unwrap_or(0);
         self.list.reset(total);
