@@ -254,3 +254,61 @@ fn the_panel_fits_its_text_and_a_dialog_leaves_the_caption_readable() {
     assert!(shown.contains("Add members to Coffee Club"), "{shown}");
     assert!(shown.contains("On Coffee Club, press a. Pick nora"), "the caption is covered:\n{shown}");
 }
+
+/// A key as a terminal sends it.
+fn bytes_of((code, modifiers): (KeyCode, KeyModifiers)) -> String {
+    match code {
+        KeyCode::Char(c) if modifiers.contains(KeyModifiers::CONTROL) => {
+            char::from((c.to_ascii_lowercase() as u8) & 0x1f).to_string()
+        }
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Enter => "\r".to_string(),
+        KeyCode::Esc => "\x1b".to_string(),
+        KeyCode::Tab => "\t".to_string(),
+        KeyCode::Backspace => "\x7f".to_string(),
+        KeyCode::Up => "\x1b[A".to_string(),
+        KeyCode::Down => "\x1b[B".to_string(),
+        KeyCode::F(n @ 1..=4) => format!("\x1bO{}", (b'P' + n - 1) as char),
+        KeyCode::F(n) => format!("\x1b[{}~", [15, 17, 18, 19, 20, 21, 23, 24][(n as usize).saturating_sub(5).min(7)]),
+        other => panic!("no bytes for {other:?}"),
+    }
+}
+
+/// The whole tour in a real terminal, as a presenter plays it, with the
+/// default keys and with every key it names remapped: each step's claims
+/// (`shows` in tour.toml) are read off the screen once it is done.
+#[test]
+fn every_step_shows_what_its_explanation_claims_in_a_real_terminal() {
+    let remapped = "[keys]\ntab_roles = \"F2\"\ntab_audit = \"F3\"\ncreate_program = \"F4\"\nadd_members = \"F6\"\n\
+                    switch_persona = \"F7\"\nrelease = \"F8\"\nswitch_workspace = \"F10\"\ninvite = \"F11\"\n\
+                    block_member = \"F12\"\ndelete = \"ctrl-x\"\ntour_next = \"ctrl-y\"\n";
+    for config in ["", remapped] {
+        let home = tempfile::tempdir().expect("dir");
+        let file = home.path().join("config.toml");
+        std::fs::write(&file, config).expect("config");
+        let keymap = mpdesk::tui::config::parse("config.toml", config, None).expect("config").keymap;
+        let key = |action: Action| bytes_of(keymap.key(action).unwrap_or_else(|| panic!("{action:?} unbound")));
+        let path = file.to_str().expect("utf8").to_string();
+        let mut console = Console::start(&["--demo", "--tour", "--config", &path], home.path());
+        let steps = mpdesk::tui::tour::builtin().expect("tour");
+        for (i, step) in steps.iter().enumerate() {
+            console.wait_for(&format!("step {} of {}", i + 1, steps.len()));
+            for press in &step.keys {
+                let bytes = match press {
+                    Press::Action(action) => key(*action),
+                    Press::Text(text) => text.clone(),
+                    Press::Key(k) => bytes_of(*k),
+                };
+                console.keys(&bytes);
+            }
+            assert!(!step.shows.is_empty(), "step {} claims nothing the screen shows", i + 1);
+            for claim in &step.shows {
+                let parts: Vec<&str> = claim.split(" … ").collect();
+                console.wait_for_line(&parts, std::time::Duration::from_secs(10));
+            }
+            console.keys(&key(Action::TourNext));
+        }
+        console.keys("q");
+        console.wait_exit();
+    }
+}

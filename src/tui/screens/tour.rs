@@ -34,6 +34,11 @@ struct RawStep {
     explanation: String,
     done: Condition<String>,
     keys: Vec<String>,
+    /// What the screen shows once the step is done: the explanation's
+    /// claims, each a line's parts ("eve … invited"). The tests read them
+    /// off a real terminal.
+    #[serde(default)]
+    shows: Vec<String>,
 }
 
 /// When a step is done; `A` is an action (its name, as read from the file).
@@ -72,6 +77,7 @@ pub struct Step {
     pub explanation: String,
     pub done: Done,
     pub keys: Vec<Press>,
+    pub shows: Vec<String>,
 }
 
 fn tab(name: &str) -> Option<Tab> {
@@ -154,6 +160,7 @@ fn step(raw: RawStep, demo: &DemoNames, programs: &[String]) -> Result<Step, Str
         explanation: raw.explanation,
         done,
         keys,
+        shows: raw.shows,
     })
 }
 
