@@ -214,3 +214,103 @@ fn the_console_renames_and_deletes_a_workspace_for_its_owner_only() {
     assert!(app.dialog.is_none(), "a Master cannot rename");
     assert!(status(&app).contains("needs the workspace Owner role; you are Master"), "{}", status(&app));
 }
+
+/// The key a hint in the bar shows for `label`, and whether it is bright.
+fn bar_state(app: &mpdesk::tui::app::App, label: &str) -> Option<bool> {
+    mpdesk::tui::hints::build(app).iter().find(|h| h.action.in_bar() && h.action.label() == label).map(|h| h.enabled())
+}
+
+/// README's demo walkthrough, steps 1 to 9, with the keys it names and the
+/// words it quotes (each quote is read from README, so text and console
+/// cannot drift apart).
+#[test]
+fn the_walkthrough_runs_as_written() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let walk = readme
+        .split("## A demo walkthrough")
+        .nth(1)
+        .expect("walkthrough")
+        .split("### The demo people")
+        .next()
+        .expect("end");
+    let flat = walk.split_whitespace().collect::<Vec<_>>().join(" ");
+    let quoted = |after: &str| -> String {
+        let rest = flat.split(after).nth(1).unwrap_or_else(|| panic!("README lost {after:?}"));
+        rest.split('"').nth(1).expect("a quote").to_string()
+    };
+    let mut app = demo_app("olivia", (100, 30));
+    // 1. D is refused with the quoted reason.
+    assert_eq!(app.selection.as_ref().map(|s| s.detail.summary.name.as_str()), Some("Coffee Club"));
+    press(&mut app, KeyCode::Char('D'));
+    assert_eq!(status(&app), quoted("the status line says why:"));
+    // 2. a, nora marked "→ Developer", Space, Enter: she is in the Members pane.
+    press(&mut app, KeyCode::Char('a'));
+    assert!(crate::tui_support::screen_text(&app).contains("nora"), "the new member list");
+    assert!(crate::tui_support::screen_text(&app).contains(&quoted("marked")));
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Enter);
+    assert!(crate::tui_support::screen_text(&app).lines().any(|l| l.contains("nora") && l.contains("Developer")));
+    // 3. p dana: three programs; n e a c r o D gray, u bright.
+    press(&mut app, KeyCode::Char('p'));
+    chars(&mut app, "dana");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.who.login, "dana");
+    assert_eq!(app.screens.programs.list.total, 3, "the three programs she is a member of");
+    for label in ["new", "edit", "add", "config", "release", "offline", "delete"] {
+        assert_eq!(bar_state(&app, label), Some(false), "{label} is not gray");
+    }
+    assert_eq!(bar_state(&app, "upload"), Some(true));
+    // 4. r: the quoted reason; ? lists every action.
+    select_program(&mut app, "Coffee Club");
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(status(&app), quoted("in the status line:"));
+    press(&mut app, KeyCode::Char('?'));
+    assert!(crate::tui_support::screen_text(&app).contains("Help"));
+    press(&mut app, KeyCode::Esc);
+    // 5. w Side Projects: Admin of Weather Widget as a Master, nothing gray by role.
+    press(&mut app, KeyCode::Char('w'));
+    chars(&mut app, "Side");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.who.workspace.as_ref().map(|w| w.name.as_str()), Some("Side Projects"));
+    assert!(crate::tui_support::screen_text(&app).contains(&quoted("Weather Widget* (")), "the role line");
+    for label in ["edit", "add", "config", "release"] {
+        assert_eq!(bar_state(&app, label), Some(true), "{label} gray in Side Projects");
+    }
+    // 6. 4: the Roles tab, allowed or the reason.
+    press(&mut app, KeyCode::Char('4'));
+    assert!(crate::tui_support::screen_text(&app).contains("allowed"));
+    // 7. back to olivia, 2, i eve Enter: invited, expires in 2d 23h; eve accepts.
+    press(&mut app, KeyCode::Char('p'));
+    chars(&mut app, "olivia");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('i'));
+    chars(&mut app, "eve");
+    press(&mut app, KeyCode::Enter);
+    let screen = crate::tui_support::screen_text(&app);
+    // README quotes the countdown a minute in ("2d 23h"); this clock stands still.
+    assert!(quoted("*invited*,").starts_with("expires in 2d 23h"));
+    assert!(
+        screen.lines().any(|l| l.contains("eve") && l.contains("invited") && l.contains("expires in 3d")),
+        "{screen}"
+    );
+    let eve = app.desk.actor("eve").expect("eve");
+    app.desk.accept_invitation(&eve, "Acme Mini Apps").expect("accept");
+    app.after_membership_change();
+    assert!(crate::tui_support::screen_text(&app).lines().any(|l| l.contains("eve") && l.contains("active")));
+    // 8 is played key by key in walkthrough_step_eight_runs_as_written; its end: T to max.
+    let max = app.screens.members_tab.list.rows.iter().position(|m| m.login == "max").expect("max");
+    press(&mut app, KeyCode::Char('g'));
+    for _ in 0..max {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    press(&mut app, KeyCode::Char('T'));
+    chars(&mut app, "Acme Mini Apps");
+    press(&mut app, KeyCode::Enter);
+    assert!(status(&app).contains("max is now the Owner"), "{}", status(&app));
+    // 9. 3: the Audit tab, newest first: the transfer on top.
+    press(&mut app, KeyCode::Char('3'));
+    let screen = crate::tui_support::screen_text(&app);
+    let first = screen.lines().find(|l| l.contains("2026-")).expect("an entry");
+    assert!(first.contains("workspace_transfer"), "{first}");
+}
