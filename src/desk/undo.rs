@@ -176,11 +176,21 @@ impl Desk {
         // a query (a thousand entries took a thousand file locks).
         let snapshot = conn.unchecked_transaction()?;
         let page = self.audit(actor, query)?;
+        // Which entries kept an undo record, in one statement: the others
+        // are answered from the page (as `plan_entry` would answer them).
+        let ids: Vec<i64> = page.iter().map(|(id, _)| *id).collect();
+        let recorded = store::undo::with_record(conn, &ids)?;
         let mut rows = Vec::with_capacity(page.len());
         for (id, entry) in page {
-            let stored = store::undo::entry(conn, id)?
-                .ok_or_else(|| DeskError::NotFound(format!("audit entry #{id} not found")))?;
-            let why = refusal(plan_entry(conn, actor, stored, self.read_only))?;
+            let why = if entry.outcome != "ok" {
+                Some(cannot(id, &entry.operation, rules::REFUSED).to_string())
+            } else if !recorded.contains(&id) {
+                Some(cannot(id, &entry.operation, rules::RECORDED_BEFORE_UNDO).to_string())
+            } else {
+                let stored = store::undo::entry(conn, id)?
+                    .ok_or_else(|| DeskError::NotFound(format!("audit entry #{id} not found")))?;
+                refusal(plan_entry(conn, actor, stored, self.read_only))?
+            };
             rows.push((id, entry, why));
         }
         snapshot.finish()?;

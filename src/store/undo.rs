@@ -303,6 +303,17 @@ pub fn entry(conn: &Connection, id: i64) -> rusqlite::Result<Option<Entry>> {
     .optional()
 }
 
+/// Which of `ids` kept an undo record (entries from before undo did not).
+pub fn with_record(conn: &Connection, ids: &[i64]) -> rusqlite::Result<std::collections::HashSet<i64>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let sql = format!("SELECT id FROM audit WHERE id IN ({}) AND undo IS NOT NULL", super::placeholders(ids.len()));
+    let mut stmt = conn.prepare(&sql)?;
+    let found = stmt.query_map(params_from_iter(ids), |r| r.get::<_, i64>(0))?;
+    found.collect()
+}
+
 /// The entry that undid `id`, if one did.
 pub fn reverted_by(conn: &Connection, id: i64) -> rusqlite::Result<Option<i64>> {
     conn.prepare_cached("SELECT id FROM audit WHERE reverts = ?1 AND outcome = 'ok' ORDER BY id LIMIT 1")?
