@@ -190,11 +190,7 @@ impl Store {
             return Vec::new();
         }
         let mut files = vec![self.path.clone()];
-        for suffix in ["-wal", "-shm", "-journal", BELL] {
-            let mut name = self.path.clone().into_os_string();
-            name.push(suffix);
-            files.push(PathBuf::from(name));
-        }
+        files.extend(["-wal", "-shm", "-journal", BELL].map(|suffix| beside(&self.path, suffix)));
         files
     }
 
@@ -290,8 +286,13 @@ pub const BELL: &str = "-commits";
 
 /// The bell of the database at `path`.
 pub fn bell(path: &Path) -> PathBuf {
+    beside(path, BELL)
+}
+
+/// A file named after the database: `mpdesk.db-wal`.
+fn beside(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
-    name.push(BELL);
+    name.push(suffix);
     PathBuf::from(name)
 }
 

@@ -260,14 +260,19 @@ fn mpdesk(db: &std::path::Path, user: &str, args: &[&str]) -> std::process::Outp
         .expect("run mpdesk")
 }
 
-#[test]
-fn an_invitation_accepted_elsewhere_shows_up_within_a_second() {
-    let home = tempfile::tempdir().expect("dir");
-    let db = home.path().join("shared.db");
+/// olivia's console on a demo database that other processes also open.
+fn olivia_on_a_shared_demo(home: &std::path::Path) -> (Console, std::path::PathBuf) {
+    let db = home.join("shared.db");
     assert!(mpdesk(&db, "olivia", &["init"]).status.success());
     assert!(mpdesk(&db, "olivia", &["demo-data"]).status.success());
     let db_arg = db.to_str().expect("utf8").to_string();
-    let mut console = Console::start(&["--db", &db_arg, "--user", "olivia"], home.path());
+    (Console::start(&["--db", &db_arg, "--user", "olivia"], home), db)
+}
+
+#[test]
+fn an_invitation_accepted_elsewhere_shows_up_within_a_second() {
+    let home = tempfile::tempdir().expect("dir");
+    let (mut console, db) = olivia_on_a_shared_demo(home.path());
     console.wait_for("olivia (Owner)");
     console.keys("2");
     console.wait_for("Members of Acme Mini Apps");
@@ -291,11 +296,7 @@ fn an_invitation_accepted_elsewhere_shows_up_within_a_second() {
 #[test]
 fn an_idle_console_writes_nothing_and_wakes_on_another_process_commit() {
     let home = tempfile::tempdir().expect("dir");
-    let db = home.path().join("shared.db");
-    assert!(mpdesk(&db, "olivia", &["init"]).status.success());
-    assert!(mpdesk(&db, "olivia", &["demo-data"]).status.success());
-    let db_arg = db.to_str().expect("utf8").to_string();
-    let mut console = Console::start(&["--db", &db_arg, "--user", "olivia"], home.path());
+    let (mut console, db) = olivia_on_a_shared_demo(home.path());
     console.wait_for("Details");
     let fds = std::fs::read_dir(format!("/proc/{}/fd", console.process_id())).expect("fds");
     let watches = fds.flatten().filter_map(|fd| std::fs::read_link(fd.path()).ok());

@@ -86,6 +86,11 @@ fn render(help: &Help, ctx: &Context<'_>, frame: &mut Frame<'_>, area: Rect) {
         .iter()
         .filter(|a| hints.iter().any(|h| h.action == **a))
         .chain(Action::ALL.iter().filter(|a| !hints.iter().any(|h| h.action == **a)));
+    // The description column, once: as wide as the widest description,
+    // leaving the state its room.
+    let inner = (box_area.width as usize).saturating_sub(2);
+    let widest = Action::ALL.iter().map(|a| unicode_width::UnicodeWidthStr::width(a.description())).max();
+    let room = inner.saturating_sub(12 + STATE_WIDTH + 1).min(widest.unwrap_or(0)).max(10);
     for &action in ordered {
         let keys = keymap.keys_for(action);
         let hint = hints.iter().find(|h| h.action == action);
@@ -111,9 +116,6 @@ fn render(help: &Help, ctx: &Context<'_>, frame: &mut Frame<'_>, area: Rect) {
         };
         // The description keeps its column: cut with "…" to leave the
         // state its room and a space before it, never run into it.
-        let inner = (box_area.width as usize).saturating_sub(2);
-        let widest = Action::ALL.iter().map(|a| unicode_width::UnicodeWidthStr::width(a.description())).max();
-        let room = inner.saturating_sub(12 + STATE_WIDTH + 1).min(widest.unwrap_or(0)).max(10);
         let description = crate::tui::text::fit(action.description(), room);
         lines.push(Line::from(vec![
             Span::styled(format!("{mark}{keys:<11} "), theme.hint_key(shown)),

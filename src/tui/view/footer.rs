@@ -57,12 +57,13 @@ pub fn status_width(app: &App) -> usize {
     app.status.as_ref().map(|s| sanitize::line(&s.text).width() + 3).unwrap_or(0)
 }
 
-/// Rows the status needs at `width` columns (the text wraps at words, so
-/// a little more than its width divided), at most 3.
+/// Rows the status needs at `width` columns, wrapped at words as it is
+/// drawn, at most 3.
 pub fn status_rows(app: &App, width: u16) -> u16 {
-    let width = (width as usize).max(1);
-    let needed = status_width(app) + status_width(app) / 8;
-    (needed.div_ceil(width) as u16).clamp(1, 3)
+    let Some(status) = &app.status else { return 1 };
+    // " ✓ " before the text.
+    let text = format!(" ✓ {}", sanitize::line(&status.text));
+    (crate::tui::text::wrap_words(&text, width as usize).len() as u16).clamp(1, 3)
 }
 
 /// The status line; cut with "…" to what `area` holds (the whole text is
