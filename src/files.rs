@@ -43,6 +43,16 @@ pub enum WriteRefusal {
 /// the same folder, synced, then renamed over. An existing file is
 /// replaced only with `overwrite`, and never one that is not a regular file.
 pub fn write_atomically(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), WriteRefusal> {
+    write_streamed(path, overwrite, |w| w.write_all(bytes))
+}
+
+/// [`write_atomically`], with the bytes written by `write` as it makes
+/// them (buffered): the file appears whole or not at all.
+pub fn write_streamed<T>(
+    path: &Path,
+    overwrite: bool,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<T>,
+) -> Result<T, WriteRefusal> {
     match std::fs::symlink_metadata(path) {
         Ok(meta) if !meta.is_file() => return Err(WriteRefusal::NotRegular),
         Ok(_) if !overwrite => return Err(WriteRefusal::Exists),
@@ -55,7 +65,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()
         None => PathBuf::from("."),
     };
     let mut temp = tempfile::Builder::new().prefix(".mpdesk-").tempfile_in(&dir).map_err(WriteRefusal::Io)?;
-    temp.write_all(bytes).map_err(WriteRefusal::Io)?;
+    let mut buffered = io::BufWriter::new(temp.as_file_mut());
+    let value = write(&mut buffered).map_err(WriteRefusal::Io)?;
+    buffered.flush().map_err(WriteRefusal::Io)?;
+    drop(buffered);
     temp.as_file().sync_all().map_err(WriteRefusal::Io)?;
     if overwrite {
         temp.persist(path).map_err(|e| WriteRefusal::Io(e.error))?;
@@ -69,7 +82,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()
     if let Ok(dir) = File::open(&dir) {
         let _ = dir.sync_all();
     }
-    Ok(())
+    Ok(value)
 }
 
 /// The same file on disk (by device and inode), or the same path once

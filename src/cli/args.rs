@@ -20,7 +20,7 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
     /// How lists are printed: table (for people), json (an array, an
-    /// element a line), csv (for a spreadsheet). Other results print as
+    /// element a line), jsonl (an object a line), csv (for a spreadsheet). Other results print as
     /// text, or JSON with json.
     #[arg(long, global = true, value_enum, value_name = "FORMAT")]
     pub format: Option<super::output::Format>,
@@ -98,18 +98,9 @@ pub enum Command {
     /// Your own workspace invitations.
     #[command(subcommand)]
     Invitation(InvitationCommand),
-    /// The audit log, newest first.
-    Audit {
-        /// Only this workspace's entries.
-        #[arg(long)]
-        workspace: Option<String>,
-        /// Only this program's entries (an app ID or a name).
-        #[arg(long)]
-        program: Option<String>,
-        /// At most this many entries.
-        #[arg(long, default_value_t = 50)]
-        limit: u64,
-    },
+    /// The audit log, newest first; --follow prints new entries as they
+    /// commit; export, verify and prune below.
+    Audit(AuditArgs),
     /// Take back a change from the audit log (an undo's id: redo it), by the
     /// rules that allowed it; refused (exit 5) if the data changed since.
     Undo {
@@ -181,6 +172,77 @@ pub enum Command {
     /// A consistent copy of the database while people work (SQLite's online
     /// backup), or `backup verify FILE`.
     Backup(BackupArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub command: Option<AuditCommand>,
+    /// Only this workspace's entries.
+    #[arg(long)]
+    pub workspace: Option<String>,
+    /// Only this program's entries (an app ID or a name).
+    #[arg(long, conflicts_with = "follow")]
+    pub program: Option<String>,
+    /// At most this many entries.
+    #[arg(long, default_value_t = 50, conflicts_with = "follow")]
+    pub limit: u64,
+    /// Print each new entry as it commits (with --json, one JSON object a
+    /// line, hash included), like `tail -f`, until interrupted or the
+    /// reader goes away.
+    #[arg(long)]
+    pub follow: bool,
+    /// With --follow: start after this entry instead of at the newest (a
+    /// feed picking up where it stopped).
+    #[arg(long, value_name = "ID", requires = "follow")]
+    pub after: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+#[command(defer = true)]
+pub enum AuditCommand {
+    /// Every entry you may read (the operator: all), oldest first, one a
+    /// line with its hash: JSON lines (--format jsonl, the default) or
+    /// --format csv. Over SSH, to standard output only.
+    Export {
+        /// Entries at or after this time: 2027-01-31 or 2027-01-31T18:00:00Z.
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Entries before this time.
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+        /// Only this workspace's entries.
+        #[arg(long)]
+        workspace: Option<String>,
+        /// Write FILE (mode 0600, complete or not at all) instead of
+        /// standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Replace FILE if it exists.
+        #[arg(long, requires = "out")]
+        force: bool,
+    },
+    /// Walks the hash chain over every entry: "N entries, chain intact,
+    /// head HASH", or the first entry that does not match and why (exit 1).
+    Verify {
+        /// Also check that the log still holds this head (a hash written
+        /// down from an earlier verify).
+        #[arg(long, value_name = "HASH")]
+        head: Option<String>,
+    },
+    /// Removes the entries written before DATE (the operator's) and leaves
+    /// one audit_pruned entry saying how many, which, and the last removed
+    /// hash, so verify still passes. Refused while any of them was never
+    /// exported, unless --force.
+    Prune {
+        /// 2027-01-31 or 2027-01-31T18:00:00Z.
+        #[arg(long, value_name = "DATE")]
+        before: String,
+        /// Prune even what no export holds.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Args)]

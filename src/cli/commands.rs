@@ -5,18 +5,18 @@ use super::args::{
     WorkspaceCommand, WorkspaceMemberCommand,
 };
 use super::output::{csv_line, opt, print_json, print_text, table, Format};
-use super::rows::{AuditRow, TableRow};
+use super::rows::TableRow;
 use crate::desk::{
-    Actor, AuditQuery, ConfigChange, Desk, DeskError, DeskResult, ExportTarget, PackageSource, Page, Principal,
-    ProgramEdit, WorkspaceRole,
+    Actor, ConfigChange, Desk, DeskError, DeskResult, ExportTarget, PackageSource, Page, Principal, ProgramEdit,
+    WorkspaceRole,
 };
 use serde::Serialize;
 
-type Done = Result<(), DeskError>;
+pub(super) type Done = Result<(), DeskError>;
 
 /// Prints a result: JSON, or the text for people. Both go through the one
 /// printer, which sanitizes every byte.
-fn out<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) -> Done {
+pub(super) fn out<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) -> Done {
     let printed = if json {
         print_json(value)
     } else {
@@ -56,6 +56,11 @@ impl<'w, T: Serialize + TableRow> RowSink<'w, T> {
             self.written += 1;
             return crate::print::line(self.w, &csv_line(row.cells()));
         }
+        if self.format == Format::Jsonl {
+            crate::print::write_json(self.w, &row, false)?;
+            self.written += 1;
+            return self.w.write_all(b"\n");
+        }
         if self.format == Format::Json {
             self.w.write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
             crate::print::write_json(self.w, &row, false)?;
@@ -93,6 +98,9 @@ impl<'w, T: Serialize + TableRow> RowSink<'w, T> {
         }
         if self.format == Format::Json {
             return self.w.write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" });
+        }
+        if self.format == Format::Jsonl {
+            return Ok(());
         }
         self.flush_table()?;
         if self.written == 0 {
@@ -154,7 +162,7 @@ fn out_pages<T: Serialize + TableRow>(format: Format, mut fetch: impl FnMut(Page
 
 /// A list as a table for people, JSON (an array, an element a line) or
 /// CSV — every list the same way.
-fn out_rows<T: Serialize + TableRow>(format: Format, rows: Vec<T>) -> Done {
+pub(super) fn out_rows<T: Serialize + TableRow>(format: Format, rows: Vec<T>) -> Done {
     out_stream(format, |emit| rows.into_iter().try_for_each(emit))
 }
 
@@ -410,29 +418,9 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
             key(desk, &who, format, cmd)
         }
         Command::Ssh(cmd) => ssh(desk, cli, identity, cmd),
-        Command::Audit { workspace, program, limit } => {
-            let query = AuditQuery {
-                workspace: workspace.clone(),
-                program: program.clone(),
-                limit: *limit,
-                ..Default::default()
-            };
-            let mut rows = Vec::new();
-            match principal(desk, cli, identity)? {
-                // The operator reads every entry; undoing is done as a person.
-                who @ Principal::Operator(_) => {
-                    for (id, entry) in desk.audit_everything(&who, &query)? {
-                        let undo_reason = Some(OPERATOR_UNDO.to_string());
-                        rows.push(AuditRow { id, entry, undoable: false, undo_reason });
-                    }
-                }
-                Principal::Person(me) => {
-                    for (id, entry, undo_reason) in desk.audit_with_undo(&me, &query)? {
-                        rows.push(AuditRow { id, entry, undoable: undo_reason.is_none(), undo_reason });
-                    }
-                }
-            }
-            out_rows(format, rows)
+        Command::Audit(args) => {
+            let who = principal(desk, cli, identity)?;
+            super::audit::run(desk, &who, cli, args)
         }
         Command::Undo { id, dry_run } => {
             let me = actor(desk, cli, identity)?;
@@ -455,7 +443,8 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
 }
 
 /// Why the operator's audit rows cannot be undone by the operator.
-const OPERATOR_UNDO: &str = "the operator reads the log; undo as the person who may (mpdesk --user LOGIN undo ID)";
+pub(super) const OPERATOR_UNDO: &str =
+    "the operator reads the log; undo as the person who may (mpdesk --user LOGIN undo ID)";
 
 fn key(desk: &mut Desk, who: &Principal, format: Format, cmd: &KeyCommand) -> Done {
     match cmd {

@@ -2,6 +2,7 @@
 //! or as JSON.
 
 pub mod args;
+mod audit;
 mod commands;
 pub mod meta;
 pub mod output;

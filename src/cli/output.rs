@@ -7,11 +7,14 @@ use crate::sanitize;
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
-/// How a list is printed: `--format table|json|csv` (`--json` is json).
+/// How a list is printed: `--format table|json|jsonl|csv` (`--json` is json).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Table,
     Json,
+    // One JSON object a line (no enclosing array): for logs and streams.
+    // (No doc comment: clap would list every value with its own help.)
+    Jsonl,
     Csv,
 }
 
@@ -19,7 +22,7 @@ impl Format {
     /// JSON for everything that is not a list (csv is for lists only; a
     /// single result is printed for people).
     pub fn json(self) -> bool {
-        self == Format::Json
+        matches!(self, Format::Json | Format::Jsonl)
     }
 }
 
@@ -28,16 +31,23 @@ impl Format {
 /// one a spreadsheet would run as a formula (=, +, -, @ first) starts
 /// with a quote mark instead.
 pub fn csv_line(cells: impl IntoIterator<Item = String>) -> String {
-    let field = |cell: String| {
-        let cell = sanitize::line(&cell).into_owned();
-        let cell = if cell.len() > 1 && cell.starts_with(['=', '+', '-', '@']) { format!("'{cell}") } else { cell };
-        if cell.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", cell.replace('"', "\"\""))
-        } else {
-            cell
-        }
-    };
-    cells.into_iter().map(field).collect::<Vec<_>>().join(",")
+    cells.into_iter().map(|cell| csv_field(sanitize::line(&cell).into_owned())).collect::<Vec<_>>().join(",")
+}
+
+/// A CSV record with every cell's characters as they are (line breaks,
+/// controls, quoted), but formulas disarmed as in [`csv_line`]: for a file
+/// and a spreadsheet, never for a terminal.
+pub fn csv_exact_line(cells: impl IntoIterator<Item = String>) -> String {
+    cells.into_iter().map(csv_field).collect::<Vec<_>>().join(",")
+}
+
+fn csv_field(cell: String) -> String {
+    let cell = if cell.len() > 1 && cell.starts_with(['=', '+', '-', '@']) { format!("'{cell}") } else { cell };
+    if cell.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", cell.replace('"', "\"\""))
+    } else {
+        cell
+    }
 }
 
 /// Exit codes of the CLI contract.

@@ -6,9 +6,11 @@ use super::{
     Principal,
 };
 use crate::domain::people::decide_operator_only;
-use crate::domain::workspace_rules::reads_workspace_audit;
+use crate::domain::workspace_rules::{decide_chain_check, decide_prune, reads_workspace_audit};
 use crate::store;
-use crate::store::audit::{AuditScope, AuditSeek};
+use crate::store::audit::{AuditScope, AuditSeek, ExportedEntry};
+use crate::store::chain::{self, PruneMark, Walk};
+use crate::store::records::NewAuditEntry;
 
 /// Which part of the log to read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -89,4 +91,241 @@ pub(super) fn audit_scope(conn: &rusqlite::Connection, actor: &Actor, query: &Au
         }
         Ok(scope)
     }
+}
+
+/// What `audit export` writes: the entries its reader may read, oldest
+/// first, narrowed to a workspace and a time range.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportQuery {
+    pub workspace: Option<String>,
+    /// Entries at or after this time, and before that one, as a person
+    /// types them (`2027-01-31`, `2027-01-31T18:00:00Z`).
+    pub since: Option<String>,
+    pub until: Option<String>,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ExportSummary {
+    pub entries: u64,
+    pub first: Option<i64>,
+    pub last: Option<i64>,
+}
+
+/// Export and follow read the log this many entries at a time.
+const LOG_PAGE: u64 = 1_000;
+
+impl Desk {
+    /// The entries `principal` may read: the operator every one (narrowed
+    /// by a workspace's current name), a person what [`audit_scope`] gives.
+    fn reading_scope(&self, principal: &Principal, workspace: Option<&str>) -> DeskResult<AuditScope> {
+        match principal {
+            Principal::Operator(_) => {
+                let mut scope = AuditScope { everything: true, ..Default::default() };
+                if let Some(name) = workspace {
+                    let ws = store::workspaces::by_name(self.conn(), &crate::domain::validate::normalize(name))?
+                        .ok_or_else(|| DeskError::NotFound(format!("workspace '{}' not found", super::shown(name))))?;
+                    scope.only_workspace = Some(ws.id);
+                }
+                Ok(scope)
+            }
+            Principal::Person(actor) => {
+                let query = AuditQuery { workspace: workspace.map(str::to_string), ..Default::default() };
+                audit_scope(self.conn(), actor, &query)
+            }
+        }
+    }
+
+    /// The entries after `after` that `principal` may read, oldest first,
+    /// at most `limit` — what `audit --follow` prints as they commit. The
+    /// scope is derived anew each time: a person who lost a role stops
+    /// seeing that workspace's entries at once.
+    pub fn audit_after(
+        &self,
+        principal: &Principal,
+        workspace: Option<&str>,
+        after: i64,
+        limit: u64,
+    ) -> DeskResult<Vec<ExportedEntry>> {
+        let scope = self.reading_scope(principal, workspace)?;
+        Ok(store::audit::exported_after(self.conn(), &scope, after, limit)?)
+    }
+
+    /// The newest entry's id (0 for an empty log): where following starts.
+    pub fn audit_last_id(&self) -> DeskResult<i64> {
+        Ok(store::audit::last_id(self.conn())?)
+    }
+
+    /// Every entry `principal` may read, oldest first, handed to `write`
+    /// a page at a time from one snapshot (memory stays flat). A finished
+    /// export is audited and remembered (a prune asks whether its entries
+    /// left first); one that `write` gave up on (a closed pipe) is not.
+    /// The outer error is the database's, the inner one `write`'s.
+    pub fn audit_export(
+        &mut self,
+        principal: &Principal,
+        query: &ExportQuery,
+        mut write: impl FnMut(&ExportedEntry) -> std::io::Result<()>,
+    ) -> DeskResult<std::io::Result<ExportSummary>> {
+        let mut scope = self.reading_scope(principal, query.workspace.as_deref())?;
+        scope.since = query.since.as_deref().map(super::parse_when).transpose()?;
+        scope.until = query.until.as_deref().map(super::parse_when).transpose()?;
+        let mut summary = ExportSummary::default();
+        self.hold_snapshot()?;
+        let written = self.export_pages(&scope, &mut summary, &mut write);
+        self.release_snapshot()?;
+        if let Err(e) = written? {
+            return Ok(Err(e));
+        }
+        if let (Some(first), Some(last), false) = (summary.first, summary.last, self.read_only) {
+            let whole = scope.everything && scope.only_workspace.is_none();
+            let record = store::audit::ExportRecord { first, last, entries: summary.entries, whole };
+            let scope_name = match (&query.workspace, whole) {
+                (_, true) => "the whole log".to_string(),
+                (Some(ws), false) => format!("workspace {ws}"),
+                (None, false) => "the entries they may read".to_string(),
+            };
+            self.audited(principal.login(), "audit_export", |tx, entry, now| {
+                store::audit::record_export(tx, now, principal.login(), &record)?;
+                entry.detail = format!("exported {} entries #{first}–#{last} of {scope_name}", summary.entries);
+                Ok(())
+            })?;
+        }
+        Ok(Ok(summary))
+    }
+
+    fn export_pages(
+        &self,
+        scope: &AuditScope,
+        summary: &mut ExportSummary,
+        write: &mut impl FnMut(&ExportedEntry) -> std::io::Result<()>,
+    ) -> DeskResult<std::io::Result<()>> {
+        let mut after = 0;
+        loop {
+            let page = store::audit::exported_after(self.conn(), scope, after, LOG_PAGE)?;
+            for row in &page {
+                if let Err(e) = write(row) {
+                    return Ok(Err(e));
+                }
+                summary.entries += 1;
+                summary.first.get_or_insert(row.id);
+                summary.last = Some(row.id);
+            }
+            match page.last() {
+                Some(last) if page.len() as u64 == LOG_PAGE => after = last.id,
+                _ => return Ok(Ok(())),
+            }
+        }
+    }
+
+    /// Whether `principal` may walk the chain (the console grays its key
+    /// from this answer; `audit verify` asks it too).
+    pub fn chain_check(&self, principal: &Principal) -> DeskResult<Result<(), crate::domain::Denial>> {
+        let roles = match principal {
+            Principal::Operator(_) => Vec::new(),
+            Principal::Person(actor) => store::workspaces::of_user(self.conn(), actor.id)?
+                .iter()
+                .map(|(_, membership)| acting_role(membership))
+                .collect(),
+        };
+        Ok(decide_chain_check(matches!(principal, Principal::Operator(_)), &roles))
+    }
+
+    /// Walks the whole chain (every entry, one statement): how many, the
+    /// head, the first break; with `head`, whether that hash is still in
+    /// the log. Reads only.
+    pub fn audit_verify(&self, principal: &Principal, head: Option<&str>) -> DeskResult<Walk> {
+        self.chain_check(principal)?.map_err(DeskError::from)?;
+        let wanted = match head {
+            Some(text) => Some(chain::parse_hex(text).ok_or_else(|| {
+                DeskError::Invalid(format!(
+                    "'{}' is not a head hash: 64 hex digits, as verify prints",
+                    super::shown(text)
+                ))
+            })?),
+            None => None,
+        };
+        self.hold_snapshot()?;
+        let walk = chain::walk(self.conn(), wanted.as_ref());
+        self.release_snapshot()?;
+        Ok(walk?)
+    }
+
+    /// Removes the entries written before `before` (a prefix of the log)
+    /// and appends one `audit_pruned` entry saying how many, which, and
+    /// the last removed hash, so the chain still verifies from where it
+    /// now starts. The operator's; refused while any of those entries was
+    /// never exported whole (`audit export` by the operator), unless
+    /// `force`. One transaction.
+    pub fn audit_prune(&mut self, principal: &Principal, before: &str, force: bool) -> DeskResult<PruneMark> {
+        let login = principal.login().to_string();
+        let result = self.prune_refusal(principal, before);
+        let before = match result {
+            Ok(before) => before,
+            Err(error) => {
+                if error.is_refusal() {
+                    self.record_refusal(&login, OPERATION_PRUNE, &error.to_string())?;
+                }
+                return Err(error);
+            }
+        };
+        // An undo that reverted a removed entry still names it: the
+        // reference is history, not a link to keep.
+        let via = self.via.clone();
+        let now = self.now();
+        let pruned = self.store.without_foreign_keys(|store| -> DeskResult<PruneMark> {
+            let tx = store.write()?;
+            let mark = planned(&tx, &before, force)?;
+            let entry = NewAuditEntry {
+                operation: OPERATION_PRUNE.to_string(),
+                detail: mark.detail(),
+                undo: Some(super::undo::not_reversible(crate::domain::undo::not_reversible(OPERATION_PRUNE))),
+                ..Default::default()
+            };
+            store::audit::append(&tx, &now, &store::audit::Actor { login: &login, via: &via }, "ok", &entry)?;
+            store::audit::prune(&tx, &mark)?;
+            tx.commit()?;
+            Ok(mark)
+        });
+        if let Err(error) = &pruned {
+            if error.is_refusal() {
+                self.record_refusal(&login, OPERATION_PRUNE, &error.to_string())?;
+            }
+        }
+        pruned
+    }
+
+    /// Why a prune cannot run (the time, the role, nothing to remove, not
+    /// exported), before any transaction; the time as entries store it.
+    fn prune_refusal(&self, principal: &Principal, before: &str) -> DeskResult<String> {
+        decide_prune(matches!(principal, Principal::Operator(_)))?;
+        if self.read_only {
+            return Err(crate::domain::Denial::read_only("Pruning the audit log").into());
+        }
+        let before = super::parse_when(before)?;
+        if before > self.now() {
+            return Err(DeskError::Invalid(format!("{before} is in the future: a prune removes only what is past")));
+        }
+        Ok(before)
+    }
+}
+
+/// The operation a prune is audited as.
+const OPERATION_PRUNE: &str = chain::PRUNED;
+
+/// What a prune before `before` removes, inside its transaction: refused
+/// when there is nothing, or (unless `force`) when an entry never left in
+/// a whole export.
+fn planned(tx: &rusqlite::Connection, before: &str, force: bool) -> DeskResult<PruneMark> {
+    let mark = store::audit::prune_plan(tx, before)?
+        .ok_or_else(|| DeskError::Invalid(format!("no entries before {before}: nothing to prune")))?;
+    if !force {
+        if let Some(id) = store::audit::first_unexported(tx, mark.first, mark.last)? {
+            return Err(DeskError::Conflict(format!(
+                "entry #{id} (of #{}–#{}) was never exported: export the log first (mpdesk audit export --until {before} --out FILE), or pass --force to prune anyway",
+                mark.first, mark.last
+            )));
+        }
+    }
+    Ok(mark)
 }

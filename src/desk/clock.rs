@@ -59,3 +59,37 @@ pub fn parse_rfc3339(text: &str) -> Result<OffsetDateTime, super::DeskError> {
     OffsetDateTime::parse(text, &Rfc3339)
         .map_err(|e| super::DeskError::Storage(format!("bad time {text:?} in the database: {e}")))
 }
+
+/// A time a person typed, as entries store it: a day (`2027-01-31`, its
+/// midnight UTC) or an RFC 3339 instant (`2027-01-31T18:00:00Z`, any
+/// offset). Anything else is refused with what to type instead.
+pub fn parse_when(text: &str) -> Result<String, super::DeskError> {
+    let refused = || {
+        super::DeskError::Invalid(format!(
+            "'{}' is not a date: use 2027-01-31 or 2027-01-31T18:00:00Z",
+            super::shown(text)
+        ))
+    };
+    let text = text.trim();
+    if let Ok(t) = OffsetDateTime::parse(text, &Rfc3339) {
+        return Ok(rfc3339(t));
+    }
+    let day =
+        time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]")).map_err(|_| refused())?;
+    Ok(rfc3339(day.midnight().assume_utc()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_time_is_a_day_or_an_instant_and_nothing_else() {
+        assert_eq!(parse_when("2027-01-31").expect("day"), "2027-01-31T00:00:00Z");
+        assert_eq!(parse_when("2027-01-31T20:00:00+02:00").expect("instant"), "2027-01-31T18:00:00Z");
+        for bad in ["", "yesterday", "2027-13-01", "31/01/2027", "2027-01-31 18:00"] {
+            let error = parse_when(bad).expect_err(bad);
+            assert!(error.to_string().contains("use 2027-01-31"), "{error}");
+        }
+    }
+}

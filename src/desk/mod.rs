@@ -4,7 +4,7 @@
 
 mod audit;
 pub mod backup;
-pub use audit::AuditQuery;
+pub use audit::{AuditQuery, ExportQuery, ExportSummary};
 mod capabilities;
 mod clock;
 pub mod demo;
@@ -24,7 +24,7 @@ mod versions;
 mod workspaces;
 
 pub use capabilities::{Capability, WorkspaceCapabilities};
-pub use clock::{rfc3339, Clock, ManualClock, SystemClock};
+pub use clock::{parse_when, rfc3339, Clock, ManualClock, SystemClock};
 pub use error::{DeskError, DeskResult, ErrorKind};
 pub use invitations::{countdown_text, Invitation, MemberOp};
 pub use keys::{Principal, SshKey};
@@ -41,7 +41,8 @@ pub use crate::domain::role::ELIGIBILITY;
 pub use crate::domain::validate;
 pub use crate::domain::SemVer;
 pub use crate::domain::{Denial, MemberStatus, Operation, ProgramRole, ProgramStatus, VersionState, WorkspaceRole};
-pub use crate::store::audit::AuditScope;
+pub use crate::store::audit::{AuditScope, ExportedEntry};
+pub use crate::store::chain::{HeadCheck, PruneMark, Walk};
 pub use crate::store::generated::Shape;
 pub use crate::store::programs::Seek;
 pub use crate::store::records::{AuditEntry, User, Version, WorkspaceMember};

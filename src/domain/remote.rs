@@ -82,6 +82,8 @@ pub const UPLOAD_OVER_SSH: &str =
     "from your machine run: ssh mpdesk@HOST program upload APP --version X.Y.Z --package - < app.zip";
 /// The command that exports to the person's machine over SSH.
 pub const EXPORT_OVER_SSH: &str = "from your machine run: ssh mpdesk@HOST program export APP X.Y.Z > app.zip";
+/// The command that exports the audit log to the person's machine over SSH.
+pub const AUDIT_EXPORT_OVER_SSH: &str = "from your machine run: ssh mpdesk@HOST audit export > audit.jsonl";
 /// The command that adds a key from the person's machine over SSH.
 pub const KEY_OVER_SSH: &str = "from your machine run: ssh mpdesk@HOST key add - < ~/.ssh/id_ed25519.pub";
 

@@ -191,10 +191,46 @@ pub fn reads_workspace_audit(role: Option<WorkspaceRole>) -> bool {
     role.is_some_and(|r| WORKSPACE_AUDIT_READERS.contains(&r))
 }
 
+/// Who may walk the audit log's hash chain (`audit verify`, the Audit
+/// tab's check): the operator, and whoever reads a workspace's log whole
+/// (its Owner or a Master). The walk covers every entry of the server but
+/// shows none of them: only how many there are, where the chain breaks,
+/// and its head hash.
+pub fn decide_chain_check(operator: bool, roles: &[Option<WorkspaceRole>]) -> Result<(), Denial> {
+    if operator || roles.iter().any(|role| reads_workspace_audit(*role)) {
+        return Ok(());
+    }
+    let readers: Vec<&str> = WORKSPACE_AUDIT_READERS.iter().map(|r| r.title()).collect();
+    Err(Denial::role(
+        "Checking the audit log's chain",
+        format!("the operator, or the {} role in a workspace", readers.join(" or ")),
+        "you read only the entries of your programs".to_string(),
+    ))
+}
+
+/// Who may prune the audit log (*decided*, 2026-12-02): the operator only.
+/// The log is one chain across workspaces, cut only as a prefix so it
+/// still verifies; removing one workspace's entries would punch holes in
+/// every other workspace's evidence.
+pub fn decide_prune(operator: bool) -> Result<(), Denial> {
+    super::people::decide_operator_only(operator, "Pruning the audit log")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use WorkspaceRole::*;
+
+    #[test]
+    fn the_chain_is_checked_by_whoever_reads_a_workspace_whole() {
+        assert!(decide_chain_check(true, &[]).is_ok());
+        assert!(decide_chain_check(false, &[Some(Developer), Some(Master)]).is_ok());
+        assert!(decide_chain_check(false, &[Some(Owner)]).is_ok());
+        let refused = decide_chain_check(false, &[Some(Developer), None]).expect_err("a Developer");
+        assert!(refused.to_string().contains("Owner or Master"), "{refused}");
+        assert!(decide_prune(true).is_ok());
+        assert!(decide_prune(false).is_err(), "an Owner prunes nothing: the chain is the server's");
+    }
 
     #[test]
     fn owner_manages_masters_and_developers_masters_only_developers() {

@@ -3,7 +3,7 @@
 use super::records::{AuditEntry, NewAuditEntry};
 use super::Cached;
 use super::{trigram_phrase, SELECTIVE_MATCHES};
-use rusqlite::types::Value;
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params, params_from_iter, Connection};
 
 /// Who acted, and how they came in.
@@ -18,12 +18,33 @@ pub fn append(
     actor: &Actor<'_>,
     outcome: &str,
     e: &NewAuditEntry,
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<i64> {
+    // Chained to the newest entry, read by primary key: inside the write
+    // transaction no other entry can come between.
+    let (last, prev) = super::chain::tail(conn)?;
+    let id = last + 1;
+    let columns = [
+        ValueRef::Integer(id),
+        ValueRef::from(at),
+        ValueRef::from(actor.login),
+        e.workspace_id.map_or(ValueRef::Null, ValueRef::Integer),
+        text(&e.workspace),
+        text(&e.program_app_id),
+        text(&e.program),
+        ValueRef::from(e.operation.as_str()),
+        ValueRef::from(outcome),
+        ValueRef::from(e.detail.as_str()),
+        ValueRef::from(actor.via),
+        text(&e.undo),
+        e.reverts.map_or(ValueRef::Null, ValueRef::Integer),
+    ];
+    let hash = super::chain::entry_hash(&prev, &columns);
     conn.prepare_cached(
-        "INSERT INTO audit (at, actor, workspace_id, workspace, program_app_id, program, operation, outcome, detail, via, undo, reverts)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        "INSERT INTO audit (id, at, actor, workspace_id, workspace, program_app_id, program, operation, outcome, detail, via, undo, reverts, prev, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?
     .execute(params![
+        id,
         at,
         actor.login,
         e.workspace_id,
@@ -35,9 +56,15 @@ pub fn append(
         e.detail,
         actor.via,
         e.undo,
-        e.reverts
+        e.reverts,
+        prev.as_slice(),
+        hash.as_slice()
     ])?;
-    Ok(())
+    Ok(id)
+}
+
+fn text(value: &Option<String>) -> ValueRef<'_> {
+    value.as_deref().map_or(ValueRef::Null, ValueRef::from)
 }
 
 /// Which entries a reader may see, as the desk derives it: whole
@@ -58,6 +85,22 @@ pub struct AuditScope {
     pub only_program_name: Option<String>,
     /// Case-insensitive substring of actor, program, operation or detail.
     pub text: Option<String>,
+    /// Entries at or after this time, and before that one (RFC 3339, UTC,
+    /// as entries store it).
+    pub since: Option<String>,
+    pub until: Option<String>,
+}
+
+/// The time bounds of a scope, on the entries aliased `alias`.
+fn add_times(sql: &mut String, args: &mut Vec<Value>, scope: &AuditScope, alias: &str) {
+    if let Some(since) = &scope.since {
+        sql.push_str(&format!(" AND {alias}at >= ?"));
+        args.push(Value::Text(since.clone()));
+    }
+    if let Some(until) = &scope.until {
+        sql.push_str(&format!(" AND {alias}at < ?"));
+        args.push(Value::Text(until.clone()));
+    }
 }
 
 /// The programs a person is an explicit member of, in workspaces where
@@ -88,6 +131,7 @@ fn scope_where(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<(Strin
             sql.push_str(" AND a.program = ?");
             args.push(Value::Text(name.clone()));
         }
+        add_times(&mut sql, &mut args, scope, "a.");
         return Ok((sql, args));
     }
     // Narrowed to a workspace not read whole, the whole ones cannot match:
@@ -134,6 +178,7 @@ fn scope_where(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<(Strin
         args.push(Value::Text(app_id.clone()));
     }
     add_text(conn, &mut sql, &mut args, scope)?;
+    add_times(&mut sql, &mut args, scope, "a.");
     Ok((sql, args))
 }
 
@@ -183,8 +228,20 @@ pub fn page(
     seek: AuditSeek,
     limit: u64,
 ) -> rusqlite::Result<Vec<(i64, AuditEntry)>> {
+    page_as(conn, scope, seek, limit, ENTRY_COLUMNS, entry_of)
+}
+
+/// A page as [`page`] finds it, each row read by `columns` and `read`.
+fn page_as<T>(
+    conn: &Connection,
+    scope: &AuditScope,
+    seek: AuditSeek,
+    limit: u64,
+    columns: &str,
+    read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<(i64, T)>> {
     if let Some(sources) = sources(conn, scope)? {
-        return page_of_sources(conn, &sources, seek, limit);
+        return page_of_sources(conn, scope, &sources, seek, limit, columns, read);
     }
     let (mut filter, mut args) = scope_where(conn, scope)?;
     match seek {
@@ -201,10 +258,10 @@ pub fn page(
     let ascending = matches!(seek, AuditSeek::After(_) | AuditSeek::Oldest);
     args.push(Value::Integer(limit.min(i64::MAX as u64) as i64));
     let sql = format!(
-        "SELECT {ENTRY_COLUMNS} FROM audit a WHERE {filter} ORDER BY a.id {} LIMIT ?",
+        "SELECT a.id, {columns} FROM audit a WHERE {filter} ORDER BY a.id {} LIMIT ?",
         if ascending { "ASC" } else { "DESC" }
     );
-    let mut rows = entries(conn, &sql, args)?;
+    let mut rows = rows_of(conn, &sql, args, read)?;
     if ascending {
         rows.reverse();
     }
@@ -212,26 +269,32 @@ pub fn page(
 }
 
 const ENTRY_COLUMNS: &str =
-    "a.id, a.at, a.actor, a.workspace, a.program, a.program_app_id, a.operation, a.outcome, a.detail, a.via";
+    "a.at, a.actor, a.workspace, a.program, a.program_app_id, a.operation, a.outcome, a.detail, a.via";
 
-fn entries(conn: &Connection, sql: &str, args: Vec<Value>) -> rusqlite::Result<Vec<(i64, AuditEntry)>> {
+/// An entry's columns as [`ENTRY_COLUMNS`] lists them, after its id.
+fn entry_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        at: super::text(r, 1)?,
+        actor: super::text(r, 2)?,
+        workspace: super::opt_text(r, 3)?,
+        program: super::opt_text(r, 4)?,
+        app_id: super::opt_text(r, 5)?,
+        operation: super::text(r, 6)?,
+        outcome: super::text(r, 7)?,
+        detail: super::text(r, 8)?,
+        via: super::text(r, 9)?,
+    })
+}
+
+/// Rows whose first column is the entry id.
+fn rows_of<T>(
+    conn: &Connection,
+    sql: &str,
+    args: Vec<Value>,
+    read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<(i64, T)>> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(params_from_iter(args), |r| {
-        Ok((
-            r.get(0)?,
-            AuditEntry {
-                at: super::text(r, 1)?,
-                actor: super::text(r, 2)?,
-                workspace: super::opt_text(r, 3)?,
-                program: super::opt_text(r, 4)?,
-                app_id: super::opt_text(r, 5)?,
-                operation: super::text(r, 6)?,
-                outcome: super::text(r, 7)?,
-                detail: super::text(r, 8)?,
-                via: super::text(r, 9)?,
-            },
-        ))
-    })?;
+    let rows = stmt.query_map(params_from_iter(args), |r| Ok((r.get(0)?, read(r)?)))?;
     rows.collect()
 }
 
@@ -278,12 +341,15 @@ fn sources(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<Option<Vec
     Ok((sources.len() > 1 && sources.len() <= MAX_SOURCES).then_some(sources))
 }
 
-fn page_of_sources(
+fn page_of_sources<T>(
     conn: &Connection,
+    scope: &AuditScope,
     sources: &[Source],
     seek: AuditSeek,
     limit: u64,
-) -> rusqlite::Result<Vec<(i64, AuditEntry)>> {
+    columns: &str,
+    read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<(i64, T)>> {
     let ascending = matches!(seek, AuditSeek::After(_) | AuditSeek::Oldest);
     let (bound, order) = match seek {
         AuditSeek::Before(id) => (Some(("<", id)), "DESC"),
@@ -304,6 +370,7 @@ fn page_of_sources(
             sql.push_str(&format!(" AND id {op} ?"));
             args.push(Value::Integer(id));
         }
+        add_times(&mut sql, &mut args, scope, "");
         sql.push_str(&format!(" ORDER BY id {order} LIMIT ?"));
         args.push(Value::Integer(limit));
         let mut stmt = conn.prepare_cached(&sql)?;
@@ -321,10 +388,10 @@ fn page_of_sources(
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT {ENTRY_COLUMNS} FROM audit a WHERE a.id IN ({}) ORDER BY a.id DESC",
+        "SELECT a.id, {columns} FROM audit a WHERE a.id IN ({}) ORDER BY a.id DESC",
         super::placeholders(ids.len())
     );
-    entries(conn, &sql, ids.into_iter().map(Value::Integer).collect())
+    rows_of(conn, &sql, ids.into_iter().map(Value::Integer).collect(), read)
 }
 
 /// Whether the person is an explicit member of a program outside the
@@ -371,7 +438,8 @@ pub fn holds(conn: &Connection, scope: &AuditScope, id: i64) -> rusqlite::Result
 
 /// How many entries the scope holds (walks them: for "go to the end").
 pub fn count(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<u64> {
-    if let Some(sources) = sources(conn, scope)? {
+    let timed = scope.since.is_some() || scope.until.is_some();
+    if let Some(sources) = sources(conn, scope)?.filter(|_| !timed) {
         // A program's entries inside a workspace read whole are counted
         // there, not twice.
         let whole: Vec<Value> = sources
@@ -410,4 +478,147 @@ pub fn count(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<u64> {
 
 pub fn count_all(conn: &Connection) -> rusqlite::Result<u64> {
     conn.query_row_cached("SELECT count(*) FROM audit", [], |r| r.get::<_, i64>(0)).map(|n| n as u64)
+}
+
+/// An entry as `audit export` and `audit --follow` write it: what
+/// `audit --json` shows, and every column its hash covers, so the chain
+/// can be checked from the file alone.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ExportedEntry {
+    pub id: i64,
+    #[serde(flatten)]
+    pub entry: AuditEntry,
+    pub workspace_id: Option<i64>,
+    pub undo: Option<String>,
+    pub reverts: Option<i64>,
+    /// The previous entry's hash and this one's (hex; null for an entry
+    /// written behind mpdesk's back).
+    pub prev: Option<String>,
+    pub hash: Option<String>,
+}
+
+const EXPORT_COLUMNS: &str = "a.at, a.actor, a.workspace, a.program, a.program_app_id, a.operation, a.outcome, a.detail, a.via, a.workspace_id, a.undo, a.reverts, a.prev, a.hash";
+
+fn exported_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<ExportedEntry> {
+    let hash = |i: usize| -> rusqlite::Result<Option<String>> {
+        Ok(match r.get_ref(i)? {
+            ValueRef::Blob(bytes) => Some(super::chain::hex(bytes)),
+            _ => None,
+        })
+    };
+    Ok(ExportedEntry {
+        id: r.get(0)?,
+        entry: entry_of(r)?,
+        workspace_id: r.get(10)?,
+        undo: super::opt_text(r, 11)?,
+        reverts: r.get(12)?,
+        prev: hash(13)?,
+        hash: hash(14)?,
+    })
+}
+
+/// The next entries of the scope after `after` (0: from the start), oldest
+/// first, at most `limit`: export and follow read the log in such pages,
+/// so memory stays flat whatever its length.
+pub fn exported_after(
+    conn: &Connection,
+    scope: &AuditScope,
+    after: i64,
+    limit: u64,
+) -> rusqlite::Result<Vec<ExportedEntry>> {
+    let mut rows = page_as(conn, scope, AuditSeek::After(after), limit, EXPORT_COLUMNS, exported_of)?;
+    rows.reverse();
+    Ok(rows.into_iter().map(|(_, row)| row).collect())
+}
+
+/// The newest entry's id (0: none).
+pub fn last_id(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row_cached("SELECT coalesce(max(id), 0) FROM audit", [], |r| r.get(0))
+}
+
+/// A finished export, remembered so a prune can tell whether the entries
+/// it removes left mpdesk first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportRecord {
+    pub first: i64,
+    pub last: i64,
+    pub entries: u64,
+    /// Every entry of the log in its time range (the operator's, not
+    /// narrowed to a workspace).
+    pub whole: bool,
+}
+
+pub fn record_export(conn: &Connection, at: &str, actor: &str, record: &ExportRecord) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO audit_exports (at, actor, first_id, last_id, entries, whole) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![at, actor, record.first, record.last, record.entries as i64, record.whole])?;
+    Ok(())
+}
+
+/// The first entry in `first..=last` no whole export has written (None:
+/// every one left mpdesk in some export). An export counts for the ids it
+/// wrote without a gap.
+pub fn first_unexported(conn: &Connection, first: i64, last: i64) -> rusqlite::Result<Option<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT first_id, last_id FROM audit_exports
+         WHERE whole AND entries = last_id - first_id + 1 AND last_id >= ?1 AND first_id <= ?2 ORDER BY first_id",
+    )?;
+    let ranges = stmt.query_map(params![first, last], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut next = first;
+    for range in ranges {
+        let (from, to) = range?;
+        if from > next {
+            break;
+        }
+        next = next.max(to + 1);
+        if next > last {
+            return Ok(None);
+        }
+    }
+    Ok(Some(next))
+}
+
+/// What pruning the entries written before `before` would remove: the
+/// oldest entries up to the first one at or after that time (the log is
+/// cut as a prefix, so the chain still runs from where it starts).
+pub fn prune_plan(conn: &Connection, before: &str) -> rusqlite::Result<Option<super::chain::PruneMark>> {
+    use rusqlite::OptionalExtension;
+    let keep_from: Option<i64> = conn.query_row("SELECT min(id) FROM audit WHERE at >= ?1", [before], |r| r.get(0))?;
+    let last = match keep_from {
+        Some(id) => id - 1,
+        None => last_id(conn)?,
+    };
+    // An end of the range: its id, time and hash.
+    type End = (i64, String, Option<Vec<u8>>);
+    let ends = |order: &str| -> rusqlite::Result<Option<End>> {
+        conn.query_row(
+            &format!("SELECT id, at, hash FROM audit WHERE id <= ?1 ORDER BY id {order} LIMIT 1"),
+            [last],
+            |r| Ok((r.get(0)?, super::text(r, 1)?, r.get(2)?)),
+        )
+        .optional()
+    };
+    let (Some((first, first_at, _)), Some((last, last_at, hash))) = (ends("ASC")?, ends("DESC")?) else {
+        return Ok(None);
+    };
+    let count: i64 = conn.query_row("SELECT count(*) FROM audit WHERE id <= ?1", [last], |r| r.get(0))?;
+    let last_hash = hash.and_then(|h| <[u8; 32]>::try_from(h.as_slice()).ok()).unwrap_or(super::chain::GENESIS);
+    Ok(Some(super::chain::PruneMark { count: count as u64, first, last, first_at, last_at, last_hash }))
+}
+
+/// Removes the entries up to `mark.last` (and their search index rows),
+/// inside the caller's write transaction: the append-only trigger is
+/// lifted for this statement and put back before the transaction ends.
+/// The caller appends the prune's own entry after it.
+pub fn prune(conn: &Connection, mark: &super::chain::PruneMark) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO audit_fts(audit_fts, rowid, actor, program, operation, detail)
+         SELECT 'delete', id, actor, program, operation, detail FROM audit WHERE id <= ?1",
+        [mark.last],
+    )?;
+    conn.execute_batch("DROP TRIGGER audit_no_delete")?;
+    conn.execute("DELETE FROM audit WHERE id <= ?1", [mark.last])?;
+    conn.execute_batch(super::schema::AUDIT_NO_DELETE)?;
+    Ok(())
 }

@@ -113,15 +113,21 @@ fn add_entries(
     count: u64,
     clock: u64,
 ) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare(
-        "INSERT INTO audit (at, actor, workspace_id, workspace, program_app_id, program, operation, outcome, detail, via)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'ok', ?8, 'local')",
-    )?;
+    // Chained as mpdesk chains every entry.
     for i in 0..count {
         let (_, app_id, program) = &programs[(i % programs.len() as u64) as usize];
         let (operation, detail) = OPERATIONS[(i % 4) as usize];
-        let actor = &actors[(i % actors.len() as u64) as usize];
-        stmt.execute(params![at(clock + i * 30), actor, ws, name, app_id, program, operation, detail])?;
+        let actor = super::audit::Actor { login: &actors[(i % actors.len() as u64) as usize], via: "local" };
+        let entry = super::records::NewAuditEntry {
+            workspace_id: Some(ws),
+            workspace: Some(name.to_string()),
+            program_app_id: Some(app_id.clone()),
+            program: Some(program.clone()),
+            operation: operation.to_string(),
+            detail: detail.to_string(),
+            ..Default::default()
+        };
+        super::audit::append(tx, &at(clock + i * 30), &actor, "ok", &entry)?;
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod chain;
 mod error;
 pub mod file_state;
 pub mod generated;
@@ -254,6 +255,19 @@ impl Store {
             self.conn.execute_batch("COMMIT")?;
         }
         Ok(())
+    }
+
+    /// Runs `work` with foreign keys off (they cannot change inside a
+    /// transaction), then turns them on again whatever happened.
+    pub fn without_foreign_keys<T, E: From<rusqlite::Error>>(
+        &self,
+        work: impl FnOnce(&Self) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.end_snapshot()?;
+        self.conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let result = work(self);
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        result
     }
 
     /// Changes when another connection commits (for live refresh).

@@ -127,7 +127,7 @@ pub struct SshKey {
     pub added_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct AuditEntry {
     pub at: String,
     pub actor: String,

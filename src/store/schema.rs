@@ -1,12 +1,24 @@
 //! The schema, as ordered migrations. Append; never edit a released step.
 
-use rusqlite_migration::M;
+use rusqlite_migration::{HookResult, M};
 
 /// `PRAGMA application_id` of an mpdesk database ("MPDS").
 pub const APPLICATION_ID: i64 = 0x4D50_4453;
 
 pub fn migrations() -> Vec<M<'static>> {
-    vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5), M::up(V6), M::up(V7), M::up(V8), M::up(V9), M::up(V10)]
+    vec![
+        M::up(V1),
+        M::up(V2),
+        M::up(V3),
+        M::up(V4),
+        M::up(V5),
+        M::up(V6),
+        M::up(V7),
+        M::up(V8),
+        M::up(V9),
+        M::up(V10),
+        M::up_with_hook(V11, chain_the_log),
+    ]
 }
 
 const V1: &str = r#"
@@ -246,6 +258,40 @@ DROP INDEX program_members_by_user;
 CREATE INDEX program_members_by_user ON program_members(user_id, workspace_id);
 "#;
 
+/// The audit log's hash chain (see `chain`): each entry's previous hash
+/// and its own. The entries written before are chained once, here, in id
+/// order; the append-only trigger is lifted for that and only that. Each
+/// finished export is remembered, so a prune can refuse to remove what
+/// never left.
+const V11: &str = r#"
+ALTER TABLE audit ADD COLUMN prev BLOB;
+ALTER TABLE audit ADD COLUMN hash BLOB;
+CREATE TABLE audit_exports (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    first_id INTEGER NOT NULL,
+    last_id INTEGER NOT NULL,
+    entries INTEGER NOT NULL,
+    whole INTEGER NOT NULL
+);
+"#;
+
+fn chain_the_log(tx: &rusqlite::Transaction<'_>) -> HookResult {
+    tx.execute_batch("DROP TRIGGER audit_no_update")?;
+    super::chain::chain_unchained(tx)?;
+    tx.execute_batch(AUDIT_NO_UPDATE)?;
+    Ok(())
+}
+
+/// The triggers that keep the log append-only (as V1 made them), for the
+/// two places that lift one inside their own transaction: the migration
+/// that chains, and a prune.
+pub(crate) const AUDIT_NO_UPDATE: &str = "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
+pub(crate) const AUDIT_NO_DELETE: &str = "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
+
 #[cfg(test)]
 mod tests {
     use rusqlite::Connection;
@@ -256,6 +302,29 @@ mod tests {
         let mut stmt = conn.prepare(&sql).expect("prepare");
         let phrase = format!("\"{text}\"");
         stmt.query_map([phrase], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("rows")
+    }
+
+    /// Entries an older build wrote are chained once by the migration, in
+    /// id order, and verify; the log stays append-only after it.
+    #[test]
+    fn the_migration_chains_the_entries_written_before_it() {
+        let mut conn = Connection::open_in_memory().expect("memory");
+        let migrations = Migrations::new(super::migrations());
+        migrations.to_version(&mut conn, 10).expect("a build from before the chain");
+        for i in 0..25_000 {
+            conn.execute(
+                "INSERT INTO audit (at, actor, operation, outcome, detail) VALUES ('2026-01-01T00:00:00Z', 'olivia', 'program_edit', 'ok', ?1)",
+                [format!("edit {i}")],
+            )
+            .expect("an older entry");
+        }
+        migrations.to_latest(&mut conn).expect("migrate");
+        let walk = crate::store::chain::walk(&conn, None).expect("walk");
+        assert_eq!((walk.entries, walk.broken), (25_000, None), "more than one batch, chained in order");
+        let first: Vec<u8> = conn.query_row("SELECT prev FROM audit WHERE id = 1", [], |r| r.get(0)).expect("prev");
+        assert_eq!(first, crate::store::chain::GENESIS);
+        let refused = conn.execute("UPDATE audit SET detail = 'x' WHERE id = 1", []).expect_err("append-only again");
+        assert!(refused.to_string().contains("append-only"), "{refused}");
     }
 
     /// A membership knows its program's workspace, whether an older build

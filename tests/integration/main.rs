@@ -1,5 +1,6 @@
 //! One integration-test binary (faster to link than one per file).
 
+mod audit_log;
 mod cli;
 mod config;
 mod desk_rules;

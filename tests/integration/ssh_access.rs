@@ -70,13 +70,17 @@ fn over_ssh_no_option_names_a_server_file() {
         assert_eq!(code(&export), Some(2), "{mode:?}: {}", stderr(&export));
         assert!(stderr(&export).contains("> app.zip"), "{}", stderr(&export));
         assert_eq!(std::fs::read(&keys_file).ok(), keys_before, "{mode:?}: the keys file changed");
+        let log_export = server.ssh("olivia", &[], &["audit", "export", "--out", target, "--force"]);
+        assert_eq!(code(&log_export), Some(2), "{mode:?}: {}", stderr(&log_export));
+        assert!(stderr(&log_export).contains("audit export > audit.jsonl"), "{}", stderr(&log_export));
+        assert_eq!(std::fs::read(&keys_file).ok(), keys_before, "{mode:?}: the keys file changed");
         for args in [vec!["key", "add", "dana", dana_pub.to_str().expect("utf8")], vec!["key", "add", secret]] {
             let add = server.ssh("dana", &[], &args);
             assert_eq!(code(&add), Some(2), "{mode:?} {args:?}: {}", stderr(&add));
             assert!(stderr(&add).contains("key add - <"), "{}", stderr(&add));
         }
         assert_eq!(server.data(), before, "{mode:?}: a refused attempt changed the data");
-        let log = operator_log(&server.db, "4");
+        let log = operator_log(&server.db, "5");
         assert!(
             log.iter().all(|e| e["operation"] == "ssh_command" && e["outcome"] == "denied"),
             "each refusal is in the log: {log:?}"
@@ -203,6 +207,48 @@ fn a_session_revoked_while_it_runs_cannot_write() {
             }
         }
     }
+}
+
+/// A person following the log over SSH sees what they may read as it
+/// commits, and stops at once when their access is taken away.
+#[test]
+fn following_the_log_over_ssh_ends_when_access_is_taken_away() {
+    use std::io::{BufRead, BufReader};
+    let server = Server::start(Mode::KeysCommand);
+    let mut follow = server.ssh_spawn("dana", &["--json", "audit", "--follow"]);
+    let start = std::time::Instant::now();
+    while !json(&mpdesk(&server.db, None, &["--json", "ssh", "sessions"]))
+        .as_array()
+        .is_some_and(|s| s.iter().any(|s| s["login"] == "dana"))
+    {
+        assert!(start.elapsed() < Duration::from_secs(10), "the follow session never showed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Olivia edits a program dana is a member of, and one she is not.
+    for program in ["Lunch Vote", "Coffee Club"] {
+        let edit = mpdesk(&server.db, Some("olivia"), &["program", "edit", program, "--description", "new"]);
+        assert_eq!(code(&edit), Some(0), "{}", stderr(&edit));
+    }
+    let mut lines = BufReader::new(follow.stdout.take().expect("stdout")).lines();
+    let line = lines.next().expect("an entry").expect("a line");
+    let entry: serde_json::Value = serde_json::from_str(&line).expect("JSON");
+    assert_eq!(entry["program"], "Coffee Club", "only what dana may read: {line}");
+    assert_eq!(entry["hash"].as_str().map(str::len), Some(64), "{line}");
+
+    let done = mpdesk(&server.db, None, &["user", "disable", "dana"]);
+    assert_eq!(code(&done), Some(0), "{}", stderr(&done));
+    let revoked = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = follow.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(revoked.elapsed() < ENDS_WITHIN, "the follow outlived the revocation");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut follow.stderr.take().expect("stderr"), &mut err).expect("stderr");
+    assert_eq!(status.code(), Some(3), "{err}");
+    assert!(err.contains("your access was disabled by the operator"), "{err}");
 }
 
 #[test]

@@ -1,0 +1,324 @@
+//! `mpdesk audit`: the newest entries, following new ones as they commit,
+//! exporting, walking the hash chain, pruning.
+
+use super::args::{AuditArgs, AuditCommand, Cli};
+use super::commands::{out, out_rows, Done, OPERATOR_UNDO};
+use super::output::Format;
+use super::rows::AuditRow;
+use crate::desk::{AuditQuery, Desk, DeskError, ExportQuery, ExportedEntry, HeadCheck, Principal};
+use crate::domain::remote::{decide_server_file, AUDIT_EXPORT_OVER_SSH};
+use crate::print;
+use std::io::{self, Write};
+use std::path::Path;
+use std::time::Duration;
+
+pub fn run(desk: &mut Desk, who: &Principal, cli: &Cli, args: &AuditArgs) -> Done {
+    let format = cli.output_format();
+    match &args.command {
+        None if args.follow => follow(desk, who, args.workspace.as_deref(), args.after, format.json()),
+        None => newest(desk, who, format, args),
+        Some(AuditCommand::Export { since, until, workspace, out, force }) => {
+            let query = ExportQuery { workspace: workspace.clone(), since: since.clone(), until: until.clone() };
+            export(desk, who, cli, &query, out.as_deref(), *force)
+        }
+        Some(AuditCommand::Verify { head }) => verify(desk, who, head.as_deref(), format.json()),
+        Some(AuditCommand::Prune { before, force }) => {
+            let mark = desk.audit_prune(who, before, *force)?;
+            let summary = serde_json::json!({
+                "pruned": mark.count, "first": mark.first, "last": mark.last,
+                "last_hash": crate::store::chain::hex(&mark.last_hash),
+            });
+            out(format.json(), &summary, || {
+                format!(
+                    "pruned {} entries (#{}–#{}, {} … {}); the log now starts after #{}, and `mpdesk audit verify` still passes",
+                    mark.count, mark.first, mark.last, mark.first_at, mark.last_at, mark.last
+                )
+            })
+        }
+    }
+}
+
+/// The newest entries, each with whether its reader could undo it now.
+fn newest(desk: &mut Desk, who: &Principal, format: Format, args: &AuditArgs) -> Done {
+    let query = AuditQuery {
+        workspace: args.workspace.clone(),
+        program: args.program.clone(),
+        limit: args.limit,
+        ..Default::default()
+    };
+    let mut rows = Vec::new();
+    match who {
+        // The operator reads every entry; undoing is done as a person.
+        Principal::Operator(_) => {
+            for (id, entry) in desk.audit_everything(who, &query)? {
+                rows.push(AuditRow { id, entry, undoable: false, undo_reason: Some(OPERATOR_UNDO.to_string()) });
+            }
+        }
+        Principal::Person(me) => {
+            for (id, entry, undo_reason) in desk.audit_with_undo(me, &query)? {
+                rows.push(AuditRow { id, entry, undoable: undo_reason.is_none(), undo_reason });
+            }
+        }
+    }
+    out_rows(format, rows)
+}
+
+/// How often `--follow` looks whether another process committed: one
+/// read of a counter SQLite keeps in shared memory.
+const FOLLOW_TICK: Duration = Duration::from_millis(200);
+/// Entries read at a time while catching up.
+const FOLLOW_PAGE: u64 = 1_000;
+
+/// Prints each entry committed after `after` (default: the newest now),
+/// oldest first, as it commits, never one twice: ids only grow, in commit
+/// order, and a page starts after the last id printed. Ends quietly when
+/// the reader goes away; with an error when the person's access ends.
+fn follow(desk: &Desk, who: &Principal, workspace: Option<&str>, after: Option<i64>, json: bool) -> Done {
+    let mut last = match after {
+        Some(id) => id,
+        None => desk.audit_last_id()?,
+    };
+    let mut seen = None;
+    let mut failure = None;
+    let printed = print::stream_out(|w| loop {
+        let step = (|| -> Result<(), DeskError> {
+            let version = desk.data_version()?;
+            if seen == Some(version) {
+                return Ok(());
+            }
+            seen = Some(version);
+            if let Principal::Person(me) = who {
+                if let Some(why) = desk.revocation(&me.login) {
+                    let needs = "a session whose key is registered and whose person is enabled";
+                    return Err(crate::domain::Denial::session("Following the audit log", needs, why).into());
+                }
+            }
+            loop {
+                let page = desk.audit_after(who, workspace, last, FOLLOW_PAGE)?;
+                for entry in &page {
+                    write_entry(w, entry, json).map_err(|e| DeskError::Storage(e.to_string()))?;
+                    last = entry.id;
+                }
+                if (page.len() as u64) < FOLLOW_PAGE {
+                    return w.flush().map_err(|e| DeskError::Storage(e.to_string()));
+                }
+            }
+        })();
+        if let Err(error) = step {
+            failure = Some(error);
+            return Ok(());
+        }
+        if reader_gone() {
+            return Ok(());
+        }
+        std::thread::sleep(FOLLOW_TICK);
+    });
+    match failure {
+        // A reader that went away shows as a write error: a quiet end.
+        Some(DeskError::Storage(_)) if reader_gone() => Ok(()),
+        Some(error) => Err(error),
+        None => printed.map_err(|e| DeskError::Storage(format!("cannot write the output: {e}"))),
+    }
+}
+
+/// One entry as follow prints it: a JSON object, or a line for people.
+fn write_entry(w: &mut dyn Write, entry: &ExportedEntry, json: bool) -> io::Result<()> {
+    if json {
+        print::write_json(w, entry, false)?;
+        return w.write_all(b"\n");
+    }
+    let e = &entry.entry;
+    let place = [e.workspace.as_deref(), e.program.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" / ");
+    print::line(
+        w,
+        &format!("#{} {} {} [{}] {} {}: {}", entry.id, e.at, e.actor, place, e.operation, e.outcome, e.detail),
+    )
+}
+
+/// Whether standard output is a pipe whose reader closed (Linux reports
+/// POLLERR on its write end): a follow with nothing new to print would
+/// otherwise never find out.
+fn reader_gone() -> bool {
+    let mut fd = libc::pollfd { fd: libc::STDOUT_FILENO, events: 0, revents: 0 };
+    // SAFETY: one valid pollfd, no wait.
+    let ready = unsafe { libc::poll(&mut fd, 1, 0) };
+    ready > 0 && fd.revents & (libc::POLLERR | libc::POLLHUP) != 0
+}
+
+fn export(
+    desk: &mut Desk,
+    who: &Principal,
+    cli: &Cli,
+    query: &ExportQuery,
+    out_file: Option<&Path>,
+    force: bool,
+) -> Done {
+    let csv = match cli.format {
+        Some(Format::Csv) if !cli.json => true,
+        Some(Format::Table) if !cli.json => {
+            return Err(DeskError::Invalid(
+                "audit export writes one entry a line: --format jsonl (the default) or --format csv".to_string(),
+            ))
+        }
+        _ => false,
+    };
+    let write = |w: &mut dyn Write, entry: &ExportedEntry, first: bool| -> io::Result<()> {
+        if !csv {
+            print::write_json(w, entry, false)?;
+            return w.write_all(b"\n");
+        }
+        if first {
+            writeln!(w, "{}", super::output::csv_exact_line(EXPORT_CSV_HEADERS.iter().map(|h| h.to_string())))?;
+        }
+        writeln!(w, "{}", super::output::csv_exact_line(export_cells(entry)))
+    };
+    let mut written = 0u64;
+    let mut run = |desk: &mut Desk, w: &mut dyn Write| {
+        desk.audit_export(who, query, |entry| {
+            let first = written == 0;
+            written += 1;
+            write(w, entry, first)
+        })
+    };
+    let summary = match out_file {
+        Some(path) => {
+            decide_server_file(desk.is_remote(), "Exporting the audit log to a file", AUDIT_EXPORT_OVER_SSH)?;
+            let mut failure = None;
+            let result = crate::files::write_streamed(path, force, |w| match run(desk, w) {
+                Ok(Ok(summary)) => Ok(summary),
+                Ok(Err(e)) => Err(e),
+                Err(error) => {
+                    let message = error.to_string();
+                    failure = Some(error);
+                    Err(io::Error::other(message))
+                }
+            });
+            if let Some(error) = failure {
+                return Err(error);
+            }
+            result.map_err(|refusal| match refusal {
+                crate::files::WriteRefusal::Exists => {
+                    DeskError::Conflict(format!("{} exists; pass --force to replace it", path.display()))
+                }
+                crate::files::WriteRefusal::NotRegular => {
+                    DeskError::Invalid(format!("{} is not a regular file", path.display()))
+                }
+                crate::files::WriteRefusal::Io(e) => {
+                    DeskError::Invalid(format!("cannot write {}: {e}", path.display()))
+                }
+            })?
+        }
+        None => {
+            if csv && print::is_terminal(print::Stream::Out) {
+                return Err(DeskError::Invalid(
+                    "CSV holds the entries' bytes exactly, so it is not shown on a terminal: add --out FILE, or pipe it"
+                        .to_string(),
+                ));
+            }
+            let mut outcome = None;
+            let printed = print::verbatim_out(|w| {
+                let result = run(desk, w);
+                let written = match &result {
+                    Ok(Err(e)) => Err(io::Error::new(e.kind(), e.to_string())),
+                    _ => Ok(()),
+                };
+                outcome = Some(result);
+                written
+            });
+            printed.map_err(|e| DeskError::Storage(format!("cannot write the output: {e}")))?;
+            match outcome {
+                Some(Ok(Ok(summary))) => summary,
+                // The reader went away: the export ends quietly, unrecorded.
+                Some(Ok(Err(_))) | None => return Ok(()),
+                Some(Err(error)) => return Err(error),
+            }
+        }
+    };
+    if out_file.is_some() {
+        let text = format!(
+            "exported {} entries{} to {}",
+            summary.entries,
+            match (summary.first, summary.last) {
+                (Some(first), Some(last)) => format!(" (#{first}–#{last})"),
+                _ => String::new(),
+            },
+            out_file.map(|p| p.display().to_string()).unwrap_or_default()
+        );
+        out(cli.output_format().json() && !csv, &summary, || text)?;
+    }
+    Ok(())
+}
+
+const EXPORT_CSV_HEADERS: [&str; 15] = [
+    "id",
+    "at",
+    "actor",
+    "workspace",
+    "program",
+    "app_id",
+    "operation",
+    "outcome",
+    "detail",
+    "via",
+    "workspace_id",
+    "undo",
+    "reverts",
+    "prev",
+    "hash",
+];
+
+fn export_cells(entry: &ExportedEntry) -> Vec<String> {
+    let e = &entry.entry;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let number = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+    vec![
+        entry.id.to_string(),
+        e.at.clone(),
+        e.actor.clone(),
+        text(&e.workspace),
+        text(&e.program),
+        text(&e.app_id),
+        e.operation.clone(),
+        e.outcome.clone(),
+        e.detail.clone(),
+        e.via.clone(),
+        number(entry.workspace_id),
+        text(&entry.undo),
+        number(entry.reverts),
+        text(&entry.prev),
+        text(&entry.hash),
+    ]
+}
+
+fn verify(desk: &Desk, who: &Principal, head: Option<&str>, json: bool) -> Done {
+    let walk = desk.audit_verify(who, head)?;
+    let head_hex = walk.head.map(|(_, hash)| crate::store::chain::hex(&hash));
+    if let Some(broken) = &walk.broken {
+        return Err(DeskError::Storage(format!("the audit log's chain is broken: {}", broken.why)));
+    }
+    let head_note = match (&walk.head_check, head) {
+        (Some(HeadCheck::Found(id)), Some(hash)) => Some(Ok(format!("; {hash} is entry #{id}"))),
+        (Some(HeadCheck::Pruned(by)), Some(hash)) => Some(Ok(format!("; {hash} was the last entry pruned by #{by}"))),
+        (Some(HeadCheck::Missing), Some(hash)) => Some(Err(DeskError::Storage(format!(
+            "the chain is intact, but {} is not in it: the log was cut or rewritten after that head",
+            crate::desk::validate::normalize(hash)
+        )))),
+        _ => None,
+    };
+    let note = match head_note {
+        Some(Err(error)) => return Err(error),
+        Some(Ok(note)) => note,
+        None => String::new(),
+    };
+    let summary = serde_json::json!({
+        "entries": walk.entries, "intact": true, "head": head_hex,
+        "head_id": walk.head.map(|(id, _)| id),
+    });
+    out(json, &summary, || {
+        format!(
+            "{} entries, chain intact, head {}{note}",
+            walk.entries,
+            head_hex.clone().unwrap_or_else(|| "none (an empty log)".to_string())
+        )
+    })
+}
