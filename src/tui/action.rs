@@ -36,6 +36,8 @@ pub enum Action {
     Undo,
     /// What you last undid here.
     Redo,
+    /// Walk the audit log's hash chain (Audit tab, on request).
+    CheckChain,
     Filter,
     SwitchWorkspace,
     SwitchPersona,
@@ -66,7 +68,7 @@ pub enum Action {
 
 impl Action {
     /// In the order the bar and the help list them.
-    pub const ALL: [Action; 47] = [
+    pub const ALL: [Action; 48] = [
         Self::CreateProgram,
         Self::EditProgram,
         Self::AddMembers,
@@ -91,6 +93,7 @@ impl Action {
         Self::Delete,
         Self::Undo,
         Self::Redo,
+        Self::CheckChain,
         Self::Filter,
         Self::SwitchWorkspace,
         Self::SwitchPersona,
@@ -142,6 +145,7 @@ impl Action {
             Self::Delete => "Delete the program (irreversible)",
             Self::Undo => "Undo your last change here (Audit tab: the selected entry)",
             Self::Redo => "Redo what you last undid here",
+            Self::CheckChain => "Check the audit log's hash chain, every entry",
             Self::Filter => "Filter the focused list as you type",
             Self::SwitchWorkspace => "Switch workspace",
             Self::SwitchPersona => "Switch persona (demo)",
@@ -193,6 +197,7 @@ impl Action {
             Self::Delete => "delete",
             Self::Undo => "undo",
             Self::Redo => "redo",
+            Self::CheckChain => "chain",
             Self::Filter => "filter",
             Self::SwitchWorkspace => "workspace",
             Self::SwitchPersona => "persona",
@@ -230,6 +235,7 @@ impl Action {
             Self::Delete => "delete",
             Self::Undo => "undo",
             Self::Redo => "redo",
+            Self::CheckChain => "check_chain",
             Self::Filter => "filter",
             Self::SwitchWorkspace => "switch_workspace",
             Self::SwitchPersona => "switch_persona",
@@ -282,6 +288,7 @@ impl Action {
             | Self::RenameWorkspace
             | Self::DeleteWorkspace => MEMBERS,
             Self::Filter => PROGRAMS | AUDIT,
+            Self::CheckChain => AUDIT,
             _ => u8::MAX,
         }
     }

@@ -35,6 +35,7 @@ const DEFAULT: &[(KeyCode, KeyModifiers, Action)] = &[
     (KeyCode::Char('D'), KeyModifiers::SHIFT, Action::Delete),
     (KeyCode::Char('z'), KeyModifiers::NONE, Action::Undo),
     (KeyCode::Char('Z'), KeyModifiers::SHIFT, Action::Redo),
+    (KeyCode::Char('v'), KeyModifiers::NONE, Action::CheckChain),
     (KeyCode::Char('/'), KeyModifiers::NONE, Action::Filter),
     (KeyCode::Char('w'), KeyModifiers::NONE, Action::SwitchWorkspace),
     (KeyCode::Char('p'), KeyModifiers::NONE, Action::SwitchPersona),

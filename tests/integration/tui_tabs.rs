@@ -268,3 +268,37 @@ fn a_long_audit_log_pages_consistently_both_ways() {
     ids(&app);
     assert!(app.screens.audit.list.rows.len() as u64 <= 3 * mpdesk::tui::window::PAGE, "the window stays bounded");
 }
+
+/// The Audit tab's `v` walks the chain when asked: intact for an Owner,
+/// dimmed with the rule for a Developer, and a change made behind the
+/// app's back is named at its entry.
+#[test]
+fn the_audit_tab_checks_the_chain_on_request() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("chain.db");
+    let mut desk = mpdesk::desk::Desk::open(&path).expect("desk");
+    desk.load_demo_data().expect("demo");
+    let mut app = app_on(desk, "olivia", true, false, (120, 30));
+    press(&mut app, KeyCode::Char('3'));
+    assert!(!bar_style(&render(&app), &app, "v chain").expect("in the bar").add_modifier.contains(Modifier::DIM));
+    press(&mut app, KeyCode::Char('v'));
+    assert!(status(&app).starts_with("chain intact: 38 entries, head "), "{}", status(&app));
+    assert!(screen_text(&app).contains("chain intact: 38 entries"), "the tab's title keeps it");
+
+    let raw = rusqlite::Connection::open(&path).expect("raw");
+    raw.execute_batch("DROP TRIGGER audit_no_update; UPDATE audit SET detail = 'nothing' WHERE id = 5;")
+        .expect("tamper");
+    press(&mut app, KeyCode::Char('v'));
+    assert_eq!(status(&app), "chain broken: entry #5 was changed: its columns do not match its hash");
+
+    let mut devin = demo_app("devin", (120, 30));
+    press(&mut devin, KeyCode::Char('3'));
+    let style = bar_style(&render(&devin), &devin, "v chain").expect("in the bar");
+    assert!(style.add_modifier.contains(Modifier::DIM));
+    press(&mut devin, KeyCode::Char('v'));
+    assert!(
+        status(&devin).starts_with("Checking the audit log's chain needs the operator, or the Owner or Master role"),
+        "{}",
+        status(&devin)
+    );
+}

@@ -2,11 +2,12 @@
 //! id from the store (keyset, both ways), filtered as you type; the
 //! selected entry undone after a confirmation that shows what will change.
 
+use crate::desk::Principal;
 use crate::desk::{AuditEntry, AuditQuery};
 use crate::sanitize;
 use crate::tui::action::Action;
 use crate::tui::background::{Answer, Job};
-use crate::tui::component::{Component, Context, Offer, Outcome, Pane, UndoChoice};
+use crate::tui::component::{Component, Context, Offer, Outcome, Pane, StatusKind, UndoChoice};
 use crate::tui::layout;
 use crate::tui::request::{Open, Request};
 use crate::tui::text::{column_widths, fit};
@@ -30,6 +31,11 @@ pub struct AuditLog {
     pub undo: Option<UndoChoice>,
     /// What `undo` was looked up for: (reload count, person, entry).
     looked_up: Option<(u64, String, Option<i64>)>,
+    /// Whether this person may walk the chain (looked up with `undo`).
+    may_check_chain: Option<Result<(), String>>,
+    /// What the last walk of the chain found, and when: kept until the
+    /// next one (a walk reads every entry, so it runs only when asked).
+    chain: Option<(bool, String)>,
     /// What the tab waits for from the background reader.
     waiting: Vec<Waiting>,
 }
@@ -179,7 +185,33 @@ impl AuditLog {
             id,
             refusal: ctx.desk.undo_refusal(actor, id).unwrap_or_else(|e| Some(e.to_string())),
         });
+        let who = Principal::Person(actor.clone());
+        self.may_check_chain = Some(match ctx.desk.chain_check(&who) {
+            Ok(decision) => decision.map_err(|denial| denial.to_string()),
+            Err(error) => Err(error.to_string()),
+        });
         self.looked_up = Some(key);
+    }
+
+    /// The Audit tab's `v`: walks the chain once, now, and keeps what it
+    /// found in the tab's title.
+    fn check_chain(&mut self, ctx: &Context<'_>) -> Outcome {
+        let Some(actor) = ctx.actor() else { return Outcome::Nothing };
+        let Some(walk) = ctx.report(ctx.desk.audit_verify(&Principal::Person(actor.clone()), None)) else {
+            return Outcome::Nothing;
+        };
+        let at = crate::desk::rfc3339(time::OffsetDateTime::now_utc());
+        let (intact, text) = match (&walk.broken, walk.head) {
+            (Some(broken), _) => (false, format!("chain broken: {}", broken.why)),
+            (None, Some((_, head))) => {
+                let head = crate::store::chain::hex(&head);
+                (true, format!("chain intact: {} entries, head {}… ({})", walk.entries, &head[..16], short_time(&at)))
+            }
+            (None, None) => (true, "chain intact: no entries yet".to_string()),
+        };
+        self.chain = Some((intact, text.clone()));
+        let kind = if intact { StatusKind::Info } else { StatusKind::Error };
+        Outcome::Status(kind, text)
     }
 
     /// The Audit tab's `z`: what undoing the selected entry changes, to confirm.
@@ -209,6 +241,7 @@ impl Component for AuditLog {
     fn perform(&mut self, action: Action, ctx: &Context<'_>) -> Outcome {
         match action {
             Action::Undo => return self.confirm_undo(ctx),
+            Action::CheckChain => return self.check_chain(ctx),
             Action::Filter => self.editing = true,
             Action::Bottom => self.go_to_end(ctx),
             _ => {
@@ -224,6 +257,9 @@ impl Component for AuditLog {
     fn hints(&self, _ctx: &Context<'_>, _focused: bool, offers: &mut Vec<Offer>) {
         if let Some(choice) = &self.undo {
             offers.push((Action::Undo, choice.refusal.clone().map_or(Ok(()), Err)));
+        }
+        if let Some(decision) = &self.may_check_chain {
+            offers.push((Action::CheckChain, decision.clone()));
         }
         nav::offer_moves(offers);
         offers.push((Action::Filter, Ok(())));
@@ -254,6 +290,10 @@ impl Component for AuditLog {
             None => "",
         };
         let mut title = vec![Span::styled(format!(" Audit log ({count}){waiting} "), theme.title())];
+        if let Some((intact, text)) = &self.chain {
+            let style = if *intact { theme.ok() } else { theme.error() };
+            title.push(Span::styled(format!("{} ", sanitize::line(text)), style));
+        }
         title.extend(filter_span(theme, self.editing, self.filter.value()));
         let mut block = Block::bordered().title(Line::from(title)).border_style(theme.border(true));
         // The selected entry in full: the table cuts long details.
