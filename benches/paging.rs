@@ -350,7 +350,7 @@ fn undo_lookup(bencher: Bencher, entries: u64) {
 /// same INSERT with no chain), in one open transaction, with the log 10k
 /// and 1M entries long: the chain must cost next to nothing beside the
 /// insert (and a commit's fsync dwarfs both).
-#[divan::bench(args = [10_000, 1_000_000], consts = [false, true], sample_count = 100)]
+#[divan::bench(args = [10_000, 1_000_000], consts = [false, true], sample_count = 1000)]
 fn append_entry<const CHAINED: bool>(bencher: Bencher, entries: u64) {
     use mpdesk::store::audit::{append, Actor};
     use mpdesk::store::records::NewAuditEntry;

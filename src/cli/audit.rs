@@ -162,23 +162,22 @@ fn export(
         }
         _ => false,
     };
-    let write = |w: &mut dyn Write, entry: &ExportedEntry, first: bool| -> io::Result<()> {
+    let write = |w: &mut dyn Write, entry: &ExportedEntry| -> io::Result<()> {
         if !csv {
             print::write_json(w, entry, false)?;
             return w.write_all(b"\n");
         }
-        if first {
-            writeln!(w, "{}", super::output::csv_exact_line(EXPORT_CSV_HEADERS.iter().map(|h| h.to_string())))?;
-        }
         writeln!(w, "{}", super::output::csv_exact_line(export_cells(entry)))
     };
-    let mut written = 0u64;
-    let mut run = |desk: &mut Desk, w: &mut dyn Write| {
-        desk.audit_export(who, query, |entry| {
-            let first = written == 0;
-            written += 1;
-            write(w, entry, first)
-        })
+    // CSV starts with its header, entries or not.
+    let run = |desk: &mut Desk, w: &mut dyn Write| {
+        if csv {
+            let header = super::output::csv_exact_line(EXPORT_CSV_HEADERS.iter().map(|h| h.to_string()));
+            if let Err(e) = writeln!(w, "{header}") {
+                return Ok(Err(e));
+            }
+        }
+        desk.audit_export(who, query, |entry| write(w, entry))
     };
     let summary = match out_file {
         Some(path) => {

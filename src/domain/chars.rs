@@ -60,6 +60,10 @@ fn is_other_default_ignorable(c: char) -> bool {
 }
 
 pub fn class(c: char) -> CharClass {
+    // Most text is printable ASCII: no table lookups for it.
+    if (' '..='~').contains(&c) {
+        return CharClass::Plain;
+    }
     if is_bidi_control(c) {
         return CharClass::Bidi;
     }

@@ -58,7 +58,13 @@ pub fn entry_hash(prev: &[u8], columns: &[ValueRef<'_>]) -> [u8; 32] {
 
 /// A hash as 64 lowercase hex digits.
 pub fn hex(hash: &[u8]) -> String {
-    hash.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(hash.len() * 2);
+    for byte in hash {
+        text.push(DIGITS[usize::from(byte >> 4)] as char);
+        text.push(DIGITS[usize::from(byte & 0xf)] as char);
+    }
+    text
 }
 
 /// 64 hex digits as a hash.
@@ -324,6 +330,11 @@ mod tests {
         };
         assert_eq!(PruneMark::parse(&mark.detail()), Some(mark));
         assert_eq!(PruneMark::parse("renamed to pruned 3 entries"), None);
+    }
+
+    #[test]
+    fn the_hashed_columns_are_as_many_as_counted() {
+        assert_eq!(HASHED_COLUMNS.split(", ").count(), HASHED_COUNT);
     }
 
     #[test]

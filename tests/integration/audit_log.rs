@@ -227,6 +227,12 @@ fn an_export_holds_what_the_log_shows_through_a_json_and_a_csv_parser() {
         assert_eq!(entry.hash.as_ref().map(String::len), Some(64));
     }
     assert_eq!(exported.last().map(|e| e.entry.detail.as_str()), Some(awkward));
+    // Any list as JSON lines: one object a line, no enclosing array.
+    let lines = cli.ok("", &["--format", "jsonl", "audit", "--limit", "3"]);
+    let objects: Vec<Value> =
+        lines.stdout.lines().map(|l| serde_json::from_str(l).expect("an object a line")).collect();
+    assert_eq!(objects.len(), 3);
+    assert!(objects.iter().all(|o| o["id"].is_i64()), "{}", lines.stdout);
     assert_eq!(cli.ok("", &["audit", "verify"]).code, 0);
     // Each line's chain links to the one before.
     assert!(exported.windows(2).all(|w| w[1].prev == w[0].hash), "the export carries the chain");
@@ -392,4 +398,106 @@ fn prune_keeps_the_chain_verifiable_and_refuses_what_never_left() {
 
 fn hex_bytes(text: &str) -> Vec<u8> {
     mpdesk::store::chain::parse_hex(text).expect("hex").to_vec()
+}
+
+/// The README code block (fenced ``` or ```ini) whose first line starts
+/// with `first`, as README has it.
+fn readme_block_starting(first: &str) -> String {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let start = ["```\n", "```ini\n"]
+        .iter()
+        .find_map(|fence| readme.find(&format!("{fence}{first}")).map(|at| at + fence.len()))
+        .unwrap_or_else(|| panic!("README has no block starting {first:?}"));
+    let body = &readme[start..];
+    body[..body.find("```").expect("the block ends")].to_string()
+}
+
+/// README's audit commands, run as written (the operator's, on a log with
+/// entries from 2025 so the prune has something to remove): each line's
+/// comment is dropped, HASH becomes the head verify printed, and the
+/// follow pipe's first half runs until it prints an entry.
+#[test]
+fn readme_audit_commands_run_as_written() {
+    let cli = Cli::new();
+    let conn = Connection::open(&cli.db).expect("raw");
+    let actor = mpdesk::store::audit::Actor { login: "olivia", via: "local" };
+    for at in ["2025-03-01T10:00:00Z", "2025-11-30T10:00:00Z"] {
+        let entry = mpdesk::store::records::NewAuditEntry {
+            operation: "program_edit".to_string(),
+            detail: format!("changed the description on {at}"),
+            ..Default::default()
+        };
+        mpdesk::store::audit::append(&conn, at, &actor, "ok", &entry).expect("an older entry");
+    }
+    cli.ok("", &["demo-data"]);
+    let block = readme_block_starting("mpdesk audit export --out audit.jsonl");
+    let mut head = String::new();
+    let mut ran = Vec::new();
+    for line in block.lines().filter(|l| !l.trim().is_empty()) {
+        let command = line.split(" #").next().expect("a command").trim();
+        let (command, piped) = match command.split_once(" | ") {
+            Some((first, _)) => (first, true),
+            None => (command, false),
+        };
+        let args: Vec<String> = shell_words::split(command)
+            .expect("words")
+            .into_iter()
+            .skip(1)
+            .map(|w| match w.as_str() {
+                "HASH" => head.clone(),
+                "audit.jsonl" | "h1.csv" => cli.path(&w).to_str().expect("utf8").to_string(),
+                _ => w,
+            })
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        if piped {
+            follow_prints_the_next_entry(&cli, &args);
+        } else {
+            let run = cli.ok("", &args);
+            if let Some(found) = run.stdout.split("head ").nth(1) {
+                head = found.split(|c: char| !c.is_ascii_hexdigit()).next().unwrap_or_default().to_string();
+            }
+            ran.push(run.stdout);
+        }
+    }
+    assert_eq!(head.len(), 64, "verify printed a head: {ran:?}");
+    assert!(ran[0].contains("exported "), "{ran:?}");
+    let csv_text = std::fs::read_to_string(cli.path("h1.csv")).expect("h1.csv");
+    assert_eq!(csv_text.lines().count(), 1, "only the header: nothing between those dates in 2026: {csv_text}");
+    assert!(ran.last().expect("prune").starts_with("pruned 2 entries"), "{ran:?}");
+    assert_eq!(cli.ok("", &["audit", "verify"]).code, 0);
+}
+
+fn follow_prints_the_next_entry(cli: &Cli, args: &[&str]) {
+    let mut follow = Command::new(env!("CARGO_BIN_EXE_mpdesk"))
+        .args(args)
+        .env("MPDESK_DB", &cli.db)
+        .env("MPDESK_USER", "")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("follow");
+    std::thread::sleep(Duration::from_millis(300));
+    cli.ok("olivia", &["program", "edit", "Coffee Club", "--description", "followed"]);
+    let line = BufReader::new(follow.stdout.take().expect("stdout")).lines().next().expect("a line").expect("text");
+    let entry: ExportedEntry = serde_json::from_str(&line).expect("a JSON line");
+    assert_eq!(entry.entry.operation, "program_edit");
+    let _ = follow.kill();
+    let _ = follow.wait();
+}
+
+/// The unit README shows is the one the package ships, and its command is
+/// a follow the CLI accepts.
+#[test]
+fn readme_shows_the_journal_unit_the_package_ships() {
+    let shipped =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/packaging/mpdesk-audit-journal.service"))
+            .expect("unit");
+    assert_eq!(readme_block_starting("[Unit]\nDescription=mpdesk: follow the audit log"), shipped);
+    let exec = shipped.lines().find_map(|l| l.strip_prefix("ExecStart=")).expect("ExecStart");
+    let cli =
+        <mpdesk::cli::Cli as clap::Parser>::try_parse_from(shell_words::split(exec).expect("words")).expect("parses");
+    match cli.command {
+        Some(mpdesk::cli::args::Command::Audit(args)) => assert!(args.follow && cli.json),
+        other => panic!("not a follow: {other:?}"),
+    }
 }
