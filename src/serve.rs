@@ -12,7 +12,9 @@
 use crate::cli::args::{AuditArgs, AuditCommand, Command, KeyCommand, ProgramCommand, SshCommand, UserCommand};
 use crate::cli::{self, Cli, Identity};
 use crate::desk::{Desk, DeskError, SessionKind};
-use crate::domain::remote::{AUDIT_EXPORT_OVER_SSH, EXPORT_OVER_SSH, KEY_OVER_SSH, UPLOAD_OVER_SSH};
+use crate::domain::remote::{
+    AUDIT_EXPORT_OVER_SSH, AUDIT_VERIFY_OVER_SSH, EXPORT_OVER_SSH, KEY_OVER_SSH, UPLOAD_OVER_SSH,
+};
 use crate::print::{self, Stream};
 use crate::session::AccountPaths;
 use clap::Parser;
@@ -57,6 +59,11 @@ fn names_server_file(command: &Command) -> Option<String> {
         }
         Command::Audit(AuditArgs { command: Some(AuditCommand::Export { out: Some(_), .. }), .. }) => {
             Some(format!("--out names a file, and over SSH that would be the server's; {AUDIT_EXPORT_OVER_SSH}"))
+        }
+        Command::Audit(AuditArgs { command: Some(AuditCommand::Verify { file: Some(file), .. }), .. })
+            if file.as_os_str() != "-" =>
+        {
+            Some(format!("--file names a file, and over SSH that would be the server's; {AUDIT_VERIFY_OVER_SSH}"))
         }
         Command::Key(KeyCommand::Add { login, file }) if file.as_deref().unwrap_or(login) != "-" => {
             Some(format!("a key file named over SSH would be the server's; {KEY_OVER_SSH}"))

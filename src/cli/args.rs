@@ -230,6 +230,10 @@ pub enum AuditCommand {
         /// down from an earlier verify).
         #[arg(long, value_name = "HASH")]
         head: Option<String>,
+        /// Check an exported file (JSON lines; - for standard input)
+        /// instead of the database: no database is needed.
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
     },
     /// Removes the entries written before DATE (the operator's) and leaves
     /// one audit_pruned entry saying how many, which, and the last removed

@@ -6,7 +6,7 @@ use super::commands::{out, out_rows, Done, OPERATOR_UNDO};
 use super::output::Format;
 use super::rows::AuditRow;
 use crate::desk::{AuditQuery, Desk, DeskError, ExportQuery, ExportedEntry, HeadCheck, Principal};
-use crate::domain::remote::{decide_server_file, AUDIT_EXPORT_OVER_SSH};
+use crate::domain::remote::{decide_server_file, AUDIT_EXPORT_OVER_SSH, AUDIT_VERIFY_OVER_SSH};
 use crate::print;
 use std::io::{self, Write};
 use std::path::Path;
@@ -21,7 +21,14 @@ pub fn run(desk: &mut Desk, who: &Principal, cli: &Cli, args: &AuditArgs) -> Don
             let query = ExportQuery { workspace: workspace.clone(), since: since.clone(), until: until.clone() };
             export(desk, who, cli, &query, out.as_deref(), *force)
         }
-        Some(AuditCommand::Verify { head }) => verify(desk, who, head.as_deref(), format.json()),
+        Some(AuditCommand::Verify { head, file: Some(file) }) => {
+            decide_server_file(desk.is_remote() && file.as_os_str() != "-", "Checking a file", AUDIT_VERIFY_OVER_SSH)?;
+            verify_file(file, head.as_deref(), format.json())
+        }
+        Some(AuditCommand::Verify { head, file: None }) => {
+            let walk = desk.audit_verify(who, head.as_deref())?;
+            print_walk(&walk, head.as_deref(), format.json())
+        }
         Some(AuditCommand::Prune { before, force }) => {
             let mark = desk.audit_prune(who, before, *force)?;
             let summary = serde_json::json!({
@@ -235,13 +242,20 @@ fn export(
     };
     if out_file.is_some() {
         let text = format!(
-            "exported {} entries{} to {}",
+            "exported {} entries{} to {}{}",
             summary.entries,
             match (summary.first, summary.last) {
                 (Some(first), Some(last)) => format!(" (#{first}–#{last})"),
                 _ => String::new(),
             },
-            out_file.map(|p| p.display().to_string()).unwrap_or_default()
+            out_file.map(|p| p.display().to_string()).unwrap_or_default(),
+            match &summary.head {
+                Some(head) => format!(
+                    "; its head is {head} (check it: mpdesk audit verify --file {} --head {head})",
+                    out_file.map(|p| p.display().to_string()).unwrap_or_default()
+                ),
+                None => String::new(),
+            }
         );
         out(cli.output_format().json() && !csv, &summary, || text)?;
     }
@@ -289,8 +303,24 @@ fn export_cells(entry: &ExportedEntry) -> Vec<String> {
     ]
 }
 
-fn verify(desk: &Desk, who: &Principal, head: Option<&str>, json: bool) -> Done {
-    let walk = desk.audit_verify(who, head)?;
+/// `audit verify --file FILE`: an exported file's chain, with no database
+/// (run before one is opened; over SSH only `-`, standard input).
+pub fn verify_file(file: &Path, head: Option<&str>, json: bool) -> Done {
+    let wanted = head.map(crate::desk::parse_head).transpose()?;
+    let walked = if file.as_os_str() == "-" {
+        crate::store::audit::walk_exported(io::stdin().lock(), wanted.as_ref())
+    } else {
+        let opened = crate::files::open_regular(file)
+            .map_err(|e| DeskError::Invalid(format!("cannot read {}: {e}", file.display())))?;
+        crate::store::audit::walk_exported(io::BufReader::new(opened), wanted.as_ref())
+    };
+    let walk = walked.map_err(DeskError::Invalid)?;
+    print_walk(&walk, head, json)
+}
+
+/// What a walk found: one line for people (or JSON); a break, or a head
+/// that is gone, is the error (exit 1).
+fn print_walk(walk: &crate::desk::Walk, head: Option<&str>, json: bool) -> Done {
     let head_hex = walk.head.map(|(_, hash)| crate::store::chain::hex(&hash));
     if let Some(broken) = &walk.broken {
         return Err(DeskError::Storage(format!("the audit log's chain is broken: {}", broken.why)));

@@ -100,6 +100,10 @@ pub fn run(cli: &Cli, command: &args::Command) -> i32 {
             args::Command::Backup(args::BackupArgs { command: Some(args::BackupCommand::Verify { file }), .. }) => {
                 return commands::backup_verify(cli, file)
             }
+            args::Command::Audit(args::AuditArgs {
+                command: Some(args::AuditCommand::Verify { head, file: Some(file) }),
+                ..
+            }) => return audit::verify_file(file, head.as_deref(), cli.output_format().json()),
             _ => {}
         }
         // sshd's AuthorizedKeysCommand only reads.

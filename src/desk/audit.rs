@@ -105,11 +105,13 @@ pub struct ExportQuery {
 }
 
 /// What an export wrote.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ExportSummary {
     pub entries: u64,
     pub first: Option<i64>,
     pub last: Option<i64>,
+    /// The last entry's hash: the head to hand over with the file.
+    pub head: Option<String>,
 }
 
 /// Export and follow read the log this many entries at a time.
@@ -210,6 +212,7 @@ impl Desk {
                 summary.entries += 1;
                 summary.first.get_or_insert(row.id);
                 summary.last = Some(row.id);
+                summary.head.clone_from(&row.hash);
             }
             match page.last() {
                 Some(last) if page.len() as u64 == LOG_PAGE => after = last.id,
@@ -236,15 +239,7 @@ impl Desk {
     /// the log. Reads only.
     pub fn audit_verify(&self, principal: &Principal, head: Option<&str>) -> DeskResult<Walk> {
         self.chain_check(principal)?.map_err(DeskError::from)?;
-        let wanted = match head {
-            Some(text) => Some(chain::parse_hex(text).ok_or_else(|| {
-                DeskError::Invalid(format!(
-                    "'{}' is not a head hash: 64 hex digits, as verify prints",
-                    super::shown(text)
-                ))
-            })?),
-            None => None,
-        };
+        let wanted = head.map(parse_head).transpose()?;
         self.hold_snapshot()?;
         let walk = chain::walk(self.conn(), wanted.as_ref());
         self.release_snapshot()?;
@@ -308,6 +303,13 @@ impl Desk {
         }
         Ok(before)
     }
+}
+
+/// A head hash as a person typed it (64 hex digits, as verify prints).
+pub fn parse_head(text: &str) -> DeskResult<[u8; 32]> {
+    chain::parse_hex(text).ok_or_else(|| {
+        DeskError::Invalid(format!("'{}' is not a head hash: 64 hex digits, as verify prints", super::shown(text)))
+    })
 }
 
 /// The operation a prune is audited as.

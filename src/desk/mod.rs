@@ -4,7 +4,7 @@
 
 mod audit;
 pub mod backup;
-pub use audit::{AuditQuery, ExportQuery, ExportSummary};
+pub use audit::{parse_head, AuditQuery, ExportQuery, ExportSummary};
 mod capabilities;
 mod clock;
 pub mod demo;

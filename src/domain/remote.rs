@@ -84,6 +84,9 @@ pub const UPLOAD_OVER_SSH: &str =
 pub const EXPORT_OVER_SSH: &str = "from your machine run: ssh mpdesk@HOST program export APP X.Y.Z > app.zip";
 /// The command that exports the audit log to the person's machine over SSH.
 pub const AUDIT_EXPORT_OVER_SSH: &str = "from your machine run: ssh mpdesk@HOST audit export > audit.jsonl";
+/// How to check an exported file over SSH (or, better, where it is).
+pub const AUDIT_VERIFY_OVER_SSH: &str =
+    "send it on standard input: ssh mpdesk@HOST audit verify --file - < audit.jsonl (or run mpdesk where the file is)";
 /// The command that adds a key from the person's machine over SSH.
 pub const KEY_OVER_SSH: &str = "from your machine run: ssh mpdesk@HOST key add - < ~/.ssh/id_ed25519.pub";
 

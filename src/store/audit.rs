@@ -622,3 +622,42 @@ pub fn prune(conn: &Connection, mark: &super::chain::PruneMark) -> rusqlite::Res
     conn.execute_batch(super::schema::AUDIT_NO_DELETE)?;
     Ok(())
 }
+
+/// Walks the chain of an exported file (JSON lines, as `audit export`
+/// writes them) by the rules `verify` applies to the database: an auditor
+/// handed the file and a head hash needs nothing else.
+pub fn walk_exported(
+    reader: impl std::io::BufRead,
+    wanted_head: Option<&[u8; 32]>,
+) -> Result<super::chain::Walk, String> {
+    let mut walker = super::chain::Walker::new(wanted_head);
+    for (index, line) in reader.lines().enumerate() {
+        let number = index + 1;
+        let line = line.map_err(|e| format!("cannot read line {number}: {e}"))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let e: ExportedEntry =
+            serde_json::from_str(&line).map_err(|e| format!("line {number} is not an exported entry: {e}"))?;
+        let columns = [
+            ValueRef::Integer(e.id),
+            ValueRef::from(e.entry.at.as_str()),
+            ValueRef::from(e.entry.actor.as_str()),
+            e.workspace_id.map_or(ValueRef::Null, ValueRef::Integer),
+            text(&e.entry.workspace),
+            text(&e.entry.app_id),
+            text(&e.entry.program),
+            ValueRef::from(e.entry.operation.as_str()),
+            ValueRef::from(e.entry.outcome.as_str()),
+            ValueRef::from(e.entry.detail.as_str()),
+            ValueRef::from(e.entry.via.as_str()),
+            text(&e.undo),
+            e.reverts.map_or(ValueRef::Null, ValueRef::Integer),
+        ];
+        let hash = |h: &Option<String>| h.as_deref().and_then(super::chain::parse_hex);
+        if !walker.entry(hash(&e.prev), hash(&e.hash), &columns) {
+            break;
+        }
+    }
+    Ok(walker.finish())
+}

@@ -221,41 +221,73 @@ pub struct Walk {
 pub fn walk(conn: &Connection, wanted_head: Option<&[u8; 32]>) -> rusqlite::Result<Walk> {
     let mut stmt = conn.prepare(&format!("SELECT prev, hash, {HASHED_COLUMNS} FROM audit ORDER BY id"))?;
     let mut rows = stmt.query([])?;
-    let mut walk = Walk { entries: 0, head: None, broken: None, head_check: None };
-    let mut found_head = None;
-    // The oldest entry kept, when it does not start the chain: a prune
-    // must have recorded what it is chained to.
-    let mut start: Option<(i64, [u8; 32])> = None;
-    let mut marks: Vec<(i64, PruneMark)> = Vec::new();
+    let mut walker = Walker::new(wanted_head);
     while let Some(row) = rows.next()? {
-        let id: i64 = row.get(2)?;
-        walk.entries += 1;
-        let (prev, hash) = match (as_hash(row.get_ref(0)?), as_hash(row.get_ref(1)?)) {
-            (Some(prev), Some(hash)) => (prev, hash),
-            _ => {
-                walk.broken = Some(Break {
-                    id,
-                    why: format!(
-                        "entry #{id} is not in the chain (it has no hash): it was inserted behind mpdesk's back"
-                    ),
-                });
-                break;
-            }
-        };
         let mut columns = [ValueRef::Null; HASHED_COUNT];
         for (i, column) in columns.iter_mut().enumerate() {
             *column = row.get_ref(2 + i)?;
         }
-        if entry_hash(&prev, &columns) != hash {
-            walk.broken =
-                Some(Break { id, why: format!("entry #{id} was changed: its columns do not match its hash") });
+        if !walker.entry(as_hash(row.get_ref(0)?), as_hash(row.get_ref(1)?), &columns) {
             break;
         }
-        match walk.head {
-            None if prev != GENESIS => start = Some((id, prev)),
-            None => {}
+    }
+    Ok(walker.finish())
+}
+
+/// The chain checked an entry at a time, oldest first, from the database
+/// or from an exported file: the same rules either way.
+pub struct Walker<'h> {
+    walk: Walk,
+    wanted: Option<&'h [u8; 32]>,
+    found_head: Option<i64>,
+    /// The oldest entry, when it does not start the chain: a prune must
+    /// have recorded what it is chained to.
+    start: Option<(i64, [u8; 32])>,
+    marks: Vec<(i64, PruneMark)>,
+}
+
+impl<'h> Walker<'h> {
+    pub fn new(wanted: Option<&'h [u8; 32]>) -> Self {
+        Self {
+            walk: Walk { entries: 0, head: None, broken: None, head_check: None },
+            wanted,
+            found_head: None,
+            start: None,
+            marks: Vec::new(),
+        }
+    }
+
+    /// The next entry: its `prev`, its `hash`, and its [`HASHED_COLUMNS`]
+    /// (the first is its id). False once the chain is broken.
+    pub fn entry(&mut self, prev: Option<[u8; 32]>, hash: Option<[u8; 32]>, columns: &[ValueRef<'_>]) -> bool {
+        let id = columns.first().and_then(|c| c.as_i64().ok()).unwrap_or_default();
+        self.walk.entries += 1;
+        let broken = self.check(id, prev, hash, columns);
+        if broken.is_some() {
+            self.walk.broken = broken;
+            return false;
+        }
+        true
+    }
+
+    fn check(
+        &mut self,
+        id: i64,
+        prev: Option<[u8; 32]>,
+        hash: Option<[u8; 32]>,
+        columns: &[ValueRef<'_>],
+    ) -> Option<Break> {
+        let (Some(prev), Some(hash)) = (prev, hash) else {
+            let why = format!("entry #{id} is not in the chain (it has no hash): it was inserted behind mpdesk's back");
+            return Some(Break { id, why });
+        };
+        if columns.len() != HASHED_COUNT || entry_hash(&prev, columns) != hash {
+            return Some(Break { id, why: format!("entry #{id} was changed: its columns do not match its hash") });
+        }
+        match self.walk.head {
+            None if prev != GENESIS => self.start = Some((id, prev)),
             Some((before, before_hash)) if prev != before_hash => {
-                walk.broken = Some(if id > before + 1 {
+                return Some(if id > before + 1 {
                     let gap = if id == before + 2 {
                         format!("entry #{} was removed", before + 1)
                     } else {
@@ -270,41 +302,45 @@ pub fn walk(conn: &Connection, wanted_head: Option<&[u8; 32]>) -> rusqlite::Resu
                         ),
                     }
                 });
-                break;
             }
-            Some(_) => {}
+            _ => {}
         }
         if columns[7] == ValueRef::Text(PRUNED.as_bytes()) && columns[8] == ValueRef::Text(b"ok") {
             if let Some(mark) = columns[9].as_str().ok().and_then(PruneMark::parse) {
-                marks.push((id, mark));
+                self.marks.push((id, mark));
             }
         }
-        if wanted_head == Some(&hash) {
-            found_head = Some(id);
+        if self.wanted == Some(&hash) {
+            self.found_head = Some(id);
         }
-        walk.head = Some((id, hash));
+        self.walk.head = Some((id, hash));
+        None
     }
-    if walk.broken.is_none() {
-        if let Some((id, prev)) = start {
-            let recorded = marks.iter().any(|(_, m)| m.last == id - 1 && m.last_hash == prev);
-            if !recorded {
-                walk.broken = Some(Break {
-                    id,
-                    why: format!("the entries before #{id} were removed: #{id} is chained to a hash no prune recorded"),
-                });
+
+    pub fn finish(mut self) -> Walk {
+        if self.walk.broken.is_none() {
+            if let Some((id, prev)) = self.start {
+                if !self.marks.iter().any(|(_, m)| m.last == id - 1 && m.last_hash == prev) {
+                    self.walk.broken = Some(Break {
+                        id,
+                        why: format!(
+                            "the entries before #{id} were removed: #{id} is chained to a hash no prune recorded"
+                        ),
+                    });
+                }
             }
         }
+        if let Some(wanted) = self.wanted {
+            self.walk.head_check = Some(match self.found_head {
+                Some(id) => HeadCheck::Found(id),
+                None => match self.marks.iter().find(|(_, m)| &m.last_hash == wanted) {
+                    Some((by, _)) => HeadCheck::Pruned(*by),
+                    None => HeadCheck::Missing,
+                },
+            });
+        }
+        self.walk
     }
-    if let Some(wanted) = wanted_head {
-        walk.head_check = Some(match found_head {
-            Some(id) => HeadCheck::Found(id),
-            None => match marks.iter().find(|(_, m)| &m.last_hash == wanted) {
-                Some((by, _)) => HeadCheck::Pruned(*by),
-                None => HeadCheck::Missing,
-            },
-        });
-    }
-    Ok(walk)
 }
 
 fn as_hash(value: ValueRef<'_>) -> Option<[u8; 32]> {

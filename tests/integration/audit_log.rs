@@ -501,3 +501,53 @@ fn readme_shows_the_journal_unit_the_package_ships() {
         other => panic!("not a follow: {other:?}"),
     }
 }
+
+/// An auditor handed a file and a head needs no database: the file's chain
+/// and head check as the log's do, and a line changed or removed from the
+/// file is found at its entry.
+#[test]
+fn an_exported_file_and_its_head_verify_without_the_database() {
+    let cli = Cli::new();
+    cli.ok("", &["demo-data"]);
+    let file = cli.path("audit.jsonl");
+    let file_arg = file.to_str().expect("utf8");
+    let exported = cli.ok("", &["audit", "export", "--out", file_arg]);
+    let head =
+        exported.stdout.split("its head is ").nth(1).expect("the head").split(' ').next().expect("hash").to_string();
+    assert!(
+        exported.stdout.contains(&format!("mpdesk audit verify --file {file_arg} --head {head}")),
+        "{}",
+        exported.stdout
+    );
+    let verify = |path: &str, head: &str| {
+        Command::new(env!("CARGO_BIN_EXE_mpdesk"))
+            .args(["audit", "verify", "--file", path, "--head", head])
+            .env("MPDESK_DB", "/nonexistent/no.db")
+            .output()
+            .expect("verify")
+    };
+    let intact = verify(file_arg, &head);
+    assert_eq!(intact.status.code(), Some(0), "{}", String::from_utf8_lossy(&intact.stderr));
+    assert!(String::from_utf8_lossy(&intact.stdout).contains(&format!("{head} is entry #")));
+
+    let text = std::fs::read_to_string(&file).expect("file");
+    let lines: Vec<&str> = text.lines().collect();
+    let mut changed: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let mut entry: Value = serde_json::from_str(lines[9]).expect("line 10");
+    entry["detail"] = Value::String("nothing happened".to_string());
+    changed[9] = entry.to_string();
+    let removed: Vec<&str> = lines.iter().enumerate().filter(|(i, _)| *i != 9).map(|(_, l)| *l).collect();
+    let cut = &lines[..lines.len() - 1];
+    for (what, body, expected) in [
+        ("a detail changed", changed.join("\n"), "entry #10 was changed"),
+        ("a line removed", removed.join("\n"), "entry #10 was removed"),
+        ("the last line cut", cut.join("\n"), "is not in it"),
+    ] {
+        let path = cli.path("tampered.jsonl");
+        std::fs::write(&path, body).expect("write");
+        let run = verify(path.to_str().expect("utf8"), &head);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "{what}: {stderr}");
+        assert!(stderr.contains(expected), "{what}: {stderr}");
+    }
+}

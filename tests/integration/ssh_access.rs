@@ -73,14 +73,16 @@ fn over_ssh_no_option_names_a_server_file() {
         let log_export = server.ssh("olivia", &[], &["audit", "export", "--out", target, "--force"]);
         assert_eq!(code(&log_export), Some(2), "{mode:?}: {}", stderr(&log_export));
         assert!(stderr(&log_export).contains("audit export > audit.jsonl"), "{}", stderr(&log_export));
-        assert_eq!(std::fs::read(&keys_file).ok(), keys_before, "{mode:?}: the keys file changed");
+        let read_back = server.ssh("olivia", &[], &["audit", "verify", "--file", secret]);
+        assert_eq!(code(&read_back), Some(2), "{mode:?}: {}", stderr(&read_back));
+        assert!(stderr(&read_back).contains("--file - < audit.jsonl"), "{}", stderr(&read_back));
         for args in [vec!["key", "add", "dana", dana_pub.to_str().expect("utf8")], vec!["key", "add", secret]] {
             let add = server.ssh("dana", &[], &args);
             assert_eq!(code(&add), Some(2), "{mode:?} {args:?}: {}", stderr(&add));
             assert!(stderr(&add).contains("key add - <"), "{}", stderr(&add));
         }
         assert_eq!(server.data(), before, "{mode:?}: a refused attempt changed the data");
-        let log = operator_log(&server.db, "5");
+        let log = operator_log(&server.db, "6");
         assert!(
             log.iter().all(|e| e["operation"] == "ssh_command" && e["outcome"] == "denied"),
             "each refusal is in the log: {log:?}"
@@ -207,6 +209,24 @@ fn a_session_revoked_while_it_runs_cannot_write() {
             }
         }
     }
+}
+
+/// An export checks over SSH on standard input: the file never names a
+/// server path, and the answer is the same as on the server.
+#[test]
+fn an_exported_log_checks_over_ssh_on_standard_input() {
+    let server = Server::start(Mode::KeysCommand);
+    let export = mpdesk(&server.db, None, &["audit", "export"]);
+    assert_eq!(code(&export), Some(0), "{}", stderr(&export));
+    let checked = server.ssh_with_input("dana", &["audit", "verify", "--file", "-"], &export.stdout);
+    assert_eq!(code(&checked), Some(0), "{}", stderr(&checked));
+    assert!(String::from_utf8_lossy(&checked.stdout).contains("entries, chain intact, head "));
+    let mut tampered =
+        String::from_utf8(export.stdout).expect("utf8").replacen("\"outcome\":\"ok\"", "\"outcome\":\"denied\"", 1);
+    tampered.push('\n');
+    let refused = server.ssh_with_input("dana", &["audit", "verify", "--file", "-"], tampered.as_bytes());
+    assert_eq!(code(&refused), Some(1), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("entry #1 was changed"), "{}", stderr(&refused));
 }
 
 /// A person following the log over SSH sees what they may read as it
