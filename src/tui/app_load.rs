@@ -98,12 +98,15 @@ impl App {
     /// it (and ask again for what is still missing); a new selection loads.
     pub fn answers_came(&mut self) {
         let before = self.screens.programs.selected_app_id();
-        self.with_parts(|p| {
+        let said = self.with_parts(|p| {
             p.ctx.background.asking_again(|| {
                 p.screens.programs.answered(&p.ctx);
-                p.screens.audit.answered(&p.ctx);
+                p.screens.audit.answered(&p.ctx)
             })
         });
+        if let Some((kind, text)) = said {
+            self.set_status(kind, text);
+        }
         if self.screens.programs.selected_app_id() != before {
             self.load_selection();
         }

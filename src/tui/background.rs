@@ -8,7 +8,9 @@
 //! Every read is a desk call ([`Job::run`]), on either desk: the same
 //! rules decide what is seen.
 
-use crate::desk::{Actor, AuditEntry, AuditQuery, Desk, DeskResult, Interrupter, Page, ProgramSummary, Seek};
+use crate::desk::{
+    Actor, AuditEntry, AuditQuery, Desk, DeskResult, Interrupter, Page, Principal, ProgramSummary, Seek, Walk,
+};
 use std::cell::RefCell;
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
@@ -38,10 +40,32 @@ pub enum ProgramSeek {
 /// One read, as the desk is asked it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Job {
-    Programs { actor: Actor, workspace: String, text: Option<String>, seek: ProgramSeek, limit: u64 },
-    CountPrograms { actor: Actor, workspace: String, text: Option<String> },
-    Audit { actor: Actor, query: AuditQuery },
-    CountAudit { actor: Actor, query: AuditQuery },
+    Programs {
+        actor: Actor,
+        workspace: String,
+        text: Option<String>,
+        seek: ProgramSeek,
+        limit: u64,
+    },
+    CountPrograms {
+        actor: Actor,
+        workspace: String,
+        text: Option<String>,
+    },
+    Audit {
+        actor: Actor,
+        query: AuditQuery,
+    },
+    CountAudit {
+        actor: Actor,
+        query: AuditQuery,
+    },
+    /// A walk of the audit log's chain; `asked` counts the requests, so
+    /// each is walked anew (never a kept answer).
+    CheckChain {
+        actor: Actor,
+        asked: u64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +73,7 @@ pub enum Answer {
     Programs(Vec<ProgramSummary>),
     Count(u64),
     Audit(Vec<(i64, AuditEntry)>),
+    Chain(Walk),
 }
 
 impl Answer {
@@ -56,6 +81,13 @@ impl Answer {
         match self {
             Self::Programs(rows) => rows,
             _ => Vec::new(),
+        }
+    }
+
+    pub fn chain(self) -> Option<Walk> {
+        match self {
+            Self::Chain(walk) => Some(walk),
+            _ => None,
         }
     }
 
@@ -96,6 +128,9 @@ impl Job {
             }
             Self::Audit { actor, query } => desk.audit(actor, query).map(Answer::Audit),
             Self::CountAudit { actor, query } => desk.count_audit(actor, query).map(Answer::Count),
+            Self::CheckChain { actor, .. } => {
+                desk.audit_verify(&Principal::Person(actor.clone()), None).map(Answer::Chain)
+            }
         }
     }
 }
@@ -110,6 +145,7 @@ impl Job {
             Self::CountPrograms { .. } => 1,
             Self::Audit { .. } => 2,
             Self::CountAudit { .. } => 3,
+            Self::CheckChain { .. } => 4,
         }
     }
 }

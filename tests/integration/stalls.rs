@@ -135,3 +135,22 @@ fn the_benches_readme_runs_are_there() {
         assert!(std::path::Path::new(&path).exists(), "README names {path}, which is not there");
     }
 }
+
+/// `v` on the Audit tab: a walk longer than a key may take goes to the
+/// background reader; the tab says it is checking, the keys still answer,
+/// and the result comes to the status line and the title.
+#[test]
+fn a_chain_check_the_budget_cannot_answer_runs_in_the_background() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut app = busy_console(&dir);
+    press(&mut app, KeyCode::Char('3'));
+    wait_for_answers(&mut app);
+    press(&mut app, KeyCode::Char('v'));
+    assert!(title_line(&app, "Audit log").contains("checking the chain…"), "{}", screen_text(&app));
+    assert_eq!(crate::tui_support::status(&app), "checking the audit log's chain…");
+    press(&mut app, KeyCode::Char('j'));
+    wait_for_answers(&mut app);
+    let status = crate::tui_support::status(&app);
+    assert!(status.starts_with("chain intact: 10038 entries, head "), "{status}");
+    assert!(title_line(&app, "Audit log").contains("chain intact: 10038 entries"), "{}", screen_text(&app));
+}

@@ -36,6 +36,8 @@ pub struct AuditLog {
     /// What the last walk of the chain found, and when: kept until the
     /// next one (a walk reads every entry, so it runs only when asked).
     chain: Option<(bool, String)>,
+    /// How many walks were asked (each is a new question).
+    chain_asked: u64,
     /// What the tab waits for from the background reader.
     waiting: Vec<Waiting>,
 }
@@ -49,6 +51,8 @@ enum Waiting {
     Rows,
     /// The length and the oldest entries, for End.
     End,
+    /// A walk of the chain.
+    Chain,
 }
 
 impl AuditLog {
@@ -81,14 +85,18 @@ impl AuditLog {
 
     /// What the background reader finished: each read still waited for is
     /// asked again (now known, or asked anew).
-    pub fn answered(&mut self, ctx: &Context<'_>) {
+    /// A walk of the chain that finished says so on the status line.
+    pub fn answered(&mut self, ctx: &Context<'_>) -> Option<(StatusKind, String)> {
+        let mut said = None;
         for what in std::mem::take(&mut self.waiting) {
             match what {
                 Waiting::Newest => self.refresh(ctx),
                 Waiting::Rows => self.ensure_rows(ctx),
                 Waiting::End => self.go_to_end(ctx),
+                Waiting::Chain => said = self.chain_answer(ctx),
             }
         }
+        said
     }
 
     /// Keeps the visible entries loaded, paging by id (keyset) in either
@@ -193,13 +201,29 @@ impl AuditLog {
         self.looked_up = Some(key);
     }
 
-    /// The Audit tab's `v`: walks the chain once, now, and keeps what it
-    /// found in the tab's title.
+    /// The Audit tab's `v`: walks the chain once, by the background reader
+    /// when it takes longer than a key may (a second at a million
+    /// entries), and keeps what it found in the tab's title.
     fn check_chain(&mut self, ctx: &Context<'_>) -> Outcome {
-        let Some(actor) = ctx.actor() else { return Outcome::Nothing };
-        let Some(walk) = ctx.report(ctx.desk.audit_verify(&Principal::Person(actor.clone()), None)) else {
-            return Outcome::Nothing;
+        self.chain_asked += 1;
+        match self.chain_answer(ctx) {
+            Some((kind, text)) => Outcome::Status(kind, text),
+            None if self.waiting.contains(&Waiting::Chain) => {
+                Outcome::Status(StatusKind::Info, "checking the audit log's chain…".to_string())
+            }
+            None => Outcome::Nothing,
+        }
+    }
+
+    /// The walk asked last, if it is known: what it found.
+    fn chain_answer(&mut self, ctx: &Context<'_>) -> Option<(StatusKind, String)> {
+        let actor = ctx.actor()?;
+        let job = Job::CheckChain { actor: actor.clone(), asked: self.chain_asked };
+        let Some(answer) = ctx.background.answer(ctx.desk, job) else {
+            self.wait(Waiting::Chain);
+            return None;
         };
+        let walk = ctx.report(answer).and_then(Answer::chain)?;
         let at = crate::desk::rfc3339(time::OffsetDateTime::now_utc());
         let (intact, text) = match (&walk.broken, walk.head) {
             (Some(broken), _) => (false, format!("chain broken: {}", broken.why)),
@@ -210,8 +234,7 @@ impl AuditLog {
             (None, None) => (true, "chain intact: no entries yet".to_string()),
         };
         self.chain = Some((intact, text.clone()));
-        let kind = if intact { StatusKind::Info } else { StatusKind::Error };
-        Outcome::Status(kind, text)
+        Some((if intact { StatusKind::Info } else { StatusKind::Error }, text))
     }
 
     /// The Audit tab's `z`: what undoing the selected entry changes, to confirm.
@@ -267,7 +290,8 @@ impl Component for AuditLog {
 
     /// Back to the newest entries; the length is found only by paging on.
     fn refresh(&mut self, ctx: &Context<'_>) {
-        self.waiting.clear();
+        // A walk under way still answers; the list's own reads start anew.
+        self.waiting.retain(|w| *w == Waiting::Chain);
         let Some(rows) = self.fetch(ctx, self.query(ctx)) else {
             self.list = ListWindow::default();
             self.wait(Waiting::Newest);
@@ -287,6 +311,7 @@ impl Component for AuditLog {
         let waiting = match self.waiting.first() {
             Some(Waiting::Newest | Waiting::Rows) => " searching…",
             Some(Waiting::End) => " counting…",
+            Some(Waiting::Chain) => " checking the chain…",
             None => "",
         };
         let mut title = vec![Span::styled(format!(" Audit log ({count}){waiting} "), theme.title())];
