@@ -65,7 +65,7 @@ fn names_server_file(command: &Command) -> Option<String> {
         {
             Some(format!("--file names a file, and over SSH that would be the server's; {AUDIT_VERIFY_OVER_SSH}"))
         }
-        Command::Key(KeyCommand::Add { login, file }) if file.as_deref().unwrap_or(login) != "-" => {
+        Command::Key(KeyCommand::Add { login, file, .. }) if file.as_deref().unwrap_or(login) != "-" => {
             Some(format!("a key file named over SSH would be the server's; {KEY_OVER_SSH}"))
         }
         _ => None,

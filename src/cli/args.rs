@@ -112,6 +112,14 @@ pub enum Command {
     },
     /// Load the demo data into an empty database.
     DemoData,
+    /// Remove every membership whose end has come, one membership_expired
+    /// entry each (access is gone at that instant anyway; this tidies the
+    /// log, e.g. from a timer).
+    Expire {
+        /// List what has expired, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// SSH public keys: yours (over SSH), anyone's (the operator).
     #[command(subcommand)]
     Key(KeyCommand),
@@ -340,6 +348,10 @@ pub enum WorkspaceCommand {
         login: String,
         #[arg(long, value_enum)]
         role: RoleArg,
+        /// The access it grants ends: a duration from the acceptance (30d),
+        /// or a date or time (2027-01-31); default: never.
+        #[arg(long, value_name = "WHEN")]
+        expires: Option<String>,
     },
     /// The workspace's invitations: pending, accepted, declined, withdrawn, expired.
     Invitations { workspace: String },
@@ -385,6 +397,19 @@ pub enum WorkspaceMemberCommand {
         login: String,
         #[arg(long, value_enum)]
         role: RoleArg,
+        /// When access ends: a date (2027-01-31), a time
+        /// (2027-01-31T18:00:00Z) or a duration (30d, 12h, 90s); default: never.
+        #[arg(long, value_name = "WHEN")]
+        expires: Option<String>,
+    },
+    /// Set, extend or clear when a member's access ends: a date, a time, a
+    /// duration from now, or never (not the Owner's: it never ends).
+    Expire {
+        workspace: String,
+        login: String,
+        /// 2027-01-31, 2027-01-31T18:00:00Z, 30d, 12h, 90s, or never.
+        #[arg(value_name = "WHEN")]
+        when: String,
     },
     /// Change a member's role.
     Role {
@@ -531,6 +556,19 @@ pub enum MemberCommand {
         program: String,
         #[arg(required = true)]
         logins: Vec<String>,
+        /// When access ends: a date (2027-01-31), a time
+        /// (2027-01-31T18:00:00Z) or a duration (30d, 12h, 90s); default: never.
+        #[arg(long, value_name = "WHEN")]
+        expires: Option<String>,
+    },
+    /// Set, extend or clear when a member's access to the program ends: a
+    /// date, a time, a duration from now, or never.
+    Expire {
+        program: String,
+        login: String,
+        /// 2027-01-31, 2027-01-31T18:00:00Z, 30d, 12h, 90s, or never.
+        #[arg(value_name = "WHEN")]
+        when: String,
     },
     /// Remove a member.
     Remove { program: String, login: String },
@@ -550,6 +588,10 @@ pub enum KeyCommand {
         /// The .pub file, or - to read the key line from standard input (over SSH, only -).
         #[arg(value_name = "FILE")]
         file: Option<String>,
+        /// When sshd stops accepting the key: a date (2027-01-31), a time
+        /// (2027-01-31T18:00:00Z) or a duration (30d, 12h, 90s); default: never.
+        #[arg(long, value_name = "WHEN")]
+        expires: Option<String>,
     },
     /// Registered keys: yours, or LOGIN's, or (the operator) everyone's.
     List {

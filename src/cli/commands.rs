@@ -232,7 +232,7 @@ static PREREAD_KEY: std::sync::OnceLock<(String, Result<String, String>)> = std:
 pub fn preread_key(command: &Command) {
     let file = match command {
         Command::Setup { key, .. } => Some(key.as_str()),
-        Command::Key(KeyCommand::Add { login, file }) => Some(file.as_deref().unwrap_or(login)),
+        Command::Key(KeyCommand::Add { login, file, .. }) => Some(file.as_deref().unwrap_or(login)),
         _ => None,
     };
     if let Some(file) = file.filter(|f| *f != "-") {
@@ -374,6 +374,27 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
                 )
             })
         }
+        Command::Expire { dry_run } => {
+            let due = desk.expire(*dry_run)?;
+            out(json, &due, || {
+                let verb = if *dry_run { "has expired (nothing changed)" } else { "expired" };
+                let lines: Vec<String> = due
+                    .iter()
+                    .map(|d| {
+                        let place = match &d.program {
+                            Some(p) => format!("{} ({})", p.name, d.workspace),
+                            None => d.workspace.clone(),
+                        };
+                        format!("{}'s membership of {place} {verb} on {}", d.login, d.expires_at)
+                    })
+                    .collect();
+                if lines.is_empty() {
+                    "nothing has expired".to_string()
+                } else {
+                    lines.join("\n")
+                }
+            })
+        }
         Command::DemoData => {
             let logins = desk.load_demo_data()?;
             out(json, &logins, || format!("loaded the demo data; demo users: {}", logins.join(", ")))
@@ -448,7 +469,7 @@ pub(super) const OPERATOR_UNDO: &str =
 
 fn key(desk: &mut Desk, who: &Principal, format: Format, cmd: &KeyCommand) -> Done {
     match cmd {
-        KeyCommand::Add { login, file } => {
+        KeyCommand::Add { login, file, expires } => {
             // `key add FILE` is your own key; `key add LOGIN FILE` someone's.
             let (login, file) =
                 match file {
@@ -462,8 +483,11 @@ fn key(desk: &mut Desk, who: &Principal, format: Format, cmd: &KeyCommand) -> Do
                     },
                 };
             let text = read_key_text(&file)?;
-            let key = desk.add_key(who, &login, &text)?;
-            out(format.json(), &key, || format!("added {} key {} for {}", key.algorithm, key.fingerprint, key.login))
+            let key = desk.add_key_until(who, &login, &text, expires.as_deref())?;
+            out(format.json(), &key, || {
+                let until = key.expires_at.as_ref().map(|end| format!(", accepted until {end}")).unwrap_or_default();
+                format!("added {} key {} for {}{until}", key.algorithm, key.fingerprint, key.login)
+            })
         }
         KeyCommand::List { login } => {
             let keys = desk.list_keys(who, login.as_deref())?;
@@ -557,10 +581,19 @@ fn workspace(desk: &mut Desk, me: &Actor, format: Format, cmd: &WorkspaceCommand
             let list = desk.list_workspaces(me)?;
             out_rows(format, list)
         }
-        WorkspaceCommand::Member(WorkspaceMemberCommand::Add { workspace, login, role: r }) => {
-            desk.add_workspace_member(me, workspace, login, role(*r))?;
-            out(format.json(), &serde_json::json!({"workspace": workspace, "login": login, "role": role(*r)}), || {
-                format!("added {login} to {workspace} as {}", role(*r).title())
+        WorkspaceCommand::Member(WorkspaceMemberCommand::Add { workspace, login, role: r, expires }) => {
+            desk.add_workspace_member_until(me, workspace, login, role(*r), expires.as_deref())?;
+            let end = desk.member_end(me, workspace, login)?;
+            let answer =
+                serde_json::json!({"workspace": workspace, "login": login, "role": role(*r), "expires_at": end});
+            out(format.json(), &answer, || {
+                format!("added {login} to {workspace} as {}{}", role(*r).title(), until(&end))
+            })
+        }
+        WorkspaceCommand::Member(WorkspaceMemberCommand::Expire { workspace, login, when }) => {
+            let end = desk.set_workspace_member_expiry(me, workspace, login, when)?;
+            out(format.json(), &serde_json::json!({"workspace": workspace, "login": login, "expires_at": end}), || {
+                format!("{login}'s access to {workspace} {}", ends(&end))
             })
         }
         WorkspaceCommand::Member(WorkspaceMemberCommand::Role { workspace, login, role: r }) => {
@@ -589,8 +622,8 @@ fn workspace(desk: &mut Desk, me: &Actor, format: Format, cmd: &WorkspaceCommand
                 format!("unblocked {login} in {workspace}")
             })
         }
-        WorkspaceCommand::Invite { workspace, login, role: r } => {
-            let inv = desk.invite(me, workspace, login, role(*r))?;
+        WorkspaceCommand::Invite { workspace, login, role: r, expires } => {
+            let inv = desk.invite_for(me, workspace, login, role(*r), expires.as_deref())?;
             out(format.json(), &inv, || {
                 format!("invited {login} to {workspace} as {}; expires {}", inv.role.title(), inv.expires_at)
             })
@@ -796,16 +829,39 @@ fn invitation(desk: &mut Desk, me: &Actor, format: Format, cmd: &InvitationComma
     }
 }
 
+/// " until END" for an end, nothing for none.
+fn until(end: &Option<String>) -> String {
+    end.as_ref().map(|end| format!(" until {end}")).unwrap_or_default()
+}
+
+/// "ends END" or "no longer ends".
+fn ends(end: &Option<String>) -> String {
+    match end {
+        Some(end) => format!("ends {end}"),
+        None => "no longer ends".to_string(),
+    }
+}
+
 fn member(desk: &mut Desk, me: &Actor, format: Format, cmd: &MemberCommand) -> Done {
     match cmd {
         MemberCommand::Candidates { program } => out_pages(format, |page| desk.member_candidates(me, program, page)),
-        MemberCommand::Add { program, logins } => {
-            let added = desk.add_members(me, program, logins)?;
+        MemberCommand::Add { program, logins, expires } => {
+            let added = desk.add_members_until(me, program, logins, expires.as_deref())?;
             out(format.json(), &added, || {
                 format!(
                     "added {}",
-                    added.iter().map(|m| format!("{} ({})", m.login, m.role.title())).collect::<Vec<_>>().join(", ")
+                    added
+                        .iter()
+                        .map(|m| format!("{} ({}){}", m.login, m.role.title(), until(&m.expires_at)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
+            })
+        }
+        MemberCommand::Expire { program, login, when } => {
+            let end = desk.set_member_expiry(me, program, login, when)?;
+            out(format.json(), &serde_json::json!({"program": program, "login": login, "expires_at": end}), || {
+                format!("{login}'s access to {program} {}", ends(&end))
             })
         }
         MemberCommand::Remove { program, login } => {

@@ -71,13 +71,23 @@ pub fn run_on(desk: &mut crate::desk::Desk, cli: &Cli, command: &args::Command, 
     if let Some(code) = meta::run(cli, command) {
         return code;
     }
-    match commands::dispatch(desk, cli, command, identity) {
+    // What expired is gone before anything is read or decided.
+    match notice_expiries(desk, command).and_then(|()| commands::dispatch(desk, cli, command, identity)) {
         Ok(()) => 0,
         Err(error) => {
             output::print_error(&error, cli.output_format().json());
             output::exit_code(error.kind())
         }
     }
+}
+
+/// What expired is gone before anything is read or decided — except for
+/// `expire --dry-run`, which lists it and changes nothing.
+fn notice_expiries(desk: &mut crate::desk::Desk, command: &args::Command) -> Result<(), DeskError> {
+    if !matches!(command, args::Command::Expire { dry_run: true }) {
+        desk.notice_expiries()?;
+    }
+    Ok(())
 }
 
 /// Runs a subcommand and returns the process exit code.
@@ -110,6 +120,7 @@ pub fn run(cli: &Cli, command: &args::Command) -> i32 {
         let read_only = cli.readonly || matches!(command, args::Command::Ssh(args::SshCommand::KeysCommand { .. }));
         let (mut desk, path) = session::open(cli.db().as_deref(), read_only)?;
         desk.set_via(&session::local_via(cli.user().as_deref()));
+        notice_expiries(&mut desk, command).map_err(|e| e.naming_file(&path))?;
         commands::dispatch(&mut desk, cli, command, &Identity::Local).map_err(|e| e.naming_file(&path))
     })();
     match result {

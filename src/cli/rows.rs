@@ -126,7 +126,7 @@ impl TableRow for Candidate {
 }
 
 impl TableRow for ProgramMember {
-    const HEADERS: &'static [&'static str] = &["LOGIN", "NAME", "ROLE", "SOURCE", "ADDED BY", "ADDED AT"];
+    const HEADERS: &'static [&'static str] = &["LOGIN", "NAME", "ROLE", "SOURCE", "ADDED BY", "ADDED AT", "EXPIRES"];
     const EMPTY: &'static str = "no members";
     fn cells(&self) -> Vec<String> {
         vec![
@@ -136,6 +136,7 @@ impl TableRow for ProgramMember {
             if self.disabled { format!("{} (disabled)", self.source.title()) } else { self.source.title().to_string() },
             opt(&self.added_by),
             opt(&self.added_at),
+            opt(&self.expires_at),
         ]
     }
 }
@@ -172,7 +173,7 @@ impl TableRow for AuditRow {
 }
 
 impl TableRow for crate::desk::SshKey {
-    const HEADERS: &'static [&'static str] = &["LOGIN", "TYPE", "FINGERPRINT", "COMMENT", "ADDED"];
+    const HEADERS: &'static [&'static str] = &["LOGIN", "TYPE", "FINGERPRINT", "COMMENT", "ADDED", "EXPIRES"];
     const EMPTY: &'static str = "no SSH keys; add one with: mpdesk key add LOGIN ~/.ssh/id_ed25519.pub";
     fn cells(&self) -> Vec<String> {
         vec![
@@ -181,6 +182,7 @@ impl TableRow for crate::desk::SshKey {
             self.fingerprint.clone(),
             self.comment.clone(),
             format!("{} by {}", self.added_at, self.added_by),
+            opt(&self.expires_at),
         ]
     }
 }

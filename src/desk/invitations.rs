@@ -7,6 +7,7 @@ use super::{
     acting_role, not_yet_member, note_workspace, resolve_workspace, rfc3339, Actor, Desk, DeskError, DeskResult,
     MemberStatus, WorkspaceRole,
 };
+use crate::domain::expiry::{decide_future, stamp, Expiry};
 use crate::domain::invitation::{self, InvitationState, StoredState};
 use crate::domain::workspace_rules::{block_transition, decide_member_action, decide_transfer, MemberAction};
 use crate::domain::Denial;
@@ -42,6 +43,8 @@ pub enum MemberOp {
     Resend,
     Withdraw,
     Transfer,
+    /// Set when the membership ends.
+    Expire,
 }
 
 impl Invitation {
@@ -115,6 +118,7 @@ fn member_ops(
         ));
     }
     ops.push((MemberOp::Remove, decide_member_action(actor_role, MemberAction::Remove, target.role, None, read_only)));
+    ops.push((MemberOp::Expire, crate::domain::expiry::decide_workspace_expiry(actor_role, target.role, read_only)));
     if target.role != WorkspaceRole::Owner {
         ops.push((
             MemberOp::Transfer,
@@ -138,12 +142,33 @@ impl Desk {
         login: &str,
         role: WorkspaceRole,
     ) -> DeskResult<Invitation> {
+        self.invite_for(actor, workspace, login, role, None)
+    }
+
+    /// [`Desk::invite`], granting access for a while once accepted (`30d`)
+    /// or until an instant (`2027-01-31`), if given.
+    pub fn invite_for(
+        &mut self,
+        actor: &Actor,
+        workspace: &str,
+        login: &str,
+        role: WorkspaceRole,
+        access: Option<&str>,
+    ) -> DeskResult<Invitation> {
         let read_only = self.read_only;
         let now = self.now_time();
         self.audited(&actor.login, "workspace_invite", |tx, entry, sent_at| {
             let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
             note_workspace(entry, &ws);
             decide_member_action(acting_role(&membership), MemberAction::Invite, role, None, read_only)?;
+            let access = match access.map(Expiry::parse).transpose().map_err(DeskError::Invalid)? {
+                Some(Expiry::After(span)) => (Some(span.whole_seconds()), None),
+                Some(Expiry::At(until)) => {
+                    decide_future(Some(until), now).map_err(DeskError::Invalid)?;
+                    (None, Some(stamp(until)))
+                }
+                Some(Expiry::Never) | None => (None, None),
+            };
             let user = user_id(tx, login)?;
             not_yet_member(tx, &ws, user, login)?;
             if let Some(pending) = store::invitations::pending(tx, ws.id, user)? {
@@ -168,6 +193,15 @@ impl Desk {
             )?;
             entry.detail = format!("invited {login} as {}; expires {expires_at}", role.title());
             let row = pending_of(tx, ws.id, &ws.name, login)?;
+            store::invitations::set_access(tx, row.id, access.0, access.1.as_deref())?;
+            match &access {
+                (Some(seconds), _) => entry.detail.push_str(&format!(
+                    "; access for {} once accepted",
+                    crate::domain::expiry::span_text(time::Duration::seconds(*seconds))
+                )),
+                (_, Some(until)) => entry.detail.push_str(&format!("; access until {until}")),
+                _ => {}
+            }
             let mut capture = Capture::default();
             capture.created(Key::Invitation { id: row.id });
             entry.undo = Some(capture.finish(tx)?);
@@ -235,10 +269,27 @@ impl Desk {
             invitation::check_response(label, invitation::state_at(row.state, expires, now))?;
             not_yet_member(tx, &ws, actor.id, "you")?;
             if accept {
+                // Access granted for a while starts now.
+                let end = match store::invitations::access(tx, row.id)? {
+                    (Some(seconds), _) => Some(stamp(now + time::Duration::seconds(seconds))),
+                    (None, Some(until)) => {
+                        decide_future(parse_rfc3339(&until).ok(), now).map_err(|_| {
+                            DeskError::Conflict(format!(
+                                "this invitation's access ended on {until}; ask for a new invitation"
+                            ))
+                        })?;
+                        Some(until)
+                    }
+                    (None, None) => None,
+                };
                 store::invitations::decide(tx, row.id, StoredState::Accepted, at)?;
                 store::workspaces::add_member(tx, ws.id, actor.id, row.role, MemberStatus::Active, None, at)?;
+                store::expiry::set_workspace_end(tx, ws.id, actor.id, end.as_deref())?;
                 entry.detail =
                     format!("joined as {} (invited by {}): pending → accepted", row.role.title(), row.invited_by);
+                if let Some(end) = &end {
+                    entry.detail.push_str(&format!("; access until {end}"));
+                }
             } else {
                 store::invitations::decide(tx, row.id, StoredState::Declined, at)?;
                 entry.detail = format!("declined the invitation as {}: pending → declined", row.role.title());
@@ -309,6 +360,11 @@ impl Desk {
             store::workspaces::set_role(tx, ws.id, actor.id, WorkspaceRole::Master)?;
             store::workspaces::set_role(tx, ws.id, user, WorkspaceRole::Owner)?;
             entry.detail = format!("ownership {} → {login}; {} is now Master", actor.login, actor.login);
+            // The Owner never expires.
+            if let Some(end) = store::expiry::workspace_end(tx, ws.id, user)? {
+                store::expiry::set_workspace_end(tx, ws.id, user, None)?;
+                entry.detail.push_str(&format!("; {login}'s access no longer ends ({end})"));
+            }
             Ok(())
         })
     }

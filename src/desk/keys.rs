@@ -2,6 +2,7 @@
 //! OpenSSH asks of mpdesk (the authorized_keys block, one key's line).
 
 use super::{invalid, Actor, Desk, DeskError, DeskResult};
+use crate::domain::expiry::{has_passed, openssh_expiry};
 use crate::domain::keys::{decide_key_change, parse_public_key, KeyManager};
 use crate::domain::remote::{decide_key_removal, KeyRemoval};
 use crate::store;
@@ -40,10 +41,27 @@ pub const END_MARKER: &str = "# END mpdesk managed keys";
 impl Desk {
     /// Registers `text` (one public key line) as `login`'s key.
     pub fn add_key(&mut self, principal: &Principal, login: &str, text: &str) -> DeskResult<SshKey> {
+        self.add_key_until(principal, login, text, None)
+    }
+
+    /// [`Desk::add_key`], accepted by sshd only until `expires` (a date, a
+    /// time or a duration from now) if given.
+    pub fn add_key_until(
+        &mut self,
+        principal: &Principal,
+        login: &str,
+        text: &str,
+        expires: Option<&str>,
+    ) -> DeskResult<SshKey> {
         let by = principal.login().to_string();
+        let now_time = self.clock.now();
         self.audited(&by, "key_add", |tx, entry, now| {
             entry.detail = format!("key for {login}");
             decide_key_change(principal.manager(login), "Adding a key")?;
+            let end = match expires {
+                Some(text) => super::expiry::end_from(text, now_time, now_time)?,
+                None => None,
+            };
             let user = store::users::by_login(tx, login)?
                 .ok_or_else(|| DeskError::NotFound(format!("user '{}' is not registered", super::shown(login))))?;
             let key = parse_public_key(text).map_err(invalid)?;
@@ -64,9 +82,13 @@ impl Desk {
                     fingerprint: &key.fingerprint,
                     added_by: &by,
                     now,
+                    expires_at: end.as_deref(),
                 },
             )?;
             entry.detail = format!("added {} key {} for {login}", key.algorithm, key.fingerprint);
+            if let Some(end) = &end {
+                entry.detail.push_str(&format!(", accepted until {end}"));
+            }
             store::keys::by_fingerprint(tx, &key.fingerprint)?
                 .ok_or_else(|| DeskError::Storage("the new key vanished".to_string()))
         })
@@ -126,7 +148,8 @@ impl Desk {
             return Ok(None);
         };
         let key = store::keys::by_fingerprint(self.conn(), &parsed.fingerprint)?;
-        Ok(key.filter(|k| self.actor(&k.login).is_ok()))
+        let now = self.clock.now();
+        Ok(key.filter(|k| self.actor(&k.login).is_ok() && !has_passed(k.expires_at.as_deref(), now)))
     }
 
     /// The keys of every person who may act, for the authorized_keys block
@@ -134,7 +157,11 @@ impl Desk {
     /// sessions are refused before that).
     pub fn all_keys(&self) -> DeskResult<Vec<SshKey>> {
         let keys = store::keys::list(self.conn(), None)?;
-        Ok(keys.into_iter().filter(|k| self.actor(&k.login).is_ok()).collect())
+        let now = self.clock.now();
+        Ok(keys
+            .into_iter()
+            .filter(|k| self.actor(&k.login).is_ok() && !has_passed(k.expires_at.as_deref(), now))
+            .collect())
     }
 }
 
@@ -164,8 +191,13 @@ fn removable(
 /// the session itself. `command` is the mpdesk invocation up to `--key`.
 pub fn authorized_line(command: &str, key: &SshKey) -> String {
     let comment = if key.comment.is_empty() { String::new() } else { format!(" {}", key.comment) };
+    // sshd itself stops accepting the key then, whatever mpdesk says.
+    let expiry = match key.expires_at.as_deref().and_then(openssh_expiry) {
+        Some(at) => format!(",expiry-time=\"{at}\""),
+        None => String::new(),
+    };
     format!(
-        "command=\"{command} ssh session --key {}\",restrict,pty {} {}{comment}",
+        "command=\"{command} ssh session --key {}\",restrict,pty{expiry} {} {}{comment}",
         key.fingerprint, key.algorithm, key.key
     )
 }

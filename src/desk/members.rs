@@ -44,6 +44,7 @@ fn member_of(row: MemberRow) -> ProgramMember {
         added_by: row.added_by,
         added_at: row.added_at,
         disabled: row.disabled,
+        expires_at: row.expires_at,
     }
 }
 
@@ -115,11 +116,28 @@ impl Desk {
 
     /// Adds members, all or none, in one transaction.
     pub fn add_members(&mut self, actor: &Actor, program: &str, logins: &[String]) -> DeskResult<Vec<ProgramMember>> {
+        self.add_members_until(actor, program, logins, None)
+    }
+
+    /// [`Desk::add_members`], their memberships ending at `expires` (a
+    /// date, a time, a duration from now) if given.
+    pub fn add_members_until(
+        &mut self,
+        actor: &Actor,
+        program: &str,
+        logins: &[String],
+        expires: Option<&str>,
+    ) -> DeskResult<Vec<ProgramMember>> {
         let read_only = self.read_only;
+        let now_time = self.clock.now();
         self.audited(&actor.login, "member_add", |tx, entry, now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
             decide(&access_of(&row, read_only), Operation::AddMembers, &facts_of(&row))?;
+            let end = match expires {
+                Some(text) => super::expiry::end_from(text, now_time, now_time)?,
+                None => None,
+            };
             if logins.is_empty() {
                 return Err(DeskError::Invalid("name at least one user to add".to_string()));
             }
@@ -148,9 +166,13 @@ impl Desk {
                 }
                 capture.rows(tx, Key::ProgramMember { program_id: row.id, user_id: user.id })?;
                 store::members::add(tx, row.id, user.id, actor.id, now)?;
+                store::expiry::set_program_end(tx, row.id, user.id, end.as_deref())?;
                 seen.push(login.clone());
             }
             entry.detail = format!("added {}", seen.join(", "));
+            if let Some(end) = &end {
+                entry.detail.push_str(&format!(" until {end}"));
+            }
             entry.undo = Some(capture.finish(tx)?);
             let roles = manager_roles();
             let mut added = Vec::new();

@@ -9,6 +9,7 @@ mod capabilities;
 mod clock;
 pub mod demo;
 mod error;
+mod expiry;
 mod invitations;
 pub mod keys;
 mod reader;
@@ -185,6 +186,8 @@ impl Desk {
                 _ => Err(Denial::read_only(&operation.replace('_', " ")).into()),
             };
         }
+        // Memberships whose end has come are gone before anything is decided.
+        self.notice_expiries()?;
         let tx = self.store.write()?;
         let result = self.check_session(&tx, operation).and_then(|()| work(&tx, &mut entry, &now));
         match result {

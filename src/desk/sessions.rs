@@ -6,6 +6,7 @@
 
 use super::keys::Principal;
 use super::{Actor, Desk, DeskError, DeskResult};
+use crate::domain::expiry::has_passed;
 use crate::domain::people::decide_operator_only;
 use crate::domain::remote::{revoked, session_standing, Revocation};
 use crate::domain::Denial;
@@ -60,6 +61,10 @@ impl Desk {
     ) -> DeskResult<Actor> {
         let key = store::keys::by_fingerprint(self.conn(), fingerprint)?.ok_or_else(not_registered)?;
         let actor = self.actor(&key.login)?;
+        if let Some(at) = key.expires_at.as_deref().filter(|at| has_passed(Some(at), self.clock.now())) {
+            let why = Revocation::KeyExpired { at: at.to_string() };
+            return Err(revoked("Connecting", &why).into());
+        }
         self.set_via(&format!("ssh {fingerprint} from {from}"));
         let (pid, pid_start) = crate::process::this_process();
         let now = self.now();
@@ -115,7 +120,7 @@ impl Desk {
     pub fn revocation(&self, login: &str) -> Option<String> {
         match &self.remote {
             Some(remote) => match store::sessions::facts(self.conn(), remote.id) {
-                Ok(facts) => session_standing(&facts).err().map(|r| r.to_string()),
+                Ok(facts) => session_standing(&facts, self.clock.now()).err().map(|r| r.to_string()),
                 Err(_) => None,
             },
             None => match self.actor(login) {
@@ -130,7 +135,8 @@ impl Desk {
     pub(super) fn check_session(&self, conn: &Connection, operation: &str) -> DeskResult<()> {
         let Some(remote) = &self.remote else { return Ok(()) };
         let facts = store::sessions::facts(conn, remote.id)?;
-        session_standing(&facts).map_err(|why: Revocation| revoked(&operation.replace('_', " "), &why).into())
+        session_standing(&facts, self.clock.now())
+            .map_err(|why: Revocation| revoked(&operation.replace('_', " "), &why).into())
     }
 
     /// The live SSH sessions (the operator's): a session whose process is

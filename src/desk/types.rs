@@ -70,6 +70,8 @@ pub struct ProgramMember {
     pub added_at: Option<String>,
     /// The operator disabled this person: still a member, can do nothing.
     pub disabled: bool,
+    /// When they stop reaching the program (None: never).
+    pub expires_at: Option<String>,
 }
 
 /// A person on the new member list, with the role they would get.

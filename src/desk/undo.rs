@@ -397,7 +397,7 @@ fn still_as_left(conn: &Connection, names: &Names<'_>, part: &Part, plan: &[Part
     match part {
         Part::Rows { key, before, after } => {
             let now = store::undo::rows(conn, key)?;
-            if now != *before {
+            if !store::undo::same_rows(&now, before) {
                 return moved(names.rows_moved(key, before, &now)?);
             }
             restorable(conn, names, key, after, plan)?;

@@ -143,18 +143,40 @@ impl Desk {
         login: &str,
         role: WorkspaceRole,
     ) -> DeskResult<()> {
+        self.add_workspace_member_until(actor, workspace, login, role, None)
+    }
+
+    /// [`Desk::add_workspace_member`], the membership ending at `expires`
+    /// (a date, a time, a duration from now) if given.
+    pub fn add_workspace_member_until(
+        &mut self,
+        actor: &Actor,
+        workspace: &str,
+        login: &str,
+        role: WorkspaceRole,
+        expires: Option<&str>,
+    ) -> DeskResult<()> {
         let read_only = self.read_only;
+        let now_time = self.clock.now();
         self.audited(&actor.login, "workspace_member_add", |tx, entry, now| {
             let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
             note_workspace(entry, &ws);
             decide_member_action(acting_role(&membership), MemberAction::Add, role, None, read_only)?;
+            let end = match expires {
+                Some(text) => super::expiry::end_from(text, now_time, now_time)?,
+                None => None,
+            };
             let user = store::users::by_login(tx, login)?
                 .ok_or_else(|| DeskError::NotFound(format!("user '{}' is not registered", super::shown(login))))?;
             not_yet_member(tx, &ws, user.id, login)?;
             let mut capture = Capture::default();
             capture.rows(tx, Key::WorkspaceMember { workspace_id: ws.id, user_id: user.id })?;
             store::workspaces::add_member(tx, ws.id, user.id, role, MemberStatus::Active, Some(actor.id), now)?;
+            store::expiry::set_workspace_end(tx, ws.id, user.id, end.as_deref())?;
             entry.detail = format!("added {login} as {}", role.title());
+            if let Some(end) = &end {
+                entry.detail.push_str(&format!(" until {end}"));
+            }
             // A direct add answers a pending invitation: it is settled here,
             // in the same transaction, so nobody is listed twice.
             if let Some(pending) = store::invitations::pending(tx, ws.id, user.id)? {
@@ -265,6 +287,34 @@ impl Desk {
         }
         let Some(user) = store::users::by_login(self.conn(), login)? else { return Ok(None) };
         Ok(store::workspaces::membership(self.conn(), ws.id, user.id)?.map(|m| m.status))
+    }
+
+    /// The members whose access ends within 7 days, soonest first (the
+    /// Members tab's "expiring" filter); read like the member list.
+    pub fn expiring_workspace_members(
+        &self,
+        actor: &Actor,
+        workspace: &str,
+        page: Page,
+    ) -> DeskResult<Vec<WorkspaceMember>> {
+        let ws = self.readable_workspace(actor, workspace)?;
+        let until = crate::domain::expiry::stamp(self.clock.now() + crate::domain::expiry::SOON);
+        Ok(store::workspaces::expiring_members(self.conn(), ws.id, &until, page.offset, page.limit)?)
+    }
+
+    pub fn count_expiring_workspace_members(&self, actor: &Actor, workspace: &str) -> DeskResult<u64> {
+        let ws = self.readable_workspace(actor, workspace)?;
+        let until = crate::domain::expiry::stamp(self.clock.now() + crate::domain::expiry::SOON);
+        Ok(store::workspaces::count_expiring_members(self.conn(), ws.id, &until)?)
+    }
+
+    /// A workspace whose member list the actor may read (an acting member).
+    fn readable_workspace(&self, actor: &Actor, workspace: &str) -> DeskResult<crate::store::records::Workspace> {
+        let (ws, membership) = resolve_workspace(self.conn(), actor, workspace)?;
+        if acting_role(&membership).is_none() {
+            return Err(DeskError::NotFound(format!("workspace '{}' not found", super::shown(workspace))));
+        }
+        Ok(ws)
     }
 
     pub fn count_workspace_members(&self, actor: &Actor, workspace: &str) -> DeskResult<u64> {

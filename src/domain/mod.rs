@@ -7,6 +7,7 @@
 
 pub mod chars;
 pub mod denial;
+pub mod expiry;
 pub mod invitation;
 pub mod keys;
 pub mod lifecycle;

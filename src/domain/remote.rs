@@ -12,6 +12,7 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Revocation {
     KeyRemoved,
+    KeyExpired { at: String },
     Disabled { reason: Option<String> },
     Removed,
     Ended { by: String },
@@ -21,6 +22,7 @@ impl fmt::Display for Revocation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::KeyRemoved => write!(f, "your key was removed by the operator"),
+            Self::KeyExpired { at } => write!(f, "your key expired on {at}"),
             Self::Disabled { reason: Some(reason) } if !reason.is_empty() => {
                 write!(f, "your access was disabled by the operator ({reason})")
             }
@@ -42,12 +44,17 @@ pub struct SessionFacts {
     pub started_as: i64,
     /// Who ended the session, if someone did.
     pub ended_by: Option<String>,
+    /// When the key stops being accepted.
+    pub key_expires_at: Option<String>,
 }
 
-/// Whether the session may still act.
-pub fn session_standing(facts: &SessionFacts) -> Result<(), Revocation> {
+/// Whether the session may still act, at `now`.
+pub fn session_standing(facts: &SessionFacts, now: time::OffsetDateTime) -> Result<(), Revocation> {
     if let Some(by) = &facts.ended_by {
         return Err(Revocation::Ended { by: by.clone() });
+    }
+    if let Some(at) = facts.key_expires_at.as_deref().filter(|at| super::expiry::has_passed(Some(at), now)) {
+        return Err(Revocation::KeyExpired { at: at.to_string() });
     }
     match &facts.key_owner {
         // A key given to someone else since is not this session's key.
@@ -130,25 +137,39 @@ mod tests {
     use super::*;
 
     fn facts(owner: Option<(i64, Standing)>, ended: Option<&str>) -> SessionFacts {
-        SessionFacts { key_owner: owner, started_as: 7, ended_by: ended.map(str::to_string) }
+        SessionFacts { key_owner: owner, started_as: 7, ended_by: ended.map(str::to_string), key_expires_at: None }
+    }
+
+    const NOW: time::OffsetDateTime = time::macros::datetime!(2027-01-31 12:00:00 UTC);
+
+    #[test]
+    fn a_session_ends_when_its_key_expires() {
+        let mut expiring = facts(Some((7, Standing::Enabled)), None);
+        expiring.key_expires_at = Some("2027-01-31T12:00:01Z".to_string());
+        assert_eq!(session_standing(&expiring, NOW), Ok(()));
+        expiring.key_expires_at = Some("2027-01-31T12:00:00Z".to_string());
+        assert_eq!(
+            session_standing(&expiring, NOW).map_err(|r| r.to_string()),
+            Err("your key expired on 2027-01-31T12:00:00Z".to_string())
+        );
     }
 
     #[test]
     fn a_session_lives_while_its_key_and_person_do() {
-        assert_eq!(session_standing(&facts(Some((7, Standing::Enabled)), None)), Ok(()));
-        assert_eq!(session_standing(&facts(None, None)), Err(Revocation::KeyRemoved));
-        assert_eq!(session_standing(&facts(Some((8, Standing::Enabled)), None)), Err(Revocation::KeyRemoved));
+        assert_eq!(session_standing(&facts(Some((7, Standing::Enabled)), None), NOW), Ok(()));
+        assert_eq!(session_standing(&facts(None, None), NOW), Err(Revocation::KeyRemoved));
+        assert_eq!(session_standing(&facts(Some((8, Standing::Enabled)), None), NOW), Err(Revocation::KeyRemoved));
         let disabled = Standing::Disabled { at: "t".into(), by: "root".into(), reason: Some("gone".into()) };
         assert_eq!(
-            session_standing(&facts(Some((7, disabled)), None)).map_err(|r| r.to_string()),
+            session_standing(&facts(Some((7, disabled)), None), NOW).map_err(|r| r.to_string()),
             Err("your access was disabled by the operator (gone)".to_string())
         );
         assert_eq!(
-            session_standing(&facts(Some((7, Standing::Enabled)), Some("root"))).map_err(|r| r.to_string()),
+            session_standing(&facts(Some((7, Standing::Enabled)), Some("root")), NOW).map_err(|r| r.to_string()),
             Err("your session was ended by the operator (root)".to_string())
         );
         assert_eq!(
-            session_standing(&facts(Some((7, Standing::Removed { at: "t".into() })), None)),
+            session_standing(&facts(Some((7, Standing::Removed { at: "t".into() })), None), NOW),
             Err(Revocation::Removed)
         );
     }

@@ -28,6 +28,7 @@ pub fn not_reversible(operation: &str) -> &'static str {
         "user_add" => "registering a user is not reversible",
         "key_add" | "key_remove" => "SSH key changes are not undone: add or remove the key again",
         "version_export" => "an export only read the data; a copy that left cannot be taken back",
+        "membership_expired" => "an expired membership is not brought back by undo: add the person again",
         "audit_export" => "an export only read the log; a copy that left cannot be taken back",
         "audit_pruned" => "pruned entries are gone from the database; the exports hold them",
         "user_disable" | "user_enable" => "the operator's changes to people are not undone: enable or disable again",

@@ -26,6 +26,8 @@ pub enum MemberAction {
     Unblock,
     Invite,
     Withdraw,
+    /// Set, extend or clear when the membership ends.
+    Expire,
 }
 
 impl MemberAction {
@@ -38,6 +40,7 @@ impl MemberAction {
             Self::Unblock => "Unblocking",
             Self::Invite => "Inviting",
             Self::Withdraw => "Withdrawing the invitation of",
+            Self::Expire => "Setting when access ends for",
         }
     }
 }

@@ -47,6 +47,22 @@ pub fn insert(conn: &Connection, n: &NewInvitation<'_>) -> rusqlite::Result<i64>
     Ok(conn.last_insert_rowid())
 }
 
+/// How long an invitation's access lasts once accepted: seconds from the
+/// acceptance, or until an instant (neither: no end).
+pub fn set_access(conn: &Connection, id: i64, seconds: Option<i64>, until: Option<&str>) -> rusqlite::Result<()> {
+    conn.execute_cached(
+        "UPDATE invitations SET access_seconds = ?2, access_until = ?3 WHERE id = ?1",
+        params![id, seconds, until],
+    )?;
+    Ok(())
+}
+
+pub fn access(conn: &Connection, id: i64) -> rusqlite::Result<(Option<i64>, Option<String>)> {
+    conn.query_row_cached("SELECT access_seconds, access_until FROM invitations WHERE id = ?1", [id], |r| {
+        Ok((r.get(0)?, super::opt_text(r, 1)?))
+    })
+}
+
 /// The pending invitation (expired or not) of a user to a workspace.
 pub fn pending(conn: &Connection, workspace_id: i64, user_id: i64) -> rusqlite::Result<Option<InvitationRow>> {
     let sql = format!("SELECT {COLUMNS} WHERE i.workspace_id = ?1 AND i.user_id = ?2 AND i.state = 'pending'");

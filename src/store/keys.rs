@@ -4,7 +4,7 @@ use super::records::SshKey;
 use super::Cached;
 use rusqlite::{params, Connection, OptionalExtension};
 
-const COLUMNS: &str = "u.login, k.algorithm, k.key, k.comment, k.fingerprint, k.added_by, k.added_at";
+const COLUMNS: &str = "u.login, k.algorithm, k.key, k.comment, k.fingerprint, k.added_by, k.added_at, k.expires_at";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SshKey> {
     Ok(SshKey {
@@ -15,6 +15,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SshKey> {
         fingerprint: super::text(r, 4)?,
         added_by: super::text(r, 5)?,
         added_at: super::text(r, 6)?,
+        expires_at: super::opt_text(r, 7)?,
     })
 }
 
@@ -26,13 +27,15 @@ pub struct NewKey<'a> {
     pub fingerprint: &'a str,
     pub added_by: &'a str,
     pub now: &'a str,
+    /// When the key stops being accepted.
+    pub expires_at: Option<&'a str>,
 }
 
 pub fn insert(conn: &Connection, k: &NewKey<'_>) -> rusqlite::Result<()> {
     conn.execute_cached(
-        "INSERT INTO ssh_keys (user_id, algorithm, key, comment, fingerprint, added_by, added_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![k.user_id, k.algorithm, k.key, k.comment, k.fingerprint, k.added_by, k.now],
+        "INSERT INTO ssh_keys (user_id, algorithm, key, comment, fingerprint, added_by, added_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![k.user_id, k.algorithm, k.key, k.comment, k.fingerprint, k.added_by, k.now, k.expires_at],
     )?;
     Ok(())
 }
@@ -53,6 +56,11 @@ pub fn list(conn: &Connection, user_id: Option<i64>) -> rusqlite::Result<Vec<Ssh
     ))?;
     let rows = stmt.query_map([user_id], from_row)?;
     rows.collect()
+}
+
+/// Sets (or clears) when a key stops being accepted.
+pub fn set_end(conn: &Connection, fingerprint: &str, end: Option<&str>) -> rusqlite::Result<usize> {
+    conn.execute_cached("UPDATE ssh_keys SET expires_at = ?2 WHERE fingerprint = ?1", params![fingerprint, end])
 }
 
 pub fn remove(conn: &Connection, fingerprint: &str) -> rusqlite::Result<usize> {

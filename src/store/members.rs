@@ -95,7 +95,8 @@ fn read_part(
         Part::Explicit => "pm.added_at, pm.user_id",
     };
     let sql = format!(
-        "SELECT u.login, u.name, m.role, pm.user_id IS NOT NULL, ab.login, pm.added_at, u.disabled_at IS NOT NULL {from}
+        "SELECT u.login, u.name, m.role, pm.user_id IS NOT NULL, ab.login, pm.added_at, u.disabled_at IS NOT NULL,
+         pm.expires_at, m.expires_at {from}
          ORDER BY {order} LIMIT ?{} OFFSET ?{}",
         args.len() - 1,
         args.len()
@@ -110,6 +111,7 @@ fn read_part(
             added_by: super::opt_text(r, 4)?,
             added_at: super::opt_text(r, 5)?,
             disabled: r.get(6)?,
+            expires_at: super::expiry::earliest(super::opt_text(r, 7)?, super::opt_text(r, 8)?),
         })
     })?;
     rows.collect()

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod backup;
 pub mod chain;
 mod error;
+pub mod expiry;
 pub mod file_state;
 pub mod generated;
 pub mod invitations;

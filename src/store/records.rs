@@ -40,8 +40,8 @@ pub struct WorkspaceMember {
     pub status: MemberStatus,
     /// Member since; for an invitation, when it was last sent.
     pub since: String,
-    /// For an invitation: when it expires.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// When the membership ends (None: never); for an invitation, when
+    /// the invitation expires.
     pub expires_at: Option<String>,
     /// The operator disabled this person: they can do nothing anywhere
     /// until enabled; the membership is kept.
@@ -112,6 +112,9 @@ pub struct MemberRow {
     pub added_at: Option<String>,
     /// Disabled by the operator (kept as a member, can do nothing).
     pub disabled: bool,
+    /// When this person stops reaching the program: the earlier of their
+    /// program membership's end and their workspace membership's.
+    pub expires_at: Option<String>,
 }
 
 /// A person's SSH public key.
@@ -125,6 +128,8 @@ pub struct SshKey {
     pub fingerprint: String,
     pub added_by: String,
     pub added_at: String,
+    /// When sshd stops accepting it (None: never).
+    pub expires_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]

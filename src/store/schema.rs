@@ -18,6 +18,7 @@ pub fn migrations() -> Vec<M<'static>> {
         M::up(V9),
         M::up(V10),
         M::up_with_hook(V11, chain_the_log),
+        M::up(V12),
     ]
 }
 
@@ -275,6 +276,20 @@ CREATE TABLE audit_exports (
     entries INTEGER NOT NULL,
     whole INTEGER NOT NULL
 );
+"#;
+
+/// Time-bound access: a program membership and a key may end at an instant
+/// (a workspace membership has had the column since V1), an invitation
+/// may grant access for a while from its acceptance (or until an instant).
+/// The expiring ones are found from small partial indexes: whatever is due
+/// is noticed without walking the memberships.
+const V12: &str = r#"
+ALTER TABLE program_members ADD COLUMN expires_at TEXT;
+ALTER TABLE ssh_keys ADD COLUMN expires_at TEXT;
+ALTER TABLE invitations ADD COLUMN access_seconds INTEGER;
+ALTER TABLE invitations ADD COLUMN access_until TEXT;
+CREATE INDEX workspace_members_expiring ON workspace_members(expires_at) WHERE expires_at IS NOT NULL;
+CREATE INDEX program_members_expiring ON program_members(expires_at) WHERE expires_at IS NOT NULL;
 "#;
 
 fn chain_the_log(tx: &rusqlite::Transaction<'_>) -> HookResult {

@@ -103,8 +103,8 @@ pub fn forget_pid(conn: &Connection, pid: u32) -> rusqlite::Result<()> {
 pub fn facts(conn: &Connection, id: i64) -> rusqlite::Result<SessionFacts> {
     let found = conn
         .query_row_cached(
-            "SELECT s.user_id, s.ended_by, k.user_id, u.disabled_at, u.disabled_by, u.disabled_reason, u.removed_at
-             FROM ssh_sessions s LEFT JOIN ssh_keys k ON k.fingerprint = s.fingerprint
+            "SELECT s.user_id, s.ended_by, k.user_id, u.disabled_at, u.disabled_by, u.disabled_reason, u.removed_at,
+             k.expires_at FROM ssh_sessions s LEFT JOIN ssh_keys k ON k.fingerprint = s.fingerprint
              LEFT JOIN users u ON u.id = k.user_id WHERE s.id = ?1",
             [id],
             |r| {
@@ -112,7 +112,12 @@ pub fn facts(conn: &Connection, id: i64) -> rusqlite::Result<SessionFacts> {
                     Some(owner) => Some((owner, super::users::standing_at(r, 3)?)),
                     None => None,
                 };
-                Ok(SessionFacts { started_as: r.get(0)?, ended_by: super::opt_text(r, 1)?, key_owner: owner })
+                Ok(SessionFacts {
+                    started_as: r.get(0)?,
+                    ended_by: super::opt_text(r, 1)?,
+                    key_owner: owner,
+                    key_expires_at: super::opt_text(r, 7)?,
+                })
             },
         )
         .optional()?;
@@ -120,5 +125,6 @@ pub fn facts(conn: &Connection, id: i64) -> rusqlite::Result<SessionFacts> {
         started_as: 0,
         ended_by: Some("the session's record is gone".to_string()),
         key_owner: None,
+        key_expires_at: None,
     }))
 }

@@ -119,7 +119,7 @@ impl Undo {
 fn select(key: &Key) -> (&'static str, Vec<i64>) {
     match *key {
         Key::ProgramMember { program_id, user_id } => (
-            "SELECT program_id, user_id, added_by, added_at FROM program_members WHERE program_id = ?1 AND user_id = ?2",
+            "SELECT program_id, user_id, added_by, added_at, expires_at FROM program_members WHERE program_id = ?1 AND user_id = ?2",
             vec![program_id, user_id],
         ),
         Key::WorkspaceMember { workspace_id, user_id } => (
@@ -128,14 +128,14 @@ fn select(key: &Key) -> (&'static str, Vec<i64>) {
             vec![workspace_id, user_id],
         ),
         Key::MemberPrograms { workspace_id, user_id } => (
-            "SELECT program_id, user_id, added_by, added_at FROM program_members
+            "SELECT program_id, user_id, added_by, added_at, expires_at FROM program_members
              WHERE user_id = ?2 AND program_id IN (SELECT id FROM programs WHERE workspace_id = ?1)
              ORDER BY program_id",
             vec![workspace_id, user_id],
         ),
         Key::Invitation { id } => (
-            "SELECT id, workspace_id, user_id, role, state, invited_by, sent_at, expires_at, decided_at
-             FROM invitations WHERE id = ?1",
+            "SELECT id, workspace_id, user_id, role, state, invited_by, sent_at, expires_at, decided_at,
+             access_seconds, access_until FROM invitations WHERE id = ?1",
             vec![id],
         ),
         Key::Domains { program_id } => {
@@ -165,15 +165,16 @@ fn delete(key: &Key) -> (&'static str, Vec<i64>) {
 fn insert(key: &Key) -> &'static str {
     match key {
         Key::ProgramMember { .. } | Key::MemberPrograms { .. } => {
-            "INSERT INTO program_members (program_id, user_id, added_by, added_at) VALUES (?1, ?2, ?3, ?4)"
+            "INSERT INTO program_members (program_id, user_id, added_by, added_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)"
         }
         Key::WorkspaceMember { .. } => {
             "INSERT INTO workspace_members (workspace_id, user_id, role, status, since, invited_by, expires_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
         }
         Key::Invitation { .. } => {
-            "INSERT INTO invitations (id, workspace_id, user_id, role, state, invited_by, sent_at, expires_at, decided_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+            "INSERT INTO invitations (id, workspace_id, user_id, role, state, invited_by, sent_at, expires_at, decided_at,
+             access_seconds, access_until)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
         }
         Key::Domains { .. } => "INSERT INTO program_domains (program_id, origin) VALUES (?1, ?2)",
     }
@@ -216,10 +217,25 @@ pub fn put_rows(conn: &Connection, key: &Key, rows: &[Row]) -> rusqlite::Result<
     let (sql, args) = delete(key);
     conn.prepare_cached(sql)?.execute(params_from_iter(args))?;
     let mut stmt = conn.prepare_cached(insert(key))?;
+    let width = stmt.parameter_count();
     for row in rows {
-        stmt.execute(params_from_iter(row.iter().map(to_sql)))?;
+        // A row kept before a column was added has no value for it: NULL,
+        // what the column held then.
+        let values = row.iter().map(to_sql).chain(std::iter::repeat(Value::Null)).take(width.max(row.len()));
+        stmt.execute(params_from_iter(values))?;
     }
     Ok(())
+}
+
+/// Whether the rows read now are the rows kept: a kept row from before a
+/// column was added matches a row whose extra columns are NULL.
+pub fn same_rows(now: &[Row], kept: &[Row]) -> bool {
+    now.len() == kept.len()
+        && now.iter().zip(kept).all(|(now, kept)| {
+            now.len() >= kept.len()
+                && now[..kept.len()] == kept[..]
+                && now[kept.len()..].iter().all(serde_json::Value::is_null)
+        })
 }
 
 pub fn program_field(

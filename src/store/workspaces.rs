@@ -155,6 +155,46 @@ pub fn remove_member(conn: &Connection, workspace_id: i64, user_id: i64) -> rusq
     Ok(())
 }
 
+/// The members whose membership ends by `until` (those already ended
+/// too, until noticed), soonest first: read from the index of expiring
+/// memberships, never by walking the workspace's members.
+pub fn expiring_members(
+    conn: &Connection,
+    workspace_id: i64,
+    until: &str,
+    offset: u64,
+    limit: u64,
+) -> rusqlite::Result<Vec<WorkspaceMember>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.login, u.name, m.role, m.status, m.since, u.disabled_at IS NOT NULL, m.expires_at FROM workspace_members m
+         JOIN users u ON u.id = m.user_id WHERE m.expires_at <= ?2 AND +m.workspace_id = ?1
+         ORDER BY m.expires_at, u.login LIMIT ?3 OFFSET ?4",
+    )?;
+    let rows = stmt.query_map(params![workspace_id, until, limit as i64, offset as i64], member_of)?;
+    rows.collect()
+}
+
+pub fn count_expiring_members(conn: &Connection, workspace_id: i64, until: &str) -> rusqlite::Result<u64> {
+    conn.query_row_cached(
+        "SELECT count(*) FROM workspace_members m WHERE m.expires_at <= ?2 AND +m.workspace_id = ?1",
+        params![workspace_id, until],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n as u64)
+}
+
+fn member_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<WorkspaceMember> {
+    Ok(WorkspaceMember {
+        login: super::text(r, 0)?,
+        name: super::text(r, 1)?,
+        role: role_at(r, 2)?,
+        status: status_at(r, 3)?,
+        since: super::text(r, 4)?,
+        expires_at: super::opt_text(r, 6)?,
+        disabled: r.get(5)?,
+    })
+}
+
 pub fn members(
     conn: &Connection,
     workspace_id: i64,
@@ -162,21 +202,11 @@ pub fn members(
     limit: u64,
 ) -> rusqlite::Result<Vec<WorkspaceMember>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT u.login, u.name, m.role, m.status, m.since, u.disabled_at IS NOT NULL FROM workspace_members m
+        "SELECT u.login, u.name, m.role, m.status, m.since, u.disabled_at IS NOT NULL, m.expires_at FROM workspace_members m
          JOIN users u ON u.id = m.user_id WHERE m.workspace_id = ?1
          ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'master' THEN 1 ELSE 2 END, u.login
          LIMIT ?2 OFFSET ?3",
     )?;
-    let rows = stmt.query_map(params![workspace_id, limit as i64, offset as i64], |r| {
-        Ok(WorkspaceMember {
-            login: super::text(r, 0)?,
-            name: super::text(r, 1)?,
-            role: role_at(r, 2)?,
-            status: status_at(r, 3)?,
-            since: super::text(r, 4)?,
-            expires_at: None,
-            disabled: r.get(5)?,
-        })
-    })?;
+    let rows = stmt.query_map(params![workspace_id, limit as i64, offset as i64], member_of)?;
     rows.collect()
 }

@@ -38,6 +38,10 @@ pub enum Action {
     Redo,
     /// Walk the audit log's hash chain (Audit tab, on request).
     CheckChain,
+    /// When the selected member's access ends.
+    SetExpiry,
+    /// Only the members whose access ends within 7 days (Members tab).
+    ExpiringSoon,
     Filter,
     SwitchWorkspace,
     SwitchPersona,
@@ -68,7 +72,7 @@ pub enum Action {
 
 impl Action {
     /// In the order the bar and the help list them.
-    pub const ALL: [Action; 48] = [
+    pub const ALL: [Action; 50] = [
         Self::CreateProgram,
         Self::EditProgram,
         Self::AddMembers,
@@ -94,6 +98,8 @@ impl Action {
         Self::Undo,
         Self::Redo,
         Self::CheckChain,
+        Self::SetExpiry,
+        Self::ExpiringSoon,
         Self::Filter,
         Self::SwitchWorkspace,
         Self::SwitchPersona,
@@ -146,6 +152,8 @@ impl Action {
             Self::Undo => "Undo your last change here (Audit tab: the selected entry)",
             Self::Redo => "Redo what you last undid here",
             Self::CheckChain => "Check the audit log's hash chain, every entry",
+            Self::SetExpiry => "When the selected member's access ends",
+            Self::ExpiringSoon => "Only members whose access ends within 7 days",
             Self::Filter => "Filter the focused list as you type",
             Self::SwitchWorkspace => "Switch workspace",
             Self::SwitchPersona => "Switch persona (demo)",
@@ -198,6 +206,8 @@ impl Action {
             Self::Undo => "undo",
             Self::Redo => "redo",
             Self::CheckChain => "chain",
+            Self::SetExpiry => "expires",
+            Self::ExpiringSoon => "expiring",
             Self::Filter => "filter",
             Self::SwitchWorkspace => "workspace",
             Self::SwitchPersona => "persona",
@@ -236,6 +246,8 @@ impl Action {
             Self::Undo => "undo",
             Self::Redo => "redo",
             Self::CheckChain => "check_chain",
+            Self::SetExpiry => "set_expiry",
+            Self::ExpiringSoon => "expiring_soon",
             Self::Filter => "filter",
             Self::SwitchWorkspace => "switch_workspace",
             Self::SwitchPersona => "switch_persona",
@@ -289,6 +301,8 @@ impl Action {
             | Self::DeleteWorkspace => MEMBERS,
             Self::Filter => PROGRAMS | AUDIT,
             Self::CheckChain => AUDIT,
+            Self::SetExpiry => PROGRAMS | MEMBERS,
+            Self::ExpiringSoon => MEMBERS,
             _ => u8::MAX,
         }
     }

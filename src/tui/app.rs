@@ -57,6 +57,9 @@ pub struct Sync {
     pub undo_key: Option<(u64, String, String)>,
     /// Reads finished off the key path.
     pub background: super::background::Background,
+    /// The next instant a membership or this session's key ends: the
+    /// console wakes then, and what expired is gone.
+    pub next_end: Option<time::OffsetDateTime>,
 }
 
 /// The event loop's state.
@@ -151,6 +154,7 @@ impl App {
                 data_version,
                 epoch: 0,
                 now: time::OffsetDateTime::UNIX_EPOCH,
+                next_end: None,
                 pending_filter: None,
                 status_serial: 0,
                 undo_key: None,

@@ -121,6 +121,11 @@ impl App {
             let (Some(actor), Some(workspace)) = (app.who.actor.clone(), app.who.workspace.clone()) else { return };
             let caps = app.desk.workspace_capabilities(&actor, &workspace.name);
             app.who.create_program = caps.ok().map(|c| c.create_program);
+            app.who.access_ends = app.desk.member_end(&actor, &workspace.name, &actor.login).ok().flatten();
+            // One past already (a read-only console cannot remove it) would
+            // wake the console again and again: only ends still to come.
+            let now = app.desk.now_time();
+            app.sync.next_end = app.desk.next_end().ok().flatten().filter(|end| *end > now);
             app.with_parts(|p| p.screens.programs.reload(&p.ctx));
             app.load_selection();
         });
@@ -210,6 +215,13 @@ impl App {
     /// committed); reloads if so — or ends the console if the person's
     /// access was taken away.
     pub fn poll_changes(&mut self) {
+        // An end that came: the membership goes (one entry, whichever
+        // process is first), and the screen reloads as after any change.
+        if self.sync.next_end.is_some_and(|end| end <= self.desk.now_time()) {
+            self.sync.next_end = None;
+            let _ = self.desk.notice_expiries();
+            self.sync.data_version = -1;
+        }
         // One read transaction for the look and the reload: one lock taken
         // on the database's shared memory, not one a statement — a commit
         // wakes every console on the server at once, and the kernel's lock

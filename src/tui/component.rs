@@ -104,6 +104,8 @@ pub struct Who {
     /// not redone (`Z`).
     pub undo: Option<UndoChoice>,
     pub redo: Option<UndoChoice>,
+    /// When their own access to this workspace ends (looked up on reload).
+    pub access_ends: Option<String>,
 }
 
 impl Who {

@@ -36,6 +36,8 @@ const DEFAULT: &[(KeyCode, KeyModifiers, Action)] = &[
     (KeyCode::Char('z'), KeyModifiers::NONE, Action::Undo),
     (KeyCode::Char('Z'), KeyModifiers::SHIFT, Action::Redo),
     (KeyCode::Char('v'), KeyModifiers::NONE, Action::CheckChain),
+    (KeyCode::Char('E'), KeyModifiers::SHIFT, Action::SetExpiry),
+    (KeyCode::Char('F'), KeyModifiers::SHIFT, Action::ExpiringSoon),
     (KeyCode::Char('/'), KeyModifiers::NONE, Action::Filter),
     (KeyCode::Char('w'), KeyModifiers::NONE, Action::SwitchWorkspace),
     (KeyCode::Char('p'), KeyModifiers::NONE, Action::SwitchPersona),

@@ -5,6 +5,13 @@
 
 use crate::desk::{ConfigChange, Denial, ProgramConfig, Version, WorkspaceRole};
 
+/// Whose access an expiry is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExpiryTarget {
+    Workspace { workspace: String, login: String },
+    Program { app_id: String, login: String },
+}
+
 /// A change to make through the desk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
@@ -21,6 +28,8 @@ pub enum Request {
     AddMembers {
         app_id: String,
         logins: Vec<String>,
+        /// When their access ends (`30d`), if it does.
+        expires: Option<String>,
     },
     RemoveMember {
         app_id: String,
@@ -56,6 +65,13 @@ pub enum Request {
         workspace: String,
         login: String,
         role: WorkspaceRole,
+        /// How long the access lasts once accepted (`30d`), if it ends.
+        expires: Option<String>,
+    },
+    /// Set, extend or clear when a membership ends (`7d`, a date, `never`).
+    SetExpiry {
+        target: ExpiryTarget,
+        when: String,
     },
     ChangeRole {
         workspace: String,
@@ -156,6 +172,12 @@ pub enum Open {
     AddMembers {
         app_id: String,
         name: String,
+    },
+    /// When a member's access ends.
+    SetExpiry {
+        target: ExpiryTarget,
+        /// Who, and what is set now.
+        about: String,
     },
     Upload {
         app_id: String,

@@ -5,7 +5,7 @@
 //! line says, or the desk's refusal.
 
 use super::app::App;
-use super::request::Request;
+use super::request::{ExpiryTarget, Request};
 use crate::desk::{DeskError, DeskResult, PackageSource, Principal, ProgramEdit};
 
 /// Carries out a confirmed request through the desk, then refreshes.
@@ -30,6 +30,22 @@ pub fn execute(app: &mut App, request: Request) -> DeskResult<String> {
         | Request::Transfer { .. }
         | Request::RenameWorkspace { .. }
         | Request::DeleteWorkspace { .. } => workspace(app, request)?,
+        Request::SetExpiry { target, when } => {
+            let actor = acting(app)?;
+            let (end, who) = match target {
+                ExpiryTarget::Workspace { workspace, login } => {
+                    (app.desk.set_workspace_member_expiry(&actor, &workspace, &login, &when)?, login)
+                }
+                ExpiryTarget::Program { app_id, login } => {
+                    (app.desk.set_member_expiry(&actor, &app_id, &login, &when)?, login)
+                }
+            };
+            app.after_membership_change();
+            match end {
+                Some(end) => format!("{who}'s access ends {end}"),
+                None => format!("{who}'s access no longer ends"),
+            }
+        }
         _ => personal(app, request)?,
     };
     app.sync.data_version = app.desk.data_version().unwrap_or(app.sync.data_version);
@@ -60,11 +76,12 @@ fn program(app: &mut App, request: Request) -> DeskResult<String> {
             app.select_program(&app_id);
             format!("saved {}", saved.name)
         }
-        Request::AddMembers { app_id, logins } => {
-            let added = app.desk.add_members(&actor, &app_id, &logins)?;
+        Request::AddMembers { app_id, logins, expires } => {
+            let added = app.desk.add_members_until(&actor, &app_id, &logins, expires.as_deref())?;
             app.reload();
             let names: Vec<String> = added.iter().map(|m| format!("{} ({})", m.login, m.role.title())).collect();
-            format!("added {}", names.join(", "))
+            let until = added.first().and_then(|m| m.expires_at.clone()).map(|end| format!(" until {end}"));
+            format!("added {}{}", names.join(", "), until.unwrap_or_default())
         }
         Request::RemoveMember { app_id, login } => {
             app.desk.remove_member(&actor, &app_id, &login)?;
@@ -106,8 +123,8 @@ fn program(app: &mut App, request: Request) -> DeskResult<String> {
 fn workspace(app: &mut App, request: Request) -> DeskResult<String> {
     let actor = acting(app)?;
     Ok(match request {
-        Request::Invite { workspace, login, role } => {
-            let invitation = app.desk.invite(&actor, &workspace, &login, role)?;
+        Request::Invite { workspace, login, role, expires } => {
+            let invitation = app.desk.invite_for(&actor, &workspace, &login, role, expires.as_deref())?;
             app.reload_tab();
             format!("invited {login} as {}; {}", role.title(), invitation.countdown(app.desk.now_time()))
         }

@@ -116,6 +116,7 @@ fn event_loop(
         }
         // While the background reader works, look for its answers often.
         let timeout = watch.longest_sleep().min(until_next_minute());
+        let timeout = until_next_end(app).map_or(timeout, |end| timeout.min(end));
         let timeout = after_write.until_next().map_or(timeout, |next| timeout.min(next));
         let timeout = if app.sync.background.busy() { timeout.min(ANSWERS) } else { timeout };
         let mut look = false;
@@ -140,7 +141,10 @@ fn event_loop(
             }
             Err(RecvTimeoutError::Timeout) => {
                 unasked = true;
-                look = after_write.due() || !app.sync.background.busy() || past_a_minute(app)
+                look = after_write.due()
+                    || !app.sync.background.busy()
+                    || past_a_minute(app)
+                    || until_next_end(app).is_some_and(|d| d.is_zero())
             }
             Err(RecvTimeoutError::Disconnected) => anyhow::bail!("the terminal's reader stopped"),
         }
@@ -195,6 +199,14 @@ fn message(event: Event) -> Option<Message> {
 fn until_next_minute() -> Duration {
     let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
     Duration::from_secs(60) - Duration::from_millis((now.as_millis() % 60_000) as u64) + Duration::from_millis(5)
+}
+
+/// From now to the next end of a membership or of this session's key (a
+/// little after, so it has surely come); zero once it has.
+fn until_next_end(app: &App) -> Option<Duration> {
+    let end = app.sync.next_end?;
+    let left = end - app.desk.now_time();
+    Some(if left.is_positive() { left.unsigned_abs() + Duration::from_millis(5) } else { Duration::ZERO })
 }
 
 /// Whether the clock's minute moved since the console last looked.

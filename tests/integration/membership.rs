@@ -265,13 +265,16 @@ fn member_operations_for_the_console_match_the_rules() {
     let s = |v: &[(&str, bool)]| v.iter().map(|(a, b)| (a.to_string(), *b)).collect::<Vec<_>>();
     assert_eq!(
         ops(&world, &max, "dana"),
-        s(&[("ChangeRole", false), ("Block", true), ("Remove", true), ("Transfer", false)])
+        s(&[("ChangeRole", false), ("Block", true), ("Remove", true), ("Expire", true), ("Transfer", false)])
     );
     assert_eq!(
         ops(&world, &olivia, "max"),
-        s(&[("ChangeRole", true), ("Block", true), ("Remove", true), ("Transfer", true)])
+        s(&[("ChangeRole", true), ("Block", true), ("Remove", true), ("Expire", true), ("Transfer", true)])
     );
-    assert_eq!(ops(&world, &olivia, "olivia"), s(&[("ChangeRole", false), ("Block", false), ("Remove", false)]));
+    assert_eq!(
+        ops(&world, &olivia, "olivia"),
+        s(&[("ChangeRole", false), ("Block", false), ("Remove", false), ("Expire", false)])
+    );
     assert_eq!(ops(&world, &max, "eve"), s(&[("Resend", true), ("Withdraw", true)]));
     let options = world.desk.invite_options(&max, "Acme Mini Apps").expect("options");
     assert_eq!(

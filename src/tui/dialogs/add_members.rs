@@ -1,11 +1,12 @@
 //! Add members: the new member list with a filter field; Space selects
 //! several, each showing the role they get; Enter adds them all at once.
 
+use super::DURATIONS;
 use super::{Outcome, Request};
 use crate::desk::Candidate;
 use crate::sanitize;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::dialog_box::{footer, open_box, row};
+use crate::tui::widgets::dialog_box::{cycle, footer, open_box, row};
 use crate::tui::widgets::pick_list::{PickKey, PickList};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
@@ -22,6 +23,8 @@ pub struct AddMembers {
     pub program: String,
     pub list: PickList<Candidate>,
     pub chosen: BTreeSet<String>,
+    /// For how long (an index into `DURATIONS`; Tab cycles).
+    pub duration: usize,
     pub error: Option<String>,
 }
 
@@ -32,6 +35,7 @@ impl AddMembers {
             program: program.to_string(),
             list: PickList::new(candidates, 8),
             chosen: BTreeSet::new(),
+            duration: 0,
             error: None,
         }
     }
@@ -49,9 +53,14 @@ impl AddMembers {
                 }
                 Outcome::Nothing
             }
+            KeyCode::Tab | KeyCode::BackTab => {
+                self.duration = cycle(self.duration, DURATIONS.len(), key.code == KeyCode::Tab);
+                Outcome::Nothing
+            }
             KeyCode::Enter if !self.chosen.is_empty() => Outcome::Request(Request::AddMembers {
                 app_id: self.app_id.clone(),
                 logins: self.chosen.iter().cloned().collect(),
+                expires: DURATIONS[self.duration].1.map(str::to_string),
             }),
             KeyCode::Enter => Outcome::Nothing,
             _ => match self.list.handle_key(key) {
@@ -68,7 +77,7 @@ impl AddMembers {
             self.list.filter.render(frame, area, true, theme);
         }
         if let Some(area) = row(inner, 1) {
-            let help = "↑↓ move · Space select · Enter add · Esc cancel";
+            let help = format!("Space select · Tab for how long: {} · Enter add", DURATIONS[self.duration].0);
             frame.render_widget(Paragraph::new(Span::styled(help, theme.label())), area);
         }
         let list = Rect::new(

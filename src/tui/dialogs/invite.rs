@@ -1,11 +1,12 @@
 //! Invite: pick a registered user (filter as you type) and a role. A role
 //! the actor may not invite as is shown dimmed, with the reason.
 
+use super::DURATIONS;
 use super::{Outcome, Request};
 use crate::desk::{Denial, User, WorkspaceRole};
 use crate::sanitize;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::dialog_box::{footer, open_box, row};
+use crate::tui::widgets::dialog_box::{cycle, footer, open_box, row};
 use crate::tui::widgets::pick_list::{PickKey, PickList};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
@@ -19,6 +20,8 @@ pub struct Invite {
     pub list: PickList<(User, Option<String>)>,
     pub roles: Vec<(WorkspaceRole, Result<(), Denial>)>,
     pub role: usize,
+    /// How long the access lasts once accepted (into `DURATIONS`).
+    pub duration: usize,
     pub error: Option<String>,
     /// Whether the person has done anything yet: until then no problem is
     /// shown (the first row may well be a member already).
@@ -37,6 +40,7 @@ impl Invite {
             list: PickList::new(users, 7),
             roles,
             role,
+            duration: 0,
             error: None,
             touched: false,
         }
@@ -59,8 +63,13 @@ impl Invite {
         self.touched = true;
         match key.code {
             KeyCode::Esc => Outcome::Close,
+            // How long: Shift-Tab moves to the next choice.
+            KeyCode::BackTab => {
+                self.duration = cycle(self.duration, DURATIONS.len(), true);
+                Outcome::Nothing
+            }
             // The role is the dialog's other field: Tab (or ←/→) moves to the next role.
-            KeyCode::Tab | KeyCode::BackTab | KeyCode::Left | KeyCode::Right => {
+            KeyCode::Tab | KeyCode::Left | KeyCode::Right => {
                 self.role = (self.role + 1) % self.roles.len().max(1);
                 self.error = None;
                 Outcome::Nothing
@@ -70,6 +79,7 @@ impl Invite {
                     workspace: self.workspace.clone(),
                     login: user.login.clone(),
                     role: *role,
+                    expires: DURATIONS[self.duration].1.map(str::to_string),
                 }),
                 _ => Outcome::Nothing,
             },
@@ -103,12 +113,16 @@ impl Invite {
             }
             frame.render_widget(Paragraph::new(Line::from(spans)), area);
         }
+        if let Some(area) = row(inner, 2) {
+            let text = format!(" For how long (Shift-Tab)   {} once accepted", DURATIONS[self.duration].0);
+            frame.render_widget(Paragraph::new(Span::styled(text, theme.label())), area);
+        }
         let list = Rect::new(
             inner.x,
-            inner.y + 3,
+            inner.y + 4,
             inner.width,
             (self.list.rows() as u16)
-                .min(inner.height.saturating_sub(3 + crate::tui::widgets::dialog_box::FOOTER_ROWS)),
+                .min(inner.height.saturating_sub(4 + crate::tui::widgets::dialog_box::FOOTER_ROWS)),
         );
         for (i, (user, why)) in self.list.visible().take(list.height as usize) {
             let mut style = if i == self.list.selected { theme.selected(true) } else { Default::default() };

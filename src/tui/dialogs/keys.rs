@@ -113,8 +113,13 @@ impl KeyList {
             let Some(area) = row(inner, (i - top) as u16) else { continue };
             let focused = !self.adding && i == self.selected;
             let style = if focused { theme.selected(true) } else { Default::default() };
+            // When sshd stops accepting it, if it does.
+            let ends = match key.expires_at.as_deref() {
+                Some(end) => format!("  until {}", sanitize::line(end)),
+                None => String::new(),
+            };
             let text = format!(
-                " {}  {}  {}",
+                " {}  {}  {}{ends}",
                 sanitize::line(&key.fingerprint),
                 sanitize::line(&key.algorithm),
                 sanitize::line(&key.comment)

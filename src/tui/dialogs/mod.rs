@@ -8,6 +8,7 @@ mod add_members;
 mod configure;
 mod confirm;
 mod delete;
+mod expiry;
 mod invitations;
 mod invite;
 mod keys;
@@ -27,6 +28,7 @@ pub fn add_members_page() -> u64 {
 pub use configure::Configure;
 pub use confirm::Confirm;
 pub use delete::TypeToConfirm;
+pub use expiry::{SetExpiry, DURATIONS};
 pub use invitations::InvitationList;
 pub use invite::Invite;
 pub use keys::KeyList;
@@ -56,6 +58,7 @@ pub enum Dialog {
     Invite(Invite),
     Invitations(InvitationList),
     Keys(KeyList),
+    SetExpiry(SetExpiry),
 }
 
 impl Dialog {
@@ -73,6 +76,7 @@ impl Dialog {
             Dialog::Invite(d) => &mut d.error,
             Dialog::Invitations(d) => &mut d.error,
             Dialog::Keys(d) => &mut d.error,
+            Dialog::SetExpiry(d) => &mut d.error,
         };
         *slot = Some(error);
     }
@@ -127,6 +131,7 @@ impl Component for Dialog {
             Dialog::Invite(d) => d.handle_key(key),
             Dialog::Invitations(d) => d.handle_key(key),
             Dialog::Keys(d) => d.handle_key(key),
+            Dialog::SetExpiry(d) => d.handle_key(key),
         }
     }
 
@@ -149,6 +154,7 @@ impl Component for Dialog {
             Dialog::Invite(d) => d.render(frame, area, theme),
             Dialog::Invitations(d) => d.render(frame, area, theme),
             Dialog::Keys(d) => d.render(frame, area, theme),
+            Dialog::SetExpiry(d) => d.render(frame, area, theme),
         }
     }
 }

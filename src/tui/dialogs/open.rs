@@ -3,7 +3,7 @@
 //! opens.
 
 use super::{AddMembers, Configure, Confirm, Dialog, InvitationList, Invite, KeyList, Picker, PickerKind};
-use super::{ProgramForm, Release, TypeToConfirm, Upload};
+use super::{ProgramForm, Release, SetExpiry, TypeToConfirm, Upload};
 use crate::desk::{Page, Principal};
 use crate::tui::component::Context;
 use crate::tui::request::Open;
@@ -21,6 +21,7 @@ pub fn open(open: Open, ctx: &Context<'_>) -> Option<Dialog> {
             let candidates = ctx.report(ctx.desk.find_candidates(ctx.actor()?, &app_id, None, page))?;
             Dialog::AddMembers(AddMembers::new(&app_id, &name, candidates))
         }
+        Open::SetExpiry { target, about } => Dialog::SetExpiry(SetExpiry::new(target, about)),
         Open::Upload { app_id, latest } => Dialog::Upload(Upload::new(&app_id, latest)),
         Open::Configure { app_id, config } => Dialog::Configure(Configure::new(&app_id, &config)),
         Open::Release { app_id, name, versions } => Dialog::Release(Release::new(&app_id, &name, versions)),

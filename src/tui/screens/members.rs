@@ -3,14 +3,16 @@
 //! from the store, filtered as you type; the selected member removed.
 
 use crate::desk::{Denial, Page, ProgramMember};
+use crate::domain::expiry::has_passed;
 use crate::sanitize;
 use crate::tui::action::Action;
 use crate::tui::component::{offer, Component, Context, Offer, Outcome, Pane};
 use crate::tui::layout;
-use crate::tui::request::{Open, Request};
+use crate::tui::request::{ExpiryTarget, Open, Request};
 use crate::tui::text::{column_widths, fit};
 use crate::tui::widgets::grid::{Grid, GridRow};
 use crate::tui::widgets::list_keys as nav;
+use crate::tui::widgets::pane::{expires_cell, expiry_about};
 use crate::tui::widgets::pane::{filter_span, pane_block, short_time};
 use crate::tui::window::{ListWindow, PAGE};
 use crossterm::event::KeyEvent;
@@ -20,6 +22,40 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use tui_input::Input;
 
+/// A column of the members pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Login,
+    Name,
+    Role,
+    Source,
+    Expires,
+    Added,
+}
+
+impl Column {
+    fn title(self) -> &'static str {
+        match self {
+            Self::Login => "Login",
+            Self::Name => "Name",
+            Self::Role => "Role",
+            Self::Source => "Source",
+            Self::Expires => "Expires",
+            Self::Added => "Added",
+        }
+    }
+
+    fn width(self) -> Constraint {
+        match self {
+            Self::Login => Constraint::Fill(2),
+            Self::Name | Self::Source => Constraint::Fill(3),
+            Self::Role => Constraint::Length(9),
+            Self::Expires => Constraint::Length(11),
+            Self::Added => Constraint::Length(17),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct MembersPane {
     pub list: ListWindow<ProgramMember>,
@@ -27,6 +63,8 @@ pub struct MembersPane {
     pub editing: bool,
     /// Whether the selected member may be removed, as the desk decides.
     pub removal: Option<Result<(), Denial>>,
+    /// Whether the person may set when the selected member's access ends.
+    pub expiry: Option<Result<(), Denial>>,
 }
 
 impl MembersPane {
@@ -94,9 +132,12 @@ impl MembersPane {
             self.list.fill(offset, rows);
         }
         let login = self.list.selected_row().map(|m| m.login.clone());
-        self.removal = match (ctx.actor(), ctx.app_id(), login) {
-            (Some(actor), Some(app_id), Some(login)) => ctx.desk.member_removal(actor, app_id, &login).ok(),
-            _ => None,
+        (self.removal, self.expiry) = match (ctx.actor(), ctx.app_id(), login) {
+            (Some(actor), Some(app_id), Some(login)) => (
+                ctx.desk.member_removal(actor, app_id, &login).ok(),
+                ctx.desk.member_expiry_decision(actor, app_id, &login).ok(),
+            ),
+            _ => (None, None),
         };
     }
 
@@ -132,6 +173,14 @@ impl Component for MembersPane {
                 let request = Request::RemoveMember { app_id, login };
                 return Outcome::Open(Open::confirm("Remove member", question, "Remove", request));
             }
+            Action::SetExpiry => {
+                let (Some(member), Some(app_id)) = (self.list.selected_row(), ctx.app_id()) else {
+                    return Outcome::Nothing;
+                };
+                let about = expiry_about(&member.login, member.role.title(), &member.expires_at, ctx.now);
+                let target = ExpiryTarget::Program { app_id: app_id.to_string(), login: member.login.clone() };
+                return Outcome::Open(Open::SetExpiry { target, about });
+            }
             _ => {
                 if action == Action::Bottom {
                     self.count_exactly(ctx);
@@ -151,6 +200,9 @@ impl Component for MembersPane {
         }
         if let (Some(_), Some(decision)) = (self.list.selected_row(), &self.removal) {
             offers.push(offer(Action::RemoveMember, decision));
+        }
+        if let (Some(_), Some(decision)) = (self.list.selected_row(), &self.expiry) {
+            offers.push(offer(Action::SetExpiry, decision));
         }
         nav::offer_moves(offers);
         offers.push((Action::Filter, Ok(())));
@@ -174,13 +226,17 @@ impl Component for MembersPane {
         }
         // "Added by/at" only where it fits beside the rest.
         let wide = inner.width >= 66;
-        let titles: &[&str] =
-            if wide { &["Login", "Name", "Role", "Source", "Added"] } else { &["Login", "Name", "Role", "Source"] };
-        let header = GridRow::new(titles.iter().copied()).style(theme.label());
-        let mut widths = vec![Constraint::Fill(2), Constraint::Fill(3), Constraint::Length(9), Constraint::Fill(3)];
-        if wide {
-            widths.push(Constraint::Length(17));
-        }
+        // Narrow, "Expires" takes the place of "Source" while someone shown
+        // has an end (the source is in the details of every row anyway).
+        let height = inner.height.saturating_sub(1);
+        let ending = list.visible(height).any(|(_, m)| m.expires_at.is_some());
+        let columns: &[Column] = match (wide, ending) {
+            (true, _) => &[Column::Login, Column::Name, Column::Role, Column::Source, Column::Expires, Column::Added],
+            (false, true) => &[Column::Login, Column::Name, Column::Role, Column::Expires],
+            (false, false) => &[Column::Login, Column::Name, Column::Role, Column::Source],
+        };
+        let header = GridRow::new(columns.iter().map(|c| c.title())).style(theme.label());
+        let widths: Vec<Constraint> = columns.iter().map(|c| c.width()).collect();
         let fits = column_widths(inner.width, &widths, 1);
         let rows: Vec<GridRow<'_>> = list
             .visible(inner.height.saturating_sub(1))
@@ -192,15 +248,27 @@ impl Component for MembersPane {
                     }
                     _ => "—".to_string(),
                 };
-                let texts = [
-                    sanitize::line(&m.login).into_owned(),
-                    sanitize::line(&m.name).into_owned(),
-                    m.role.title().to_string(),
-                    if m.disabled { "disabled".to_string() } else { m.source.title().to_string() },
-                    added,
-                ];
-                let cells: Vec<Line<'_>> =
-                    texts.iter().zip(&fits).map(|(text, width)| Line::from(fit(text, *width).into_owned())).collect();
+                let cells: Vec<Line<'_>> = columns
+                    .iter()
+                    .zip(&fits)
+                    .map(|(column, width)| {
+                        let text = match column {
+                            Column::Login => sanitize::line(&m.login).into_owned(),
+                            Column::Name => sanitize::line(&m.name).into_owned(),
+                            Column::Role => m.role.title().to_string(),
+                            Column::Source if m.disabled => "disabled".to_string(),
+                            Column::Source => m.source.title().to_string(),
+                            Column::Expires => return expires_cell(&m.expires_at, ctx.now, theme),
+                            Column::Added => added.clone(),
+                        };
+                        Line::from(fit(&text, *width).into_owned())
+                    })
+                    .collect();
+                let style = if has_passed(m.expires_at.as_deref(), ctx.now) {
+                    style.patch(theme.hint_label(false))
+                } else {
+                    style
+                };
                 GridRow::new(cells).style(style)
             })
             .collect();

@@ -3,14 +3,16 @@
 //! can be done to the selected row — each allowed or refused by the desk.
 
 use crate::desk::{countdown_text, Denial, MemberOp, MemberStatus, Page, WorkspaceMember, WorkspaceRole};
+use crate::domain::expiry::has_passed;
 use crate::sanitize;
 use crate::tui::action::Action;
 use crate::tui::component::{offer, Component, Context, Offer, Outcome};
 use crate::tui::layout;
-use crate::tui::request::{Open, Request};
+use crate::tui::request::{ExpiryTarget, Open, Request};
 use crate::tui::text::{column_widths, fit};
 use crate::tui::widgets::grid::{Grid, GridRow};
 use crate::tui::widgets::list_keys as nav;
+use crate::tui::widgets::pane::{expires_cell, expiry_about};
 use crate::tui::window::{ListWindow, PAGE};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -26,6 +28,8 @@ pub struct WorkspaceMembers {
     pub invite_roles: Vec<(WorkspaceRole, Result<(), Denial>)>,
     /// Whether the person may rename and delete the workspace, and why not.
     pub changes: Vec<(crate::domain::workspace_rules::WorkspaceChange, Result<(), Denial>)>,
+    /// Only the members whose access ends within 7 days.
+    pub expiring: bool,
 }
 
 /// The member operation an action performs.
@@ -38,6 +42,7 @@ fn member_op(action: Action) -> Option<MemberOp> {
         Action::Resend => Some(MemberOp::Resend),
         Action::Withdraw => Some(MemberOp::Withdraw),
         Action::Transfer => Some(MemberOp::Transfer),
+        Action::SetExpiry => Some(MemberOp::Expire),
         _ => None,
     }
 }
@@ -66,7 +71,12 @@ impl WorkspaceMembers {
         self.list.scroll_to_selection(height);
         let (Some(actor), Some(ws)) = (ctx.actor(), ctx.workspace()) else { return };
         if let Some(offset) = self.list.page_needed(height) {
-            let rows = ctx.desk.list_workspace_members(actor, ws, Page::new(offset, PAGE));
+            let page = Page::new(offset, PAGE);
+            let rows = if self.expiring {
+                ctx.desk.expiring_workspace_members(actor, ws, page)
+            } else {
+                ctx.desk.list_workspace_members(actor, ws, page)
+            };
             let rows = ctx.report(rows).unwrap_or_default();
             self.list.fill(offset, rows);
         }
@@ -128,6 +138,10 @@ impl WorkspaceMembers {
                 Request::Withdraw { workspace, login },
             ),
             Action::Transfer => return Some(Open::Transfer { workspace, login }),
+            Action::SetExpiry => {
+                let about = expiry_about(&login, member.role.title(), &member.expires_at, ctx.now);
+                return Some(Open::SetExpiry { target: ExpiryTarget::Workspace { workspace, login }, about });
+            }
             _ => return None,
         };
         Some(Open::confirm(title, question, confirm, request))
@@ -148,6 +162,12 @@ impl Component for WorkspaceMembers {
                 Action::RenameWorkspace => Open::RenameWorkspace { workspace },
                 _ => Open::DeleteWorkspace { workspace },
             });
+        }
+        if action == Action::ExpiringSoon {
+            self.expiring = !self.expiring;
+            self.list = ListWindow::default();
+            self.refresh(ctx);
+            return Outcome::Nothing;
         }
         if let Some(open) = self.confirm(action, ctx) {
             return Outcome::Open(open);
@@ -182,6 +202,7 @@ impl Component for WorkspaceMembers {
                 offers.push(offer(action, decision));
             }
         }
+        offers.push((Action::ExpiringSoon, Ok(())));
         nav::offer_moves(offers);
     }
 
@@ -189,7 +210,11 @@ impl Component for WorkspaceMembers {
         let (Some(actor), Some(ws)) = (ctx.actor(), ctx.workspace()) else { return };
         self.invite_roles = ctx.desk.invite_options(actor, ws).unwrap_or_default();
         self.changes = ctx.desk.workspace_changes(actor, ws).unwrap_or_default();
-        let total = ctx.desk.count_workspace_members(actor, ws);
+        let total = if self.expiring {
+            ctx.desk.count_expiring_workspace_members(actor, ws)
+        } else {
+            ctx.desk.count_workspace_members(actor, ws)
+        };
         let total = ctx.report(total).unwrap_or(0);
         self.list.reset(total);
         self.ensure_rows(ctx);
@@ -199,11 +224,13 @@ impl Component for WorkspaceMembers {
         let theme = ctx.theme;
         let list = &self.list;
         let workspace = ctx.workspace().map(|w| sanitize::line(w).into_owned()).unwrap_or_default();
-        let title = Line::from(Span::styled(format!(" Members of {workspace} ({}) ", list.total), theme.title()));
+        let filter = if self.expiring { " · access ending within 7 days (F: all)" } else { "" };
+        let title =
+            Line::from(Span::styled(format!(" Members of {workspace} ({}){filter} ", list.total), theme.title()));
         let block = Block::bordered().title(title).border_style(theme.border(true));
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let header = GridRow::new(["Login", "Name", "Role", "Status", "Since", "Invitation"]).style(theme.label());
+        let header = GridRow::new(["Login", "Name", "Role", "Status", "Since", "Expires"]).style(theme.label());
         let widths = [
             Constraint::Fill(2),
             Constraint::Fill(3),
@@ -217,9 +244,15 @@ impl Component for WorkspaceMembers {
             .visible(inner.height.saturating_sub(1))
             .map(|(index, m)| {
                 let style = if index == list.selected { theme.selected(true) } else { Default::default() };
-                let invitation = match (&m.expires_at, m.status) {
-                    (Some(expires), MemberStatus::Invited) => countdown_text(expires, ctx.now),
-                    _ => String::new(),
+                // An invitation's own countdown; a member's access end.
+                let ends = match (&m.expires_at, m.status) {
+                    (Some(expires), MemberStatus::Invited) => Line::from(countdown_text(expires, ctx.now)),
+                    _ => expires_cell(&m.expires_at, ctx.now, theme),
+                };
+                let style = if m.status != MemberStatus::Invited && has_passed(m.expires_at.as_deref(), ctx.now) {
+                    style.patch(theme.hint_label(false))
+                } else {
+                    style
                 };
                 // A person the operator disabled can do nothing, whatever
                 // their membership says.
@@ -235,7 +268,7 @@ impl Component for WorkspaceMembers {
                     Line::from(m.role.title()),
                     Line::from(Span::styled(status, status_style)),
                     Line::from(sanitize::line(m.since.get(..10).unwrap_or(&m.since)).into_owned()),
-                    Line::from(invitation),
+                    ends,
                 ])
                 .style(style)
             })

@@ -75,5 +75,12 @@ fn spans(app: &App, with_name: bool, workspace_width: usize) -> Vec<Span<'static
         spans.push(Span::raw(" "));
         spans.push(Span::styled(" READ-ONLY ", theme.badge()));
     }
+    // Their own access ends within 7 days: said where they always look.
+    let ends = app.who.access_ends.as_deref();
+    if crate::domain::expiry::is_soon(ends, app.sync.now) {
+        let left = crate::domain::expiry::left(ends, app.sync.now);
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(format!(" your access ends {left} "), theme.error()));
+    }
     spans
 }

@@ -56,3 +56,24 @@ pub fn short_time(at: &str) -> String {
     let at = sanitize::line(at);
     at.get(..16).map(|t| t.replace('T', " ")).unwrap_or_else(|| at.into_owned())
 }
+
+/// When a member's access ends, as a list shows it: "in 3d" or "Jan 31",
+/// red within 7 days; "—" for never.
+pub fn expires_cell(end: &Option<String>, now: time::OffsetDateTime, theme: &Theme) -> Line<'static> {
+    use crate::domain::expiry::{is_soon, left};
+    let text = left(end.as_deref(), now);
+    if text.is_empty() {
+        return Line::from("—");
+    }
+    let style = if is_soon(end.as_deref(), now) { theme.error() } else { Default::default() };
+    Line::from(Span::styled(sanitize::line(&text).into_owned(), style))
+}
+
+/// What the expiry dialog says of whom it is about.
+pub fn expiry_about(login: &str, role: &str, end: &Option<String>, now: time::OffsetDateTime) -> String {
+    let now_ends = match end {
+        Some(end) => format!("access ends {} ({end})", crate::domain::expiry::left(Some(end), now)),
+        None => "access never ends".to_string(),
+    };
+    format!("{} ({role}): {now_ends}", sanitize::line(login))
+}

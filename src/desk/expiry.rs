@@ -1,0 +1,204 @@
+//! Time-bound access: setting when a membership ends, and noticing the
+//! ends that came — before any decision, so an expired membership is
+//! gone at the moment it expires, whoever asks next.
+
+use super::undo::{not_reversible, Capture};
+use super::{
+    access_of, acting_role, facts_of, note_program, note_workspace, resolve_program, resolve_workspace, Actor, Desk,
+    DeskError, DeskResult, Operation,
+};
+use crate::domain::expiry::{decide_future, decide_workspace_expiry, Expiry, EXPIRED, SYSTEM};
+use crate::domain::permission::decide;
+use crate::store;
+use crate::store::expiry::Due;
+use crate::store::records::NewAuditEntry;
+use crate::store::undo::Key;
+use time::OffsetDateTime;
+
+/// An end as a person typed it, resolved from `start`: refused when it
+/// cannot be read or is already past.
+pub(super) fn end_from(text: &str, start: OffsetDateTime, now: OffsetDateTime) -> DeskResult<Option<String>> {
+    let end = Expiry::parse(text).map_err(DeskError::Invalid)?.from(start);
+    decide_future(end, now).map_err(DeskError::Invalid)?;
+    Ok(end.map(crate::domain::expiry::stamp))
+}
+
+fn was(end: &Option<String>) -> String {
+    end.clone().unwrap_or_else(|| "never".to_string())
+}
+
+impl Desk {
+    /// Removes every membership whose end has come, each with one
+    /// `membership_expired` entry by `system`, in one transaction. Many
+    /// processes may notice the same end at once: the transaction rereads
+    /// what is due under the write lock, so each is removed and logged
+    /// exactly once. A read-only desk writes nothing (see README). Costs
+    /// one index probe when nothing is due.
+    pub fn notice_expiries(&mut self) -> DeskResult<Vec<Due>> {
+        if self.read_only {
+            return Ok(Vec::new());
+        }
+        let now = self.now();
+        match store::expiry::next_end(self.conn())? {
+            Some(next) if next <= now => {}
+            _ => return Ok(Vec::new()),
+        }
+        let tx = self.store.write()?;
+        let due = store::expiry::due(&tx, &now)?;
+        let actor = store::audit::Actor { login: SYSTEM, via: "expiry" };
+        for d in &due {
+            let mut entry = NewAuditEntry {
+                operation: EXPIRED.to_string(),
+                workspace_id: Some(d.workspace_id),
+                workspace: Some(d.workspace.clone()),
+                undo: Some(not_reversible(crate::domain::undo::not_reversible(EXPIRED))),
+                ..Default::default()
+            };
+            let role = crate::domain::WorkspaceRole::parse(&d.role).map(|r| r.title()).unwrap_or("member");
+            match &d.program {
+                Some(p) => {
+                    entry.program = Some(p.name.clone());
+                    entry.program_app_id = Some(p.app_id.clone());
+                    entry.detail = format!("{}'s membership of {} expired on {}", d.login, p.name, d.expires_at);
+                    store::members::remove(&tx, p.id, d.user_id)?;
+                }
+                None => {
+                    entry.detail = format!(
+                        "{}'s {role} membership of {} expired on {} (and their program memberships there)",
+                        d.login, d.workspace, d.expires_at
+                    );
+                    store::workspaces::remove_member(&tx, d.workspace_id, d.user_id)?;
+                }
+            }
+            store::audit::append(&tx, &now, &actor, "ok", &entry)?;
+        }
+        tx.commit()?;
+        Ok(due)
+    }
+
+    /// What `mpdesk expire` would remove (dry run) or removes now.
+    pub fn expire(&mut self, dry_run: bool) -> DeskResult<Vec<Due>> {
+        if dry_run || self.read_only {
+            return Ok(store::expiry::due(self.conn(), &self.now())?);
+        }
+        self.notice_expiries()
+    }
+
+    /// The next instant a membership ends.
+    pub fn next_expiry(&self) -> DeskResult<Option<OffsetDateTime>> {
+        Ok(store::expiry::next_end(self.conn())?.and_then(|t| super::clock::parse_rfc3339(&t).ok()))
+    }
+
+    /// The next instant something this desk serves ends: a membership, or
+    /// the key its SSH session came in with (the console wakes then).
+    pub fn next_end(&self) -> DeskResult<Option<OffsetDateTime>> {
+        let key_end = match self.session_key() {
+            Some(fingerprint) => store::keys::by_fingerprint(self.conn(), fingerprint)?
+                .and_then(|k| k.expires_at)
+                .and_then(|t| super::clock::parse_rfc3339(&t).ok()),
+            None => None,
+        };
+        Ok(match (self.next_expiry()?, key_end) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        })
+    }
+
+    /// Whether the actor may set when `login`'s access to a program ends
+    /// (the console grays the key from this): who may add members there,
+    /// for an explicit member.
+    pub fn member_expiry_decision(
+        &self,
+        actor: &Actor,
+        program: &str,
+        login: &str,
+    ) -> DeskResult<Result<(), crate::domain::Denial>> {
+        let row = resolve_program(self.conn(), actor, program)?;
+        if let Err(denial) = decide(&access_of(&row, self.read_only), Operation::AddMembers, &facts_of(&row)) {
+            return Ok(Err(denial));
+        }
+        let explicit = match store::users::by_login(self.conn(), login)? {
+            Some(user) => store::members::is_member(self.conn(), row.id, user.id)?,
+            None => false,
+        };
+        Ok(if explicit {
+            Ok(())
+        } else {
+            Err(crate::domain::Denial::state(
+                "Setting when access ends",
+                "an explicit member of the program",
+                format!("{login} reaches every program as a workspace Owner or Master: set their workspace membership's end on the Members tab"),
+            ))
+        })
+    }
+
+    /// When `login`'s membership of a workspace the actor belongs to ends.
+    pub fn member_end(&self, actor: &Actor, workspace: &str, login: &str) -> DeskResult<Option<String>> {
+        let (ws, _) = resolve_workspace(self.conn(), actor, workspace)?;
+        let (user_id, _) = super::workspaces::workspace_target(self.conn(), ws.id, &ws.name, login)?;
+        Ok(store::expiry::workspace_end(self.conn(), ws.id, user_id)?)
+    }
+
+    /// Sets, extends or clears (`never`) when `login`'s workspace
+    /// membership ends: by whoever may add such a member, never the
+    /// Owner's; audited and undoable.
+    pub fn set_workspace_member_expiry(
+        &mut self,
+        actor: &Actor,
+        workspace: &str,
+        login: &str,
+        expiry: &str,
+    ) -> DeskResult<Option<String>> {
+        let read_only = self.read_only;
+        let now_time = self.clock.now();
+        self.audited(&actor.login, "workspace_member_expire", |tx, entry, _now| {
+            let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
+            note_workspace(entry, &ws);
+            let (user_id, target) = super::workspaces::workspace_target(tx, ws.id, &ws.name, login)?;
+            decide_workspace_expiry(acting_role(&membership), target.role, read_only)?;
+            let end = end_from(expiry, now_time, now_time)?;
+            let before = store::expiry::workspace_end(tx, ws.id, user_id)?;
+            let mut capture = Capture::default();
+            capture.rows(tx, Key::WorkspaceMember { workspace_id: ws.id, user_id })?;
+            store::expiry::set_workspace_end(tx, ws.id, user_id, end.as_deref())?;
+            entry.detail =
+                format!("{login} ({}): access ends {} (was {})", target.role.title(), was(&end), was(&before));
+            entry.undo = Some(capture.finish(tx)?);
+            Ok(end)
+        })
+    }
+
+    /// Sets, extends or clears when `login`'s explicit membership of a
+    /// program ends: by whoever may add members there; audited, undoable.
+    pub fn set_member_expiry(
+        &mut self,
+        actor: &Actor,
+        program: &str,
+        login: &str,
+        expiry: &str,
+    ) -> DeskResult<Option<String>> {
+        let read_only = self.read_only;
+        let now_time = self.clock.now();
+        self.audited(&actor.login, "member_expire", |tx, entry, _now| {
+            let row = resolve_program(tx, actor, program)?;
+            note_program(entry, &row);
+            decide(&access_of(&row, read_only), Operation::AddMembers, &facts_of(&row))?;
+            let end = end_from(expiry, now_time, now_time)?;
+            let user = store::users::by_login(tx, login)?
+                .ok_or_else(|| DeskError::NotFound(format!("{login} is not a member of {}", row.name)))?;
+            if !store::members::is_member(tx, row.id, user.id)? {
+                return Err(DeskError::NotFound(format!(
+                    "{login} is not an explicit member of {} (a workspace Owner or Master reaches every program: set when their workspace membership ends instead)",
+                    row.name
+                )));
+            }
+            let before = store::expiry::program_end(tx, row.id, user.id)?;
+            let mut capture = Capture::default();
+            capture.rows(tx, Key::ProgramMember { program_id: row.id, user_id: user.id })?;
+            store::expiry::set_program_end(tx, row.id, user.id, end.as_deref())?;
+            entry.detail = format!("{login}: access ends {} (was {})", was(&end), was(&before));
+            entry.undo = Some(capture.finish(tx)?);
+            Ok(end)
+        })
+    }
+}
