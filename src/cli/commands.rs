@@ -377,7 +377,7 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
         Command::Expire { dry_run } => {
             let due = desk.expire(*dry_run)?;
             out(json, &due, || {
-                let verb = if *dry_run { "has expired (nothing changed)" } else { "expired" };
+                let note = if *dry_run { " (dry run: not removed)" } else { "" };
                 let lines: Vec<String> = due
                     .iter()
                     .map(|d| {
@@ -385,7 +385,7 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
                             Some(p) => format!("{} ({})", p.name, d.workspace),
                             None => d.workspace.clone(),
                         };
-                        format!("{}'s membership of {place} {verb} on {}", d.login, d.expires_at)
+                        format!("{}'s membership of {place} expired on {}{note}", d.login, d.expires_at)
                     })
                     .collect();
                 if lines.is_empty() {

@@ -82,9 +82,10 @@ pub fn run_on(desk: &mut crate::desk::Desk, cli: &Cli, command: &args::Command, 
 }
 
 /// What expired is gone before anything is read or decided — except for
-/// `expire --dry-run`, which lists it and changes nothing.
+/// `expire`, which does it itself and says what it removed (or, with
+/// --dry-run, lists it and changes nothing).
 fn notice_expiries(desk: &mut crate::desk::Desk, command: &args::Command) -> Result<(), DeskError> {
-    if !matches!(command, args::Command::Expire { dry_run: true }) {
+    if !matches!(command, args::Command::Expire { .. }) {
         desk.notice_expiries()?;
     }
     Ok(())

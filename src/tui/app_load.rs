@@ -220,7 +220,9 @@ impl App {
         if self.sync.next_end.is_some_and(|end| end <= self.desk.now_time()) {
             self.sync.next_end = None;
             let _ = self.desk.notice_expiries();
+            // This console's own write does not move the data version.
             self.sync.data_version = -1;
+            self.run.redraw = true;
         }
         // One read transaction for the look and the reload: one lock taken
         // on the database's shared memory, not one a statement — a commit

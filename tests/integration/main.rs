@@ -4,6 +4,7 @@ mod audit_log;
 mod cli;
 mod config;
 mod desk_rules;
+mod expiry;
 mod file_edges;
 mod hardening;
 mod membership;

@@ -317,3 +317,35 @@ fn an_idle_console_writes_nothing_and_wakes_on_another_process_commit() {
     console.keys("q");
     console.wait_exit();
 }
+
+/// An end that comes while a console is open: dana's membership of Coffee
+/// Club ends three seconds after olivia sets it, from another process, and
+/// within a second of that instant it is gone from her screen (no key
+/// pressed, no job run), with one entry in the log.
+#[test]
+fn an_end_that_comes_while_the_console_is_open_takes_the_program_away_within_a_second() {
+    let home = tempfile::tempdir().expect("dir");
+    let db = home.path().join("shared.db");
+    assert!(mpdesk(&db, "olivia", &["init"]).status.success());
+    assert!(mpdesk(&db, "olivia", &["demo-data"]).status.success());
+    let db_arg = db.to_str().expect("utf8").to_string();
+    let mut console = Console::start(&["--db", &db_arg, "--user", "dana"], home.path());
+    console.wait_for("dana (Developer)");
+    console.wait_for("Coffee Club");
+    let set = mpdesk(&db, "olivia", &["--json", "member", "expire", "Coffee Club", "dana", "3s"]);
+    assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stderr));
+    let answer: serde_json::Value = serde_json::from_slice(&set.stdout).expect("json");
+    let end = answer["expires_at"].as_str().expect("an end").to_string();
+    let end = time::OffsetDateTime::parse(&end, &time::format_description::well_known::Rfc3339).expect("time");
+    console.wait_gone("Coffee Club");
+    let late = time::OffsetDateTime::now_utc() - end;
+    assert!(late <= time::Duration::milliseconds(1200), "gone {late} after its end");
+    let log = mpdesk(&db, "olivia", &["--json", "audit", "--limit", "5"]);
+    let log: serde_json::Value = serde_json::from_slice(&log.stdout).expect("json");
+    let ended: Vec<&serde_json::Value> =
+        log.as_array().expect("rows").iter().filter(|e| e["operation"] == "membership_expired").collect();
+    assert_eq!(ended.len(), 1, "{log}");
+    assert_eq!(ended[0]["actor"], "system");
+    console.keys("q");
+    console.wait_exit();
+}

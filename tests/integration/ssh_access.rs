@@ -4,7 +4,7 @@
 //! environment. Each must fail and leave the data as it was.
 
 use crate::pty::Console;
-use crate::sshd::{code, data_of, mpdesk, readme_block, run, stderr, Mode, Server, BOTH, SSHD};
+use crate::sshd::{code, data_of, keygen, mpdesk, readme_block, run, stderr, Mode, Server, BOTH, SSHD};
 use mpdesk::desk::{Desk, Page, SessionKind};
 use std::io::Write;
 use std::process::Command;
@@ -208,6 +208,44 @@ fn a_session_revoked_while_it_runs_cannot_write() {
                 }
             }
         }
+    }
+}
+
+/// A key added with an end lets its person in until then, and not after:
+/// sshd itself refuses it (the line carries `expiry-time=`; the keys
+/// command no longer answers for it).
+#[test]
+fn sshd_refuses_a_key_after_its_end() {
+    for mode in BOTH {
+        let server = Server::start(mode);
+        let temp = server.key("dana-for-a-while");
+        keygen(&temp);
+        let public = temp.with_extension("pub");
+        let add = mpdesk(&server.db, None, &["key", "add", "dana", public.to_str().expect("utf8"), "--expires", "3s"]);
+        assert_eq!(code(&add), Some(0), "{mode:?}: {}", stderr(&add));
+        server.refresh_keys();
+        let listed = mpdesk(&server.db, None, &["--json", "key", "list", "dana"]);
+        let keys: serde_json::Value = json(&listed);
+        let end =
+            keys.as_array().expect("keys").iter().find_map(|k| k["expires_at"].as_str()).expect("an end").to_string();
+        let (kind, blob) = {
+            let text = std::fs::read_to_string(&public).expect("pub");
+            let mut words = text.split_whitespace();
+            (words.next().expect("type").to_string(), words.next().expect("blob").to_string())
+        };
+        let line = mpdesk(&server.db, None, &["ssh", "keys-command", "mpdesk", &kind, &blob]);
+        let line = String::from_utf8_lossy(&line.stdout).to_string();
+        let stamp: String = end.chars().filter(char::is_ascii_digit).collect();
+        assert!(line.contains(&format!("expiry-time=\"{stamp}Z\"")), "{mode:?}: {line}");
+
+        let before = server.ssh("dana-for-a-while", &[], &["program", "list"]);
+        assert_eq!(code(&before), Some(0), "{mode:?}: the key works until its end: {}", stderr(&before));
+        std::thread::sleep(Duration::from_millis(4200));
+        let after = server.ssh("dana-for-a-while", &[], &["program", "list"]);
+        assert_eq!(code(&after), Some(255), "{mode:?}: sshd let an ended key in: {}", stderr(&after));
+        assert!(stderr(&after).contains("Permission denied"), "{mode:?}: {}", stderr(&after));
+        let still = server.ssh("dana", &[], &["program", "list"]);
+        assert_eq!(code(&still), Some(0), "{mode:?}: dana's other key still works");
     }
 }
 
