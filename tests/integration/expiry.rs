@@ -222,3 +222,40 @@ fn the_cli_sets_lists_and_expires() {
     let members = cli.ok("olivia", &["member", "list", "Lunch Vote"]);
     assert!(!members.stdout.contains("nora"), "{}", members.stdout);
 }
+
+/// README's commands for access that ends, run as written (after the
+/// people, the workspace, the program and the key file they name).
+#[test]
+fn readme_expiry_commands_run_as_written() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let first = "mpdesk workspace member add Team dev3 --role developer --expires 30d";
+    let start = readme.find(&format!("```sh\n{first}")).expect("the block") + "```sh\n".len();
+    let block = &readme[start..];
+    let block = &block[..block.find("```").expect("its end")];
+    let cli = Cli::new();
+    for login in ["lead", "dev1", "dev3", "dev4"] {
+        cli.ok("", &["user", "add", login]);
+    }
+    cli.ok("lead", &["workspace", "create", "Team"]);
+    cli.ok("lead", &["workspace", "member", "add", "Team", "dev1", "--role", "developer"]);
+    cli.ok("lead", &["program", "create", "Team", "Scanner"]);
+    let key = cli.path("contractor");
+    crate::sshd::keygen(&key);
+    for line in block.lines().filter(|l| !l.trim().is_empty()) {
+        let command = line.split(" #").next().expect("a command").trim();
+        let args: Vec<String> = shell_words::split(command)
+            .expect("words")
+            .into_iter()
+            .skip(1)
+            .map(|w| if w == "./contractor.pub" { key.with_extension("pub").display().to_string() } else { w })
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let user = if args.first() == Some(&"key") || args.first() == Some(&"expire") { "" } else { "lead" };
+        cli.ok(user, &args);
+    }
+    let members = cli.ok("lead", &["--json", "workspace", "member", "list", "Team"]).json();
+    let dev3 = members.as_array().expect("rows").iter().find(|m| m["login"] == "dev3").expect("dev3").clone();
+    assert_eq!(dev3["expires_at"], "2030-01-31T00:00:00Z");
+    let keys = cli.ok("", &["--json", "key", "list", "dev1"]).json();
+    assert_eq!(keys[0]["expires_at"], "2030-01-31T00:00:00Z");
+}

@@ -302,3 +302,86 @@ fn the_audit_tab_checks_the_chain_on_request() {
         status(&devin)
     );
 }
+
+/// When access ends, in the console: `E` on a member sets it (a Master
+/// for a Developer), the list shows it (red within 7 days), `F` lists only
+/// who ends within 7 days, the person sees their own end in the header; a
+/// Developer's `E` is dimmed with the rule; the members pane sets a
+/// program membership's end to a typed date; the add-members dialog asks
+/// for how long.
+#[test]
+fn when_access_ends_is_set_filtered_and_shown() {
+    let mut app = members_tab("max");
+    while app.screens.members_tab.list.selected_row().map(|m| m.login.as_str()) != Some("dana") {
+        press(&mut app, KeyCode::Char('j'));
+    }
+    press(&mut app, KeyCode::Char('E'));
+    let Some(Dialog::SetExpiry(dialog)) = &app.dialog else { panic!("the expiry dialog: {}", status(&app)) };
+    assert!(dialog.about.starts_with("dana (Developer): access never ends"), "{}", dialog.about);
+    assert!(screen_text(&app).contains("When access ends"));
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.dialog.is_none(), "{}", status(&app));
+    assert_eq!(status(&app), "dana's access ends 2026-01-12T09:30:00Z");
+    let buffer = render(&app);
+    let screen = screen(&buffer);
+    let row = screen.lines().position(|l| l.contains("dana") && l.contains("in 7d")).expect("dana's row shows it");
+    let column = screen
+        .lines()
+        .nth(row)
+        .and_then(|l| l.find("in 7d"))
+        .map(|b| screen.lines().nth(row).map(|l| l[..b].chars().count()).unwrap_or(0))
+        .expect("column");
+    assert_eq!(buffer[(column as u16, row as u16)].fg, Color::Red, "red within 7 days");
+
+    press(&mut app, KeyCode::Char('F'));
+    let logins: Vec<&str> = app.screens.members_tab.list.rows.iter().map(|m| m.login.as_str()).collect();
+    assert_eq!(logins, ["dana"]);
+    assert!(screen_text(&app).contains("access ending within 7 days"));
+    press(&mut app, KeyCode::Char('F'));
+    assert!(app.screens.members_tab.list.total > 1);
+
+    // dana sees her own end where she always looks.
+    let mut dana = app_on(std::mem::replace(&mut app.desk, demo_desk()), "dana", true, false, (120, 30));
+    assert!(
+        screen_text(&dana).lines().next().expect("header").contains("your access ends in 7d"),
+        "{}",
+        screen_text(&dana)
+    );
+    press(&mut dana, KeyCode::Char('2'));
+    while dana.screens.members_tab.list.selected_row().map(|m| m.login.as_str()) != Some("nora") {
+        press(&mut dana, KeyCode::Char('j'));
+    }
+    assert!(bar_style(&render(&dana), &dana, "E expires").expect("in the bar").add_modifier.contains(Modifier::DIM));
+    press(&mut dana, KeyCode::Char('E'));
+    assert!(dana.dialog.is_none());
+    assert!(status(&dana).contains("Owner or Master role"), "{}", status(&dana));
+
+    // The members pane: a typed date for devin's membership of Coffee Club.
+    let mut olivia = demo_app("olivia", (120, 30));
+    select_program(&mut olivia, "Coffee Club");
+    press(&mut olivia, KeyCode::Tab);
+    press(&mut olivia, KeyCode::Tab);
+    while olivia.screens.members.list.selected_row().map(|m| m.login.as_str()) != Some("devin") {
+        press(&mut olivia, KeyCode::Char('j'));
+    }
+    press(&mut olivia, KeyCode::Char('E'));
+    assert!(matches!(olivia.dialog, Some(Dialog::SetExpiry(_))), "{}", status(&olivia));
+    press(&mut olivia, KeyCode::Down);
+    press(&mut olivia, KeyCode::Down);
+    chars(&mut olivia, "2026-02-01");
+    press(&mut olivia, KeyCode::Enter);
+    assert_eq!(status(&olivia), "devin's access ends 2026-02-01T00:00:00Z");
+    let devin = olivia.screens.members.list.rows.iter().find(|m| m.login == "devin").expect("devin");
+    assert_eq!(devin.expires_at.as_deref(), Some("2026-02-01T00:00:00Z"));
+
+    // Adding members for a while: Tab picks how long.
+    press(&mut olivia, KeyCode::Tab);
+    select_program(&mut olivia, "Lunch Vote");
+    press(&mut olivia, KeyCode::Char('a'));
+    press(&mut olivia, KeyCode::Char(' '));
+    press(&mut olivia, KeyCode::Tab);
+    assert!(screen_text(&olivia).contains("Tab for how long: 7 days"));
+    press(&mut olivia, KeyCode::Enter);
+    assert!(status(&olivia).ends_with("until 2026-01-12T09:30:00Z"), "{}", status(&olivia));
+}
