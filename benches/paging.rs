@@ -396,3 +396,19 @@ fn append_entry<const CHAINED: bool>(bencher: Bencher, entries: u64) {
     });
     conn.execute_batch("ROLLBACK").expect("rollback");
 }
+
+/// What every write and every CLI command does first: look whether a
+/// membership's end has come (one probe of the expiring memberships'
+/// index), with 1k and 100k members, one in a hundred of them ending in a
+/// month. It must not grow with the members.
+#[divan::bench(args = [1_000, 100_000], sample_count = 200)]
+fn notice_nothing_due(bencher: Bencher, members: u64) {
+    let fixture = fixture(2, members, 0);
+    {
+        let conn = rusqlite::Connection::open(&fixture.path).expect("raw");
+        conn.execute("UPDATE program_members SET expires_at = '2099-01-01T00:00:00Z' WHERE user_id % 100 = 0", [])
+            .expect("ends");
+    }
+    let mut desk = Desk::open(&fixture.path).expect("desk");
+    bencher.bench_local(|| divan::black_box(desk.notice_expiries().expect("notice")));
+}

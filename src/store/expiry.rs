@@ -40,50 +40,38 @@ pub fn next_end(conn: &Connection) -> rusqlite::Result<Option<String>> {
 }
 
 /// Every membership whose end is at or before `now`, earliest first
-/// (workspace memberships before program ones at the same instant).
+/// (workspace memberships before program ones at the same instant), in
+/// one statement read from the two partial indexes.
 pub fn due(conn: &Connection, now: &str) -> rusqlite::Result<Vec<Due>> {
-    let mut found = Vec::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT m.workspace_id, w.name, m.user_id, u.login, m.role, m.expires_at FROM workspace_members m
-         JOIN workspaces w ON w.id = m.workspace_id JOIN users u ON u.id = m.user_id
-         WHERE m.expires_at IS NOT NULL AND m.expires_at <= ?1 ORDER BY m.expires_at, m.workspace_id, m.user_id",
-    )?;
-    let rows = stmt.query_map([now], |r| {
-        Ok(Due {
-            workspace_id: r.get(0)?,
-            workspace: super::text(r, 1)?,
-            program: None,
-            user_id: r.get(2)?,
-            login: super::text(r, 3)?,
-            role: super::text(r, 4)?,
-            expires_at: super::text(r, 5)?,
-        })
-    })?;
-    for row in rows {
-        found.push(row?);
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT p.workspace_id, w.name, pm.user_id, u.login, coalesce(m.role, 'developer'), pm.expires_at, p.id, p.name, p.app_id
+        "SELECT m.workspace_id, w.name, m.user_id, u.login, m.role, m.expires_at, NULL, NULL, NULL, 0 AS kind
+         FROM workspace_members m JOIN workspaces w ON w.id = m.workspace_id JOIN users u ON u.id = m.user_id
+         WHERE m.expires_at IS NOT NULL AND m.expires_at <= ?1
+         UNION ALL
+         SELECT p.workspace_id, w.name, pm.user_id, u.login, coalesce(m.role, 'developer'), pm.expires_at,
+                p.id, p.name, p.app_id, 1 AS kind
          FROM program_members pm JOIN programs p ON p.id = pm.program_id JOIN workspaces w ON w.id = p.workspace_id
          JOIN users u ON u.id = pm.user_id
          LEFT JOIN workspace_members m ON m.workspace_id = p.workspace_id AND m.user_id = pm.user_id
-         WHERE pm.expires_at IS NOT NULL AND pm.expires_at <= ?1 ORDER BY pm.expires_at, p.id, pm.user_id",
+         WHERE pm.expires_at IS NOT NULL AND pm.expires_at <= ?1
+         ORDER BY 6, 10, 1, 7, 3",
     )?;
     let rows = stmt.query_map([now], |r| {
+        let program = match r.get::<_, Option<i64>>(6)? {
+            Some(id) => Some(DueProgram { id, name: super::text(r, 7)?, app_id: super::text(r, 8)? }),
+            None => None,
+        };
         Ok(Due {
             workspace_id: r.get(0)?,
             workspace: super::text(r, 1)?,
+            program,
             user_id: r.get(2)?,
             login: super::text(r, 3)?,
             role: super::text(r, 4)?,
             expires_at: super::text(r, 5)?,
-            program: Some(DueProgram { id: r.get(6)?, name: super::text(r, 7)?, app_id: super::text(r, 8)? }),
         })
     })?;
-    for row in rows {
-        found.push(row?);
-    }
-    Ok(found)
+    rows.collect()
 }
 
 /// Sets (or clears) when a workspace membership ends.
