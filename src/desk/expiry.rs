@@ -5,10 +5,9 @@
 use super::undo::{not_reversible, Capture};
 use super::{
     access_of, acting_role, facts_of, note_program, note_workspace, resolve_program, resolve_workspace, Actor, Desk,
-    DeskError, DeskResult, Operation,
+    DeskError, DeskResult,
 };
-use crate::domain::expiry::{decide_future, decide_workspace_expiry, Expiry, EXPIRED, SYSTEM};
-use crate::domain::permission::decide;
+use crate::domain::expiry::{decide_future, decide_program_expiry, decide_workspace_expiry, Expiry, EXPIRED, SYSTEM};
 use crate::store;
 use crate::store::expiry::Due;
 use crate::store::records::NewAuditEntry;
@@ -21,6 +20,25 @@ pub(super) fn end_from(text: &str, start: OffsetDateTime, now: OffsetDateTime) -
     let end = Expiry::parse(text).map_err(DeskError::Invalid)?.from(start);
     decide_future(end, now).map_err(DeskError::Invalid)?;
     Ok(end.map(crate::domain::expiry::stamp))
+}
+
+/// A person who reaches the program (an explicit member, or its
+/// workspace's Owner or a Master); anyone else is not found.
+fn reaching(
+    conn: &rusqlite::Connection,
+    row: &crate::store::records::ProgramRow,
+    login: &str,
+) -> DeskResult<crate::store::records::User> {
+    let missing = || DeskError::NotFound(format!("{login} is not a member of {}", row.name));
+    let user = store::users::by_login(conn, login)?.ok_or_else(missing)?;
+    let explicit = store::members::is_member(conn, row.id, user.id)?;
+    let manager =
+        store::workspaces::membership(conn, row.workspace_id, user.id)?.is_some_and(|m| m.role.manages_all_programs());
+    if explicit || manager {
+        Ok(user)
+    } else {
+        Err(missing())
+    }
 }
 
 fn was(end: &Option<String>) -> String {
@@ -114,22 +132,9 @@ impl Desk {
         login: &str,
     ) -> DeskResult<Result<(), crate::domain::Denial>> {
         let row = resolve_program(self.conn(), actor, program)?;
-        if let Err(denial) = decide(&access_of(&row, self.read_only), Operation::AddMembers, &facts_of(&row)) {
-            return Ok(Err(denial));
-        }
-        let explicit = match store::users::by_login(self.conn(), login)? {
-            Some(user) => store::members::is_member(self.conn(), row.id, user.id)?,
-            None => false,
-        };
-        Ok(if explicit {
-            Ok(())
-        } else {
-            Err(crate::domain::Denial::state(
-                "Setting when access ends",
-                "an explicit member of the program",
-                format!("{login} reaches every program as a workspace Owner or Master: set their workspace membership's end on the Members tab"),
-            ))
-        })
+        let user = reaching(self.conn(), &row, login)?;
+        let explicit = store::members::is_member(self.conn(), row.id, user.id)?;
+        Ok(decide_program_expiry(&access_of(&row, self.read_only), &facts_of(&row), login, explicit))
     }
 
     /// When `login`'s membership of a workspace the actor belongs to ends.
@@ -182,16 +187,10 @@ impl Desk {
         self.audited(&actor.login, "member_expire", |tx, entry, _now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
-            decide(&access_of(&row, read_only), Operation::AddMembers, &facts_of(&row))?;
+            let user = reaching(tx, &row, login)?;
+            let explicit = store::members::is_member(tx, row.id, user.id)?;
+            decide_program_expiry(&access_of(&row, read_only), &facts_of(&row), login, explicit)?;
             let end = end_from(expiry, now_time, now_time)?;
-            let user = store::users::by_login(tx, login)?
-                .ok_or_else(|| DeskError::NotFound(format!("{login} is not a member of {}", row.name)))?;
-            if !store::members::is_member(tx, row.id, user.id)? {
-                return Err(DeskError::NotFound(format!(
-                    "{login} is not an explicit member of {} (a workspace Owner or Master reaches every program: set when their workspace membership ends instead)",
-                    row.name
-                )));
-            }
             let before = store::expiry::program_end(tx, row.id, user.id)?;
             let mut capture = Capture::default();
             capture.rows(tx, Key::ProgramMember { program_id: row.id, user_id: user.id })?;

@@ -116,6 +116,27 @@ pub fn decide_workspace_expiry(
     decide_member_action(actor, MemberAction::Expire, target, None, read_only)
 }
 
+/// May the person with `access` set when `login`'s membership of a
+/// program ends? Whoever may add its members, for an explicit member (an
+/// Owner or Master reaches every program through their workspace role:
+/// their workspace membership's end is the one to set).
+pub fn decide_program_expiry(
+    access: &super::Access,
+    facts: &super::lifecycle::ProgramFacts,
+    login: &str,
+    explicit: bool,
+) -> Result<(), Denial> {
+    super::permission::decide(access, super::Operation::AddMembers, facts)?;
+    if explicit {
+        return Ok(());
+    }
+    Err(Denial::state(
+        "Setting when access ends",
+        "an explicit member of the program",
+        format!("{login} reaches every program as a workspace Owner or Master: set their workspace membership's end instead (the Members tab)"),
+    ))
+}
+
 /// Whether an end has come.
 pub fn has_passed(end: Option<&str>, now: OffsetDateTime) -> bool {
     end.and_then(parse_stamp).is_some_and(|end| end <= now)

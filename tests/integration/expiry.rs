@@ -147,7 +147,7 @@ fn setting_an_end_follows_the_rules_and_an_extension_is_undone() {
     let past = world.refused(|d| d.set_member_expiry(&olivia, "Coffee Club", "dana", "2027-01-01"));
     assert!(past.to_string().contains("is not in the future"), "{past}");
     let manager = world.refused(|d| d.set_member_expiry(&olivia, "Coffee Club", "max", "30d"));
-    assert!(manager.to_string().contains("workspace membership ends instead"), "{manager}");
+    assert!(manager.to_string().contains("workspace membership's end instead"), "{manager}");
 
     world.desk.set_workspace_member_expiry(&max, "Acme Mini Apps", "dana", "30d").expect("a Master ends a Developer");
     world.desk.set_workspace_member_expiry(&max, "Acme Mini Apps", "dana", "90d").expect("extended");
