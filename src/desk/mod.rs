@@ -286,6 +286,13 @@ fn facts_of(row: &ProgramRow) -> crate::domain::lifecycle::ProgramFacts {
     crate::domain::lifecycle::ProgramFacts { status: row.status, version_count: row.version_count }
 }
 
+/// "Not found" for a place the actor's membership of ended: says so, with
+/// when (the entry the end left).
+fn ended(conn: &Connection, actor: &Actor, place: store::expiry::Place<'_>) -> DeskResult<Option<DeskError>> {
+    Ok(store::expiry::last_ended(conn, &actor.login, place)?
+        .map(|detail| DeskError::NotFound(format!("{detail}; ask to be added again"))))
+}
+
 fn not_found(reference: &str) -> DeskError {
     DeskError::NotFound(format!("mini program '{}' not found", shown(reference)))
 }
@@ -306,13 +313,18 @@ fn resolve_program(conn: &Connection, actor: &Actor, reference: &str) -> DeskRes
         let row = store::programs::by_app_id(conn, actor.id, reference)?;
         return match row {
             Some(row) if access_of(&row, false).can_view() => Ok(row),
-            _ => Err(not_found(reference)),
+            _ => {
+                Err(ended(conn, actor, store::expiry::Place::AppId(reference))?.unwrap_or_else(|| not_found(reference)))
+            }
         };
     }
     let reference = &validate::normalize(reference);
     let mut rows = store::programs::visible_by_name(conn, &visibility(actor), reference)?;
     match rows.len() {
-        0 => Err(not_found(reference)),
+        0 => {
+            Err(ended(conn, actor, store::expiry::Place::ProgramName(reference))?
+                .unwrap_or_else(|| not_found(reference)))
+        }
         1 => Ok(rows.remove(0)),
         _ => Err(DeskError::Conflict(format!(
             "'{}' names mini programs in several workspaces; use an app ID: {}",
@@ -331,7 +343,10 @@ fn resolve_workspace(
 ) -> DeskResult<(Workspace, crate::store::records::Membership)> {
     let missing = || DeskError::NotFound(format!("workspace '{}' not found", shown(name)));
     let workspace = store::workspaces::by_name(conn, &validate::normalize(name))?.ok_or_else(missing)?;
-    let membership = store::workspaces::membership(conn, workspace.id, actor.id)?.ok_or_else(missing)?;
+    let Some(membership) = store::workspaces::membership(conn, workspace.id, actor.id)? else {
+        // A membership that ended says so, not "not found".
+        return Err(ended(conn, actor, store::expiry::Place::Workspace(workspace.id))?.unwrap_or_else(missing));
+    };
     Ok((workspace, membership))
 }
 

@@ -120,3 +120,31 @@ pub fn earliest(a: Option<String>, b: Option<String>) -> Option<String> {
         (a, b) => a.or(b),
     }
 }
+
+/// Where an ended membership was: a workspace, or a program by app ID or
+/// name.
+pub enum Place<'a> {
+    Workspace(i64),
+    AppId(&'a str),
+    ProgramName(&'a str),
+}
+
+/// What the newest `membership_expired` entry says of `login` there, if
+/// one does (read from the entries `system` wrote: few).
+pub fn last_ended(conn: &Connection, login: &str, place: Place<'_>) -> rusqlite::Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    let (column, value) = match place {
+        Place::Workspace(id) => ("workspace_id", rusqlite::types::Value::Integer(id)),
+        Place::AppId(app_id) => ("program_app_id", rusqlite::types::Value::Text(app_id.to_string())),
+        Place::ProgramName(name) => ("program", rusqlite::types::Value::Text(name.to_string())),
+    };
+    let pattern = format!("{}'s %", login.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    conn.prepare_cached(&format!(
+        "SELECT detail FROM audit WHERE actor = ?1 AND operation = ?2 AND {column} = ?3
+         AND detail LIKE ?4 ESCAPE '\\' ORDER BY id DESC LIMIT 1"
+    ))?
+    .query_row(params![crate::domain::expiry::SYSTEM, crate::domain::expiry::EXPIRED, value, pattern], |r| {
+        super::text(r, 0)
+    })
+    .optional()
+}

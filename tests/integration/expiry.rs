@@ -221,6 +221,12 @@ fn the_cli_sets_lists_and_expires() {
     assert_eq!(cli.ok("", &["expire"]).stdout.trim(), "nothing has expired", "once");
     let members = cli.ok("olivia", &["member", "list", "Lunch Vote"]);
     assert!(!members.stdout.contains("nora"), "{}", members.stdout);
+    // The refusal says why, not just "not found".
+    let gone = cli.run("nora", &["program", "show", "Lunch Vote"]);
+    assert_eq!(gone.code, 4, "{}", gone.stderr);
+    assert!(gone.stderr.contains("nora's membership of Lunch Vote expired on 20"), "{}", gone.stderr);
+    let never = cli.run("nora", &["program", "show", "Weather Widget"]);
+    assert_eq!(never.stderr.trim(), "error: mini program 'Weather Widget' not found");
 }
 
 /// README's commands for access that ends, run as written (after the
