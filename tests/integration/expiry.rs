@@ -265,3 +265,30 @@ fn readme_expiry_commands_run_as_written() {
     let keys = cli.ok("", &["--json", "key", "list", "dev1"]).json();
     assert_eq!(keys[0]["expires_at"], "2030-01-31T00:00:00Z");
 }
+
+/// Real processes, started together after an end, each noticing it: one
+/// entry.
+#[test]
+fn processes_started_together_after_an_end_write_one_entry() {
+    let cli = Cli::new();
+    cli.ok("", &["demo-data"]);
+    cli.ok("olivia", &["workspace", "member", "expire", "Acme Mini Apps", "nora", "1s"]);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_mpdesk"))
+                .args(["program", "list"])
+                .env("MPDESK_DB", &cli.db)
+                .env("MPDESK_USER", "olivia")
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().expect("wait").success());
+    }
+    let log = cli.ok("", &["--json", "audit", "--limit", "20"]).json();
+    let ended = log.as_array().expect("rows").iter().filter(|e| e["operation"] == "membership_expired").count();
+    assert_eq!(ended, 1, "{log}");
+}

@@ -249,6 +249,25 @@ fn sshd_refuses_a_key_after_its_end() {
     }
 }
 
+/// A console on a key that ends closes at that instant, saying why.
+#[test]
+fn a_console_on_a_key_that_ends_closes_when_it_ends() {
+    let server = Server::start(Mode::KeysCommand);
+    let temp = server.key("dana-console");
+    keygen(&temp);
+    let public = temp.with_extension("pub");
+    let add = mpdesk(&server.db, None, &["key", "add", "dana", public.to_str().expect("utf8"), "--expires", "4s"]);
+    assert_eq!(code(&add), Some(0), "{}", stderr(&add));
+    let args = server.console_args("dana-console");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut console = Console::start_program("ssh", &args, server.dir.path());
+    console.wait_for("dana (Developer)");
+    let (exit, took) = console.wait_for_exit(Duration::from_secs(10));
+    assert_eq!(exit, 3, "{}", console.screen());
+    assert!(took >= Duration::from_secs(1), "it ended before its key did: {took:?}");
+    console.wait_for("your key expired on");
+}
+
 /// An export checks over SSH on standard input: the file never names a
 /// server path, and the answer is the same as on the server.
 #[test]
