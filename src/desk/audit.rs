@@ -212,7 +212,9 @@ impl Desk {
                 summary.entries += 1;
                 summary.first.get_or_insert(row.id);
                 summary.last = Some(row.id);
-                summary.head.clone_from(&row.hash);
+            }
+            if let Some(last) = page.last() {
+                summary.head.clone_from(&last.hash);
             }
             match page.last() {
                 Some(last) if page.len() as u64 == LOG_PAGE => after = last.id,
