@@ -202,17 +202,7 @@ fn export(
             if let Some(error) = failure {
                 return Err(error);
             }
-            result.map_err(|refusal| match refusal {
-                crate::files::WriteRefusal::Exists => {
-                    DeskError::Conflict(format!("{} exists; pass --force to replace it", path.display()))
-                }
-                crate::files::WriteRefusal::NotRegular => {
-                    DeskError::Invalid(format!("{} is not a regular file", path.display()))
-                }
-                crate::files::WriteRefusal::Io(e) => {
-                    DeskError::Invalid(format!("cannot write {}: {e}", path.display()))
-                }
-            })?
+            result.map_err(|refusal| crate::desk::export_refusal(path, refusal))?
         }
         None => {
             if csv && print::is_terminal(print::Stream::Out) {
@@ -330,7 +320,7 @@ fn print_walk(walk: &crate::desk::Walk, head: Option<&str>, json: bool) -> Done 
         (Some(HeadCheck::Pruned(by)), Some(hash)) => Some(Ok(format!("; {hash} was the last entry pruned by #{by}"))),
         (Some(HeadCheck::Missing), Some(hash)) => Some(Err(DeskError::Storage(format!(
             "the chain is intact, but {} is not in it: the log was cut or rewritten after that head",
-            crate::desk::validate::normalize(hash)
+            hash.trim()
         )))),
         _ => None,
     };

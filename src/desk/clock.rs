@@ -50,8 +50,7 @@ impl Clock for ManualClock {
 
 /// RFC 3339 in UTC, to the second: "2026-11-27T21:30:00Z".
 pub fn rfc3339(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC).replace_nanosecond(0).unwrap_or(t);
-    t.format(&Rfc3339).unwrap_or_else(|_| t.unix_timestamp().to_string())
+    crate::domain::expiry::stamp(t)
 }
 
 /// Reads a time the desk wrote; a damaged value is a storage error.
@@ -64,19 +63,12 @@ pub fn parse_rfc3339(text: &str) -> Result<OffsetDateTime, super::DeskError> {
 /// midnight UTC) or an RFC 3339 instant (`2027-01-31T18:00:00Z`, any
 /// offset). Anything else is refused with what to type instead.
 pub fn parse_when(text: &str) -> Result<String, super::DeskError> {
-    let refused = || {
+    crate::domain::expiry::parse_instant(text).map(rfc3339).ok_or_else(|| {
         super::DeskError::Invalid(format!(
             "'{}' is not a date: use 2027-01-31 or 2027-01-31T18:00:00Z",
             super::shown(text)
         ))
-    };
-    let text = text.trim();
-    if let Ok(t) = OffsetDateTime::parse(text, &Rfc3339) {
-        return Ok(rfc3339(t));
-    }
-    let day =
-        time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]")).map_err(|_| refused())?;
-    Ok(rfc3339(day.midnight().assume_utc()))
+    })
 }
 
 #[cfg(test)]

@@ -14,10 +14,10 @@ use crate::store::records::NewAuditEntry;
 use crate::store::undo::Key;
 use time::OffsetDateTime;
 
-/// An end as a person typed it, resolved from `start`: refused when it
-/// cannot be read or is already past.
-pub(super) fn end_from(text: &str, start: OffsetDateTime, now: OffsetDateTime) -> DeskResult<Option<String>> {
-    let end = Expiry::parse(text).map_err(DeskError::Invalid)?.from(start);
+/// An end as a person typed it, a duration counted from `now`: refused
+/// when it cannot be read or is already past.
+pub(super) fn end_from(text: &str, now: OffsetDateTime) -> DeskResult<Option<String>> {
+    let end = Expiry::parse(text).map_err(DeskError::Invalid)?.from(now);
     decide_future(end, now).map_err(DeskError::Invalid)?;
     Ok(end.map(crate::domain::expiry::stamp))
 }
@@ -161,7 +161,7 @@ impl Desk {
             note_workspace(entry, &ws);
             let (user_id, target) = super::workspaces::workspace_target(tx, ws.id, &ws.name, login)?;
             decide_workspace_expiry(acting_role(&membership), target.role, read_only)?;
-            let end = end_from(expiry, now_time, now_time)?;
+            let end = end_from(expiry, now_time)?;
             let before = store::expiry::workspace_end(tx, ws.id, user_id)?;
             let mut capture = Capture::default();
             capture.rows(tx, Key::WorkspaceMember { workspace_id: ws.id, user_id })?;
@@ -190,7 +190,7 @@ impl Desk {
             let user = reaching(tx, &row, login)?;
             let explicit = store::members::is_member(tx, row.id, user.id)?;
             decide_program_expiry(&access_of(&row, read_only), &facts_of(&row), login, explicit)?;
-            let end = end_from(expiry, now_time, now_time)?;
+            let end = end_from(expiry, now_time)?;
             let before = store::expiry::program_end(tx, row.id, user.id)?;
             let mut capture = Capture::default();
             capture.rows(tx, Key::ProgramMember { program_id: row.id, user_id: user.id })?;

@@ -59,7 +59,7 @@ impl Desk {
             entry.detail = format!("key for {login}");
             decide_key_change(principal.manager(login), "Adding a key")?;
             let end = match expires {
-                Some(text) => super::expiry::end_from(text, now_time, now_time)?,
+                Some(text) => super::expiry::end_from(text, now_time)?,
                 None => None,
             };
             let user = store::users::by_login(tx, login)?

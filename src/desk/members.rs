@@ -135,7 +135,7 @@ impl Desk {
             note_program(entry, &row);
             decide(&access_of(&row, read_only), Operation::AddMembers, &facts_of(&row))?;
             let end = match expires {
-                Some(text) => super::expiry::end_from(text, now_time, now_time)?,
+                Some(text) => super::expiry::end_from(text, now_time)?,
                 None => None,
             };
             if logins.is_empty() {

@@ -34,7 +34,7 @@ pub use sessions::{SessionKind, SessionRow};
 pub use setup::SetupReport;
 pub use types::*;
 pub use undo::UndoPlan;
-pub use versions::{ExportTarget, PackageSource};
+pub use versions::{export_refusal, ExportTarget, PackageSource};
 
 pub use crate::domain::invitation::InvitationState;
 pub use crate::domain::permission::{Permission, CREATE_PROGRAM_ROLES, PERMISSIONS};

@@ -93,7 +93,7 @@ fn read_stream(mut stream: impl Read) -> DeskResult<(Vec<u8>, String)> {
 }
 
 fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::store::chain::hex(digest)
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -263,7 +263,8 @@ impl Desk {
     }
 }
 
-fn export_refusal(out: &Path, refusal: WriteRefusal) -> DeskError {
+/// A file mpdesk would not (or could not) write, as the one-line error.
+pub fn export_refusal(out: &Path, refusal: WriteRefusal) -> DeskError {
     match refusal {
         WriteRefusal::Exists => {
             DeskError::Conflict(format!("'{}' already exists; pass --force to replace it", path_shown(out)))

@@ -163,7 +163,7 @@ impl Desk {
             note_workspace(entry, &ws);
             decide_member_action(acting_role(&membership), MemberAction::Add, role, None, read_only)?;
             let end = match expires {
-                Some(text) => super::expiry::end_from(text, now_time, now_time)?,
+                Some(text) => super::expiry::end_from(text, now_time)?,
                 None => None,
             };
             let user = store::users::by_login(tx, login)?

@@ -53,11 +53,8 @@ impl Expiry {
         if text.eq_ignore_ascii_case("never") {
             return Ok(Self::Never);
         }
-        if let Ok(t) = OffsetDateTime::parse(text, &Rfc3339) {
-            return Ok(Self::At(t.to_offset(time::UtcOffset::UTC)));
-        }
-        if let Ok(day) = time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]")) {
-            return Ok(Self::At(day.midnight().assume_utc()));
+        if let Some(t) = parse_instant(text) {
+            return Ok(Self::At(t));
         }
         let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(refused)?;
         let (number, unit) = text.split_at(split);
@@ -182,6 +179,17 @@ pub fn span_text(span: Duration) -> String {
         }
     }
     format!("{seconds}s")
+}
+
+/// An instant a person typed: a day (`2027-01-31`, its first second, UTC)
+/// or RFC 3339 (`2027-01-31T18:00:00Z`, any offset), in UTC.
+pub fn parse_instant(text: &str) -> Option<OffsetDateTime> {
+    let text = text.trim();
+    if let Ok(t) = OffsetDateTime::parse(text, &Rfc3339) {
+        return Some(t.to_offset(time::UtcOffset::UTC));
+    }
+    let day = time::Date::parse(text, time::macros::format_description!("[year]-[month]-[day]")).ok()?;
+    Some(day.midnight().assume_utc())
 }
 
 /// An instant as entries store it.

@@ -220,20 +220,23 @@ impl App {
         if self.sync.next_end.is_some_and(|end| end <= self.desk.now_time()) {
             self.sync.next_end = None;
             let _ = self.desk.notice_expiries();
-            // This console's own write does not move the data version.
-            self.sync.data_version = -1;
+            // This console's own write does not move the data version:
+            // look anyway.
             self.run.redraw = true;
+            self.in_one_snapshot(|app| app.look_for_changes(true));
+            return;
         }
         // One read transaction for the look and the reload: one lock taken
         // on the database's shared memory, not one a statement — a commit
         // wakes every console on the server at once, and the kernel's lock
         // list for that file is as long as the number of them.
-        self.in_one_snapshot(|app| app.look_for_changes());
+        self.in_one_snapshot(|app| app.look_for_changes(false));
     }
 
-    fn look_for_changes(&mut self) {
+    /// Reloads what another process changed (or, `forced`, in any case).
+    fn look_for_changes(&mut self, forced: bool) {
         let Ok(version) = self.desk.data_version() else { return };
-        if version == self.sync.data_version {
+        if version == self.sync.data_version && !forced {
             return;
         }
         self.sync.data_version = version;
