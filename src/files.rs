@@ -19,6 +19,10 @@ pub fn open_regular_rw(path: &Path) -> io::Result<File> {
 }
 
 fn open_checked(options: &mut OpenOptions, path: &Path) -> io::Result<File> {
+    // Closing this descriptor would drop the locks SQLite holds on it.
+    if crate::held_files::is_held(path) {
+        return Err(io::Error::other("it is the database this process has open (mpdesk reads it only through SQLite)"));
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;

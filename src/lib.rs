@@ -9,6 +9,7 @@ pub mod desk;
 pub mod doctor;
 pub mod domain;
 pub mod files;
+pub mod held_files;
 pub mod print;
 pub mod process;
 pub mod sanitize;

@@ -87,6 +87,13 @@ impl From<rusqlite::Error> for DeskError {
                 "that change conflicts with the data as it is now (someone may have changed it meanwhile); nothing was changed".to_string(),
             );
         }
+        if let rusqlite::Error::SqliteFailure(_, Some(message)) = &e {
+            if message.starts_with(crate::store::REPLACED) {
+                return Self::Storage(format!(
+                    "{message}: this change is not saved — mpdesk reopens the database; try it again"
+                ));
+            }
+        }
         if matches!(
             e.sqlite_error_code(),
             Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)

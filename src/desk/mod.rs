@@ -79,6 +79,9 @@ pub struct Desk {
     remote: Option<sessions::Remote>,
     /// The file itself is open read-only: not even the log can be written.
     store_read_only: bool,
+    /// Said once: the connection was reopened because another program
+    /// removed the files it used (see [`Desk::reopen_if_replaced`]).
+    reopened: Option<String>,
 }
 
 impl Desk {
@@ -108,7 +111,35 @@ impl Desk {
             via: "local".to_string(),
             remote: None,
             store_read_only: false,
+            reopened: None,
         }
+    }
+
+    /// Reopens the database if another program removed the `-wal` or
+    /// `-shm` this connection uses (a reader that thought it was the last
+    /// one checkpointed and deleted them): what this connection would read
+    /// or commit then is in a file nobody else sees (and every write is
+    /// refused until then, see `Store::write`). Every other desk of this
+    /// process on the file must be closed first. Returns whether it
+    /// reopened; [`Desk::take_reopened`] says so once.
+    pub fn reopen_if_replaced(&mut self) -> DeskResult<bool> {
+        if self.store.replaced_file().is_none() {
+            return Ok(false);
+        }
+        self.store.reopen()?;
+        self.reopened = Some(format!("{}: reopened it and read everything again", store::REPLACED));
+        Ok(true)
+    }
+
+    /// Whether another program removed the files this desk's connection
+    /// uses (then [`Desk::reopen_if_replaced`]).
+    pub fn replaced_file(&self) -> bool {
+        self.store.replaced_file().is_some()
+    }
+
+    /// What [`Desk::reopen_if_replaced`] did, once.
+    pub fn take_reopened(&mut self) -> Option<String> {
+        self.reopened.take()
     }
 
     /// App IDs counting up from `first` (16 digits) instead of random ones,

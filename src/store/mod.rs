@@ -71,6 +71,10 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     snapshot: Snapshot,
+    /// The files this connection holds (none for a database in memory).
+    held: crate::held_files::Held,
+    /// Opened by [`Store::open_read_only`] (a reopen opens the same way).
+    read_only: bool,
 }
 
 /// Reads held in one read transaction (see [`Store::hold_snapshot`]).
@@ -100,29 +104,43 @@ impl Store {
             };
             return Err(StoreError::NotWritable { path: path.to_path_buf(), why });
         }
-        check_file(path)?;
-        if let Some(why) = file_state::damage(path) {
-            return Err(StoreError::Damaged { path: path.to_path_buf(), why });
+        // A file this process holds open already was checked before its
+        // first connection; reading it again beside SQLite would drop
+        // SQLite's locks on it.
+        if !crate::held_files::is_held(path) {
+            check_file(path)?;
+            if let Some(why) = file_state::damage(path) {
+                return Err(StoreError::Damaged { path: path.to_path_buf(), why });
+            }
         }
-        leaving_no_side_files_if_corrupt(path, || {
+        let mut store = leaving_no_side_files_if_corrupt(path, || {
             let flags =
                 OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
             Self::prepare(Connection::open_with_flags(path, flags)?, path)
-        })
+        })?;
+        store.held = crate::held_files::Held::register(path);
+        Ok(store)
     }
 
     /// Opens an existing database so that nothing can be written to it:
     /// SQLite itself refuses every write (and `query_only` on top).
     pub fn open_read_only(path: &Path) -> Result<Self, StoreError> {
         let io = |source| StoreError::Io { path: path.to_path_buf(), source };
+        // The console's second connection: the file was checked before the
+        // first, and must not be opened beside it (see held_files).
+        let held = crate::held_files::is_held(path);
         match crate::files::open_regular(path) {
+            _ if held => {}
             Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
                 return Err(StoreError::NotRegular(path.to_path_buf()))
             }
             Err(e) => return Err(io(e)),
-            Ok(_) => check_file(path)?,
+            Ok(file) => {
+                drop(file);
+                check_file(path)?
+            }
         }
-        leaving_no_side_files_if_corrupt(path, || {
+        let mut store = leaving_no_side_files_if_corrupt(path, || {
             let conn = open_for_reading(path)?;
             conn.busy_timeout(BUSY_TIMEOUT)?;
             keep_plans(&conn)?;
@@ -131,8 +149,10 @@ impl Store {
             if found < known {
                 return Err(StoreError::TooOld { path: path.to_path_buf(), found, known });
             }
-            Ok(Self { conn, path: path.to_path_buf(), snapshot: Snapshot::default() })
-        })
+            Ok(Self::with(conn, path, true))
+        })?;
+        store.held = crate::held_files::Held::register(path);
+        Ok(store)
     }
 
     /// A private database in memory (tests, benchmarks).
@@ -153,13 +173,56 @@ impl Store {
                     std::thread::sleep(Duration::from_millis(10));
                 }
                 Err(e) => return Err(e),
-                Ok(()) => return Ok(Self { conn, path: path.to_path_buf(), snapshot: Snapshot::default() }),
+                Ok(()) => return Ok(Self::with(conn, path, false)),
             }
         }
     }
 
+    fn with(conn: Connection, path: &Path, read_only: bool) -> Self {
+        let held = crate::held_files::Held::default();
+        Self { conn, path: path.to_path_buf(), snapshot: Snapshot::default(), held, read_only }
+    }
+
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// The `-wal` or `-shm` this connection uses, if another program
+    /// removed it (or put another file in its place): this connection's
+    /// commits would go into a file nobody else sees.
+    pub fn replaced_file(&self) -> Option<&Path> {
+        self.held.replaced()
+    }
+
+    /// Refuses to go on while this connection's `-wal` or `-shm` is not
+    /// the one on disk (see [`Store::replaced_file`]).
+    fn check_files(&self) -> rusqlite::Result<()> {
+        match self.replaced_file() {
+            None => Ok(()),
+            Some(file) => Err(replaced_error(file)),
+        }
+    }
+
+    /// A new connection in place of this one, opened the same way (after
+    /// another program removed the files this one used). Every other
+    /// connection of this process to the file must be closed first: SQLite
+    /// shares one `-shm` mapping among a process's connections to a file,
+    /// and a new one would go on using the removed one. The old connection
+    /// is closed without a checkpoint: what it holds is in a file nobody
+    /// else sees, and checkpointing it would write over what others
+    /// committed since.
+    pub fn reopen(&mut self) -> Result<(), StoreError> {
+        if self.path().is_none() {
+            return Ok(());
+        }
+        self.end_snapshot()?;
+        let _ = self.conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
+        let stale = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+        let _ = stale.close();
+        self.held = crate::held_files::Held::default();
+        let path = self.path.clone();
+        *self = if self.read_only { Self::open_read_only(&path)? } else { Self::open(&path)? };
+        Ok(())
     }
 
     /// A copy of the whole database, in memory (SQLite's backup API).
@@ -201,9 +264,10 @@ impl Store {
     /// inside a batch, a savepoint of the batch's transaction.
     pub fn write(&self) -> rusqlite::Result<Write<'_>> {
         self.end_snapshot()?;
+        self.check_files()?;
         let nested = !self.conn.is_autocommit();
         self.conn.execute_batch(if nested { "SAVEPOINT mpdesk_write" } else { "BEGIN IMMEDIATE" })?;
-        Ok(Write { conn: &self.conn, nested, open: true, bell: self.path().map(bell) })
+        Ok(Write { conn: &self.conn, nested, open: true, bell: self.path().map(bell), held: &self.held })
     }
 
     /// A read that sees one snapshot and is always rolled back (what a
@@ -217,12 +281,21 @@ impl Store {
     /// or not at all.
     pub fn begin_batch(&mut self) -> rusqlite::Result<()> {
         self.end_snapshot()?;
+        self.check_files()?;
         self.conn.execute_batch("BEGIN IMMEDIATE")
     }
 
     pub fn end_batch(&mut self, commit: bool) -> rusqlite::Result<()> {
+        if commit {
+            // Never committed into a file nobody else sees.
+            if let Err(e) = self.check_files() {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                return Err(e);
+            }
+        }
         self.conn.execute_batch(if commit { "COMMIT" } else { "ROLLBACK" })?;
         if commit {
+            self.check_files()?;
             ring(self.path().map(bell));
         }
         Ok(())
@@ -283,17 +356,41 @@ pub struct Write<'a> {
     nested: bool,
     open: bool,
     bell: Option<PathBuf>,
+    held: &'a crate::held_files::Held,
 }
 
 impl Write<'_> {
+    /// Commits — and says so only when the commit went into the files
+    /// everyone else reads: checked just before (then nothing is
+    /// committed) and just after (then the write is reported as not
+    /// proven, never as done).
     pub fn commit(mut self) -> rusqlite::Result<()> {
+        if !self.nested {
+            if let Some(file) = self.held.replaced() {
+                return Err(replaced_error(file));
+            }
+        }
         self.open = false;
         self.conn.execute_batch(if self.nested { "RELEASE mpdesk_write" } else { "COMMIT" })?;
         if !self.nested {
+            if let Some(file) = self.held.replaced() {
+                return Err(replaced_error(file));
+            }
             ring(self.bell.take());
         }
         Ok(())
     }
+}
+
+/// What SQLite would not say: the file this connection writes was removed
+/// behind it by another program.
+pub const REPLACED: &str = "the database's WAL was removed behind mpdesk by another program";
+
+fn replaced_error(file: &Path) -> rusqlite::Error {
+    rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_IOERR),
+        Some(format!("{REPLACED} ({} is not the file this connection opened)", file.display())),
+    )
 }
 
 /// The suffix of the file that tells the database's consoles it changed.

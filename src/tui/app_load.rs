@@ -215,6 +215,24 @@ impl App {
     /// committed); reloads if so — or ends the console if the person's
     /// access was taken away.
     pub fn poll_changes(&mut self) {
+        // Another program removed the files this console's connection
+        // uses: a new connection, a new background reader, the screen
+        // read again, and the person told once.
+        if self.desk.replaced_file() {
+            // The background reader's connection shares the removed files.
+            self.sync.background = super::background::Background::none();
+            if let Err(error) = self.desk.reopen_if_replaced() {
+                self.set_status(StatusKind::Error, error.to_string());
+                return;
+            }
+        }
+        if let Some(notice) = self.desk.take_reopened() {
+            self.sync.background = super::background::Background::start(&self.desk, super::background::BUDGET);
+            self.set_status(StatusKind::Error, notice);
+            self.run.redraw = true;
+            self.in_one_snapshot(|app| app.look_for_changes(true));
+            return;
+        }
         // An end that came: the membership goes (one entry, whichever
         // process is first), and the screen reloads as after any change.
         if self.sync.next_end.is_some_and(|end| end <= self.desk.now_time()) {

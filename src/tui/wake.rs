@@ -176,7 +176,9 @@ fn watch_database(database: &Path, sender: Sender<Input>) -> Result<(), String> 
     // Closed after writing, not each write: mpdesk's commits ring the bell
     // once each; another program's (sqlite3) show when it closes the WAL; a
     // restored file moves in.
-    let mask = libc::IN_CLOSE_WRITE | libc::IN_MOVED_TO;
+    // And a `-wal` or `-shm` another program removed: the console
+    // reopens (see Desk::reopen_if_replaced).
+    let mask = libc::IN_CLOSE_WRITE | libc::IN_MOVED_TO | libc::IN_DELETE;
     // SAFETY: `fd` is an inotify descriptor, `dir_c` NUL-terminated.
     if unsafe { libc::inotify_add_watch(std::os::fd::AsRawFd::as_raw_fd(&fd), dir_c.as_ptr(), mask) } < 0 {
         return Err(format!("inotify on {}: {}", dir.display(), std::io::Error::last_os_error()));
@@ -185,7 +187,9 @@ fn watch_database(database: &Path, sender: Sender<Input>) -> Result<(), String> 
     wal.push("-wal");
     let mut bell = name.clone();
     bell.push(crate::store::BELL);
-    let wanted = [name, wal, bell];
+    let mut shm = name.clone();
+    shm.push("-shm");
+    let wanted = [name, wal, shm, bell];
     std::thread::spawn(move || {
         let mut file = std::fs::File::from(fd);
         let mut buffer = [0u8; 4096];
