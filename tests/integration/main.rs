@@ -6,6 +6,7 @@ mod config;
 mod desk_rules;
 mod expiry;
 mod file_edges;
+mod foreign_clients;
 mod hardening;
 mod membership;
 mod newcomer;

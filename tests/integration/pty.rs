@@ -249,7 +249,7 @@ fn demo_walkthrough_in_a_real_terminal() {
     }
 }
 
-fn mpdesk(db: &std::path::Path, user: &str, args: &[&str]) -> std::process::Output {
+pub(crate) fn mpdesk(db: &std::path::Path, user: &str, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_mpdesk"))
         .arg("--db")
         .arg(db)
@@ -261,7 +261,7 @@ fn mpdesk(db: &std::path::Path, user: &str, args: &[&str]) -> std::process::Outp
 }
 
 /// olivia's console on a demo database that other processes also open.
-fn olivia_on_a_shared_demo(home: &std::path::Path) -> (Console, std::path::PathBuf) {
+pub(crate) fn olivia_on_a_shared_demo(home: &std::path::Path) -> (Console, std::path::PathBuf) {
     let db = home.join("shared.db");
     assert!(mpdesk(&db, "olivia", &["init"]).status.success());
     assert!(mpdesk(&db, "olivia", &["demo-data"]).status.success());
