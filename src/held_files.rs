@@ -109,6 +109,8 @@ mod tests {
         std::fs::write(&path, b"").expect("file");
         std::fs::write(beside(&path, "-wal"), b"").expect("wal");
         let held = Held::register(&path);
+        // Open, as SQLite keeps it: its inode cannot be given to a new file.
+        let _open = std::fs::File::open(beside(&path, "-wal")).expect("open");
         assert_eq!(held.replaced(), None);
         std::fs::remove_file(beside(&path, "-wal")).expect("remove");
         assert_eq!(held.replaced(), Some(beside(&path, "-wal").as_path()));
