@@ -25,12 +25,7 @@ pub struct FileState {
     pub side_files: bool,
 }
 
-/// `path` with `suffix` after its name (`-wal`, `-shm`).
-pub fn beside(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
-}
+pub use crate::held_files::beside;
 
 fn c_path(path: &Path) -> Option<CString> {
     CString::new(path.as_os_str().as_bytes()).ok()

@@ -401,12 +401,7 @@ pub fn bell(path: &Path) -> PathBuf {
     beside(path, BELL)
 }
 
-/// A file named after the database: `mpdesk.db-wal`.
-fn beside(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
-}
+use crate::held_files::beside;
 
 /// Tells every console on this database that a commit landed: the bell
 /// file is opened for writing and closed (nothing is written), which is one
