@@ -64,7 +64,11 @@ pub struct Sync {
 
 /// The event loop's state.
 pub struct Run {
+    /// The part of the window drawn: at most [`layout::MAX_WIDTH`] ×
+    /// [`layout::MAX_HEIGHT`].
     pub size: (u16, u16),
+    /// The window as the terminal reports it.
+    pub window: (u16, u16),
     /// Something on screen may have changed since the last frame. An idle
     /// console draws nothing: over SSH, not a byte.
     pub redraw: bool,
@@ -160,7 +164,7 @@ impl App {
                 undo_key: None,
                 background: super::background::Background::none(),
             },
-            run: Run { size, redraw: true, quit: false, ended: None },
+            run: Run { size: layout::capped(size), window: size, redraw: true, quit: false, ended: None },
             stage: Stage::default(),
         };
         if app.options.demo && !app.desk.is_read_only() {

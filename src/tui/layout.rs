@@ -17,9 +17,32 @@ pub struct Areas {
     pub status: Rect,
 }
 
+/// The largest window drawn: past a 4K screen in a small font. A larger
+/// window is told so; what it costs stays what this size costs.
+pub const MAX_WIDTH: u16 = 500;
+pub const MAX_HEIGHT: u16 = 200;
+
 pub fn too_small(size: (u16, u16)) -> bool {
     size.0 < MIN_WIDTH || size.1 < MIN_HEIGHT
 }
+
+pub fn too_large(size: (u16, u16)) -> bool {
+    size.0 > MAX_WIDTH || size.1 > MAX_HEIGHT
+}
+
+/// The part of a window that is drawn: all of it up to the largest size;
+/// beyond, only the few rows that say it is too large.
+pub fn capped(size: (u16, u16)) -> (u16, u16) {
+    if too_large(size) {
+        (size.0.min(TOO_LARGE_WIDTH), size.1.min(TOO_LARGE_HEIGHT))
+    } else {
+        size
+    }
+}
+
+/// What the "window too large" message is drawn in.
+const TOO_LARGE_WIDTH: u16 = 120;
+const TOO_LARGE_HEIGHT: u16 = 4;
 
 /// Plain arithmetic, not `Layout`: this runs for every frame and every
 /// page decision, and the constraint solver is the costliest part of a

@@ -25,6 +25,7 @@ pub mod action;
 pub mod app;
 mod app_load;
 pub mod background;
+pub mod capped_backend;
 pub mod component;
 pub mod config;
 pub mod dialogs;

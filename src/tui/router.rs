@@ -96,7 +96,8 @@ fn handle(app: &mut App, message: Message) {
         }
         Message::Mouse(mouse) => super::mouse::on_mouse(app, mouse),
         Message::Resize(width, height) => {
-            app.run.size = (width, height);
+            app.run.size = super::layout::capped((width, height));
+            app.run.window = (width, height);
             if matches!(app.view.screen, Screen::Main) {
                 app.with_parts(|p| {
                     p.screens.programs.ensure_rows(&p.ctx);

@@ -5,6 +5,7 @@
 #![allow(clippy::disallowed_methods)]
 
 use super::app::{App, Options};
+use super::capped_backend::CappedBackend;
 use super::config::Config;
 use super::router::{update, update_all, Message};
 use super::view;
@@ -22,7 +23,7 @@ use std::path::Path;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, SystemTime};
 
-type Term = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+type Term = Terminal<CappedBackend<CrosstermBackend<BufWriter<Stdout>>>>;
 
 /// How often to look for the background reader's answers while it works.
 const ANSWERS: Duration = Duration::from_millis(3);
@@ -51,7 +52,7 @@ fn setup() -> anyhow::Result<Term> {
     }));
     enable_raw_mode()?;
     execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
-    Ok(Terminal::new(CrosstermBackend::new(BufWriter::new(std::io::stdout())))?)
+    Ok(Terminal::new(CappedBackend::new(CrosstermBackend::new(BufWriter::new(std::io::stdout()))))?)
 }
 
 /// Runs the console as `login` until they quit (`Ok(None)`), or until
@@ -77,9 +78,10 @@ pub fn run(
         return Err(error.into());
     }
     let result = (|| {
-        let size = terminal.size()?;
+        // The window as it is, not as drawn: a larger one is told so.
+        let size = terminal.backend().window()?;
         let background = super::background::Background::start(&desk, super::background::BUDGET);
-        let mut app = App::new(desk, login, options, config, (size.width, size.height));
+        let mut app = App::new(desk, login, options, config, size);
         app.sync.background = background;
         app.show_database(database);
         let (inputs, watch) = super::wake::start(database);

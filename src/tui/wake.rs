@@ -17,7 +17,7 @@ use crossterm::event::Event;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::time::{Duration, Instant};
 
 /// Without a watch, how often to look for other processes' commits.
@@ -102,10 +102,16 @@ impl AfterWrite {
     }
 }
 
+/// The most inputs waiting for the console. A client typing or pasting
+/// faster than the console answers waits (the terminal's reader stops
+/// reading, and the pseudo-terminal's buffer fills up to the client)
+/// instead of growing the server's memory.
+const QUEUED: usize = 1024;
+
 /// Starts reading the terminal and watching `database`; returns the
 /// channel and the kind of watch it got.
 pub fn start(database: &Path) -> (Receiver<Input>, Watch) {
-    let (sender, receiver) = mpsc::channel();
+    let (sender, receiver) = mpsc::sync_channel(QUEUED);
     read_terminal(sender.clone());
     let watch = match watch_database(database, sender) {
         Ok(()) => Watch::Inotify,
@@ -117,7 +123,7 @@ pub fn start(database: &Path) -> (Receiver<Input>, Watch) {
     (receiver, watch)
 }
 
-fn read_terminal(sender: Sender<Input>) {
+fn read_terminal(sender: SyncSender<Input>) {
     std::thread::spawn(move || loop {
         let input = match crossterm::event::read() {
             Ok(event) => Input::Terminal(event),
@@ -158,7 +164,7 @@ pub fn on_network_filesystem(dir: &Path) -> std::io::Result<bool> {
 /// Watches the directory of `database` (its WAL file may come and go) for
 /// writes to the database or its WAL; a thread sends one
 /// `DatabaseWritten` per batch of events.
-fn watch_database(database: &Path, sender: Sender<Input>) -> Result<(), String> {
+fn watch_database(database: &Path, sender: SyncSender<Input>) -> Result<(), String> {
     let database = std::path::absolute(database).map_err(|e| e.to_string())?;
     let dir = database.parent().ok_or("the database has no folder")?.to_path_buf();
     let name = database.file_name().ok_or("the database has no file name")?.to_os_string();
@@ -233,7 +239,7 @@ mod tests {
     fn a_write_to_the_wal_wakes_and_a_write_elsewhere_does_not() {
         let dir = tempfile::tempdir().expect("dir");
         let database = dir.path().join("desk.db");
-        let (sender, receiver) = mpsc::channel();
+        let (sender, receiver) = mpsc::sync_channel(QUEUED);
         watch_database(&database, sender).expect("watch");
         std::fs::write(dir.path().join("other.log"), b"x").expect("other");
         assert!(receiver.recv_timeout(Duration::from_millis(200)).is_err(), "another file woke the console");
@@ -251,7 +257,7 @@ mod tests {
         let mut writer = crate::desk::Desk::open(&database).expect("create");
         let reader = crate::desk::Desk::open(&database).expect("reader");
         let before = reader.data_version().expect("version");
-        let (sender, receiver) = mpsc::channel();
+        let (sender, receiver) = mpsc::sync_channel(QUEUED);
         watch_database(&database, sender).expect("watch");
         writer.add_user("ann", None, None).expect("a commit");
         let woke = receiver.recv_timeout(Duration::from_secs(2));
@@ -262,7 +268,7 @@ mod tests {
 
     #[test]
     fn a_database_in_a_missing_folder_is_looked_at_by_polling() {
-        let (sender, _receiver) = mpsc::channel();
+        let (sender, _receiver) = mpsc::sync_channel(QUEUED);
         assert!(watch_database(Path::new("/nonexistent-mpdesk/desk.db"), sender).is_err());
     }
 }

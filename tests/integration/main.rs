@@ -15,6 +15,7 @@ mod presenter;
 mod pty;
 mod scale;
 mod server;
+mod session_limits;
 mod signals;
 mod ssh;
 mod ssh_access;

@@ -11,12 +11,16 @@ use std::time::{Duration, Instant};
 
 const DEADLINE: Duration = Duration::from_secs(15);
 
+/// The most cells a side of the screen a test reads back.
+const VIEWED: u16 = 800;
+
 pub struct Console {
     parser: Arc<Mutex<vt100::Parser>>,
     /// Every byte the program wrote to its terminal, counted.
     written: Arc<std::sync::atomic::AtomicUsize>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
 }
 
 impl Console {
@@ -60,8 +64,8 @@ impl Console {
         let sink = parser.clone();
         let written = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let counter = written.clone();
+        let master = pair.master;
         std::thread::spawn(move || {
-            let _master = pair.master;
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
@@ -73,7 +77,41 @@ impl Console {
                 counter.fetch_add(n, std::sync::atomic::Ordering::SeqCst);
             }
         });
-        Self { parser, written, child, writer }
+        Self { parser, written, child, writer, master }
+    }
+
+    /// Tells the program its window is now `cols` × `rows` (as a client's
+    /// terminal would). The screen read back is the window's top-left
+    /// corner, at most [`VIEWED`] cells a side: no terminal emulator keeps
+    /// 65535² cells either.
+    pub fn resize(&self, cols: u16, rows: u16) {
+        if let Ok(mut parser) = self.parser.lock() {
+            let side = |n: u16| NonZeroU16::new(n.min(VIEWED)).expect("a size");
+            parser.screen_mut().set_size(side(rows), side(cols));
+        }
+        self.master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("resize the pty");
+    }
+
+    /// Waits until the screen's bottom row shows something: a window
+    /// resized to this screen's size has been drawn in full.
+    pub fn wait_for_bottom_row(&self) {
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            if self.screen().lines().count()
+                >= self.parser.lock().map(|p| p.screen().size().0.get() as usize).unwrap_or(0)
+            {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("timed out waiting for the bottom row; the screen was:\n{}", self.screen());
+    }
+
+    /// The program's resident memory, in KiB, from /proc.
+    pub fn resident_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.process_id())).expect("status");
+        let line = status.lines().find(|l| l.starts_with("VmRSS:")).expect("VmRSS");
+        line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).expect("a number")
     }
 
     /// How many bytes the program has written to its terminal so far.
@@ -153,6 +191,27 @@ impl Console {
     pub fn keys(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).expect("type");
         self.writer.flush().expect("flush");
+    }
+
+    /// Types `keys`, failing (and killing the program) if it has not read
+    /// them all within `within`: a program that stops reading its terminal
+    /// would otherwise hang the test in the write.
+    pub fn keys_within(&mut self, keys: &str, within: Duration) {
+        let (done, finished) = std::sync::mpsc::channel();
+        let mut writer = std::mem::replace(&mut self.writer, Box::new(std::io::sink()));
+        let keys = keys.to_string();
+        // A thread of its own, left behind if the write never ends.
+        std::thread::spawn(move || {
+            let written = writer.write_all(keys.as_bytes()).and_then(|()| writer.flush());
+            let _ = done.send((written.is_ok(), writer));
+        });
+        match finished.recv_timeout(within) {
+            Ok((true, writer)) => self.writer = writer,
+            _ => {
+                let _ = self.child.kill();
+                panic!("the program did not read the keys within {within:?}; the screen was:\n{}", self.screen());
+            }
+        }
     }
 
     /// Waits for the program to end on its own; returns its exit code and

@@ -151,6 +151,8 @@ fn the_console_over_ssh_is_the_keys_person_with_their_role() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut console = Console::start_program("ssh", &args, server.dir.path());
     console.wait_for("dana (Developer)");
+    // The hint bar is the frame's last row: the whole frame is there.
+    console.wait_for("r release");
     assert!(console.is_dimmed("r release"), "release is not dimmed for a Developer");
     // Developers may upload, but over SSH the dialog would read a server
     // file: it is dimmed with the command that uploads from stdin.

@@ -19,6 +19,10 @@ use unicode_width::UnicodeWidthStr;
 
 pub fn render(app: &App, frame: &mut Frame<'_>) {
     let full = frame.area();
+    if layout::too_large(app.run.window) {
+        too_large(app, frame, full);
+        return;
+    }
     // The tour's panel is docked below the console, never over it.
     let panel = app.tour_rows();
     let area = Rect { height: full.height - panel, ..full };
@@ -94,6 +98,17 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     } else if let Some(overlay) = &app.overlay {
         overlay.draw(frame, area, &ctx, true);
     }
+}
+
+fn too_large(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let (width, height) = app.run.window;
+    let text = format!(
+        "Window too large ({width}×{height}): mpdesk draws at most {}×{}. Make it smaller, or press {} to quit.",
+        layout::MAX_WIDTH,
+        layout::MAX_HEIGHT,
+        app.keymap.key_for(super::action::Action::Quit)
+    );
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
 }
 
 fn too_small(app: &App, frame: &mut Frame<'_>, area: Rect) {
