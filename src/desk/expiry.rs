@@ -110,15 +110,19 @@ impl Desk {
     /// The next instant something this desk serves ends: a membership, or
     /// the key its SSH session came in with (the console wakes then).
     pub fn next_end(&self) -> DeskResult<Option<OffsetDateTime>> {
-        let key_end = match self.session_key() {
+        Ok(match (self.next_expiry()?, self.session_key_end()?) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        })
+    }
+
+    /// When the key this session came in with stops working, if it ends.
+    pub fn session_key_end(&self) -> DeskResult<Option<OffsetDateTime>> {
+        Ok(match self.session_key() {
             Some(fingerprint) => store::keys::by_fingerprint(self.conn(), fingerprint)?
                 .and_then(|k| k.expires_at)
                 .and_then(|t| super::clock::parse_rfc3339(&t).ok()),
             None => None,
-        };
-        Ok(match (self.next_expiry()?, key_end) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
         })
     }
 

@@ -139,7 +139,7 @@ pub fn has_passed(end: Option<&str>, now: OffsetDateTime) -> bool {
     end.and_then(parse_stamp).is_some_and(|end| end <= now)
 }
 
-/// How an end reads in a list: "in 3d", "in 5h", "Jan 31", "expired",
+/// How an end reads in a list: "in 3d", "in 5h", "in 40s", "Jan 31", "expired",
 /// or "" for none.
 pub fn left(end: Option<&str>, now: OffsetDateTime) -> String {
     let Some(end) = end.and_then(parse_stamp) else { return String::new() };
@@ -147,8 +147,11 @@ pub fn left(end: Option<&str>, now: OffsetDateTime) -> String {
     if rest <= Duration::ZERO {
         return "expired".to_string();
     }
+    if rest < Duration::minutes(1) {
+        return format!("in {}s", rest.whole_seconds().max(1));
+    }
     if rest < Duration::hours(1) {
-        return format!("in {}m", rest.whole_minutes().max(1));
+        return format!("in {}m", rest.whole_minutes());
     }
     if rest < Duration::days(1) {
         return format!("in {}h", rest.whole_hours());
@@ -162,6 +165,16 @@ pub fn left(end: Option<&str>, now: OffsetDateTime) -> String {
         format!("{short} {}", end.day())
     } else {
         format!("{short} {} {}", end.day(), end.year())
+    }
+}
+
+/// The sooner of two stored ends; an end that does not read as one loses.
+pub fn sooner(a: Option<String>, b: Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            Some(if parse_stamp(&b).is_some_and(|b| parse_stamp(&a).is_none_or(|a| b < a)) { b } else { a })
+        }
+        (a, b) => a.or(b),
     }
 }
 
@@ -267,10 +280,16 @@ mod tests {
         assert_eq!(left(None, now), "");
         assert_eq!(left(Some(&at(now)), now), "expired");
         assert_eq!(left(Some(&at(now + Duration::minutes(5))), now), "in 5m");
+        assert_eq!(left(Some(&at(now + Duration::seconds(110))), now), "in 1m");
+        assert_eq!(left(Some(&at(now + Duration::seconds(40))), now), "in 40s");
         assert_eq!(left(Some(&at(now + Duration::hours(5))), now), "in 5h");
         assert_eq!(left(Some(&at(now + Duration::days(3))), now), "in 3d");
         assert_eq!(left(Some(&at(datetime!(2027-01-31 00:00:00 UTC))), now), "Jan 31");
         assert_eq!(left(Some(&at(datetime!(2028-01-31 00:00:00 UTC))), now), "Jan 31 2028");
+        let (soon, later) = (at(now + Duration::minutes(1)), at(now + Duration::days(1)));
+        assert_eq!(sooner(Some(later.clone()), Some(soon.clone())), Some(soon.clone()));
+        assert_eq!(sooner(Some(soon.clone()), Some(later.clone())), Some(soon.clone()));
+        assert_eq!(sooner(None, Some(later.clone())), Some(later));
         assert!(is_soon(Some(&at(now + Duration::days(7))), now));
         assert!(!is_soon(Some(&at(now + Duration::days(8))), now));
         assert_eq!(openssh_expiry("2027-01-31T18:05:09Z").as_deref(), Some("20270131180509Z"));

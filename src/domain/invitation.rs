@@ -104,7 +104,10 @@ pub fn countdown(expires_at: OffsetDateTime, now: OffsetDateTime) -> String {
     if left <= time::Duration::ZERO {
         return "expired".to_string();
     }
-    let minutes = left.whole_minutes().max(1);
+    if left < time::Duration::minutes(1) {
+        return format!("expires in {}s", left.whole_seconds().max(1));
+    }
+    let minutes = left.whole_minutes();
     let (days, hours, mins) = (minutes / (24 * 60), minutes / 60 % 24, minutes % 60);
     match (days, hours) {
         (0, 0) => format!("expires in {mins}m"),
@@ -134,7 +137,9 @@ mod tests {
         let now = datetime!(2026-01-01 12:00:00 UTC);
         assert_eq!(countdown(now + time::Duration::hours(52), now), "expires in 2d 4h");
         assert_eq!(countdown(now + time::Duration::minutes(90), now), "expires in 1h 30m");
-        assert_eq!(countdown(now + time::Duration::seconds(20), now), "expires in 1m");
+        assert_eq!(countdown(now + time::Duration::seconds(110), now), "expires in 1m");
+        assert_eq!(countdown(now + time::Duration::seconds(20), now), "expires in 20s");
+        assert_eq!(countdown(now + time::Duration::milliseconds(300), now), "expires in 1s");
         assert_eq!(countdown(now, now), "expired");
         assert_eq!(countdown(now - time::Duration::days(1), now), "expired");
     }

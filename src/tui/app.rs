@@ -299,6 +299,12 @@ impl App {
         }
     }
 
+    /// Whether a membership or this session's key ends within a minute:
+    /// what is left of it is shown in seconds, so the console looks each second.
+    pub fn ends_within_a_minute(&self) -> bool {
+        self.sync.next_end.is_some_and(|end| end - self.desk.now_time() < time::Duration::minutes(1))
+    }
+
     /// The console's own part of the terminal (above the tour's panel).
     pub fn ui_size(&self) -> (u16, u16) {
         (self.run.size.0, self.run.size.1 - self.tour_rows())

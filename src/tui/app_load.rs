@@ -121,7 +121,10 @@ impl App {
             let (Some(actor), Some(workspace)) = (app.who.actor.clone(), app.who.workspace.clone()) else { return };
             let caps = app.desk.workspace_capabilities(&actor, &workspace.name);
             app.who.create_program = caps.ok().map(|c| c.create_program);
-            app.who.access_ends = app.desk.member_end(&actor, &workspace.name, &actor.login).ok().flatten();
+            // The sooner of the workspace membership's end and the key's.
+            let membership = app.desk.member_end(&actor, &workspace.name, &actor.login).ok().flatten();
+            let key = app.desk.session_key_end().ok().flatten().map(crate::domain::expiry::stamp);
+            app.who.access_ends = crate::domain::expiry::sooner(membership, key);
             // One past already (a read-only console cannot remove it) would
             // wake the console again and again: only ends still to come.
             let now = app.desk.now_time();

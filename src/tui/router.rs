@@ -81,7 +81,7 @@ fn handle(app: &mut App, message: Message) {
         let (version, minute) = (app.sync.data_version, app.sync.now.minute());
         app.sync.now = app.desk.now_time();
         app.poll_changes();
-        if app.sync.data_version != version || app.sync.now.minute() != minute {
+        if app.sync.data_version != version || app.sync.now.minute() != minute || app.ends_within_a_minute() {
             app.run.redraw = true;
         }
         return;

@@ -119,6 +119,8 @@ fn event_loop(
         // While the background reader works, look for its answers often.
         let timeout = watch.longest_sleep().min(until_next_minute());
         let timeout = until_next_end(app).map_or(timeout, |end| timeout.min(end));
+        // Under a minute, an end is counted in seconds: one look a second.
+        let timeout = if app.ends_within_a_minute() { timeout.min(Duration::from_secs(1)) } else { timeout };
         let timeout = after_write.until_next().map_or(timeout, |next| timeout.min(next));
         let timeout = if app.sync.background.busy() { timeout.min(ANSWERS) } else { timeout };
         let mut look = false;
@@ -146,6 +148,7 @@ fn event_loop(
                 look = after_write.due()
                     || !app.sync.background.busy()
                     || past_a_minute(app)
+                    || app.ends_within_a_minute()
                     || until_next_end(app).is_some_and(|d| d.is_zero())
             }
             Err(RecvTimeoutError::Disconnected) => anyhow::bail!("the terminal's reader stopped"),

@@ -256,12 +256,15 @@ fn a_console_on_a_key_that_ends_closes_when_it_ends() {
     let temp = server.key("dana-console");
     keygen(&temp);
     let public = temp.with_extension("pub");
-    let add = mpdesk(&server.db, None, &["key", "add", "dana", public.to_str().expect("utf8"), "--expires", "4s"]);
+    let add = mpdesk(&server.db, None, &["key", "add", "dana", public.to_str().expect("utf8"), "--expires", "6s"]);
     assert_eq!(code(&add), Some(0), "{}", stderr(&add));
     let args = server.console_args("dana-console");
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut console = Console::start_program("ssh", &args, server.dir.path());
     console.wait_for("dana (Developer)");
+    // Under a minute the header counts the seconds down, each second.
+    console.wait_for("your access ends in 3s");
+    console.wait_for("your access ends in 2s");
     let (exit, took) = console.wait_for_exit(Duration::from_secs(10));
     assert_eq!(exit, 3, "{}", console.screen());
     assert!(took >= Duration::from_secs(1), "it ended before its key did: {took:?}");
