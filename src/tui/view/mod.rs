@@ -20,14 +20,14 @@ use unicode_width::UnicodeWidthStr;
 pub fn render(app: &App, frame: &mut Frame<'_>) {
     let full = frame.area();
     if layout::too_large(app.run.window) {
-        too_large(app, frame, full);
+        wrong_size(app, frame, full);
         return;
     }
     // The tour's panel is docked below the console, never over it.
     let panel = app.tour_rows();
     let area = Rect { height: full.height - panel, ..full };
     if layout::too_small((area.width, area.height)) {
-        too_small(app, frame, area);
+        wrong_size(app, frame, area);
         return;
     }
     let hints = hints::build(app);
@@ -100,23 +100,17 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     }
 }
 
-fn too_large(app: &App, frame: &mut Frame<'_>, area: Rect) {
-    let (width, height) = app.run.window;
-    let text = format!(
-        "Window too large ({width}×{height}): mpdesk draws at most {}×{}. Make it smaller, or press {} to quit.",
-        layout::MAX_WIDTH,
-        layout::MAX_HEIGHT,
-        app.keymap.key_for(super::action::Action::Quit)
-    );
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
-}
-
-fn too_small(app: &App, frame: &mut Frame<'_>, area: Rect) {
-    let text = format!(
-        "The terminal is too small ({}×{}); mpdesk needs at least {MIN_WIDTH}×{MIN_HEIGHT}. Enlarge it, or press {} to quit.",
-        area.width,
-        area.height,
-        app.keymap.key_for(super::action::Action::Quit)
-    );
+/// A window mpdesk cannot draw the console in: too large or too small,
+/// said with the size it has and the size it needs.
+fn wrong_size(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let quit = app.keymap.key_for(super::action::Action::Quit);
+    let text = if layout::too_large(app.run.window) {
+        let (width, height) = app.run.window;
+        let (most_width, most_height) = (layout::MAX_WIDTH, layout::MAX_HEIGHT);
+        format!("Window too large ({width}×{height}): mpdesk draws at most {most_width}×{most_height}. Make it smaller, or press {quit} to quit.")
+    } else {
+        let (width, height) = (area.width, area.height);
+        format!("The terminal is too small ({width}×{height}); mpdesk needs at least {MIN_WIDTH}×{MIN_HEIGHT}. Enlarge it, or press {quit} to quit.")
+    };
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
 }
