@@ -11,7 +11,7 @@ use std::process::Command;
 use std::time::Duration;
 
 /// Whether process `pid` holds a POSIX lock on the file at `path`.
-fn holds_lock(pid: u32, path: &Path) -> bool {
+pub(crate) fn holds_lock(pid: u32, path: &Path) -> bool {
     let inode = std::fs::metadata(path).expect("the database").ino();
     let locks = std::fs::read_to_string("/proc/locks").expect("/proc/locks");
     locks.lines().any(|line| {
@@ -135,6 +135,87 @@ fn a_wal_removed_behind_a_console_is_said_and_the_console_reopens() {
     console.wait_for("created AfterReopen");
     assert!(names(&db).contains("AfterReopen"), "{}", names(&db));
     assert!(holds_lock(console.process_id(), &db), "the reopened console holds its lock again");
+    console.keys("q");
+    console.wait_exit();
+}
+
+/// The database path a demo console shows in its help overlay.
+fn demo_database(console: &mut super::pty::Console) -> PathBuf {
+    console.keys("?");
+    console.wait_for("Database");
+    let screen = console.screen();
+    let line = screen.lines().find(|l| l.contains("Database ")).expect("the database line");
+    let shown = line.split("Database").nth(1).and_then(|rest| rest.split_whitespace().next()).expect("a path");
+    console.keys("?");
+    console.wait_for("Press ? for every action");
+    PathBuf::from(shown)
+}
+
+/// Everything a console does that opens, copies or rereads the database
+/// keeps its lock: a persona switch (a fresh start as someone else), a demo
+/// reset (the file's pages replaced from the start copy), the Audit tab's
+/// chain check (the background reader), a backup another process takes;
+/// and `audit --follow`, a long-running process of its own, holds it too.
+#[test]
+fn a_console_and_audit_follow_keep_their_lock_through_everything_they_do() {
+    let home = tempfile::tempdir().expect("dir");
+    let mut console = super::pty::Console::start(&["--demo"], home.path());
+    console.wait_for("olivia (Owner)");
+    let db = demo_database(&mut console);
+    let pid = console.process_id();
+    let locks = || std::fs::read_to_string("/proc/locks").unwrap_or_default();
+    assert!(holds_lock(pid, &db), "no lock after start:\n{}", locks());
+
+    let mut follow = Command::new(env!("CARGO_BIN_EXE_mpdesk"))
+        .args(["--db", db.to_str().expect("utf8"), "--user", "olivia", "audit", "--follow"])
+        .env("XDG_DATA_HOME", home.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("audit --follow");
+    let started = std::time::Instant::now();
+    while !holds_lock(follow.id(), &db) && started.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(holds_lock(follow.id(), &db), "audit --follow holds no lock:\n{}", locks());
+
+    console.keys("p");
+    console.wait_for("Switch persona");
+    console.keys("dana\r");
+    console.wait_for("dana (Developer)");
+    assert!(holds_lock(pid, &db), "the console lost its lock at a persona switch:\n{}", locks());
+
+    console.keys("\x1b[15~");
+    console.wait_for("Reset the demo?");
+    console.keys("\r");
+    console.wait_for("the demo is back to how it started");
+    console.wait_for("olivia (Owner)");
+    assert!(holds_lock(pid, &db), "the console lost its lock at a demo reset:\n{}", locks());
+
+    console.keys("3");
+    console.wait_for("v chain");
+    console.keys("v");
+    console.wait_for("chain intact");
+    assert!(holds_lock(pid, &db), "the console lost its lock at the chain check:\n{}", locks());
+
+    let copy = home.path().join("copy.db");
+    let backup = mpdesk(&db, "olivia", &["backup", "--out", copy.to_str().expect("utf8")]);
+    assert!(backup.status.success(), "{}", String::from_utf8_lossy(&backup.stderr));
+    for (who, process) in [("the console", pid), ("audit --follow", follow.id())] {
+        assert!(holds_lock(process, &db), "{who} lost its lock when another process took a backup:\n{}", locks());
+    }
+
+    // A write still lands where every process reads, and the follower is alive.
+    console.keys("1");
+    console.keys("n");
+    console.wait_for("New mini program");
+    console.keys("AfterAll\r");
+    console.wait_for("created AfterAll");
+    assert!(names(&db).contains("AfterAll"), "{}", names(&db));
+    assert!(follow.try_wait().expect("poll").is_none(), "audit --follow ended");
+    assert!(holds_lock(follow.id(), &db), "audit --follow lost its lock:\n{}", locks());
+    let _ = follow.kill();
+    let _ = follow.wait();
     console.keys("q");
     console.wait_exit();
 }
