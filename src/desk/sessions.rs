@@ -170,6 +170,7 @@ impl Desk {
         let live = self.ssh_sessions(principal)?;
         let chosen: Vec<SessionRow> = match target.parse::<i64>() {
             Ok(id) => live.into_iter().filter(|s| s.id == id).collect(),
+            Err(_) if target.starts_with("SHA256:") => live.into_iter().filter(|s| s.fingerprint == target).collect(),
             Err(_) => live.into_iter().filter(|s| s.login == target).collect(),
         };
         let by = principal.login().to_string();

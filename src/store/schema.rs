@@ -19,6 +19,7 @@ pub fn migrations() -> Vec<M<'static>> {
         M::up(V10),
         M::up_with_hook(V11, chain_the_log),
         M::up(V12),
+        M::up(V13),
     ]
 }
 
@@ -290,6 +291,30 @@ ALTER TABLE invitations ADD COLUMN access_seconds INTEGER;
 ALTER TABLE invitations ADD COLUMN access_until TEXT;
 CREATE INDEX workspace_members_expiring ON workspace_members(expires_at) WHERE expires_at IS NOT NULL;
 CREATE INDEX program_members_expiring ON program_members(expires_at) WHERE expires_at IS NOT NULL;
+"#;
+
+/// A session's ID is never given out again, so `ssh end ID` from an older
+/// listing cannot end someone else's session: AUTOINCREMENT keeps the
+/// highest ID ever used (an ended session's row is deleted).
+const V13: &str = r#"
+CREATE TABLE ssh_sessions_v13 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    fingerprint TEXT NOT NULL,
+    from_addr TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('console', 'command')),
+    command TEXT NOT NULL DEFAULT '',
+    pid INTEGER NOT NULL,
+    pid_start INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    ended_by TEXT
+);
+INSERT INTO ssh_sessions_v13 SELECT id, user_id, fingerprint, from_addr, kind, command, pid, pid_start,
+    started_at, ended_at, ended_by FROM ssh_sessions;
+DROP TABLE ssh_sessions;
+ALTER TABLE ssh_sessions_v13 RENAME TO ssh_sessions;
+CREATE INDEX ssh_sessions_by_user ON ssh_sessions(user_id);
 "#;
 
 fn chain_the_log(tx: &rusqlite::Transaction<'_>) -> HookResult {
