@@ -85,6 +85,7 @@ fn checks(cli: &Cli) -> Vec<Check> {
     }
     let database = cli.db().unwrap_or_else(|| account.database());
     checks.push(database_check(&database, &account));
+    checks.push(removed_files_check(&database));
     checks.push(config_check(cli));
     checks.push(stray_keys_check(&account));
     checks.push(replica_check());
@@ -186,6 +187,11 @@ pub fn sshd_problems(settings: &str, exe: &Path) -> Vec<String> {
             got => problems.push(format!("{key} is {}, not {want}", got.unwrap_or_else(|| "unset".to_string()))),
         }
     }
+    // No forced command runs for a connection that opens no session
+    // (`ssh -N`): only this timeout ends it.
+    if value("unusedconnectiontimeout").is_none_or(|v| v == "none" || v == "0") {
+        problems.push("UnusedConnectionTimeout is none: an `ssh -N` connection stays logged in, unlisted".to_string());
+    }
     // DisableForwarding overrides every kind of forwarding; without it,
     // each must be off.
     if value("disableforwarding").as_deref() != Some("yes") {
@@ -202,7 +208,16 @@ pub fn sshd_problems(settings: &str, exe: &Path) -> Vec<String> {
     // the locale should be accepted.
     let accepted: Vec<String> =
         settings.lines().filter_map(|l| l.strip_prefix("acceptenv ")).map(str::to_string).collect();
-    let wide: Vec<&String> = accepted.iter().filter(|v| !matches!(v.as_str(), "LANG" | "LC_*")).collect();
+    let loader: Vec<&String> = accepted.iter().filter(|v| LOADER.iter().any(|name| sshd_matches(v, name))).collect();
+    let wide: Vec<&String> =
+        accepted.iter().filter(|v| !matches!(v.as_str(), "LANG" | "LC_*") && !loader.contains(v)).collect();
+    if !loader.is_empty() {
+        problems.push(format!(
+            "AcceptEnv {} passes LD_* to the loader: a client's LD_PRELOAD would run its code as {} before mpdesk starts",
+            loader.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" "),
+            service::ACCOUNT
+        ));
+    }
     if !wide.is_empty() {
         problems.push(format!(
             "AcceptEnv lets clients send {}",
@@ -210,6 +225,28 @@ pub fn sshd_problems(settings: &str, exe: &Path) -> Vec<String> {
         ));
     }
     problems
+}
+
+/// Variables the dynamic loader reads before any program's own code runs.
+const LOADER: [&str; 4] = ["LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "LD_DEBUG_OUTPUT"];
+
+/// Whether an sshd pattern (`*` any run, `?` one character) matches `name`.
+fn sshd_matches(pattern: &str, name: &str) -> bool {
+    let mut pattern_chars = pattern.chars();
+    match pattern_chars.next() {
+        None => name.is_empty(),
+        Some('*') => {
+            let rest = pattern_chars.as_str();
+            name.char_indices().map(|(i, _)| i).chain([name.len()]).any(|i| sshd_matches(rest, &name[i..]))
+        }
+        Some(first) => {
+            let mut chars = name.chars();
+            match chars.next() {
+                Some(c) if first == '?' || c == first => sshd_matches(pattern_chars.as_str(), chars.as_str()),
+                _ => false,
+            }
+        }
+    }
 }
 
 /// sshd runs the keys command only if it and every folder above it are
@@ -244,7 +281,7 @@ fn database_check(path: &Path, account: &Account) -> Check {
             return fail(
                 "database",
                 format!("no database at {}", path.display()),
-                "mpdesk setup --owner LOGIN --key FILE --workspace NAME",
+                "mpdesk setup --owner LOGIN --name 'THEIR NAME' --key FILE --workspace NAME",
             )
         }
     };
@@ -276,6 +313,26 @@ fn database_check(path: &Path, account: &Account) -> Check {
             fail("database", error.to_string(), "restore the newest backup (README: Backups and a standby server)")
         }
     }
+}
+
+/// Processes still on a `-wal` or `-shm` another program removed: their
+/// writes go where no other process reads (mpdesk's own reopen at their
+/// next wake; one that stays is stuck).
+fn removed_files_check(database: &Path) -> Check {
+    let database = std::path::absolute(database).unwrap_or_else(|_| database.to_path_buf());
+    let files: Vec<PathBuf> =
+        ["-wal", "-shm"].iter().map(|suffix| crate::held_files::beside(&database, suffix)).collect();
+    let stuck = crate::process::on_removed_files(&files);
+    if stuck.is_empty() {
+        return pass("open files", format!("no process has a removed -wal or -shm of {} open", database.display()));
+    }
+    let each: Vec<String> =
+        stuck.iter().map(|p| format!("PID {} ({}) has {} open, removed", p.pid, p.command, p.file.display())).collect();
+    fail(
+        "open files",
+        format!("{}: what it writes there no other process reads", each.join("; ")),
+        "an mpdesk console reopens the file within a second of its next wake; end one that stays: kill PID (`mpdesk ssh sessions` names its person), and never delete -wal or -shm by hand",
+    )
 }
 
 fn config_check(cli: &Cli) -> Check {
@@ -386,7 +443,7 @@ mod tests {
         let good = "authorizedkeyscommand /usr/bin/mpdesk --db /var/lib/mpdesk/mpdesk.db ssh keys-command %u %t %k\n\
             authorizedkeyscommanduser mpdesk\nauthorizedkeysfile none\npermittty yes\npasswordauthentication no\n\
             kbdinteractiveauthentication no\nallowtcpforwarding yes\ndisableforwarding yes\n\
-            permituserenvironment no\nacceptenv LANG\nacceptenv LC_*\n";
+            permituserenvironment no\nacceptenv LANG\nacceptenv LC_*\nunusedconnectiontimeout 10\n";
         assert!(sshd_problems(good, exe).is_empty(), "{:?}", sshd_problems(good, exe));
         let bad = good
             .replace("authorizedkeysfile none", "authorizedkeysfile .ssh/authorized_keys")
@@ -397,6 +454,17 @@ mod tests {
         assert!(problems.iter().any(|p| p.contains("allowtcpforwarding yes")), "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("XDG_*")));
         assert!(!sshd_problems(good, Path::new("/usr/local/bin/mpdesk")).is_empty(), "another binary");
+        for pattern in ["*", "LD_*", "L?_PRELOAD", "*PRELOAD"] {
+            let problems = sshd_problems(&good.replace("acceptenv LANG", &format!("acceptenv {pattern}")), exe);
+            assert!(
+                problems.len() == 1 && problems[0].contains("LD_PRELOAD would run its code"),
+                "{pattern}: {problems:?}"
+            );
+        }
+        let safe = good.replace("acceptenv LANG", "acceptenv LANGUAGE");
+        assert!(!sshd_problems(&safe, exe).iter().any(|p| p.contains("LD_")), "LANGUAGE passes no LD_*");
+        let open = good.replace("unusedconnectiontimeout 10", "unusedconnectiontimeout none");
+        assert!(sshd_problems(&open, exe).iter().any(|p| p.contains("ssh -N")), "{:?}", sshd_problems(&open, exe));
     }
 
     #[test]

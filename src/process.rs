@@ -34,9 +34,69 @@ pub fn terminate(pid: u32, started: u64) -> bool {
     unsafe { libc::kill(pid, libc::SIGTERM) == 0 }
 }
 
+/// A process that still has a file open after it was removed from its
+/// folder: what it reads and writes there no other process sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnRemovedFile {
+    pub pid: u32,
+    /// Its command line, arguments joined by spaces.
+    pub command: String,
+    pub file: std::path::PathBuf,
+}
+
+/// Every process this account may look at (`/proc/PID/fd`) that holds one
+/// of `files` (absolute paths) open after it was removed.
+pub fn on_removed_files(files: &[std::path::PathBuf]) -> Vec<OnRemovedFile> {
+    let removed: Vec<(std::ffi::OsString, &std::path::PathBuf)> = files
+        .iter()
+        .map(|f| {
+            let mut name = f.clone().into_os_string();
+            name.push(" (deleted)");
+            (name, f)
+        })
+        .collect();
+    let mut found = Vec::new();
+    let Ok(processes) = std::fs::read_dir("/proc") else { return found };
+    for process in processes.flatten() {
+        let Some(pid) = process.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
+        let Ok(fds) = std::fs::read_dir(process.path().join("fd")) else { continue };
+        for fd in fds.flatten() {
+            let Ok(target) = std::fs::read_link(fd.path()) else { continue };
+            if let Some((_, file)) = removed.iter().find(|(name, _)| target.as_os_str() == name.as_os_str()) {
+                let command = std::fs::read(process.path().join("cmdline")).unwrap_or_default();
+                let command = String::from_utf8_lossy(&command).split('\0').collect::<Vec<_>>().join(" ");
+                found.push(OnRemovedFile { pid, command: command.trim().to_string(), file: (*file).clone() });
+                break;
+            }
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_removed_file_held_open_is_found_with_its_process() {
+        let dir = tempfile::tempdir().expect("dir");
+        let wal = dir.path().join("m.db-wal");
+        let other = dir.path().join("m.db-shm");
+        std::fs::write(&wal, b"frames").expect("write");
+        std::fs::write(&other, b"index").expect("write");
+        let held = std::fs::File::open(&wal).expect("open");
+        let files = [wal.clone(), other.clone()];
+        assert!(!on_removed_files(&files).iter().any(|p| p.pid == std::process::id()), "nothing removed yet");
+        std::fs::remove_file(&wal).expect("remove");
+        std::fs::remove_file(&other).expect("remove, not held");
+        let found: Vec<OnRemovedFile> =
+            on_removed_files(&files).into_iter().filter(|p| p.pid == std::process::id()).collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].file, wal);
+        assert!(!found[0].command.is_empty());
+        drop(held);
+        assert!(!on_removed_files(&files).iter().any(|p| p.pid == std::process::id()), "closed: gone");
+    }
 
     #[test]
     fn this_process_is_alive_and_a_reused_pid_is_not() {
