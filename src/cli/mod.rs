@@ -121,8 +121,9 @@ pub fn run(cli: &Cli, command: &args::Command) -> i32 {
         let read_only = cli.readonly || matches!(command, args::Command::Ssh(args::SshCommand::KeysCommand { .. }));
         let (mut desk, path) = session::open(cli.db().as_deref(), read_only)?;
         desk.set_via(&session::local_via(cli.user().as_deref()));
-        notice_expiries(&mut desk, command).map_err(|e| e.naming_file(&path))?;
-        commands::dispatch(&mut desk, cli, command, &Identity::Local).map_err(|e| e.naming_file(&path))
+        notice_expiries(&mut desk, command).map_err(|e| desk.confirm_damage(e).naming_file(&path))?;
+        commands::dispatch(&mut desk, cli, command, &Identity::Local)
+            .map_err(|e| desk.confirm_damage(e).naming_file(&path))
     })();
     match result {
         Ok(()) => 0,

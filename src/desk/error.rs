@@ -47,6 +47,9 @@ pub enum DeskError {
 /// What a malformed database means, before the file is named.
 const CORRUPT: &str = "the database is damaged (SQLite: database disk image is malformed): restore it from a backup (`mpdesk backup verify FILE` says whether a copy is whole); `mpdesk check --full` lists what is wrong";
 
+/// SQLite said "malformed", and its check of the file finds it whole.
+pub(crate) const NOT_DAMAGED: &str = "SQLite reported the database as malformed during this change, yet its own check (quick_check) finds the file whole: another program most likely changed the database's files while mpdesk had them open. Nothing was written; try it again (`mpdesk check --full` checks every page)";
+
 impl DeskError {
     pub fn kind(&self) -> ErrorKind {
         match self {

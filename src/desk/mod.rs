@@ -206,6 +206,31 @@ impl Desk {
         operation: &str,
         work: impl FnOnce(&Connection, &mut NewAuditEntry, &str) -> DeskResult<T>,
     ) -> DeskResult<T> {
+        let result = self.audited_once(actor_login, operation, work);
+        result.map_err(|error| self.confirm_damage(error))
+    }
+
+    /// SQLite said "malformed" during an operation: the file is called
+    /// damaged only if SQLite's own check of it agrees. Otherwise what
+    /// really happened is said (the files changed under this connection),
+    /// never advice to restore a backup, which would lose work.
+    pub fn confirm_damage(&self, error: DeskError) -> DeskError {
+        if !matches!(error, DeskError::Corrupt(_)) {
+            return error;
+        }
+        let check = self.conn().query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0));
+        match check {
+            Ok(verdict) if verdict == "ok" => DeskError::Storage(error::NOT_DAMAGED.to_string()),
+            _ => error,
+        }
+    }
+
+    fn audited_once<T>(
+        &mut self,
+        actor_login: &str,
+        operation: &str,
+        work: impl FnOnce(&Connection, &mut NewAuditEntry, &str) -> DeskResult<T>,
+    ) -> DeskResult<T> {
         let now = self.now();
         let mut entry = NewAuditEntry { operation: operation.to_string(), ..Default::default() };
         if self.read_only {

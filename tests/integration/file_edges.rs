@@ -229,3 +229,32 @@ fn input_of_100000_characters_is_quoted_bounded() {
         assert!(text.contains("xxxxxxxx"), "still quotes the input: {text}");
     }
 }
+
+/// "Damaged" only when SQLite's own check of the file agrees: a
+/// "malformed" error on a file that checks whole (its files changed under
+/// the connection) says what happened and that nothing was written, never
+/// "restore a backup", which would lose work.
+#[test]
+fn damaged_is_said_only_when_sqlite_checks_the_file_and_agrees() {
+    use mpdesk::desk::{Desk, DeskError};
+    let dir = tempfile::tempdir().expect("dir");
+    let db = demo_db(dir.path(), "mpdesk.db");
+    // What SQLite's SQLITE_CORRUPT becomes on its way out of the desk.
+    let malformed = || {
+        let corrupt = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT);
+        DeskError::from(rusqlite::Error::SqliteFailure(corrupt, None))
+    };
+    let desk = Desk::open(&db).expect("open");
+    let said = desk.confirm_damage(malformed()).to_string();
+    assert!(!said.contains("damaged") && !said.contains("restore"), "{said}");
+    assert!(said.contains("finds the file whole") && said.contains("Nothing was written"), "{said}");
+    drop(desk);
+
+    // Pages 3 to 5 overwritten behind no connection: SQLite's check fails.
+    let mut bytes = std::fs::read(&db).expect("read");
+    bytes[4096 * 2..4096 * 5].fill(0xff);
+    std::fs::write(&db, &bytes).expect("write");
+    let desk = Desk::open(&db).expect("the header and schema are whole, so it opens");
+    let said = desk.confirm_damage(malformed()).to_string();
+    assert!(said.contains("damaged") && said.contains("restore"), "{said}");
+}
