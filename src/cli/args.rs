@@ -306,7 +306,8 @@ pub enum UserCommand {
         #[arg(long)]
         email: Option<String>,
     },
-    /// List registered users.
+    /// List registered users (over SSH: you and the people who share a
+    /// workspace with you).
     List,
     /// Disable a person (the operator's): their keys are refused and their
     /// open sessions end within a second; their memberships stay.
@@ -592,6 +593,10 @@ pub enum KeyCommand {
         /// (2027-01-31T18:00:00Z) or a duration (30d, 12h, 90s); default: never.
         #[arg(long, value_name = "WHEN")]
         expires: Option<String>,
+        /// The key is theirs already (expired, say): give it this end
+        /// instead (--expires, or none) — a renewal.
+        #[arg(long)]
+        replace: bool,
     },
     /// Registered keys: yours, or LOGIN's, or (the operator) everyone's.
     List {
@@ -620,10 +625,12 @@ pub enum SshCommand {
     },
     /// The live SSH sessions: who, with which key, from where, since when.
     Sessions,
-    /// End a session (by its id) or every session of a person (by login),
-    /// within a second.
+    /// End a session (by its id), every session of one key (by its
+    /// fingerprint) or of a person (by login), within a second. They may
+    /// connect again: `user disable` keeps a person out.
     End {
-        /// A session id (`mpdesk ssh sessions`) or a login.
+        /// A session id (`mpdesk ssh sessions`; never reused), a key's
+        /// fingerprint (SHA256:…) or a login.
         target: String,
     },
     /// For sshd's AuthorizedKeysCommand: the line for one key, or nothing.

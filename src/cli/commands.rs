@@ -262,7 +262,10 @@ pub fn setup(cli: &Cli, owner: &str, key: &str, name: Option<&str>, workspace: O
             done.push(format!("created the database {}", path.display()));
         }
         if report.registered {
-            done.push(format!("registered {owner}"));
+            done.push(match name {
+                Some(name) => format!("registered {owner} ({})", crate::sanitize::line(name)),
+                None => format!("registered {owner}, named {owner} (--name gives them another)"),
+            });
         }
         if report.key_added {
             done.push(format!("added {owner}'s key {}", report.fingerprint));
@@ -352,7 +355,13 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
             let user = desk.register_user(&by, login, name.as_deref(), email.as_deref())?;
             out(json, &user, || format!("registered {} ({})", user.login, user.name))
         }
-        Command::User(UserCommand::List) => out_pages(format, |page| desk.list_users(page)),
+        Command::User(UserCommand::List) => {
+            let seen_by = match identity {
+                Identity::Ssh(actor) => Some(actor),
+                Identity::Local => None,
+            };
+            out_pages(format, |page| desk.list_users(seen_by, page))
+        }
         Command::User(UserCommand::Disable { login, reason }) => {
             let who = principal(desk, cli, identity)?;
             let user = desk.disable_user(&who, login, reason.as_deref())?;
@@ -469,7 +478,7 @@ pub(super) const OPERATOR_UNDO: &str =
 
 fn key(desk: &mut Desk, who: &Principal, format: Format, cmd: &KeyCommand) -> Done {
     match cmd {
-        KeyCommand::Add { login, file, expires } => {
+        KeyCommand::Add { login, file, expires, replace } => {
             // `key add FILE` is your own key; `key add LOGIN FILE` someone's.
             let (login, file) =
                 match file {
@@ -483,10 +492,11 @@ fn key(desk: &mut Desk, who: &Principal, format: Format, cmd: &KeyCommand) -> Do
                     },
                 };
             let text = read_key_text(&file)?;
-            let key = desk.add_key_until(who, &login, &text, expires.as_deref())?;
+            let key = desk.add_key_until(who, &login, &text, expires.as_deref(), *replace)?;
             out(format.json(), &key, || {
                 let until = key.expires_at.as_ref().map(|end| format!(", accepted until {end}")).unwrap_or_default();
-                format!("added {} key {} for {}{until}", key.algorithm, key.fingerprint, key.login)
+                let done = if *replace { "renewed" } else { "added" };
+                format!("{done} {} key {} for {}{until}", key.algorithm, key.fingerprint, key.login)
             })
         }
         KeyCommand::List { login } => {

@@ -38,24 +38,40 @@ impl Principal {
 pub const BEGIN_MARKER: &str = "# BEGIN mpdesk managed keys (do not edit; mpdesk ssh authorized-keys --write)";
 pub const END_MARKER: &str = "# END mpdesk managed keys";
 
+/// Why a key cannot be added again: it is theirs already, expired or not.
+fn already_has(existing: &SshKey, now: time::OffsetDateTime) -> String {
+    let end = existing.expires_at.as_deref();
+    let renew = "`key add --replace` (with --expires for a new end) renews it";
+    if crate::domain::expiry::has_passed(end, now) {
+        format!("{}'s key {} expired on {}: {renew}", existing.login, existing.fingerprint, end.unwrap_or_default())
+    } else {
+        let until = end.map_or("with no end".to_string(), |end| format!("until {end}"));
+        format!("{} already has the key {}, accepted {until}; {renew}", existing.login, existing.fingerprint)
+    }
+}
+
 impl Desk {
     /// Registers `text` (one public key line) as `login`'s key.
     pub fn add_key(&mut self, principal: &Principal, login: &str, text: &str) -> DeskResult<SshKey> {
-        self.add_key_until(principal, login, text, None)
+        self.add_key_until(principal, login, text, None, false)
     }
 
     /// [`Desk::add_key`], accepted by sshd only until `expires` (a date, a
-    /// time or a duration from now) if given.
+    /// time or a duration from now) if given. With `replace`, a key the
+    /// person has already (an expired one, say) gets this end instead: a
+    /// renewal.
     pub fn add_key_until(
         &mut self,
         principal: &Principal,
         login: &str,
         text: &str,
         expires: Option<&str>,
+        replace: bool,
     ) -> DeskResult<SshKey> {
         let by = principal.login().to_string();
         let now_time = self.clock.now();
-        self.audited(&by, "key_add", |tx, entry, now| {
+        let operation = if replace { "key_renew" } else { "key_add" };
+        self.audited(&by, operation, |tx, entry, now| {
             entry.detail = format!("key for {login}");
             decide_key_change(principal.manager(login), "Adding a key")?;
             let end = match expires {
@@ -66,11 +82,21 @@ impl Desk {
                 .ok_or_else(|| DeskError::NotFound(format!("user '{}' is not registered", super::shown(login))))?;
             let key = parse_public_key(text).map_err(invalid)?;
             if let Some(existing) = store::keys::by_fingerprint(tx, &key.fingerprint)? {
-                return Err(DeskError::Conflict(if existing.login == login {
-                    format!("{login} already has the key {}", key.fingerprint)
-                } else {
-                    "that key belongs to another person".to_string()
-                }));
+                if existing.login != login {
+                    return Err(DeskError::Conflict("that key belongs to another person".to_string()));
+                }
+                if !replace {
+                    return Err(DeskError::Conflict(already_has(&existing, now_time)));
+                }
+                store::keys::set_end(tx, &key.fingerprint, end.as_deref())?;
+                entry.detail = format!(
+                    "renewed {} key {} of {login}: accepted {}",
+                    key.algorithm,
+                    key.fingerprint,
+                    end.as_deref().map_or("with no end".to_string(), |end| format!("until {end}"))
+                );
+                return store::keys::by_fingerprint(tx, &key.fingerprint)?
+                    .ok_or_else(|| DeskError::Storage("the renewed key vanished".to_string()));
             }
             store::keys::insert(
                 tx,

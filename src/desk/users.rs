@@ -48,8 +48,12 @@ impl Desk {
         })
     }
 
-    pub fn list_users(&self, page: Page) -> DeskResult<Vec<User>> {
-        Ok(store::users::list(self.conn(), page.offset, page.limit)?)
+    /// Registered people as `seen_by` may see them: over SSH a person sees
+    /// only themselves and those who share a workspace with them (the
+    /// server's registry, with emails, is not theirs to read).
+    pub fn list_users(&self, seen_by: Option<&Actor>, page: Page) -> DeskResult<Vec<User>> {
+        let sharing_with = seen_by.filter(|_| self.is_remote()).map(|actor| actor.id);
+        Ok(store::users::list(self.conn(), sharing_with, page.offset, page.limit)?)
     }
 
     /// Registered users whose login or name contains `text`, one page.

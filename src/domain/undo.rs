@@ -26,7 +26,7 @@ pub fn not_reversible(operation: &str) -> &'static str {
         "workspace_create" => "creating a workspace is not reversible",
         "workspace_delete" => "deleting a workspace is not reversible: create it again",
         "user_add" => "registering a user is not reversible",
-        "key_add" | "key_remove" => "SSH key changes are not undone: add or remove the key again",
+        "key_add" | "key_renew" | "key_remove" => "SSH key changes are not undone: add or remove the key again",
         "version_export" => "an export only read the data; a copy that left cannot be taken back",
         "membership_expired" => "an expired membership is not brought back by undo: add the person again",
         "audit_export" => "an export only read the log; a copy that left cannot be taken back",

@@ -53,11 +53,18 @@ pub fn by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<User>> {
     conn.query_row_cached(&format!("SELECT {COLUMNS} FROM users u WHERE u.id = ?1"), [id], from_row).optional()
 }
 
-pub fn list(conn: &Connection, offset: u64, limit: u64) -> rusqlite::Result<Vec<User>> {
+/// Registered people, by login; with `sharing_with`, only that person and
+/// those who share a workspace with them.
+pub fn list(conn: &Connection, sharing_with: Option<i64>, offset: u64, limit: u64) -> rusqlite::Result<Vec<User>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM users u WHERE u.removed_at IS NULL ORDER BY u.login LIMIT ?1 OFFSET ?2"
+        "SELECT {COLUMNS} FROM users u WHERE u.removed_at IS NULL
+           AND (?3 IS NULL OR u.id = ?3 OR EXISTS (
+                SELECT 1 FROM workspace_members mine JOIN workspace_members theirs
+                    ON theirs.workspace_id = mine.workspace_id AND theirs.user_id = u.id
+                WHERE mine.user_id = ?3))
+         ORDER BY u.login LIMIT ?1 OFFSET ?2"
     ))?;
-    let rows = stmt.query_map(params![limit as i64, offset as i64], from_row)?;
+    let rows = stmt.query_map(params![limit as i64, offset as i64, sharing_with], from_row)?;
     rows.collect()
 }
 

@@ -32,7 +32,12 @@ fn setup_makes_the_first_owner_once_and_changes_nothing_the_second_time() {
     let first = mpdesk(&db, None, &args);
     assert_eq!(code(&first), Some(0), "{}", stderr(&first));
     let said = stdout(&first);
-    for part in ["created the database", "registered lead", "added lead's key SHA256:", "created the workspace Team"] {
+    for part in [
+        "created the database",
+        "registered lead (Team Lead)",
+        "added lead's key SHA256:",
+        "created the workspace Team",
+    ] {
         assert!(said.contains(part), "{part}: {said}");
     }
     let before = crate::sshd::data_of(&db);
@@ -44,6 +49,9 @@ fn setup_makes_the_first_owner_once_and_changes_nothing_the_second_time() {
     let workspaces: serde_json::Value = serde_json::from_slice(&lead.stdout).expect("json");
     assert_eq!(workspaces[0]["name"], "Team");
     assert_eq!(workspaces[0]["role"], "owner");
+    let people = mpdesk(&db, None, &["--json", "user", "list"]);
+    let people: serde_json::Value = serde_json::from_slice(&people.stdout).expect("json");
+    assert_eq!(people[0]["name"], "Team Lead", "{people}");
     // The operator's, and audited as theirs.
     let audit = mpdesk(&db, None, &["--json", "audit", "--limit", "10"]);
     let entries: serde_json::Value = serde_json::from_slice(&audit.stdout).expect("json");

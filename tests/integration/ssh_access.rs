@@ -246,6 +246,19 @@ fn sshd_refuses_a_key_after_its_end() {
         assert!(stderr(&after).contains("Permission denied"), "{mode:?}: {}", stderr(&after));
         let still = server.ssh("dana", &[], &["program", "list"]);
         assert_eq!(code(&still), Some(0), "{mode:?}: dana's other key still works");
+
+        // Adding it again says it expired, and when; --replace renews it.
+        let file = public.to_str().expect("utf8");
+        let again = mpdesk(&server.db, None, &["key", "add", "dana", file]);
+        assert_eq!(code(&again), Some(5), "{mode:?}: {}", stderr(&again));
+        assert!(stderr(&again).contains(&format!("expired on {end}")), "{mode:?}: {}", stderr(&again));
+        assert!(stderr(&again).contains("--replace"), "{mode:?}: {}", stderr(&again));
+        let renewed = mpdesk(&server.db, None, &["key", "add", "dana", file, "--replace", "--expires", "1d"]);
+        assert_eq!(code(&renewed), Some(0), "{mode:?}: {}", stderr(&renewed));
+        assert!(String::from_utf8_lossy(&renewed.stdout).starts_with("renewed"), "{mode:?}");
+        server.refresh_keys();
+        let back = server.ssh("dana-for-a-while", &[], &["program", "list"]);
+        assert_eq!(code(&back), Some(0), "{mode:?}: the renewed key is refused: {}", stderr(&back));
     }
 }
 
@@ -381,6 +394,11 @@ fn ssh_sessions_lists_live_sessions_and_drops_a_killed_one() {
     }
     let table = mpdesk(&server.db, None, &["ssh", "sessions"]);
     assert!(String::from_utf8_lossy(&table.stdout).contains("console"), "{}", stderr(&table));
+    // Each session process holds SQLite's lock on the file for its life.
+    for session in &sessions {
+        let pid = session["pid"].as_u64().expect("pid") as u32;
+        assert!(crate::foreign_clients::holds_lock(pid, &server.db), "session {pid} holds no lock on the database");
+    }
     // A crash: the session's process is killed; it is no longer listed.
     let pid = sessions[1]["pid"].as_u64().expect("pid").to_string();
     assert!(run(Command::new("kill").args(["-9", &pid])).status.success());
@@ -395,6 +413,28 @@ fn ssh_sessions_lists_live_sessions_and_drops_a_killed_one() {
         assert!(start.elapsed() < Duration::from_secs(5), "a killed session is still listed: {logins:?}");
         std::thread::sleep(Duration::from_millis(20));
     }
+    // The killed session's ID is not given out again: an `ssh end` typed
+    // from the older listing cannot end the next person's session.
+    let killed = sessions[1]["id"].as_i64().expect("id");
+    let args = server.console_args("dana");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut again = Console::start_program("ssh", &args, server.dir.path());
+    again.wait_for("dana (");
+    let listed = json(&mpdesk(&server.db, None, &["--json", "ssh", "sessions"]));
+    let ids: Vec<i64> = listed.as_array().expect("sessions").iter().filter_map(|s| s["id"].as_i64()).collect();
+    assert!(ids.iter().all(|&id| id != killed) && ids.len() == 2, "the ID {killed} was given out again: {ids:?}");
+    let stale = mpdesk(&server.db, None, &["ssh", "end", &killed.to_string()]);
+    assert_eq!(code(&stale), Some(4), "{}", stderr(&stale));
+    assert!(stderr(&stale).contains("no live SSH session"), "{}", stderr(&stale));
+    // A key's fingerprint ends that key's sessions, and only those.
+    let ended = mpdesk(&server.db, None, &["ssh", "end", &server.fingerprint_of("dana")]);
+    assert_eq!(code(&ended), Some(0), "{}", stderr(&ended));
+    let (exit, _) = again.wait_for_exit(Duration::from_secs(5));
+    assert_eq!(exit, 3, "{}", again.screen());
+    // As README says, `ssh end` ends the sessions open now; the person may
+    // connect again (disabling keeps them out).
+    let back = server.ssh("dana", &[], &["program", "list"]);
+    assert_eq!(code(&back), Some(0), "{}", stderr(&back));
     // A person may not look at who else is connected.
     assert_eq!(code(&server.ssh("olivia", &[], &["ssh", "sessions"])), Some(3));
     consoles[0].keys("q");
@@ -671,4 +711,57 @@ fn a_person_sees_their_own_ssh_sessions_over_the_console() {
     press(&mut app, KeyCode::Esc);
     assert!(app.overlay.is_none(), "Esc closes it");
     assert!(!screen_text(&app).contains("Your SSH sessions"));
+}
+
+/// `ssh -N` opens no session, so no forced command runs for it: README's
+/// block has sshd close it (`UnusedConnectionTimeout 10s`) instead of
+/// leaving a logged-in connection nobody sees in `ssh sessions`.
+#[test]
+fn a_connection_that_opens_no_session_is_closed_by_sshd() {
+    let server = Server::start(Mode::KeysCommand);
+    let started = std::time::Instant::now();
+    let mut idle = Command::new("ssh")
+        .args(server.ssh_args("dana"))
+        .args(["-N", "-o", "ServerAliveInterval=1", "--"])
+        .arg(format!("{}@127.0.0.1", server.account))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("ssh -N");
+    let status = loop {
+        if let Some(status) = idle.try_wait().expect("poll ssh") {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = idle.kill();
+            panic!("an `ssh -N` connection is still open after 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let took = started.elapsed();
+    // It was let in (a refused key ends at once), then closed by the timeout.
+    assert!(took >= Duration::from_secs(9), "closed after {took:?}: was the key refused? {status:?}");
+}
+
+/// `user list` over SSH is not the server's registry: a person sees
+/// themselves and the people who share a workspace with them, never a
+/// stranger's login or email; the operator sees everyone.
+#[test]
+fn over_ssh_user_list_holds_only_people_you_share_a_workspace_with() {
+    let server = Server::start(Mode::KeysCommand);
+    let added = mpdesk(&server.db, None, &["user", "add", "stranger", "--email", "stranger@elsewhere.example"]);
+    assert_eq!(code(&added), Some(0), "{}", stderr(&added));
+    let logins = |output: &std::process::Output| -> Vec<String> {
+        assert_eq!(code(output), Some(0), "{}", stderr(output));
+        json(output).as_array().expect("users").iter().filter_map(|u| u["login"].as_str().map(str::to_string)).collect()
+    };
+    let everyone = logins(&mpdesk(&server.db, None, &["--json", "user", "list"]));
+    assert!(everyone.contains(&"stranger".to_string()), "{everyone:?}");
+    let over_ssh = server.ssh("dana", &[], &["user", "list", "--json"]);
+    let seen = logins(&over_ssh);
+    assert!(!seen.contains(&"stranger".to_string()), "a stranger is listed over SSH: {seen:?}");
+    assert!(!String::from_utf8_lossy(&over_ssh.stdout).contains("elsewhere.example"));
+    assert!(seen.contains(&"dana".to_string()) && seen.contains(&"olivia".to_string()), "{seen:?}");
+    assert!(seen.len() < everyone.len(), "{seen:?} of {everyone:?}");
 }

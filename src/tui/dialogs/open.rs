@@ -46,7 +46,7 @@ pub fn open(open: Open, ctx: &Context<'_>) -> Option<Dialog> {
             Dialog::Picker(Picker::new(PickerKind::Workspace, items, ctx.workspace().unwrap_or_default()))
         }
         Open::Personas => {
-            let users = ctx.report(ctx.desk.list_users(Page::new(0, 500)))?;
+            let users = ctx.report(ctx.desk.list_users(ctx.actor(), Page::new(0, 500)))?;
             let items = users.into_iter().map(|u| (u.login.clone(), format!("{} ({})", u.name, u.login))).collect();
             Dialog::Picker(Picker::new(PickerKind::Persona, items, &ctx.who.login))
         }
