@@ -96,6 +96,12 @@ fn account() -> Option<(String, PathBuf)> {
 /// The name of the account that ran mpdesk, from the password database
 /// (run as root on a packaged server, `root`, though mpdesk became the
 /// service account since).
+/// The account this process runs as (after a packaged server's root
+/// became the service account, that one).
+pub fn running_as() -> Option<String> {
+    account().map(|(name, _)| name)
+}
+
 pub fn os_login() -> Option<String> {
     crate::service::invoked_by().map(str::to_string).or_else(|| account().map(|(name, _)| name))
 }

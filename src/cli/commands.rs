@@ -744,7 +744,7 @@ fn program(desk: &mut Desk, me: &Actor, format: Format, cmd: &ProgramCommand) ->
                             .to_string(),
                     ));
                 }
-                PackageSource::Stream(Box::new(std::io::stdin()))
+                PackageSource::Stream(Box::new(super::polled_stdin::PolledStdin))
             } else {
                 PackageSource::File(package.clone())
             };

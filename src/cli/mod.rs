@@ -6,6 +6,7 @@ mod audit;
 mod commands;
 pub mod meta;
 pub mod output;
+mod polled_stdin;
 mod rows;
 pub mod ssh;
 

@@ -22,6 +22,7 @@ impl Desk {
             Err(Target::NotRegular) => {
                 return Err(DeskError::Invalid(format!("'{shown}' exists and is not a regular file")))
             }
+            Err(Target::Folder(dir, kind)) => return Err(DeskError::Invalid(folder_refused(&dir, kind))),
         }
         if !self.store_read_only {
             let was_read_only = std::mem::replace(&mut self.read_only, false);
@@ -34,6 +35,20 @@ impl Desk {
         }
         Ok(())
     }
+}
+
+/// Why the backup's folder refused it, and what to do: the copy is
+/// written by the account mpdesk runs as (on a packaged server, root
+/// becomes the service account), not by whoever typed the command.
+fn folder_refused(dir: &Path, kind: std::io::ErrorKind) -> String {
+    let dir_shown = super::shown(&dir.to_string_lossy());
+    if kind == std::io::ErrorKind::NotFound {
+        return format!("cannot write the backup: the folder {dir_shown} does not exist; nothing was written");
+    }
+    let account = crate::session::running_as().unwrap_or_else(|| "this account".to_string());
+    format!(
+        "cannot write the backup into {dir_shown}: that folder is not writable by {account}, the account mpdesk runs as; nothing was written. Write it into a folder {account} owns (the package makes /var/backups/mpdesk/), or make one: install -d -o {account} -m 0700 DIR"
+    )
 }
 
 /// What the copy at `path` holds; an error if it is not an SQLite file.

@@ -70,17 +70,27 @@ fn read_package(path: &Path) -> DeskResult<Vec<u8>> {
     Ok(bytes)
 }
 
+/// How often a stream being read asks whether its session may still act.
+const STILL_ALLOWED_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// Reads a stream to its end, refusing it as soon as it passes the limit,
-/// and hashes it as it arrives.
-fn read_stream(mut stream: impl Read) -> DeskResult<(Vec<u8>, String)> {
+/// and hashes it as it arrives. Every quarter second (a stream that has
+/// nothing to give says so with `TimedOut`), `still_allowed` is asked:
+/// a person cut off mid-upload is refused then, not after the rest.
+fn read_stream(mut stream: impl Read, still_allowed: impl Fn() -> DeskResult<()>) -> DeskResult<(Vec<u8>, String)> {
     let mut bytes = Vec::new();
     let mut hasher = Sha256::new();
     let mut chunk = vec![0u8; 64 * 1024];
+    let mut asked = std::time::Instant::now();
     loop {
+        if asked.elapsed() >= STILL_ALLOWED_EVERY {
+            still_allowed()?;
+            asked = std::time::Instant::now();
+        }
         let n = match stream.read(&mut chunk) {
             Ok(0) => break,
             Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::Interrupted | std::io::ErrorKind::TimedOut) => continue,
             Err(e) => {
                 return Err(DeskError::Invalid(format!("the package could not be read from standard input: {e}")))
             }
@@ -127,7 +137,7 @@ impl Desk {
                 let sha256 = sha256_hex(&bytes);
                 (bytes, sha256)
             }),
-            PackageSource::Stream(stream) => read_stream(stream),
+            PackageSource::Stream(stream) => read_stream(stream, || self.check_session(self.conn(), "program_upload")),
         };
         self.audited(&actor.login, "program_upload", |tx, entry, now| {
             let row = resolve_program(tx, actor, program)?;

@@ -42,6 +42,8 @@ pub struct SessionFacts {
     pub key_owner: Option<(i64, Standing)>,
     /// Who the session started as.
     pub started_as: i64,
+    /// That person's standing now (whatever became of the key).
+    pub person: Standing,
     /// Who ended the session, if someone did.
     pub ended_by: Option<String>,
     /// When the key stops being accepted.
@@ -50,6 +52,13 @@ pub struct SessionFacts {
 
 /// Whether the session may still act, at `now`.
 pub fn session_standing(facts: &SessionFacts, now: time::OffsetDateTime) -> Result<(), Revocation> {
+    // The person first: removing or disabling someone also ends their
+    // sessions and (a removal) their keys, and the reason is the person's.
+    match &facts.person {
+        Standing::Removed { .. } => return Err(Revocation::Removed),
+        Standing::Disabled { reason, .. } => return Err(Revocation::Disabled { reason: reason.clone() }),
+        Standing::Enabled => {}
+    }
     if let Some(by) = &facts.ended_by {
         return Err(Revocation::Ended { by: by.clone() });
     }
@@ -137,7 +146,14 @@ mod tests {
     use super::*;
 
     fn facts(owner: Option<(i64, Standing)>, ended: Option<&str>) -> SessionFacts {
-        SessionFacts { key_owner: owner, started_as: 7, ended_by: ended.map(str::to_string), key_expires_at: None }
+        let person = owner.as_ref().filter(|(id, _)| *id == 7).map_or(Standing::Enabled, |(_, s)| s.clone());
+        SessionFacts {
+            key_owner: owner,
+            started_as: 7,
+            person,
+            ended_by: ended.map(str::to_string),
+            key_expires_at: None,
+        }
     }
 
     const NOW: time::OffsetDateTime = time::macros::datetime!(2027-01-31 12:00:00 UTC);
@@ -172,6 +188,11 @@ mod tests {
             session_standing(&facts(Some((7, Standing::Removed { at: "t".into() })), None), NOW),
             Err(Revocation::Removed)
         );
+        // A removal deletes the keys and ends the sessions too: the reason
+        // is still the removal.
+        let mut removed = facts(None, Some("root"));
+        removed.person = Standing::Removed { at: "t".into() };
+        assert_eq!(session_standing(&removed, NOW), Err(Revocation::Removed));
     }
 
     #[test]

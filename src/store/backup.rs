@@ -13,6 +13,9 @@ pub enum Target {
     Own,
     Exists,
     NotRegular,
+    /// The folder the copy goes into cannot be written by this account
+    /// (or is missing).
+    Folder(std::path::PathBuf, std::io::ErrorKind),
 }
 
 impl Store {
@@ -35,7 +38,13 @@ impl Store {
             None => std::path::PathBuf::from("."),
         };
         // A temporary file is created with mode 0600.
-        let temp = tempfile::Builder::new().prefix(".mpdesk-backup-").tempfile_in(&dir).map_err(io)?;
+        let temp = match tempfile::Builder::new().prefix(".mpdesk-backup-").tempfile_in(&dir) {
+            Ok(temp) => temp,
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::NotFound) => {
+                return Ok(Err(Target::Folder(dir, e.kind())))
+            }
+            Err(e) => return Err(io(e)),
+        };
         {
             let mut copy = Connection::open(temp.path())?;
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut copy)?;

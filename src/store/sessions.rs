@@ -104,8 +104,9 @@ pub fn facts(conn: &Connection, id: i64) -> rusqlite::Result<SessionFacts> {
     let found = conn
         .query_row_cached(
             "SELECT s.user_id, s.ended_by, k.user_id, u.disabled_at, u.disabled_by, u.disabled_reason, u.removed_at,
-             k.expires_at FROM ssh_sessions s LEFT JOIN ssh_keys k ON k.fingerprint = s.fingerprint
-             LEFT JOIN users u ON u.id = k.user_id WHERE s.id = ?1",
+             k.expires_at, p.disabled_at, p.disabled_by, p.disabled_reason, p.removed_at
+             FROM ssh_sessions s LEFT JOIN ssh_keys k ON k.fingerprint = s.fingerprint
+             LEFT JOIN users u ON u.id = k.user_id JOIN users p ON p.id = s.user_id WHERE s.id = ?1",
             [id],
             |r| {
                 let owner = match r.get::<_, Option<i64>>(2)? {
@@ -114,6 +115,7 @@ pub fn facts(conn: &Connection, id: i64) -> rusqlite::Result<SessionFacts> {
                 };
                 Ok(SessionFacts {
                     started_as: r.get(0)?,
+                    person: super::users::standing_at(r, 8)?,
                     ended_by: super::opt_text(r, 1)?,
                     key_owner: owner,
                     key_expires_at: super::opt_text(r, 7)?,
@@ -123,6 +125,7 @@ pub fn facts(conn: &Connection, id: i64) -> rusqlite::Result<SessionFacts> {
         .optional()?;
     Ok(found.unwrap_or(SessionFacts {
         started_as: 0,
+        person: crate::domain::people::Standing::Enabled,
         ended_by: Some("the session's record is gone".to_string()),
         key_owner: None,
         key_expires_at: None,

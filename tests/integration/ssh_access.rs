@@ -765,3 +765,51 @@ fn over_ssh_user_list_holds_only_people_you_share_a_workspace_with() {
     assert!(seen.contains(&"dana".to_string()) && seen.contains(&"olivia".to_string()), "{seen:?}");
     assert!(seen.len() < everyone.len(), "{seen:?} of {everyone:?}");
 }
+
+/// A person cut off in the middle of an upload: the server stops reading
+/// the package within a second of the revocation (it does not take the
+/// rest of 40 MB first), and says the real reason.
+#[test]
+fn an_upload_stops_reading_within_a_second_of_its_revocation() {
+    for (how, revoke, reason) in [
+        ("disabled", vec!["user", "disable", "dana"], "your access was disabled by the operator"),
+        ("removed", vec!["user", "remove", "dana"], "you were removed from this server by the operator"),
+    ] {
+        let server = Server::start(Mode::KeysCommand);
+        let mut upload = upload_waiting_for_input(&server);
+        let mut stdin = upload.stdin.take().expect("stdin");
+        // 40 MB at about 6 MB/s: the upload is still arriving when the
+        // operator acts, and would be for seconds more.
+        let writer = std::thread::spawn(move || {
+            let chunk = vec![b'x'; 64 * 1024];
+            let mut sent = 0usize;
+            while sent < 40 * 1024 * 1024 {
+                if stdin.write_all(&chunk).is_err() {
+                    break;
+                }
+                sent += chunk.len();
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            sent
+        });
+        std::thread::sleep(Duration::from_millis(800));
+        let done = mpdesk(&server.db, None, &revoke);
+        assert_eq!(code(&done), Some(0), "{how}: {}", stderr(&done));
+        let revoked = std::time::Instant::now();
+        let output = upload.wait_with_output().expect("ssh");
+        let took = revoked.elapsed();
+        let sent = writer.join().expect("writer");
+        assert!(took <= Duration::from_secs(1), "{how}: the upload ended {took:?} after the revocation");
+        assert!(sent < 20 * 1024 * 1024, "{how}: the client sent {sent} bytes before the server stopped");
+        assert_eq!(code(&output), Some(3), "{how}: {}", stderr(&output));
+        assert!(stderr(&output).contains(reason), "{how}: {}", stderr(&output));
+        let log = operator_log(&server.db, "20");
+        let landed = log.iter().any(|e| e["detail"].as_str().is_some_and(|d| d.starts_with("uploaded 9.0.0")));
+        assert!(!landed, "{how}: the cut-off upload landed");
+        let refused = log.iter().find(|e| e["operation"] == "program_upload" && e["outcome"] == "denied");
+        assert!(
+            refused.is_some_and(|e| e["detail"].as_str().is_some_and(|d| d.contains(reason))),
+            "{how}: {refused:?}"
+        );
+    }
+}

@@ -8,6 +8,8 @@
 //! keys) first, then becomes the service account for the rest, so it
 //! never leaves a root-owned file beside the database.
 
+mod replica;
+
 use crate::cli::Cli;
 use crate::print::{self, Stream};
 use crate::service::{self, Account};
@@ -19,13 +21,6 @@ use std::path::{Path, PathBuf};
 const SSHD: &str = "/usr/sbin/sshd";
 /// The shadow file, where a locked account's password starts with `!`.
 const SHADOW: &str = "/etc/shadow";
-/// The package's Litestream config (a commented example until the operator
-/// sets a replica).
-pub const LITESTREAM_CONFIG: &str = "/etc/mpdesk/litestream.yml";
-/// How old the newest replicated file may be (Litestream syncs every
-/// second; snapshots and retention run less often, but the WAL segments
-/// keep coming while anyone writes).
-const REPLICA_STALE_SECS: u64 = 24 * 60 * 60;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
@@ -37,11 +32,11 @@ pub struct Check {
     pub fix: Option<String>,
 }
 
-fn pass(check: &str, detail: String) -> Check {
+pub(super) fn pass(check: &str, detail: String) -> Check {
     Check { check: check.to_string(), ok: true, detail, fix: None }
 }
 
-fn fail(check: &str, detail: String, fix: &str) -> Check {
+pub(super) fn fail(check: &str, detail: String, fix: &str) -> Check {
     Check { check: check.to_string(), ok: false, detail, fix: Some(fix.to_string()) }
 }
 
@@ -88,7 +83,7 @@ fn checks(cli: &Cli) -> Vec<Check> {
     checks.push(removed_files_check(&database));
     checks.push(config_check(cli));
     checks.push(stray_keys_check(&account));
-    checks.push(replica_check());
+    checks.push(replica::check(&database));
     checks
 }
 
@@ -148,7 +143,7 @@ fn sshd_check() -> Check {
     match sshd_problems(&settings, &exe) {
         problems if problems.is_empty() => pass(
             "sshd",
-            format!("keys for {} come from {} ssh keys-command; no keys file, tty allowed, forwarding off", service::ACCOUNT, exe.display()),
+            format!("keys for {} come from {} ssh keys-command; no keys file, tty allowed, forwarding off, a connection with no session closed", service::ACCOUNT, exe.display()),
         ),
         problems => fail(
             "sshd",
@@ -285,11 +280,23 @@ fn database_check(path: &Path, account: &Account) -> Check {
             )
         }
     };
-    if meta.uid() != account.uid || meta.mode() & 0o777 != 0o600 {
+    if meta.uid() != account.uid {
         return fail(
             "database",
-            format!("{} is owned by uid {} with mode {:o}", path.display(), meta.uid(), meta.mode() & 0o777),
+            format!("{} is owned by uid {}, not by {} (uid {})", path.display(), meta.uid(), account.name, account.uid),
             &format!("chown {}: {} && chmod 600 {}", account.name, path.display(), path.display()),
+        );
+    }
+    if meta.mode() & 0o777 != 0o600 {
+        return fail(
+            "database",
+            format!(
+                "{} is {}'s, as it should be, but has mode {:o}: other accounts may read it",
+                path.display(),
+                account.name,
+                meta.mode() & 0o777
+            ),
+            &format!("chmod 600 {}", path.display()),
         );
     }
     match crate::store::health(path) {
@@ -367,72 +374,6 @@ fn stray_keys_check(account: &Account) -> Check {
     }
 }
 
-/// The replica's age, when Litestream has one configured.
-fn replica_check() -> Check {
-    let Ok(text) = std::fs::read_to_string(LITESTREAM_CONFIG) else {
-        return pass("backups", format!("no {LITESTREAM_CONFIG}; no replica configured (see README: Backups)"));
-    };
-    let replicas = replica_paths(&text);
-    let Some(first) = replicas.first() else {
-        return pass("backups", "no replica configured (optional: README, Backups and a standby server)".to_string());
-    };
-    let Some(path) = first.strip_prefix("file://").or(Some(first.as_str())).filter(|p| p.starts_with('/')) else {
-        return pass("backups", format!("replica {first} (not a local path: its age is not checked here)"));
-    };
-    match newest_file_age(Path::new(path)) {
-        Some(age) if age.as_secs() <= REPLICA_STALE_SECS => {
-            pass("backups", format!("replica {path}, newest file {}s old", age.as_secs()))
-        }
-        Some(age) => fail(
-            "backups",
-            format!("replica {path}: the newest file is {}h old", age.as_secs() / 3600),
-            "systemctl status mpdesk-replicate (is Litestream running?)",
-        ),
-        None => fail("backups", format!("replica {path} holds nothing yet"), "systemctl enable --now mpdesk-replicate"),
-    }
-}
-
-/// The replica paths or URLs a Litestream config names (its `path:` or
-/// `url:` lines under `replica:` or `replicas:`, comments left out).
-pub fn replica_paths(config: &str) -> Vec<String> {
-    let mut in_replicas = false;
-    let mut found = Vec::new();
-    for line in config.lines() {
-        let trimmed = line.trim().trim_start_matches("- ").trim();
-        if line.trim_start().starts_with('#') || trimmed.is_empty() {
-            continue;
-        }
-        if trimmed.starts_with("replicas:") || trimmed.starts_with("replica:") {
-            in_replicas = true;
-            continue;
-        }
-        if in_replicas {
-            for key in ["path:", "url:"] {
-                if let Some(value) = trimmed.strip_prefix(key) {
-                    found.push(value.trim().trim_matches('"').to_string());
-                }
-            }
-        }
-    }
-    found
-}
-
-fn newest_file_age(dir: &Path) -> Option<std::time::Duration> {
-    let mut newest: Option<std::time::SystemTime> = None;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(path) = stack.pop() {
-        for entry in std::fs::read_dir(&path).ok()?.flatten() {
-            let Ok(meta) = entry.metadata() else { continue };
-            if meta.is_dir() {
-                stack.push(entry.path());
-            } else if let Ok(modified) = meta.modified() {
-                newest = Some(newest.map_or(modified, |n| n.max(modified)));
-            }
-        }
-    }
-    newest.and_then(|n| n.elapsed().ok())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -465,16 +406,5 @@ mod tests {
         assert!(!sshd_problems(&safe, exe).iter().any(|p| p.contains("LD_")), "LANGUAGE passes no LD_*");
         let open = good.replace("unusedconnectiontimeout 10", "unusedconnectiontimeout none");
         assert!(sshd_problems(&open, exe).iter().any(|p| p.contains("ssh -N")), "{:?}", sshd_problems(&open, exe));
-    }
-
-    #[test]
-    fn replicas_are_found_and_comments_are_not() {
-        let config = "dbs:\n  - path: /var/lib/mpdesk/mpdesk.db\n    replicas:\n      - path: /srv/replica\n#      - url: s3://b\n";
-        assert_eq!(replica_paths(config), ["/srv/replica"]);
-        let single = "dbs:\n  - path: /var/lib/mpdesk/mpdesk.db\n    replica:\n      type: file\n      path: /srv/r\n";
-        assert_eq!(replica_paths(single), ["/srv/r"]);
-        let shipped = include_str!("../assets/packaging/litestream.yml");
-        assert!(replica_paths(shipped).is_empty(), "the package ships no replica: the operator sets one");
-        assert!(replica_paths("dbs:\n  - path: /x\n    # replicas:\n    #   - path: /y\n").is_empty());
     }
 }
