@@ -171,6 +171,9 @@ impl Desk {
             };
             let user = user_id(tx, login)?;
             not_yet_member(tx, &ws, user, login)?;
+            if let Some(invitee) = store::users::by_login(tx, login)? {
+                crate::domain::people::decide_invitee(login, &invitee.standing).map_err(DeskError::Conflict)?;
+            }
             if let Some(pending) = store::invitations::pending(tx, ws.id, user)? {
                 let open = Invitation::from_row(pending, now)?;
                 return Err(DeskError::Conflict(format!(

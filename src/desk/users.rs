@@ -85,13 +85,19 @@ impl Desk {
         Ok(rows
             .into_iter()
             .map(|(user, membership, pending)| {
+                // A disabled person's standing is what they are, whatever
+                // their membership's own status says.
+                let standing = user.standing.clone();
                 let why = match (membership, pending) {
-                    (Some((role, status)), _) => Some(format!(
-                        "already a member ({}, {status})",
-                        WorkspaceRole::parse(&role).map(|r| r.title()).unwrap_or("?")
-                    )),
+                    (Some((role, status)), _) => {
+                        let role = WorkspaceRole::parse(&role).map(|r| r.title()).unwrap_or("?");
+                        Some(match standing.is_enabled() {
+                            true => format!("already a member ({role}, {status})"),
+                            false => format!("{}: already a member ({role})", standing.as_str()),
+                        })
+                    }
                     (None, true) => Some("already invited".to_string()),
-                    (None, false) => None,
+                    (None, false) => crate::domain::people::decide_invitee(&user.login, &standing).err(),
                 };
                 (user, why)
             })

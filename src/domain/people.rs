@@ -56,6 +56,18 @@ pub fn decide_acting(login: &str, standing: &Standing) -> Result<(), Denial> {
     }
 }
 
+/// A disabled person cannot connect, so an invitation would wait for
+/// nothing: they are invited once the operator enables them.
+pub fn decide_invitee(login: &str, standing: &Standing) -> Result<(), String> {
+    match standing {
+        Standing::Enabled => Ok(()),
+        Standing::Disabled { .. } => {
+            Err(format!("{login} is disabled by the operator; they can be invited once the operator enables them"))
+        }
+        Standing::Removed { .. } => Err(format!("{login} was removed from this server")),
+    }
+}
+
 /// Removing a person is refused while they own a workspace (domain.md):
 /// every workspace has exactly one Owner.
 pub fn decide_removal(login: &str, owned: &[String]) -> Result<(), Denial> {
