@@ -104,7 +104,7 @@ impl<'w, T: Serialize + TableRow> RowSink<'w, T> {
         }
         self.flush_table()?;
         if self.written == 0 {
-            crate::print::line(self.w, T::EMPTY)?;
+            crate::print::line(self.w, &super::output::where_typed(T::EMPTY))?;
         }
         Ok(())
     }

@@ -69,6 +69,9 @@ pub fn enter_service_account(cli: &Cli) -> Result<(), String> {
 /// Runs a subcommand on an open desk as `identity` (an SSH session) and
 /// returns the exit code.
 pub fn run_on(desk: &mut crate::desk::Desk, cli: &Cli, command: &args::Command, identity: &Identity) -> i32 {
+    if let Identity::Ssh(_) = identity {
+        output::serving_ssh();
+    }
     if let Some(code) = meta::run(cli, command) {
         return code;
     }

@@ -30,6 +30,28 @@ impl Format {
 /// quoted, quotes doubled). Every cell is sanitized like a table's, and
 /// one a spreadsheet would run as a formula (=, +, -, @ first) starts
 /// with a quote mark instead.
+/// Set once this process serves an SSH session: a hint then names the
+/// command as the person types it on their own machine.
+static OVER_SSH: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+
+pub fn serving_ssh() {
+    let _ = OVER_SSH.set(());
+}
+
+/// A hint that names a command (`… with: mpdesk program create …`), as it
+/// is typed where the person is: over SSH, `ssh mpdesk@HOST …`, with the
+/// package and the key on standard input (a file named would be the
+/// server's).
+pub fn where_typed(hint: &str) -> std::borrow::Cow<'_, str> {
+    if OVER_SSH.get().is_none() {
+        return hint.into();
+    }
+    hint.replace("with: mpdesk ", "with: ssh mpdesk@HOST ")
+        .replace("--package FILE", "--package - < app.zip")
+        .replace("key add LOGIN ~/.ssh/id_ed25519.pub", "key add - < ~/.ssh/id_ed25519.pub")
+        .into()
+}
+
 pub fn csv_line(cells: impl IntoIterator<Item = String>) -> String {
     cells.into_iter().map(|cell| csv_field(sanitize::line(&cell).into_owned())).collect::<Vec<_>>().join(",")
 }
