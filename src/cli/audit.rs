@@ -295,16 +295,23 @@ fn export_cells(entry: &ExportedEntry) -> Vec<String> {
 
 /// `audit verify --file FILE`: an exported file's chain, with no database
 /// (run before one is opened; over SSH only `-`, standard input).
+/// An entry as `audit export` writes it on its line.
+fn exported_line(entry: &ExportedEntry) -> String {
+    print::json_string(entry, false)
+}
+
 pub fn verify_file(file: &Path, head: Option<&str>, json: bool) -> Done {
     let wanted = head.map(crate::desk::parse_head).transpose()?;
     let walked = if file.as_os_str() == "-" {
-        crate::store::audit::walk_exported(io::stdin().lock(), wanted.as_ref())
+        crate::store::audit::walk_exported(io::stdin().lock(), wanted.as_ref(), exported_line)
     } else {
         let opened = crate::files::open_regular(file)
             .map_err(|e| DeskError::Invalid(format!("cannot read {}: {e}", file.display())))?;
-        crate::store::audit::walk_exported(io::BufReader::new(opened), wanted.as_ref())
+        crate::store::audit::walk_exported(io::BufReader::new(opened), wanted.as_ref(), exported_line)
     };
-    let walk = walked.map_err(DeskError::Invalid)?;
+    // A line that is not an entry as exported fails the check (exit 1),
+    // as a broken chain does.
+    let walk = walked.map_err(DeskError::Storage)?;
     print_walk(&walk, head, json)
 }
 

@@ -626,9 +626,33 @@ pub fn prune(conn: &Connection, mark: &super::chain::PruneMark) -> rusqlite::Res
 /// Walks the chain of an exported file (JSON lines, as `audit export`
 /// writes them) by the rules `verify` applies to the database: an auditor
 /// handed the file and a head hash needs nothing else.
+/// The fields an exported line has, and no others.
+const EXPORTED_FIELDS: [&str; 15] = [
+    "id",
+    "at",
+    "actor",
+    "workspace",
+    "program",
+    "app_id",
+    "operation",
+    "outcome",
+    "detail",
+    "via",
+    "workspace_id",
+    "undo",
+    "reverts",
+    "prev",
+    "hash",
+];
+
+/// Walks an exported file's chain. `encode` is how mpdesk writes an entry
+/// on a line: a line whose entry chains but whose bytes are not exactly
+/// that (a field added, a field twice, a value re-encoded) is refused,
+/// since what it shows is not what its hash covers.
 pub fn walk_exported(
     reader: impl std::io::BufRead,
     wanted_head: Option<&[u8; 32]>,
+    encode: impl Fn(&ExportedEntry) -> String,
 ) -> Result<super::chain::Walk, String> {
     let mut walker = super::chain::Walker::new(wanted_head);
     for (index, line) in reader.lines().enumerate() {
@@ -658,6 +682,21 @@ pub fn walk_exported(
         if !walker.entry(hash(&e.prev), hash(&e.hash), &columns) {
             break;
         }
+        if encode(&e) != line {
+            return Err(not_as_exported(number, e.id, &line));
+        }
     }
     Ok(walker.finish())
+}
+
+/// Why a line whose entry chains is still refused.
+fn not_as_exported(number: usize, id: i64, line: &str) -> String {
+    let unknown: Vec<String> = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(line)
+        .map(|fields| fields.keys().filter(|k| !EXPORTED_FIELDS.contains(&k.as_str())).cloned().collect())
+        .unwrap_or_default();
+    let what = match unknown.is_empty() {
+        true => "it is not byte for byte as mpdesk exported it (a field twice, or a value re-encoded)".to_string(),
+        false => format!("it has fields mpdesk never exports ({}), which no hash covers", unknown.join(", ")),
+    };
+    format!("line {number} (entry #{id}): {what}; the file is not an intact export")
 }

@@ -538,7 +538,19 @@ fn an_exported_file_and_its_head_verify_without_the_database() {
     changed[9] = entry.to_string();
     let removed: Vec<&str> = lines.iter().enumerate().filter(|(i, _)| *i != 9).map(|(_, l)| *l).collect();
     let cut = &lines[..lines.len() - 1];
+    // What no hash covers: a field added to a line whose entry still chains,
+    // or the same entry written in other bytes.
+    let mut added: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    added[9] = format!("{},\"approved_by\":\"the board\"}}", lines[9].trim_end_matches('}'));
+    let mut respaced: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    respaced[9] = lines[9].replacen("\"id\":", "\"id\": ", 1);
     for (what, body, expected) in [
+        ("a field added", added.join("\n"), "line 10 (entry #10): it has fields mpdesk never exports (approved_by)"),
+        (
+            "a line re-encoded",
+            respaced.join("\n"),
+            "line 10 (entry #10): it is not byte for byte as mpdesk exported it",
+        ),
         ("a detail changed", changed.join("\n"), "entry #10 was changed"),
         ("a line removed", removed.join("\n"), "entry #10 was removed"),
         ("the last line cut", cut.join("\n"), "is not in it"),
