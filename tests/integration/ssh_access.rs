@@ -671,7 +671,13 @@ fn a_disabled_person_shows_as_disabled_in_the_console() {
     use crate::tui_support::{demo_desk, press, screen_text};
     use crossterm::event::KeyCode;
     let mut desk = demo_desk();
-    desk.disable_user(&mpdesk::desk::Principal::Operator("root".into()), "dana", None).expect("disable");
+    let operator = mpdesk::desk::Principal::Operator("root".into());
+    desk.disable_user(&operator, "dana", None).expect("disable");
+    desk.disable_user(&operator, "eve", None).expect("disable");
+    // Nobody invites a person who cannot connect: the desk refuses it.
+    let olivia = desk.actor("olivia").expect("olivia");
+    let refused = desk.invite(&olivia, "Acme Mini Apps", "eve", mpdesk::desk::WorkspaceRole::Developer);
+    assert!(refused.as_ref().is_err_and(|e| e.to_string().contains("eve is disabled by the operator")), "{refused:?}");
     let mut app = crate::tui_support::app_on(desk, "olivia", false, false, (100, 30));
     assert!(
         screen_text(&app).lines().any(|l| l.contains("dana") && l.contains("disabled")),
@@ -684,6 +690,13 @@ fn a_disabled_person_shows_as_disabled_in_the_console() {
         "the Members tab:\n{}",
         screen_text(&app)
     );
+    // The invite dialog says the same: dana is a disabled member, not an
+    // active one, and eve cannot be invited, with why.
+    press(&mut app, KeyCode::Char('i'));
+    let dialog = screen_text(&app);
+    let line = |who: &str| dialog.lines().find(|l| l.contains(&format!("{who} —"))).unwrap_or_default().to_string();
+    assert!(line("Dana Diaz").contains("disabled: already a member"), "the invite dialog:\n{dialog}");
+    assert!(line("Eve Stone").contains("disabled by the operator"), "the invite dialog:\n{dialog}");
 }
 
 #[test]
@@ -764,6 +777,18 @@ fn over_ssh_user_list_holds_only_people_you_share_a_workspace_with() {
     assert!(!String::from_utf8_lossy(&over_ssh.stdout).contains("elsewhere.example"));
     assert!(seen.contains(&"dana".to_string()) && seen.contains(&"olivia".to_string()), "{seen:?}");
     assert!(seen.len() < everyone.len(), "{seen:?} of {everyone:?}");
+
+    // An empty list's hint names the command as typed from their machine.
+    let created = server.ssh("olivia", &[], &["program", "create", "'Acme Mini Apps'", "Empty"]);
+    assert_eq!(code(&created), Some(0), "{}", stderr(&created));
+    let versions = server.ssh("olivia", &[], &["program", "versions", "Empty"]);
+    let said = String::from_utf8_lossy(&versions.stdout).to_string();
+    assert!(
+        said.contains("upload one with: ssh mpdesk@HOST program upload PROGRAM --version 1.0.0 --package - < app.zip"),
+        "{said}"
+    );
+    let local = mpdesk(&server.db, Some("olivia"), &["program", "versions", "Empty"]);
+    assert!(String::from_utf8_lossy(&local.stdout).contains("with: mpdesk program upload"), "{}", stderr(&local));
 }
 
 /// A person cut off in the middle of an upload: the server stops reading
