@@ -166,10 +166,12 @@ pub enum Command {
         workspace: Option<String>,
     },
     /// Checks the database file: its size against its pages, then every page
-    /// (SQLite's quick_check) or, --full, every index too (integrity_check).
-    /// One line a problem; exit 1 if any. Writes nothing.
+    /// (SQLite's quick_check) or, --full, every index too (integrity_check)
+    /// and each search index against its table. One line a problem; exit 1
+    /// if any. Writes nothing to the database.
     Check {
-        /// integrity_check (minutes on a large file) instead of quick_check.
+        /// integrity_check and the search indexes rebuilt and compared
+        /// (minutes on a large file) instead of quick_check.
         #[arg(long)]
         full: bool,
     },

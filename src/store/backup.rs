@@ -150,5 +150,57 @@ pub fn check(path: &Path, full: bool) -> Result<Vec<String>, StoreError> {
     let checked: rusqlite::Result<Vec<String>> =
         conn.prepare(pragma).and_then(|mut stmt| stmt.query_map([], |r| r.get::<_, String>(0))?.collect());
     problems.extend(checked.unwrap_or_else(|e| vec![e.to_string()]).into_iter().filter(|p| p != "ok"));
+    if full {
+        problems.extend(search_index_problems(&conn));
+    }
     Ok(problems)
+}
+
+/// The full-text indexes and what they index: (index, table, columns).
+const SEARCH_INDEXES: [(&str, &str, &str); 2] =
+    [("programs_fts", "programs", "name"), ("audit_fts", "audit", "actor, program, operation, detail")];
+
+/// integrity_check does not look inside a full-text index, and the audit
+/// chain does not cover it: each index is rebuilt from its table in temp
+/// (nothing written to the database) and compared, term by term.
+fn search_index_problems(conn: &Connection) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (index, table, columns) in SEARCH_INDEXES {
+        match compare_index(conn, index, table, columns) {
+            Ok((0, 0)) => {}
+            Ok((extra, missing)) => problems.push(format!(
+                "the search index {index} does not match {table}: {extra} entries that are not in {table}, {missing} missing (it was edited behind mpdesk; rebuild it as the service account: sqlite3 DB \"INSERT INTO {index}({index}) VALUES ('rebuild')\")"
+            )),
+            Err(e) => problems.push(format!("the search index {index} could not be compared with {table}: {e}")),
+        }
+    }
+    problems
+}
+
+fn compare_index(conn: &Connection, index: &str, table: &str, columns: &str) -> rusqlite::Result<(i64, i64)> {
+    // Only temp tables are made; query_only guards the database itself.
+    conn.pragma_update(None, "query_only", "OFF")?;
+    let compared = conn.execute_batch(&format!(
+        "CREATE VIRTUAL TABLE temp.rebuilt USING fts5({columns}, tokenize='trigram');
+         INSERT INTO temp.rebuilt(rowid, {columns}) SELECT id, {columns} FROM main.{table};
+         CREATE VIRTUAL TABLE temp.have USING fts5vocab(main, {index}, 'instance');
+         CREATE VIRTUAL TABLE temp.want USING fts5vocab(temp, rebuilt, 'instance');"
+    ));
+    let counted = compared.and_then(|()| {
+        let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0));
+        let columns = "term, doc, col, offset";
+        Ok((
+            count(&format!(
+                "SELECT count(*) FROM (SELECT {columns} FROM temp.have EXCEPT SELECT {columns} FROM temp.want)"
+            ))?,
+            count(&format!(
+                "SELECT count(*) FROM (SELECT {columns} FROM temp.want EXCEPT SELECT {columns} FROM temp.have)"
+            ))?,
+        ))
+    });
+    let _ = conn.execute_batch(
+        "DROP TABLE IF EXISTS temp.have; DROP TABLE IF EXISTS temp.want; DROP TABLE IF EXISTS temp.rebuilt;",
+    );
+    conn.pragma_update(None, "query_only", "ON")?;
+    counted
 }

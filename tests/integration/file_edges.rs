@@ -258,3 +258,33 @@ fn damaged_is_said_only_when_sqlite_checks_the_file_and_agrees() {
     let said = desk.confirm_damage(malformed()).to_string();
     assert!(said.contains("damaged") && said.contains("restore"), "{said}");
 }
+
+/// The search indexes are not in integrity_check's view nor under the
+/// audit chain: `check --full` rebuilds each from its table and compares.
+/// An entry planted in the audit index (a search for "wire transfer" would
+/// list an entry that says nothing of it) fails the check; the log's own
+/// chain still verifies, since the index is not the log.
+#[test]
+fn check_full_compares_each_search_index_with_its_table() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = demo_db(dir.path(), "mpdesk.db");
+    let whole = mpdesk(&db, &["check", "--full"]);
+    assert_eq!(whole.status.code(), Some(0), "{}", stdout(&whole));
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    conn.execute_batch(
+        "INSERT INTO audit_fts(rowid, actor, program, operation, detail)
+             SELECT id, actor, program, operation, 'approved the wire transfer' FROM audit WHERE id = 3;",
+    )
+    .expect("plant an index entry");
+    drop(conn);
+    let verified = mpdesk(&db, &["audit", "verify"]);
+    assert_eq!(verified.status.code(), Some(0), "the chain does not cover the index: {}", stderr(&verified));
+    let quick = mpdesk(&db, &["check"]);
+    assert_eq!(quick.status.code(), Some(0), "quick_check reads pages, not the index: {}", stdout(&quick));
+    let before = std::fs::read(&db).expect("read");
+    let full = mpdesk(&db, &["check", "--full"]);
+    assert_eq!(full.status.code(), Some(1), "{}", stdout(&full));
+    assert!(stdout(&full).contains("the search index audit_fts does not match audit"), "{}", stdout(&full));
+    assert!(!stdout(&full).contains("programs_fts"), "{}", stdout(&full));
+    assert_eq!(std::fs::read(&db).expect("read"), before, "check --full wrote to the database");
+}
