@@ -159,7 +159,7 @@ pub fn database_path(path: Option<&Path>) -> DeskResult<PathBuf> {
 /// Opens the database for a command or the console (see [`database_path`]).
 pub fn open(path: Option<&Path>, read_only: bool) -> DeskResult<(Desk, PathBuf)> {
     let path = database_path(path)?;
-    let desk = if read_only { Desk::open_read_only(&path)? } else { Desk::open(&path)? };
+    let desk = if read_only { Desk::open_read_only(&path)? } else { Desk::open_or_read(&path)? };
     Ok((desk, path))
 }
 

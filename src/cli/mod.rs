@@ -79,6 +79,7 @@ pub fn run_on(desk: &mut crate::desk::Desk, cli: &Cli, command: &args::Command, 
     match notice_expiries(desk, command).and_then(|()| commands::dispatch(desk, cli, command, identity)) {
         Ok(()) => 0,
         Err(error) => {
+            let error = desk.explained(error);
             output::print_error(&error, cli.output_format().json());
             output::exit_code(error.kind())
         }
@@ -125,9 +126,8 @@ pub fn run(cli: &Cli, command: &args::Command) -> i32 {
         let read_only = cli.readonly || matches!(command, args::Command::Ssh(args::SshCommand::KeysCommand { .. }));
         let (mut desk, path) = session::open(cli.db().as_deref(), read_only)?;
         desk.set_via(&session::local_via(cli.user().as_deref()));
-        notice_expiries(&mut desk, command).map_err(|e| desk.confirm_damage(e).naming_file(&path))?;
-        commands::dispatch(&mut desk, cli, command, &Identity::Local)
-            .map_err(|e| desk.confirm_damage(e).naming_file(&path))
+        notice_expiries(&mut desk, command).map_err(|e| desk.explained(e).naming_file(&path))?;
+        commands::dispatch(&mut desk, cli, command, &Identity::Local).map_err(|e| desk.explained(e).naming_file(&path))
     })();
     match result {
         Ok(()) => 0,

@@ -50,6 +50,24 @@ const CORRUPT: &str = "the database is damaged (SQLite: database disk image is m
 /// SQLite said "malformed", and its check of the file finds it whole.
 pub(crate) const NOT_DAMAGED: &str = "SQLite reported the database as malformed during this change, yet its own check (quick_check) finds the file whole: another program most likely changed the database's files while mpdesk had them open. Nothing was written; try it again (`mpdesk check --full` checks every page)";
 
+/// SQLite's "database or disk is full", before the file is named.
+pub(crate) const DISK_FULL: &str =
+    "the disk holding the database is full (SQLite: database or disk is full): nothing was written";
+
+/// A full disk, said with the file, the room left and the room needed.
+pub(crate) fn disk_full(path: &std::path::Path) -> String {
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let free = crate::files::free_bytes(folder)
+        .map(|bytes| format!("{} KiB free", bytes / 1024))
+        .unwrap_or_else(|| "its free space unknown".to_string());
+    format!(
+        "the filesystem holding {} is full ({free}): nothing was written. A change needs room for its pages in {}-wal — at least 1 MiB for most changes, an upload its package's size again; free space there (df -h {}) and try again",
+        path.display(),
+        path.display(),
+        folder.display()
+    )
+}
+
 impl DeskError {
     pub fn kind(&self) -> ErrorKind {
         match self {
@@ -102,6 +120,9 @@ impl From<rusqlite::Error> for DeskError {
             Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
         ) {
             return Self::Corrupt(CORRUPT.to_string());
+        }
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) {
+            return Self::Storage(DISK_FULL.to_string());
         }
         Self::Storage(format!("database error: {e}"))
     }

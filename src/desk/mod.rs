@@ -82,6 +82,9 @@ pub struct Desk {
     /// Said once: the connection was reopened because another program
     /// removed the files it used (see [`Desk::reopen_if_replaced`]).
     reopened: Option<String>,
+    /// Why this desk only reads when nobody asked for --readonly (the
+    /// file is on a read-only filesystem): a refused write says it.
+    read_only_because: Option<String>,
 }
 
 impl Desk {
@@ -98,6 +101,21 @@ impl Desk {
         Ok(desk)
     }
 
+    /// [`Desk::open`], except that a database on a read-only filesystem is
+    /// opened read-only: what only reads works as anywhere, and a write is
+    /// refused saying why (see [`Desk::explained`]).
+    pub fn open_or_read(path: &Path) -> DeskResult<Self> {
+        match Store::open(path) {
+            Ok(store) => Ok(Self::new(store)),
+            Err(store::StoreError::ReadOnlyFs(file)) => {
+                let mut desk = Self::open_read_only(path)?;
+                desk.read_only_because = Some(format!("{} is on a read-only filesystem", file.display()));
+                Ok(desk)
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
     pub fn open_in_memory() -> DeskResult<Self> {
         Ok(Self::new(Store::open_in_memory()?))
     }
@@ -112,6 +130,7 @@ impl Desk {
             remote: None,
             store_read_only: false,
             reopened: None,
+            read_only_because: None,
         }
     }
 
@@ -208,6 +227,25 @@ impl Desk {
     ) -> DeskResult<T> {
         let result = self.audited_once(actor_login, operation, work);
         result.map_err(|error| self.confirm_damage(error))
+    }
+
+    /// An error as the person should read it: "damaged" only if SQLite's
+    /// check agrees, a full disk with its room, a write refused on a
+    /// read-only filesystem with that reason.
+    pub fn explained(&self, error: DeskError) -> DeskError {
+        match self.confirm_damage(error) {
+            DeskError::Denied(mut denial) if denial.kind == crate::domain::denial::DenialKind::ReadOnly => {
+                if let Some(why) = &self.read_only_because {
+                    denial.has = format!("{why}, so mpdesk opened it only to read");
+                }
+                DeskError::Denied(denial)
+            }
+            DeskError::Storage(message) if message == error::DISK_FULL => DeskError::Storage(match self.store.path() {
+                Some(path) => error::disk_full(path),
+                None => message,
+            }),
+            other => other,
+        }
     }
 
     /// SQLite said "malformed" during an operation: the file is called

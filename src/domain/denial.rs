@@ -45,15 +45,19 @@ impl Denial {
             kind: DenialKind::ReadOnly,
             action: action.to_string(),
             needs: "a writable session".to_string(),
-            has: "this is a read-only session".to_string(),
+            has: READ_ONLY_SESSION.to_string(),
         }
     }
 }
 
+/// What a read-only session has, unless the desk knows why it only reads.
+const READ_ONLY_SESSION: &str = "this is a read-only session";
+
 impl fmt::Display for Denial {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
-            DenialKind::ReadOnly => write!(f, "{}: read-only session", self.action),
+            DenialKind::ReadOnly if self.has == READ_ONLY_SESSION => write!(f, "{}: read-only session", self.action),
+            DenialKind::ReadOnly => write!(f, "{}: {}", self.action, self.has),
             _ => write!(f, "{} needs {}; {}", self.action, self.needs, self.has),
         }
     }

@@ -8,8 +8,14 @@ use super::app::App;
 use super::request::{ExpiryTarget, Request};
 use crate::desk::{DeskError, DeskResult, PackageSource, Principal, ProgramEdit};
 
-/// Carries out a confirmed request through the desk, then refreshes.
+/// Carries out a confirmed request through the desk, then refreshes; an
+/// error as the desk explains it.
 pub fn execute(app: &mut App, request: Request) -> DeskResult<String> {
+    let result = carry_out(app, request);
+    result.map_err(|error| app.desk.explained(error))
+}
+
+fn carry_out(app: &mut App, request: Request) -> DeskResult<String> {
     let message = match request {
         Request::CreateProgram { .. }
         | Request::EditProgram { .. }

@@ -70,14 +70,19 @@ fn chmod(path: &Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
 }
 
-/// A tmpfs mounted for one test, then read-only; unmounted on drop.
+/// A tmpfs mounted for one test, then read-only or full; unmounted on drop.
 struct Mount(tempfile::TempDir);
 
 impl Mount {
     fn new() -> Self {
-        as_root("a read-only filesystem");
+        Self::sized("16m")
+    }
+
+    fn sized(size: &str) -> Self {
+        as_root("a tmpfs");
         let dir = tempfile::tempdir().expect("dir");
-        let out = Command::new("mount").args(["-t", "tmpfs", "-o", "size=16m", "tmpfs"]).arg(dir.path()).output();
+        let size = format!("size={size}");
+        let out = Command::new("mount").args(["-t", "tmpfs", "-o", &size, "tmpfs"]).arg(dir.path()).output();
         let out = out.expect("run mount");
         assert!(out.status.success(), "mount a tmpfs: {}", stderr(&out));
         Self(dir)
@@ -100,12 +105,22 @@ fn a_database_on_a_read_only_filesystem_says_so_and_reads_with_readonly() {
     let mount = Mount::new();
     let db = demo_db(mount.0.path(), "mpdesk.db");
     mount.read_only();
-    let refused = mpdesk(&db, &["--user", "dana", "program", "list"]);
+    // What only reads works without --readonly; a write says why not.
+    let read = mpdesk(&db, &["--user", "dana", "program", "list"]);
+    assert!(read.status.success(), "a read on a read-only filesystem: {}", stderr(&read));
+    assert!(stdout(&read).contains("Coffee Club"), "{}", stdout(&read));
+    let verified = mpdesk(&db, &["audit", "verify"]);
+    assert!(verified.status.success(), "audit verify: {}", stderr(&verified));
+    let elsewhere = tempfile::tempdir().expect("dir");
+    let copy = elsewhere.path().join("copy.db");
+    let backup = mpdesk(&db, &["backup", "--out", copy.to_str().expect("utf8")]);
+    assert!(backup.status.success() && copy.is_file(), "backup: {}", stderr(&backup));
+    let refused = mpdesk(&db, &["--user", "olivia", "program", "create", "Acme Mini Apps", "Nope"]);
+    assert_eq!(refused.status.code(), Some(3), "{}", stderr(&refused));
     let line = one_line_error(&refused);
-    assert!(line.contains("is on a read-only filesystem: open it with --readonly"), "{line}");
+    assert!(line.contains("is on a read-only filesystem, so mpdesk opened it only to read"), "{line}");
     let read = mpdesk(&db, &["--readonly", "--user", "dana", "program", "list"]);
     assert!(read.status.success(), "--readonly reads it: {}", stderr(&read));
-    assert!(stdout(&read).contains("Coffee Club"), "{}", stdout(&read));
     let checked = mpdesk(&db, &["check"]);
     assert!(checked.status.success() && stdout(&checked).contains("whole"), "{}{}", stdout(&checked), stderr(&checked));
 }
@@ -287,4 +302,41 @@ fn check_full_compares_each_search_index_with_its_table() {
     assert!(stdout(&full).contains("the search index audit_fts does not match audit"), "{}", stdout(&full));
     assert!(!stdout(&full).contains("programs_fts"), "{}", stdout(&full));
     assert_eq!(std::fs::read(&db).expect("read"), before, "check --full wrote to the database");
+}
+
+/// A full disk: which file, how much room there is and is needed, and that
+/// nothing was written — not SQLite's bare "database or disk is full".
+#[test]
+fn a_full_disk_says_which_file_what_room_and_that_nothing_was_written() {
+    let mount = Mount::sized("4m");
+    let db = demo_db(mount.0.path(), "mpdesk.db");
+    // Fill the filesystem but for 256 KiB: the -shm fits, a 1 MiB upload not.
+    let filler = mount.0.path().join("filler");
+    let free = mpdesk::files::free_bytes(mount.0.path()).expect("statvfs");
+    std::fs::write(&filler, vec![0u8; (free - 256 * 1024) as usize]).expect("fill");
+    let elsewhere = tempfile::tempdir().expect("dir");
+    let package = elsewhere.path().join("app.zip");
+    std::fs::write(&package, vec![7u8; 1024 * 1024]).expect("package");
+    let before = mpdesk(&db, &["--user", "dana", "program", "versions", "Coffee Club"]);
+    let upload = mpdesk(
+        &db,
+        &[
+            "--user",
+            "dana",
+            "program",
+            "upload",
+            "Coffee Club",
+            "--version",
+            "9.0.0",
+            "--package",
+            package.to_str().expect("utf8"),
+        ],
+    );
+    assert!(!upload.status.success(), "an upload onto a full disk succeeded");
+    let line = one_line_error(&upload);
+    assert!(line.contains(&format!("the filesystem holding {} is full", db.display())), "{line}");
+    assert!(line.contains("KiB free") && line.contains("nothing was written"), "{line}");
+    std::fs::remove_file(&filler).expect("room again");
+    let after = mpdesk(&db, &["--user", "dana", "program", "versions", "Coffee Club"]);
+    assert_eq!(stdout(&after), stdout(&before), "the refused upload left a version");
 }
