@@ -219,3 +219,148 @@ fn a_console_and_audit_follow_keep_their_lock_through_everything_they_do() {
     console.keys("q");
     console.wait_exit();
 }
+
+/// A small deterministic generator (no dependency for a shuffle).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+fn kill9(pid: u32) {
+    // SAFETY: kill(2) on a process this test started.
+    unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+}
+
+/// The crash test with foreign clients: each round, a console (which
+/// creates a program through its dialog), `audit --follow`, two CLI writers
+/// and the `sqlite3` CLI opening, reading, writing and closing share the
+/// file; then some of them, in a random order, are killed with SIGKILL.
+/// After each round `check --full` must find the file whole and every write
+/// any process acknowledged (exit 0, or "created …" on the console's
+/// screen) must be in the file as every other process reads it.
+#[test]
+#[ignore = "long: run with cargo test --release -- --ignored"]
+fn kill_9_in_any_order_among_consoles_writers_and_foreign_clients_loses_nothing() {
+    use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+    use std::sync::{Arc, Mutex};
+    let rounds: u64 = std::env::var("MPDESK_CRASH_ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(40);
+    let seed = std::env::var("MPDESK_CRASH_SEED").ok().and_then(|n| n.parse().ok()).unwrap_or(30);
+    let home = tempfile::tempdir().expect("dir");
+    let db = home.path().join("crash.db");
+    assert!(mpdesk(&db, "olivia", &["init"]).status.success());
+    assert!(mpdesk(&db, "olivia", &["demo-data"]).status.success());
+    let db_arg = db.to_str().expect("utf8").to_string();
+    let mut random = Lcg(seed);
+    let (mut kills, mut lost, mut corrupt, mut acknowledged) = (0u64, Vec::new(), Vec::new(), 0usize);
+    for round in 0..rounds {
+        let acked = Arc::new(Mutex::new(Vec::<String>::new()));
+        let mut console = super::pty::Console::start(&["--db", &db_arg, "--user", "olivia"], home.path());
+        console.wait_for("olivia (Owner)");
+        console.keys("n");
+        console.wait_for("New mini program");
+        console.keys(&format!("Console{round}\r"));
+        console.wait_for(&format!("created Console{round}"));
+        acked.lock().expect("acked").push(format!("Console{round}"));
+        let mut follower = Command::new(env!("CARGO_BIN_EXE_mpdesk"))
+            .args(["--db", &db_arg, "--user", "olivia", "audit", "--follow"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("follow");
+        let stop = Arc::new(AtomicBool::new(false));
+        // Two writers and the foreign client, each with its running child's PID.
+        let running: Vec<Arc<AtomicU32>> = (0..3).map(|_| Arc::new(AtomicU32::new(0))).collect();
+        let threads: Vec<std::thread::JoinHandle<()>> = (0..3)
+            .map(|t| {
+                let (stop, pid, acked, db) = (stop.clone(), running[t].clone(), acked.clone(), db.clone());
+                std::thread::spawn(move || {
+                    let mut n = 0;
+                    while !stop.load(Ordering::SeqCst) {
+                        let name = format!("W{round}-{t}-{n}");
+                        let mut cmd = if t < 2 {
+                            let mut cmd = Command::new(env!("CARGO_BIN_EXE_mpdesk"));
+                            cmd.arg("--db").arg(&db).args([
+                                "--user",
+                                "olivia",
+                                "program",
+                                "create",
+                                "Acme Mini Apps",
+                                &name,
+                            ]);
+                            cmd
+                        } else {
+                            let mut cmd = Command::new("sqlite3");
+                            cmd.arg(&db)
+                                .arg("SELECT count(*) FROM programs; UPDATE workspaces SET name = name WHERE id = 1;");
+                            cmd
+                        };
+                        let Ok(mut child) =
+                            cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn()
+                        else {
+                            return;
+                        };
+                        pid.store(child.id(), Ordering::SeqCst);
+                        let status = child.wait();
+                        pid.store(0, Ordering::SeqCst);
+                        if t < 2 && status.is_ok_and(|s| s.success()) {
+                            acked.lock().expect("acked").push(name);
+                        }
+                        n += 1;
+                    }
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(150 + random.below(550)));
+        // Some of them, in a random order, a few milliseconds apart.
+        let mut victims: Vec<u32> = vec![console.process_id(), follower.id()];
+        victims.extend(running.iter().map(|pid| pid.load(Ordering::SeqCst)).filter(|&pid| pid != 0));
+        let mut chosen = Vec::new();
+        while !victims.is_empty() {
+            let picked = victims.remove(random.below(victims.len() as u64) as usize);
+            if chosen.is_empty() || random.below(2) == 0 {
+                chosen.push(picked);
+            }
+        }
+        for pid in &chosen {
+            kill9(*pid);
+            kills += 1;
+            std::thread::sleep(Duration::from_millis(random.below(50)));
+        }
+        stop.store(true, Ordering::SeqCst);
+        for thread in threads {
+            let _ = thread.join();
+        }
+        kill9(console.process_id());
+        let _ = follower.kill();
+        let _ = follower.wait();
+        drop(console);
+
+        let checked = mpdesk(&db, "olivia", &["check", "--full"]);
+        if !checked.status.success() {
+            corrupt.push(format!("round {round}: {}", String::from_utf8_lossy(&checked.stdout)));
+        }
+        let listed = mpdesk(&db, "olivia", &["--json", "program", "list"]);
+        let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("program list --json");
+        let listed: std::collections::HashSet<&str> =
+            listed.as_array().expect("programs").iter().filter_map(|p| p["name"].as_str()).collect();
+        let acked = acked.lock().expect("acked");
+        acknowledged += acked.len();
+        lost.extend(acked.iter().filter(|name| !listed.contains(name.as_str())).cloned());
+    }
+    assert!(
+        lost.is_empty() && corrupt.is_empty(),
+        "{rounds} rounds (seed {seed}), {kills} kills, {acknowledged} acknowledged writes: {} lost {lost:?}, {} corrupt {corrupt:?}",
+        lost.len(),
+        corrupt.len()
+    );
+    if let Ok(report) = std::env::var("MPDESK_CRASH_REPORT") {
+        let line = format!(
+            "{rounds} rounds (seed {seed}), {kills} kills, {acknowledged} acknowledged writes, 0 lost, 0 corrupt\n"
+        );
+        std::fs::write(report, line).expect("report");
+    }
+}

@@ -838,3 +838,34 @@ fn an_upload_stops_reading_within_a_second_of_its_revocation() {
         );
     }
 }
+
+/// A console whose `-wal` and `-shm` another program removed still ends
+/// within a second when its person is cut off: it notices, reopens, and
+/// sees the revocation written into the new files.
+#[test]
+fn a_console_on_a_removed_wal_still_ends_when_access_is_taken_away() {
+    let server = Server::start(Mode::KeysCommand);
+    for (how, revoke, reason) in [
+        ("disabled", vec!["user", "disable", "dana"], "your access was disabled by the operator"),
+        ("ended", vec!["ssh", "end", "dana"], "your session was ended by the operator"),
+    ] {
+        let args = server.console_args("dana");
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut console = Console::start_program("ssh", &args, server.dir.path());
+        console.wait_for("dana (Developer)");
+        let checkpoint = run(Command::new("sqlite3").arg(&server.db).arg("PRAGMA wal_checkpoint(TRUNCATE);"));
+        assert!(checkpoint.status.success(), "{how}: {}", stderr(&checkpoint));
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", server.db.display()));
+        }
+        let done = mpdesk(&server.db, None, &revoke);
+        assert_eq!(code(&done), Some(0), "{how}: {}", stderr(&done));
+        let (exit, took) = console.wait_for_exit(Duration::from_secs(5));
+        assert!(took <= ENDS_WITHIN, "{how}: the console on a removed WAL ended after {took:?}");
+        assert_eq!(exit, 3, "{how}:\n{}", console.screen());
+        console.wait_for(reason);
+        if how == "disabled" {
+            assert_eq!(code(&mpdesk(&server.db, None, &["user", "enable", "dana"])), Some(0));
+        }
+    }
+}
