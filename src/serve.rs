@@ -9,12 +9,10 @@
 //! parsed by the same CLI. The session is recorded while it lives, so the
 //! operator can see and end it, and every write re-checks it.
 
-use crate::cli::args::{AuditArgs, AuditCommand, Command, KeyCommand, ProgramCommand, SshCommand, UserCommand};
+use crate::cli::args::{Command, SshCommand};
+use crate::cli::reach::Reach;
 use crate::cli::{self, Cli, Identity};
 use crate::desk::{Desk, DeskError, SessionKind};
-use crate::domain::remote::{
-    AUDIT_EXPORT_OVER_SSH, AUDIT_VERIFY_OVER_SSH, EXPORT_OVER_SSH, KEY_OVER_SSH, UPLOAD_OVER_SSH,
-};
 use crate::print::{self, Stream};
 use crate::session::AccountPaths;
 use clap::Parser;
@@ -26,50 +24,6 @@ const DENIED: i32 = 3;
 
 fn say(text: &str) {
     let _ = print::text(Stream::Err, text);
-}
-
-/// Commands only the operator (the server's own account) may run.
-fn operator_only(command: &Command) -> Option<&'static str> {
-    match command {
-        Command::Init { .. } => Some("init"),
-        Command::DemoData => Some("demo-data"),
-        Command::User(UserCommand::Add { .. }) => Some("user add"),
-        Command::User(UserCommand::Disable { .. }) => Some("user disable"),
-        Command::User(UserCommand::Enable { .. }) => Some("user enable"),
-        Command::User(UserCommand::Remove { .. }) => Some("user remove"),
-        Command::Ssh(_) => Some("ssh"),
-        Command::Config(_) => Some("config"),
-        Command::Setup { .. } => Some("setup"),
-        Command::Doctor => Some("doctor"),
-        Command::Check { .. } => Some("check"),
-        Command::Backup(_) => Some("backup"),
-        Command::Man { dir: Some(_) } => Some("man --dir"),
-        _ => None,
-    }
-}
-
-/// An option that names a file on the server, with what to send instead.
-fn names_server_file(command: &Command) -> Option<String> {
-    match command {
-        Command::Program(ProgramCommand::Upload { package, .. }) if package.as_os_str() != "-" => {
-            Some(format!("--package names a file, and over SSH that would be the server's; {UPLOAD_OVER_SSH}"))
-        }
-        Command::Program(ProgramCommand::Export { out: Some(_), .. }) => {
-            Some(format!("--out names a file, and over SSH that would be the server's; {EXPORT_OVER_SSH}"))
-        }
-        Command::Audit(AuditArgs { command: Some(AuditCommand::Export { out: Some(_), .. }), .. }) => {
-            Some(format!("--out names a file, and over SSH that would be the server's; {AUDIT_EXPORT_OVER_SSH}"))
-        }
-        Command::Audit(AuditArgs { command: Some(AuditCommand::Verify { file: Some(file), .. }), .. })
-            if file.as_os_str() != "-" =>
-        {
-            Some(format!("--file names a file, and over SSH that would be the server's; {AUDIT_VERIFY_OVER_SSH}"))
-        }
-        Command::Key(KeyCommand::Add { login, file, .. }) if file.as_deref().unwrap_or(login) != "-" => {
-            Some(format!("a key file named over SSH would be the server's; {KEY_OVER_SSH}"))
-        }
-        _ => None,
-    }
 }
 
 /// Runs the session; returns the exit code the client sees.
@@ -178,15 +132,17 @@ fn serve(mut desk: Desk, login: &str, parsed: Option<Parsed>, place: Place<'_>) 
     let Some(command) = &parsed.command else {
         return console(desk, login, &place, (parsed.readonly, parsed.show_keys), parsed.theme);
     };
-    if let Some(name) = operator_only(command) {
-        return refuse(
-            &mut desk,
-            &format!("'{name}' is for the operator (the server's own account), not over SSH"),
-            DENIED,
-        );
-    }
-    if let Some(why) = names_server_file(command) {
-        return refuse(&mut desk, &why, USAGE);
+    // Only what the allow-list says may run over SSH runs.
+    match command.reach() {
+        Reach::Anywhere => {}
+        Reach::Operator(name) => {
+            return refuse(
+                &mut desk,
+                &format!("'{name}' is for the operator (the server's own account), not over SSH"),
+                DENIED,
+            )
+        }
+        Reach::ServerFile(why) => return refuse(&mut desk, &why, USAGE),
     }
     match desk.actor(login) {
         Ok(person) => cli::run_on(&mut desk, &parsed, command, &Identity::Ssh(person)),

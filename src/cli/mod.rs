@@ -7,6 +7,7 @@ mod commands;
 pub mod meta;
 pub mod output;
 mod polled_stdin;
+pub mod reach;
 mod rows;
 pub mod ssh;
 

@@ -196,3 +196,56 @@ fn the_keys_dialog_shows_adds_and_removes_your_own_keys() {
     let keys = app.desk.list_keys(&mpdesk::desk::Principal::Person(app.desk.actor("dana").expect("dana")), None);
     assert!(keys.expect("keys").is_empty());
 }
+
+/// Every subcommand clap knows, in `mpdesk help`'s order, with one command
+/// line of it built from its required arguments, and where it may run.
+fn every_subcommand(command: &clap::Command, path: &[String], out: &mut Vec<Vec<String>>) {
+    let leaves: Vec<&clap::Command> = command.get_subcommands().filter(|c| c.get_name() != "help").collect();
+    // A command that runs on its own too (audit, backup) is a line itself.
+    if !path.is_empty() && (leaves.is_empty() || !command.is_subcommand_required_set()) {
+        let mut line = path.to_vec();
+        for arg in command.get_arguments().filter(|a| a.is_required_set()) {
+            let value = arg.get_possible_values().first().map_or("1".to_string(), |v| v.get_name().to_string());
+            match arg.get_long() {
+                Some(long) if !arg.get_action().takes_values() => line.push(format!("--{long}")),
+                Some(long) if !arg.is_positional() => line.extend([format!("--{long}"), value]),
+                _ => line.push(value),
+            }
+        }
+        out.push(line);
+    }
+    for leaf in leaves {
+        let mut deeper = path.to_vec();
+        deeper.push(leaf.get_name().to_string());
+        every_subcommand(leaf, &deeper, out);
+    }
+}
+
+/// gitolite's rule: over SSH only what the allow-list names runs. Every
+/// subcommand is classified (the match in `cli/reach.rs` names every
+/// variant, so a new one does not compile until it is placed), and this
+/// table is reviewed whenever one is added or moved.
+#[test]
+fn every_subcommand_has_one_place_where_it_may_run() {
+    use clap::CommandFactory;
+    let mut lines = Vec::new();
+    let mut cli = mpdesk::cli::Cli::command();
+    cli.build();
+    every_subcommand(&cli, &[], &mut lines);
+    let mut table = String::new();
+    for line in &lines {
+        let parsed = <mpdesk::cli::Cli as clap::Parser>::try_parse_from(
+            std::iter::once("mpdesk".to_string()).chain(line.clone()),
+        )
+        .unwrap_or_else(|e| panic!("{line:?} does not parse: {e}"));
+        let command = parsed.command.expect("a subcommand");
+        let place = match command.reach() {
+            mpdesk::cli::reach::Reach::Anywhere => "local and over SSH".to_string(),
+            mpdesk::cli::reach::Reach::Operator(name) => format!("the operator only ({name})"),
+            mpdesk::cli::reach::Reach::ServerFile(_) => "local; over SSH refused: names a server file".to_string(),
+        };
+        table.push_str(&format!("{:<58} {place}\n", line.join(" ")));
+    }
+    assert!(lines.len() > 60, "{} subcommands found", lines.len());
+    insta::assert_snapshot!(table);
+}
