@@ -16,59 +16,12 @@ pub fn execute(app: &mut App, request: Request) -> DeskResult<String> {
 }
 
 fn carry_out(app: &mut App, request: Request) -> DeskResult<String> {
+    // Every request is named here: a new one does not compile until it is
+    // carried out (or said to belong to the welcome screen).
+    let actor = acting(app);
     let message = match request {
-        Request::CreateProgram { .. }
-        | Request::EditProgram { .. }
-        | Request::AddMembers { .. }
-        | Request::RemoveMember { .. }
-        | Request::Upload { .. }
-        | Request::Configure { .. }
-        | Request::Release { .. }
-        | Request::TakeOffline { .. }
-        | Request::Delete { .. } => program(app, request)?,
-        Request::Invite { .. }
-        | Request::ChangeRole { .. }
-        | Request::Block { .. }
-        | Request::Unblock { .. }
-        | Request::RemoveFromWorkspace { .. }
-        | Request::Resend { .. }
-        | Request::Withdraw { .. }
-        | Request::Transfer { .. }
-        | Request::RenameWorkspace { .. }
-        | Request::DeleteWorkspace { .. } => workspace(app, request)?,
-        Request::SetExpiry { target, when } => {
-            let actor = acting(app)?;
-            let (end, who) = match target {
-                ExpiryTarget::Workspace { workspace, login } => {
-                    (app.desk.set_workspace_member_expiry(&actor, &workspace, &login, &when)?, login)
-                }
-                ExpiryTarget::Program { app_id, login } => {
-                    (app.desk.set_member_expiry(&actor, &app_id, &login, &when)?, login)
-                }
-            };
-            app.after_membership_change();
-            match end {
-                Some(end) => format!("{who}'s access ends {end}"),
-                None => format!("{who}'s access no longer ends"),
-            }
-        }
-        _ => personal(app, request)?,
-    };
-    app.sync.data_version = app.desk.data_version().unwrap_or(app.sync.data_version);
-    Ok(message)
-}
-
-fn acting(app: &App) -> DeskResult<crate::desk::Actor> {
-    app.who.actor.clone().ok_or_else(|| DeskError::NotFound("no acting user".to_string()))
-}
-
-/// A change to one program.
-fn program(app: &mut App, request: Request) -> DeskResult<String> {
-    let actor = acting(app)?;
-    // Every change reloads the list and the selection (creating and editing
-    // also select their program).
-    Ok(match request {
         Request::CreateProgram { workspace, name, description } => {
+            let actor = actor?;
             let created = app.desk.create_program(&actor, &workspace, &name, &description)?;
             app.screens.programs.filter.reset();
             app.reload();
@@ -76,6 +29,7 @@ fn program(app: &mut App, request: Request) -> DeskResult<String> {
             format!("created {} ({}); you are its Admin", created.name, created.app_id)
         }
         Request::EditProgram { app_id, name, description } => {
+            let actor = actor?;
             let edit = ProgramEdit { name: Some(name), description: Some(description) };
             let saved = app.desk.edit_program(&actor, &app_id, &edit)?;
             app.reload();
@@ -83,6 +37,7 @@ fn program(app: &mut App, request: Request) -> DeskResult<String> {
             format!("saved {}", saved.name)
         }
         Request::AddMembers { app_id, logins, expires } => {
+            let actor = actor?;
             let added = app.desk.add_members_until(&actor, &app_id, &logins, expires.as_deref())?;
             app.reload();
             let names: Vec<String> = added.iter().map(|m| format!("{} ({})", m.login, m.role.title())).collect();
@@ -90,87 +45,94 @@ fn program(app: &mut App, request: Request) -> DeskResult<String> {
             format!("added {}{}", names.join(", "), until.unwrap_or_default())
         }
         Request::RemoveMember { app_id, login } => {
+            let actor = actor?;
             app.desk.remove_member(&actor, &app_id, &login)?;
             app.reload();
             format!("removed {login}")
         }
         Request::Upload { app_id, version, package, notes } => {
+            let actor = actor?;
             let path = expand_home(&package);
             let uploaded = app.desk.upload_version(&actor, &app_id, &version, PackageSource::File(path), &notes)?;
             app.reload();
             format!("uploaded {} ({} bytes)", uploaded.version, uploaded.size)
         }
         Request::Configure { app_id, change } => {
+            let actor = actor?;
             app.desk.configure_program(&actor, &app_id, &change.into())?;
             app.reload();
             "configuration saved".to_string()
         }
         Request::Release { app_id, version } => {
+            let actor = actor?;
             let live = app.desk.release(&actor, &app_id, Some(&version))?;
             app.reload();
             format!("{live} is live")
         }
         Request::TakeOffline { app_id } => {
+            let actor = actor?;
             app.desk.take_offline(&actor, &app_id)?;
             app.reload();
             "taken offline".to_string()
         }
         Request::Delete { app_id } => {
+            let actor = actor?;
             let name = app.desk.show_program(&actor, &app_id)?.summary.name;
             app.desk.delete_program(&actor, &app_id)?;
             app.reload();
             format!("deleted {name} ({app_id})")
         }
-        _ => String::new(),
-    })
-}
-
-/// A change to the workspace's members and invitations.
-fn workspace(app: &mut App, request: Request) -> DeskResult<String> {
-    let actor = acting(app)?;
-    Ok(match request {
         Request::Invite { workspace, login, role, expires } => {
+            let actor = actor?;
             let invitation = app.desk.invite_for(&actor, &workspace, &login, role, expires.as_deref())?;
             app.reload_tab();
             format!("invited {login} as {}; {}", role.title(), invitation.countdown(app.desk.now_time()))
         }
         Request::ChangeRole { workspace, login, role } => {
+            let actor = actor?;
             app.desk.set_workspace_member_role(&actor, &workspace, &login, role)?;
             app.after_membership_change();
             format!("{login} is now {}", role.title())
         }
         Request::Block { workspace, login } => {
+            let actor = actor?;
             app.desk.block_member(&actor, &workspace, &login)?;
             app.after_membership_change();
             format!("blocked {login}")
         }
         Request::Unblock { workspace, login } => {
+            let actor = actor?;
             app.desk.unblock_member(&actor, &workspace, &login)?;
             app.after_membership_change();
             format!("unblocked {login}")
         }
         Request::RemoveFromWorkspace { workspace, login } => {
+            let actor = actor?;
             app.desk.remove_workspace_member(&actor, &workspace, &login)?;
             app.after_membership_change();
             format!("removed {login} from {workspace}")
         }
         Request::Resend { workspace, login } => {
+            let actor = actor?;
             app.desk.resend_invitation(&actor, &workspace, &login)?;
             app.reload_tab();
             format!("resent {login}'s invitation")
         }
         Request::Withdraw { workspace, login } => {
+            let actor = actor?;
             app.desk.withdraw_invitation(&actor, &workspace, &login)?;
             app.reload_tab();
             format!("withdrew {login}'s invitation")
         }
         Request::Transfer { workspace, login } => {
+            let actor = actor?;
             app.desk.transfer_ownership(&actor, &workspace, &login)?;
             let me = app.who.login.clone();
             app.start_as(&me);
             format!("{login} is now the Owner of {workspace}; you are a Master")
         }
         Request::RenameWorkspace { workspace, new_name } => {
+            let actor = actor?;
             let renamed = app.desk.rename_workspace(&actor, &workspace, &new_name)?;
             app.who.workspace = Some(renamed.clone());
             let me = app.who.login.clone();
@@ -178,30 +140,15 @@ fn workspace(app: &mut App, request: Request) -> DeskResult<String> {
             format!("renamed {workspace} to {}", renamed.name)
         }
         Request::DeleteWorkspace { workspace } => {
+            let actor = actor?;
             app.desk.delete_workspace(&actor, &workspace)?;
             app.who.workspace = None;
             let me = app.who.login.clone();
             app.start_as(&me);
             format!("deleted workspace {workspace}")
         }
-        _ => String::new(),
-    })
-}
-
-/// The person's own things, and the console's: persona, workspace,
-/// invitations, keys, undo, the demo and its tour.
-fn personal(app: &mut App, request: Request) -> DeskResult<String> {
-    if let Request::TourStep(index) = request {
-        app.enter_step(index);
-        return Ok(String::new());
-    }
-    if let Request::DemoReset = request {
-        app.reset_demo()?;
-        return Ok("the demo is back to how it started".to_string());
-    }
-    let actor = acting(app)?;
-    Ok(match request {
         Request::SwitchPersona { login } => {
+            actor?;
             let persona = app.desk.actor(&login)?;
             // What was selected stays selected where the new persona sees it.
             let (kept_program, kept_member) = std::mem::take(&mut app.stage.kept);
@@ -212,6 +159,7 @@ fn personal(app: &mut App, request: Request) -> DeskResult<String> {
             format!("you are now {} ({login})", persona.name)
         }
         Request::SwitchWorkspace { name } => {
+            let actor = actor?;
             if let Some(notice) = app.desk.blocked_notice(&actor, &name)? {
                 return Err(DeskError::Conflict(notice));
             }
@@ -226,12 +174,14 @@ fn personal(app: &mut App, request: Request) -> DeskResult<String> {
             format!("workspace {name}")
         }
         Request::Accept { workspace } => {
+            let actor = actor?;
             let role = app.desk.accept_invitation(&actor, &workspace)?;
             let me = app.who.login.clone();
             app.start_as(&me);
             format!("you joined {workspace} as {}", role.title())
         }
         Request::Decline { workspace } => {
+            let actor = actor?;
             app.desk.decline_invitation(&actor, &workspace)?;
             app.load_invitations();
             if let Some(dialog) = app.dialog.as_mut() {
@@ -240,6 +190,7 @@ fn personal(app: &mut App, request: Request) -> DeskResult<String> {
             format!("declined the invitation to {workspace}")
         }
         Request::Undo { id } => {
+            let actor = actor?;
             let plan = app.desk.undo(&actor, id)?;
             app.reload();
             app.reload_tab();
@@ -247,15 +198,49 @@ fn personal(app: &mut App, request: Request) -> DeskResult<String> {
             format!("{verb} #{id} ({}): {}", plan.operation, plan.changes.join("; "))
         }
         Request::AddKey { line } => {
+            let actor = actor?;
             let key = app.desk.add_key(&Principal::Person(actor.clone()), &actor.login, &line)?;
             format!("added {} key {}", key.algorithm, key.fingerprint)
         }
         Request::RemoveKey { fingerprint } => {
+            let actor = actor?;
             let key = app.desk.remove_key(&Principal::Person(actor), &fingerprint)?;
             format!("removed key {}", key.fingerprint)
         }
-        _ => String::new(),
-    })
+        Request::SetExpiry { target, when } => {
+            let actor = actor?;
+            let (end, who) = match target {
+                ExpiryTarget::Workspace { workspace, login } => {
+                    (app.desk.set_workspace_member_expiry(&actor, &workspace, &login, &when)?, login)
+                }
+                ExpiryTarget::Program { app_id, login } => {
+                    (app.desk.set_member_expiry(&actor, &app_id, &login, &when)?, login)
+                }
+            };
+            app.after_membership_change();
+            match end {
+                Some(end) => format!("{who}'s access ends {end}"),
+                None => format!("{who}'s access no longer ends"),
+            }
+        }
+        Request::TourStep(index) => {
+            app.enter_step(index);
+            String::new()
+        }
+        Request::DemoReset => {
+            app.reset_demo()?;
+            "the demo is back to how it started".to_string()
+        }
+        Request::Start { .. } | Request::LoadDemo => {
+            return Err(DeskError::Invalid("that is the welcome screen's to do".to_string()))
+        }
+    };
+    app.sync.data_version = app.desk.data_version().unwrap_or(app.sync.data_version);
+    Ok(message)
+}
+
+fn acting(app: &App) -> DeskResult<crate::desk::Actor> {
+    app.who.actor.clone().ok_or_else(|| DeskError::NotFound("no acting user".to_string()))
 }
 
 /// What the welcome screen asked for, carried out: the login to start as.
@@ -277,7 +262,33 @@ pub fn welcome(app: &mut App, request: Request) -> DeskResult<String> {
             let login = app.who.login.clone();
             app.desk.register_and_create_workspace(&login, name.as_deref(), &workspace).map(|_| login)
         }
-        _ => Err(DeskError::Invalid("not a welcome screen request".to_string())),
+        Request::CreateProgram { .. }
+        | Request::EditProgram { .. }
+        | Request::AddMembers { .. }
+        | Request::RemoveMember { .. }
+        | Request::Upload { .. }
+        | Request::Configure { .. }
+        | Request::Release { .. }
+        | Request::TakeOffline { .. }
+        | Request::Delete { .. }
+        | Request::SwitchPersona { .. }
+        | Request::SwitchWorkspace { .. }
+        | Request::Invite { .. }
+        | Request::SetExpiry { .. }
+        | Request::ChangeRole { .. }
+        | Request::Block { .. }
+        | Request::Unblock { .. }
+        | Request::RemoveFromWorkspace { .. }
+        | Request::Resend { .. }
+        | Request::Withdraw { .. }
+        | Request::Transfer { .. }
+        | Request::RenameWorkspace { .. }
+        | Request::DeleteWorkspace { .. }
+        | Request::AddKey { .. }
+        | Request::RemoveKey { .. }
+        | Request::Undo { .. }
+        | Request::DemoReset
+        | Request::TourStep(_) => Err(DeskError::Invalid("not a welcome screen request".to_string())),
     }
 }
 
