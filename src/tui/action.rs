@@ -1,6 +1,9 @@
-//! Every action a person can take in the console, with its description.
-//! Keys are bound to actions in `keymap`; whether an action is shown,
-//! dimmed or allowed is decided in `hints` from the desk's answers.
+//! Every action a person can take in the console, declared once, in one
+//! row: its config name, the word in the key-hint bar, its description,
+//! the program operation it asks the desk about, the tabs it applies on and
+//! its default keys. The bar, help, the Roles tab, the keymap and the key
+//! handler all read these rows; whether an action is shown, dimmed or
+//! allowed is decided in `hints` from the desk's answers.
 
 use crate::desk::Operation;
 
@@ -70,241 +73,46 @@ pub enum Action {
     DemoReset,
 }
 
+pub use super::action_rows::{Row, ROWS};
+
 impl Action {
     /// In the order the bar and the help list them.
-    pub const ALL: [Action; 50] = [
-        Self::CreateProgram,
-        Self::EditProgram,
-        Self::AddMembers,
-        Self::RemoveMember,
-        Self::Invite,
-        Self::ChangeRole,
-        Self::BlockMember,
-        Self::UnblockMember,
-        Self::RemoveWorkspaceMember,
-        Self::Resend,
-        Self::Withdraw,
-        Self::Transfer,
-        Self::RenameWorkspace,
-        Self::DeleteWorkspace,
-        Self::Invitations,
-        Self::Keys,
-        Self::Sessions,
-        Self::Upload,
-        Self::Configure,
-        Self::Release,
-        Self::TakeOffline,
-        Self::Delete,
-        Self::Undo,
-        Self::Redo,
-        Self::CheckChain,
-        Self::SetExpiry,
-        Self::ExpiringSoon,
-        Self::Filter,
-        Self::SwitchWorkspace,
-        Self::SwitchPersona,
-        Self::Help,
-        Self::Quit,
-        Self::FocusNext,
-        Self::FocusPrev,
-        Self::Up,
-        Self::Down,
-        Self::PageUp,
-        Self::PageDown,
-        Self::Top,
-        Self::Bottom,
-        Self::NextTab,
-        Self::PrevTab,
-        Self::TabPrograms,
-        Self::TabMembers,
-        Self::TabAudit,
-        Self::TabRoles,
-        Self::ClearFilter,
-        Self::TourNext,
-        Self::TourPrev,
-        Self::DemoReset,
-    ];
+    pub const ALL: [Action; 50] = {
+        let mut all = [Action::CreateProgram; 50];
+        let mut i = 0;
+        while i < ROWS.len() {
+            all[i] = ROWS[i].action;
+            i += 1;
+        }
+        all
+    };
+
+    pub fn row(self) -> &'static Row {
+        &ROWS[self as usize]
+    }
 
     pub fn description(self) -> &'static str {
-        match self {
-            Self::CreateProgram => "Create a mini program",
-            Self::EditProgram => "Edit the name and description",
-            Self::AddMembers => "Add members from the new member list",
-            Self::RemoveMember => "Remove the selected member from the program",
-            Self::Invite => "Invite a registered user to the workspace",
-            Self::ChangeRole => "Make the selected member a Master or a Developer",
-            Self::BlockMember => "Block the selected member",
-            Self::UnblockMember => "Unblock the selected member",
-            Self::RemoveWorkspaceMember => "Remove the selected member from the workspace",
-            Self::Resend => "Resend the selected invitation (3 more days)",
-            Self::Withdraw => "Withdraw the selected invitation",
-            Self::Transfer => "Transfer ownership to the selected Master",
-            Self::RenameWorkspace => "Rename the workspace",
-            Self::DeleteWorkspace => "Delete the workspace, once it is empty",
-            Self::Invitations => "Your invitations: accept or decline",
-            Self::Keys => "Your SSH keys: see, add (paste a .pub line), remove",
-            Self::Sessions => "Your live SSH sessions: from where, with which key, since when",
-            Self::Upload => "Upload code and a version",
-            Self::Configure => "Configure domains, client and merchant IDs",
-            Self::Release => "Release a version (an older one is a rollback)",
-            Self::TakeOffline => "Take the program offline",
-            Self::Delete => "Delete the program (irreversible)",
-            Self::Undo => "Undo your last change here (Audit tab: the selected entry)",
-            Self::Redo => "Redo what you last undid here",
-            Self::CheckChain => "Check the audit log's hash chain, every entry",
-            Self::SetExpiry => "When the selected member's access ends",
-            Self::ExpiringSoon => "Only members whose access ends within 7 days",
-            Self::Filter => "Filter the focused list as you type",
-            Self::SwitchWorkspace => "Switch workspace",
-            Self::SwitchPersona => "Switch persona (demo)",
-            Self::Help => "Help: every action and why it is allowed or not",
-            Self::Quit => "Quit",
-            Self::FocusNext => "Focus the next pane",
-            Self::FocusPrev => "Focus the previous pane",
-            Self::Up => "Move up",
-            Self::Down => "Move down",
-            Self::PageUp => "Page up",
-            Self::PageDown => "Page down",
-            Self::Top => "Go to the first row",
-            Self::Bottom => "Go to the last row",
-            Self::NextTab => "Next tab",
-            Self::PrevTab => "Previous tab",
-            Self::TabPrograms => "Programs tab",
-            Self::TabMembers => "Members tab",
-            Self::TabAudit => "Audit tab",
-            Self::TabRoles => "Roles tab",
-            Self::ClearFilter => "Clear the filter and the message",
-            Self::TourNext => "Tour: the next step",
-            Self::TourPrev => "Tour: the previous step, with its starting data",
-            Self::DemoReset => "Reset the demo to how it started (and the tour to step 1)",
-        }
+        self.row().description
     }
 
     /// The short word in the key-hint bar.
     pub fn label(self) -> &'static str {
-        match self {
-            Self::CreateProgram => "new",
-            Self::EditProgram => "edit",
-            Self::AddMembers => "add",
-            Self::RemoveMember => "remove",
-            Self::Invite => "invite",
-            Self::ChangeRole => "role",
-            Self::BlockMember => "block",
-            Self::UnblockMember => "unblock",
-            Self::RemoveWorkspaceMember => "remove",
-            Self::Resend => "resend",
-            Self::Withdraw => "withdraw",
-            Self::Transfer => "transfer",
-            Self::RenameWorkspace => "rename",
-            Self::DeleteWorkspace => "delete",
-            Self::Invitations => "invitations",
-            Self::Upload => "upload",
-            Self::Configure => "config",
-            Self::Release => "release",
-            Self::TakeOffline => "offline",
-            Self::Delete => "delete",
-            Self::Undo => "undo",
-            Self::Redo => "redo",
-            Self::CheckChain => "chain",
-            Self::SetExpiry => "expires",
-            Self::ExpiringSoon => "expiring",
-            Self::Filter => "filter",
-            Self::SwitchWorkspace => "workspace",
-            Self::SwitchPersona => "persona",
-            Self::Help => "help",
-            Self::Quit => "quit",
-            Self::FocusNext => "pane",
-            _ => "",
-        }
+        self.row().label
     }
 
     /// The action's name in the config file's `[keys]` table.
     pub fn name(self) -> &'static str {
-        match self {
-            Self::CreateProgram => "create_program",
-            Self::EditProgram => "edit_program",
-            Self::AddMembers => "add_members",
-            Self::RemoveMember => "remove_member",
-            Self::Invite => "invite",
-            Self::ChangeRole => "change_role",
-            Self::BlockMember => "block_member",
-            Self::UnblockMember => "unblock_member",
-            Self::RemoveWorkspaceMember => "remove_workspace_member",
-            Self::Resend => "resend",
-            Self::Withdraw => "withdraw",
-            Self::Transfer => "transfer",
-            Self::RenameWorkspace => "rename_workspace",
-            Self::DeleteWorkspace => "delete_workspace",
-            Self::Invitations => "invitations",
-            Self::Keys => "keys",
-            Self::Sessions => "sessions",
-            Self::Upload => "upload",
-            Self::Configure => "configure",
-            Self::Release => "release",
-            Self::TakeOffline => "take_offline",
-            Self::Delete => "delete",
-            Self::Undo => "undo",
-            Self::Redo => "redo",
-            Self::CheckChain => "check_chain",
-            Self::SetExpiry => "set_expiry",
-            Self::ExpiringSoon => "expiring_soon",
-            Self::Filter => "filter",
-            Self::SwitchWorkspace => "switch_workspace",
-            Self::SwitchPersona => "switch_persona",
-            Self::Help => "help",
-            Self::Quit => "quit",
-            Self::FocusNext => "focus_next",
-            Self::FocusPrev => "focus_prev",
-            Self::Up => "up",
-            Self::Down => "down",
-            Self::PageUp => "page_up",
-            Self::PageDown => "page_down",
-            Self::Top => "top",
-            Self::Bottom => "bottom",
-            Self::NextTab => "next_tab",
-            Self::PrevTab => "prev_tab",
-            Self::TabPrograms => "tab_programs",
-            Self::TabMembers => "tab_members",
-            Self::TabAudit => "tab_audit",
-            Self::TabRoles => "tab_roles",
-            Self::ClearFilter => "clear_filter",
-            Self::TourNext => "tour_next",
-            Self::TourPrev => "tour_prev",
-            Self::DemoReset => "demo_reset",
-        }
+        self.row().name
     }
 
     pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.name() == name)
+        ROWS.iter().find(|row| row.name == name).map(|row| row.action)
     }
 
     /// The tabs where the action can apply (a bit per tab, in `Tab::ALL`
     /// order). Two actions on one key must not share a tab.
     pub fn tabs(self) -> u8 {
-        const PROGRAMS: u8 = 1;
-        const MEMBERS: u8 = 2;
-        const AUDIT: u8 = 4;
-        if self.operation().is_some() {
-            return PROGRAMS;
-        }
-        match self {
-            Self::CreateProgram | Self::RemoveMember | Self::FocusNext | Self::FocusPrev => PROGRAMS,
-            Self::Invite
-            | Self::ChangeRole
-            | Self::BlockMember
-            | Self::UnblockMember
-            | Self::RemoveWorkspaceMember
-            | Self::Resend
-            | Self::Withdraw
-            | Self::Transfer
-            | Self::RenameWorkspace
-            | Self::DeleteWorkspace => MEMBERS,
-            Self::Filter => PROGRAMS | AUDIT,
-            Self::CheckChain => AUDIT,
-            Self::SetExpiry => PROGRAMS | MEMBERS,
-            Self::ExpiringSoon => MEMBERS,
-            _ => u8::MAX,
-        }
+        self.row().tabs
     }
 
     /// Two actions of which at most one ever applies (a blocked member can
@@ -320,15 +128,20 @@ impl Action {
 
     /// The program operation this action performs, if any.
     pub fn operation(self) -> Option<Operation> {
-        match self {
-            Self::EditProgram => Some(Operation::Edit),
-            Self::AddMembers => Some(Operation::AddMembers),
-            Self::Upload => Some(Operation::Upload),
-            Self::Configure => Some(Operation::Configure),
-            Self::Release => Some(Operation::Release),
-            Self::TakeOffline => Some(Operation::TakeOffline),
-            Self::Delete => Some(Operation::Delete),
-            _ => None,
+        self.row().operation
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_row_is_its_actions_and_each_name_is_one_actions() {
+        for (i, row) in ROWS.iter().enumerate() {
+            assert_eq!(row.action as usize, i, "{:?} is out of the enum's order", row.action);
+            assert_eq!(Action::from_name(row.name), Some(row.action));
+            assert!(!row.keys.is_empty() && !row.description.is_empty(), "{:?}", row.action);
         }
     }
 }

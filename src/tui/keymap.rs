@@ -1,6 +1,7 @@
 //! Key bindings, key → action, and back: hints and help look keys up in
-//! reverse, so a label never hard-codes a key. The defaults below; the
-//! config file's `[keys]` table replaces an action's keys.
+//! reverse, so a label never hard-codes a key. The defaults are each
+//! action's row (`action::ROWS`); the config file's `[keys]` table replaces
+//! an action's keys.
 
 use super::action::Action;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -9,66 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 /// characters never do (terminals disagree on it).
 pub type Key = (KeyCode, KeyModifiers);
 
-/// (key, modifiers, action); the first binding of an action is its label.
-const DEFAULT: &[(KeyCode, KeyModifiers, Action)] = &[
-    (KeyCode::Char('n'), KeyModifiers::NONE, Action::CreateProgram),
-    (KeyCode::Char('e'), KeyModifiers::NONE, Action::EditProgram),
-    (KeyCode::Char('a'), KeyModifiers::NONE, Action::AddMembers),
-    (KeyCode::Char('x'), KeyModifiers::NONE, Action::RemoveMember),
-    (KeyCode::Char('i'), KeyModifiers::NONE, Action::Invite),
-    (KeyCode::Char('R'), KeyModifiers::SHIFT, Action::ChangeRole),
-    (KeyCode::Char('b'), KeyModifiers::NONE, Action::BlockMember),
-    (KeyCode::Char('b'), KeyModifiers::NONE, Action::UnblockMember),
-    (KeyCode::Char('x'), KeyModifiers::NONE, Action::RemoveWorkspaceMember),
-    (KeyCode::Char('s'), KeyModifiers::NONE, Action::Resend),
-    (KeyCode::Char('W'), KeyModifiers::SHIFT, Action::Withdraw),
-    (KeyCode::Char('T'), KeyModifiers::SHIFT, Action::Transfer),
-    (KeyCode::Char('e'), KeyModifiers::NONE, Action::RenameWorkspace),
-    (KeyCode::Char('D'), KeyModifiers::SHIFT, Action::DeleteWorkspace),
-    (KeyCode::Char('I'), KeyModifiers::SHIFT, Action::Invitations),
-    (KeyCode::Char('K'), KeyModifiers::SHIFT, Action::Keys),
-    (KeyCode::Char('S'), KeyModifiers::SHIFT, Action::Sessions),
-    (KeyCode::Char('u'), KeyModifiers::NONE, Action::Upload),
-    (KeyCode::Char('c'), KeyModifiers::NONE, Action::Configure),
-    (KeyCode::Char('r'), KeyModifiers::NONE, Action::Release),
-    (KeyCode::Char('o'), KeyModifiers::NONE, Action::TakeOffline),
-    (KeyCode::Char('D'), KeyModifiers::SHIFT, Action::Delete),
-    (KeyCode::Char('z'), KeyModifiers::NONE, Action::Undo),
-    (KeyCode::Char('Z'), KeyModifiers::SHIFT, Action::Redo),
-    (KeyCode::Char('v'), KeyModifiers::NONE, Action::CheckChain),
-    (KeyCode::Char('E'), KeyModifiers::SHIFT, Action::SetExpiry),
-    (KeyCode::Char('F'), KeyModifiers::SHIFT, Action::ExpiringSoon),
-    (KeyCode::Char('/'), KeyModifiers::NONE, Action::Filter),
-    (KeyCode::Char('w'), KeyModifiers::NONE, Action::SwitchWorkspace),
-    (KeyCode::Char('p'), KeyModifiers::NONE, Action::SwitchPersona),
-    (KeyCode::Char('?'), KeyModifiers::NONE, Action::Help),
-    (KeyCode::Char('q'), KeyModifiers::NONE, Action::Quit),
-    (KeyCode::Char('c'), KeyModifiers::CONTROL, Action::Quit),
-    (KeyCode::Tab, KeyModifiers::NONE, Action::FocusNext),
-    (KeyCode::BackTab, KeyModifiers::SHIFT, Action::FocusPrev),
-    (KeyCode::Char('k'), KeyModifiers::NONE, Action::Up),
-    (KeyCode::Up, KeyModifiers::NONE, Action::Up),
-    (KeyCode::Char('j'), KeyModifiers::NONE, Action::Down),
-    (KeyCode::Down, KeyModifiers::NONE, Action::Down),
-    (KeyCode::PageUp, KeyModifiers::NONE, Action::PageUp),
-    (KeyCode::PageDown, KeyModifiers::NONE, Action::PageDown),
-    (KeyCode::Char('g'), KeyModifiers::NONE, Action::Top),
-    (KeyCode::Home, KeyModifiers::NONE, Action::Top),
-    (KeyCode::Char('G'), KeyModifiers::SHIFT, Action::Bottom),
-    (KeyCode::End, KeyModifiers::NONE, Action::Bottom),
-    (KeyCode::Char(']'), KeyModifiers::NONE, Action::NextTab),
-    (KeyCode::Char('['), KeyModifiers::NONE, Action::PrevTab),
-    (KeyCode::Char('1'), KeyModifiers::NONE, Action::TabPrograms),
-    (KeyCode::Char('2'), KeyModifiers::NONE, Action::TabMembers),
-    (KeyCode::Char('3'), KeyModifiers::NONE, Action::TabAudit),
-    (KeyCode::Char('4'), KeyModifiers::NONE, Action::TabRoles),
-    (KeyCode::Esc, KeyModifiers::NONE, Action::ClearFilter),
-    (KeyCode::Char('n'), KeyModifiers::CONTROL, Action::TourNext),
-    (KeyCode::Char('p'), KeyModifiers::CONTROL, Action::TourPrev),
-    (KeyCode::F(5), KeyModifiers::NONE, Action::DemoReset),
-];
-
-/// Every binding, in the order of `DEFAULT` (an action's first key is its label).
+/// Every binding, in the order of `action::ROWS` (an action's first key is its label).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
     bindings: Vec<(Key, Action)>,
@@ -76,7 +18,9 @@ pub struct Keymap {
 
 impl Default for Keymap {
     fn default() -> Self {
-        Self { bindings: DEFAULT.iter().map(|&(code, modifiers, action)| ((code, modifiers), action)).collect() }
+        let bindings =
+            super::action::ROWS.iter().flat_map(|row| row.keys.iter().map(|&key| (key, row.action))).collect();
+        Self { bindings }
     }
 }
 

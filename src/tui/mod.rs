@@ -22,6 +22,7 @@
 //!   data string passes [`crate::sanitize`] first.
 
 pub mod action;
+mod action_rows;
 pub mod app;
 mod app_load;
 pub mod background;
