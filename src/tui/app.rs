@@ -10,7 +10,6 @@ pub use super::screens::welcome::Welcome;
 
 use super::component::{Component, Context, Who};
 use super::config::Config;
-use super::dialogs::Dialog;
 use super::keymap::Keymap;
 use super::layout;
 use super::screens::tour::Tour;
@@ -102,7 +101,7 @@ pub struct StatusContext {
     focus: Pane,
     program: Option<String>,
     rows: [u64; 3],
-    overlay: (bool, bool),
+    layers: usize,
 }
 
 pub struct App {
@@ -115,9 +114,9 @@ pub struct App {
     pub view: View,
     pub selection: Option<Selection>,
     pub screens: Screens,
-    pub dialog: Option<Dialog>,
-    /// An overlay screen opened by its key (help, your sessions).
-    pub overlay: Option<Box<dyn Component>>,
+    /// The layers over the screen, bottom first: dialogs and overlays
+    /// (help, your sessions). A key goes to the top one.
+    pub layers: Vec<Box<dyn Component>>,
     pub tour: Option<Tour>,
     pub sync: Sync,
     pub run: Run,
@@ -129,8 +128,7 @@ pub struct Parts<'a> {
     pub ctx: Context<'a>,
     pub screens: &'a mut Screens,
     pub view: &'a mut View,
-    pub dialog: &'a mut Option<Dialog>,
-    pub overlay: &'a mut Option<Box<dyn Component>>,
+    pub layers: &'a mut Vec<Box<dyn Component>>,
     pub tour: &'a mut Option<Tour>,
 }
 
@@ -151,8 +149,7 @@ impl App {
             view: View { screen: Screen::Main, tab: Tab::Programs, focus: Pane::Programs },
             selection: None,
             screens: Screens::default(),
-            dialog: None,
-            overlay: None,
+            layers: Vec::new(),
             tour: None,
             sync: Sync {
                 data_version,
@@ -225,8 +222,7 @@ impl App {
             ),
             screens: &mut self.screens,
             view: &mut self.view,
-            dialog: &mut self.dialog,
-            overlay: &mut self.overlay,
+            layers: &mut self.layers,
             tour: &mut self.tour,
         }
     }
@@ -241,6 +237,22 @@ impl App {
             self.report::<()>(Err(crate::desk::DeskError::Storage(problem)));
         }
         value
+    }
+
+    /// Whether a dialog or an overlay is open over the screen.
+    pub fn has_layer(&self) -> bool {
+        !self.layers.is_empty()
+    }
+
+    /// The top layer, if it is a `T` (a test, or a request that keeps its
+    /// dialog open, asks which one is there).
+    pub fn top<T: Component>(&self) -> Option<&T> {
+        let top: &dyn std::any::Any = self.layers.last()?.as_ref();
+        top.downcast_ref()
+    }
+
+    pub fn push(&mut self, layer: Box<dyn Component>) {
+        self.layers.push(layer);
     }
 
     pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
@@ -259,7 +271,7 @@ impl App {
             focus: self.view.focus,
             program: self.selection.as_ref().map(|s| s.detail.summary.app_id.clone()),
             rows: self.screens.rows(),
-            overlay: (self.dialog.is_some(), self.overlay.is_some()),
+            layers: self.layers.len(),
         }
     }
 

@@ -52,8 +52,10 @@ impl App {
                 self.set_status(StatusKind::Error, notice);
             }
         }
-        if !self.who.invitations.is_empty() && self.dialog.is_none() {
-            self.dialog = super::dialogs::open(super::request::Open::Invitations, &self.context());
+        if !self.who.invitations.is_empty() && !self.has_layer() {
+            if let Some(invitations) = super::dialogs::open(super::request::Open::Invitations, &self.context()) {
+                self.push(invitations);
+            }
         }
         self.refresh_undo();
     }
@@ -336,8 +338,7 @@ impl App {
         }
         let step: Step = tour.begin(index);
         self.tour = Some(tour);
-        self.dialog = None;
-        self.overlay = None;
+        self.layers.clear();
         self.stop_typing();
         self.screens.programs.filter.reset();
         self.who.workspace = None;

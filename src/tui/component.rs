@@ -254,8 +254,10 @@ pub fn offer(action: Action, decision: &Result<(), Denial>) -> Offer {
     (action, decision.clone().map_err(|d| d.to_string()))
 }
 
-/// The shape of every screen.
-pub trait Component {
+/// The shape of every screen, and of every layer on the console's stack
+/// (a dialog, an overlay): a key goes to the top layer, which hands back
+/// an [`Outcome`] (`Close` takes it off the stack).
+pub trait Component: std::any::Any {
     /// A key this screen takes as it is (text typed into a field, a
     /// dialog's keys), before the keymap is asked.
     fn handle_key(&mut self, _key: KeyEvent, _ctx: &Context<'_>) -> Outcome {
@@ -279,4 +281,14 @@ pub trait Component {
 
     /// The data changed: read again what it shows.
     fn refresh(&mut self, _ctx: &Context<'_>) {}
+
+    /// A layer that shows the desk's refusal inside it (a dialog) takes it
+    /// and says so; otherwise it goes to the status line.
+    fn show_error(&mut self, _error: String) -> bool {
+        false
+    }
+
+    /// A list that pages in SQL: fetch it again from the start (its filter
+    /// changed) or its next page.
+    fn fetch_items(&mut self, _ctx: &Context<'_>, _next_page: bool) {}
 }

@@ -77,7 +77,7 @@ pub fn perform(app: &mut App, action: Action) -> Outcome {
     if let Some(overlay) = super::screens::OVERLAYS.iter().find(|o| o.action == action) {
         let mut screen = (overlay.open)();
         app.with_parts(|p| screen.refresh(&p.ctx));
-        app.overlay = Some(screen);
+        app.push(screen);
         return Outcome::Nothing;
     }
     let tab = |index: usize| Tab::ALL[index % Tab::ALL.len()];

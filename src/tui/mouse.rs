@@ -13,11 +13,7 @@ fn inside(area: Rect, column: u16, row: u16) -> bool {
 }
 
 pub fn on_mouse(app: &mut App, mouse: MouseEvent) {
-    if !matches!(app.view.screen, Screen::Main)
-        || app.dialog.is_some()
-        || app.overlay.is_some()
-        || layout::too_small(app.ui_size())
-    {
+    if !matches!(app.view.screen, Screen::Main) || app.has_layer() || layout::too_small(app.ui_size()) {
         return;
     }
     let (width, height) = app.ui_size();

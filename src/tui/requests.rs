@@ -184,9 +184,11 @@ fn carry_out(app: &mut App, request: Request) -> DeskResult<String> {
             let actor = actor?;
             app.desk.decline_invitation(&actor, &workspace)?;
             app.load_invitations();
-            if let Some(dialog) = app.dialog.as_mut() {
-                dialog.show_invitations(&app.who.invitations);
-            }
+            app.with_parts(|p| {
+                if let Some(top) = p.layers.last_mut() {
+                    top.refresh(&p.ctx);
+                }
+            });
             format!("declined the invitation to {workspace}")
         }
         Request::Undo { id } => {

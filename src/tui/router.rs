@@ -28,8 +28,8 @@ pub enum Message {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum From {
     Welcome,
-    Dialog,
-    Overlay,
+    /// The top layer: a dialog or an overlay.
+    Layer,
     Screen,
 }
 
@@ -129,11 +129,8 @@ fn route_key(app: &mut App, key: KeyEvent) {
         if let Screen::Welcome(welcome) = &mut p.view.screen {
             return Some((From::Welcome, welcome.handle_key(key, &p.ctx)));
         }
-        if let Some(dialog) = p.dialog.as_mut() {
-            return Some((From::Dialog, dialog.handle_key(key, &p.ctx)));
-        }
-        if let Some(overlay) = p.overlay.as_mut() {
-            return Some((From::Overlay, overlay.handle_key(key, &p.ctx)));
+        if let Some(top) = p.layers.last_mut() {
+            return Some((From::Layer, top.handle_key(key, &p.ctx)));
         }
         match p.screens.focused_mut(p.view.tab, p.view.focus) {
             Some(screen) if screen.captures_keys() => Some((From::Screen, screen.handle_key(key, &p.ctx))),
@@ -191,29 +188,30 @@ fn apply(app: &mut App, outcome: Outcome, from: From) {
     match outcome {
         Outcome::Nothing => {}
         Outcome::Quit => app.run.quit = true,
-        Outcome::Close if from == From::Overlay => app.overlay = None,
-        Outcome::Close => app.dialog = None,
+        Outcome::Close => {
+            app.layers.pop();
+        }
         Outcome::Status(kind, text) => app.set_status(kind, text),
         Outcome::SelectionMoved => app.load_selection(),
         Outcome::FilterChanged(pane) if typing(app) => app.sync.pending_filter = Some(pane),
         Outcome::FilterChanged(pane) => app.refilter(pane),
         Outcome::FetchItems { next_page } => app.with_parts(|p| {
-            if let Some(dialog) = p.dialog.as_mut() {
-                dialog.fetch_items(&p.ctx, next_page);
+            if let Some(top) = p.layers.last_mut() {
+                top.fetch_items(&p.ctx, next_page);
             }
         }),
         Outcome::Open(open) => {
-            if let Some(dialog) = app.with_parts(|p| super::dialogs::open(open, &p.ctx)) {
-                app.dialog = Some(dialog);
+            if let Some(layer) = app.with_parts(|p| super::dialogs::open(open, &p.ctx)) {
+                app.push(layer);
             }
         }
         Outcome::Request(request) if from == From::Welcome => welcome(app, request),
-        Outcome::Request(request) if from == From::Dialog => {
+        Outcome::Request(request) if from == From::Layer => {
             let keys =
                 matches!(request, super::request::Request::AddKey { .. } | super::request::Request::RemoveKey { .. });
             match requests::execute(app, request) {
                 Ok(message) => {
-                    app.dialog = None;
+                    app.layers.pop();
                     // The Keys dialog stays open on what it now holds.
                     if keys {
                         apply(app, Outcome::Open(super::request::Open::Keys), From::Screen);
@@ -222,8 +220,9 @@ fn apply(app: &mut App, outcome: Outcome, from: From) {
                 }
                 Err(error) => {
                     super::log::write(&format!("refused: {error}"));
-                    if let Some(dialog) = app.dialog.as_mut() {
-                        dialog.set_error(error.to_string());
+                    let shown = app.layers.last_mut().is_some_and(|top| top.show_error(error.to_string()));
+                    if !shown {
+                        app.set_status(StatusKind::Error, error.to_string());
                     }
                 }
             }

@@ -53,22 +53,22 @@ fn a_remapped_key_drives_its_action_and_shows_in_the_bar_help_and_roles_tab() {
 
     // The old key does nothing now; the new one opens the release dialog.
     key(&mut app, KeyCode::Char('r'), KeyModifiers::NONE);
-    assert!(app.dialog.is_none(), "r still releases");
+    assert!(!app.has_layer(), "r still releases");
     key(&mut app, KeyCode::Char('r'), KeyModifiers::CONTROL);
-    assert!(app.dialog.is_some(), "ctrl-r did not open the release dialog");
+    assert!(app.has_layer(), "ctrl-r did not open the release dialog");
     key(&mut app, KeyCode::Esc, KeyModifiers::NONE);
     key(&mut app, KeyCode::F(6), KeyModifiers::NONE);
-    assert!(app.dialog.is_some(), "F6 did not open the release dialog");
+    assert!(app.has_layer(), "F6 did not open the release dialog");
     key(&mut app, KeyCode::Esc, KeyModifiers::NONE);
 
     // Help lists both keys, opens on h and closes on h.
     key(&mut app, KeyCode::Char('?'), KeyModifiers::NONE);
-    assert!(app.overlay.is_none(), "? still opens help");
+    assert!(!app.has_layer(), "? still opens help");
     key(&mut app, KeyCode::Char('h'), KeyModifiers::NONE);
     let help = screen(&render(&app));
     assert!(help.contains("C-r/F6"), "{help}");
     key(&mut app, KeyCode::Char('h'), KeyModifiers::NONE);
-    assert!(app.overlay.is_none());
+    assert!(!app.has_layer());
 
     // The Roles tab names the key each operation is on.
     key(&mut app, KeyCode::Char('4'), KeyModifiers::NONE);

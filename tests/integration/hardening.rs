@@ -666,11 +666,11 @@ fn typed_text_stops_at_a_bound_in_filters_fields_and_pickers() {
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('n'));
     chars(&mut app, &"y".repeat(max + 10));
-    let Some(mpdesk::tui::dialogs::Dialog::ProgramForm(form)) = &app.dialog else { panic!("the create dialog") };
+    let Some(form) = app.top::<mpdesk::tui::dialogs::ProgramForm>() else { panic!("the create dialog") };
     assert_eq!(form.name.value().chars().count(), max);
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('p'));
     chars(&mut app, &"z".repeat(max + 10));
-    let Some(mpdesk::tui::dialogs::Dialog::Picker(picker)) = &app.dialog else { panic!("the persona picker") };
+    let Some(picker) = app.top::<mpdesk::tui::dialogs::Picker>() else { panic!("the persona picker") };
     assert_eq!(picker.filter.chars().count(), max);
 }

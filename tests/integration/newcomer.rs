@@ -6,7 +6,7 @@ use crate::cli::Cli;
 use crate::tui_support::*;
 use crossterm::event::{KeyCode, MouseButton, MouseEvent, MouseEventKind};
 use mpdesk::tui::app::Tab;
-use mpdesk::tui::dialogs::Dialog;
+use mpdesk::tui::dialogs::Invite;
 use mpdesk::tui::router::{update, Message};
 use unicode_width::UnicodeWidthStr;
 
@@ -165,9 +165,9 @@ fn the_invite_dialog_shows_who_cannot_be_invited() {
     chars(&mut app, "dana");
     let screen = screen_text(&app);
     assert!(screen.contains("already a member (Developer, active)"), "{screen}");
-    let Some(Dialog::Invite(_)) = &app.dialog else { panic!("invite dialog") };
+    let Some(_) = app.top::<Invite>() else { panic!("invite dialog") };
     press(&mut app, KeyCode::Enter);
-    assert!(app.dialog.is_some(), "not invitable: stays open");
+    assert!(app.has_layer(), "not invitable: stays open");
 }
 
 #[test]
@@ -193,7 +193,7 @@ fn the_upload_dialog_starts_at_the_next_patch_and_delete_takes_the_app_id() {
     press(&mut app, KeyCode::Char('D'));
     chars(&mut app, "1000000000000004");
     press(&mut app, KeyCode::Enter);
-    assert!(app.dialog.is_none(), "deleted by app ID: {}", status(&app));
+    assert!(!app.has_layer(), "deleted by app ID: {}", status(&app));
     assert!(status(&app).contains("deleted"), "{}", status(&app));
 }
 

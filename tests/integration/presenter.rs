@@ -74,7 +74,7 @@ fn z_on_a_fresh_demo_has_nothing_to_undo() {
     press(&mut app, KeyCode::Char('z'));
     let said = status(&app);
     assert!(said.contains("nothing of yours to undo"), "{said}");
-    assert!(app.dialog.is_none(), "no confirmation for nothing");
+    assert!(!app.has_layer(), "no confirmation for nothing");
     let olivia = app.desk.actor("olivia").expect("olivia");
     assert_eq!(app.desk.count_audit(&olivia, &Default::default()), entries_before, "nothing written");
     let query = mpdesk::desk::AuditQuery { limit: 1000, ..Default::default() };
@@ -165,7 +165,8 @@ fn help_roles_and_keys_keep_their_columns() {
         }
     }
     let mut app = demo_app("olivia", (100, 30));
-    app.dialog = mpdesk::tui::dialogs::open(mpdesk::tui::request::Open::Keys, &app.context());
+    let keys = mpdesk::tui::dialogs::open(mpdesk::tui::request::Open::Keys, &app.context()).expect("the Keys dialog");
+    app.push(keys);
     let screen = crate::tui_support::screen_text(&app);
     assert!(screen.contains("Your SSH keys"), "{screen}");
     assert!(!screen.contains("[Enter] …") && screen.contains("[Enter] Add key"), "{screen}");
@@ -185,7 +186,7 @@ fn the_console_renames_and_deletes_a_workspace_for_its_owner_only() {
     assert_eq!(app.who.workspace.as_ref().map(|w| w.name.as_str()), Some("Scratch"));
     press(&mut app, KeyCode::Char('2'));
     press(&mut app, KeyCode::Char('e'));
-    assert!(app.dialog.is_some(), "the rename dialog: {}", status(&app));
+    assert!(app.has_layer(), "the rename dialog: {}", status(&app));
     for _ in 0.."Scratch".len() {
         press(&mut app, KeyCode::Backspace);
     }
@@ -203,7 +204,7 @@ fn the_console_renames_and_deletes_a_workspace_for_its_owner_only() {
     // Acme is not empty: D explains, the workspace stays.
     press(&mut app, KeyCode::Char('2'));
     press(&mut app, KeyCode::Char('D'));
-    assert!(app.dialog.is_none() && status(&app).contains("it still has 4 mini programs"), "{}", status(&app));
+    assert!(!app.has_layer() && status(&app).contains("it still has 4 mini programs"), "{}", status(&app));
 
     let mut app = demo_app("dana", (100, 30));
     press(&mut app, KeyCode::Char('w'));
@@ -211,7 +212,7 @@ fn the_console_renames_and_deletes_a_workspace_for_its_owner_only() {
     press(&mut app, KeyCode::Enter);
     press(&mut app, KeyCode::Char('2'));
     press(&mut app, KeyCode::Char('e'));
-    assert!(app.dialog.is_none(), "a Master cannot rename");
+    assert!(!app.has_layer(), "a Master cannot rename");
     assert!(status(&app).contains("needs the workspace Owner role; you are Master"), "{}", status(&app));
 }
 

@@ -105,7 +105,7 @@ fn the_add_members_dialog_pages_past_its_first_page() {
     for _ in 0..460 {
         crate::tui_support::press(&mut app, KeyCode::Down);
     }
-    let Some(mpdesk::tui::dialogs::Dialog::AddMembers(dialog)) = &app.dialog else { panic!("add members") };
+    let Some(dialog) = app.top::<mpdesk::tui::dialogs::AddMembers>() else { panic!("add members") };
     assert!(dialog.list.items.len() > 450, "{} candidates reachable", dialog.list.items.len());
     let last = dialog.list.selected_item().map(|c| c.login.clone());
     assert!(last.as_deref().is_some_and(|l| l != "dev199"), "stopped at the first page: {last:?}");

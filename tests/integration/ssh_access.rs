@@ -722,7 +722,7 @@ fn a_person_sees_their_own_ssh_sessions_over_the_console() {
         "{screen}"
     );
     press(&mut app, KeyCode::Esc);
-    assert!(app.overlay.is_none(), "Esc closes it");
+    assert!(!app.has_layer(), "Esc closes it");
     assert!(!screen_text(&app).contains("Your SSH sessions"));
 }
 

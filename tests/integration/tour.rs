@@ -112,7 +112,7 @@ fn going_back_restores_the_step_start_and_reset_restores_the_demo() {
 
     // Reset (with a confirmation): the demo as it started, the tour at step 1.
     act(&mut app, Action::DemoReset);
-    assert!(app.dialog.is_some(), "reset asks first");
+    assert!(app.has_layer(), "reset asks first");
     press_key(&mut app, (KeyCode::Enter, KeyModifiers::NONE));
     assert_eq!(current(&app), (0, false));
     assert!(!app.holds(&nora_on_coffee));
@@ -249,7 +249,7 @@ fn the_panel_fits_its_text_and_a_dialog_leaves_the_caption_readable() {
         act(&mut app, Action::TourNext);
     }
     act(&mut app, Action::AddMembers);
-    assert!(app.dialog.is_some(), "the dialog is open");
+    assert!(app.has_layer(), "the dialog is open");
     let shown = screen(&render(&app));
     assert!(shown.contains("Add members to Coffee Club"), "{shown}");
     assert!(shown.contains("On Coffee Club, press a. Pick nora"), "the caption is covered:\n{shown}");

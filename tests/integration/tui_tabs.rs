@@ -7,7 +7,7 @@ use crossterm::event::KeyCode;
 use mpdesk::desk::{MemberStatus, WorkspaceRole};
 use mpdesk::tui::app::{App, Options, Tab};
 use mpdesk::tui::config::Config;
-use mpdesk::tui::dialogs::Dialog;
+use mpdesk::tui::dialogs::{InvitationList, Invite, SetExpiry, TypeToConfirm};
 use mpdesk::tui::layout;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier};
@@ -77,7 +77,7 @@ fn member_actions_are_dimmed_by_the_rules() {
     assert!(bar("R role").add_modifier.contains(Modifier::DIM));
     assert_eq!(bar("R role").fg, Some(Color::DarkGray));
     press(&mut app, KeyCode::Char('R'));
-    assert!(app.dialog.is_none());
+    assert!(!app.has_layer());
     assert_eq!(
         status(&app),
         "Making someone a Master needs the workspace Owner role; you are Master in this workspace"
@@ -85,7 +85,7 @@ fn member_actions_are_dimmed_by_the_rules() {
     // A Developer: everything that changes membership is dimmed.
     let mut app = members_tab("dana");
     press(&mut app, KeyCode::Char('i'));
-    assert!(app.dialog.is_none());
+    assert!(!app.has_layer());
     assert!(
         status(&app).starts_with("Inviting a Developer needs the workspace Owner or Master role"),
         "{}",
@@ -98,7 +98,7 @@ fn invite_block_unblock_and_remove_through_dialogs() {
     let mut app = demo_app("max", (100, 30));
     press(&mut app, KeyCode::Char('2'));
     press(&mut app, KeyCode::Char('i'));
-    let Some(Dialog::Invite(invite)) = &app.dialog else { panic!("invite dialog") };
+    let Some(invite) = app.top::<Invite>() else { panic!("invite dialog") };
     assert!(
         invite.roles.iter().any(|(r, d)| *r == WorkspaceRole::Master && d.is_err()),
         "a Master cannot invite Masters"
@@ -106,10 +106,10 @@ fn invite_block_unblock_and_remove_through_dialogs() {
     chars(&mut app, "sam");
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Enter);
-    assert!(app.dialog.is_some(), "Master role refused: the confirm stays dimmed");
+    assert!(app.has_layer(), "Master role refused: the confirm stays dimmed");
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Enter);
-    assert!(app.dialog.is_none(), "{}", status(&app));
+    assert!(!app.has_layer(), "{}", status(&app));
     assert!(status(&app).starts_with("invited sam as Developer"));
     let row = app.screens.members_tab.list.rows.iter().find(|m| m.login == "sam").expect("listed");
     assert_eq!(row.status, MemberStatus::Invited);
@@ -150,10 +150,10 @@ fn resend_withdraw_and_transfer() {
     press(&mut app, KeyCode::Char('T'));
     chars(&mut app, "Acme");
     press(&mut app, KeyCode::Enter);
-    assert!(matches!(app.dialog, Some(Dialog::TypeToConfirm(_))), "the workspace name must be typed in full");
+    assert!(app.top::<TypeToConfirm>().is_some(), "the workspace name must be typed in full");
     chars(&mut app, " Mini Apps");
     press(&mut app, KeyCode::Enter);
-    assert!(app.dialog.is_none(), "{}", status(&app));
+    assert!(!app.has_layer(), "{}", status(&app));
     assert_eq!(app.who.workspace.as_ref().map(|w| w.role), Some(WorkspaceRole::Master));
     assert!(screen_text(&app).contains("olivia (Master)"));
 }
@@ -164,7 +164,7 @@ fn pending_invitations_show_on_start_and_can_be_accepted() {
     let olivia = desk.actor("olivia").expect("olivia");
     desk.invite(&olivia, "Acme Mini Apps", "sam", WorkspaceRole::Master).expect("invite");
     let mut app = App::new(desk, "sam", Options::default(), Config::default(), (100, 30));
-    assert!(matches!(app.dialog, Some(Dialog::Invitations(_))), "shown on start");
+    assert!(app.top::<InvitationList>().is_some(), "shown on start");
     insta::assert_snapshot!("invitations_on_start", screen_text(&app));
     press(&mut app, KeyCode::Enter);
     assert_eq!(status(&app), "you joined Acme Mini Apps as Master");
@@ -316,12 +316,12 @@ fn when_access_ends_is_set_filtered_and_shown() {
         press(&mut app, KeyCode::Char('j'));
     }
     press(&mut app, KeyCode::Char('E'));
-    let Some(Dialog::SetExpiry(dialog)) = &app.dialog else { panic!("the expiry dialog: {}", status(&app)) };
+    let Some(dialog) = app.top::<SetExpiry>() else { panic!("the expiry dialog: {}", status(&app)) };
     assert!(dialog.about.starts_with("dana (Developer): access never ends"), "{}", dialog.about);
     assert!(screen_text(&app).contains("When access ends"));
     press(&mut app, KeyCode::Up);
     press(&mut app, KeyCode::Enter);
-    assert!(app.dialog.is_none(), "{}", status(&app));
+    assert!(!app.has_layer(), "{}", status(&app));
     assert_eq!(status(&app), "dana's access ends 2026-01-12T09:30:00Z");
     let buffer = render(&app);
     let screen = screen(&buffer);
@@ -354,7 +354,7 @@ fn when_access_ends_is_set_filtered_and_shown() {
     }
     assert!(bar_style(&render(&dana), &dana, "E expires").expect("in the bar").add_modifier.contains(Modifier::DIM));
     press(&mut dana, KeyCode::Char('E'));
-    assert!(dana.dialog.is_none());
+    assert!(!dana.has_layer());
     assert!(status(&dana).contains("Owner or Master role"), "{}", status(&dana));
 
     // The members pane: a typed date for devin's membership of Coffee Club.
@@ -366,7 +366,7 @@ fn when_access_ends_is_set_filtered_and_shown() {
         press(&mut olivia, KeyCode::Char('j'));
     }
     press(&mut olivia, KeyCode::Char('E'));
-    assert!(matches!(olivia.dialog, Some(Dialog::SetExpiry(_))), "{}", status(&olivia));
+    assert!(olivia.top::<SetExpiry>().is_some(), "{}", status(&olivia));
     press(&mut olivia, KeyCode::Down);
     press(&mut olivia, KeyCode::Down);
     chars(&mut olivia, "2026-02-01");

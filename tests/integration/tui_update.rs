@@ -7,7 +7,7 @@ use crossterm::event::KeyCode;
 use mpdesk::desk::{Desk, Page, ProgramStatus};
 use mpdesk::tui::app::{App, Options, Pane, Screen, StatusKind};
 use mpdesk::tui::config::Config;
-use mpdesk::tui::dialogs::Dialog;
+use mpdesk::tui::dialogs::{AddMembers, Configure, Confirm, Picker, ProgramForm, Release, TypeToConfirm, Upload};
 use mpdesk::tui::router::{update, Message};
 
 fn members_of(app: &App, login: &str, program: &str) -> Vec<String> {
@@ -73,7 +73,7 @@ fn a_dimmed_action_changes_nothing_and_explains_itself() {
     let mut app = demo_app("dana", (100, 30));
     let before = app.desk.audit(&app.desk.actor("olivia").expect("o"), &Default::default()).map(|v| v.len());
     press(&mut app, KeyCode::Char('r'));
-    assert!(app.dialog.is_none(), "no dialog for a refused action");
+    assert!(!app.has_layer(), "no dialog for a refused action");
     assert_eq!(app.status.as_ref().map(|s| s.kind), Some(StatusKind::Error));
     assert_eq!(status(&app), "Release needs the mini program Admin role; you are Developer (workspace Developer)");
     assert_eq!(app.desk.audit(&app.desk.actor("olivia").expect("o"), &Default::default()).map(|v| v.len()), before);
@@ -81,25 +81,25 @@ fn a_dimmed_action_changes_nothing_and_explains_itself() {
     press(&mut app, KeyCode::Char('n'));
     assert!(status(&app).starts_with("Create program needs the workspace Owner or Master role"));
     press(&mut app, KeyCode::Char('u'));
-    assert!(matches!(app.dialog, Some(Dialog::Upload(_))), "upload is allowed for a Developer");
+    assert!(app.top::<Upload>().is_some(), "upload is allowed for a Developer");
 }
 
 #[test]
 fn add_members_through_the_dialog() {
     let mut app = demo_app("olivia", (100, 30));
     press(&mut app, KeyCode::Char('a'));
-    let Some(Dialog::AddMembers(dialog)) = &app.dialog else { panic!("add members dialog") };
+    let Some(dialog) = app.top::<AddMembers>() else { panic!("add members dialog") };
     assert_eq!(dialog.list.items.iter().map(|c| c.login.as_str()).collect::<Vec<_>>(), ["nora"]);
     press(&mut app, KeyCode::Enter);
-    assert!(app.dialog.is_some(), "Enter with nobody selected does nothing");
+    assert!(app.has_layer(), "Enter with nobody selected does nothing");
     chars(&mut app, "zz");
-    let Some(Dialog::AddMembers(dialog)) = &app.dialog else { panic!("still open") };
+    let Some(dialog) = app.top::<AddMembers>() else { panic!("still open") };
     assert!(dialog.list.items.is_empty(), "the filter narrows the list");
     press(&mut app, KeyCode::Backspace);
     press(&mut app, KeyCode::Backspace);
     press(&mut app, KeyCode::Char(' '));
     press(&mut app, KeyCode::Enter);
-    assert!(app.dialog.is_none());
+    assert!(!app.has_layer());
     assert_eq!(status(&app), "added nora (Developer)");
     assert_eq!(app.screens.members.list.total, 5, "the members pane shows them at once");
     assert!(members_of(&app, "olivia", "Coffee Club").contains(&"nora".to_string()));
@@ -109,11 +109,11 @@ fn add_members_through_the_dialog() {
 fn create_and_edit_a_program() {
     let mut app = demo_app("olivia", (100, 30));
     press(&mut app, KeyCode::Char('n'));
-    let Some(Dialog::ProgramForm(form)) = &app.dialog else { panic!("form") };
+    let Some(form) = app.top::<ProgramForm>() else { panic!("form") };
     assert!(form.problem().is_some(), "empty name: confirm dimmed");
     chars(&mut app, " Gift");
     press(&mut app, KeyCode::Enter);
-    let Some(Dialog::ProgramForm(form)) = &app.dialog else { panic!("still open on invalid input") };
+    let Some(form) = app.top::<ProgramForm>() else { panic!("still open on invalid input") };
     assert!(form.problem().expect("problem").contains("leading/trailing spaces"));
     press(&mut app, KeyCode::Home);
     press(&mut app, KeyCode::Delete);
@@ -122,19 +122,19 @@ fn create_and_edit_a_program() {
     press(&mut app, KeyCode::Tab);
     chars(&mut app, "Send a gift card.");
     press(&mut app, KeyCode::Enter);
-    assert!(app.dialog.is_none(), "created: {}", status(&app));
+    assert!(!app.has_layer(), "created: {}", status(&app));
     assert_eq!(app.selection.as_ref().expect("new one selected").detail.summary.name, "Gift Cards");
     assert_eq!(app.screens.programs.list.total, 5);
 
     press(&mut app, KeyCode::Char('n'));
     chars(&mut app, "Coffee Club");
     press(&mut app, KeyCode::Enter);
-    let Some(Dialog::ProgramForm(form)) = &app.dialog else { panic!("duplicate keeps the dialog open") };
+    let Some(form) = app.top::<ProgramForm>() else { panic!("duplicate keeps the dialog open") };
     assert!(form.error.as_deref().expect("inline error").contains("already exists"));
     press(&mut app, KeyCode::Esc);
 
     press(&mut app, KeyCode::Char('e'));
-    let Some(Dialog::ProgramForm(form)) = &app.dialog else { panic!("edit form") };
+    let Some(form) = app.top::<ProgramForm>() else { panic!("edit form") };
     assert_eq!(form.name.value(), "Gift Cards", "prefilled");
     chars(&mut app, " Plus");
     press(&mut app, KeyCode::Enter);
@@ -149,13 +149,13 @@ fn upload_with_validation_then_release_take_offline_and_delete() {
     let mut app = demo_app("olivia", (100, 30));
     select_program(&mut app, "Coffee Club");
     press(&mut app, KeyCode::Char('u'));
-    let Some(Dialog::Upload(upload)) = &app.dialog else { panic!("upload") };
+    let Some(upload) = app.top::<Upload>() else { panic!("upload") };
     assert_eq!(upload.version.value(), "1.2.1", "the next patch, pre-filled");
     for _ in 0.."1.2.1".len() {
         press(&mut app, KeyCode::Backspace);
     }
     chars(&mut app, "1.2.0");
-    let Some(Dialog::Upload(upload)) = &app.dialog else { panic!("upload") };
+    let Some(upload) = app.top::<Upload>() else { panic!("upload") };
     assert_eq!(upload.problem().as_deref(), Some("version must be greater than the latest, 1.2.0"));
     for _ in 0.."1.2.0".len() {
         press(&mut app, KeyCode::Backspace);
@@ -164,7 +164,7 @@ fn upload_with_validation_then_release_take_offline_and_delete() {
     press(&mut app, KeyCode::Tab);
     chars(&mut app, "/nonexistent/pkg.zip");
     press(&mut app, KeyCode::Enter);
-    let Some(Dialog::Upload(upload)) = &app.dialog else { panic!("a missing file keeps it open") };
+    let Some(upload) = app.top::<Upload>() else { panic!("a missing file keeps it open") };
     assert!(upload.error.as_deref().expect("inline").starts_with("package file"), "{:?}", upload.error);
     for _ in 0.."/nonexistent/pkg.zip".len() {
         press(&mut app, KeyCode::Backspace);
@@ -173,31 +173,31 @@ fn upload_with_validation_then_release_take_offline_and_delete() {
     press(&mut app, KeyCode::Tab);
     chars(&mut app, "Gift cards");
     press(&mut app, KeyCode::Enter);
-    assert!(app.dialog.is_none(), "{}", status(&app));
+    assert!(!app.has_layer(), "{}", status(&app));
     assert_eq!(app.selection.as_ref().expect("s").versions[0].version, "1.3.0");
 
     press(&mut app, KeyCode::Char('r'));
-    let Some(Dialog::Release(release)) = &app.dialog else { panic!("release") };
+    let Some(release) = app.top::<Release>() else { panic!("release") };
     assert_eq!(release.versions[release.selected].version, "1.3.0", "the latest by default");
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.selection.as_ref().expect("s").detail.summary.live_version.as_deref(), Some("1.3.0"));
 
     press(&mut app, KeyCode::Char('D'));
-    assert!(app.dialog.is_none(), "delete is dimmed while released");
+    assert!(!app.has_layer(), "delete is dimmed while released");
     assert!(status(&app).contains("take it offline first"));
 
     press(&mut app, KeyCode::Char('o'));
-    assert!(matches!(app.dialog, Some(Dialog::Confirm(_))));
+    assert!(app.top::<Confirm>().is_some());
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.selection.as_ref().expect("s").detail.summary.status, ProgramStatus::Offline);
 
     press(&mut app, KeyCode::Char('D'));
     chars(&mut app, "Coffee");
     press(&mut app, KeyCode::Enter);
-    assert!(matches!(app.dialog, Some(Dialog::TypeToConfirm(_))), "needs the exact name");
+    assert!(app.top::<TypeToConfirm>().is_some(), "needs the exact name");
     chars(&mut app, " Club");
     press(&mut app, KeyCode::Enter);
-    assert!(app.dialog.is_none());
+    assert!(!app.has_layer());
     assert_eq!(app.screens.programs.list.total, 3);
     assert_ne!(app.selection.as_ref().expect("another").detail.summary.name, "Coffee Club");
 }
@@ -209,7 +209,7 @@ fn configure_through_the_dialog() {
     press(&mut app, KeyCode::Char(' '));
     press(&mut app, KeyCode::Tab);
     chars(&mut app, "http://pay.example");
-    let Some(Dialog::Configure(dialog)) = &app.dialog else { panic!("configure") };
+    let Some(dialog) = app.top::<Configure>() else { panic!("configure") };
     assert!(dialog.problem().expect("problem").starts_with("domain must be an https:// origin"));
     press(&mut app, KeyCode::Home);
     press(&mut app, KeyCode::Right);
@@ -220,7 +220,7 @@ fn configure_through_the_dialog() {
     press(&mut app, KeyCode::Tab);
     chars(&mut app, "-2");
     press(&mut app, KeyCode::Enter);
-    assert!(app.dialog.is_none(), "{}", status(&app));
+    assert!(!app.has_layer(), "{}", status(&app));
     let config = &app.selection.as_ref().expect("s").detail.config;
     assert_eq!(config.domains, ["https://img.coffeeclub.example", "https://pay.example"]);
     assert_eq!(config.client_id.as_deref(), Some("coffee-club-web-2"));
@@ -233,13 +233,13 @@ fn remove_member_confirm_and_a_master_cannot_be_removed() {
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Char('x'));
-    assert!(app.dialog.is_none());
+    assert!(!app.has_layer());
     assert!(status(&app).contains("max reaches every mini program as workspace Master"), "{}", status(&app));
     press(&mut app, KeyCode::Char('j'));
     press(&mut app, KeyCode::Char('x'));
-    assert!(matches!(app.dialog, Some(Dialog::Confirm(_))));
+    assert!(app.top::<Confirm>().is_some());
     press(&mut app, KeyCode::Esc);
-    assert!(app.dialog.is_none(), "Esc cancels");
+    assert!(!app.has_layer(), "Esc cancels");
     press(&mut app, KeyCode::Char('x'));
     press(&mut app, KeyCode::Enter);
     assert_eq!(status(&app), "removed dana");
@@ -251,7 +251,7 @@ fn personas_and_workspaces_switch() {
     let mut app = demo_app("olivia", (100, 30));
     press(&mut app, KeyCode::Char('p'));
     chars(&mut app, "DIAZ");
-    let Some(Dialog::Picker(picker)) = &app.dialog else { panic!("persona picker") };
+    let Some(picker) = app.top::<Picker>() else { panic!("persona picker") };
     assert_eq!(picker.shown().len(), 1, "type to filter, ignoring case");
     press(&mut app, KeyCode::Enter);
     assert_eq!(app.who.actor.as_ref().expect("actor").login, "dana");
@@ -272,7 +272,7 @@ fn read_only_grays_out_every_change() {
         App::new(desk, "olivia", Options { read_only: true, ..Options::default() }, Config::default(), (100, 30));
     for key in ['n', 'e', 'a', 'u', 'c', 'r', 'o', 'D'] {
         press(&mut app, KeyCode::Char(key));
-        assert!(app.dialog.is_none(), "{key} must not open a dialog");
+        assert!(!app.has_layer(), "{key} must not open a dialog");
         assert!(status(&app).ends_with("read-only session"), "{key}: {}", status(&app));
     }
     assert!(screen_text(&app).contains("READ-ONLY"));

@@ -53,7 +53,7 @@ fn every_dialog() {
         for key in *keys {
             press(&mut app, *key);
         }
-        assert!(app.dialog.is_some(), "{name}: a dialog is open");
+        assert!(app.has_layer(), "{name}: a dialog is open");
         snap(name, &app);
     }
 }
@@ -137,5 +137,5 @@ fn the_help_overlay_reads_the_same_list_as_the_bar() {
     );
     assert!(text.contains("Upload code and a version"));
     press(&mut app, KeyCode::Esc);
-    assert!(app.overlay.is_none());
+    assert!(!app.has_layer());
 }

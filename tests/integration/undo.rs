@@ -252,7 +252,7 @@ fn z_undoes_your_last_change_and_shift_z_redoes_it() {
     let shown = screen_text(&app);
     assert!(shown.contains("This will: put devin on"), "{shown}");
     press(&mut app, KeyCode::Enter);
-    assert!(app.dialog.is_none());
+    assert!(!app.has_layer());
     assert!(app.status.as_ref().expect("status").text.contains("put devin on Coffee Club"));
 }
 

@@ -152,3 +152,5 @@ impl Configure {
         footer(frame, inner, problem.as_deref(), "Save", self.problem().is_none(), theme);
     }
 }
+
+super::dialog_layer!(Configure);

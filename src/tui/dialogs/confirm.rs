@@ -42,3 +42,5 @@ impl Confirm {
         footer(frame, inner, self.error.as_deref(), &self.confirm, true, theme);
     }
 }
+
+super::dialog_layer!(Confirm);

@@ -139,3 +139,5 @@ impl TypeToConfirm {
         footer(frame, inner, problem.as_deref(), self.confirm, self.valid(), theme);
     }
 }
+
+super::dialog_layer!(TypeToConfirm);

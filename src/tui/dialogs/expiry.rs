@@ -114,3 +114,5 @@ impl SetExpiry {
         footer(frame, inner, problem.as_deref(), "Set", self.when().is_ok(), theme);
     }
 }
+
+super::dialog_layer!(SetExpiry);

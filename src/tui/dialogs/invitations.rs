@@ -81,3 +81,11 @@ impl InvitationList {
         }
     }
 }
+
+super::dialog_layer!(InvitationList, {
+    /// Your invitations changed (one declined): the list shows what is left.
+    fn refresh(&mut self, ctx: &crate::tui::component::Context<'_>) {
+        self.invitations = ctx.who.invitations.clone();
+        self.selected = 0;
+    }
+});

@@ -144,3 +144,16 @@ impl Invite {
         footer(frame, inner, problem.as_deref(), "Invite", self.problem().is_none(), theme);
     }
 }
+
+super::dialog_layer!(Invite, {
+    fn fetch_items(&mut self, ctx: &crate::tui::component::Context<'_>, next_page: bool) {
+        let Some(actor) = ctx.actor() else { return };
+        let text = self.list.filter.value().to_string();
+        let page = super::list_page(self.list.items.len(), next_page);
+        match ctx.desk.find_invitees(actor, &self.workspace, Some(&text), page) {
+            Ok(items) if next_page => self.list.append_items(items),
+            Ok(items) => self.list.set_items(items),
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+});

@@ -151,3 +151,5 @@ impl KeyList {
         footer(frame, inner, question.as_deref().or(self.error.as_deref()), button, valid, theme);
     }
 }
+
+super::dialog_layer!(KeyList);

@@ -25,6 +25,11 @@ pub use open::open;
 pub fn add_members_page() -> u64 {
     add_members::CANDIDATES_SHOWN
 }
+
+/// A dialog list's page: from the start, or after what is loaded.
+fn list_page(loaded: usize, next_page: bool) -> crate::desk::Page {
+    crate::desk::Page::new(if next_page { loaded as u64 } else { 0 }, add_members_page())
+}
 pub use configure::Configure;
 pub use confirm::Confirm;
 pub use delete::TypeToConfirm;
@@ -40,121 +45,44 @@ pub use upload::Upload;
 pub use super::component::Outcome;
 pub use super::request::{ConfigChangeRequest, Request};
 
-use super::component::{Component, Context};
-use crate::desk::Page;
-use crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
-use ratatui::Frame;
-
-pub enum Dialog {
-    AddMembers(AddMembers),
-    ProgramForm(ProgramForm),
-    Upload(Upload),
-    Configure(Configure),
-    Release(Release),
-    Confirm(Confirm),
-    TypeToConfirm(TypeToConfirm),
-    Picker(Picker),
-    Invite(Invite),
-    Invitations(InvitationList),
-    Keys(KeyList),
-    SetExpiry(SetExpiry),
-}
-
-impl Dialog {
-    /// An error from the desk, shown inside the dialog.
-    pub fn set_error(&mut self, error: String) {
-        let slot = match self {
-            Dialog::AddMembers(d) => &mut d.error,
-            Dialog::ProgramForm(d) => &mut d.error,
-            Dialog::Upload(d) => &mut d.error,
-            Dialog::Configure(d) => &mut d.error,
-            Dialog::Release(d) => &mut d.error,
-            Dialog::Confirm(d) => &mut d.error,
-            Dialog::TypeToConfirm(d) => &mut d.error,
-            Dialog::Picker(d) => &mut d.error,
-            Dialog::Invite(d) => &mut d.error,
-            Dialog::Invitations(d) => &mut d.error,
-            Dialog::Keys(d) => &mut d.error,
-            Dialog::SetExpiry(d) => &mut d.error,
-        };
-        *slot = Some(error);
-    }
-
-    /// A dialog's list, one page in SQL: again from the start when its
-    /// filter changed, or the next page, appended, when the selection
-    /// reached its end.
-    pub fn fetch_items(&mut self, ctx: &Context<'_>, next_page: bool) {
-        let Some(actor) = ctx.actor() else { return };
-        let page = |loaded: usize| Page::new(if next_page { loaded as u64 } else { 0 }, add_members_page());
-        match self {
-            Dialog::AddMembers(dialog) => {
-                let text = dialog.list.filter.value().to_string();
-                match ctx.desk.find_candidates(actor, &dialog.app_id, Some(&text), page(dialog.list.items.len())) {
-                    Ok(items) if next_page => dialog.list.append_items(items),
-                    Ok(items) => dialog.list.set_items(items),
-                    Err(e) => dialog.error = Some(e.to_string()),
-                }
+/// A dialog as a layer on the console's stack: modal (every key is its
+/// own), drawn from its own state, the desk's refusal shown inside it.
+/// Extra items (a paged list's fetch, a refresh) go in the braces.
+macro_rules! dialog_layer {
+    ($dialog:ty) => {
+        $crate::tui::dialogs::dialog_layer!($dialog, {});
+    };
+    ($dialog:ty, { $($extra:item)* }) => {
+        impl $crate::tui::component::Component for $dialog {
+            fn handle_key(
+                &mut self,
+                key: crossterm::event::KeyEvent,
+                _ctx: &$crate::tui::component::Context<'_>,
+            ) -> $crate::tui::component::Outcome {
+                <$dialog>::handle_key(self, key)
             }
-            Dialog::Invite(dialog) => {
-                let text = dialog.list.filter.value().to_string();
-                match ctx.desk.find_invitees(actor, &dialog.workspace, Some(&text), page(dialog.list.items.len())) {
-                    Ok(items) if next_page => dialog.list.append_items(items),
-                    Ok(items) => dialog.list.set_items(items),
-                    Err(e) => dialog.error = Some(e.to_string()),
-                }
+
+            fn captures_keys(&self) -> bool {
+                true
             }
-            _ => {}
-        }
-    }
 
-    /// Your invitations changed (one declined): the list shows what is left.
-    pub fn show_invitations(&mut self, invitations: &[crate::desk::Invitation]) {
-        if let Dialog::Invitations(list) = self {
-            list.invitations = invitations.to_vec();
-            list.selected = 0;
+            fn draw(
+                &self,
+                frame: &mut ratatui::Frame<'_>,
+                area: ratatui::layout::Rect,
+                ctx: &$crate::tui::component::Context<'_>,
+                _focused: bool,
+            ) {
+                self.render(frame, area, ctx.theme)
+            }
+
+            fn show_error(&mut self, error: String) -> bool {
+                self.error = Some(error);
+                true
+            }
+
+            $($extra)*
         }
-    }
+    };
 }
-
-impl Component for Dialog {
-    fn handle_key(&mut self, key: KeyEvent, _ctx: &Context<'_>) -> Outcome {
-        match self {
-            Dialog::AddMembers(d) => d.handle_key(key),
-            Dialog::ProgramForm(d) => d.handle_key(key),
-            Dialog::Upload(d) => d.handle_key(key),
-            Dialog::Configure(d) => d.handle_key(key),
-            Dialog::Release(d) => d.handle_key(key),
-            Dialog::Confirm(d) => d.handle_key(key),
-            Dialog::TypeToConfirm(d) => d.handle_key(key),
-            Dialog::Picker(d) => d.handle_key(key),
-            Dialog::Invite(d) => d.handle_key(key),
-            Dialog::Invitations(d) => d.handle_key(key),
-            Dialog::Keys(d) => d.handle_key(key),
-            Dialog::SetExpiry(d) => d.handle_key(key),
-        }
-    }
-
-    /// A dialog is modal: every key is its own.
-    fn captures_keys(&self) -> bool {
-        true
-    }
-
-    fn draw(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Context<'_>, _focused: bool) {
-        let theme = ctx.theme;
-        match self {
-            Dialog::AddMembers(d) => d.render(frame, area, theme),
-            Dialog::ProgramForm(d) => d.render(frame, area, theme),
-            Dialog::Upload(d) => d.render(frame, area, theme),
-            Dialog::Configure(d) => d.render(frame, area, theme),
-            Dialog::Release(d) => d.render(frame, area, theme),
-            Dialog::Confirm(d) => d.render(frame, area, theme),
-            Dialog::TypeToConfirm(d) => d.render(frame, area, theme),
-            Dialog::Picker(d) => d.render(frame, area, theme),
-            Dialog::Invite(d) => d.render(frame, area, theme),
-            Dialog::Invitations(d) => d.render(frame, area, theme),
-            Dialog::Keys(d) => d.render(frame, area, theme),
-            Dialog::SetExpiry(d) => d.render(frame, area, theme),
-        }
-    }
-}
+pub(crate) use dialog_layer;

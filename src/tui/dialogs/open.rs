@@ -2,39 +2,38 @@
 //! (the new member list, the registered users, your keys) — once, when it
 //! opens.
 
-use super::{AddMembers, Configure, Confirm, Dialog, InvitationList, Invite, KeyList, Picker, PickerKind};
+use super::{AddMembers, Configure, Confirm, InvitationList, Invite, KeyList, Picker, PickerKind};
 use super::{ProgramForm, Release, SetExpiry, TypeToConfirm, Upload};
 use crate::desk::{Page, Principal};
-use crate::tui::component::Context;
+use crate::tui::component::{Component, Context};
 use crate::tui::request::Open;
 
-/// The dialog `open` names; `None` if what it needs could not be read
-/// (the error is in `ctx`'s problems) or there is no acting person.
-pub fn open(open: Open, ctx: &Context<'_>) -> Option<Dialog> {
+/// The dialog `open` names, as a layer for the stack; `None` if what it
+/// needs could not be read (the error is in `ctx`'s problems) or there is
+/// no acting person.
+pub fn open(open: Open, ctx: &Context<'_>) -> Option<Box<dyn Component>> {
     let page = Page::new(0, super::add_members_page());
-    Some(match open {
-        Open::CreateProgram { workspace } => Dialog::ProgramForm(ProgramForm::create(&workspace)),
-        Open::EditProgram { app_id, name, description } => {
-            Dialog::ProgramForm(ProgramForm::edit(&app_id, &name, &description))
-        }
+    let layer: Box<dyn Component> = match open {
+        Open::CreateProgram { workspace } => Box::new(ProgramForm::create(&workspace)),
+        Open::EditProgram { app_id, name, description } => Box::new(ProgramForm::edit(&app_id, &name, &description)),
         Open::AddMembers { app_id, name } => {
             let candidates = ctx.report(ctx.desk.find_candidates(ctx.actor()?, &app_id, None, page))?;
-            Dialog::AddMembers(AddMembers::new(&app_id, &name, candidates))
+            Box::new(AddMembers::new(&app_id, &name, candidates))
         }
-        Open::SetExpiry { target, about } => Dialog::SetExpiry(SetExpiry::new(target, about)),
-        Open::Upload { app_id, latest } => Dialog::Upload(Upload::new(&app_id, latest)),
-        Open::Configure { app_id, config } => Dialog::Configure(Configure::new(&app_id, &config)),
-        Open::Release { app_id, name, versions } => Dialog::Release(Release::new(&app_id, &name, versions)),
-        Open::Delete { app_id, name } => Dialog::TypeToConfirm(TypeToConfirm::delete_program(&app_id, &name)),
-        Open::Transfer { workspace, login } => Dialog::TypeToConfirm(TypeToConfirm::transfer(&workspace, &login)),
-        Open::RenameWorkspace { workspace } => Dialog::TypeToConfirm(TypeToConfirm::rename_workspace(&workspace)),
-        Open::DeleteWorkspace { workspace } => Dialog::TypeToConfirm(TypeToConfirm::delete_workspace(&workspace)),
+        Open::SetExpiry { target, about } => Box::new(SetExpiry::new(target, about)),
+        Open::Upload { app_id, latest } => Box::new(Upload::new(&app_id, latest)),
+        Open::Configure { app_id, config } => Box::new(Configure::new(&app_id, &config)),
+        Open::Release { app_id, name, versions } => Box::new(Release::new(&app_id, &name, versions)),
+        Open::Delete { app_id, name } => Box::new(TypeToConfirm::delete_program(&app_id, &name)),
+        Open::Transfer { workspace, login } => Box::new(TypeToConfirm::transfer(&workspace, &login)),
+        Open::RenameWorkspace { workspace } => Box::new(TypeToConfirm::rename_workspace(&workspace)),
+        Open::DeleteWorkspace { workspace } => Box::new(TypeToConfirm::delete_workspace(&workspace)),
         Open::Confirm { title, question, confirm, request } => {
-            Dialog::Confirm(Confirm::new(&title, question, &confirm, request))
+            Box::new(Confirm::new(&title, question, &confirm, request))
         }
         Open::Invite { workspace, roles } => {
             let users = ctx.desk.find_invitees(ctx.actor()?, &workspace, None, page).ok()?;
-            Dialog::Invite(Invite::new(&workspace, users, roles))
+            Box::new(Invite::new(&workspace, users, roles))
         }
         Open::Workspaces => {
             let items = ctx
@@ -43,14 +42,14 @@ pub fn open(open: Open, ctx: &Context<'_>) -> Option<Dialog> {
                 .iter()
                 .map(|w| (w.name.clone(), format!("{} — {}", w.name, w.role.title())))
                 .collect();
-            Dialog::Picker(Picker::new(PickerKind::Workspace, items, ctx.workspace().unwrap_or_default()))
+            Box::new(Picker::new(PickerKind::Workspace, items, ctx.workspace().unwrap_or_default()))
         }
         Open::Personas => {
             let users = ctx.report(ctx.desk.list_users(ctx.actor(), Page::new(0, 500)))?;
             let items = users.into_iter().map(|u| (u.login.clone(), format!("{} ({})", u.name, u.login))).collect();
-            Dialog::Picker(Picker::new(PickerKind::Persona, items, &ctx.who.login))
+            Box::new(Picker::new(PickerKind::Persona, items, &ctx.who.login))
         }
-        Open::Invitations => Dialog::Invitations(InvitationList::new(ctx.who.invitations.clone(), ctx.desk.now_time())),
+        Open::Invitations => Box::new(InvitationList::new(ctx.who.invitations.clone(), ctx.desk.now_time())),
         Open::Keys => {
             let me = Principal::Person(ctx.actor()?.clone());
             let keys = ctx.report(ctx.desk.list_keys(&me, None))?;
@@ -61,7 +60,8 @@ pub fn open(open: Open, ctx: &Context<'_>) -> Option<Dialog> {
                     (key, refusal)
                 })
                 .collect();
-            Dialog::Keys(KeyList::new(keys))
+            Box::new(KeyList::new(keys))
         }
-    })
+    };
+    Some(layer)
 }

@@ -98,3 +98,5 @@ impl Picker {
         footer(frame, inner, self.error.as_deref(), "Switch", !shown.is_empty(), theme);
     }
 }
+
+super::dialog_layer!(Picker);

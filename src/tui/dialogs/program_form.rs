@@ -105,3 +105,5 @@ impl ProgramForm {
         footer(frame, inner, problem.as_deref(), confirm, self.problem().is_none(), theme);
     }
 }
+
+super::dialog_layer!(ProgramForm);

@@ -81,3 +81,5 @@ impl Release {
         footer(frame, inner, problem.as_deref(), "Release", self.problem().is_none(), theme);
     }
 }
+
+super::dialog_layer!(Release);

@@ -109,3 +109,5 @@ impl Upload {
         footer(frame, inner, problem.as_deref(), "Upload", self.problem().is_none(), theme);
     }
 }
+
+super::dialog_layer!(Upload);

@@ -93,10 +93,9 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
         };
         footer::render_keys(&keys, &app.theme, frame, row, keys_on_status);
     }
-    if let Some(dialog) = &app.dialog {
-        dialog.draw(frame, area, &ctx, true);
-    } else if let Some(overlay) = &app.overlay {
-        overlay.draw(frame, area, &ctx, true);
+    // Every layer, bottom first: the top one is drawn last, over the rest.
+    for layer in &app.layers {
+        layer.draw(frame, area, &ctx, true);
     }
 }
 
