@@ -140,12 +140,11 @@ impl App {
     /// first members. Costs the same however many programs there are.
     pub fn load_selection(&mut self) {
         self.in_one_snapshot(|app| {
-            app.screens.details.scroll = 0;
+            app.screens.details.to_top();
             let Some(actor) = app.who.actor.clone() else { return };
             let Some(app_id) = app.screens.programs.selected_app_id() else {
                 app.selection = None;
-                app.screens.members.list = Default::default();
-                app.screens.members.removal = None;
+                app.screens.members.clear();
                 return;
             };
             let loaded = app.desk.program_overview(&actor, &app_id, Page::new(0, VERSIONS_SHOWN));
@@ -187,9 +186,9 @@ impl App {
 
     /// No list's filter takes keys any more.
     pub fn stop_typing(&mut self) {
-        self.screens.programs.editing = false;
-        self.screens.members.editing = false;
-        self.screens.audit.editing = false;
+        self.screens.programs.stop_editing();
+        self.screens.members.stop_editing();
+        self.screens.audit.stop_editing();
     }
 
     /// A list's filter changed: from its first row again.
@@ -197,8 +196,7 @@ impl App {
         match pane {
             Pane::Members => self.with_parts(|p| p.screens.members.reload_from_top(&p.ctx)),
             Pane::Audit => {
-                self.screens.audit.list.selected = 0;
-                self.screens.audit.list.top = 0;
+                self.screens.audit.to_top();
                 self.with_parts(|p| super::component::Component::refresh(&mut p.screens.audit, &p.ctx));
             }
             _ => {
@@ -285,7 +283,7 @@ impl App {
         }
         self.reload();
         self.with_parts(|p| {
-            p.screens.members.list.select(members_selected);
+            p.screens.members.select_row(members_selected);
             p.screens.members.ensure_rows(&p.ctx);
         });
         self.load_invitations();
@@ -340,7 +338,7 @@ impl App {
         self.tour = Some(tour);
         self.layers.clear();
         self.stop_typing();
-        self.screens.programs.filter.reset();
+        self.screens.programs.clear_filter();
         self.who.workspace = None;
         self.start_as(&step.persona);
         self.switch_tab(step.tab);

@@ -129,19 +129,12 @@ pub fn perform(app: &mut App, action: Action) -> Outcome {
 
 /// Every list's filter emptied, and its rows fetched again.
 fn clear_filters(app: &mut App) {
-    let filters = [
-        (Pane::Members, &mut app.screens.members.filter),
-        (Pane::Programs, &mut app.screens.programs.filter),
-        (Pane::Audit, &mut app.screens.audit.filter),
+    let cleared = [
+        (Pane::Members, app.screens.members.clear_filter()),
+        (Pane::Programs, app.screens.programs.clear_filter()),
+        (Pane::Audit, app.screens.audit.clear_filter()),
     ];
-    let mut cleared = Vec::new();
-    for (pane, filter) in filters {
-        if !filter.value().is_empty() {
-            filter.reset();
-            cleared.push(pane);
-        }
-    }
-    for pane in cleared {
+    for pane in cleared.into_iter().filter_map(|(pane, had)| had.then_some(pane)) {
         app.refilter(pane);
     }
 }

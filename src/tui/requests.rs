@@ -23,7 +23,7 @@ fn carry_out(app: &mut App, request: Request) -> DeskResult<String> {
         Request::CreateProgram { workspace, name, description } => {
             let actor = actor?;
             let created = app.desk.create_program(&actor, &workspace, &name, &description)?;
-            app.screens.programs.filter.reset();
+            app.screens.programs.clear_filter();
             app.reload();
             app.select_program(&created.app_id);
             format!("created {} ({}); you are its Admin", created.name, created.app_id)
@@ -165,8 +165,8 @@ fn carry_out(app: &mut App, request: Request) -> DeskResult<String> {
             }
             app.who.workspace = app.who.workspaces.iter().find(|w| w.name == name).cloned();
             app.screens.programs.to_first_row();
-            app.screens.programs.filter.reset();
-            app.screens.members.filter.reset();
+            app.screens.programs.clear_filter();
+            app.screens.members.clear_filter();
             app.screens.members_tab.reset();
             app.screens.audit.reset();
             app.reload();

@@ -56,6 +56,25 @@ enum Waiting {
 }
 
 impl AuditLog {
+    /// From the first entry again.
+    pub fn to_top(&mut self) {
+        self.list.selected = 0;
+        self.list.top = 0;
+    }
+
+    /// Empties the filter; whether it held anything (then its rows are
+    /// fetched again).
+    pub fn clear_filter(&mut self) -> bool {
+        let had = !self.filter.value().is_empty();
+        self.filter.reset();
+        had
+    }
+
+    /// The filter no longer takes keys.
+    pub fn stop_editing(&mut self) {
+        self.editing = false;
+    }
+
     pub fn reset(&mut self) {
         *self = Self::default();
     }

@@ -38,6 +38,11 @@ fn size(bytes: u64) -> String {
 }
 
 impl Details {
+    /// Another program: from its first line.
+    pub fn to_top(&mut self) {
+        self.scroll = 0;
+    }
+
     /// How far the pane may scroll at this size.
     fn max_scroll(ctx: &Context<'_>) -> u16 {
         let area = layout::main_areas(Rect::new(0, 0, ctx.size.0, ctx.size.1)).details;

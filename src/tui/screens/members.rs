@@ -68,6 +68,30 @@ pub struct MembersPane {
 }
 
 impl MembersPane {
+    /// No program selected: nobody to list.
+    pub fn clear(&mut self) {
+        self.list = Default::default();
+        self.removal = None;
+    }
+
+    /// Back on the row it was on (after a reload from elsewhere).
+    pub fn select_row(&mut self, row: u64) {
+        self.list.select(row);
+    }
+
+    /// Empties the filter; whether it held anything (then its rows are
+    /// fetched again).
+    pub fn clear_filter(&mut self) -> bool {
+        let had = !self.filter.value().is_empty();
+        self.filter.reset();
+        had
+    }
+
+    /// The filter no longer takes keys.
+    pub fn stop_editing(&mut self) {
+        self.editing = false;
+    }
+
     pub fn height(ctx: &Context<'_>) -> u16 {
         layout::list_height(ctx.size, Pane::Members)
     }

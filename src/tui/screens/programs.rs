@@ -58,6 +58,19 @@ enum Merge {
 }
 
 impl ProgramList {
+    /// Empties the filter; whether it held anything (then its rows are
+    /// fetched again).
+    pub fn clear_filter(&mut self) -> bool {
+        let had = !self.filter.value().is_empty();
+        self.filter.reset();
+        had
+    }
+
+    /// The filter no longer takes keys.
+    pub fn stop_editing(&mut self) {
+        self.editing = false;
+    }
+
     pub fn height(ctx: &Context<'_>) -> u16 {
         layout::list_height(ctx.size, Pane::Programs)
     }
