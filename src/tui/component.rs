@@ -238,6 +238,16 @@ pub struct Hint {
     pub key: String,
     /// Why not, when not permitted.
     pub denial: Option<String>,
+    /// Who offered it, and so carries it out.
+    pub by: Offerer,
+}
+
+/// Who offered an action: the console itself, or one of the tab's screens
+/// (its place in `Screens::of_tab`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offerer {
+    Console,
+    Screen(usize),
 }
 
 impl Hint {

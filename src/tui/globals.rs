@@ -67,11 +67,6 @@ pub fn offers(app: &App) -> Vec<Offer> {
     offers
 }
 
-/// Whether `action` is one of the console-wide actions offered now.
-pub fn offered(app: &App, action: Action) -> bool {
-    offers(app).iter().any(|(a, _)| *a == action)
-}
-
 /// Carries out a console-wide action (allowed).
 pub fn perform(app: &mut App, action: Action) -> Outcome {
     if let Some(overlay) = super::screens::OVERLAYS.iter().find(|o| o.action == action) {

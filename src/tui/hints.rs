@@ -11,18 +11,20 @@
 use super::action::Action;
 use super::app::App;
 pub use super::component::Hint;
+use super::component::{Offer, Offerer};
 
 /// The hints for this frame, in `Action::ALL` order.
 pub fn build(app: &App) -> Vec<Hint> {
-    let mut offers = super::globals::offers(app);
+    let mut offers: Vec<(Offerer, Offer)> =
+        super::globals::offers(app).into_iter().map(|offer| (Offerer::Console, offer)).collect();
     if app.main_screen() {
         app.screens.offers(app.view.tab, app.view.focus, &app.context(), &mut offers);
     }
     Action::ALL
         .iter()
         .filter_map(|&action| {
-            let (_, decision) = offers.iter().find(|(offered, _)| *offered == action)?;
-            Some(Hint { action, key: app.keymap.key_for(action), denial: decision.clone().err() })
+            let (by, (_, decision)) = offers.iter().find(|(_, (offered, _))| *offered == action)?;
+            Some(Hint { action, key: app.keymap.key_for(action), denial: decision.clone().err(), by: *by })
         })
         .collect()
 }

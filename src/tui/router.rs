@@ -7,7 +7,7 @@
 
 use super::action::Action;
 use super::app::{App, Screen};
-use super::component::{Component, Outcome, StatusKind};
+use super::component::{Component, Hint, Offerer, Outcome, StatusKind};
 use super::hints;
 use super::requests;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
@@ -164,22 +164,22 @@ fn act(app: &mut App, key: KeyEvent) {
                 app.set_status(StatusKind::Error, denial);
             }
             None => {
-                perform(app, hint.action);
+                perform(app, &hint);
                 app.note_action(hint.action, true);
             }
         },
     }
 }
 
-/// Carries out an allowed action: console-wide, or the screen that offered it.
-fn perform(app: &mut App, action: Action) {
-    let outcome = if super::globals::offered(app, action) {
-        super::globals::perform(app, action)
-    } else {
-        app.with_parts(|p| match p.screens.owner_mut(p.view.tab, p.view.focus, action, &p.ctx) {
-            Some(screen) => screen.perform(action, &p.ctx),
+/// Carries out an allowed action by whoever offered it in the hint list
+/// (the offers are built once per key).
+fn perform(app: &mut App, hint: &Hint) {
+    let outcome = match hint.by {
+        Offerer::Console => super::globals::perform(app, hint.action),
+        Offerer::Screen(index) => app.with_parts(|p| match p.screens.nth_mut(p.view.tab, p.view.focus, index) {
+            Some(screen) => screen.perform(hint.action, &p.ctx),
             None => Outcome::Nothing,
-        })
+        }),
     };
     apply(app, outcome, From::Screen);
 }

@@ -21,7 +21,7 @@ pub mod tour;
 pub mod welcome;
 
 use super::action::Action;
-use super::component::{Component, Context, Offer, Pane, Tab};
+use super::component::{Component, Context, Offer, Offerer, Pane, Tab};
 
 /// A screen drawn over the console, opened by its action's key (and
 /// closed by its own keys).
@@ -92,26 +92,18 @@ impl Screens {
         self.of_tab_mut(tab, focus).into_iter().find(|(_, focused)| *focused).map(|(screen, _)| screen)
     }
 
-    /// What the screens of `tab` offer.
-    pub fn offers(&self, tab: Tab, focus: Pane, ctx: &Context<'_>, offers: &mut Vec<Offer>) {
-        for (screen, _, focused) in self.of_tab(tab, focus) {
-            screen.hints(ctx, focused, offers);
+    /// What the screens of `tab` offer, each with who offers it.
+    pub fn offers(&self, tab: Tab, focus: Pane, ctx: &Context<'_>, offers: &mut Vec<(Offerer, Offer)>) {
+        for (index, (screen, _, focused)) in self.of_tab(tab, focus).into_iter().enumerate() {
+            let mut own = Vec::new();
+            screen.hints(ctx, focused, &mut own);
+            offers.extend(own.into_iter().map(|offer| (Offerer::Screen(index), offer)));
         }
     }
 
-    /// The screen of `tab` that offers `action`.
-    pub fn owner_mut(
-        &mut self,
-        tab: Tab,
-        focus: Pane,
-        action: Action,
-        ctx: &Context<'_>,
-    ) -> Option<&mut dyn Component> {
-        self.of_tab_mut(tab, focus).into_iter().find_map(|(screen, focused)| {
-            let mut offers = Vec::new();
-            screen.hints(ctx, focused, &mut offers);
-            offers.iter().any(|(a, _)| *a == action).then_some(screen)
-        })
+    /// The `index`th screen of `tab` (as [`Screens::of_tab`] orders them).
+    pub fn nth_mut(&mut self, tab: Tab, focus: Pane, index: usize) -> Option<&mut dyn Component> {
+        self.of_tab_mut(tab, focus).into_iter().nth(index).map(|(screen, _)| screen)
     }
 
     /// Whether any list is filtered.
