@@ -1,16 +1,92 @@
 //! `mpdesk audit`: the newest entries, following new ones as they commit,
 //! exporting, walking the hash chain, pruning.
 
-use super::args::{AuditArgs, AuditCommand, Cli};
+use super::args::Cli;
 use super::commands::{out, out_rows, Done, OPERATOR_UNDO};
 use super::output::Format;
 use super::rows::AuditRow;
 use crate::desk::{AuditQuery, Desk, DeskError, ExportQuery, ExportedEntry, HeadCheck, Principal};
 use crate::domain::remote::{decide_server_file, AUDIT_EXPORT_OVER_SSH, AUDIT_VERIFY_OVER_SSH};
 use crate::print;
+use clap::{Args, Subcommand};
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub command: Option<AuditCommand>,
+    /// Only this workspace's entries.
+    #[arg(long)]
+    pub workspace: Option<String>,
+    /// Only this program's entries (an app ID or a name).
+    #[arg(long, conflicts_with = "follow")]
+    pub program: Option<String>,
+    /// At most this many entries.
+    #[arg(long, default_value_t = 50, conflicts_with = "follow")]
+    pub limit: u64,
+    /// Print each new entry as it commits (with --json, one JSON object a
+    /// line, hash included), like `tail -f`, until interrupted or the
+    /// reader goes away.
+    #[arg(long)]
+    pub follow: bool,
+    /// With --follow: start after this entry instead of at the newest (a
+    /// feed picking up where it stopped).
+    #[arg(long, value_name = "ID", requires = "follow")]
+    pub after: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+#[command(defer = true)]
+pub enum AuditCommand {
+    /// Every entry you may read (the operator: all), oldest first, one a
+    /// line with its hash: JSON lines (--format jsonl, the default) or
+    /// --format csv. Over SSH, to standard output only.
+    Export {
+        /// Entries at or after this time: 2027-01-31 or 2027-01-31T18:00:00Z.
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Entries before this time.
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+        /// Only this workspace's entries.
+        #[arg(long)]
+        workspace: Option<String>,
+        /// Write FILE (mode 0600, complete or not at all) instead of
+        /// standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Replace FILE if it exists.
+        #[arg(long, requires = "out")]
+        force: bool,
+    },
+    /// Walks the hash chain over every entry: "N entries, chain intact,
+    /// head HASH", or the first entry that does not match and why (exit 1).
+    Verify {
+        /// Also check that the log still holds this head (a hash written
+        /// down from an earlier verify).
+        #[arg(long, value_name = "HASH")]
+        head: Option<String>,
+        /// Check an exported file (JSON lines; - for standard input)
+        /// instead of the database: no database is needed.
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+    /// Removes the entries written before DATE (the operator's) and leaves
+    /// one audit_pruned entry saying how many, which, and the last removed
+    /// hash, so verify still passes. Refused while any of them was never
+    /// exported, unless --force.
+    Prune {
+        /// 2027-01-31 or 2027-01-31T18:00:00Z.
+        #[arg(long, value_name = "DATE")]
+        before: String,
+        /// Prune even what no export holds.
+        #[arg(long)]
+        force: bool,
+    },
+}
 
 pub fn run(desk: &mut Desk, who: &Principal, cli: &Cli, args: &AuditArgs) -> Done {
     let format = cli.output_format();

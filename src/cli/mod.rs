@@ -4,12 +4,17 @@
 pub mod args;
 mod audit;
 mod commands;
+mod invitation;
+mod key;
+mod member;
 pub mod meta;
 pub mod output;
 mod polled_stdin;
+mod program;
 pub mod reach;
 mod rows;
 pub mod ssh;
+mod workspace;
 
 pub use commands::Identity;
 
@@ -61,7 +66,7 @@ pub fn enter_service_account(cli: &Cli) -> Result<(), String> {
     }
     let invoker = session::os_login().unwrap_or_else(|| "root".to_string());
     if let Some(command) = &cli.command {
-        commands::preread_key(command);
+        key::preread_key(command);
     }
     crate::service::become_account(&account, &invoker)
         .map_err(|e| format!("cannot become the service account {}: {e}", account.name))

@@ -133,3 +133,16 @@ pub fn print_error(error: &DeskError, json: bool) {
 pub fn opt(value: &Option<String>) -> String {
     value.clone().unwrap_or_else(|| "-".to_string())
 }
+
+/// " until END" for an end, nothing for none.
+pub(super) fn until(end: &Option<String>) -> String {
+    end.as_ref().map(|end| format!(" until {end}")).unwrap_or_default()
+}
+
+/// "ends END" or "no longer ends".
+pub(super) fn ends(end: &Option<String>) -> String {
+    match end {
+        Some(end) => format!("ends {end}"),
+        None => "no longer ends".to_string(),
+    }
+}
