@@ -13,6 +13,7 @@ use crate::cli::args::{Command, SshCommand};
 use crate::cli::reach::Reach;
 use crate::cli::{self, Cli, Identity};
 use crate::desk::{Desk, DeskError, SessionKind};
+use crate::domain::operation::AuditOp;
 use crate::print::{self, Stream};
 use crate::session::AccountPaths;
 use clap::Parser;
@@ -103,7 +104,7 @@ fn parse(original: &str) -> Parsed {
 fn serve(mut desk: Desk, login: &str, parsed: Option<Parsed>, place: Place<'_>) -> i32 {
     let refuse = |desk: &mut Desk, what: &str, code: i32| {
         say(&format!("error: {what}"));
-        let _ = desk.record_refusal(login, "ssh_command", what);
+        let _ = desk.record_refusal(login, AuditOp::SshCommand, what);
         code
     };
     let parsed = match parsed {
@@ -113,7 +114,7 @@ fn serve(mut desk: Desk, login: &str, parsed: Option<Parsed>, place: Place<'_>) 
                 say(said);
             }
             if !refusal.logged.is_empty() {
-                let _ = desk.record_refusal(login, "ssh_command", refusal.logged);
+                let _ = desk.record_refusal(login, AuditOp::SshCommand, refusal.logged);
             }
             return refusal.code;
         }

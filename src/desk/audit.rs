@@ -5,6 +5,7 @@ use super::{
     acting_role, resolve_program, resolve_workspace, visibility, Actor, AuditEntry, Desk, DeskError, DeskResult,
     Principal,
 };
+use crate::domain::operation::AuditOp;
 use crate::domain::people::decide_operator_only;
 use crate::domain::workspace_rules::{decide_chain_check, decide_prune, reads_workspace_audit};
 use crate::store;
@@ -187,7 +188,7 @@ impl Desk {
                 (Some(ws), false) => format!("workspace {ws}"),
                 (None, false) => "the entries they may read".to_string(),
             };
-            self.audited(principal.login(), "audit_export", |tx, entry, now| {
+            self.audited(principal.login(), AuditOp::AuditExport, |tx, entry, now| {
                 store::audit::record_export(tx, now, principal.login(), &record)?;
                 entry.detail = format!("exported {} entries #{first}–#{last} of {scope_name}", summary.entries);
                 Ok(())
@@ -274,9 +275,9 @@ impl Desk {
             let tx = store.write()?;
             let mark = planned(&tx, &before, force)?;
             let entry = NewAuditEntry {
-                operation: OPERATION_PRUNE.to_string(),
+                operation: OPERATION_PRUNE.as_str().to_string(),
                 detail: mark.detail(),
-                undo: Some(super::undo::not_reversible(crate::domain::undo::not_reversible(OPERATION_PRUNE))),
+                undo: Some(super::undo::not_reversible(OPERATION_PRUNE.not_reversible())),
                 ..Default::default()
             };
             store::audit::append(&tx, &now, &store::audit::Actor { login: &login, via: &via }, "ok", &entry)?;
@@ -315,7 +316,7 @@ pub fn parse_head(text: &str) -> DeskResult<[u8; 32]> {
 }
 
 /// The operation a prune is audited as.
-const OPERATION_PRUNE: &str = chain::PRUNED;
+const OPERATION_PRUNE: AuditOp = AuditOp::AuditPruned;
 
 /// What a prune before `before` removes, inside its transaction: refused
 /// when there is nothing, or (unless `force`) when an entry never left in

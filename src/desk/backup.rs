@@ -3,6 +3,7 @@
 //! never over the database's own files, and the log says who took it.
 
 use super::{Desk, DeskError, DeskResult, Principal};
+use crate::domain::operation::AuditOp;
 use crate::store::backup::{Inspection, Target};
 use std::path::Path;
 
@@ -26,7 +27,7 @@ impl Desk {
         }
         if !self.store_read_only {
             let was_read_only = std::mem::replace(&mut self.read_only, false);
-            let logged = self.audited(principal.login(), "database_backup", |_, entry, _| {
+            let logged = self.audited(principal.login(), AuditOp::DatabaseBackup, |_, entry, _| {
                 entry.detail = format!("copied the whole database to {shown}");
                 Ok(())
             });

@@ -7,7 +7,8 @@ use super::{
     access_of, acting_role, facts_of, note_program, note_workspace, resolve_program, resolve_workspace, Actor, Desk,
     DeskError, DeskResult,
 };
-use crate::domain::expiry::{decide_future, decide_program_expiry, decide_workspace_expiry, Expiry, EXPIRED, SYSTEM};
+use crate::domain::expiry::{decide_future, decide_program_expiry, decide_workspace_expiry, Expiry, SYSTEM};
+use crate::domain::operation::AuditOp;
 use crate::store;
 use crate::store::expiry::Due;
 use crate::store::records::NewAuditEntry;
@@ -66,10 +67,10 @@ impl Desk {
         let actor = store::audit::Actor { login: SYSTEM, via: "expiry" };
         for d in &due {
             let mut entry = NewAuditEntry {
-                operation: EXPIRED.to_string(),
+                operation: AuditOp::MembershipExpired.as_str().to_string(),
                 workspace_id: Some(d.workspace_id),
                 workspace: Some(d.workspace.clone()),
-                undo: Some(not_reversible(crate::domain::undo::not_reversible(EXPIRED))),
+                undo: Some(not_reversible(AuditOp::MembershipExpired.not_reversible())),
                 ..Default::default()
             };
             let role = crate::domain::WorkspaceRole::parse(&d.role).map(|r| r.title()).unwrap_or("member");
@@ -160,7 +161,7 @@ impl Desk {
     ) -> DeskResult<Option<String>> {
         let read_only = self.read_only;
         let now_time = self.clock.now();
-        self.audited(&actor.login, "workspace_member_expire", |tx, entry, _now| {
+        self.audited(&actor.login, AuditOp::WorkspaceMemberExpire, |tx, entry, _now| {
             let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
             note_workspace(entry, &ws);
             let (user_id, target) = super::workspaces::workspace_target(tx, ws.id, &ws.name, login)?;
@@ -188,7 +189,7 @@ impl Desk {
     ) -> DeskResult<Option<String>> {
         let read_only = self.read_only;
         let now_time = self.clock.now();
-        self.audited(&actor.login, "member_expire", |tx, entry, _now| {
+        self.audited(&actor.login, AuditOp::MemberExpire, |tx, entry, _now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
             let user = reaching(tx, &row, login)?;

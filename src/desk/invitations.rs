@@ -9,6 +9,7 @@ use super::{
 };
 use crate::domain::expiry::{decide_future, stamp, Expiry};
 use crate::domain::invitation::{self, InvitationState, StoredState};
+use crate::domain::operation::AuditOp;
 use crate::domain::workspace_rules::{block_transition, decide_member_action, decide_transfer, MemberAction};
 use crate::domain::Denial;
 use crate::store;
@@ -157,7 +158,7 @@ impl Desk {
     ) -> DeskResult<Invitation> {
         let read_only = self.read_only;
         let now = self.now_time();
-        self.audited(&actor.login, "workspace_invite", |tx, entry, sent_at| {
+        self.audited(&actor.login, AuditOp::WorkspaceInvite, |tx, entry, sent_at| {
             let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
             note_workspace(entry, &ws);
             decide_member_action(acting_role(&membership), MemberAction::Invite, role, None, read_only)?;
@@ -216,7 +217,7 @@ impl Desk {
     pub fn resend_invitation(&mut self, actor: &Actor, workspace: &str, login: &str) -> DeskResult<Invitation> {
         let read_only = self.read_only;
         let now = self.now_time();
-        self.audited(&actor.login, "workspace_invitation_resend", |tx, entry, sent_at| {
+        self.audited(&actor.login, AuditOp::WorkspaceInvitationResend, |tx, entry, sent_at| {
             let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
             note_workspace(entry, &ws);
             let row = pending_of(tx, ws.id, &ws.name, login)?;
@@ -231,7 +232,7 @@ impl Desk {
     /// Withdraws a pending invitation (expired or not).
     pub fn withdraw_invitation(&mut self, actor: &Actor, workspace: &str, login: &str) -> DeskResult<()> {
         let read_only = self.read_only;
-        self.audited(&actor.login, "workspace_invitation_withdraw", |tx, entry, now| {
+        self.audited(&actor.login, AuditOp::WorkspaceInvitationWithdraw, |tx, entry, now| {
             let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
             note_workspace(entry, &ws);
             let row = pending_of(tx, ws.id, &ws.name, login)?;
@@ -257,7 +258,7 @@ impl Desk {
     fn respond(&mut self, actor: &Actor, workspace: &str, accept: bool) -> DeskResult<WorkspaceRole> {
         let read_only = self.read_only;
         let now = self.now_time();
-        let operation = if accept { "workspace_invitation_accept" } else { "workspace_invitation_decline" };
+        let operation = if accept { AuditOp::WorkspaceInvitationAccept } else { AuditOp::WorkspaceInvitationDecline };
         self.audited(&actor.login, operation, |tx, entry, at| {
             let missing = || DeskError::NotFound(format!("no invitation to workspace '{}'", super::shown(workspace)));
             let ws =
@@ -334,7 +335,7 @@ impl Desk {
     /// Blocking keeps program memberships, inert, until unblocked.
     fn set_blocked(&mut self, actor: &Actor, workspace: &str, login: &str, block: bool) -> DeskResult<()> {
         let read_only = self.read_only;
-        let operation = if block { "workspace_member_block" } else { "workspace_member_unblock" };
+        let operation = if block { AuditOp::WorkspaceMemberBlock } else { AuditOp::WorkspaceMemberUnblock };
         self.audited(&actor.login, operation, |tx, entry, _now| {
             let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
             note_workspace(entry, &ws);
@@ -354,7 +355,7 @@ impl Desk {
     /// The Owner hands ownership to an Active Master and becomes a Master.
     pub fn transfer_ownership(&mut self, actor: &Actor, workspace: &str, login: &str) -> DeskResult<()> {
         let read_only = self.read_only;
-        self.audited(&actor.login, "workspace_transfer", |tx, entry, _now| {
+        self.audited(&actor.login, AuditOp::WorkspaceTransfer, |tx, entry, _now| {
             let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
             note_workspace(entry, &ws);
             let (user, target) = super::workspaces::workspace_target(tx, ws.id, &ws.name, login)?;

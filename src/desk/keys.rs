@@ -4,6 +4,7 @@
 use super::{invalid, Actor, Desk, DeskError, DeskResult};
 use crate::domain::expiry::{has_passed, openssh_expiry};
 use crate::domain::keys::{decide_key_change, parse_public_key, KeyManager};
+use crate::domain::operation::AuditOp;
 use crate::domain::remote::{decide_key_removal, KeyRemoval};
 use crate::store;
 use crate::store::keys::NewKey;
@@ -70,7 +71,7 @@ impl Desk {
     ) -> DeskResult<SshKey> {
         let by = principal.login().to_string();
         let now_time = self.clock.now();
-        let operation = if replace { "key_renew" } else { "key_add" };
+        let operation = if replace { AuditOp::KeyRenew } else { AuditOp::KeyAdd };
         self.audited(&by, operation, |tx, entry, now| {
             entry.detail = format!("key for {login}");
             decide_key_change(principal.manager(login), "Adding a key")?;
@@ -151,7 +152,7 @@ impl Desk {
     pub fn remove_key(&mut self, principal: &Principal, fingerprint: &str) -> DeskResult<SshKey> {
         let by = principal.login().to_string();
         let session_key = self.session_key().map(str::to_string);
-        self.audited(&by, "key_remove", |tx, entry, _now| {
+        self.audited(&by, AuditOp::KeyRemove, |tx, entry, _now| {
             entry.detail = format!("key {}", super::shown(fingerprint));
             let key = removable(tx, principal, session_key.as_deref(), fingerprint)?;
             store::keys::remove(tx, fingerprint)?;

@@ -6,6 +6,7 @@ use super::{
     access_of, facts_of, note_program, resolve_program, Actor, Candidate, Desk, DeskError, DeskResult, MemberSource,
     MemberStatus, Operation, Page, ProgramMember, WorkspaceRole,
 };
+use crate::domain::operation::AuditOp;
 use crate::domain::permission::{decide, decide_member_removal};
 use crate::domain::Denial;
 use crate::store;
@@ -130,7 +131,7 @@ impl Desk {
     ) -> DeskResult<Vec<ProgramMember>> {
         let read_only = self.read_only;
         let now_time = self.clock.now();
-        self.audited(&actor.login, "member_add", |tx, entry, now| {
+        self.audited(&actor.login, AuditOp::MemberAdd, |tx, entry, now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
             decide(&access_of(&row, read_only), Operation::AddMembers, &facts_of(&row))?;
@@ -186,7 +187,7 @@ impl Desk {
     /// Removes an explicit member (member management: Admin only).
     pub fn remove_member(&mut self, actor: &Actor, program: &str, login: &str) -> DeskResult<()> {
         let read_only = self.read_only;
-        self.audited(&actor.login, "member_remove", |tx, entry, _now| {
+        self.audited(&actor.login, AuditOp::MemberRemove, |tx, entry, _now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
             decide(&access_of(&row, read_only), Operation::AddMembers, &facts_of(&row))?;

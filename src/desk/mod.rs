@@ -49,6 +49,7 @@ pub use crate::store::programs::Seek;
 pub use crate::store::records::{AuditEntry, User, Version, WorkspaceMember};
 pub use crate::store::Page;
 
+use crate::domain::operation::AuditOp;
 use crate::domain::permission::Access;
 use crate::store::programs::Visibility;
 use crate::store::records::{NewAuditEntry, ProgramRow, Workspace};
@@ -222,7 +223,7 @@ impl Desk {
     fn audited<T>(
         &mut self,
         actor_login: &str,
-        operation: &str,
+        operation: AuditOp,
         work: impl FnOnce(&Connection, &mut NewAuditEntry, &str) -> DeskResult<T>,
     ) -> DeskResult<T> {
         let result = self.audited_once(actor_login, operation, work);
@@ -266,18 +267,18 @@ impl Desk {
     fn audited_once<T>(
         &mut self,
         actor_login: &str,
-        operation: &str,
+        operation: AuditOp,
         work: impl FnOnce(&Connection, &mut NewAuditEntry, &str) -> DeskResult<T>,
     ) -> DeskResult<T> {
         let now = self.now();
-        let mut entry = NewAuditEntry { operation: operation.to_string(), ..Default::default() };
+        let mut entry = NewAuditEntry { operation: operation.as_str().to_string(), ..Default::default() };
         if self.read_only {
             let snapshot = self.store.read()?;
             let result = work(&snapshot, &mut entry, &now);
             drop(snapshot);
             return match result {
                 Err(error) if !error.is_storage() => Err(error),
-                _ => Err(Denial::read_only(&operation.replace('_', " ")).into()),
+                _ => Err(Denial::read_only(&operation.as_str().replace('_', " ")).into()),
             };
         }
         // Memberships whose end has come are gone before anything is decided.
@@ -287,7 +288,7 @@ impl Desk {
         match result {
             Ok(value) => {
                 if entry.undo.is_none() {
-                    entry.undo = Some(undo::not_reversible(crate::domain::undo::not_reversible(operation)));
+                    entry.undo = Some(undo::not_reversible(operation.not_reversible()));
                 }
                 let actor = store::audit::Actor { login: actor_login, via: &self.via };
                 store::audit::append(&tx, &now, &actor, "ok", &entry)?;
@@ -312,7 +313,7 @@ impl Desk {
 
     /// Records a refusal that happened before any use case could run (an
     /// SSH command a person may not send): one "denied" entry.
-    pub fn record_refusal(&mut self, actor_login: &str, operation: &str, reason: &str) -> DeskResult<()> {
+    pub fn record_refusal(&mut self, actor_login: &str, operation: AuditOp, reason: &str) -> DeskResult<()> {
         let reason = reason.to_string();
         let result: DeskResult<()> = self.audited(actor_login, operation, |_, _, _| Err(DeskError::Invalid(reason)));
         match result {

@@ -7,6 +7,7 @@ use super::{
     visibility, Actor, Desk, DeskError, DeskResult, Operation, Page, ProgramConfig, ProgramDetail, ProgramOverview,
     ProgramSummary,
 };
+use crate::domain::operation::AuditOp;
 use crate::domain::permission::{decide, decide_create_program};
 use crate::domain::{validate, ProgramRole, ProgramStatus};
 use crate::store;
@@ -118,7 +119,7 @@ impl Desk {
     ) -> DeskResult<ProgramSummary> {
         let read_only = self.read_only;
         let mut ids = std::mem::take(&mut self.app_ids);
-        let result = self.audited(&actor.login, "program_create", |tx, entry, now| {
+        let result = self.audited(&actor.login, AuditOp::ProgramCreate, |tx, entry, now| {
             let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
             note_workspace(entry, &ws);
             entry.program = Some(name.to_string());
@@ -242,7 +243,7 @@ impl Desk {
 
     pub fn edit_program(&mut self, actor: &Actor, program: &str, edit: &ProgramEdit) -> DeskResult<ProgramSummary> {
         let read_only = self.read_only;
-        self.audited(&actor.login, "program_edit", |tx, entry, _now| {
+        self.audited(&actor.login, AuditOp::ProgramEdit, |tx, entry, _now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
             decide(&access_of(&row, read_only), Operation::Edit, &facts_of(&row))?;
@@ -281,7 +282,7 @@ impl Desk {
         change: &ConfigChange,
     ) -> DeskResult<ProgramConfig> {
         let read_only = self.read_only;
-        self.audited(&actor.login, "program_configure", |tx, entry, _now| {
+        self.audited(&actor.login, AuditOp::ProgramConfigure, |tx, entry, _now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
             decide(&access_of(&row, read_only), Operation::Configure, &facts_of(&row))?;
@@ -352,7 +353,7 @@ impl Desk {
     /// Makes a version live: the latest by default, an older one is a rollback.
     pub fn release(&mut self, actor: &Actor, program: &str, version: Option<&str>) -> DeskResult<String> {
         let read_only = self.read_only;
-        self.audited(&actor.login, "program_release", |tx, entry, _now| {
+        self.audited(&actor.login, AuditOp::ProgramRelease, |tx, entry, _now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
             decide(&access_of(&row, read_only), Operation::Release, &facts_of(&row))?;
@@ -390,7 +391,7 @@ impl Desk {
 
     pub fn take_offline(&mut self, actor: &Actor, program: &str) -> DeskResult<()> {
         let read_only = self.read_only;
-        self.audited(&actor.login, "program_take_offline", |tx, entry, _now| {
+        self.audited(&actor.login, AuditOp::ProgramTakeOffline, |tx, entry, _now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
             decide(&access_of(&row, read_only), Operation::TakeOffline, &facts_of(&row))?;
@@ -412,7 +413,7 @@ impl Desk {
     /// and configuration. The audit log keeps what happened.
     pub fn delete_program(&mut self, actor: &Actor, program: &str) -> DeskResult<()> {
         let read_only = self.read_only;
-        self.audited(&actor.login, "program_delete", |tx, entry, _now| {
+        self.audited(&actor.login, AuditOp::ProgramDelete, |tx, entry, _now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
             decide(&access_of(&row, read_only), Operation::Delete, &facts_of(&row))?;

@@ -7,6 +7,7 @@
 use super::keys::Principal;
 use super::{Actor, Desk, DeskError, DeskResult};
 use crate::domain::expiry::has_passed;
+use crate::domain::operation::AuditOp;
 use crate::domain::people::decide_operator_only;
 use crate::domain::remote::{revoked, session_standing, Revocation};
 use crate::domain::Denial;
@@ -132,11 +133,11 @@ impl Desk {
 
     /// Inside a write's transaction: refused if this desk's SSH session
     /// was revoked since it started.
-    pub(super) fn check_session(&self, conn: &Connection, operation: &str) -> DeskResult<()> {
+    pub(super) fn check_session(&self, conn: &Connection, operation: AuditOp) -> DeskResult<()> {
         let Some(remote) = &self.remote else { return Ok(()) };
         let facts = store::sessions::facts(conn, remote.id)?;
         session_standing(&facts, self.clock.now())
-            .map_err(|why: Revocation| revoked(&operation.replace('_', " "), &why).into())
+            .map_err(|why: Revocation| revoked(&operation.as_str().replace('_', " "), &why).into())
     }
 
     /// The live SSH sessions (the operator's): a session whose process is
@@ -174,7 +175,7 @@ impl Desk {
             Err(_) => live.into_iter().filter(|s| s.login == target).collect(),
         };
         let by = principal.login().to_string();
-        let ended = self.audited(&by, "ssh_end", |tx, entry, now| {
+        let ended = self.audited(&by, AuditOp::SshEnd, |tx, entry, now| {
             decide_operator_only(matches!(principal, Principal::Operator(_)), "Ending sessions")?;
             if chosen.is_empty() {
                 return Err(DeskError::NotFound(format!(

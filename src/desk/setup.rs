@@ -4,6 +4,7 @@
 
 use super::{invalid, Desk, DeskError, DeskResult, Principal, WorkspaceRole};
 use crate::domain::keys::parse_public_key;
+use crate::domain::operation::AuditOp;
 use crate::domain::people::{decide_operator_only, Standing};
 use crate::store;
 use serde::Serialize;
@@ -38,7 +39,7 @@ impl Desk {
     ) -> DeskResult<SetupReport> {
         let by = principal.login().to_string();
         if let Err(denial) = decide_operator_only(matches!(principal, Principal::Operator(_)), "Setting up a server") {
-            let _ = self.record_refusal(&by, "setup", &denial.to_string());
+            let _ = self.record_refusal(&by, AuditOp::Setup, &denial.to_string());
             return Err(denial.into());
         }
         let key = parse_public_key(key_text).map_err(invalid)?;

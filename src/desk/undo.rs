@@ -8,6 +8,7 @@ use super::{
     access_of, acting_role, audit::audit_scope, facts_of, resolve_program, resolve_workspace, Actor, AuditEntry,
     AuditQuery, Desk, DeskError, DeskResult,
 };
+use crate::domain::operation::AuditOp;
 use crate::domain::people::Standing;
 use crate::domain::permission::{decide, decide_member_removal, Operation};
 use crate::domain::undo as rules;
@@ -129,8 +130,9 @@ impl Desk {
     /// audited as an undo naming `id`.
     pub fn undo(&mut self, actor: &Actor, id: i64) -> DeskResult<UndoPlan> {
         let read_only = self.read_only;
-        let redo = store::undo::entry(self.conn(), id)?.is_some_and(|e| e.operation == rules::UNDO);
-        let operation = if redo { rules::REDO } else { rules::UNDO };
+        let redo =
+            store::undo::entry(self.conn(), id)?.is_some_and(|e| AuditOp::parse(&e.operation) == Some(AuditOp::Undo));
+        let operation = if redo { AuditOp::Redo } else { AuditOp::Undo };
         self.audited(&actor.login, operation, |tx, entry, _now| {
             // Filed under the entry's workspace and program (refused or
             // not) once the actor may see it at all.
@@ -253,7 +255,7 @@ fn plan_entry(conn: &Connection, actor: &Actor, entry: store::undo::Entry, read_
         still_as_left(conn, &names, part, &inverse)?;
     }
     let changes = inverse.iter().map(|p| names.describe(p)).collect::<DeskResult<Vec<_>>>()?;
-    Ok(UndoPlan { id, redo: op == rules::UNDO, operation: op, changes, parts: inverse, entry })
+    Ok(UndoPlan { id, redo: AuditOp::parse(&op) == Some(AuditOp::Undo), operation: op, changes, parts: inverse, entry })
 }
 
 /// Writes each part's "after" (an inverse part's after is the old state).

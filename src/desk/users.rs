@@ -2,6 +2,7 @@
 
 use super::{invalid, Actor, Desk, DeskError, DeskResult, Page, Principal, User, WorkspaceRole};
 use crate::domain::invitation::StoredState;
+use crate::domain::operation::AuditOp;
 use crate::domain::people::{decide_operator_only, decide_removal, decide_standing_change, Standing};
 use crate::domain::validate;
 use crate::store;
@@ -26,7 +27,7 @@ impl Desk {
         let name = name.unwrap_or(&login).to_string();
         let email = email.map(str::to_string).filter(|e| !e.is_empty());
         let actor = by.to_string();
-        self.audited(&actor, "user_add", |tx, entry, now| {
+        self.audited(&actor, AuditOp::UserAdd, |tx, entry, now| {
             validate::login(&login).map_err(invalid)?;
             let name = validate::name("name", &name).map_err(invalid)?;
             if let Some(email) = &email {
@@ -114,7 +115,7 @@ impl Desk {
     pub fn disable_user(&mut self, principal: &Principal, login: &str, reason: Option<&str>) -> DeskResult<User> {
         let by = principal.login().to_string();
         let reason = reason.map(str::to_string).filter(|r| !r.is_empty());
-        self.audited(&by, "user_disable", |tx, entry, now| {
+        self.audited(&by, AuditOp::UserDisable, |tx, entry, now| {
             entry.detail = format!("disable {}", super::shown(login));
             decide_operator_only(matches!(principal, Principal::Operator(_)), "Disabling a person")?;
             if let Some(reason) = &reason {
@@ -135,7 +136,7 @@ impl Desk {
     /// as before.
     pub fn enable_user(&mut self, principal: &Principal, login: &str) -> DeskResult<User> {
         let by = principal.login().to_string();
-        self.audited(&by, "user_enable", |tx, entry, _now| {
+        self.audited(&by, AuditOp::UserEnable, |tx, entry, _now| {
             entry.detail = format!("enable {}", super::shown(login));
             decide_operator_only(matches!(principal, Principal::Operator(_)), "Enabling a person")?;
             let user = registered(tx, login)?;
@@ -153,7 +154,7 @@ impl Desk {
     /// what they did.
     pub fn remove_user(&mut self, principal: &Principal, login: &str) -> DeskResult<User> {
         let by = principal.login().to_string();
-        self.audited(&by, "user_remove", |tx, entry, now| {
+        self.audited(&by, AuditOp::UserRemove, |tx, entry, now| {
             entry.detail = format!("remove {}", super::shown(login));
             decide_operator_only(matches!(principal, Principal::Operator(_)), "Removing a person")?;
             let user = registered(tx, login)?;

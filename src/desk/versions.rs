@@ -4,6 +4,7 @@ use super::{
     access_of, facts_of, invalid, note_program, resolve_program, Actor, Desk, DeskError, DeskResult, Operation, Page,
     Version,
 };
+use crate::domain::operation::AuditOp;
 use crate::domain::permission::decide;
 use crate::domain::remote::{decide_server_file, EXPORT_OVER_SSH, UPLOAD_OVER_SSH};
 use crate::domain::validate::{self, PACKAGE_MAX_BYTES};
@@ -137,9 +138,11 @@ impl Desk {
                 let sha256 = sha256_hex(&bytes);
                 (bytes, sha256)
             }),
-            PackageSource::Stream(stream) => read_stream(stream, || self.check_session(self.conn(), "program_upload")),
+            PackageSource::Stream(stream) => {
+                read_stream(stream, || self.check_session(self.conn(), AuditOp::ProgramUpload))
+            }
         };
-        self.audited(&actor.login, "program_upload", |tx, entry, now| {
+        self.audited(&actor.login, AuditOp::ProgramUpload, |tx, entry, now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
             decide(&access_of(&row, read_only), Operation::Upload, &facts_of(&row))?;
@@ -240,7 +243,7 @@ impl Desk {
             return version_of(self.conn(), &row, version);
         }
         let was_read_only = std::mem::replace(&mut self.read_only, false);
-        let result = self.audited(&actor.login, "version_export", |tx, entry, _now| {
+        let result = self.audited(&actor.login, AuditOp::VersionExport, |tx, entry, _now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);
             decide(&access_of(&row, false), Operation::View, &facts_of(&row))?;

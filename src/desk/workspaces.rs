@@ -6,6 +6,7 @@ use super::{
     MemberStatus, Page, WorkspaceMember, WorkspaceRole, WorkspaceSummary,
 };
 use crate::domain::invitation::StoredState;
+use crate::domain::operation::AuditOp;
 use crate::domain::validate;
 use crate::domain::workspace_rules::{decide_member_action, decide_workspace_change, MemberAction, WorkspaceChange};
 use crate::store;
@@ -22,7 +23,7 @@ impl Desk {
     /// someone (the owner, or the operator setting up a server).
     pub(super) fn create_workspace_by(&mut self, by: &str, actor: &Actor, name: &str) -> DeskResult<WorkspaceSummary> {
         let read_only = self.read_only;
-        self.audited(by, "workspace_create", |tx, entry, now| {
+        self.audited(by, AuditOp::WorkspaceCreate, |tx, entry, now| {
             entry.workspace = Some(name.to_string());
             if read_only {
                 return Err(crate::domain::Denial::read_only("Create workspace").into());
@@ -42,7 +43,7 @@ impl Desk {
     /// Renames a workspace (its Owner only); undone by renaming it back.
     pub fn rename_workspace(&mut self, actor: &Actor, workspace: &str, new_name: &str) -> DeskResult<WorkspaceSummary> {
         let read_only = self.read_only;
-        self.audited(&actor.login, "workspace_rename", |tx, entry, _now| {
+        self.audited(&actor.login, AuditOp::WorkspaceRename, |tx, entry, _now| {
             let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
             note_workspace(entry, &ws);
             decide_workspace_change(acting_role(&membership), WorkspaceChange::Rename, (0, 0, 0), read_only)?;
@@ -82,13 +83,13 @@ impl Desk {
     /// besides the Owner, no pending invitations. Not reversible.
     pub fn delete_workspace(&mut self, actor: &Actor, workspace: &str) -> DeskResult<()> {
         let read_only = self.read_only;
-        self.audited(&actor.login, "workspace_delete", |tx, entry, _now| {
+        self.audited(&actor.login, AuditOp::WorkspaceDelete, |tx, entry, _now| {
             let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
             note_workspace(entry, &ws);
             let contents = store::workspaces::contents(tx, ws.id)?;
             decide_workspace_change(acting_role(&membership), WorkspaceChange::Delete, contents, read_only)?;
             store::workspaces::delete(tx, ws.id)?;
-            entry.undo = Some(not_reversible(crate::domain::undo::not_reversible("workspace_delete")));
+            entry.undo = Some(not_reversible(AuditOp::WorkspaceDelete.not_reversible()));
             entry.detail = format!("deleted workspace {}", ws.name);
             Ok(())
         })
@@ -158,7 +159,7 @@ impl Desk {
     ) -> DeskResult<()> {
         let read_only = self.read_only;
         let now_time = self.clock.now();
-        self.audited(&actor.login, "workspace_member_add", |tx, entry, now| {
+        self.audited(&actor.login, AuditOp::WorkspaceMemberAdd, |tx, entry, now| {
             let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
             note_workspace(entry, &ws);
             decide_member_action(acting_role(&membership), MemberAction::Add, role, None, read_only)?;
@@ -198,7 +199,7 @@ impl Desk {
         role: WorkspaceRole,
     ) -> DeskResult<()> {
         let read_only = self.read_only;
-        self.audited(&actor.login, "workspace_member_role", |tx, entry, _now| {
+        self.audited(&actor.login, AuditOp::WorkspaceMemberRole, |tx, entry, _now| {
             let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
             note_workspace(entry, &ws);
             let (user_id, target) = workspace_target(tx, ws.id, &ws.name, login)?;
@@ -224,7 +225,7 @@ impl Desk {
     /// Removes a member and all their program memberships in the workspace.
     pub fn remove_workspace_member(&mut self, actor: &Actor, workspace: &str, login: &str) -> DeskResult<()> {
         let read_only = self.read_only;
-        self.audited(&actor.login, "workspace_member_remove", |tx, entry, _now| {
+        self.audited(&actor.login, AuditOp::WorkspaceMemberRemove, |tx, entry, _now| {
             let (ws, membership) = resolve_workspace(tx, actor, workspace)?;
             note_workspace(entry, &ws);
             let (user_id, target) = workspace_target(tx, ws.id, &ws.name, login)?;

@@ -24,7 +24,6 @@ use time::{Duration, OffsetDateTime};
 /// The actor written on the entry an expiry leaves.
 pub const SYSTEM: &str = "system";
 /// The operation of that entry.
-pub const EXPIRED: &str = "membership_expired";
 /// How close an end must be to be shown as soon (red, the header, the
 /// "expiring" filter).
 pub const SOON: Duration = Duration::days(7);

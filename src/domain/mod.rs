@@ -11,6 +11,7 @@ pub mod expiry;
 pub mod invitation;
 pub mod keys;
 pub mod lifecycle;
+pub mod operation;
 pub mod people;
 pub mod permission;
 pub mod remote;

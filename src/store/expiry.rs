@@ -143,8 +143,14 @@ pub fn last_ended(conn: &Connection, login: &str, place: Place<'_>) -> rusqlite:
         "SELECT detail FROM audit WHERE actor = ?1 AND operation = ?2 AND {column} = ?3
          AND detail LIKE ?4 ESCAPE '\\' ORDER BY id DESC LIMIT 1"
     ))?
-    .query_row(params![crate::domain::expiry::SYSTEM, crate::domain::expiry::EXPIRED, value, pattern], |r| {
-        super::text(r, 0)
-    })
+    .query_row(
+        params![
+            crate::domain::expiry::SYSTEM,
+            crate::domain::operation::AuditOp::MembershipExpired.as_str(),
+            value,
+            pattern
+        ],
+        |r| super::text(r, 0),
+    )
     .optional()
 }

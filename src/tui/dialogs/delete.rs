@@ -48,7 +48,7 @@ impl TypeToConfirm {
             warning: format!(
                 "This deletes {}, which is empty. {}. Type its name to confirm.",
                 sanitize::line(workspace),
-                crate::tui::text::capitalized(crate::domain::undo::not_reversible("workspace_delete"))
+                crate::tui::text::capitalized(crate::domain::operation::AuditOp::WorkspaceDelete.not_reversible())
             ),
             confirm: "Delete forever",
             expected: workspace.to_string(),
@@ -85,7 +85,7 @@ impl TypeToConfirm {
                 sanitize::line(login),
                 sanitize::line(workspace),
                 // The words undo refuses it with: one truth.
-                crate::tui::text::capitalized(crate::domain::undo::not_reversible("workspace_transfer"))
+                crate::tui::text::capitalized(crate::domain::operation::AuditOp::WorkspaceTransfer.not_reversible())
             ),
             confirm: "Transfer",
             expected: workspace.to_string(),
