@@ -206,13 +206,31 @@ impl<'a> Context<'a> {
     }
 }
 
+/// A layer for the stack, built by the screen that opens it: a new dialog
+/// is its module, one `mod` line, and the screen that pushes it.
+pub struct Layer(pub Box<dyn Component>);
+
+impl Layer {
+    pub fn new(layer: impl Component) -> Self {
+        Self(Box::new(layer))
+    }
+}
+
+impl std::fmt::Debug for Layer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Layer")
+    }
+}
+
 /// What a key or an action led to; the router carries it out.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Outcome {
     Nothing,
     /// Change the data through the desk (then refresh what shows it).
     Request(Request),
-    /// Open a dialog.
+    /// Put this layer on top of the stack.
+    Push(Layer),
+    /// Open a dialog `dialogs::open` builds.
     Open(Open),
     /// Close the dialog or overlay that handled the key.
     Close,

@@ -49,7 +49,7 @@ pub fn on_mouse(app: &mut App, mouse: MouseEvent) {
                 }
                 _ => Outcome::Nothing,
             });
-            if outcome == Outcome::SelectionMoved {
+            if matches!(outcome, Outcome::SelectionMoved) {
                 app.load_selection();
             }
         }
@@ -64,13 +64,13 @@ pub fn on_mouse(app: &mut App, mouse: MouseEvent) {
                 let screen = p.screens.focused_mut(p.view.tab, p.view.focus)?;
                 let mut last = Outcome::Nothing;
                 for _ in 0..3 {
-                    if screen.perform(action, &p.ctx) == Outcome::SelectionMoved {
+                    if matches!(screen.perform(action, &p.ctx), Outcome::SelectionMoved) {
                         last = Outcome::SelectionMoved;
                     }
                 }
                 Some(last)
             });
-            if outcome == Some(Outcome::SelectionMoved) {
+            if matches!(outcome, Some(Outcome::SelectionMoved)) {
                 app.load_selection();
             }
         }

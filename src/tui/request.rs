@@ -173,12 +173,6 @@ pub enum Open {
         app_id: String,
         name: String,
     },
-    /// When a member's access ends.
-    SetExpiry {
-        target: ExpiryTarget,
-        /// Who, and what is set now.
-        about: String,
-    },
     Upload {
         app_id: String,
         latest: Option<String>,

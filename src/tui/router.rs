@@ -200,6 +200,7 @@ fn apply(app: &mut App, outcome: Outcome, from: From) {
                 top.fetch_items(&p.ctx, next_page);
             }
         }),
+        Outcome::Push(layer) => app.push(layer.0),
         Outcome::Open(open) => {
             if let Some(layer) = app.with_parts(|p| super::dialogs::open(open, &p.ctx)) {
                 app.push(layer);

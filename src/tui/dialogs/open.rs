@@ -3,7 +3,7 @@
 //! opens.
 
 use super::{AddMembers, Configure, Confirm, InvitationList, Invite, KeyList, Picker, PickerKind};
-use super::{ProgramForm, Release, SetExpiry, TypeToConfirm, Upload};
+use super::{ProgramForm, Release, TypeToConfirm, Upload};
 use crate::desk::{Page, Principal};
 use crate::tui::component::{Component, Context};
 use crate::tui::request::Open;
@@ -20,7 +20,6 @@ pub fn open(open: Open, ctx: &Context<'_>) -> Option<Box<dyn Component>> {
             let candidates = ctx.report(ctx.desk.find_candidates(ctx.actor()?, &app_id, None, page))?;
             Box::new(AddMembers::new(&app_id, &name, candidates))
         }
-        Open::SetExpiry { target, about } => Box::new(SetExpiry::new(target, about)),
         Open::Upload { app_id, latest } => Box::new(Upload::new(&app_id, latest)),
         Open::Configure { app_id, config } => Box::new(Configure::new(&app_id, &config)),
         Open::Release { app_id, name, versions } => Box::new(Release::new(&app_id, &name, versions)),

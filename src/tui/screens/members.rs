@@ -6,7 +6,9 @@ use crate::desk::{Denial, Page, ProgramMember};
 use crate::domain::expiry::has_passed;
 use crate::sanitize;
 use crate::tui::action::Action;
+use crate::tui::component::Layer;
 use crate::tui::component::{offer, Component, Context, Offer, Outcome, Pane};
+use crate::tui::dialogs::SetExpiry;
 use crate::tui::layout;
 use crate::tui::request::{ExpiryTarget, Open, Request};
 use crate::tui::text::{column_widths, fit};
@@ -203,7 +205,7 @@ impl Component for MembersPane {
                 };
                 let about = expiry_about(&member.login, member.role.title(), &member.expires_at, ctx.now);
                 let target = ExpiryTarget::Program { app_id: app_id.to_string(), login: member.login.clone() };
-                return Outcome::Open(Open::SetExpiry { target, about });
+                return Outcome::Push(Layer::new(SetExpiry::new(target, about)));
             }
             _ => {
                 if action == Action::Bottom {

@@ -6,7 +6,9 @@ use crate::desk::{countdown_text, Denial, MemberOp, MemberStatus, Page, Workspac
 use crate::domain::expiry::has_passed;
 use crate::sanitize;
 use crate::tui::action::Action;
+use crate::tui::component::Layer;
 use crate::tui::component::{offer, Component, Context, Offer, Outcome};
+use crate::tui::dialogs::SetExpiry;
 use crate::tui::layout;
 use crate::tui::request::{ExpiryTarget, Open, Request};
 use crate::tui::text::{column_widths, fit};
@@ -88,7 +90,7 @@ impl WorkspaceMembers {
     }
 
     /// The confirmation for an action on the selected row.
-    fn confirm(&self, action: Action, ctx: &Context<'_>) -> Option<Open> {
+    fn confirm(&self, action: Action, ctx: &Context<'_>) -> Option<Outcome> {
         let (workspace, member) = (ctx.workspace()?.to_string(), self.list.selected_row()?);
         let login = member.login.clone();
         // The role a role change leads to, as the desk decided it.
@@ -137,14 +139,15 @@ impl WorkspaceMembers {
                 "Withdraw",
                 Request::Withdraw { workspace, login },
             ),
-            Action::Transfer => return Some(Open::Transfer { workspace, login }),
+            Action::Transfer => return Some(Outcome::Open(Open::Transfer { workspace, login })),
             Action::SetExpiry => {
                 let about = expiry_about(&login, member.role.title(), &member.expires_at, ctx.now);
-                return Some(Open::SetExpiry { target: ExpiryTarget::Workspace { workspace, login }, about });
+                let target = ExpiryTarget::Workspace { workspace, login };
+                return Some(Outcome::Push(Layer::new(SetExpiry::new(target, about))));
             }
             _ => return None,
         };
-        Some(Open::confirm(title, question, confirm, request))
+        Some(Outcome::Open(Open::confirm(title, question, confirm, request)))
     }
 }
 
@@ -169,8 +172,8 @@ impl Component for WorkspaceMembers {
             self.refresh(ctx);
             return Outcome::Nothing;
         }
-        if let Some(open) = self.confirm(action, ctx) {
-            return Outcome::Open(open);
+        if let Some(outcome) = self.confirm(action, ctx) {
+            return outcome;
         }
         if let Some(delta) = nav::delta(action, layout::tab_list_height(ctx.size)) {
             self.list.move_by(delta);
