@@ -328,23 +328,7 @@ fn export(
     Ok(())
 }
 
-const EXPORT_CSV_HEADERS: [&str; 15] = [
-    "id",
-    "at",
-    "actor",
-    "workspace",
-    "program",
-    "app_id",
-    "operation",
-    "outcome",
-    "detail",
-    "via",
-    "workspace_id",
-    "undo",
-    "reverts",
-    "prev",
-    "hash",
-];
+const EXPORT_CSV_HEADERS: [&str; 15] = crate::store::audit::EXPORTED_FIELDS;
 
 fn export_cells(entry: &ExportedEntry) -> Vec<String> {
     let e = &entry.entry;

@@ -626,8 +626,9 @@ pub fn prune(conn: &Connection, mark: &super::chain::PruneMark) -> rusqlite::Res
 /// Walks the chain of an exported file (JSON lines, as `audit export`
 /// writes them) by the rules `verify` applies to the database: an auditor
 /// handed the file and a head hash needs nothing else.
-/// The fields an exported line has, and no others.
-const EXPORTED_FIELDS: [&str; 15] = [
+/// The fields an exported line has, and no others (also the CSV export's
+/// header, in this order).
+pub const EXPORTED_FIELDS: [&str; 15] = [
     "id",
     "at",
     "actor",
