@@ -53,9 +53,8 @@ impl App {
             }
         }
         if !self.who.invitations.is_empty() && !self.has_layer() {
-            if let Some(invitations) = super::dialogs::open(super::request::Open::Invitations, &self.context()) {
-                self.push(invitations);
-            }
+            let invitations = super::dialogs::InvitationList::open(&self.context());
+            self.push(Box::new(invitations));
         }
         self.refresh_undo();
     }

@@ -12,7 +12,7 @@
 
 use super::action::Action;
 use super::keymap::Keymap;
-use super::request::{Open, Request};
+use super::request::Request;
 use super::theme::Theme;
 use crate::desk::{Actor, Denial, Desk, DeskResult, Invitation, WorkspaceSummary};
 use crossterm::event::KeyEvent;
@@ -230,8 +230,6 @@ pub enum Outcome {
     Request(Request),
     /// Put this layer on top of the stack.
     Push(Layer),
-    /// Open a dialog `dialogs::open` builds.
-    Open(Open),
     /// Close the dialog or overlay that handled the key.
     Close,
     Status(StatusKind, String),
@@ -245,6 +243,19 @@ pub enum Outcome {
         next_page: bool,
     },
     Quit,
+}
+
+impl Outcome {
+    /// Put this dialog or overlay on top of the stack.
+    pub fn push(layer: impl Component) -> Self {
+        Self::Push(Layer::new(layer))
+    }
+
+    /// Push the layer if what it starts from could be read; if not, the
+    /// desk's error is in the context's problems, for the status line.
+    pub fn push_read(layer: Option<impl Component>) -> Self {
+        layer.map_or(Self::Nothing, Self::push)
+    }
 }
 
 /// One action as the key-hint bar, the help overlay and the key handler
@@ -313,6 +324,12 @@ pub trait Component: std::any::Any {
     /// A layer that shows the desk's refusal inside it (a dialog) takes it
     /// and says so; otherwise it goes to the status line.
     fn show_error(&mut self, _error: String) -> bool {
+        false
+    }
+
+    /// A request it handed back was carried out: whether it stays on the
+    /// stack (having read again what it shows) instead of closing.
+    fn stays_after_request(&mut self, _ctx: &Context<'_>) -> bool {
         false
     }
 

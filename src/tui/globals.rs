@@ -6,7 +6,8 @@
 use super::action::Action;
 use super::app::App;
 use super::component::{offer, Offer, Outcome, Pane, Tab};
-use super::request::{Open, Request};
+use super::dialogs::{Confirm, InvitationList, KeyList, Picker};
+use super::request::Request;
 
 /// The console-wide actions offered now.
 pub fn offers(app: &App) -> Vec<Offer> {
@@ -89,10 +90,10 @@ pub fn perform(app: &mut App, action: Action) -> Outcome {
         Action::TabMembers => app.switch_tab(Tab::Members),
         Action::TabAudit => app.switch_tab(Tab::Audit),
         Action::TabRoles => app.switch_tab(Tab::Roles),
-        Action::Invitations => return Outcome::Open(Open::Invitations),
-        Action::Keys => return Outcome::Open(Open::Keys),
-        Action::SwitchWorkspace => return Outcome::Open(Open::Workspaces),
-        Action::SwitchPersona => return Outcome::Open(Open::Personas),
+        Action::Invitations => return app.with_parts(|p| Outcome::push(InvitationList::open(&p.ctx))),
+        Action::Keys => return app.with_parts(|p| Outcome::push_read(KeyList::open(&p.ctx))),
+        Action::SwitchWorkspace => return app.with_parts(|p| Outcome::push(Picker::workspaces(&p.ctx))),
+        Action::SwitchPersona => return app.with_parts(|p| Outcome::push_read(Picker::personas(&p.ctx))),
         Action::Undo | Action::Redo => {
             let choice = if action == Action::Undo { &app.who.undo } else { &app.who.redo };
             if let Some(id) = choice.as_ref().map(|c| c.id) {
@@ -111,7 +112,7 @@ pub fn perform(app: &mut App, action: Action) -> Outcome {
             } else {
                 "Reset the demo? Every change since it started is undone."
             };
-            return Outcome::Open(Open::confirm("Reset the demo", question.to_string(), "Reset", Request::DemoReset));
+            return Outcome::push(Confirm::new("Reset the demo", question.to_string(), "Reset", Request::DemoReset));
         }
         Action::ClearFilter => {
             clear_filters(app);

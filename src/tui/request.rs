@@ -1,9 +1,8 @@
 //! What screens and dialogs hand back as data (gitui: confirmations are
 //! data): a [`Request`] to change something through the desk, carried out
-//! in one place (`requests.rs`), or an [`Open`] — the dialog to open, which
-//! `dialogs::open` builds.
+//! in one place (`requests.rs`).
 
-use crate::desk::{ConfigChange, Denial, ProgramConfig, Version, WorkspaceRole};
+use crate::desk::{ConfigChange, WorkspaceRole};
 
 /// Whose access an expiry is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,80 +153,5 @@ impl From<ConfigChangeRequest> for ConfigChange {
             client_id: r.client_id,
             merchant_id: r.merchant_id,
         }
-    }
-}
-
-/// A dialog to open, with what it starts from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Open {
-    CreateProgram {
-        workspace: String,
-    },
-    EditProgram {
-        app_id: String,
-        name: String,
-        description: String,
-    },
-    /// The new member list (read when it opens).
-    AddMembers {
-        app_id: String,
-        name: String,
-    },
-    Upload {
-        app_id: String,
-        latest: Option<String>,
-    },
-    Configure {
-        app_id: String,
-        config: ProgramConfig,
-    },
-    Release {
-        app_id: String,
-        name: String,
-        versions: Vec<Version>,
-    },
-    /// Type the program's name or app ID to delete it.
-    Delete {
-        app_id: String,
-        name: String,
-    },
-    /// Type the workspace's name to hand it over.
-    Transfer {
-        workspace: String,
-        login: String,
-    },
-    /// Type the workspace's new name.
-    RenameWorkspace {
-        workspace: String,
-    },
-    /// Type the workspace's name to delete it.
-    DeleteWorkspace {
-        workspace: String,
-    },
-    Confirm {
-        title: String,
-        question: String,
-        confirm: String,
-        request: Request,
-    },
-    /// The invite dialog: registered users (read when it opens) and the
-    /// roles that may be given.
-    Invite {
-        workspace: String,
-        roles: Vec<(WorkspaceRole, Result<(), Denial>)>,
-    },
-    /// The workspace switcher.
-    Workspaces,
-    /// The persona switcher (a demo).
-    Personas,
-    /// Your invitations.
-    Invitations,
-    /// Your SSH keys.
-    Keys,
-}
-
-impl Open {
-    pub fn confirm(title: &str, question: String, confirm: &str, request: Request) -> Self {
-        Self::Confirm { title: title.to_string(), question, confirm: confirm.to_string(), request }
     }
 }

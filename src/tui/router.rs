@@ -201,33 +201,26 @@ fn apply(app: &mut App, outcome: Outcome, from: From) {
             }
         }),
         Outcome::Push(layer) => app.push(layer.0),
-        Outcome::Open(open) => {
-            if let Some(layer) = app.with_parts(|p| super::dialogs::open(open, &p.ctx)) {
-                app.push(layer);
-            }
-        }
         Outcome::Request(request) if from == From::Welcome => welcome(app, request),
-        Outcome::Request(request) if from == From::Layer => {
-            let keys =
-                matches!(request, super::request::Request::AddKey { .. } | super::request::Request::RemoveKey { .. });
-            match requests::execute(app, request) {
-                Ok(message) => {
+        Outcome::Request(request) if from == From::Layer => match requests::execute(app, request) {
+            Ok(message) => {
+                let stays = app.with_parts(|p| match p.layers.last_mut() {
+                    Some(top) => top.stays_after_request(&p.ctx),
+                    None => false,
+                });
+                if !stays {
                     app.layers.pop();
-                    // The Keys dialog stays open on what it now holds.
-                    if keys {
-                        apply(app, Outcome::Open(super::request::Open::Keys), From::Screen);
-                    }
-                    app.set_status(StatusKind::Info, message);
                 }
-                Err(error) => {
-                    super::log::write(&format!("refused: {error}"));
-                    let shown = app.layers.last_mut().is_some_and(|top| top.show_error(error.to_string()));
-                    if !shown {
-                        app.set_status(StatusKind::Error, error.to_string());
-                    }
+                app.set_status(StatusKind::Info, message);
+            }
+            Err(error) => {
+                super::log::write(&format!("refused: {error}"));
+                let shown = app.layers.last_mut().is_some_and(|top| top.show_error(error.to_string()));
+                if !shown {
+                    app.set_status(StatusKind::Error, error.to_string());
                 }
             }
-        }
+        },
         Outcome::Request(request) => match requests::execute(app, request) {
             Ok(message) if message.is_empty() => {}
             Ok(message) => app.set_status(StatusKind::Info, message),

@@ -165,8 +165,7 @@ fn help_roles_and_keys_keep_their_columns() {
         }
     }
     let mut app = demo_app("olivia", (100, 30));
-    let keys = mpdesk::tui::dialogs::open(mpdesk::tui::request::Open::Keys, &app.context()).expect("the Keys dialog");
-    app.push(keys);
+    press(&mut app, KeyCode::Char('K'));
     let screen = crate::tui_support::screen_text(&app);
     assert!(screen.contains("Your SSH keys"), "{screen}");
     assert!(!screen.contains("[Enter] …") && screen.contains("[Enter] Add key"), "{screen}");

@@ -5,6 +5,7 @@ use super::DURATIONS;
 use super::{Outcome, Request};
 use crate::desk::Candidate;
 use crate::sanitize;
+use crate::tui::component::Context;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::dialog_box::{cycle, footer, open_box, row};
 use crate::tui::widgets::pick_list::{PickKey, PickList};
@@ -38,6 +39,14 @@ impl AddMembers {
             duration: 0,
             error: None,
         }
+    }
+
+    /// The dialog for this program, starting from the first page of its
+    /// new member list (`None`: it could not be read; the error is in `ctx`).
+    pub fn open(ctx: &Context<'_>, app_id: &str, program: &str) -> Option<Self> {
+        let page = crate::desk::Page::new(0, CANDIDATES_SHOWN);
+        let candidates = ctx.report(ctx.desk.find_candidates(ctx.actor()?, app_id, None, page))?;
+        Some(Self::new(app_id, program, candidates))
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {

@@ -3,6 +3,7 @@
 use super::{Outcome, Request};
 use crate::desk::Invitation;
 use crate::sanitize;
+use crate::tui::component::Context;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::dialog_box::{open_box, row};
 use crossterm::event::{KeyCode, KeyEvent};
@@ -21,6 +22,11 @@ pub struct InvitationList {
 impl InvitationList {
     pub fn new(invitations: Vec<Invitation>, now: OffsetDateTime) -> Self {
         Self { invitations, selected: 0, now, error: None }
+    }
+
+    /// This person's pending invitations, as of the desk's clock.
+    pub fn open(ctx: &Context<'_>) -> Self {
+        Self::new(ctx.who.invitations.clone(), ctx.desk.now_time())
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {

@@ -5,6 +5,7 @@ use super::DURATIONS;
 use super::{Outcome, Request};
 use crate::desk::{Denial, User, WorkspaceRole};
 use crate::sanitize;
+use crate::tui::component::Context;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::dialog_box::{cycle, footer, open_box, row};
 use crate::tui::widgets::pick_list::{PickKey, PickList};
@@ -44,6 +45,14 @@ impl Invite {
             error: None,
             touched: false,
         }
+    }
+
+    /// The dialog for this workspace, starting from the first page of the
+    /// registered users (`None`: they could not be read; the error is in `ctx`).
+    pub fn open(ctx: &Context<'_>, workspace: &str, roles: Vec<(WorkspaceRole, Result<(), Denial>)>) -> Option<Self> {
+        let page = crate::desk::Page::new(0, super::add_members_page());
+        let users = ctx.report(ctx.desk.find_invitees(ctx.actor()?, workspace, None, page))?;
+        Some(Self::new(workspace, users, roles))
     }
 
     fn problem(&self) -> Option<String> {

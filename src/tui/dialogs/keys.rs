@@ -4,8 +4,9 @@
 //! removed (over SSH: the key this session uses, or your last one).
 
 use super::{Outcome, Request};
-use crate::desk::SshKey;
+use crate::desk::{Principal, SshKey};
 use crate::sanitize;
+use crate::tui::component::Context;
 use crate::tui::field::TextField;
 use crate::tui::text::fit;
 use crate::tui::theme::Theme;
@@ -43,6 +44,21 @@ impl KeyList {
             line: TextField::new("Paste a public key (.pub line)", ""),
             error: None,
         }
+    }
+
+    /// Your keys, each with why it may not be removed now (`None`: they
+    /// could not be read; the error is in `ctx`).
+    pub fn open(ctx: &Context<'_>) -> Option<Self> {
+        let me = Principal::Person(ctx.actor()?.clone());
+        let keys = ctx.report(ctx.desk.list_keys(&me, None))?;
+        let keys = keys
+            .into_iter()
+            .map(|key| {
+                let refusal = ctx.desk.key_removal_refusal(&me, &key.fingerprint);
+                (key, refusal)
+            })
+            .collect();
+        Some(Self::new(keys))
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
@@ -152,4 +168,15 @@ impl KeyList {
     }
 }
 
-super::dialog_layer!(KeyList);
+super::dialog_layer!(KeyList, {
+    // A key added or removed: the list stays open on what it now holds.
+    fn stays_after_request(&mut self, ctx: &crate::tui::component::Context<'_>) -> bool {
+        match KeyList::open(ctx) {
+            Some(fresh) => {
+                *self = fresh;
+                true
+            }
+            None => false,
+        }
+    }
+});

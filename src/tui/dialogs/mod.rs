@@ -1,8 +1,9 @@
 //! Modal dialogs. Each is its own small module — state, key handler,
 //! view — that never calls the desk: it hands back a `Request` (a
 //! confirmation is data) and `requests.rs` carries it out; an error comes
-//! back into the dialog, shown inline. [`Dialog`] is the component the
-//! router sees; [`open`] builds one from what a screen asked to open.
+//! back into the dialog, shown inline. Each is a layer on the console's
+//! stack (`dialog_layer!`), built and pushed by the screen that opens it
+//! (`Outcome::push`); one that reads what it starts from has an `open`.
 
 mod add_members;
 mod configure;
@@ -12,14 +13,12 @@ mod expiry;
 mod invitations;
 mod invite;
 mod keys;
-mod open;
 mod picker;
 mod program_form;
 mod release;
 mod upload;
 
 pub use add_members::AddMembers;
-pub use open::open;
 
 /// How many candidates one add-members query fetches.
 pub fn add_members_page() -> u64 {

@@ -2,6 +2,7 @@
 
 use super::{Outcome, Request};
 use crate::sanitize;
+use crate::tui::component::Context;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::dialog_box::{footer, open_box, row};
 use crossterm::event::{KeyCode, KeyEvent};
@@ -32,6 +33,21 @@ impl Picker {
     pub fn new(kind: PickerKind, items: Vec<(String, String)>, current: &str) -> Self {
         let selected = items.iter().position(|(k, _)| k == current).unwrap_or(0);
         Self { kind, items, selected, filter: String::new(), error: None }
+    }
+
+    /// The workspace switcher: the workspaces this person belongs to.
+    pub fn workspaces(ctx: &Context<'_>) -> Self {
+        let items =
+            ctx.who.workspaces.iter().map(|w| (w.name.clone(), format!("{} — {}", w.name, w.role.title()))).collect();
+        Self::new(PickerKind::Workspace, items, ctx.workspace().unwrap_or_default())
+    }
+
+    /// The persona switcher (a demo): every registered user (`None`: they
+    /// could not be read; the error is in `ctx`).
+    pub fn personas(ctx: &Context<'_>) -> Option<Self> {
+        let users = ctx.report(ctx.desk.list_users(ctx.actor(), crate::desk::Page::new(0, 500)))?;
+        let items = users.into_iter().map(|u| (u.login.clone(), format!("{} ({})", u.name, u.login))).collect();
+        Some(Self::new(PickerKind::Persona, items, &ctx.who.login))
     }
 
     /// The items whose label contains the filter, case-insensitively.

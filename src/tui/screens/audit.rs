@@ -8,8 +8,9 @@ use crate::sanitize;
 use crate::tui::action::Action;
 use crate::tui::background::{Answer, Job};
 use crate::tui::component::{Component, Context, Offer, Outcome, Pane, StatusKind, UndoChoice};
+use crate::tui::dialogs::Confirm;
 use crate::tui::layout;
-use crate::tui::request::{Open, Request};
+use crate::tui::request::Request;
 use crate::tui::text::{column_widths, fit};
 use crate::tui::widgets::grid::{Grid, GridRow};
 use crate::tui::widgets::list_keys as nav;
@@ -266,7 +267,7 @@ impl AuditLog {
         let question =
             format!("{verb} #{id} ({} by {})? This will: {}.", entry.operation, entry.actor, plan.changes.join("; "));
         let confirm = if plan.redo { "Redo" } else { "Undo" };
-        Outcome::Open(Open::confirm(&format!("{verb} #{id}"), question, confirm, Request::Undo { id: *id }))
+        Outcome::push(Confirm::new(&format!("{verb} #{id}"), question, confirm, Request::Undo { id: *id }))
     }
 }
 

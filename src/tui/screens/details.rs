@@ -6,8 +6,9 @@ use crate::desk::VersionState;
 use crate::sanitize;
 use crate::tui::action::Action;
 use crate::tui::component::{offer, Component, Context, Offer, Outcome, Pane};
+use crate::tui::dialogs::{AddMembers, Configure, Confirm, ProgramForm, Release, TypeToConfirm, Upload};
 use crate::tui::layout;
-use crate::tui::request::{Open, Request};
+use crate::tui::request::Request;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::list_keys as nav;
 use crate::tui::widgets::pane::{max_scroll, pane_block, scrolled, short_time, wrapped_rows};
@@ -52,26 +53,24 @@ impl Details {
         max_scroll(rows, area)
     }
 
-    /// What a program operation opens, for the selected program.
-    fn open(action: Action, ctx: &Context<'_>) -> Option<Open> {
+    /// The dialog a program operation opens, for the selected program.
+    fn open(action: Action, ctx: &Context<'_>) -> Option<Outcome> {
         let selection = ctx.selection?;
         let summary = &selection.detail.summary;
-        let (app_id, name) = (summary.app_id.clone(), summary.name.clone());
+        let (app_id, name) = (summary.app_id.as_str(), summary.name.as_str());
         Some(match action {
-            Action::EditProgram => {
-                Open::EditProgram { app_id, name, description: selection.detail.description.clone() }
-            }
-            Action::AddMembers => Open::AddMembers { app_id, name },
-            Action::Upload => Open::Upload { app_id, latest: selection.versions.first().map(|v| v.version.clone()) },
-            Action::Configure => Open::Configure { app_id, config: selection.detail.config.clone() },
-            Action::Release => Open::Release { app_id, name, versions: selection.versions.clone() },
-            Action::TakeOffline => Open::confirm(
+            Action::EditProgram => Outcome::push(ProgramForm::edit(app_id, name, &selection.detail.description)),
+            Action::AddMembers => Outcome::push_read(AddMembers::open(ctx, app_id, name)),
+            Action::Upload => Outcome::push(Upload::new(app_id, selection.versions.first().map(|v| v.version.clone()))),
+            Action::Configure => Outcome::push(Configure::new(app_id, &selection.detail.config)),
+            Action::Release => Outcome::push(Release::new(app_id, name, selection.versions.clone())),
+            Action::TakeOffline => Outcome::push(Confirm::new(
                 "Take offline",
                 format!("Take {name} offline? It keeps its versions and can be released again."),
                 "Take offline",
-                Request::TakeOffline { app_id },
-            ),
-            Action::Delete => Open::Delete { app_id, name },
+                Request::TakeOffline { app_id: app_id.to_string() },
+            )),
+            Action::Delete => Outcome::push(TypeToConfirm::delete_program(app_id, name)),
             _ => return None,
         })
     }
@@ -80,7 +79,7 @@ impl Details {
 impl Component for Details {
     fn perform(&mut self, action: Action, ctx: &Context<'_>) -> Outcome {
         if let Some(open) = Self::open(action, ctx) {
-            return Outcome::Open(open);
+            return open;
         }
         let page = layout::list_height(ctx.size, Pane::Details);
         if let Some(delta) = nav::delta(action, page) {

@@ -6,11 +6,10 @@ use crate::desk::{Denial, Page, ProgramMember};
 use crate::domain::expiry::has_passed;
 use crate::sanitize;
 use crate::tui::action::Action;
-use crate::tui::component::Layer;
 use crate::tui::component::{offer, Component, Context, Offer, Outcome, Pane};
-use crate::tui::dialogs::SetExpiry;
+use crate::tui::dialogs::{Confirm, SetExpiry};
 use crate::tui::layout;
-use crate::tui::request::{ExpiryTarget, Open, Request};
+use crate::tui::request::{ExpiryTarget, Request};
 use crate::tui::text::{column_widths, fit};
 use crate::tui::widgets::grid::{Grid, GridRow};
 use crate::tui::widgets::list_keys as nav;
@@ -197,7 +196,7 @@ impl Component for MembersPane {
                 let question = format!("Remove {login} from {name}? They can be added again later.");
                 let app_id = selection.detail.summary.app_id.clone();
                 let request = Request::RemoveMember { app_id, login };
-                return Outcome::Open(Open::confirm("Remove member", question, "Remove", request));
+                return Outcome::push(Confirm::new("Remove member", question, "Remove", request));
             }
             Action::SetExpiry => {
                 let (Some(member), Some(app_id)) = (self.list.selected_row(), ctx.app_id()) else {
@@ -205,7 +204,7 @@ impl Component for MembersPane {
                 };
                 let about = expiry_about(&member.login, member.role.title(), &member.expires_at, ctx.now);
                 let target = ExpiryTarget::Program { app_id: app_id.to_string(), login: member.login.clone() };
-                return Outcome::Push(Layer::new(SetExpiry::new(target, about)));
+                return Outcome::push(SetExpiry::new(target, about));
             }
             _ => {
                 if action == Action::Bottom {

@@ -6,11 +6,10 @@ use crate::desk::{countdown_text, Denial, MemberOp, MemberStatus, Page, Workspac
 use crate::domain::expiry::has_passed;
 use crate::sanitize;
 use crate::tui::action::Action;
-use crate::tui::component::Layer;
 use crate::tui::component::{offer, Component, Context, Offer, Outcome};
-use crate::tui::dialogs::SetExpiry;
+use crate::tui::dialogs::{Confirm, Invite, SetExpiry, TypeToConfirm};
 use crate::tui::layout;
-use crate::tui::request::{ExpiryTarget, Open, Request};
+use crate::tui::request::{ExpiryTarget, Request};
 use crate::tui::text::{column_widths, fit};
 use crate::tui::widgets::grid::{Grid, GridRow};
 use crate::tui::widgets::list_keys as nav;
@@ -139,15 +138,15 @@ impl WorkspaceMembers {
                 "Withdraw",
                 Request::Withdraw { workspace, login },
             ),
-            Action::Transfer => return Some(Outcome::Open(Open::Transfer { workspace, login })),
+            Action::Transfer => return Some(Outcome::push(TypeToConfirm::transfer(&workspace, &login))),
             Action::SetExpiry => {
                 let about = expiry_about(&login, member.role.title(), &member.expires_at, ctx.now);
                 let target = ExpiryTarget::Workspace { workspace, login };
-                return Some(Outcome::Push(Layer::new(SetExpiry::new(target, about))));
+                return Some(Outcome::push(SetExpiry::new(target, about)));
             }
             _ => return None,
         };
-        Some(Outcome::Open(Open::confirm(title, question, confirm, request)))
+        Some(Outcome::push(Confirm::new(title, question, confirm, request)))
     }
 }
 
@@ -155,15 +154,15 @@ impl Component for WorkspaceMembers {
     fn perform(&mut self, action: Action, ctx: &Context<'_>) -> Outcome {
         if action == Action::Invite {
             return match ctx.workspace() {
-                Some(ws) => Outcome::Open(Open::Invite { workspace: ws.to_string(), roles: self.invite_roles.clone() }),
+                Some(ws) => Outcome::push_read(Invite::open(ctx, ws, self.invite_roles.clone())),
                 None => Outcome::Nothing,
             };
         }
         if let (Some(ws), Action::RenameWorkspace | Action::DeleteWorkspace) = (ctx.workspace(), action) {
             let workspace = ws.to_string();
-            return Outcome::Open(match action {
-                Action::RenameWorkspace => Open::RenameWorkspace { workspace },
-                _ => Open::DeleteWorkspace { workspace },
+            return Outcome::push(match action {
+                Action::RenameWorkspace => TypeToConfirm::rename_workspace(&workspace),
+                _ => TypeToConfirm::delete_workspace(&workspace),
             });
         }
         if action == Action::ExpiringSoon {

@@ -7,8 +7,8 @@ use crate::sanitize;
 use crate::tui::action::Action;
 use crate::tui::background::{Answer, Job, ProgramSeek};
 use crate::tui::component::{offer, Component, Context, Offer, Outcome, Pane};
+use crate::tui::dialogs::ProgramForm;
 use crate::tui::layout;
-use crate::tui::request::Open;
 use crate::tui::text::{column_widths, fit};
 use crate::tui::widgets::grid::{Grid, GridRow};
 use crate::tui::widgets::list_keys as nav;
@@ -330,7 +330,7 @@ impl Component for ProgramList {
     fn perform(&mut self, action: Action, ctx: &Context<'_>) -> Outcome {
         match action {
             Action::CreateProgram => match ctx.workspace() {
-                Some(ws) => Outcome::Open(Open::CreateProgram { workspace: ws.to_string() }),
+                Some(ws) => Outcome::push(ProgramForm::create(ws)),
                 None => Outcome::Nothing,
             },
             Action::Filter => {
