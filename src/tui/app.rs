@@ -24,15 +24,8 @@ pub struct Status {
     pub text: String,
 }
 
-pub enum Screen {
-    Welcome(Box<Welcome>),
-    Main,
-}
-
-/// What is showing: the welcome screen or the tabs, which tab, and which
-/// pane has the focus.
+/// Which tab shows, and which pane has the focus.
 pub struct View {
-    pub screen: Screen,
     pub tab: Tab,
     pub focus: Pane,
 }
@@ -114,8 +107,9 @@ pub struct App {
     pub view: View,
     pub selection: Option<Selection>,
     pub screens: Screens,
-    /// The layers over the screen, bottom first: dialogs and overlays
-    /// (help, your sessions). A key goes to the top one.
+    /// The layers over the screen, bottom first: the welcome screen (in
+    /// place of the tabs), dialogs and overlays (help, your sessions). A
+    /// key goes to the top one.
     pub layers: Vec<Box<dyn Component>>,
     pub tour: Option<Tour>,
     pub sync: Sync,
@@ -146,7 +140,7 @@ impl App {
             keymap: config.keymap,
             theme: config.theme,
             status: None,
-            view: View { screen: Screen::Main, tab: Tab::Programs, focus: Pane::Programs },
+            view: View { tab: Tab::Programs, focus: Pane::Programs },
             selection: None,
             screens: Screens::default(),
             layers: Vec::new(),
@@ -324,7 +318,13 @@ impl App {
 
     /// Whether the tabs show (a person in a workspace), not the welcome.
     pub fn main_screen(&self) -> bool {
-        matches!(self.view.screen, Screen::Main) && self.who.workspace.is_some()
+        !self.welcoming() && self.who.workspace.is_some()
+    }
+
+    /// Whether the welcome screen is showing in place of the tabs (it is
+    /// the bottom layer then).
+    pub fn welcoming(&self) -> bool {
+        self.layers.first().is_some_and(|bottom| (bottom.as_ref() as &dyn std::any::Any).is::<Welcome>())
     }
 
     pub fn selected_app_id(&self) -> Option<String> {

@@ -5,7 +5,7 @@
 //! one screen; it never writes but to restore the tour's and the demo's
 //! starting data.
 
-use super::app::{App, Screen, Welcome};
+use super::app::{App, Welcome};
 use super::component::{Pane, StatusKind, Tab, UndoChoice};
 use super::screens::details::VERSIONS_SHOWN;
 use super::screens::tour::{self, Done, Step, Tour};
@@ -31,6 +31,9 @@ impl App {
             .or_else(|| workspaces.iter().find(|w| w.status.can_act()).cloned())
             .or_else(|| workspaces.first().cloned());
         self.load_invitations();
+        if self.welcoming() {
+            self.layers.remove(0);
+        }
         if self.who.actor.is_none() || self.who.workspace.is_none() {
             let demo_available = self.desk.count_users().map(|n| n == 0).unwrap_or(false);
             let mut welcome = Welcome::new(login, self.who.actor.is_some(), demo_available);
@@ -39,10 +42,11 @@ impl App {
             if !welcome.invitations.is_empty() {
                 welcome.focus = super::screens::welcome::WelcomeFocus::Invitation(0);
             }
-            self.view.screen = Screen::Welcome(Box::new(welcome));
+            // Under any dialog still open (the persona switcher closes
+            // itself once this is done).
+            self.layers.insert(0, Box::new(welcome));
             return;
         }
-        self.view.screen = Screen::Main;
         self.screens.programs.to_first_row();
         self.reload();
         self.reload_tab();
@@ -62,7 +66,7 @@ impl App {
     /// Selects the program `app_id` and the workspace member `login` again
     /// (after a persona switch), where this person can see them.
     pub fn keep_selection(&mut self, app_id: Option<String>, login: Option<String>) {
-        if !matches!(self.view.screen, Screen::Main) {
+        if self.welcoming() {
             self.stage.kept = (app_id, login);
             return;
         }
@@ -265,7 +269,7 @@ impl App {
             self.run.ended = Some(why);
             return;
         }
-        if !matches!(self.view.screen, Screen::Main) {
+        if self.welcoming() {
             return;
         }
         let login = self.who.login.clone();

@@ -228,6 +228,9 @@ pub enum Outcome {
     Nothing,
     /// Change the data through the desk (then refresh what shows it).
     Request(Request),
+    /// The welcome screen's request (register, join, load the demo):
+    /// carried out, then the console starts as the person it names.
+    Enter(Request),
     /// Put this layer on top of the stack.
     Push(Layer),
     /// Close the dialog or overlay that handled the key.

@@ -2,7 +2,7 @@
 //! the focus and selects the row under it; the wheel scrolls the pane under
 //! it, three rows a notch.
 
-use super::app::{App, Pane, Screen};
+use super::app::{App, Pane};
 use super::component::Outcome;
 use super::layout;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
@@ -13,7 +13,7 @@ fn inside(area: Rect, column: u16, row: u16) -> bool {
 }
 
 pub fn on_mouse(app: &mut App, mouse: MouseEvent) {
-    if !matches!(app.view.screen, Screen::Main) || app.has_layer() || layout::too_small(app.ui_size()) {
+    if app.has_layer() || layout::too_small(app.ui_size()) {
         return;
     }
     let (width, height) = app.ui_size();

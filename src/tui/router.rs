@@ -6,8 +6,8 @@
 //! `requests.rs`, a dialog opened, a selection loaded, a status set.
 
 use super::action::Action;
-use super::app::{App, Screen};
-use super::component::{Component, Hint, Offerer, Outcome, StatusKind};
+use super::app::App;
+use super::component::{Hint, Offerer, Outcome, StatusKind};
 use super::hints;
 use super::requests;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
@@ -27,7 +27,6 @@ pub enum Message {
 /// Which screen an outcome came from: a request's result goes back there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum From {
-    Welcome,
     /// The top layer: a dialog or an overlay.
     Layer,
     Screen,
@@ -41,7 +40,7 @@ pub fn update_all(app: &mut App, messages: impl IntoIterator<Item = Message>) {
         handle(app, message);
     }
     run_pending(app);
-    if matches!(app.view.screen, Screen::Main) {
+    if !app.welcoming() {
         app.refresh_undo();
         app.check_tour();
     }
@@ -71,7 +70,7 @@ fn handle(app: &mut App, message: Message) {
     // minute (what countdowns show) moved; every other message may change
     // what is seen.
     if let Message::Answers = message {
-        if app.sync.background.collect() && matches!(app.view.screen, Screen::Main) {
+        if app.sync.background.collect() && !app.welcoming() {
             app.answers_came();
             app.run.redraw = true;
         }
@@ -98,7 +97,7 @@ fn handle(app: &mut App, message: Message) {
         Message::Resize(width, height) => {
             app.run.size = super::layout::capped((width, height));
             app.run.window = (width, height);
-            if matches!(app.view.screen, Screen::Main) {
+            if !app.welcoming() {
                 app.with_parts(|p| {
                     p.screens.programs.ensure_rows(&p.ctx);
                     p.screens.members.ensure_rows(&p.ctx);
@@ -126,9 +125,6 @@ fn route_key(app: &mut App, key: KeyEvent) {
         return;
     }
     let taken = app.with_parts(|p| {
-        if let Screen::Welcome(welcome) = &mut p.view.screen {
-            return Some((From::Welcome, welcome.handle_key(key, &p.ctx)));
-        }
         if let Some(top) = p.layers.last_mut() {
             return Some((From::Layer, top.handle_key(key, &p.ctx)));
         }
@@ -201,7 +197,7 @@ fn apply(app: &mut App, outcome: Outcome, from: From) {
             }
         }),
         Outcome::Push(layer) => app.push(layer.0),
-        Outcome::Request(request) if from == From::Welcome => welcome(app, request),
+        Outcome::Enter(request) => enter(app, request),
         Outcome::Request(request) if from == From::Layer => match requests::execute(app, request) {
             Ok(message) => {
                 let stays = app.with_parts(|p| match p.layers.last_mut() {
@@ -231,7 +227,7 @@ fn apply(app: &mut App, outcome: Outcome, from: From) {
 
 /// The welcome screen's request: on success the console starts as the
 /// person; otherwise the screen shows why.
-fn welcome(app: &mut App, request: super::request::Request) {
+fn enter(app: &mut App, request: super::request::Request) {
     match requests::welcome(app, request) {
         Ok(login) => {
             app.start_as(&login);
@@ -239,8 +235,8 @@ fn welcome(app: &mut App, request: super::request::Request) {
             app.set_status(StatusKind::Info, format!("welcome, {login}"));
         }
         Err(error) => {
-            if let Screen::Welcome(welcome) = &mut app.view.screen {
-                welcome.error = Some(error.to_string());
+            if let Some(top) = app.layers.last_mut() {
+                top.show_error(error.to_string());
             }
         }
     }

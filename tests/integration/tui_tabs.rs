@@ -385,3 +385,26 @@ fn when_access_ends_is_set_filtered_and_shown() {
     press(&mut olivia, KeyCode::Enter);
     assert!(status(&olivia).ends_with("until 2026-01-12T09:30:00Z"), "{}", status(&olivia));
 }
+
+/// A demo persona in no workspace gets the welcome screen in place of the
+/// tabs, with the persona switcher closed over it; joining from there
+/// brings the tabs back.
+#[test]
+fn switching_to_a_persona_in_no_workspace_shows_the_welcome_screen() {
+    let mut desk = demo_desk();
+    desk.add_user("zed", Some("Zed"), None).expect("user");
+    let olivia = desk.actor("olivia").expect("olivia");
+    desk.invite(&olivia, "Acme Mini Apps", "zed", WorkspaceRole::Developer).expect("invite");
+    let options = Options { demo: true, ..Options::default() };
+    let mut app = App::new(desk, "olivia", options, Config::default(), (100, 30));
+    press(&mut app, KeyCode::Char('p'));
+    chars(&mut app, "zed");
+    press(&mut app, KeyCode::Enter);
+    let text = screen_text(&app);
+    assert!(text.contains("Welcome to mpdesk") && text.contains("You are zed, registered"), "{text}");
+    assert!(!text.contains("Switch persona"), "the switcher closed: {text}");
+    press(&mut app, KeyCode::Enter);
+    let text = screen_text(&app);
+    assert!(!text.contains("Welcome to mpdesk") && text.contains("Programs"), "{text}");
+    assert_eq!(status(&app), "welcome, zed");
+}

@@ -90,16 +90,16 @@ impl Welcome {
                 self.cycle(false);
                 Outcome::Nothing
             }
-            KeyCode::Enter if self.focus == WelcomeFocus::Demo => Outcome::Request(Request::LoadDemo),
+            KeyCode::Enter if self.focus == WelcomeFocus::Demo => Outcome::Enter(Request::LoadDemo),
             KeyCode::Enter | KeyCode::Char('a') if matches!(self.focus, WelcomeFocus::Invitation(_)) => self
                 .invitation_workspace()
-                .map(|workspace| Outcome::Request(Request::Accept { workspace }))
+                .map(|workspace| Outcome::Enter(Request::Accept { workspace }))
                 .unwrap_or(Outcome::Nothing),
             KeyCode::Char('d') if matches!(self.focus, WelcomeFocus::Invitation(_)) => self
                 .invitation_workspace()
-                .map(|workspace| Outcome::Request(Request::Decline { workspace }))
+                .map(|workspace| Outcome::Enter(Request::Decline { workspace }))
                 .unwrap_or(Outcome::Nothing),
-            KeyCode::Enter => Outcome::Request(Request::Start {
+            KeyCode::Enter => Outcome::Enter(Request::Start {
                 name: (!self.registered).then(|| self.name.value().to_string()),
                 workspace: self.workspace.value().to_string(),
             }),
@@ -126,6 +126,11 @@ impl Component for Welcome {
 
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, ctx: &Context<'_>, _focused: bool) {
         render(self, ctx.theme, frame, area);
+    }
+
+    fn show_error(&mut self, error: String) -> bool {
+        self.error = Some(error);
+        true
     }
 }
 

@@ -7,7 +7,7 @@
 mod footer;
 pub mod header;
 
-use super::app::{App, Screen};
+use super::app::App;
 use super::component::Component;
 use super::hints;
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
@@ -32,8 +32,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     }
     let hints = hints::build(app);
     let ctx = app.context().with_hints(&hints, app.stage.database.as_deref());
-    if let Screen::Welcome(welcome) = &app.view.screen {
-        welcome.draw(frame, area, &ctx, true);
+    if app.welcoming() {
+        draw_layers(app, frame, area, &ctx);
         return;
     }
     // A status that needs more than its row (and the hint bar's spare one)
@@ -93,9 +93,13 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
         };
         footer::render_keys(&keys, &app.theme, frame, row, keys_on_status);
     }
-    // Every layer, bottom first: the top one is drawn last, over the rest.
+    draw_layers(app, frame, area, &ctx);
+}
+
+/// Every layer, bottom first: the top one is drawn last, over the rest.
+fn draw_layers(app: &App, frame: &mut Frame<'_>, area: Rect, ctx: &super::component::Context<'_>) {
     for layer in &app.layers {
-        layer.draw(frame, area, &ctx, true);
+        layer.draw(frame, area, ctx, true);
     }
 }
 
