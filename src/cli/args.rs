@@ -10,6 +10,25 @@ pub use super::workspace::{RoleArg, WorkspaceCommand, WorkspaceMemberCommand};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+// `--expires WHEN`: where access (or a key) ends, one flag with one
+// meaning wherever it is taken. (A `//` comment: clap would show a doc
+// comment as the about of every command that flattens this.)
+#[derive(Debug, Args)]
+pub struct ExpiresArg {
+    /// When it ends: a date (2027-01-31), a time (2027-01-31T18:00:00Z) or
+    /// a duration (30d, 12h, 90s; an invitation's counts from its
+    /// acceptance); default: never.
+    #[arg(long, value_name = "WHEN")]
+    expires: Option<String>,
+}
+
+impl ExpiresArg {
+    /// The end as typed (the desk reads it against its own clock).
+    pub fn when(&self) -> Option<&str> {
+        self.expires.as_deref()
+    }
+}
+
 #[derive(Debug, Parser)]
 #[command(name = "mpdesk", version, about = "A terminal console for teams that build mini programs.", long_about = None)]
 pub struct Cli {

@@ -1,6 +1,7 @@
 //! `mpdesk key`: SSH public keys — the clap types and the handler, side
 //! by side.
 
+use super::args::ExpiresArg;
 use super::commands::{out, out_rows, Done};
 use super::output::Format;
 use crate::desk::{Desk, DeskError, DeskResult, Principal};
@@ -18,10 +19,8 @@ pub enum KeyCommand {
         /// The .pub file, or - to read the key line from standard input (over SSH, only -).
         #[arg(value_name = "FILE")]
         file: Option<String>,
-        /// When sshd stops accepting the key: a date (2027-01-31), a time
-        /// (2027-01-31T18:00:00Z) or a duration (30d, 12h, 90s); default: never.
-        #[arg(long, value_name = "WHEN")]
-        expires: Option<String>,
+        #[command(flatten)]
+        expires: ExpiresArg,
         /// The key is theirs already (expired, say): give it this end
         /// instead (--expires, or none) — a renewal.
         #[arg(long)]
@@ -55,7 +54,7 @@ pub(super) fn run(desk: &mut Desk, who: &Principal, format: Format, cmd: &KeyCom
                     },
                 };
             let text = read_key_text(&file)?;
-            let key = desk.add_key_until(who, &login, &text, expires.as_deref(), *replace)?;
+            let key = desk.add_key(who, &login, &text, expires.when(), *replace)?;
             out(format.json(), &key, || {
                 let until = key.expires_at.as_ref().map(|end| format!(", accepted until {end}")).unwrap_or_default();
                 let done = if *replace { "renewed" } else { "added" };

@@ -1,6 +1,7 @@
 //! `mpdesk member`: a mini program's members — the clap types and the
 //! handler, side by side.
 
+use super::args::ExpiresArg;
 use super::commands::{out, out_pages, Done};
 use super::output::{ends, until, Format};
 use crate::desk::{Actor, Desk};
@@ -16,10 +17,8 @@ pub enum MemberCommand {
         program: String,
         #[arg(required = true)]
         logins: Vec<String>,
-        /// When access ends: a date (2027-01-31), a time
-        /// (2027-01-31T18:00:00Z) or a duration (30d, 12h, 90s); default: never.
-        #[arg(long, value_name = "WHEN")]
-        expires: Option<String>,
+        #[command(flatten)]
+        expires: ExpiresArg,
     },
     /// Set, extend or clear when a member's access to the program ends: a
     /// date, a time, a duration from now, or never.
@@ -40,7 +39,7 @@ pub(super) fn run(desk: &mut Desk, me: &Actor, format: Format, cmd: &MemberComma
     match cmd {
         MemberCommand::Candidates { program } => out_pages(format, |page| desk.member_candidates(me, program, page)),
         MemberCommand::Add { program, logins, expires } => {
-            let added = desk.add_members_until(me, program, logins, expires.as_deref())?;
+            let added = desk.add_members(me, program, logins, expires.when())?;
             out(format.json(), &added, || {
                 format!(
                     "added {}",

@@ -1,6 +1,7 @@
 //! `mpdesk workspace`: workspaces, their members and invitations — the
 //! clap types and the handler, side by side.
 
+use super::args::ExpiresArg;
 use super::commands::{out, out_rows, Done};
 use super::output::{ends, until, Format};
 use crate::desk::{Actor, Desk, Page, WorkspaceRole};
@@ -25,10 +26,8 @@ pub enum WorkspaceCommand {
         login: String,
         #[arg(long, value_enum)]
         role: RoleArg,
-        /// The access it grants ends: a duration from the acceptance (30d),
-        /// or a date or time (2027-01-31); default: never.
-        #[arg(long, value_name = "WHEN")]
-        expires: Option<String>,
+        #[command(flatten)]
+        expires: ExpiresArg,
     },
     /// The workspace's invitations: pending, accepted, declined, withdrawn, expired.
     Invitations { workspace: String },
@@ -63,10 +62,8 @@ pub enum WorkspaceMemberCommand {
         login: String,
         #[arg(long, value_enum)]
         role: RoleArg,
-        /// When access ends: a date (2027-01-31), a time
-        /// (2027-01-31T18:00:00Z) or a duration (30d, 12h, 90s); default: never.
-        #[arg(long, value_name = "WHEN")]
-        expires: Option<String>,
+        #[command(flatten)]
+        expires: ExpiresArg,
     },
     /// Set, extend or clear when a member's access ends: a date, a time, a
     /// duration from now, or never (not the Owner's: it never ends).
@@ -111,7 +108,7 @@ pub(super) fn run(desk: &mut Desk, me: &Actor, format: Format, cmd: &WorkspaceCo
             out_rows(format, list)
         }
         WorkspaceCommand::Member(WorkspaceMemberCommand::Add { workspace, login, role: r, expires }) => {
-            desk.add_workspace_member_until(me, workspace, login, role(*r), expires.as_deref())?;
+            desk.add_workspace_member(me, workspace, login, role(*r), expires.when())?;
             let end = desk.member_end(me, workspace, login)?;
             let answer =
                 serde_json::json!({"workspace": workspace, "login": login, "role": role(*r), "expires_at": end});
@@ -152,7 +149,7 @@ pub(super) fn run(desk: &mut Desk, me: &Actor, format: Format, cmd: &WorkspaceCo
             })
         }
         WorkspaceCommand::Invite { workspace, login, role: r, expires } => {
-            let inv = desk.invite_for(me, workspace, login, role(*r), expires.as_deref())?;
+            let inv = desk.invite(me, workspace, login, role(*r), expires.when())?;
             out(format.json(), &inv, || {
                 format!("invited {login} to {workspace} as {}; expires {}", inv.role.title(), inv.expires_at)
             })

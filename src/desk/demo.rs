@@ -110,7 +110,7 @@ impl Desk {
             for member in &ws.members {
                 let role = WorkspaceRole::parse(&member.role)
                     .ok_or_else(|| DeskError::Storage(format!("demo data: unknown role {}", member.role)))?;
-                self.add_workspace_member(&owner, &ws.name, &member.login, role)?;
+                self.add_workspace_member(&owner, &ws.name, &member.login, role, None)?;
             }
             for program in &ws.programs {
                 self.load_demo_program(&ws.name, program)?;
@@ -124,7 +124,7 @@ impl Desk {
         let created = self.create_program(&creator, workspace, &program.name, &program.description)?;
         let app_id = created.app_id;
         if !program.members.is_empty() {
-            self.add_members(&creator, &app_id, &program.members)?;
+            self.add_members(&creator, &app_id, &program.members, None)?;
         }
         if !program.domains.is_empty() || program.client_id.is_some() || program.merchant_id.is_some() {
             let change = super::ConfigChange {

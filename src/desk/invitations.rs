@@ -135,20 +135,10 @@ impl Desk {
         self.clock.now()
     }
 
-    /// Invites a registered user; the invitation expires in 3 days.
+    /// Invites a registered user (the invitation expires in 3 days),
+    /// granting access for a while once accepted (`30d`) or until an
+    /// instant (`2027-01-31`), if given.
     pub fn invite(
-        &mut self,
-        actor: &Actor,
-        workspace: &str,
-        login: &str,
-        role: WorkspaceRole,
-    ) -> DeskResult<Invitation> {
-        self.invite_for(actor, workspace, login, role, None)
-    }
-
-    /// [`Desk::invite`], granting access for a while once accepted (`30d`)
-    /// or until an instant (`2027-01-31`), if given.
-    pub fn invite_for(
         &mut self,
         actor: &Actor,
         workspace: &str,

@@ -52,16 +52,11 @@ fn already_has(existing: &SshKey, now: time::OffsetDateTime) -> String {
 }
 
 impl Desk {
-    /// Registers `text` (one public key line) as `login`'s key.
-    pub fn add_key(&mut self, principal: &Principal, login: &str, text: &str) -> DeskResult<SshKey> {
-        self.add_key_until(principal, login, text, None, false)
-    }
-
-    /// [`Desk::add_key`], accepted by sshd only until `expires` (a date, a
-    /// time or a duration from now) if given. With `replace`, a key the
-    /// person has already (an expired one, say) gets this end instead: a
-    /// renewal.
-    pub fn add_key_until(
+    /// Registers `text` (one public key line) as `login`'s key, accepted by
+    /// sshd only until `expires` (a date, a time or a duration from now) if
+    /// given. With `replace`, a key the person has already (an expired
+    /// one, say) gets this end instead: a renewal.
+    pub fn add_key(
         &mut self,
         principal: &Principal,
         login: &str,

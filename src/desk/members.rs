@@ -115,14 +115,9 @@ impl Desk {
             .collect())
     }
 
-    /// Adds members, all or none, in one transaction.
-    pub fn add_members(&mut self, actor: &Actor, program: &str, logins: &[String]) -> DeskResult<Vec<ProgramMember>> {
-        self.add_members_until(actor, program, logins, None)
-    }
-
-    /// [`Desk::add_members`], their memberships ending at `expires` (a
-    /// date, a time, a duration from now) if given.
-    pub fn add_members_until(
+    /// Adds members, all or none, in one transaction, their memberships
+    /// ending at `expires` (a date, a time, a duration from now) if given.
+    pub fn add_members(
         &mut self,
         actor: &Actor,
         program: &str,

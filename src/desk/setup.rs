@@ -57,7 +57,7 @@ impl Desk {
             }
             match store::keys::by_fingerprint(desk.conn(), &key.fingerprint)? {
                 None => {
-                    desk.add_key(principal, owner, key_text)?;
+                    desk.add_key(principal, owner, key_text, None, false)?;
                     report.key_added = true;
                 }
                 Some(existing) if existing.login == owner => {}

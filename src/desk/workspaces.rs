@@ -136,20 +136,10 @@ impl Desk {
         Ok(rows.into_iter().map(|(ws, m)| WorkspaceSummary { name: ws.name, role: m.role, status: m.status }).collect())
     }
 
-    /// Adds a registered user to a workspace directly, as Active.
+    /// Adds a registered user to a workspace directly, as Active, the
+    /// membership ending at `expires` (a date, a time, a duration from
+    /// now) if given.
     pub fn add_workspace_member(
-        &mut self,
-        actor: &Actor,
-        workspace: &str,
-        login: &str,
-        role: WorkspaceRole,
-    ) -> DeskResult<()> {
-        self.add_workspace_member_until(actor, workspace, login, role, None)
-    }
-
-    /// [`Desk::add_workspace_member`], the membership ending at `expires`
-    /// (a date, a time, a duration from now) if given.
-    pub fn add_workspace_member_until(
         &mut self,
         actor: &Actor,
         workspace: &str,

@@ -38,7 +38,7 @@ fn carry_out(app: &mut App, request: Request) -> DeskResult<String> {
         }
         Request::AddMembers { app_id, logins, expires } => {
             let actor = actor?;
-            let added = app.desk.add_members_until(&actor, &app_id, &logins, expires.as_deref())?;
+            let added = app.desk.add_members(&actor, &app_id, &logins, expires.as_deref())?;
             app.reload();
             let names: Vec<String> = added.iter().map(|m| format!("{} ({})", m.login, m.role.title())).collect();
             let until = added.first().and_then(|m| m.expires_at.clone()).map(|end| format!(" until {end}"));
@@ -84,7 +84,7 @@ fn carry_out(app: &mut App, request: Request) -> DeskResult<String> {
         }
         Request::Invite { workspace, login, role, expires } => {
             let actor = actor?;
-            let invitation = app.desk.invite_for(&actor, &workspace, &login, role, expires.as_deref())?;
+            let invitation = app.desk.invite(&actor, &workspace, &login, role, expires.as_deref())?;
             app.reload_tab();
             format!("invited {login} as {}; {}", role.title(), invitation.countdown(app.desk.now_time()))
         }
@@ -201,7 +201,7 @@ fn carry_out(app: &mut App, request: Request) -> DeskResult<String> {
         }
         Request::AddKey { line } => {
             let actor = actor?;
-            let key = app.desk.add_key(&Principal::Person(actor.clone()), &actor.login, &line)?;
+            let key = app.desk.add_key(&Principal::Person(actor.clone()), &actor.login, &line, None, false)?;
             format!("added {} key {}", key.algorithm, key.fingerprint)
         }
         Request::RemoveKey { fingerprint } => {

@@ -60,7 +60,7 @@ fn the_new_member_list_and_adding_members() {
     let candidates = world.desk.member_candidates(&olivia, "Coffee Club", Page::ALL).expect("candidates");
     let logins: Vec<_> = candidates.iter().map(|c| (c.login.as_str(), c.role)).collect();
     assert_eq!(logins, vec![("nora", ProgramRole::Developer)], "developers not yet members; never Masters");
-    let added = world.desk.add_members(&olivia, "Coffee Club", &["nora".to_string()]).expect("add");
+    let added = world.desk.add_members(&olivia, "Coffee Club", &["nora".to_string()], None).expect("add");
     assert_eq!(added.len(), 1);
     assert_eq!(added[0].added_by.as_deref(), Some("olivia"));
     assert!(world.desk.member_candidates(&olivia, "Coffee Club", Page::ALL).expect("candidates").is_empty());
@@ -70,12 +70,13 @@ fn the_new_member_list_and_adding_members() {
         ProgramRole::Developer
     );
 
-    let err = world.refused(|d| d.add_members(&olivia, "Parking Pass", &["max".to_string()]));
+    let err = world.refused(|d| d.add_members(&olivia, "Parking Pass", &["max".to_string()], None));
     assert_eq!(err.kind(), ErrorKind::Conflict);
     assert!(err.to_string().contains("already manages every mini program of this workspace"), "{err}");
-    let err = world.refused(|d| d.add_members(&olivia, "Parking Pass", &["eve".to_string()]));
+    let err = world.refused(|d| d.add_members(&olivia, "Parking Pass", &["eve".to_string()], None));
     assert!(err.to_string().contains("must first be a member of the workspace"), "{err}");
-    let err = world.refused(|d| d.add_members(&olivia, "Parking Pass", &["devin".to_string(), "dana".to_string()]));
+    let err =
+        world.refused(|d| d.add_members(&olivia, "Parking Pass", &["devin".to_string(), "dana".to_string()], None));
     assert!(err.to_string().contains("dana is already a member"), "all or none: devin was not added either: {err}");
 }
 
@@ -306,11 +307,11 @@ fn workspace_members_are_managed_by_the_rules() {
     let max = world.actor("max");
     let olivia = world.actor("olivia");
     world.desk.add_user("zoe", Some("Zoe"), None).expect("register");
-    let err = world.refused(|d| d.add_workspace_member(&max, "Acme Mini Apps", "zoe", WorkspaceRole::Master));
+    let err = world.refused(|d| d.add_workspace_member(&max, "Acme Mini Apps", "zoe", WorkspaceRole::Master, None));
     assert_eq!(err.to_string(), "Adding a Master needs the workspace Owner role; you are Master in this workspace");
     world
         .desk
-        .add_workspace_member(&max, "Acme Mini Apps", "zoe", WorkspaceRole::Developer)
+        .add_workspace_member(&max, "Acme Mini Apps", "zoe", WorkspaceRole::Developer, None)
         .expect("a Master adds Developers");
     world.refused(|d| d.remove_workspace_member(&max, "Acme Mini Apps", "olivia"));
     let err =

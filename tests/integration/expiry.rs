@@ -183,7 +183,7 @@ fn an_invitations_access_runs_from_its_acceptance() {
     let mut world = World::with_clock(clock.clone());
     world.desk.load_demo_data().expect("demo");
     let olivia = world.actor("olivia");
-    world.desk.invite_for(&olivia, "Acme Mini Apps", "eve", WorkspaceRole::Developer, Some("30d")).expect("invite");
+    world.desk.invite(&olivia, "Acme Mini Apps", "eve", WorkspaceRole::Developer, Some("30d")).expect("invite");
     clock.advance(Duration::days(2));
     let eve = world.actor("eve");
     world.desk.accept_invitation(&eve, "Acme Mini Apps").expect("accept");

@@ -25,7 +25,7 @@ fn team(clock: ManualClock) -> World {
         ("d1", WorkspaceRole::Developer),
         ("d2", WorkspaceRole::Developer),
     ] {
-        world.desk.add_workspace_member(&owner, "T", login, role).expect("member");
+        world.desk.add_workspace_member(&owner, "T", login, role, None).expect("member");
     }
     world
 }
@@ -63,7 +63,7 @@ fn every_actor_role_target_role_and_action() {
                 let actor = world.actor(actor_login);
                 let owner = world.actor("owner");
                 if matches!(act, Act::Withdraw) {
-                    world.desk.invite(&owner, "T", "x1", target_role).expect("owner invites");
+                    world.desk.invite(&owner, "T", "x1", target_role, None).expect("owner invites");
                 }
                 let new_role = if target_role == WorkspaceRole::Developer {
                     WorkspaceRole::Master
@@ -74,7 +74,7 @@ fn every_actor_role_target_role_and_action() {
                     Act::ChangeRole => desk.set_workspace_member_role(&actor, "T", target_login, new_role),
                     Act::Block => desk.block_member(&actor, "T", target_login),
                     Act::Remove => desk.remove_workspace_member(&actor, "T", target_login),
-                    Act::Invite => desk.invite(&actor, "T", "x2", target_role).map(|_| ()),
+                    Act::Invite => desk.invite(&actor, "T", "x2", target_role, None).map(|_| ()),
                     Act::Withdraw => desk.withdraw_invitation(&actor, "T", "x1"),
                 };
                 let case = format!("{actor_login} ({actor_role:?}) {act:?} {target_login} ({target_role:?})");
@@ -102,7 +102,7 @@ fn an_invitation_expires_three_days_after_it_was_sent() {
         let mut world = team(clock.clone());
         let owner = world.actor("owner");
         let x1 = world.actor("x1");
-        let invitation = world.desk.invite(&owner, "T", "x1", WorkspaceRole::Developer).expect("invite");
+        let invitation = world.desk.invite(&owner, "T", "x1", WorkspaceRole::Developer, None).expect("invite");
         assert_eq!(invitation.expires_at, "2026-03-04T10:00:00Z");
         clock.advance(offset);
         if accepted {
@@ -126,7 +126,7 @@ fn resending_restarts_the_three_days() {
     let mut world = team(clock.clone());
     let owner = world.actor("owner");
     let x1 = world.actor("x1");
-    world.desk.invite(&owner, "T", "x1", WorkspaceRole::Master).expect("invite");
+    world.desk.invite(&owner, "T", "x1", WorkspaceRole::Master, None).expect("invite");
     clock.advance(Duration::days(2));
     let resent = world.desk.resend_invitation(&owner, "T", "x1").expect("resend");
     assert_eq!(resent.expires_at, "2026-03-06T10:00:00Z");
@@ -139,7 +139,7 @@ fn resending_restarts_the_three_days() {
     );
     clock.advance(Duration::days(5));
     world.desk.remove_workspace_member(&owner, "T", "x1").expect("remove");
-    world.desk.invite(&owner, "T", "x1", WorkspaceRole::Developer).expect("invited again");
+    world.desk.invite(&owner, "T", "x1", WorkspaceRole::Developer, None).expect("invited again");
     clock.advance(Duration::days(4));
     let err = world.refused(|d| d.accept_invitation(&x1, "T"));
     assert!(err.to_string().contains("expired"));
@@ -152,17 +152,17 @@ fn invitations_are_declined_withdrawn_and_not_duplicated() {
     let mut world = team(clock());
     let owner = world.actor("owner");
     let x1 = world.actor("x1");
-    world.desk.invite(&owner, "T", "x1", WorkspaceRole::Developer).expect("invite");
-    let err = world.refused(|d| d.invite(&owner, "T", "x1", WorkspaceRole::Developer));
+    world.desk.invite(&owner, "T", "x1", WorkspaceRole::Developer, None).expect("invite");
+    let err = world.refused(|d| d.invite(&owner, "T", "x1", WorkspaceRole::Developer, None));
     assert!(err.to_string().contains("resend it instead"), "{err}");
-    let err = world.refused(|d| d.invite(&owner, "T", "d1", WorkspaceRole::Developer));
+    let err = world.refused(|d| d.invite(&owner, "T", "d1", WorkspaceRole::Developer, None));
     assert!(err.to_string().contains("already a member"), "{err}");
     let mine = world.desk.my_invitations(&x1).expect("mine");
     assert_eq!((mine[0].workspace.as_str(), mine[0].state.as_str()), ("T", "pending"));
     world.desk.decline_invitation(&x1, "T").expect("decline");
     world.refused(|d| d.accept_invitation(&x1, "T"));
     assert!(world.desk.list_workspaces(&x1).expect("list").is_empty());
-    world.desk.invite(&owner, "T", "x1", WorkspaceRole::Developer).expect("invite again");
+    world.desk.invite(&owner, "T", "x1", WorkspaceRole::Developer, None).expect("invite again");
     world.desk.withdraw_invitation(&owner, "T", "x1").expect("withdraw");
     let states: Vec<_> =
         world.desk.list_invitations(&owner, "T", Page::ALL).expect("all").iter().map(|i| i.state.as_str()).collect();
@@ -241,7 +241,7 @@ fn transfer_swaps_owner_and_master() {
         .collect();
     assert_eq!(roles[0], ("max".to_string(), WorkspaceRole::Owner));
     assert!(roles.contains(&("olivia".to_string(), WorkspaceRole::Master)));
-    let err = world.refused(|d| d.add_workspace_member(&olivia, "Acme Mini Apps", "sam", WorkspaceRole::Master));
+    let err = world.refused(|d| d.add_workspace_member(&olivia, "Acme Mini Apps", "sam", WorkspaceRole::Master, None));
     assert!(err.to_string().contains("needs the workspace Owner role; you are Master"), "{err}");
     world.desk.block_member(&max, "Acme Mini Apps", "olivia").expect("the new Owner manages the old one");
     world.desk.unblock_member(&max, "Acme Mini Apps", "olivia").expect("unblock");
@@ -252,7 +252,7 @@ fn member_operations_for_the_console_match_the_rules() {
     let mut world = World::demo();
     let olivia = world.actor("olivia");
     let max = world.actor("max");
-    world.desk.invite(&max, "Acme Mini Apps", "eve", WorkspaceRole::Developer).expect("invite");
+    world.desk.invite(&max, "Acme Mini Apps", "eve", WorkspaceRole::Developer, None).expect("invite");
     let ops = |world: &World, actor: &mpdesk::desk::Actor, login: &str| {
         world
             .desk

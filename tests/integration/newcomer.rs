@@ -247,6 +247,22 @@ fn conflicting_options_are_refused_and_help_describes_every_option() {
         let line = help.lines().find(|l| l.contains(option)).unwrap_or_else(|| panic!("{option} in {help}"));
         assert!(line.trim().len() > option.len() + 4, "{option} has no description: {line:?}");
     }
+    // `--expires` is one shared flag: each command that takes it keeps its
+    // own first line, and says the same of it.
+    let mut described = Vec::new();
+    for (command, about) in [
+        (&["member", "add"][..], "Add members (all or none)"),
+        (&["key", "add"], "Register a public key"),
+        (&["workspace", "invite"], "Invite a registered user"),
+        (&["workspace", "member", "add"], "Add a registered user to the workspace"),
+    ] {
+        let help = String::from_utf8_lossy(&run(&[command, &["--help"]].concat()).stdout).to_string();
+        assert!(help.starts_with(about), "{command:?}: {help}");
+        let flag =
+            help.lines().find(|l| l.contains("--expires <WHEN>")).unwrap_or_else(|| panic!("{command:?}: {help}"));
+        described.push(flag.to_string());
+    }
+    assert!(described.windows(2).all(|pair| pair[0] == pair[1]), "{described:?}");
 }
 
 #[test]

@@ -91,7 +91,7 @@ fn every_role_and_membership_against_every_operation() {
     let dana = world.actor("dana");
     let err = world.refused(|d| d.release(&dana, "Parking Pass", None));
     assert_eq!(err.to_string(), "Release needs the mini program Admin role; you are Developer (workspace Developer)");
-    world.refused(|d| d.add_members(&dana, "Parking Pass", &["nora".to_string()]));
+    world.refused(|d| d.add_members(&dana, "Parking Pass", &["nora".to_string()], None));
     world.refused(|d| d.delete_program(&dana, "Parking Pass"));
     world.refused(|d| {
         d.edit_program(&dana, "Parking Pass", &mpdesk::desk::ProgramEdit { name: Some("X".into()), description: None })

@@ -97,7 +97,7 @@ fn the_add_members_dialog_pages_past_its_first_page() {
     for i in 0..450 {
         let login = format!("dev{i:03}");
         desk.add_user(&login, None, None).expect("user");
-        desk.add_workspace_member(&olivia, "Acme Mini Apps", &login, WorkspaceRole::Developer).expect("member");
+        desk.add_workspace_member(&olivia, "Acme Mini Apps", &login, WorkspaceRole::Developer, None).expect("member");
     }
     let mut app = app_on(desk, "olivia", true, false, (100, 30));
     crate::tui_support::select_program(&mut app, "Parking Pass");

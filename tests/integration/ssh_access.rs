@@ -676,7 +676,7 @@ fn a_disabled_person_shows_as_disabled_in_the_console() {
     desk.disable_user(&operator, "eve", None).expect("disable");
     // Nobody invites a person who cannot connect: the desk refuses it.
     let olivia = desk.actor("olivia").expect("olivia");
-    let refused = desk.invite(&olivia, "Acme Mini Apps", "eve", mpdesk::desk::WorkspaceRole::Developer);
+    let refused = desk.invite(&olivia, "Acme Mini Apps", "eve", mpdesk::desk::WorkspaceRole::Developer, None);
     assert!(refused.as_ref().is_err_and(|e| e.to_string().contains("eve is disabled by the operator")), "{refused:?}");
     let mut app = crate::tui_support::app_on(desk, "olivia", false, false, (100, 30));
     assert!(

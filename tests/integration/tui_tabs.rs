@@ -15,7 +15,7 @@ use ratatui::style::{Color, Modifier};
 fn members_tab(login: &str) -> App {
     let mut app = demo_app(login, (100, 30));
     let olivia = app.desk.actor("olivia").expect("olivia");
-    app.desk.invite(&olivia, "Acme Mini Apps", "eve", WorkspaceRole::Developer).expect("invite eve");
+    app.desk.invite(&olivia, "Acme Mini Apps", "eve", WorkspaceRole::Developer, None).expect("invite eve");
     app.desk.block_member(&olivia, "Acme Mini Apps", "devin").expect("block devin");
     press(&mut app, KeyCode::Char('2'));
     app
@@ -162,7 +162,7 @@ fn resend_withdraw_and_transfer() {
 fn pending_invitations_show_on_start_and_can_be_accepted() {
     let mut desk = demo_desk();
     let olivia = desk.actor("olivia").expect("olivia");
-    desk.invite(&olivia, "Acme Mini Apps", "sam", WorkspaceRole::Master).expect("invite");
+    desk.invite(&olivia, "Acme Mini Apps", "sam", WorkspaceRole::Master, None).expect("invite");
     let mut app = App::new(desk, "sam", Options::default(), Config::default(), (100, 30));
     assert!(app.top::<InvitationList>().is_some(), "shown on start");
     insta::assert_snapshot!("invitations_on_start", screen_text(&app));
@@ -176,7 +176,7 @@ fn the_welcome_screen_offers_invitations() {
     let mut desk = demo_desk();
     desk.add_user("zed", Some("Zed"), None).expect("user");
     let olivia = desk.actor("olivia").expect("olivia");
-    desk.invite(&olivia, "Acme Mini Apps", "zed", WorkspaceRole::Developer).expect("invite");
+    desk.invite(&olivia, "Acme Mini Apps", "zed", WorkspaceRole::Developer, None).expect("invite");
     let mut app = App::new(desk, "zed", Options::default(), Config::default(), (100, 30));
     let text = screen_text(&app);
     assert!(text.contains("Acme Mini Apps as Developer"), "{text}");
@@ -394,7 +394,7 @@ fn switching_to_a_persona_in_no_workspace_shows_the_welcome_screen() {
     let mut desk = demo_desk();
     desk.add_user("zed", Some("Zed"), None).expect("user");
     let olivia = desk.actor("olivia").expect("olivia");
-    desk.invite(&olivia, "Acme Mini Apps", "zed", WorkspaceRole::Developer).expect("invite");
+    desk.invite(&olivia, "Acme Mini Apps", "zed", WorkspaceRole::Developer, None).expect("invite");
     let options = Options { demo: true, ..Options::default() };
     let mut app = App::new(desk, "olivia", options, Config::default(), (100, 30));
     press(&mut app, KeyCode::Char('p'));

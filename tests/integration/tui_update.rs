@@ -318,7 +318,7 @@ fn another_processs_change_shows_up_on_the_next_tick() {
         App::new(Desk::open(&path).expect("desk"), "olivia", Options::default(), Config::default(), (100, 30));
     assert_eq!(app.screens.members.list.total, 4);
     let olivia = writer.actor("olivia").expect("actor");
-    writer.add_members(&olivia, "Coffee Club", &["nora".to_string()]).expect("add");
+    writer.add_members(&olivia, "Coffee Club", &["nora".to_string()], None).expect("add");
     update(&mut app, Message::Tick);
     assert_eq!(app.screens.members.list.total, 5, "seen without a keypress");
     writer.create_program(&olivia, "Acme Mini Apps", "Zebra", "").expect("create");
@@ -358,11 +358,11 @@ fn a_long_member_list_is_paged_and_counted_only_when_needed() {
     for i in 0..450 {
         let login = format!("dev{i:03}");
         desk.add_user(&login, None, None).expect("user");
-        desk.add_workspace_member(&olivia, "Acme Mini Apps", &login, mpdesk::desk::WorkspaceRole::Developer)
+        desk.add_workspace_member(&olivia, "Acme Mini Apps", &login, mpdesk::desk::WorkspaceRole::Developer, None)
             .expect("ws");
         logins.push(login);
     }
-    desk.add_members(&olivia, "Coffee Club", &logins).expect("members");
+    desk.add_members(&olivia, "Coffee Club", &logins, None).expect("members");
     let mut app = App::new(desk, "olivia", Options::default(), Config::default(), (100, 30));
     assert!(!app.screens.members.list.exact);
     assert!(screen_text(&app).contains("Members (200+)"), "{}", screen_text(&app));

@@ -44,7 +44,7 @@ fn every_reversible_change_is_undone_byte_for_byte_and_redone() {
     let app = |w: &World, name: &str| w.app_id(name);
     let coffee = app(&w, "Coffee Club");
     let lunch = app(&w, "Lunch Vote");
-    round_trip(&mut w, "olivia", "member add", |d, a| d.add_members(a, &coffee, &["nora".to_string()]));
+    round_trip(&mut w, "olivia", "member add", |d, a| d.add_members(a, &coffee, &["nora".to_string()], None));
     round_trip(&mut w, "olivia", "member remove", |d, a| d.remove_member(a, &coffee, "dana"));
     round_trip(&mut w, "olivia", "role change", |d, a| {
         d.set_workspace_member_role(a, "Acme Mini Apps", "dana", WorkspaceRole::Master)
@@ -57,12 +57,12 @@ fn every_reversible_change_is_undone_byte_for_byte_and_redone() {
         d.remove_workspace_member(a, "Acme Mini Apps", "dana")
     });
     w.desk.register_user("olivia", "zoe", Some("Zoe Zhang"), None).expect("register");
-    round_trip(&mut w, "olivia", "invite", |d, a| d.invite(a, "Acme Mini Apps", "zoe", WorkspaceRole::Developer));
+    round_trip(&mut w, "olivia", "invite", |d, a| d.invite(a, "Acme Mini Apps", "zoe", WorkspaceRole::Developer, None));
     round_trip(&mut w, "olivia", "withdraw", |d, a| d.withdraw_invitation(a, "Acme Mini Apps", "zoe"));
     // A direct add settles a pending invitation: both come back.
-    w.desk.invite(&olivia, "Acme Mini Apps", "zoe", WorkspaceRole::Developer).expect("invite");
+    w.desk.invite(&olivia, "Acme Mini Apps", "zoe", WorkspaceRole::Developer, None).expect("invite");
     round_trip(&mut w, "olivia", "direct add", |d, a| {
-        d.add_workspace_member(a, "Acme Mini Apps", "zoe", WorkspaceRole::Developer)
+        d.add_workspace_member(a, "Acme Mini Apps", "zoe", WorkspaceRole::Developer, None)
     });
     round_trip(&mut w, "olivia", "edit", |d, a| {
         d.edit_program(a, &coffee, &ProgramEdit { name: Some("Coffee Corner".into()), description: Some("New".into()) })
@@ -88,7 +88,7 @@ fn undo_refuses_when_the_data_moved_on_and_changes_nothing() {
     let coffee = w.app_id("Coffee Club");
     w.desk.remove_member(&olivia, &coffee, "dana").expect("remove");
     let removal = last_id(&w);
-    w.desk.add_members(&olivia, &coffee, &["dana".to_string()]).expect("re-add");
+    w.desk.add_members(&olivia, &coffee, &["dana".to_string()], None).expect("re-add");
     let error = w.refused(|d| d.undo(&olivia, removal));
     assert_eq!(error.kind(), ErrorKind::Conflict);
     assert!(error.to_string().contains("dana was added to Coffee Club again since"), "{error}");
@@ -114,10 +114,10 @@ fn undoing_a_direct_add_never_strands_program_memberships() {
     let mut w = World::demo();
     let olivia = w.actor("olivia");
     w.desk.register_user("olivia", "zoe", Some("Zoe Zhang"), None).expect("register");
-    w.desk.add_workspace_member(&olivia, "Acme Mini Apps", "zoe", WorkspaceRole::Developer).expect("add");
+    w.desk.add_workspace_member(&olivia, "Acme Mini Apps", "zoe", WorkspaceRole::Developer, None).expect("add");
     let added = last_id(&w);
     let coffee = w.app_id("Coffee Club");
-    w.desk.add_members(&olivia, &coffee, &["zoe".to_string()]).expect("on a program");
+    w.desk.add_members(&olivia, &coffee, &["zoe".to_string()], None).expect("on a program");
     let error = w.refused(|d| d.undo(&olivia, added));
     assert_eq!(error.kind(), ErrorKind::Conflict);
     assert!(error.to_string().contains("zoe is on 1 of the workspace's mini programs since (Coffee Club)"), "{error}");
@@ -305,7 +305,7 @@ proptest! {
         for step in steps {
             let before = w.snapshot();
             let result: DeskResult<()> = match step {
-                Step::AddMember(p) => w.desk.add_members(&olivia, &coffee, &[people[p].to_string()]).map(|_| ()),
+                Step::AddMember(p) => w.desk.add_members(&olivia, &coffee, &[people[p].to_string()], None).map(|_| ()),
                 Step::RemoveMember(p) => w.desk.remove_member(&olivia, &coffee, people[p]),
                 Step::Role(p, master) => {
                     let role = if master { WorkspaceRole::Master } else { WorkspaceRole::Developer };
@@ -315,7 +315,7 @@ proptest! {
                 Step::Block(p, false) => w.desk.unblock_member(&olivia, "Acme Mini Apps", people[p]),
                 Step::LeaveWorkspace(p) => w.desk.remove_workspace_member(&olivia, "Acme Mini Apps", people[p]),
                 Step::JoinWorkspace(p) => {
-                    w.desk.add_workspace_member(&olivia, "Acme Mini Apps", people[p], WorkspaceRole::Developer)
+                    w.desk.add_workspace_member(&olivia, "Acme Mini Apps", people[p], WorkspaceRole::Developer, None)
                 }
                 Step::Rename(n) => {
                     let edit = ProgramEdit { name: Some(format!("Coffee {}", n % 3)), description: None };
