@@ -16,7 +16,7 @@ use crate::domain::workspace_rules::{decide_member_action, decide_workspace_chan
 use crate::domain::{MemberStatus, WorkspaceRole};
 use crate::store;
 use crate::store::records::ProgramRow;
-use crate::store::undo::{Key, Part, ProgramField, Row, Undo};
+use crate::store::undo::{Column, Kept, Key, Part, ProgramField, Row, Table, Undo};
 use rusqlite::Connection;
 use serde::Serialize;
 
@@ -278,16 +278,26 @@ fn apply(conn: &Connection, parts: &[Part]) -> DeskResult<()> {
 
 /// A workspace member row: (role, status).
 fn member(row: Option<&Row>) -> Option<(WorkspaceRole, MemberStatus)> {
-    let row = row?;
-    let role = WorkspaceRole::parse(row.get(2)?.as_str()?)?;
-    let status = MemberStatus::parse(row.get(3)?.as_str()?)?;
+    let row = Kept::new(Table::WorkspaceMembers, row?);
+    let role = WorkspaceRole::parse(row.text(Column::Role)?)?;
+    let status = MemberStatus::parse(row.text(Column::Status)?)?;
     Some((role, status))
 }
 
 /// An invitation row: (role, state).
 fn invitation(row: Option<&Row>) -> Option<(WorkspaceRole, String)> {
-    let row = row?;
-    Some((WorkspaceRole::parse(row.get(3)?.as_str()?)?, row.get(4)?.as_str()?.to_string()))
+    let row = Kept::new(Table::Invitations, row?);
+    Some((WorkspaceRole::parse(row.text(Column::Role)?)?, row.text(Column::State)?.to_string()))
+}
+
+/// The origins of kept domain rows.
+fn origins(rows: &[Row]) -> Vec<String> {
+    rows.iter().filter_map(|r| Kept::new(Table::ProgramDomains, r).text(Column::Origin).map(str::to_string)).collect()
+}
+
+/// A kept invitation's column.
+fn invitation_int(row: Option<&Row>, column: Column) -> Option<i64> {
+    Kept::new(Table::Invitations, row?).int(column)
 }
 
 /// The program an entry is about, as the actor stands in it now.
@@ -376,7 +386,8 @@ fn allowed(
         // Rides with the workspace membership it belongs to.
         Part::Rows { key: Key::MemberPrograms { .. }, .. } => {}
         Part::Rows { key: Key::Invitation { .. }, before, after } => {
-            let workspace_id = before.first().or(after.first()).and_then(|r| r.get(1)?.as_i64()).unwrap_or_default();
+            let workspace_id =
+                invitation_int(before.first().or(after.first()), Column::WorkspaceId).unwrap_or_default();
             let actor_role = role_in(conn, actor, workspace_id)?;
             match (invitation(before.first()), invitation(after.first())) {
                 (_, Some((role, state))) if state == "pending" => {
@@ -472,7 +483,7 @@ fn restorable(conn: &Connection, names: &Names<'_>, key: &Key, rows: &[Row], pla
         Key::ProgramMember { user_id, .. }
         | Key::WorkspaceMember { user_id, .. }
         | Key::MemberPrograms { user_id, .. } => Some(*user_id),
-        Key::Invitation { .. } => rows.first().and_then(|r| r.get(2)).and_then(|v| v.as_i64()),
+        Key::Invitation { .. } => invitation_int(rows.first(), Column::UserId),
         _ => None,
     };
     if let (Some(user_id), false) = (person, rows.is_empty()) {
@@ -513,9 +524,10 @@ fn restorable(conn: &Connection, names: &Names<'_>, key: &Key, rows: &[Row], pla
             }
         }
         Key::Invitation { id } => {
-            if let Some(row) = rows.first().filter(|r| r.get(4).and_then(|s| s.as_str()) == Some("pending")) {
-                let workspace_id = row.get(1).and_then(|v| v.as_i64()).unwrap_or_default();
-                let user_id = row.get(2).and_then(|v| v.as_i64()).unwrap_or_default();
+            let row = rows.first().map(|r| Kept::new(Table::Invitations, r));
+            if let Some(row) = row.filter(|r| r.text(Column::State) == Some("pending")) {
+                let workspace_id = row.int(Column::WorkspaceId).unwrap_or_default();
+                let user_id = row.int(Column::UserId).unwrap_or_default();
                 let login = names.login(user_id)?;
                 if membership_after(conn, plan, workspace_id, user_id)?.is_some() {
                     return conflict(format!("{login} is a member of the workspace now"));
@@ -559,7 +571,7 @@ impl Names<'_> {
 
     fn program_names(&self, rows: &[Row]) -> DeskResult<Vec<String>> {
         rows.iter()
-            .filter_map(|r| r.first().and_then(|v| v.as_i64()))
+            .filter_map(|r| Kept::new(Table::ProgramMembers, r).int(Column::ProgramId))
             .map(|id| self.program(id).map(|(_, name)| name))
             .collect()
     }
@@ -599,14 +611,14 @@ impl Names<'_> {
             ),
             Key::Invitation { .. } => {
                 let login =
-                    self.login(expected.first().or(now.first()).and_then(|r| r.get(2)?.as_i64()).unwrap_or_default())?;
+                    self.login(invitation_int(expected.first().or(now.first()), Column::UserId).unwrap_or_default())?;
                 match (invitation(expected.first()), invitation(now.first())) {
                     (_, None) => format!("{login}'s invitation is gone"),
                     (_, Some((_, state))) => format!("{login}'s invitation is {state} now"),
                 }
             }
             Key::Domains { program_id } => {
-                let domains: Vec<String> = now.iter().filter_map(|r| r.get(1)?.as_str().map(str::to_string)).collect();
+                let domains: Vec<String> = origins(now);
                 format!("{}'s domains are now {}", self.program(program_id)?.1, list(&domains))
             }
         })
@@ -647,7 +659,7 @@ impl Names<'_> {
             }
             Part::Rows { key: Key::Invitation { .. }, before, after } => {
                 let login =
-                    self.login(after.first().or(before.first()).and_then(|r| r.get(2)?.as_i64()).unwrap_or_default())?;
+                    self.login(invitation_int(after.first().or(before.first()), Column::UserId).unwrap_or_default())?;
                 match (invitation(before.first()), invitation(after.first())) {
                     (None, Some((role, state))) => format!("{login}'s invitation as {}: {state}", role.title()),
                     (Some((role, state)), None) => format!("delete {login}'s invitation as {} ({state})", role.title()),
@@ -656,9 +668,6 @@ impl Names<'_> {
                 }
             }
             Part::Rows { key: Key::Domains { program_id }, before, after } => {
-                let origins = |rows: &[Row]| {
-                    rows.iter().filter_map(|r| r.get(1)?.as_str().map(str::to_string)).collect::<Vec<_>>()
-                };
                 format!(
                     "{}'s domains: {} → {}",
                     self.program(*program_id)?.1,

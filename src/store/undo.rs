@@ -116,68 +116,189 @@ impl Undo {
     }
 }
 
-fn select(key: &Key) -> (&'static str, Vec<i64>) {
-    match *key {
-        Key::ProgramMember { program_id, user_id } => (
-            "SELECT program_id, user_id, added_by, added_at, expires_at FROM program_members WHERE program_id = ?1 AND user_id = ?2",
-            vec![program_id, user_id],
-        ),
-        Key::WorkspaceMember { workspace_id, user_id } => (
-            "SELECT workspace_id, user_id, role, status, since, invited_by, expires_at FROM workspace_members
-             WHERE workspace_id = ?1 AND user_id = ?2",
-            vec![workspace_id, user_id],
-        ),
-        Key::MemberPrograms { workspace_id, user_id } => (
-            "SELECT program_id, user_id, added_by, added_at, expires_at FROM program_members
-             WHERE user_id = ?2 AND program_id IN (SELECT id FROM programs WHERE workspace_id = ?1)
-             ORDER BY program_id",
-            vec![workspace_id, user_id],
-        ),
-        Key::Invitation { id } => (
-            "SELECT id, workspace_id, user_id, role, state, invited_by, sent_at, expires_at, decided_at,
-             access_seconds, access_until FROM invitations WHERE id = ?1",
-            vec![id],
-        ),
-        Key::Domains { program_id } => {
-            ("SELECT program_id, origin FROM program_domains WHERE program_id = ?1 ORDER BY origin", vec![program_id])
+/// A column a kept row holds. Rows are kept as JSON arrays in the order
+/// of their table's list below (the SELECT and INSERT are built from it),
+/// and read by a column's name ([`Kept`]), never by a position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Id,
+    ProgramId,
+    WorkspaceId,
+    UserId,
+    AddedBy,
+    AddedAt,
+    ExpiresAt,
+    Role,
+    Status,
+    Since,
+    InvitedBy,
+    State,
+    SentAt,
+    DecidedAt,
+    AccessSeconds,
+    AccessUntil,
+    Origin,
+}
+
+impl Column {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::ProgramId => "program_id",
+            Self::WorkspaceId => "workspace_id",
+            Self::UserId => "user_id",
+            Self::AddedBy => "added_by",
+            Self::AddedAt => "added_at",
+            Self::ExpiresAt => "expires_at",
+            Self::Role => "role",
+            Self::Status => "status",
+            Self::Since => "since",
+            Self::InvitedBy => "invited_by",
+            Self::State => "state",
+            Self::SentAt => "sent_at",
+            Self::DecidedAt => "decided_at",
+            Self::AccessSeconds => "access_seconds",
+            Self::AccessUntil => "access_until",
+            Self::Origin => "origin",
         }
     }
 }
 
-fn delete(key: &Key) -> (&'static str, Vec<i64>) {
+/// A table a key finds rows of, and the columns kept of it, in order. A
+/// column added later goes at the end: rows kept before it lack it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    ProgramMembers,
+    WorkspaceMembers,
+    Invitations,
+    ProgramDomains,
+}
+
+impl Table {
+    fn name(self) -> &'static str {
+        match self {
+            Self::ProgramMembers => "program_members",
+            Self::WorkspaceMembers => "workspace_members",
+            Self::Invitations => "invitations",
+            Self::ProgramDomains => "program_domains",
+        }
+    }
+
+    pub fn columns(self) -> &'static [Column] {
+        use Column::*;
+        match self {
+            Self::ProgramMembers => &[ProgramId, UserId, AddedBy, AddedAt, ExpiresAt],
+            Self::WorkspaceMembers => &[WorkspaceId, UserId, Role, Status, Since, InvitedBy, ExpiresAt],
+            Self::Invitations => &[
+                Id,
+                WorkspaceId,
+                UserId,
+                Role,
+                State,
+                InvitedBy,
+                SentAt,
+                ExpiresAt,
+                DecidedAt,
+                AccessSeconds,
+                AccessUntil,
+            ],
+            Self::ProgramDomains => &[ProgramId, Origin],
+        }
+    }
+
+    /// Columns not kept because the schema fills them itself (a trigger
+    /// copies a program member's workspace from the program).
+    #[cfg(test)]
+    fn derived(self) -> &'static [&'static str] {
+        match self {
+            Self::ProgramMembers => &["workspace_id"],
+            Self::WorkspaceMembers | Self::Invitations | Self::ProgramDomains => &[],
+        }
+    }
+
+    fn column_list(self) -> String {
+        self.columns().iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
+    }
+}
+
+impl Key {
+    pub fn table(&self) -> Table {
+        match self {
+            Key::ProgramMember { .. } | Key::MemberPrograms { .. } => Table::ProgramMembers,
+            Key::WorkspaceMember { .. } => Table::WorkspaceMembers,
+            Key::Invitation { .. } => Table::Invitations,
+            Key::Domains { .. } => Table::ProgramDomains,
+        }
+    }
+}
+
+/// A kept row of a table, read by column name.
+#[derive(Debug, Clone, Copy)]
+pub struct Kept<'a> {
+    table: Table,
+    row: &'a Row,
+}
+
+impl<'a> Kept<'a> {
+    pub fn new(table: Table, row: &'a Row) -> Self {
+        Self { table, row }
+    }
+
+    fn value(&self, column: Column) -> Option<&'a serde_json::Value> {
+        let at = self.table.columns().iter().position(|c| *c == column)?;
+        self.row.get(at)
+    }
+
+    /// The column's integer; `None` if the table has no such column, the
+    /// row predates it, or it holds something else.
+    pub fn int(&self, column: Column) -> Option<i64> {
+        self.value(column)?.as_i64()
+    }
+
+    pub fn text(&self, column: Column) -> Option<&'a str> {
+        self.value(column)?.as_str()
+    }
+}
+
+/// The WHERE (and ORDER BY) that finds `key`'s rows, and its arguments.
+fn finds(key: &Key) -> (&'static str, Vec<i64>) {
     match *key {
         Key::ProgramMember { program_id, user_id } => {
-            ("DELETE FROM program_members WHERE program_id = ?1 AND user_id = ?2", vec![program_id, user_id])
+            ("WHERE program_id = ?1 AND user_id = ?2", vec![program_id, user_id])
         }
         Key::WorkspaceMember { workspace_id, user_id } => {
-            ("DELETE FROM workspace_members WHERE workspace_id = ?1 AND user_id = ?2", vec![workspace_id, user_id])
+            ("WHERE workspace_id = ?1 AND user_id = ?2", vec![workspace_id, user_id])
         }
         Key::MemberPrograms { workspace_id, user_id } => (
-            "DELETE FROM program_members WHERE user_id = ?2
-             AND program_id IN (SELECT id FROM programs WHERE workspace_id = ?1)",
+            "WHERE user_id = ?2 AND program_id IN (SELECT id FROM programs WHERE workspace_id = ?1)",
             vec![workspace_id, user_id],
         ),
-        Key::Invitation { id } => ("DELETE FROM invitations WHERE id = ?1", vec![id]),
-        Key::Domains { program_id } => ("DELETE FROM program_domains WHERE program_id = ?1", vec![program_id]),
+        Key::Invitation { id } => ("WHERE id = ?1", vec![id]),
+        Key::Domains { program_id } => ("WHERE program_id = ?1", vec![program_id]),
     }
 }
 
-fn insert(key: &Key) -> &'static str {
-    match key {
-        Key::ProgramMember { .. } | Key::MemberPrograms { .. } => {
-            "INSERT INTO program_members (program_id, user_id, added_by, added_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)"
-        }
-        Key::WorkspaceMember { .. } => {
-            "INSERT INTO workspace_members (workspace_id, user_id, role, status, since, invited_by, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-        }
-        Key::Invitation { .. } => {
-            "INSERT INTO invitations (id, workspace_id, user_id, role, state, invited_by, sent_at, expires_at, decided_at,
-             access_seconds, access_until)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-        }
-        Key::Domains { .. } => "INSERT INTO program_domains (program_id, origin) VALUES (?1, ?2)",
-    }
+fn select(key: &Key) -> (String, Vec<i64>) {
+    let (filter, args) = finds(key);
+    let table = key.table();
+    // A fixed order, so that rows read now compare with rows kept.
+    let order = match key {
+        Key::MemberPrograms { .. } => " ORDER BY program_id",
+        Key::Domains { .. } => " ORDER BY origin",
+        Key::ProgramMember { .. } | Key::WorkspaceMember { .. } | Key::Invitation { .. } => "",
+    };
+    (format!("SELECT {} FROM {} {filter}{order}", table.column_list(), table.name()), args)
+}
+
+fn delete(key: &Key) -> (String, Vec<i64>) {
+    let (filter, args) = finds(key);
+    (format!("DELETE FROM {} {filter}", key.table().name()), args)
+}
+
+fn insert(key: &Key) -> String {
+    let table = key.table();
+    let places = (1..=table.columns().len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    format!("INSERT INTO {} ({}) VALUES ({places})", table.name(), table.column_list())
 }
 
 fn to_json(value: Value) -> serde_json::Value {
@@ -204,7 +325,7 @@ fn to_sql(value: &serde_json::Value) -> Value {
 /// The rows `key` finds now, in a fixed order.
 pub fn rows(conn: &Connection, key: &Key) -> rusqlite::Result<Vec<Row>> {
     let (sql, args) = select(key);
-    let mut stmt = conn.prepare_cached(sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     let columns = stmt.column_count();
     let rows = stmt.query_map(params_from_iter(args), |r| {
         (0..columns).map(|i| r.get::<_, Value>(i).map(to_json)).collect::<rusqlite::Result<Row>>()
@@ -215,8 +336,8 @@ pub fn rows(conn: &Connection, key: &Key) -> rusqlite::Result<Vec<Row>> {
 /// Replaces the rows `key` finds with `rows`.
 pub fn put_rows(conn: &Connection, key: &Key, rows: &[Row]) -> rusqlite::Result<()> {
     let (sql, args) = delete(key);
-    conn.prepare_cached(sql)?.execute(params_from_iter(args))?;
-    let mut stmt = conn.prepare_cached(insert(key))?;
+    conn.prepare_cached(&sql)?.execute(params_from_iter(args))?;
+    let mut stmt = conn.prepare_cached(&insert(key))?;
     let width = stmt.parameter_count();
     for row in rows {
         // A row kept before a column was added has no value for it: NULL,
@@ -384,4 +505,39 @@ pub fn workspace(conn: &Connection, workspace_id: i64) -> rusqlite::Result<Optio
     conn.prepare_cached("SELECT name FROM workspaces WHERE id = ?1")?
         .query_row([workspace_id], |r| super::text(r, 0))
         .optional()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every column of each table is kept (an undo puts a row back whole),
+    /// but one the schema derives, and every kept column is in the table:
+    /// a migration that adds one fails here until `Table::columns` lists it.
+    #[test]
+    fn kept_columns_are_the_tables_columns() {
+        let store = crate::store::Store::open_in_memory().expect("store");
+        for table in [Table::ProgramMembers, Table::WorkspaceMembers, Table::Invitations, Table::ProgramDomains] {
+            let mut stmt = store.conn().prepare(&format!("PRAGMA table_info({})", table.name())).expect("info");
+            let mut in_schema: Vec<String> = stmt
+                .query_map([], |r| r.get::<_, String>(1))
+                .expect("columns")
+                .collect::<Result<_, _>>()
+                .expect("read");
+            let mut kept: Vec<String> = table.columns().iter().map(|c| c.name().to_string()).collect();
+            kept.extend(table.derived().iter().map(|c| c.to_string()));
+            in_schema.sort();
+            kept.sort();
+            assert_eq!(kept, in_schema, "{}", table.name());
+        }
+    }
+
+    #[test]
+    fn a_kept_row_is_read_by_name_and_an_older_row_lacks_a_later_column() {
+        let row: Row = vec![7.into(), 3.into(), "developer".into(), "active".into()];
+        let kept = Kept::new(Table::WorkspaceMembers, &row);
+        assert_eq!((kept.int(Column::UserId), kept.text(Column::Status)), (Some(3), Some("active")));
+        assert_eq!(kept.text(Column::ExpiresAt), None, "kept before the column was added");
+        assert_eq!(kept.int(Column::Origin), None, "not a column of this table");
+    }
 }
