@@ -3,7 +3,7 @@
 //! (config, completions, man).
 
 use crate::pty::Console;
-use crate::tui_support::{demo_desk, in_bar, render, screen};
+use crate::tui_support::*;
 use clap::CommandFactory;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use mpdesk::tui::app::{App, Options};

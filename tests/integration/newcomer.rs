@@ -154,7 +154,7 @@ fn tab_titles_take_clicks() {
         modifiers: crossterm::event::KeyModifiers::NONE,
     };
     update(&mut app, Message::Mouse(click));
-    assert_eq!(app.view.tab, Tab::Audit);
+    assert_eq!(crate::tui_support::header(&app).tab, Some(Tab::Audit));
 }
 
 #[test]
@@ -182,7 +182,7 @@ fn a_blocked_person_is_told_by_whom_and_what_to_do() {
     // Said in the switcher, which stays open.
     let text: String =
         screen_text(&app).lines().map(|l| l.trim_matches(|c| c == '│' || c == ' ')).collect::<Vec<_>>().join(" ");
-    assert_ne!(app.who.workspace.as_ref().map(|w| w.name.as_str()), Some("Acme Mini Apps"));
+    assert_ne!(Some(header(&app).workspace.as_str()), Some("Acme Mini Apps"));
     assert!(text.contains("blocked") && text.contains("by olivia") && text.contains("Owner or a Master"), "{text}");
 }
 

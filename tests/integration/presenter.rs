@@ -1,7 +1,7 @@
 //! What a presenter and a new user meet first: messages that say what
 //! happened in the words the rest of mpdesk uses.
 
-use crate::tui_support::{chars, demo_app, press, select_program, status};
+use crate::tui_support::*;
 use crossterm::event::KeyCode;
 
 #[test]
@@ -120,7 +120,7 @@ fn walkthrough_step_eight_runs_as_written() {
         press(app, KeyCode::Char('p'));
         chars(app, login);
         press(app, KeyCode::Enter);
-        assert_eq!(app.who.login, login);
+        assert_eq!(shown_login(&app), login);
     };
     switch(&mut app, "dana");
     press(&mut app, KeyCode::Char('1'));
@@ -182,7 +182,7 @@ fn the_console_renames_and_deletes_a_workspace_for_its_owner_only() {
     press(&mut app, KeyCode::Char('w'));
     chars(&mut app, "Scratch");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.who.workspace.as_ref().map(|w| w.name.as_str()), Some("Scratch"));
+    assert_eq!(Some(header(&app).workspace.as_str()), Some("Scratch"));
     press(&mut app, KeyCode::Char('2'));
     press(&mut app, KeyCode::Char('e'));
     assert!(app.has_layer(), "the rename dialog: {}", status(&app));
@@ -192,7 +192,7 @@ fn the_console_renames_and_deletes_a_workspace_for_its_owner_only() {
     chars(&mut app, "Sandbox");
     press(&mut app, KeyCode::Enter);
     assert!(status(&app).contains("renamed Scratch to Sandbox"), "{}", status(&app));
-    assert_eq!(app.who.workspace.as_ref().map(|w| w.name.as_str()), Some("Sandbox"));
+    assert_eq!(Some(header(&app).workspace.as_str()), Some("Sandbox"));
     assert!(crate::tui_support::screen_text(&app).contains("Sandbox"));
     press(&mut app, KeyCode::Char('D'));
     chars(&mut app, "Sandbox");
@@ -240,7 +240,7 @@ fn the_walkthrough_runs_as_written() {
     };
     let mut app = demo_app("olivia", (100, 30));
     // 1. D is refused with the quoted reason.
-    assert_eq!(app.selection.as_ref().map(|s| s.detail.summary.name.as_str()), Some("Coffee Club"));
+    assert_eq!(shown_program(&app).as_deref(), Some("Coffee Club"));
     press(&mut app, KeyCode::Char('D'));
     assert_eq!(status(&app), quoted("the status line says why:"));
     // 2. a, nora marked "→ Developer", Space, Enter: she is in the Members pane.
@@ -254,8 +254,8 @@ fn the_walkthrough_runs_as_written() {
     press(&mut app, KeyCode::Char('p'));
     chars(&mut app, "dana");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.who.login, "dana");
-    assert_eq!(app.screens.programs.list.total, 3, "the three programs she is a member of");
+    assert_eq!(shown_login(&app), "dana");
+    assert_eq!(programs(&app).total, 3, "the three programs she is a member of");
     for label in ["new", "edit", "add", "config", "release", "offline", "delete"] {
         assert_eq!(bar_state(&app, label), Some(false), "{label} is not gray");
     }
@@ -271,7 +271,7 @@ fn the_walkthrough_runs_as_written() {
     press(&mut app, KeyCode::Char('w'));
     chars(&mut app, "Side");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.who.workspace.as_ref().map(|w| w.name.as_str()), Some("Side Projects"));
+    assert_eq!(Some(header(&app).workspace.as_str()), Some("Side Projects"));
     assert!(crate::tui_support::screen_text(&app).contains(&quoted("Weather Widget* (")), "the role line");
     for label in ["edit", "add", "config", "release"] {
         assert_eq!(bar_state(&app, label), Some(true), "{label} gray in Side Projects");

@@ -1,7 +1,7 @@
 //! Costs that must not grow with the data or with time: an idle console
 //! draws nothing, a refresh comes only from another process's commit.
 
-use crate::tui_support::app_on;
+use crate::tui_support::*;
 use mpdesk::desk::Desk;
 use mpdesk::tui::router::{update, Message};
 
@@ -24,7 +24,7 @@ fn an_idle_console_draws_nothing_until_another_process_commits() {
     other.create_program(&olivia, "Acme Mini Apps", "From elsewhere", "").expect("create");
     update(&mut app, Message::Tick);
     assert!(app.run.redraw, "another process's commit is drawn");
-    assert!(app.screens.programs.list.total >= 5);
+    assert!(programs(&app).total >= 5);
 }
 
 /// The program list is drawn from its first row at every total around the
@@ -48,19 +48,14 @@ fn the_program_list_starts_at_its_first_row_for_every_total_near_a_page_boundary
         mpdesk::tui::router::update(&mut app, Message::Tick);
         let fresh = app_on(Desk::open(&path).expect("open"), "lead", false, false, (100, 30));
         for (when, app) in [("after a refresh", &app), ("at start", &fresh)] {
-            let known = app.screens.programs.list.total == total
-                || (!app.screens.programs.list.exact && app.screens.programs.list.total <= total);
-            assert!(
-                known,
-                "{when}: {} of {total} programs, exact: {}",
-                app.screens.programs.list.total, app.screens.programs.list.exact
-            );
+            let known = programs(&app).total == total || (!programs(&app).exact && programs(&app).total <= total);
+            assert!(known, "{when}: {} of {total} programs, exact: {}", programs(&app).total, programs(&app).exact);
             let first = app.screens.programs.list.rows.first().map(|p| p.name.clone());
             assert!(
                 app.screens.programs.list.offset <= app.screens.programs.list.top,
                 "{when}, {total} programs: rows start below the view"
             );
-            let shown = app.selection.as_ref().map(|s| s.detail.summary.name.clone());
+            let shown = shown_program(&app);
             assert!(shown.is_some(), "{when}, {total} programs: nothing selected");
             assert!(first.is_some(), "{when}, {total} programs: no rows");
         }
@@ -126,14 +121,14 @@ fn the_program_count_waits_until_someone_goes_to_the_end() {
         writer.create_program(&lead, "Big", &format!("p{i:04}"), "").expect("create");
     }
     let mut app = app_on(Desk::open(&path).expect("open"), "lead", false, false, (100, 30));
-    assert!(!app.screens.programs.list.exact);
+    assert!(!programs(&app).exact);
     assert!(
         crate::tui_support::screen_text(&app).contains("Programs 1/200+"),
         "{}",
         crate::tui_support::screen_text(&app)
     );
     crate::tui_support::press(&mut app, KeyCode::End);
-    assert!(app.screens.programs.list.exact);
+    assert!(programs(&app).exact);
     let screen = crate::tui_support::screen_text(&app);
     assert!(screen.contains("Programs 450/450") && screen.contains("p0449"), "{screen}");
 }
@@ -201,11 +196,11 @@ fn a_fast_typed_filter_looks_up_the_newest_text_once() {
     crate::tui_support::press(&mut app, KeyCode::Char('/'));
     let typed: Vec<Message> =
         "lunch".chars().map(|c| Message::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))).collect();
-    let before = app.screens.programs.list.total;
+    let before = programs(&app).total;
     mpdesk::tui::router::update_all(&mut app, typed);
     assert!(app.sync.pending_filter.is_none());
-    assert_eq!((before, app.screens.programs.list.total), (4, 1), "the newest text, looked up");
-    assert_eq!(app.selection.as_ref().map(|s| s.detail.summary.name.as_str()), Some("Lunch Vote"));
+    assert_eq!((before, programs(&app).total), (4, 1), "the newest text, looked up");
+    assert_eq!(shown_program(&app).as_deref(), Some("Lunch Vote"));
 }
 
 /// A reader of several workspaces, and of programs in another, pages the

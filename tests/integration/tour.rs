@@ -4,7 +4,7 @@
 //! at two sizes; and the first steps in a real terminal.
 
 use crate::pty::Console;
-use crate::tui_support::{chars, demo_desk, render, screen};
+use crate::tui_support::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use mpdesk::tui::action::Action;
 use mpdesk::tui::app::{App, Options, Tab};
@@ -49,8 +49,8 @@ fn the_whole_tour_plays_through_with_the_keys_each_step_expects() {
     let steps = app.tour.as_ref().expect("tour").steps.clone();
     for (i, step) in steps.iter().enumerate() {
         assert_eq!(current(&app), (i, false), "step {} \"{}\" is not where the tour is", i + 1, step.title);
-        assert_eq!(app.who.login, step.persona, "step {} starts as its persona", i + 1);
-        assert_eq!(app.view.tab, step.tab, "step {} starts on its tab", i + 1);
+        assert_eq!(shown_login(&app), step.persona, "step {} starts as its persona", i + 1);
+        assert_eq!(header(&app).tab, Some(step.tab), "step {} starts on its tab", i + 1);
         assert!(!app.holds(&step.done), "step {} \"{}\" is done before it was played", i + 1, step.title);
         play_step(&mut app);
         assert!(
@@ -99,13 +99,13 @@ fn going_back_restores_the_step_start_and_reset_restores_the_demo() {
     assert!(app.holds(&nora_on_coffee));
     act(&mut app, Action::TourNext);
     play_step(&mut app);
-    assert_eq!(app.who.login, "dana");
+    assert_eq!(shown_login(&app), "dana");
     // Back to step 4: nora is not on Coffee Club again, olivia on the Programs tab.
     act(&mut app, Action::TourPrev);
     assert_eq!(current(&app), (3, false));
-    assert_eq!((app.who.login.as_str(), app.view.tab), ("olivia", Tab::Programs));
+    assert_eq!((shown_login(&app).as_str(), header(&app).tab), ("olivia", Some(Tab::Programs)));
     assert!(!app.holds(&nora_on_coffee), "going back did not restore the step's data");
-    assert_eq!(app.selection.as_ref().map(|s| s.detail.summary.name.as_str()), Some("Coffee Club"));
+    assert_eq!(shown_program(&app).as_deref(), Some("Coffee Club"));
     // The presenter repeats it.
     play_step(&mut app);
     assert!(app.holds(&nora_on_coffee));

@@ -75,7 +75,7 @@ pub fn screen_text(app: &App) -> String {
 pub fn select_program(app: &mut App, name: &str) {
     press(app, KeyCode::Char('g'));
     for _ in 0..50 {
-        if app.selection.as_ref().map(|s| s.detail.summary.name.as_str()) == Some(name) {
+        if shown_program(app).as_deref() == Some(name) {
             return;
         }
         press(app, KeyCode::Char('j'));
@@ -119,4 +119,102 @@ pub fn readme_block(opening: &str, block: &str) {
         block,
         "README's {opening:?} block is out of date: run UPDATE_README=1 cargo test readme"
     );
+}
+
+/// What a list's title says on screen: how many rows ("500+" is a lower
+/// bound while the end is not counted yet) and, where the title shows it
+/// (the Programs list), the selected row's place, from 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listed {
+    pub total: u64,
+    pub exact: bool,
+    pub selected: Option<u64>,
+}
+
+/// The list whose title starts with `title` ("Programs", "Members (",
+/// "Audit log (", "Members of "), as its title reads in a frame drawn now.
+pub fn listed(app: &App, title: &str) -> Listed {
+    let text = screen_text(app);
+    let line = text
+        .lines()
+        .find_map(|line| line.find(&format!("┌ {title}")).map(|at| &line[at + "┌ ".len() + title.len()..]))
+        .unwrap_or_else(|| panic!("no list titled {title:?} on screen:\n{text}"));
+    // The first number after the title: "1/4 ", "(500+)", "Acme (5)".
+    let start = line.find(|c: char| c.is_ascii_digit());
+    let Some(start) = start.filter(|at| !line[..*at].contains('─')) else {
+        return Listed { total: 0, exact: true, selected: None };
+    };
+    let token: String = line[start..].chars().take_while(|c| c.is_ascii_digit() || *c == '/' || *c == '+').collect();
+    let (selected, total) = match token.split_once('/') {
+        Some((at, total)) => (at.parse::<u64>().ok().map(|n| n - 1), total),
+        None => (None, token.as_str()),
+    };
+    let exact = !total.ends_with('+');
+    let total = total.trim_end_matches('+').parse().unwrap_or_else(|_| panic!("a count in {line:?}"));
+    Listed { total, exact, selected }
+}
+
+impl Listed {
+    /// The selected row's place (0 in an empty list).
+    pub fn row(self) -> u64 {
+        self.selected.unwrap_or(0)
+    }
+}
+
+/// The Programs list's count and selected row.
+pub fn programs(app: &App) -> Listed {
+    listed(app, "Programs")
+}
+
+/// The focused list's selected row as drawn (reverse video), trimmed;
+/// the header's tab bar (the first row, the active tab reversed) aside.
+pub fn highlighted(app: &App) -> Option<String> {
+    let buffer = render(app);
+    let area = buffer.area;
+    (1..area.height).find_map(|y| {
+        let row: String = (0..area.width)
+            .filter(|x| buffer[(*x, y)].modifier.contains(ratatui::style::Modifier::REVERSED))
+            .map(|x| buffer[(x, y)].symbol().to_string())
+            .collect();
+        let row = row.trim();
+        (!row.is_empty()).then(|| row.to_string())
+    })
+}
+
+/// The program the Details pane shows (its Name row), as drawn.
+pub fn shown_program(app: &App) -> Option<String> {
+    screen_text(app).lines().find_map(|line| {
+        let rest = line.split("│Name ").nth(1)?;
+        Some(rest.trim().trim_end_matches('│').trim().to_string())
+    })
+}
+
+/// The header as drawn: the workspace, the person and their role
+/// ("olivia (Owner)"), and the tab that shows ("Programs").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub workspace: String,
+    pub person: String,
+    pub tab: Option<mpdesk::tui::app::Tab>,
+}
+
+pub fn header(app: &App) -> Header {
+    let buffer = render(app);
+    let text = screen(&buffer);
+    let first = text.lines().next().unwrap_or_default().to_string();
+    let parts: Vec<&str> = first.split('│').map(str::trim).collect();
+    let tab: String = (0..buffer.area.width)
+        .filter(|x| buffer[(*x, 0)].modifier.contains(ratatui::style::Modifier::REVERSED))
+        .map(|x| buffer[(x, 0)].symbol().to_string())
+        .collect();
+    let title = tab.trim().trim_start_matches(|c: char| c.is_ascii_digit()).trim().to_string();
+    let tab = mpdesk::tui::app::Tab::ALL.into_iter().find(|t| t.title() == title);
+    let part = |i: usize| parts.get(i).map(|p| p.to_string()).unwrap_or_default();
+    Header { workspace: part(1), person: part(2), tab }
+}
+
+/// The acting person's login, as the header shows it.
+pub fn shown_login(app: &App) -> String {
+    let person = header(app).person;
+    person.split(' ').next().unwrap_or_default().to_string()
 }

@@ -5,7 +5,7 @@
 
 use crate::cli::Cli;
 use crate::support::World;
-use crate::tui_support::{app_on, press, screen_text};
+use crate::tui_support::*;
 use crossterm::event::KeyCode;
 use mpdesk::desk::{Actor, ConfigChange, Desk, DeskResult, ErrorKind, PackageSource, ProgramEdit, WorkspaceRole};
 use proptest::prelude::*;
@@ -228,7 +228,7 @@ fn z_undoes_your_last_change_and_shift_z_redoes_it() {
     press(&mut app, KeyCode::Char('p'));
     crate::tui_support::chars(&mut app, "olivia");
     press(&mut app, KeyCode::Enter);
-    assert_eq!(app.who.login, "olivia");
+    assert_eq!(shown_login(&app), "olivia");
     let olivia = app.desk.actor("olivia").expect("olivia");
     let coffee = app.selection.as_ref().expect("a program").detail.summary.app_id.clone();
     app.desk.remove_member(&olivia, &coffee, "devin").expect("remove");
