@@ -48,14 +48,14 @@ fn the_program_list_starts_at_its_first_row_for_every_total_near_a_page_boundary
         mpdesk::tui::router::update(&mut app, Message::Tick);
         let fresh = app_on(Desk::open(&path).expect("open"), "lead", false, false, (100, 30));
         for (when, app) in [("after a refresh", &app), ("at start", &fresh)] {
-            let known = programs(&app).total == total || (!programs(&app).exact && programs(&app).total <= total);
-            assert!(known, "{when}: {} of {total} programs, exact: {}", programs(&app).total, programs(&app).exact);
+            let known = programs(app).total == total || (!programs(app).exact && programs(app).total <= total);
+            assert!(known, "{when}: {} of {total} programs, exact: {}", programs(app).total, programs(app).exact);
             let first = app.screens.programs.list.rows.first().map(|p| p.name.clone());
             assert!(
                 app.screens.programs.list.offset <= app.screens.programs.list.top,
                 "{when}, {total} programs: rows start below the view"
             );
-            let shown = shown_program(&app);
+            let shown = shown_program(app);
             assert!(shown.is_some(), "{when}, {total} programs: nothing selected");
             assert!(first.is_some(), "{when}, {total} programs: no rows");
         }

@@ -68,7 +68,7 @@ fn the_whole_tour_plays_through_with_the_keys_each_step_expects() {
     }
     // Past the last step, Ctrl-n says so and stays.
     assert_eq!(current(&app).0, steps.len() - 1);
-    assert!(app.status.as_ref().expect("status").text.contains("last step"));
+    assert!(crate::tui_support::status(&app).contains("last step"));
     // Every rule of the seed page was shown by a step.
     let dones: Vec<&Done> = steps.iter().map(|s| &s.done).collect();
     for expected in [
@@ -130,7 +130,7 @@ fn audit_count(app: &App) -> usize {
 fn demo_reset_works_without_the_tour_too() {
     let mut app = crate::tui_support::demo_app("olivia", (100, 30));
     let before = audit_count(&app);
-    let coffee = app.selection.as_ref().expect("selection").detail.summary.app_id.clone();
+    let coffee = crate::tui_support::detail(&app, "App ID").expect("a program selected");
     let olivia = app.desk.actor("olivia").expect("olivia");
     app.desk.remove_member(&olivia, &coffee, "dana").expect("remove");
     act(&mut app, Action::DemoReset);

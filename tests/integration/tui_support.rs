@@ -75,12 +75,20 @@ pub fn screen_text(app: &App) -> String {
 pub fn select_program(app: &mut App, name: &str) {
     press(app, KeyCode::Char('g'));
     for _ in 0..50 {
-        if shown_program(app).as_deref() == Some(name) {
+        // Compared without spaces (a wide character's second cell reads as
+        // one): the Details pane's name, or a list row cut to "…" (the
+        // glyph before it aside) that the name starts with.
+        let bare = |text: &str| text.split_whitespace().collect::<String>();
+        let full = bare(name);
+        let row = highlighted(app).unwrap_or_default();
+        let row = bare(row.split_once(' ').map_or("", |(_, rest)| rest));
+        let cut = row.strip_suffix('…').is_some_and(|start| !start.is_empty() && full.starts_with(start));
+        if bare(&shown_program(app).unwrap_or_default()) == full || cut {
             return;
         }
         press(app, KeyCode::Char('j'));
     }
-    panic!("{name} not in the list");
+    panic!("{name} not in the list:\n{}", screen_text(app));
 }
 
 pub fn status(app: &App) -> String {
@@ -183,10 +191,23 @@ pub fn highlighted(app: &App) -> Option<String> {
 
 /// The program the Details pane shows (its Name row), as drawn.
 pub fn shown_program(app: &App) -> Option<String> {
+    detail(app, "Name")
+}
+
+/// A row of the Details pane ("Live version", "Status"), as drawn.
+pub fn detail(app: &App, label: &str) -> Option<String> {
     screen_text(app).lines().find_map(|line| {
-        let rest = line.split("│Name ").nth(1)?;
+        let rest = line.split(&format!("│{label} ")).nth(1)?;
         Some(rest.trim().trim_end_matches('│').trim().to_string())
     })
+}
+
+/// The newest version the Details pane lists (the row under "Versions").
+pub fn newest_version(app: &App) -> Option<String> {
+    let text = screen_text(app);
+    let mut lines = text.lines().skip_while(|line| !line.contains("│Versions ("));
+    lines.next()?;
+    lines.next()?.split('│').find(|part| !part.trim().is_empty())?.split_whitespace().next().map(str::to_string)
 }
 
 /// The header as drawn: the workspace, the person and their role
@@ -217,4 +238,44 @@ pub fn header(app: &App) -> Header {
 pub fn shown_login(app: &App) -> String {
     let person = header(app).person;
     person.split(' ').next().unwrap_or_default().to_string()
+}
+
+/// Moves the focused list's selection down from the top (g, then j) to
+/// the row whose first word is `first`, as a person would.
+pub fn move_to(app: &mut App, first: &str) {
+    press(app, KeyCode::Char('g'));
+    for _ in 0..200 {
+        if highlighted(app).is_some_and(|row| row.split_whitespace().next() == Some(first)) {
+            return;
+        }
+        press(app, KeyCode::Char('j'));
+    }
+    panic!("no row {first:?} in the focused list:\n{}", screen_text(app));
+}
+
+/// The rows a table shows under its heading row (the one starting with
+/// `heading`: "Login", "At") in whichever pane it is, up to the first
+/// blank row.
+pub fn table_rows(app: &App, heading: &str) -> Vec<String> {
+    let text = screen_text(app);
+    let lines: Vec<Vec<char>> = text.lines().map(|line| line.chars().collect()).collect();
+    let marker: Vec<char> = format!("│{heading}").chars().collect();
+    let (y, x) = lines
+        .iter()
+        .enumerate()
+        .find_map(|(y, line)| line.windows(marker.len()).position(|w| w == marker.as_slice()).map(|x| (y, x + 1)))
+        .unwrap_or_else(|| panic!("no table headed {heading:?}:\n{text}"));
+    // The pane's cells on each row: from the heading's column to its border.
+    let cell = |line: &Vec<char>| -> String {
+        line.iter().skip(x).take_while(|c| **c != '│').collect::<String>().trim_end().to_string()
+    };
+    lines[y + 1..].iter().map(cell).take_while(|row| !row.trim().is_empty()).collect()
+}
+
+/// The words of the table row whose first word is `first`, if shown.
+pub fn row_words(app: &App, heading: &str, first: &str) -> Option<Vec<String>> {
+    table_rows(app, heading)
+        .into_iter()
+        .map(|row| row.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .find(|words| words.first().map(String::as_str) == Some(first))
 }

@@ -230,19 +230,19 @@ fn z_undoes_your_last_change_and_shift_z_redoes_it() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(shown_login(&app), "olivia");
     let olivia = app.desk.actor("olivia").expect("olivia");
-    let coffee = app.selection.as_ref().expect("a program").detail.summary.app_id.clone();
+    let coffee = detail(&app, "App ID").expect("a program selected");
     app.desk.remove_member(&olivia, &coffee, "devin").expect("remove");
     app.reload();
     app.refresh_undo();
-    let listed = |app: &mpdesk::tui::app::App| app.screens.members.list.rows.iter().any(|m| m.login == "devin");
+    let listed = |app: &mpdesk::tui::app::App| row_words(app, "Login", "devin").is_some();
     assert!(!listed(&app), "devin still listed");
     press(&mut app, KeyCode::Char('z'));
-    let status = app.status.as_ref().expect("a status").text.clone();
-    assert!(status.starts_with("undid #") && status.ends_with("(member_remove): put devin on Coffee Club"), "{status}");
+    let said = status(&app);
+    assert!(said.starts_with("undid #") && said.ends_with("(member_remove): put devin on Coffee Club"), "{said}");
     assert!(listed(&app), "devin is back in the member pane");
     press(&mut app, KeyCode::Char('Z'));
-    let status = app.status.as_ref().expect("a status").text.clone();
-    assert!(status.starts_with("redid #") && status.contains("take devin off Coffee Club"), "{status}");
+    let said = status(&app);
+    assert!(said.starts_with("redid #") && said.contains("take devin off Coffee Club"), "{said}");
 
     // On the Audit tab, z undoes the selected entry after a confirmation
     // that says what will change.
@@ -253,7 +253,7 @@ fn z_undoes_your_last_change_and_shift_z_redoes_it() {
     assert!(shown.contains("This will: put devin on"), "{shown}");
     press(&mut app, KeyCode::Enter);
     assert!(!app.has_layer());
-    assert!(app.status.as_ref().expect("status").text.contains("put devin on Coffee Club"));
+    assert!(status(&app).contains("put devin on Coffee Club"));
 }
 
 #[derive(Debug, Clone)]
