@@ -12,10 +12,11 @@
 //! - [`app::App`] holds only what is shared: the desk, the acting person,
 //!   options, keymap, theme, the status line, what is showing, the
 //!   selected program, and the screens ([`screens::Screens`]).
-//! - [`router`] takes each message to the one screen that has it (the
-//!   welcome screen, a dialog, the help, a list being typed into, or —
-//!   through the keymap and the one hint list in [`hints`] — the screen
-//!   that offers the action) and carries out its outcome once; a
+//! - [`router`] takes each message to the one screen that has it (the top
+//!   layer of [`app::App::layers`] — the welcome screen, a dialog, the
+//!   help —, a list being typed into, or, through the keymap and the one
+//!   hint list in [`hints`], the screen that offers the action) and
+//!   carries out its outcome once; a
 //!   [`request::Request`] is carried out in [`requests`], the one place
 //!   that writes through the desk.
 //! - [`view::render`] composes a frame from the screens' drawings; every

@@ -1,9 +1,9 @@
 //! The router: every message (a key, the mouse, a resize, a tick) goes to
-//! the one screen that takes it — the welcome screen, the dialog, the help
-//! overlay (help, your sessions), a list being typed into, or, through the keymap and the hint
-//! list, the screen that offers the action — and what comes back (an
-//! [`Outcome`]) is carried out here, once: a request through
-//! `requests.rs`, a dialog opened, a selection loaded, a status set.
+//! the one screen that takes it — the top layer (the welcome screen, a
+//! dialog, help, your sessions), a list being typed into, or, through the
+//! keymap and the hint list, the screen that offers the action — and what
+//! comes back (an [`Outcome`]) is carried out here, once: a request
+//! through `requests.rs`, a layer pushed, a selection loaded, a status set.
 
 use super::action::Action;
 use super::app::App;
