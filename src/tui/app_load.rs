@@ -165,25 +165,15 @@ impl App {
     /// Reloads whichever of the Members and Audit tabs is showing.
     pub fn reload_tab(&mut self) {
         self.sync.now = self.desk.now_time();
-        match self.view.tab {
-            Tab::Members => {
-                self.with_parts(|p| super::component::Component::refresh(&mut p.screens.members_tab, &p.ctx))
-            }
-            Tab::Audit => self.with_parts(|p| super::component::Component::refresh(&mut p.screens.audit, &p.ctx)),
-            Tab::Programs | Tab::Roles => {}
+        if self.view.tab.reads_on_show() {
+            self.with_parts(|p| p.screens.refresh_tab(p.view.tab, p.view.focus, &p.ctx));
         }
     }
 
     pub fn switch_tab(&mut self, tab: Tab) {
         self.view.tab = tab;
         self.stop_typing();
-        self.view.focus = match tab {
-            Tab::Programs => Pane::Programs,
-            // The Roles tab scrolls like a details pane.
-            Tab::Roles => Pane::Details,
-            Tab::Members => Pane::WorkspaceMembers,
-            Tab::Audit => Pane::Audit,
-        };
+        self.view.focus = tab.home();
         self.reload_tab();
     }
 

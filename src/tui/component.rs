@@ -62,6 +62,34 @@ impl Tab {
     pub fn index(self) -> usize {
         Self::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }
+
+    /// The action that shows it.
+    pub fn action(self) -> Action {
+        match self {
+            Tab::Programs => Action::TabPrograms,
+            Tab::Members => Action::TabMembers,
+            Tab::Audit => Action::TabAudit,
+            Tab::Roles => Action::TabRoles,
+        }
+    }
+
+    /// The pane that has the focus when it shows.
+    pub fn home(self) -> Pane {
+        match self {
+            Tab::Programs => Pane::Programs,
+            // The Roles tab scrolls like a details pane.
+            Tab::Roles => Pane::Details,
+            Tab::Members => Pane::WorkspaceMembers,
+            Tab::Audit => Pane::Audit,
+        }
+    }
+
+    /// Whether its screens read their rows again each time it shows (the
+    /// Programs tab is kept fresh as it is; the Roles tab reads the
+    /// selection).
+    pub fn reads_on_show(self) -> bool {
+        matches!(self, Tab::Members | Tab::Audit)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -40,9 +40,8 @@ pub fn offers(app: &App) -> Vec<Offer> {
     if !app.main_screen() {
         return offers;
     }
-    let tabs =
-        [Action::NextTab, Action::PrevTab, Action::TabPrograms, Action::TabMembers, Action::TabAudit, Action::TabRoles];
-    offers.extend(tabs.into_iter().map(|tab| (tab, Ok(()))));
+    let tabs = [Action::NextTab, Action::PrevTab].into_iter().chain(Tab::ALL.map(Tab::action));
+    offers.extend(tabs.map(|tab| (tab, Ok(()))));
     if app.view.tab == Tab::Programs {
         offers.extend([(Action::FocusNext, Ok(())), (Action::FocusPrev, Ok(()))]);
     }
@@ -76,6 +75,10 @@ pub fn perform(app: &mut App, action: Action) -> Outcome {
         app.push(screen);
         return Outcome::Nothing;
     }
+    if let Some(shown) = Tab::ALL.into_iter().find(|t| t.action() == action) {
+        app.switch_tab(shown);
+        return Outcome::Nothing;
+    }
     let tab = |index: usize| Tab::ALL[index % Tab::ALL.len()];
     match action {
         Action::Quit => return Outcome::Quit,
@@ -86,10 +89,6 @@ pub fn perform(app: &mut App, action: Action) -> Outcome {
         }
         Action::NextTab => app.switch_tab(tab(app.view.tab.index() + 1)),
         Action::PrevTab => app.switch_tab(tab(app.view.tab.index() + Tab::ALL.len() - 1)),
-        Action::TabPrograms => app.switch_tab(Tab::Programs),
-        Action::TabMembers => app.switch_tab(Tab::Members),
-        Action::TabAudit => app.switch_tab(Tab::Audit),
-        Action::TabRoles => app.switch_tab(Tab::Roles),
         Action::Invitations => return app.with_parts(|p| Outcome::push(InvitationList::open(&p.ctx))),
         Action::Keys => return app.with_parts(|p| Outcome::push_read(KeyList::open(&p.ctx))),
         Action::SwitchWorkspace => return app.with_parts(|p| Outcome::push(Picker::workspaces(&p.ctx))),

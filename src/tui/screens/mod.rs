@@ -87,6 +87,13 @@ impl Screens {
         }
     }
 
+    /// Every screen of `tab` reads again what it shows.
+    pub fn refresh_tab(&mut self, tab: Tab, focus: Pane, ctx: &Context<'_>) {
+        for (screen, _) in self.of_tab_mut(tab, focus) {
+            screen.refresh(ctx);
+        }
+    }
+
     /// The screen with the focus.
     pub fn focused_mut(&mut self, tab: Tab, focus: Pane) -> Option<&mut dyn Component> {
         self.of_tab_mut(tab, focus).into_iter().find(|(_, focused)| *focused).map(|(screen, _)| screen)
