@@ -279,3 +279,34 @@ pub fn row_words(app: &App, heading: &str, first: &str) -> Option<Vec<String>> {
         .map(|row| row.split_whitespace().map(str::to_string).collect::<Vec<_>>())
         .find(|words| words.first().map(String::as_str) == Some(first))
 }
+
+/// The first word of the title of the pane drawn with the focused border
+/// (bold), or None.
+pub fn focused_pane(app: &App) -> Option<String> {
+    let buffer = render(app);
+    let area = buffer.area;
+    (1..area.height).find_map(|y| {
+        let x = (0..area.width).find(|x| {
+            let cell = &buffer[(*x, y)];
+            cell.symbol() == "┌" && cell.modifier.contains(ratatui::style::Modifier::BOLD)
+        })?;
+        let title: String = (x + 1..area.width).map(|x| buffer[(x, y)].symbol().to_string()).collect();
+        title.split_whitespace().find(|word| !word.starts_with('─')).map(str::to_string)
+    })
+}
+
+/// The workspaces the switcher (w) lists, as "name — Role", read from the
+/// dialog, which is closed again.
+pub fn workspaces_listed(app: &mut App) -> Vec<String> {
+    press(app, KeyCode::Char('w'));
+    let text = screen_text(app);
+    press(app, KeyCode::Esc);
+    let roles = mpdesk::desk::WorkspaceRole::ALL.map(|role| format!("— {}", role.title()));
+    text.lines()
+        .filter_map(|line| {
+            let inside = line.trim_matches(|c: char| c == '│' || c.is_whitespace());
+            let inside = inside.trim_start_matches(['▸', ' ']).trim_end_matches(['│', ' ']);
+            roles.iter().any(|role| inside.ends_with(role.as_str())).then(|| inside.to_string())
+        })
+        .collect()
+}

@@ -165,7 +165,7 @@ fn pending_invitations_show_on_start_and_can_be_accepted() {
     insta::assert_snapshot!("invitations_on_start", screen_text(&app));
     press(&mut app, KeyCode::Enter);
     assert_eq!(status(&app), "you joined Acme Mini Apps as Master");
-    assert_eq!(app.who.workspaces.len(), 2);
+    assert_eq!(workspaces_listed(&mut app).len(), 2, "{:?}", workspaces_listed(&mut app));
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use crate::tui_support::*;
 use crossterm::event::KeyCode;
 use mpdesk::desk::{Desk, Page, ProgramStatus};
-use mpdesk::tui::app::{App, Options, Pane, StatusKind};
+use mpdesk::tui::app::{App, Options, StatusKind};
 use mpdesk::tui::config::Config;
 use mpdesk::tui::dialogs::{AddMembers, Configure, Confirm, Picker, ProgramForm, Release, TypeToConfirm, Upload};
 use mpdesk::tui::router::{update, Message};
@@ -31,13 +31,13 @@ fn navigation_moves_the_selection_and_the_details_follow() {
     press(&mut app, KeyCode::Up);
     assert_eq!(programs(&app).row(), 0, "stays on the first row");
     press(&mut app, KeyCode::Tab);
-    assert_eq!(app.view.focus, Pane::Details);
+    assert_eq!(focused_pane(&app).as_deref(), Some("Details"));
     press(&mut app, KeyCode::Tab);
-    assert_eq!(app.view.focus, Pane::Members);
+    assert_eq!(focused_pane(&app).as_deref(), Some("Members"));
     press(&mut app, KeyCode::Char('j'));
     assert_eq!(highlighted(&app).expect("member").split(' ').next().unwrap_or_default(), "max");
     press(&mut app, KeyCode::BackTab);
-    assert_eq!(app.view.focus, Pane::Details);
+    assert_eq!(focused_pane(&app).as_deref(), Some("Details"));
 }
 
 #[test]
@@ -51,7 +51,8 @@ fn filter_as_you_type_and_escape_clears() {
     assert_eq!(shown_program(&app).expect("selected"), "Lunch Vote");
     assert!(screen_text(&app).contains("/lun"));
     press(&mut app, KeyCode::Enter);
-    assert!(!app.screens.programs.editing, "Enter ends typing");
+    let text = screen_text(&app);
+    assert!(text.contains("/lun") && !text.contains("/lun▏"), "Enter ends typing: {text}");
     assert_eq!(programs(&app).total, 1, "the filter stays after Enter");
     press(&mut app, KeyCode::Esc);
     assert_eq!(programs(&app).total, 4, "Esc clears");
