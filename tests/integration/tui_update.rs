@@ -307,7 +307,11 @@ fn the_welcome_screen_loads_the_demo() {
     press(&mut app, KeyCode::Enter);
     assert!(!screen_text(&app).contains("Welcome to mpdesk"), "{}", screen_text(&app));
     assert_eq!(shown_login(&app), "olivia");
-    assert!(app.options.demo, "persona switching is on");
+    let text = screen_text(&app);
+    assert!(
+        text.lines().next().is_some_and(|l| l.ends_with("DEMO")) && text.contains("p persona"),
+        "persona switching is on: {text}"
+    );
 }
 
 #[test]
