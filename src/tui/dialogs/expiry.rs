@@ -1,5 +1,6 @@
 //! When a member's access ends: 7, 30 or 90 days from now, until a date,
-//! or never (↑ ↓ choose; a date is typed). The desk decides whether it may
+//! or never (↑ ↓ or j k choose, as in every list; a date is typed, and
+//! holds neither j nor k). The desk decides whether it may
 //! be set; a date that cannot be read is said inline before Enter.
 
 use super::{Outcome, Request};
@@ -7,6 +8,7 @@ use crate::domain::expiry::Expiry;
 use crate::sanitize;
 use crate::tui::field::TextField;
 use crate::tui::request::ExpiryTarget;
+use crate::tui::text::fit;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::dialog_box::{footer, open_box, row};
 use crossterm::event::{KeyCode, KeyEvent};
@@ -65,12 +67,12 @@ impl SetExpiry {
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
         match key.code {
             KeyCode::Esc => Outcome::Close,
-            KeyCode::Up | KeyCode::BackTab => {
+            KeyCode::Up | KeyCode::BackTab | KeyCode::Char('k') => {
                 self.choice = self.choice.checked_sub(1).unwrap_or(CHOICES.len() - 1);
                 self.error = None;
                 Outcome::Nothing
             }
-            KeyCode::Down | KeyCode::Tab => {
+            KeyCode::Down | KeyCode::Tab | KeyCode::Char('j') => {
                 self.choice = (self.choice + 1) % CHOICES.len();
                 self.error = None;
                 Outcome::Nothing
@@ -93,9 +95,13 @@ impl SetExpiry {
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, area: ratatui::layout::Rect, theme: &Theme) {
-        let inner = open_box(frame, area, 60, (CHOICES.len() + 9) as u16, "When access ends", theme);
+        // The about line, a gap, the choices, a gap, the date field, then
+        // the footer's rows (its problem and its buttons).
+        let height = 1 + 1 + CHOICES.len() as u16 + 1 + 1 + crate::tui::widgets::dialog_box::FOOTER_ROWS + 2;
+        let inner = open_box(frame, area, 60, height, "When access ends", theme);
         if let Some(area) = row(inner, 0) {
-            frame.render_widget(Paragraph::new(Line::from(format!(" {}", sanitize::line(&self.about)))), area);
+            let about = format!(" {}", sanitize::line(&self.about));
+            frame.render_widget(Paragraph::new(Line::from(fit(&about, area.width as usize).into_owned())), area);
         }
         for (i, (label, _)) in CHOICES.iter().enumerate() {
             let Some(area) = row(inner, 2 + i as u16) else { continue };
