@@ -77,6 +77,12 @@ impl AuditOp {
     /// Why an entry of this operation cannot be undone, for those that
     /// never can (the rest are undone by the rules that allowed them, if
     /// what undoing needs was recorded).
+    /// Whether it only read the data (an export, a backup): no change of
+    /// anyone's, so not "your last change" for `z`.
+    pub fn only_reads(self) -> bool {
+        matches!(self, Self::VersionExport | Self::AuditExport | Self::DatabaseBackup)
+    }
+
     pub fn not_reversible(self) -> &'static str {
         match self {
             Self::ProgramDelete => {

@@ -464,17 +464,29 @@ pub fn reverted_by(conn: &Connection, id: i64) -> rusqlite::Result<Option<i64>> 
 pub const REACH: i64 = 500;
 
 /// `actor`'s newest change in the workspace, among their last [`REACH`]
-/// entries there, that can still be taken back and was not: with `undos`,
-/// among their undos (what `Z` redoes), else among their other changes
-/// (what `z` undoes).
+/// entries there, not taken back yet: with `undos`, the newest of their
+/// undos that can be taken back (what `Z` redoes); else their newest other
+/// change (what `z` undoes) — one that cannot be undone too, so that `z`
+/// says why rather than reaching past it to an older one. What only read
+/// the data (an export, a backup) is no change.
 pub fn last_own(conn: &Connection, actor: &str, workspace_id: i64, undos: bool) -> rusqlite::Result<Option<i64>> {
-    let kind = if undos { "a.operation = 'undo'" } else { "a.operation <> 'undo'" };
+    let reads = crate::domain::operation::AuditOp::ALL
+        .iter()
+        .filter(|op| op.only_reads())
+        .map(|op| format!("'{}'", op.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let kind = if undos {
+        "a.operation = 'undo' AND a.undo LIKE '{\"parts\"%'".to_string()
+    } else {
+        format!("a.operation <> 'undo' AND a.undo IS NOT NULL AND a.operation NOT IN ({reads})")
+    };
     // The demo's starting data is nobody's change to take back.
     const DEMO: &str = crate::domain::undo::DEMO_DATA_VIA;
     let sql = format!(
         "SELECT a.id FROM (SELECT id, operation, outcome, undo, via FROM audit WHERE actor = ?1 AND workspace_id = ?2
                            ORDER BY id DESC LIMIT {REACH}) a
-         WHERE a.outcome = 'ok' AND a.undo LIKE '{{\"parts\"%' AND {kind} AND a.via <> '{DEMO}'
+         WHERE a.outcome = 'ok' AND {kind} AND a.via <> '{DEMO}'
            AND NOT EXISTS (SELECT 1 FROM audit r WHERE r.reverts = a.id AND r.outcome = 'ok')
          ORDER BY a.id DESC LIMIT 1"
     );

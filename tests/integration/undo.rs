@@ -386,3 +386,31 @@ fn a_page_with_its_undo_verdicts_agrees_with_asking_entry_by_entry() {
         }
     }
 }
+
+/// `z` after a delete says the delete cannot be undone and why, rather
+/// than reaching past it to an older change of a program that is gone; an
+/// export in between is no change and does not count.
+#[test]
+fn z_after_a_delete_says_a_delete_cannot_be_undone() {
+    let mut app = app_on(crate::tui_support::demo_desk(), "olivia", true, false, (120, 40));
+    select_program(&mut app, "Loyalty Card");
+    let olivia = app.desk.actor("olivia").expect("olivia");
+    app.desk
+        .edit_program(&olivia, "Loyalty Card", &mpdesk::desk::ProgramEdit { name: None, description: Some("x".into()) })
+        .expect("edit");
+    app.reload();
+    press(&mut app, KeyCode::Char('D'));
+    chars(&mut app, "Loyalty Card");
+    press(&mut app, KeyCode::Enter);
+    assert!(status(&app).starts_with("deleted"), "{}", status(&app));
+    let dir = tempfile::tempdir().expect("dir");
+    let out = dir.path().join("coffee.zip");
+    let target = mpdesk::desk::ExportTarget::File { path: &out, overwrite: false };
+    app.desk.export_version(&olivia, "Coffee Club", "1.2.0", target).expect("export");
+    app.reload();
+    app.refresh_undo();
+    press(&mut app, KeyCode::Char('z'));
+    let said = status(&app);
+    assert!(said.contains("(program_delete) cannot be undone: deleting a mini program is not reversible"), "{said}");
+    assert!(!said.contains("no longer exists"), "{said}");
+}
