@@ -24,10 +24,14 @@ pub(super) fn run(desk: &mut Desk, me: &Actor, format: Format, cmd: &InvitationC
             out_rows(format, list)
         }
         InvitationCommand::Accept { workspace } => {
-            let role = desk.accept_invitation(me, workspace)?;
-            out(format.json(), &serde_json::json!({"workspace": workspace, "role": role, "status": "active"}), || {
-                format!("you joined {workspace} as {}", role.title())
-            })
+            let joined = desk.accept_invitation(me, workspace)?;
+            let shown = serde_json::json!({
+                "workspace": workspace,
+                "role": joined.role,
+                "status": "active",
+                "access_until": joined.access_until,
+            });
+            out(format.json(), &shown, || joined.said(workspace))
         }
         InvitationCommand::Decline { workspace } => {
             desk.decline_invitation(me, workspace)?;

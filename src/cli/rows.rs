@@ -70,7 +70,8 @@ impl TableRow for WorkspaceMember {
 }
 
 impl TableRow for Invitation {
-    const HEADERS: &'static [&'static str] = &["WORKSPACE", "LOGIN", "ROLE", "STATE", "INVITED BY", "SENT", "EXPIRES"];
+    const HEADERS: &'static [&'static str] =
+        &["WORKSPACE", "LOGIN", "ROLE", "STATE", "INVITED BY", "SENT", "EXPIRES", "ACCESS"];
     const EMPTY: &'static str = "no invitations";
     fn cells(&self) -> Vec<String> {
         vec![
@@ -81,6 +82,7 @@ impl TableRow for Invitation {
             self.invited_by.clone(),
             self.sent_at.clone(),
             self.expires_at.clone(),
+            self.access(),
         ]
     }
 }

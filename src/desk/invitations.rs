@@ -31,6 +31,25 @@ pub struct Invitation {
     pub sent_at: String,
     pub expires_at: String,
     pub decided_at: Option<String>,
+    /// The access it grants once accepted: this many seconds from the
+    /// acceptance, or until this instant (neither: no end).
+    pub access_seconds: Option<i64>,
+    pub access_until: Option<String>,
+}
+
+/// What accepting an invitation gave: the role, and when the access ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Joined {
+    pub role: WorkspaceRole,
+    pub access_until: Option<String>,
+}
+
+impl Joined {
+    /// What the console and the CLI say of it.
+    pub fn said(&self, workspace: &str) -> String {
+        let ends = self.access_until.as_ref().map(|end| format!("; your access ends {end}")).unwrap_or_default();
+        format!("you joined {workspace} as {}{ends}", self.role.title())
+    }
 }
 
 /// What can be done to one row of a workspace's member list.
@@ -61,7 +80,35 @@ impl Invitation {
             sent_at: row.sent_at,
             expires_at: row.expires_at,
             decided_at: row.decided_at,
+            access_seconds: row.access_seconds,
+            access_until: row.access_until,
         })
+    }
+
+    /// The same, short, where it is limited (a row of the console):
+    /// " (access for 90d)", " (access until 2027-01-31)"; empty if not.
+    pub fn access_brief(&self) -> String {
+        match (self.access_seconds, &self.access_until) {
+            (Some(seconds), _) => {
+                format!(" (access for {})", crate::domain::expiry::span_text(time::Duration::seconds(seconds)))
+            }
+            (None, Some(until)) => format!(" (access until {})", until.get(..10).unwrap_or(until)),
+            (None, None) => String::new(),
+        }
+    }
+
+    /// The access it grants once accepted, in words: "for 90d from the
+    /// acceptance", "until 2027-01-31T00:00:00Z", "no end" (what the
+    /// invite says, the lists show and the invitee reads before accepting).
+    pub fn access(&self) -> String {
+        match (self.access_seconds, &self.access_until) {
+            (Some(seconds), _) => format!(
+                "for {} from the acceptance",
+                crate::domain::expiry::span_text(time::Duration::seconds(seconds))
+            ),
+            (None, Some(until)) => format!("until {until}"),
+            (None, None) => "no end".to_string(),
+        }
     }
 
     /// "expires in 2d 4h" or "expired" at `now`.
@@ -186,8 +233,9 @@ impl Desk {
                 },
             )?;
             entry.detail = format!("invited {login} as {}; expires {expires_at}", role.title());
-            let row = pending_of(tx, ws.id, &ws.name, login)?;
+            let mut row = pending_of(tx, ws.id, &ws.name, login)?;
             store::invitations::set_access(tx, row.id, access.0, access.1.as_deref())?;
+            (row.access_seconds, row.access_until) = access.clone();
             match &access {
                 (Some(seconds), _) => entry.detail.push_str(&format!(
                     "; access for {} once accepted",
@@ -237,15 +285,15 @@ impl Desk {
     }
 
     /// The invitee accepts: they become an Active member with the invited role.
-    pub fn accept_invitation(&mut self, actor: &Actor, workspace: &str) -> DeskResult<WorkspaceRole> {
+    pub fn accept_invitation(&mut self, actor: &Actor, workspace: &str) -> DeskResult<Joined> {
         self.respond(actor, workspace, true)
     }
 
     pub fn decline_invitation(&mut self, actor: &Actor, workspace: &str) -> DeskResult<WorkspaceRole> {
-        self.respond(actor, workspace, false)
+        self.respond(actor, workspace, false).map(|answered| answered.role)
     }
 
-    fn respond(&mut self, actor: &Actor, workspace: &str, accept: bool) -> DeskResult<WorkspaceRole> {
+    fn respond(&mut self, actor: &Actor, workspace: &str, accept: bool) -> DeskResult<Joined> {
         let read_only = self.read_only;
         let now = self.now_time();
         let operation = if accept { AuditOp::WorkspaceInvitationAccept } else { AuditOp::WorkspaceInvitationDecline };
@@ -262,6 +310,7 @@ impl Desk {
             let expires = parse_rfc3339(&row.expires_at)?;
             invitation::check_response(label, invitation::state_at(row.state, expires, now))?;
             not_yet_member(tx, &ws, actor.id, "you")?;
+            let mut access_until = None;
             if accept {
                 // Access granted for a while starts now.
                 let end = match store::invitations::access(tx, row.id)? {
@@ -284,11 +333,12 @@ impl Desk {
                 if let Some(end) = &end {
                     entry.detail.push_str(&format!("; access until {end}"));
                 }
+                access_until = end;
             } else {
                 store::invitations::decide(tx, row.id, StoredState::Declined, at)?;
                 entry.detail = format!("declined the invitation as {}: pending → declined", row.role.title());
             }
-            Ok(row.role)
+            Ok(Joined { role: row.role, access_until })
         })
     }
 

@@ -27,7 +27,7 @@ mod workspaces;
 pub use capabilities::{Capability, WorkspaceCapabilities};
 pub use clock::{parse_when, rfc3339, Clock, ManualClock, SystemClock};
 pub use error::{DeskError, DeskResult, ErrorKind};
-pub use invitations::{countdown_text, Invitation, MemberOp};
+pub use invitations::{countdown_text, Invitation, Joined, MemberOp};
 pub use keys::{Principal, SshKey};
 pub use programs::{ConfigChange, ProgramEdit};
 pub use sessions::{SessionKind, SessionRow};

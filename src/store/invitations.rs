@@ -8,7 +8,7 @@ use crate::domain::WorkspaceRole;
 use rusqlite::{params, Connection, OptionalExtension};
 
 const COLUMNS: &str = "i.id, w.name, u.login, u.name, i.role, i.state, ib.login, i.sent_at, i.expires_at, i.decided_at,
-    u.disabled_at IS NOT NULL
+    u.disabled_at IS NOT NULL, i.access_seconds, i.access_until
     FROM invitations i JOIN workspaces w ON w.id = i.workspace_id JOIN users u ON u.id = i.user_id
     JOIN users ib ON ib.id = i.invited_by";
 
@@ -26,6 +26,8 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<InvitationRow> {
         expires_at: super::text(r, 8)?,
         decided_at: super::opt_text(r, 9)?,
         invitee_disabled: r.get(10)?,
+        access_seconds: r.get(11)?,
+        access_until: super::opt_text(r, 12)?,
     })
 }
 

@@ -63,6 +63,10 @@ pub struct InvitationRow {
     pub decided_at: Option<String>,
     /// The invitee was disabled by the operator.
     pub invitee_disabled: bool,
+    /// The access it grants once accepted: this many seconds from the
+    /// acceptance, or until this instant (neither: no end).
+    pub access_seconds: Option<i64>,
+    pub access_until: Option<String>,
 }
 
 /// A program with the acting user's standing in it.

@@ -175,10 +175,10 @@ fn carry_out(app: &mut App, request: Request) -> DeskResult<String> {
         }
         Request::Accept { workspace } => {
             let actor = actor?;
-            let role = app.desk.accept_invitation(&actor, &workspace)?;
+            let joined = app.desk.accept_invitation(&actor, &workspace)?;
             let me = app.who.login.clone();
             app.start_as(&me);
-            format!("you joined {workspace} as {}", role.title())
+            joined.said(&workspace)
         }
         Request::Decline { workspace } => {
             let actor = actor?;

@@ -292,3 +292,35 @@ fn processes_started_together_after_an_end_write_one_entry() {
     let ended = log.as_array().expect("rows").iter().filter(|e| e["operation"] == "membership_expired").count();
     assert_eq!(ended, 1, "{log}");
 }
+
+/// `invite --expires 90d` says the 90 days wherever the invitation shows:
+/// the invite's output, the workspace's and the invitee's lists (table
+/// and JSON), the accept message, and the console's invitations dialog.
+#[test]
+fn an_invitations_access_is_shown_wherever_the_invitation_is() {
+    let cli = Cli::new();
+    cli.ok("", &["demo-data"]);
+    let invited =
+        cli.ok("olivia", &["workspace", "invite", "Acme Mini Apps", "eve", "--role", "developer", "--expires", "90d"]);
+    assert!(invited.stdout.contains("the access it grants lasts for 90d from the acceptance"), "{}", invited.stdout);
+    let table = cli.ok("olivia", &["workspace", "invitations", "Acme Mini Apps"]).stdout;
+    assert!(table.contains("ACCESS") && table.contains("for 90d from the acceptance"), "{table}");
+    let mine = cli.ok("eve", &["--json", "invitation", "list"]).json();
+    let row = mine.as_array().and_then(|rows| rows.first()).cloned().expect("eve's invitation");
+    assert_eq!(row["access_seconds"], Value::from(90 * 86_400), "{row}");
+    let accepted = cli.ok("eve", &["invitation", "accept", "Acme Mini Apps"]);
+    assert!(
+        accepted.stdout.contains("you joined Acme Mini Apps as Developer; your access ends 20"),
+        "{}",
+        accepted.stdout
+    );
+
+    // The console: the invitations dialog says it before accepting.
+    let mut desk = crate::tui_support::demo_desk();
+    desk.add_user("zed", Some("Zed"), None).expect("zed");
+    let olivia = desk.actor("olivia").expect("olivia");
+    desk.invite(&olivia, "Acme Mini Apps", "zed", WorkspaceRole::Developer, Some("90d")).expect("invite");
+    let app = crate::tui_support::app_on(desk, "zed", false, false, (100, 30));
+    let text = crate::tui_support::screen_text(&app);
+    assert!(text.contains("Join Acme Mini Apps as Developer (access for 90d)"), "{text}");
+}

@@ -106,7 +106,7 @@ fn an_invitation_expires_three_days_after_it_was_sent() {
         assert_eq!(invitation.expires_at, "2026-03-04T10:00:00Z");
         clock.advance(offset);
         if accepted {
-            assert_eq!(world.desk.accept_invitation(&x1, "T"), Ok(WorkspaceRole::Developer));
+            assert_eq!(world.desk.accept_invitation(&x1, "T").map(|joined| joined.role), Ok(WorkspaceRole::Developer));
             let members = world.desk.list_workspace_members(&owner, "T", Page::ALL).expect("members");
             let x1_row = members.iter().find(|m| m.login == "x1").expect("x1 listed");
             assert_eq!((x1_row.status, x1_row.expires_at.as_deref()), (MemberStatus::Active, None));
@@ -133,7 +133,7 @@ fn resending_restarts_the_three_days() {
     assert!(world.last_audit().2.contains("expires 2026-03-04T10:00:00Z → 2026-03-06T10:00:00Z"));
     clock.advance(Duration::days(2));
     assert_eq!(
-        world.desk.accept_invitation(&x1, "T"),
+        world.desk.accept_invitation(&x1, "T").map(|joined| joined.role),
         Ok(WorkspaceRole::Master),
         "4 days after the first send, 2 after the resend"
     );

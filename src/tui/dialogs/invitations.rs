@@ -59,9 +59,10 @@ impl InvitationList {
             let Some(area) = row(inner, i as u16) else { continue };
             let style = if i == self.selected { theme.selected(true) } else { Default::default() };
             let text = format!(
-                " {} as {} — invited by {}, {}",
+                " {} as {}{} — invited by {}, {}",
                 sanitize::line(&inv.workspace),
                 inv.role.title(),
+                sanitize::line(&inv.access_brief()),
                 sanitize::line(&inv.invited_by),
                 inv.countdown(self.now)
             );

@@ -161,9 +161,10 @@ fn render(welcome: &Welcome, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         let style = if focused { theme.selected(true) } else { theme.label() };
         let marker = if focused { "▸" } else { " " };
         let text = format!(
-            "{marker}[ Join {} as {} — invited by {} · Enter accepts, d declines ]",
+            "{marker}[ Join {} as {}{} — invited by {} · Enter accepts, d declines ]",
             sanitize::line(&invitation.workspace),
             invitation.role.title(),
+            sanitize::line(&invitation.access_brief()),
             sanitize::line(&invitation.invited_by)
         );
         frame.render_widget(Paragraph::new(Span::styled(text, style)), row(y, 1));
