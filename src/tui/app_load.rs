@@ -130,6 +130,7 @@ impl App {
             let membership = app.desk.member_end(&actor, &workspace.name, &actor.login).ok().flatten();
             let key = app.desk.session_key_end().ok().flatten().map(crate::domain::expiry::stamp);
             app.who.access_ends = crate::domain::expiry::sooner(membership, key);
+            app.who.blocked = app.desk.blocked_notice(&actor, &workspace.name).ok().flatten();
             // One past already (a read-only console cannot remove it) would
             // wake the console again and again: only ends still to come.
             let now = app.desk.now_time();

@@ -134,6 +134,9 @@ pub struct Who {
     pub redo: Option<UndoChoice>,
     /// When their own access to this workspace ends (looked up on reload).
     pub access_ends: Option<String>,
+    /// Who blocked them here and since when, if they are blocked (every
+    /// tab says it where its list would be; looked up on reload).
+    pub blocked: Option<String>,
 }
 
 impl Who {

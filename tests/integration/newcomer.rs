@@ -310,3 +310,26 @@ fn a_person_blocked_in_their_only_workspace_is_told_so() {
     assert!(text.contains("you are blocked in Side Projects by sam"), "{text}");
     assert!(!text.contains("not found"), "{text}");
 }
+
+/// A blocked person's header says "blocked", and every tab says why its
+/// list is empty — never a bare "Members (0)".
+#[test]
+fn a_blocked_person_sees_why_on_every_tab() {
+    let mut desk = demo_desk();
+    let olivia = desk.actor("olivia").expect("olivia");
+    desk.block_member(&olivia, "Acme Mini Apps", "dana").expect("block");
+    // As in the walkthrough: the persona switch keeps the workspace.
+    let mut app = app_on(desk, "olivia", true, false, (100, 30));
+    press(&mut app, KeyCode::Char('p'));
+    chars(&mut app, "dana");
+    press(&mut app, KeyCode::Enter);
+    let header = crate::tui_support::header(&app);
+    assert_eq!((header.workspace.as_str(), header.person.as_str()), ("Acme Mini Apps", "dana (Developer, blocked)"));
+    for (tab, what) in [('1', "Your programs"), ('2', "Its members"), ('3', "Its log entries")] {
+        press(&mut app, KeyCode::Char(tab));
+        let screen = screen_text(&app);
+        let words = screen.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(words.contains("You are blocked in Acme Mini Apps by"), "tab {tab}: {screen}");
+        assert!(words.contains(&format!("{what} here are hidden until you are unblocked")), "tab {tab}: {screen}");
+    }
+}

@@ -120,6 +120,7 @@ fn walkthrough_step_eight_runs_as_written() {
         assert_eq!(shown_login(app), login);
     };
     switch(&mut app, "dana");
+    assert_eq!(header(&app).person, "dana (Developer, blocked)", "README: the header says so");
     press(&mut app, KeyCode::Char('1'));
     let screen = crate::tui_support::screen_text(&app);
     let words = screen.split_whitespace().collect::<Vec<_>>().join(" ").replace("│ │", " ").replace("││", " ");

@@ -230,8 +230,10 @@ pub fn header(app: &App) -> Header {
         .collect();
     let title = tab.trim().trim_start_matches(|c: char| c.is_ascii_digit()).trim().to_string();
     let tab = mpdesk::tui::app::Tab::ALL.into_iter().find(|t| t.title() == title);
-    let part = |i: usize| parts.get(i).map(|p| p.to_string()).unwrap_or_default();
-    Header { workspace: part(1), person: part(2), tab }
+    // " mpdesk │ WS │ login (Role) │ tabs", or without the name when narrow.
+    let person_at = parts.iter().position(|p| p.ends_with(')') && !p.starts_with('1')).unwrap_or(2);
+    let part = |i: Option<usize>| i.and_then(|i| parts.get(i)).map(|p| p.to_string()).unwrap_or_default();
+    Header { workspace: part(person_at.checked_sub(1)), person: part(Some(person_at)), tab }
 }
 
 /// The acting person's login, as the header shows it.

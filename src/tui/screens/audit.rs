@@ -14,12 +14,12 @@ use crate::tui::request::Request;
 use crate::tui::text::{column_widths, fit};
 use crate::tui::widgets::grid::{Grid, GridRow};
 use crate::tui::widgets::list_keys as nav;
-use crate::tui::widgets::pane::{filter_span, short_time};
+use crate::tui::widgets::pane::{filter_span, hidden_while_blocked, short_time};
 use crate::tui::window::{ListWindow, PAGE};
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 use tui_input::Input;
 
@@ -356,13 +356,16 @@ impl Component for AuditLog {
         frame.render_widget(block, area);
         if list.total == 0 {
             let text = if !self.waiting.is_empty() {
-                "Searching…"
+                "Searching…".to_string()
+            } else if let Some(notice) = &ctx.who.blocked {
+                hidden_while_blocked(notice, "Its log entries")
             } else if self.filter.value().is_empty() {
-                "No entries you may read."
+                "No entries you may read.".to_string()
             } else {
-                "No entry matches the filter."
+                "No entry matches the filter.".to_string()
             };
-            frame.render_widget(Paragraph::new(Span::styled(text, theme.label())), inner);
+            let text = sanitize::line(&text).into_owned();
+            frame.render_widget(Paragraph::new(Span::styled(text, theme.label())).wrap(Wrap { trim: true }), inner);
             return;
         }
         let header = GridRow::new(["At", "Actor", "Program", "Operation", "", "Detail"]).style(theme.label());

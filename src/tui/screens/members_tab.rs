@@ -13,11 +13,11 @@ use crate::tui::request::{ExpiryTarget, Request};
 use crate::tui::text::{column_widths, fit};
 use crate::tui::widgets::grid::{Grid, GridRow};
 use crate::tui::widgets::list_keys as nav;
-use crate::tui::widgets::pane::{expires_cell, expiry_about};
+use crate::tui::widgets::pane::{expires_cell, expiry_about, hidden_while_blocked};
 use crate::tui::window::{ListWindow, PAGE};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Block;
+use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
 #[derive(Default)]
@@ -232,6 +232,17 @@ impl Component for WorkspaceMembers {
         let block = Block::bordered().title(title).border_style(theme.border(true));
         let inner = block.inner(area);
         frame.render_widget(block, area);
+        if list.total == 0 {
+            // Never "(0)" and nothing else: say why the list is empty.
+            let text = match &ctx.who.blocked {
+                Some(notice) => hidden_while_blocked(notice, "Its members"),
+                None if self.expiring => "No one's access here ends within 7 days (F: all).".to_string(),
+                None => "No members you may see here.".to_string(),
+            };
+            let text = sanitize::line(&text).into_owned();
+            frame.render_widget(Paragraph::new(Span::styled(text, theme.label())).wrap(Wrap { trim: true }), inner);
+            return;
+        }
         let header = GridRow::new(["Login", "Name", "Role", "Status", "Since", "Expires"]).style(theme.label());
         let widths = [
             Constraint::Fill(2),

@@ -12,7 +12,7 @@ use crate::tui::layout;
 use crate::tui::text::{column_widths, fit};
 use crate::tui::widgets::grid::{Grid, GridRow};
 use crate::tui::widgets::list_keys as nav;
-use crate::tui::widgets::pane::{filter_span, pane_block};
+use crate::tui::widgets::pane::{filter_span, hidden_while_blocked, pane_block};
 use crate::tui::window::{ListWindow, PAGE};
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};
@@ -29,9 +29,6 @@ pub struct ProgramList {
     pub editing: bool,
     /// What the list waits for from the background reader.
     waiting: Vec<Waiting>,
-    /// Why the list is empty when the person is blocked in the workspace
-    /// (looked up on reload, never per frame).
-    blocked: Option<String>,
 }
 
 /// A read the background reader finishes (see `background.rs`).
@@ -118,10 +115,6 @@ impl ProgramList {
     /// path) only for End or a selection already deep.
     pub fn reload(&mut self, ctx: &Context<'_>) {
         self.waiting.clear();
-        self.blocked = match (ctx.actor(), ctx.workspace()) {
-            (Some(actor), Some(ws)) => ctx.desk.blocked_notice(actor, ws).ok().flatten(),
-            _ => None,
-        };
         let selected_app = self.selected_app_id();
         let Some(mut first_page) = self.fetch(ctx, ProgramSeek::First, PAGE + 1) else {
             self.list = ListWindow::default();
@@ -376,11 +369,8 @@ impl Component for ProgramList {
         frame.render_widget(block, area);
         if list.total == 0 {
             let blocked;
-            let text = if let Some(notice) = &self.blocked {
-                blocked = format!(
-                    "{}. Your programs here are hidden until you are unblocked.",
-                    crate::tui::text::capitalized(notice)
-                );
+            let text = if let Some(notice) = &ctx.who.blocked {
+                blocked = hidden_while_blocked(notice, "Your programs");
                 blocked.as_str()
             } else if !self.waiting.is_empty() {
                 "Searching…"

@@ -50,6 +50,12 @@ pub fn filter_span<'a>(theme: &Theme, editing: bool, text: &str) -> Option<Span<
     Some(Span::styled(format!(" /{}{cursor} ", sanitize::line(text)), theme.label()))
 }
 
+/// Where a list would be for a person blocked in the workspace: who
+/// blocked them and since when, and that `what` stays hidden till then.
+pub fn hidden_while_blocked(notice: &str, what: &str) -> String {
+    format!("{}. {what} here are hidden until you are unblocked.", crate::tui::text::capitalized(notice))
+}
+
 /// "2026-11-27T21:33:00Z" → "2026-11-27 21:33".
 /// Sanitized (it is data), then cut to the minute.
 pub fn short_time(at: &str) -> String {
