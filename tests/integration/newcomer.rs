@@ -333,3 +333,27 @@ fn a_blocked_person_sees_why_on_every_tab() {
         assert!(words.contains(&format!("{what} here are hidden until you are unblocked")), "tab {tab}: {screen}");
     }
 }
+
+/// An empty Programs list says how to fill it to whoever may (`n`, or the
+/// key it is remapped to), and promises nothing to whoever may not.
+#[test]
+fn an_empty_program_list_offers_n_only_to_who_may_create() {
+    let mut desk = demo_desk();
+    let olivia = desk.actor("olivia").expect("olivia");
+    desk.create_workspace(&olivia, "Empty").expect("workspace");
+    desk.add_workspace_member(&olivia, "Empty", "dana", mpdesk::desk::WorkspaceRole::Developer, None).expect("dana");
+    let mut app = app_on(desk, "olivia", true, false, (100, 30));
+    press(&mut app, KeyCode::Char('w'));
+    chars(&mut app, "Empty");
+    press(&mut app, KeyCode::Enter);
+    let words = screen_text(&app).replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("No mini programs you can view here.") && words.contains("Press n to create one."),
+        "{words}"
+    );
+    press(&mut app, KeyCode::Char('p'));
+    chars(&mut app, "dana");
+    press(&mut app, KeyCode::Enter);
+    let words = screen_text(&app).replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("No mini programs you can view here.") && !words.contains("Press n"), "{words}");
+}

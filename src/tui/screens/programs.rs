@@ -368,18 +368,20 @@ impl Component for ProgramList {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         if list.total == 0 {
-            let blocked;
             let text = if let Some(notice) = &ctx.who.blocked {
-                blocked = hidden_while_blocked(notice, "Your programs");
-                blocked.as_str()
+                hidden_while_blocked(notice, "Your programs")
             } else if !self.waiting.is_empty() {
-                "Searching…"
-            } else if self.filter.value().is_empty() {
-                "No mini programs you can view here."
+                "Searching…".to_string()
+            } else if !self.filter.value().is_empty() {
+                "No program matches the filter.".to_string()
+            } else if matches!(ctx.who.create_program, Some(Ok(()))) {
+                // The same decision that offers the key in the bar.
+                let key = ctx.keymap.key_for(Action::CreateProgram);
+                format!("No mini programs you can view here. Press {key} to create one.")
             } else {
-                "No program matches the filter."
+                "No mini programs you can view here.".to_string()
             };
-            let text = crate::sanitize::line(text).into_owned();
+            let text = crate::sanitize::line(&text).into_owned();
             frame.render_widget(
                 Paragraph::new(Span::styled(text, theme.label())).wrap(ratatui::widgets::Wrap { trim: true }),
                 inner,
