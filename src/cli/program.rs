@@ -3,7 +3,7 @@
 
 use super::commands::{out, out_pages, out_stream, Done};
 use super::output::{opt, table, Format};
-use crate::desk::{Actor, ConfigChange, Desk, DeskError, ExportTarget, PackageSource, ProgramEdit};
+use crate::desk::{size_text, Actor, ConfigChange, Desk, DeskError, ExportTarget, PackageSource, ProgramEdit};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
@@ -195,14 +195,14 @@ pub(super) fn run(desk: &mut Desk, me: &Actor, format: Format, cmd: &ProgramComm
                 PackageSource::File(package.clone())
             };
             let v = desk.upload_version(me, program, version, source, notes)?;
-            out(format.json(), &v, || format!("uploaded {} ({} bytes, sha256 {})", v.version, v.size, v.sha256))
+            out(format.json(), &v, || format!("uploaded {} ({}, sha256 {})", v.version, size_text(v.size), v.sha256))
         }
         ProgramCommand::Versions { program } => out_pages(format, |page| desk.list_versions(me, program, page)),
         ProgramCommand::Export { program, version, out: Some(path), force } => {
             let target = ExportTarget::File { path, overwrite: *force };
             let v = desk.export_version(me, program, version, target)?;
             out(format.json(), &v, || {
-                format!("wrote {} ({} bytes, sha256 {}) to {}", v.version, v.size, v.sha256, path.display())
+                format!("wrote {} ({}, sha256 {}) to {}", v.version, size_text(v.size), v.sha256, path.display())
             })
         }
         ProgramCommand::Export { program, version, out: None, .. } => {

@@ -88,3 +88,13 @@ pub struct WorkspaceSummary {
     pub role: WorkspaceRole,
     pub status: MemberStatus,
 }
+
+/// A package's size as people read it: "512 B", "2.1 KiB", "3.4 MiB" (the
+/// exact bytes are in `--json` and the audit log).
+pub fn size_text(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1_048_576 => format!("{:.1} MiB", b as f64 / 1_048_576.0),
+        b if b >= 1024 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}

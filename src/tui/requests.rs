@@ -55,7 +55,7 @@ fn carry_out(app: &mut App, request: Request) -> DeskResult<String> {
             let path = expand_home(&package);
             let uploaded = app.desk.upload_version(&actor, &app_id, &version, PackageSource::File(path), &notes)?;
             app.reload();
-            format!("uploaded {} ({} bytes)", uploaded.version, uploaded.size)
+            format!("uploaded {} ({})", uploaded.version, crate::desk::size_text(uploaded.size))
         }
         Request::Configure { app_id, change } => {
             let actor = actor?;

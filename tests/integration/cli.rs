@@ -97,7 +97,7 @@ fn a_full_scenario_from_registration_to_deletion() {
 
     let package = cli.path("scanner.zip");
     write(&package, b"PK\x03\x04 pretend zip \x00\xff");
-    cli.ok(
+    let uploaded = cli.ok(
         "dev1",
         &[
             "program",
@@ -111,6 +111,7 @@ fn a_full_scenario_from_registration_to_deletion() {
             "first",
         ],
     );
+    assert!(uploaded.stdout.starts_with("uploaded 1.0.0 (19 B, sha256 "), "{}", uploaded.stdout);
     let denied = cli.run("dev1", &["program", "release", "Scanner"]);
     assert_eq!(denied.code, 3);
     assert_eq!(

@@ -146,7 +146,7 @@ fn create_and_edit_a_program() {
 fn upload_with_validation_then_release_take_offline_and_delete() {
     let dir = tempfile::tempdir().expect("dir");
     let package = dir.path().join("pkg.zip");
-    std::fs::write(&package, b"zip bytes").expect("write");
+    std::fs::write(&package, vec![7u8; 3000]).expect("write");
     let mut app = demo_app("olivia", (100, 30));
     select_program(&mut app, "Coffee Club");
     press(&mut app, KeyCode::Char('u'));
@@ -175,6 +175,7 @@ fn upload_with_validation_then_release_take_offline_and_delete() {
     chars(&mut app, "Gift cards");
     press(&mut app, KeyCode::Enter);
     assert!(!app.has_layer(), "{}", status(&app));
+    assert_eq!(status(&app), "uploaded 1.3.0 (2.9 KiB)", "a size people read");
     assert_eq!(newest_version(&app).as_deref(), Some("1.3.0"));
 
     press(&mut app, KeyCode::Char('r'));

@@ -30,14 +30,6 @@ fn field<'a>(theme: &Theme, label: &str, value: String) -> Line<'a> {
     Line::from(vec![Span::styled(format!("{label:<13}"), theme.label()), Span::raw(value)])
 }
 
-fn size(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1_048_576 => format!("{:.1} MiB", b as f64 / 1_048_576.0),
-        b if b >= 1024 => format!("{:.1} KiB", b as f64 / 1024.0),
-        b => format!("{b} B"),
-    }
-}
-
 impl Details {
     /// Another program: from its first line.
     pub fn to_top(&mut self) {
@@ -157,7 +149,7 @@ pub fn content(ctx: &Context<'_>, width: usize) -> Option<Vec<Line<'static>>> {
         let state = format!("{:<11}", v.state.as_str());
         let rest = format!(
             "{:>9}  {} {}  {}",
-            size(v.size),
+            crate::desk::size_text(v.size),
             sanitize::line(&v.uploaded_by),
             short_time(&v.uploaded_at),
             sanitize::line(v.notes.lines().next().unwrap_or(""))
