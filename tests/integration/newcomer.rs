@@ -357,3 +357,21 @@ fn an_empty_program_list_offers_n_only_to_who_may_create() {
     let words = screen_text(&app).replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(words.contains("No mini programs you can view here.") && !words.contains("Press n"), "{words}");
 }
+
+/// At the smallest size the bar drops hints from its end, but never help
+/// and quit: they move to the end of what it keeps.
+#[test]
+fn the_bar_keeps_help_and_quit_at_the_smallest_size() {
+    for size in [(60, 16), (61, 16), (70, 16)] {
+        let app = crate::tui_support::demo_app("olivia", size);
+        let screen = screen_text(&app);
+        let bar: Vec<&str> = screen.lines().rev().skip(1).take(2).collect();
+        assert!(
+            bar.iter().any(|l| l.contains("? help")) && bar.iter().any(|l| l.contains("q quit")),
+            "{size:?}:\n{screen}"
+        );
+        assert!(bar.iter().any(|l| l.contains("n new")), "the first hints stay: {size:?}:\n{screen}");
+    }
+    let wide = screen_text(&crate::tui_support::demo_app("olivia", (120, 30)));
+    assert!(wide.contains("w workspace") && wide.contains("p persona") && wide.contains("Tab pane"), "{wide}");
+}

@@ -1,6 +1,7 @@
 //! The key-hint bar (from the one hint list) and the status line.
 
 use crate::sanitize;
+use crate::tui::action::Action;
 use crate::tui::app::{App, StatusKind};
 use crate::tui::hints::Hint;
 use crate::tui::theme::Theme;
@@ -24,15 +25,44 @@ pub fn hint_spans(hint: &Hint, theme: &Theme) -> Vec<Span<'static>> {
 
 /// Packs whole hints into the bar's lines; a hint is never split.
 pub fn render_hints(hints: &[Hint], theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    frame.render_widget(Paragraph::new(hint_lines(hints, theme, area.width)), area);
+    frame.render_widget(Paragraph::new(fitted_hint_lines(hints, theme, area.width, area.height as usize)), area);
 }
 
-/// The bar's lines at `width` columns.
+/// What the bar never drops for want of room: how to learn the rest, and
+/// how to leave.
+const ALWAYS: [Action; 2] = [Action::Help, Action::Quit];
+
+/// The bar's lines in `rows` rows: every hint if they fit; else the last
+/// ones go, but never help and quit, which then come last.
+fn fitted_hint_lines(hints: &[Hint], theme: &Theme, width: u16, rows: usize) -> Vec<Line<'static>> {
+    let all: Vec<&Hint> = hints.iter().filter(|h| h.action.in_bar()).collect();
+    let lines = lay_out(&all, theme, width);
+    if lines.len() <= rows.max(1) {
+        return lines;
+    }
+    let (kept, mut others): (Vec<&Hint>, Vec<&Hint>) = all.into_iter().partition(|h| ALWAYS.contains(&h.action));
+    while !others.is_empty() {
+        others.pop();
+        let shown: Vec<&Hint> = others.iter().chain(kept.iter()).copied().collect();
+        let lines = lay_out(&shown, theme, width);
+        if lines.len() <= rows.max(1) {
+            return lines;
+        }
+    }
+    lay_out(&kept, theme, width)
+}
+
+/// The bar's lines at `width` columns, however many it takes.
 pub fn hint_lines(hints: &[Hint], theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let all: Vec<&Hint> = hints.iter().filter(|h| h.action.in_bar()).collect();
+    lay_out(&all, theme, width)
+}
+
+fn lay_out(hints: &[&Hint], theme: &Theme, width: u16) -> Vec<Line<'static>> {
     let width_of_bar = width;
     let mut lines: Vec<Vec<Span<'static>>> = vec![Vec::new()];
     let mut used = 0usize;
-    for hint in hints.iter().filter(|h| h.action.in_bar()) {
+    for hint in hints {
         let spans = hint_spans(hint, theme);
         let width: usize = spans.iter().map(|s| s.width()).sum();
         if used + width > width_limit(width_of_bar) && used > 0 {
