@@ -425,3 +425,14 @@ fn the_expiry_dialog_moves_with_j_k_and_shows_the_typed_date() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(status(&app), "dana's access ends 2026-03-01T00:00:00Z");
 }
+
+/// The transfer dialog's sentence is whole: its box grows with it.
+#[test]
+fn the_transfer_dialog_says_its_whole_sentence() {
+    let mut app = members_tab("olivia");
+    move_to(&mut app, "max");
+    press(&mut app, KeyCode::Char('T'));
+    let words = screen_text(&app).replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("Type the workspace's name to confirm."), "{words}");
+    assert!(words.contains("the new Owner may transfer it back"), "{words}");
+}

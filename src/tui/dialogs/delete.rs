@@ -123,12 +123,17 @@ impl TypeToConfirm {
     }
 
     pub fn render(&self, frame: &mut Frame<'_>, area: ratatui::layout::Rect, theme: &Theme) {
-        let inner = open_box(frame, area, 60, 9 + 2, &self.title, theme);
+        // The warning's rows as drawn (at least 3), a gap, the field, then
+        // the footer: the box grows with the sentence, never cuts it.
+        const WIDTH: u16 = 60;
+        let warning_rows = crate::tui::text::wrap_words(&self.warning, (WIDTH - 2) as usize).len().max(3) as u16;
+        let height = warning_rows + 2 + crate::tui::widgets::dialog_box::FOOTER_ROWS + 2;
+        let inner = open_box(frame, area, WIDTH, height, &self.title, theme);
         if let Some(area) = row(inner, 0) {
-            let area = ratatui::layout::Rect { height: 3.min(inner.height.saturating_sub(3)), ..area };
+            let area = ratatui::layout::Rect { height: warning_rows.min(inner.height.saturating_sub(3)), ..area };
             frame.render_widget(Paragraph::new(self.warning.clone()).wrap(Wrap { trim: true }), area);
         }
-        if let Some(area) = row(inner, 4) {
+        if let Some(area) = row(inner, warning_rows + 1) {
             self.typed.render(frame, area, true, theme);
         }
         let problem = self.error.clone().or_else(|| match (self.valid(), self.new_name) {
