@@ -375,3 +375,18 @@ fn the_bar_keeps_help_and_quit_at_the_smallest_size() {
     let wide = screen_text(&crate::tui_support::demo_app("olivia", (120, 30)));
     assert!(wide.contains("w workspace") && wide.contains("p persona") && wide.contains("Tab pane"), "{wide}");
 }
+
+/// Help says when there is more below (and how to get there, since j
+/// and k type into its filter), and when there is more above.
+#[test]
+fn help_says_there_is_more() {
+    let mut app = crate::tui_support::demo_app("olivia", (100, 30));
+    press(&mut app, KeyCode::Char('?'));
+    let screen = screen_text(&app);
+    assert!(screen.contains("↓ more (↓/PgDn)") && !screen.contains("↑ more"), "{screen}");
+    for _ in 0..20 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    let screen = screen_text(&app);
+    assert!(screen.contains("↑ more") && !screen.contains("↓ more"), "{screen}");
+}

@@ -9,7 +9,7 @@ use crate::tui::layout::centered;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear};
 use ratatui::Frame;
 use tui_input::Input;
 
@@ -133,6 +133,6 @@ fn render(help: &Help, ctx: &Context<'_>, frame: &mut Frame<'_>, area: Rect) {
     if lines.is_empty() {
         lines.push(Line::from(Span::styled("No action matches the filter.", theme.label())));
     }
-    let paragraph = Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((help.scroll, 0));
-    frame.render_widget(paragraph, box_area);
+    // j and k are typed into the filter here: the arrows scroll.
+    crate::tui::widgets::pane::scrolled_by(frame, box_area, (block, lines), help.scroll, "↓/PgDn", theme);
 }

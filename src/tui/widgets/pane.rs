@@ -23,6 +23,18 @@ pub fn max_scroll(rows: u16, area: Rect) -> u16 {
 /// (kept within the content), with "↑ more" / "↓ more (j/k)" on the
 /// border where there is more to see.
 pub fn scrolled(frame: &mut Frame<'_>, area: Rect, block: Block<'_>, lines: Vec<Line<'_>>, scroll: u16, theme: &Theme) {
+    scrolled_by(frame, area, (block, lines), scroll, "j/k", theme);
+}
+
+/// The same, saying which keys scroll it ("↑/↓" where j and k are typed).
+pub fn scrolled_by(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    (block, lines): (Block<'_>, Vec<Line<'_>>),
+    scroll: u16,
+    keys: &str,
+    theme: &Theme,
+) {
     let rows = wrapped_rows(&lines, area.width.saturating_sub(2));
     let max = max_scroll(rows, area);
     let scroll = scroll.min(max);
@@ -31,7 +43,8 @@ pub fn scrolled(frame: &mut Frame<'_>, area: Rect, block: Block<'_>, lines: Vec<
         block = block.title_top(Line::from(Span::styled(" ↑ more ", theme.label())).right_aligned());
     }
     if scroll < max {
-        block = block.title_bottom(Line::from(Span::styled(" ↓ more (j/k) ", theme.label())).right_aligned());
+        block =
+            block.title_bottom(Line::from(Span::styled(format!(" ↓ more ({keys}) "), theme.label())).right_aligned());
     }
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), area);
 }
