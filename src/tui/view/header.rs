@@ -1,6 +1,5 @@
 //! The header: product, workspace, acting user and role, tabs, badges.
 
-use crate::desk::MemberStatus;
 use crate::sanitize;
 use crate::tui::app::{App, Tab};
 use ratatui::layout::Rect;
@@ -59,8 +58,9 @@ fn spans(app: &App, with_name: bool, workspace_width: usize) -> Vec<Span<'static
         spans.push(Span::styled(crate::tui::text::fit(&name, workspace_width).into_owned(), theme.label()));
         spans.push(Span::raw(" │ "));
         let who = app.who.actor.as_ref().map(|a| a.login.clone()).unwrap_or_default();
-        // Blocked: the role holds nothing until unblocked, and says so.
-        let standing = if ws.status == MemberStatus::Blocked { ", blocked" } else { "" };
+        // Blocked (the desk's notice, which every tab shows too): the role
+        // holds nothing until unblocked, and says so.
+        let standing = if app.who.blocked.is_some() { ", blocked" } else { "" };
         spans.push(Span::raw(format!("{} ({}{standing}) ", sanitize::line(&who), ws.role.title())));
     }
     spans.push(Span::raw("│"));
