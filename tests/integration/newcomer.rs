@@ -328,7 +328,7 @@ fn a_blocked_person_sees_why_on_every_tab() {
     for (tab, what) in [('1', "Your programs"), ('2', "Its members"), ('3', "Its log entries")] {
         press(&mut app, KeyCode::Char(tab));
         let screen = screen_text(&app);
-        let words = screen.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+        let words = screen_words(&app);
         assert!(words.contains("You are blocked in Acme Mini Apps by"), "tab {tab}: {screen}");
         assert!(words.contains(&format!("{what} here are hidden until you are unblocked")), "tab {tab}: {screen}");
     }
@@ -346,7 +346,7 @@ fn an_empty_program_list_offers_n_only_to_who_may_create() {
     press(&mut app, KeyCode::Char('w'));
     chars(&mut app, "Empty");
     press(&mut app, KeyCode::Enter);
-    let words = screen_text(&app).replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    let words = screen_words(&app);
     assert!(
         words.contains("No mini programs you can view here.") && words.contains("Press n to create one."),
         "{words}"
@@ -354,7 +354,7 @@ fn an_empty_program_list_offers_n_only_to_who_may_create() {
     press(&mut app, KeyCode::Char('p'));
     chars(&mut app, "dana");
     press(&mut app, KeyCode::Enter);
-    let words = screen_text(&app).replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    let words = screen_words(&app);
     assert!(words.contains("No mini programs you can view here.") && !words.contains("Press n"), "{words}");
 }
 

@@ -312,3 +312,9 @@ pub fn workspaces_listed(app: &mut App) -> Vec<String> {
         })
         .collect()
 }
+
+/// The screen's words in reading order, borders off: a sentence wrapped
+/// inside a pane or a dialog reads whole.
+pub fn screen_words(app: &App) -> String {
+    screen_text(app).replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -432,7 +432,7 @@ fn the_transfer_dialog_says_its_whole_sentence() {
     let mut app = members_tab("olivia");
     move_to(&mut app, "max");
     press(&mut app, KeyCode::Char('T'));
-    let words = screen_text(&app).replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    let words = screen_words(&app);
     assert!(words.contains("Type the workspace's name to confirm."), "{words}");
     assert!(words.contains("the new Owner may transfer it back"), "{words}");
 }
