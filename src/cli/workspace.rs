@@ -151,9 +151,11 @@ pub(super) fn run(desk: &mut Desk, me: &Actor, format: Format, cmd: &WorkspaceCo
         WorkspaceCommand::Invite { workspace, login, role: r, expires } => {
             let inv = desk.invite(me, workspace, login, role(*r), expires.when())?;
             out(format.json(), &inv, || {
-                let limited = inv.access_seconds.is_some() || inv.access_until.is_some();
-                let access =
-                    if limited { format!("; the access it grants lasts {}", inv.access()) } else { String::new() };
+                let access = if inv.access_limited() {
+                    format!("; the access it grants lasts {}", inv.access())
+                } else {
+                    String::new()
+                };
                 format!("invited {login} to {workspace} as {}; expires {}{access}", inv.role.title(), inv.expires_at)
             })
         }

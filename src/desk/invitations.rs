@@ -85,6 +85,11 @@ impl Invitation {
         })
     }
 
+    /// Whether the access it grants ends at all.
+    pub fn access_limited(&self) -> bool {
+        self.access_seconds.is_some() || self.access_until.is_some()
+    }
+
     /// The same, short, where it is limited (a row of the console):
     /// " (access for 90d)", " (access until 2027-01-31)"; empty if not.
     pub fn access_brief(&self) -> String {
