@@ -15,7 +15,7 @@ use crate::cli::{self, Cli, Identity};
 use crate::desk::{Desk, DeskError, SessionKind};
 use crate::domain::operation::AuditOp;
 use crate::print::{self, Stream};
-use crate::session::AccountPaths;
+use crate::session::{AccountPaths, ConfigSource};
 use clap::Parser;
 use std::path::{Path, PathBuf};
 
@@ -166,8 +166,8 @@ fn console(
         return USAGE;
     }
     let loaded = match (&place.forced.config, place.paths) {
-        (Some(named), _) => crate::tui::config::load_file(named, true, theme),
-        (None, Some(paths)) => crate::tui::config::load_file(&paths.config, false, theme),
+        (Some(named), _) => crate::tui::config::load_file(named, ConfigSource::Named, theme),
+        (None, Some(paths)) => crate::tui::config::load_file(&paths.config, paths.config_source, theme),
         (None, None) => Ok(crate::tui::config::defaults(theme)),
     };
     let config = match loaded {

@@ -58,6 +58,23 @@ pub fn service_account() -> Option<Account> {
     lookup(ACCOUNT)
 }
 
+/// The package's folder of settings (its config file and the replica's).
+pub const CONFIG_DIR: &str = "/etc/mpdesk";
+
+/// The service account where mpdesk is really installed as a service: the
+/// account exists and so does the package's `/etc/mpdesk` or the account's
+/// database (a by-hand install). An `mpdesk` account alone — left behind,
+/// or made for something else — is not a server, so root on a laptop keeps
+/// its own files.
+pub fn installed_service() -> Option<Account> {
+    installed(service_account(), |path| path.exists())
+}
+
+/// [`installed_service`]'s rule, with what exists asked of `exists`.
+pub fn installed(account: Option<Account>, exists: impl Fn(&Path) -> bool) -> Option<Account> {
+    account.filter(|account| exists(Path::new(CONFIG_DIR)) || exists(&account.database()))
+}
+
 pub fn is_root() -> bool {
     // SAFETY: geteuid cannot fail.
     unsafe { libc::geteuid() == 0 }
@@ -72,7 +89,7 @@ pub fn is_service_account(account: &Account) -> bool {
 /// The database a packaged server keeps, when this process is root or the
 /// service account (`None` elsewhere: a person's own default applies).
 pub fn packaged_database() -> Option<PathBuf> {
-    let account = service_account()?;
+    let account = installed_service()?;
     (is_root() || is_service_account(&account)).then(|| account.database())
 }
 
@@ -141,5 +158,23 @@ mod tests {
         assert!(works_on_service_files(&account, Some(Path::new("/var/lib/mpdesk/mpdesk.db"))));
         assert!(!works_on_service_files(&account, Some(Path::new("/root/mine.db"))));
         assert_eq!(account.database(), PathBuf::from("/var/lib/mpdesk/mpdesk.db"));
+    }
+
+    #[test]
+    fn an_account_alone_is_not_an_installed_service() {
+        let account = Account {
+            name: ACCOUNT.into(),
+            uid: 999,
+            gid: 999,
+            home: PathBuf::from("/var/lib/mpdesk"),
+            shell: "/bin/sh".into(),
+        };
+        let with = |present: &'static [&'static str]| {
+            installed(Some(account.clone()), move |path: &Path| present.iter().any(|p| Path::new(p) == path))
+        };
+        assert_eq!(with(&[]), None, "a stray account is not a server");
+        assert_eq!(with(&["/etc/mpdesk"]).as_ref(), Some(&account), "the package's settings");
+        assert_eq!(with(&["/var/lib/mpdesk/mpdesk.db"]).as_ref(), Some(&account), "a by-hand install's database");
+        assert_eq!(installed(None, |_| true), None, "no account, no server");
     }
 }

@@ -106,6 +106,38 @@ pub fn os_login() -> Option<String> {
     crate::service::invoked_by().map(str::to_string).or_else(|| account().map(|(name, _)| name))
 }
 
+/// Which config file applies, and why (`config path` and the help
+/// overlay say it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// `--config PATH` or `MPDESK_CONFIG`.
+    Named,
+    /// The package's, run as root or the service account where mpdesk is
+    /// installed as a service.
+    Server,
+    /// The person's own, in the platform's config directory (and whether
+    /// an installed service here has another, for its operator).
+    Own { service_here: bool },
+    /// The serving account's own, over SSH where mpdesk is not installed
+    /// as a package.
+    Account,
+}
+
+impl ConfigSource {
+    /// Why this file is the one, in a few words.
+    pub fn why(self) -> &'static str {
+        match self {
+            ConfigSource::Named => "named by --config or MPDESK_CONFIG",
+            ConfigSource::Server => "the server's: mpdesk is installed as a service here",
+            ConfigSource::Own { service_here: false } => "your own: mpdesk is not installed as a service here",
+            ConfigSource::Own { service_here: true } => {
+                "your own: the service here reads /etc/mpdesk/config.toml for root and the mpdesk account only"
+            }
+            ConfigSource::Account => "the serving account's own",
+        }
+    }
+}
+
 /// Where the service account keeps mpdesk's files, found through its home
 /// in the password database (an SSH session's: nothing the client sends
 /// picks a file).
@@ -113,6 +145,7 @@ pub fn os_login() -> Option<String> {
 pub struct AccountPaths {
     pub database: PathBuf,
     pub config: PathBuf,
+    pub config_source: ConfigSource,
     pub log: PathBuf,
 }
 
@@ -121,12 +154,14 @@ pub fn account_paths() -> Option<AccountPaths> {
     // A packaged server keeps its files where the package put them.
     if let Some(database) = crate::service::packaged_database() {
         let log = database.with_file_name("mpdesk.log");
-        return Some(AccountPaths { database, config: PathBuf::from(crate::service::CONFIG_FILE), log });
+        let config = PathBuf::from(crate::service::CONFIG_FILE);
+        return Some(AccountPaths { database, config, config_source: ConfigSource::Server, log });
     }
     let data = home.join(".local/share/mpdesk");
     Some(AccountPaths {
         database: data.join("mpdesk.db"),
         config: home.join(".config/mpdesk/config.toml"),
+        config_source: ConfigSource::Account,
         log: data.join("mpdesk.log"),
     })
 }

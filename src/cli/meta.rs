@@ -15,9 +15,13 @@ pub const USAGE: i32 = 2;
 pub fn run(cli: &Cli, command: &Command) -> Option<i32> {
     let code = match command {
         Command::Config(ConfigCommand::Path) => {
-            let path = config::path(cli.config_file().as_deref());
-            match path {
-                Some(path) => say(Stream::Out, &path.display().to_string()),
+            // The path alone on stdout (for `$EDITOR "$(mpdesk config path)"`),
+            // which one applies and why beside it.
+            match config::locate(cli.config_file().as_deref()) {
+                Some((path, source)) => {
+                    say(Stream::Err, &format!("mpdesk: {}", source.why()));
+                    say(Stream::Out, &path.display().to_string())
+                }
                 None => {
                     say(Stream::Err, "error: no home directory, so no default config file; pass --config PATH");
                     1
@@ -32,13 +36,14 @@ pub fn run(cli: &Cli, command: &Command) -> Option<i32> {
             let explicit = cli.config_file();
             match config::load(explicit.as_deref(), None) {
                 Ok(_) => {
-                    let path = config::path(explicit.as_deref());
-                    let found = path.as_ref().is_some_and(|p| p.exists());
-                    let shown = path.map(|p| p.display().to_string()).unwrap_or_default();
+                    let located = config::locate(explicit.as_deref());
+                    let found = located.as_ref().is_some_and(|(p, _)| p.exists());
+                    let shown = located.as_ref().map(|(p, _)| p.display().to_string()).unwrap_or_default();
+                    let why = located.map(|(_, source)| source.why()).unwrap_or_default();
                     if found {
-                        say(Stream::Out, &format!("{shown}: fine"))
+                        say(Stream::Out, &format!("{shown}: fine ({why})"))
                     } else {
-                        say(Stream::Out, &format!("{shown}: no such file; the defaults are in use"))
+                        say(Stream::Out, &format!("{shown}: no such file; the defaults are in use ({why})"))
                     }
                 }
                 Err(error) => {

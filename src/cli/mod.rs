@@ -59,7 +59,7 @@ pub fn enter_service_account(cli: &Cli) -> Result<(), String> {
     if !crate::service::is_root() {
         return Ok(());
     }
-    let Some(account) = crate::service::service_account() else { return Ok(()) };
+    let Some(account) = crate::service::installed_service() else { return Ok(()) };
     let doctor = matches!(cli.command, Some(args::Command::Doctor));
     if doctor || !crate::service::works_on_service_files(&account, cli.db().as_deref()) {
         return Ok(());

@@ -13,6 +13,7 @@ mod replica;
 use crate::cli::Cli;
 use crate::print::{self, Stream};
 use crate::service::{self, Account};
+use crate::tui::config::ConfigSource;
 use serde::Serialize;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -343,8 +344,11 @@ fn removed_files_check(database: &Path) -> Check {
 }
 
 fn config_check(cli: &Cli) -> Check {
-    let path = cli.config_file().unwrap_or_else(|| PathBuf::from(service::CONFIG_FILE));
-    match crate::tui::config::load_file(&path, false, None) {
+    let (path, source) = match cli.config_file() {
+        Some(named) => (named, ConfigSource::Named),
+        None => (PathBuf::from(service::CONFIG_FILE), ConfigSource::Server),
+    };
+    match crate::tui::config::load_file(&path, source, None) {
         Ok(_) => pass("config", format!("{} reads", path.display())),
         Err(error) => {
             fail("config", error.to_string(), "fix the line it names (mpdesk config default shows every setting)")

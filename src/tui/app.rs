@@ -76,6 +76,9 @@ pub struct Run {
 pub struct Stage {
     /// The database file (in the help overlay; for a demo, at start).
     pub database: Option<String>,
+    /// The config file it started with, and why that one (in the help
+    /// overlay).
+    pub config_file: Option<super::config::ConfigFile>,
     /// The last keys pressed, newest last (with `--show-keys`).
     pub recent_keys: VecDeque<String>,
     /// The demo as it started: what a reset goes back to.
@@ -156,7 +159,7 @@ impl App {
                 background: super::background::Background::none(),
             },
             run: Run { size: layout::capped(size), window: size, redraw: true, quit: false, ended: None },
-            stage: Stage::default(),
+            stage: Stage { config_file: config.file, ..Stage::default() },
         };
         if app.options.demo && !app.desk.is_read_only() {
             let start = app.desk.snapshot();

@@ -168,6 +168,8 @@ pub struct Context<'a> {
     pub hints: &'a [Hint],
     /// The database file, for the help overlay (a second terminal joins it).
     pub database: Option<&'a str>,
+    /// The config file the console started with, for the help overlay.
+    pub config_file: Option<&'a super::config::ConfigFile>,
     /// A desk error met while reading, for the status line (and the log).
     problems: RefCell<Vec<String>>,
 }
@@ -196,14 +198,16 @@ impl<'a> Context<'a> {
             background,
             hints: &[],
             database: None,
+            config_file: None,
             problems: RefCell::default(),
         }
     }
 
     /// The same context, drawing a frame with these hints.
-    pub fn with_hints(mut self, hints: &'a [Hint], database: Option<&'a str>) -> Self {
+    pub fn with_hints(mut self, hints: &'a [Hint], stage: &'a super::app::Stage) -> Self {
         self.hints = hints;
-        self.database = database;
+        self.database = stage.database.as_deref();
+        self.config_file = stage.config_file.as_ref();
         self
     }
 

@@ -7,6 +7,7 @@
 use super::action::Action;
 use super::keymap::{self, Key, Keymap};
 use super::theme::{ColorDepth, Palette, Theme, ThemeName};
+pub use crate::session::ConfigSource;
 use ratatui::style::Color;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -21,6 +22,27 @@ use toml::Spanned;
 pub struct Config {
     pub theme: Theme,
     pub keymap: Keymap,
+    /// The file it was looked for in (none for the built-in defaults).
+    pub file: Option<ConfigFile>,
+}
+
+/// The config file a console was started with, for the help overlay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigFile {
+    pub path: PathBuf,
+    pub source: ConfigSource,
+    /// Whether the file was there (else: the defaults).
+    pub found: bool,
+}
+
+impl ConfigFile {
+    /// Why this file, and whether it was there, in a sentence.
+    pub fn why(&self) -> String {
+        match self.found {
+            true => self.source.why().to_string(),
+            false => format!("{}; no such file, so the defaults", self.source.why()),
+        }
+    }
 }
 
 /// Why a config file was refused: one line, naming where.
@@ -32,15 +54,23 @@ pub enum ConfigError {
     At { path: String, line: usize, column: usize, message: String },
 }
 
-/// Where the config file is: `explicit` (--config, or MPDESK_CONFIG where
-/// the caller allows it), else the platform's config directory.
+/// Where the config file is, and why: `explicit` (--config, or
+/// MPDESK_CONFIG where the caller allows it), the package's on an
+/// installed server, else the platform's config directory.
+pub fn locate(explicit: Option<&Path>) -> Option<(PathBuf, ConfigSource)> {
+    if let Some(path) = explicit {
+        return Some((path.to_path_buf(), ConfigSource::Named));
+    }
+    if crate::service::packaged_database().is_some() {
+        return Some((PathBuf::from(crate::service::CONFIG_FILE), ConfigSource::Server));
+    }
+    let own = ConfigSource::Own { service_here: crate::service::installed_service().is_some() };
+    directories::ProjectDirs::from("", "", "mpdesk").map(|dirs| (dirs.config_dir().join("config.toml"), own))
+}
+
+/// Where the config file is (see [`locate`]).
 pub fn path(explicit: Option<&Path>) -> Option<PathBuf> {
-    // On a packaged server, as root or the service account: the package's.
-    let packaged = || crate::service::packaged_database().map(|_| PathBuf::from(crate::service::CONFIG_FILE));
-    explicit
-        .map(Path::to_path_buf)
-        .or_else(packaged)
-        .or_else(|| directories::ProjectDirs::from("", "", "mpdesk").map(|dirs| dirs.config_dir().join("config.toml")))
+    locate(explicit).map(|(path, _)| path)
 }
 
 /// MPDESK_CONFIG, if set (never over SSH: a client could send it).
@@ -51,19 +81,20 @@ pub fn from_env() -> Option<PathBuf> {
 /// Reads the config: a named file must exist; the default one may not.
 /// `theme` (--theme) wins over the file; NO_COLOR over both.
 pub fn load(explicit: Option<&Path>, theme: Option<ThemeName>) -> Result<Config, ConfigError> {
-    match path(explicit) {
-        Some(path) => load_file(&path, explicit.is_some(), theme),
+    match locate(explicit) {
+        Some((path, source)) => load_file(&path, source, theme),
         None => Ok(settle(File::default(), theme)),
     }
 }
 
-/// Reads the config file at `path`; with `must_exist` false a missing
-/// file means the defaults (a default location nobody filled).
-pub fn load_file(path: &Path, must_exist: bool, theme: Option<ThemeName>) -> Result<Config, ConfigError> {
+/// Reads the config file at `path`, found as `source` says: a named file
+/// must exist; at a default location a missing file means the defaults.
+pub fn load_file(path: &Path, source: ConfigSource, theme: Option<ThemeName>) -> Result<Config, ConfigError> {
     let shown = path.display().to_string();
+    let at = |found| Some(ConfigFile { path: path.to_path_buf(), source, found });
     let text = match crate::files::open_regular(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
-            return Ok(settle(File::default(), theme));
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && source != ConfigSource::Named => {
+            return Ok(Config { file: at(false), ..settle(File::default(), theme) });
         }
         Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
             return Err(ConfigError::Unreadable { path: shown, reason: "not a regular file".to_string() });
@@ -76,7 +107,7 @@ pub fn load_file(path: &Path, must_exist: bool, theme: Option<ThemeName>) -> Res
             text
         }
     };
-    parse(&shown, &text, theme)
+    Ok(Config { file: at(true), ..parse(&shown, &text, theme)? })
 }
 
 /// The defaults, with `theme` (--theme) and NO_COLOR applied.
@@ -121,7 +152,7 @@ fn settle(file: File, theme: Option<ThemeName>) -> Config {
     let overrides: Vec<(String, Color)> = colors.into_iter().map(|(k, v)| (k, v.0)).collect();
     let theme = Theme::new(theme.unwrap_or(name), &overrides, ColorDepth::from_env(), Theme::no_color_env());
     let overrides: Vec<(Action, Vec<Key>)> = file.keys.into_iter().map(|(a, k)| (a.0, k.into_inner().0)).collect();
-    Config { theme, keymap: Keymap::with(&overrides) }
+    Config { theme, keymap: Keymap::with(&overrides), file: None }
 }
 
 /// Line and column (both from 1, columns in characters) of a byte offset.

@@ -188,7 +188,11 @@ fn config_path_default_and_check_and_a_bad_file_keeps_the_console_from_starting(
     std::fs::create_dir_all(expected.parent().expect("dir")).expect("mkdir");
     std::fs::write(&expected, &default).expect("write");
     let (code, out, err) = mpdesk(&["config", "check"], home.path());
-    assert_eq!((code, out.trim().ends_with(": fine")), (0, true), "{out}{err}");
+    assert_eq!(
+        (code, out.trim().ends_with(": fine (your own: mpdesk is not installed as a service here)")),
+        (0, true),
+        "{out}{err}"
+    );
 
     // A conflict: refused with file, line and column, by check and by the console.
     let bad = home.path().join("bad.toml");
@@ -204,6 +208,44 @@ fn config_path_default_and_check_and_a_bad_file_keeps_the_console_from_starting(
     let (code, _, err) = mpdesk(&["--config", missing.to_str().expect("path"), "config", "check"], home.path());
     assert_eq!(code, 2);
     assert!(err.contains("cannot read the config file"), "{err}");
+}
+
+#[test]
+fn config_path_says_which_file_applies_and_why() {
+    // Not installed as a service here (no mpdesk account and /etc/mpdesk):
+    // even root's config is its own, as "Make it yours" says.
+    assert!(mpdesk::service::installed_service().is_none(), "this test needs a machine without the package");
+    let home = tempfile::tempdir().expect("dir");
+    let (code, out, err) = mpdesk(&["config", "path"], home.path());
+    assert_eq!(code, 0);
+    assert_eq!(out.trim(), home.path().join("mpdesk/config.toml").to_str().expect("path"), "stdout is the path alone");
+    assert_eq!(err, "mpdesk: your own: mpdesk is not installed as a service here\n");
+    let named = home.path().join("mine.toml");
+    let (_, out, err) = mpdesk(&["--config", named.to_str().expect("path"), "config", "path"], home.path());
+    assert_eq!((out.trim(), err.trim()), (named.to_str().expect("path"), "mpdesk: named by --config or MPDESK_CONFIG"));
+}
+
+#[test]
+fn the_help_overlay_names_the_config_file_and_why_that_one() {
+    let home = tempfile::tempdir().expect("dir");
+    let path = home.path().join("config.toml");
+    let own = mpdesk::session::ConfigSource::Own { service_here: false };
+    let missing = config::load_file(&path, own, None).expect("defaults");
+    let mut app = demo_with(missing, "olivia");
+    chars(&mut app, "?");
+    let shown = screen_words(&app);
+    assert!(shown.contains(&format!("Config {}", path.display())), "{shown}");
+    assert!(
+        shown.contains("your own: mpdesk is not installed as a service here; no such file, so the defaults"),
+        "{shown}"
+    );
+
+    std::fs::write(&path, "theme = \"light\"\n").expect("write");
+    let mut app = demo_with(config::load_file(&path, own, None).expect("reads"), "olivia");
+    chars(&mut app, "?");
+    let shown = screen_words(&app);
+    assert!(shown.contains("your own: mpdesk is not installed as a service here"), "{shown}");
+    assert!(!shown.contains("no such file"), "the file is there: {shown}");
 }
 
 /// Every subcommand path, as words: ["program", "list"].

@@ -79,6 +79,15 @@ fn render(help: &Help, ctx: &Context<'_>, frame: &mut Frame<'_>, area: Rect) {
             Span::styled("Database   ", theme.label()),
             Span::raw(sanitize::line(database).into_owned()),
         ]));
+    }
+    if let Some(file) = ctx.config_file {
+        lines.push(Line::from(vec![
+            Span::styled("Config     ", theme.label()),
+            Span::raw(sanitize::line(&file.path.display().to_string()).into_owned()),
+        ]));
+        lines.push(Line::from(vec![Span::raw(" ".repeat(11)), Span::styled(file.why(), theme.label())]));
+    }
+    if database.is_some() || ctx.config_file.is_some() {
         lines.push(Line::default());
     }
     // What applies here first; the rest ("not here") after it.

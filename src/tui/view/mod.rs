@@ -31,7 +31,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
         return;
     }
     let hints = hints::build(app);
-    let ctx = app.context().with_hints(&hints, app.stage.database.as_deref());
+    let ctx = app.context().with_hints(&hints, &app.stage);
     if app.welcoming() {
         draw_layers(app, frame, area, &ctx);
         return;
