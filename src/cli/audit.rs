@@ -73,6 +73,11 @@ pub enum AuditCommand {
         /// instead of the database: no database is needed.
         #[arg(long, value_name = "FILE")]
         file: Option<PathBuf>,
+        /// The file is part of the log (an Owner's or Master's export, or
+        /// one with --since or --workspace): check each entry, and count
+        /// where ids jump instead of failing there.
+        #[arg(long, requires = "file")]
+        part: bool,
     },
     /// Removes the entries written before DATE (the operator's) and leaves
     /// one audit_pruned entry saying how many, which, and the last removed
@@ -97,11 +102,11 @@ pub fn run(desk: &mut Desk, who: &Principal, cli: &Cli, args: &AuditArgs) -> Don
             let query = ExportQuery { workspace: workspace.clone(), since: since.clone(), until: until.clone() };
             export(desk, who, cli, &query, out.as_deref(), *force)
         }
-        Some(AuditCommand::Verify { head, file: Some(file) }) => {
+        Some(AuditCommand::Verify { head, file: Some(file), part }) => {
             decide_server_file(desk.is_remote() && file.as_os_str() != "-", "Checking a file", AUDIT_VERIFY_OVER_SSH)?;
-            verify_file(file, head.as_deref(), format.json())
+            verify_file(file, head.as_deref(), *part, format.json())
         }
-        Some(AuditCommand::Verify { head, file: None }) => {
+        Some(AuditCommand::Verify { head, file: None, .. }) => {
             let walk = desk.audit_verify(who, head.as_deref())?;
             print_walk(&walk, head.as_deref(), format.json())
         }
@@ -315,12 +320,14 @@ fn export(
                 _ => String::new(),
             },
             out_file.map(|p| p.display().to_string()).unwrap_or_default(),
-            match &summary.head {
-                Some(head) => format!(
-                    "; its head is {head} (check it: mpdesk audit verify --file {} --head {head})",
+            match (&summary.head, csv) {
+                (Some(_), true) => "; CSV is not checked by audit verify (it is for spreadsheets: its lines are not the bytes the hashes cover), --format jsonl is".to_string(),
+                (Some(head), false) => format!(
+                    "; its head is {head} (check it: mpdesk audit verify{} --file {} --head {head})",
+                    if summary.whole { "" } else { " --part" },
                     out_file.map(|p| p.display().to_string()).unwrap_or_default()
                 ),
-                None => String::new(),
+                (None, _) => String::new(),
             }
         );
         out(cli.output_format().json() && !csv, &summary, || text)?;
@@ -360,18 +367,27 @@ fn exported_line(entry: &ExportedEntry) -> String {
     print::json_string(entry, false)
 }
 
-pub fn verify_file(file: &Path, head: Option<&str>, json: bool) -> Done {
+pub fn verify_file(file: &Path, head: Option<&str>, part: bool, json: bool) -> Done {
     let wanted = head.map(crate::desk::parse_head).transpose()?;
     let walked = if file.as_os_str() == "-" {
-        crate::store::audit::walk_exported(io::stdin().lock(), wanted.as_ref(), exported_line)
+        crate::store::audit::walk_exported(io::stdin().lock(), wanted.as_ref(), part, exported_line)
     } else {
         let opened = crate::files::open_regular(file)
             .map_err(|e| DeskError::Invalid(format!("cannot read {}: {e}", file.display())))?;
-        crate::store::audit::walk_exported(io::BufReader::new(opened), wanted.as_ref(), exported_line)
+        crate::store::audit::walk_exported(io::BufReader::new(opened), wanted.as_ref(), part, exported_line)
     };
     // A line that is not an entry as exported fails the check (exit 1),
-    // as a broken chain does.
-    let walk = walked.map_err(DeskError::Storage)?;
+    // as a broken chain does; a CSV file is the wrong kind of file.
+    let mut walk = match walked {
+        Err(why) if why == crate::store::audit::CSV_NOT_CHECKED => return Err(DeskError::Invalid(why)),
+        walked => walked.map_err(DeskError::Storage)?,
+    };
+    // A part of the log checked as the whole breaks where its gaps are.
+    if let Some(broken) = walk.broken.as_mut().filter(|b| b.removal && !part) {
+        broken.why.push_str(
+            "; if the file is part of the log (an Owner's or Master's export, or one with --since or --workspace), check it with --part",
+        );
+    }
     print_walk(&walk, head, json)
 }
 
@@ -396,15 +412,39 @@ fn print_walk(walk: &crate::desk::Walk, head: Option<&str>, json: bool) -> Done 
         Some(Ok(note)) => note,
         None => String::new(),
     };
+    let gaps = &walk.gaps;
     let summary = serde_json::json!({
         "entries": walk.entries, "intact": true, "head": head_hex,
         "head_id": walk.head.map(|(id, _)| id),
+        "gaps": gaps.runs, "missing": gaps.entries, "starts_at": gaps.starts_at,
     });
     out(json, &summary, || {
         format!(
-            "{} entries, chain intact, head {}{note}",
+            "{} entries, chain intact, head {}{note}{}",
             walk.entries,
-            head_hex.clone().unwrap_or_else(|| "none (an empty log)".to_string())
+            head_hex.clone().unwrap_or_else(|| "none (an empty log)".to_string()),
+            gaps_note(gaps)
         )
     })
+}
+
+/// What a part of the log leaves out, for people.
+fn gaps_note(gaps: &crate::store::chain::Gaps) -> String {
+    let start = gaps.starts_at.map(|id| format!("; it starts at #{id}")).unwrap_or_default();
+    let jumps = match gaps.first {
+        None => String::new(),
+        Some((from, to)) => {
+            let first = if from == to { format!("#{from}") } else { format!("#{from}–#{to}") };
+            let which = if gaps.runs > 1 { format!(", the first {first}") } else { format!(": {first}") };
+            let entries = if gaps.entries == 1 { "1 entry".to_string() } else { format!("{} entries", gaps.entries) };
+            let runs = if gaps.runs == 1 { "1 gap".to_string() } else { format!("{} gaps", gaps.runs) };
+            format!("; {entries} between are not in it, in {runs}{which}")
+        }
+    };
+    match start.is_empty() && jumps.is_empty() {
+        true => String::new(),
+        false => format!(
+            "{start}{jumps} (not yours to read, or outside the export's dates; only the operator's whole export shows a removal)"
+        ),
+    }
 }

@@ -123,9 +123,9 @@ pub fn run(cli: &Cli, command: &args::Command) -> i32 {
                 return commands::backup_verify(cli, file)
             }
             args::Command::Audit(args::AuditArgs {
-                command: Some(args::AuditCommand::Verify { head, file: Some(file) }),
+                command: Some(args::AuditCommand::Verify { head, file: Some(file), part }),
                 ..
-            }) => return audit::verify_file(file, head.as_deref(), cli.output_format().json()),
+            }) => return audit::verify_file(file, head.as_deref(), *part, cli.output_format().json()),
             _ => {}
         }
         // sshd's AuthorizedKeysCommand only reads.

@@ -113,6 +113,9 @@ pub struct ExportSummary {
     pub last: Option<i64>,
     /// The last entry's hash: the head to hand over with the file.
     pub head: Option<String>,
+    /// Whether it holds the whole log up to its head (the operator's, from
+    /// the start): else it is checked as a part (`audit verify --part`).
+    pub whole: bool,
 }
 
 /// Export and follow read the log this many entries at a time.
@@ -173,7 +176,8 @@ impl Desk {
         let mut scope = self.reading_scope(principal, query.workspace.as_deref())?;
         scope.since = query.since.as_deref().map(super::parse_when).transpose()?;
         scope.until = query.until.as_deref().map(super::parse_when).transpose()?;
-        let mut summary = ExportSummary::default();
+        let whole = scope.everything && scope.only_workspace.is_none();
+        let mut summary = ExportSummary { whole: whole && scope.since.is_none(), ..ExportSummary::default() };
         self.hold_snapshot()?;
         let written = self.export_pages(&scope, &mut summary, &mut write);
         self.release_snapshot()?;
@@ -181,7 +185,6 @@ impl Desk {
             return Ok(Err(e));
         }
         if let (Some(first), Some(last), false) = (summary.first, summary.last, self.read_only) {
-            let whole = scope.everything && scope.only_workspace.is_none();
             let record = store::audit::ExportRecord { first, last, entries: summary.entries, whole };
             let scope_name = match (&query.workspace, whole) {
                 (_, true) => "the whole log".to_string(),

@@ -650,17 +650,25 @@ pub const EXPORTED_FIELDS: [&str; 15] = [
 /// on a line: a line whose entry chains but whose bytes are not exactly
 /// that (a field added, a field twice, a value re-encoded) is refused,
 /// since what it shows is not what its hash covers.
+/// `part`: the file is part of the log (see [`super::chain::Walker::part`]).
 pub fn walk_exported(
     reader: impl std::io::BufRead,
     wanted_head: Option<&[u8; 32]>,
+    part: bool,
     encode: impl Fn(&ExportedEntry) -> String,
 ) -> Result<super::chain::Walk, String> {
-    let mut walker = super::chain::Walker::new(wanted_head);
+    let mut walker = match part {
+        true => super::chain::Walker::part(wanted_head),
+        false => super::chain::Walker::new(wanted_head),
+    };
     for (index, line) in reader.lines().enumerate() {
         let number = index + 1;
         let line = line.map_err(|e| format!("cannot read line {number}: {e}"))?;
         if line.trim().is_empty() {
             continue;
+        }
+        if number == 1 && line.trim_end() == EXPORTED_FIELDS.join(",") {
+            return Err(CSV_NOT_CHECKED.to_string());
         }
         let e: ExportedEntry =
             serde_json::from_str(&line).map_err(|e| format!("line {number} is not an exported entry: {e}"))?;
@@ -689,6 +697,9 @@ pub fn walk_exported(
     }
     Ok(walker.finish())
 }
+
+/// Why a CSV export is not checked, and what is.
+pub const CSV_NOT_CHECKED: &str = "this is a CSV export, which audit verify does not check: CSV is for spreadsheets, and its lines are not the bytes the hashes were computed over; export with --format jsonl (the default) for a file that checks";
 
 /// Why a line whose entry chains is still refused.
 fn not_as_exported(number: usize, id: i64, line: &str) -> String {

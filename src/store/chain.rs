@@ -190,6 +190,9 @@ pub struct Break {
     /// The entry that does not match.
     pub id: i64,
     pub why: String,
+    /// Entries are missing (rather than changed): what a part of the log,
+    /// walked as the whole, looks like.
+    pub removal: bool,
 }
 
 /// Whether a hash written down earlier is still in the log.
@@ -213,6 +216,22 @@ pub struct Walk {
     pub broken: Option<Break>,
     /// With a head hash to look for: whether it is there.
     pub head_check: Option<HeadCheck>,
+    /// Walking part of the log (a scoped export): where entries are not
+    /// in it. Always empty for the whole log, where a gap is a break.
+    pub gaps: Gaps,
+}
+
+/// The entries missing between those a part of the log holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Gaps {
+    /// How many runs of missing entries.
+    pub runs: u64,
+    /// How many entries, in all.
+    pub entries: u64,
+    /// The first run, oldest id first.
+    pub first: Option<(i64, i64)>,
+    /// The part's oldest entry, when it is not the chain's start.
+    pub starts_at: Option<i64>,
 }
 
 /// Walks the whole chain, oldest first, in one statement: each entry's
@@ -244,17 +263,29 @@ pub struct Walker<'h> {
     /// have recorded what it is chained to.
     start: Option<(i64, [u8; 32])>,
     marks: Vec<(i64, PruneMark)>,
+    /// A part of the log: missing entries are gaps, not breaks.
+    part: bool,
 }
 
 impl<'h> Walker<'h> {
+    /// A walk of the whole log: every entry must be there.
     pub fn new(wanted: Option<&'h [u8; 32]>) -> Self {
         Self {
-            walk: Walk { entries: 0, head: None, broken: None, head_check: None },
+            walk: Walk { entries: 0, head: None, broken: None, head_check: None, gaps: Gaps::default() },
             wanted,
             found_head: None,
             start: None,
             marks: Vec::new(),
+            part: false,
         }
+    }
+
+    /// A walk of part of the log (one person's export, or one from a
+    /// date): each entry must match its own hash, and entries next to each
+    /// other by id must chain; where ids jump, the gap is counted, not a
+    /// break — from the file alone a removal there looks the same.
+    pub fn part(wanted: Option<&'h [u8; 32]>) -> Self {
+        Self { part: true, ..Self::new(wanted) }
     }
 
     /// The next entry: its `prev`, its `hash`, and its [`HASHED_COLUMNS`]
@@ -279,13 +310,24 @@ impl<'h> Walker<'h> {
     ) -> Option<Break> {
         let (Some(prev), Some(hash)) = (prev, hash) else {
             let why = format!("entry #{id} is not in the chain (it has no hash): it was inserted behind mpdesk's back");
-            return Some(Break { id, why });
+            return Some(Break { id, why, removal: false });
         };
         if columns.len() != HASHED_COUNT || entry_hash(&prev, columns) != hash {
-            return Some(Break { id, why: format!("entry #{id} was changed: its columns do not match its hash") });
+            let why = format!("entry #{id} was changed: its columns do not match its hash");
+            return Some(Break { id, why, removal: false });
         }
         match self.walk.head {
             None if prev != GENESIS => self.start = Some((id, prev)),
+            Some((before, _)) if self.part && id <= before => {
+                let why = format!("entry #{id} comes after #{before}: the file is not in the log's order");
+                return Some(Break { id, why, removal: false });
+            }
+            Some((before, before_hash)) if self.part && prev != before_hash && id > before + 1 => {
+                let gaps = &mut self.walk.gaps;
+                gaps.runs += 1;
+                gaps.entries += (id - before - 1) as u64;
+                gaps.first.get_or_insert((before + 1, id - 1));
+            }
             Some((before, before_hash)) if prev != before_hash => {
                 return Some(if id > before + 1 {
                     let gap = if id == before + 2 {
@@ -293,13 +335,15 @@ impl<'h> Walker<'h> {
                     } else {
                         format!("entries #{}–#{} were removed", before + 1, id - 1)
                     };
-                    Break { id: before + 1, why: format!("{gap}: #{id} is chained to an entry that is not there") }
+                    let why = format!("{gap}: #{id} is chained to an entry that is not there");
+                    Break { id: before + 1, why, removal: true }
                 } else {
                     Break {
                         id: before,
                         why: format!(
                             "entry #{before} was changed and its hash recomputed: #{id} was chained to a different hash (or #{id} was inserted)"
                         ),
+                        removal: false,
                     }
                 });
             }
@@ -320,12 +364,16 @@ impl<'h> Walker<'h> {
     pub fn finish(mut self) -> Walk {
         if self.walk.broken.is_none() {
             if let Some((id, prev)) = self.start {
-                if !self.marks.iter().any(|(_, m)| m.last == id - 1 && m.last_hash == prev) {
+                let pruned = self.marks.iter().any(|(_, m)| m.last == id - 1 && m.last_hash == prev);
+                if self.part {
+                    self.walk.gaps.starts_at = (!pruned).then_some(id);
+                } else if !pruned {
                     self.walk.broken = Some(Break {
                         id,
                         why: format!(
                             "the entries before #{id} were removed: #{id} is chained to a hash no prune recorded"
                         ),
+                        removal: true,
                     });
                 }
             }

@@ -563,3 +563,76 @@ fn an_exported_file_and_its_head_verify_without_the_database() {
         assert!(stderr.contains(expected), "{what}: {stderr}");
     }
 }
+
+/// The command an export prints to check it, run as printed: an Owner's
+/// export (part of the log) checks entry by entry and names its gaps; the
+/// operator's whole one checks as the log does; CSV is said not to check.
+#[test]
+fn the_check_an_export_prints_passes_on_the_file_it_wrote() {
+    let cli = Cli::new();
+    cli.ok("", &["demo-data"]);
+    let printed_check = |stdout: &str| -> Vec<String> {
+        let command = stdout.split("(check it: ").nth(1).expect("a check").trim_end().trim_end_matches(')');
+        shell_words::split(command).expect("words")
+    };
+    let run_printed = |words: &[String]| {
+        assert_eq!(words[0], "mpdesk");
+        Command::new(env!("CARGO_BIN_EXE_mpdesk"))
+            .args(&words[1..])
+            .env("MPDESK_DB", "/nonexistent/no.db")
+            .output()
+            .expect("verify")
+    };
+
+    // Olivia reads Acme's entries only: Side Projects' are gaps.
+    cli.ok("sam", &["program", "edit", "Weather Widget", "--description", "not Acme's"]);
+    cli.ok("olivia", &["program", "edit", "Coffee Club", "--description", "Acme's"]);
+    let owners = cli.path("olivia.jsonl");
+    let exported = cli.ok("olivia", &["audit", "export", "--out", owners.to_str().expect("utf8")]);
+    let check = printed_check(&exported.stdout);
+    assert!(check.contains(&"--part".to_string()), "{}", exported.stdout);
+    let checked = run_printed(&check);
+    let said = String::from_utf8_lossy(&checked.stdout);
+    assert_eq!(checked.status.code(), Some(0), "{}", String::from_utf8_lossy(&checked.stderr));
+    assert!(said.contains("chain intact") && said.contains("it starts at #"), "{said}");
+    assert!(said.contains("entries between are not in it, in 1 gap: #"), "{said}");
+    assert!(said.contains("not yours to read, or outside the export's dates"), "{said}");
+
+    // The same file checked as the whole log fails, and says what to add.
+    let whole: Vec<String> = check.iter().filter(|w| *w != "--part").cloned().collect();
+    let as_whole = run_printed(&whole);
+    let stderr = String::from_utf8_lossy(&as_whole.stderr);
+    assert_eq!(as_whole.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("were removed") || stderr.contains("was removed"), "{stderr}");
+    assert!(stderr.contains("check it with --part"), "{stderr}");
+
+    // A part still catches a changed entry.
+    let text = std::fs::read_to_string(&owners).expect("file");
+    let tampered = text.replacen("\"outcome\":\"ok\"", "\"outcome\":\"denied\"", 1);
+    let tampered_path = cli.path("tampered.jsonl");
+    std::fs::write(&tampered_path, tampered).expect("write");
+    let mut on_tampered = check.clone();
+    let file_at = on_tampered.iter().position(|w| w == "--file").expect("--file") + 1;
+    on_tampered[file_at] = tampered_path.to_str().expect("utf8").to_string();
+    let refused = run_printed(&on_tampered);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("was changed"));
+
+    // The operator's export from the start is whole: no --part, no gaps.
+    let all = cli.path("all.jsonl");
+    let exported = cli.ok("", &["audit", "export", "--out", all.to_str().expect("utf8")]);
+    let check = printed_check(&exported.stdout);
+    assert!(!check.contains(&"--part".to_string()), "{}", exported.stdout);
+    let checked = run_printed(&check);
+    assert_eq!(checked.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&checked.stdout).contains("not in it"));
+
+    // CSV: no check printed, and verify says why it does not read it.
+    let csv = cli.path("olivia.csv");
+    let exported = cli.ok("olivia", &["--format", "csv", "audit", "export", "--out", csv.to_str().expect("utf8")]);
+    assert!(!exported.stdout.contains("check it"), "{}", exported.stdout);
+    assert!(exported.stdout.contains("CSV is not checked by audit verify"), "{}", exported.stdout);
+    let on_csv = run_printed(&["mpdesk", "audit", "verify", "--file", csv.to_str().expect("utf8")].map(String::from));
+    assert_eq!(on_csv.status.code(), Some(5), "{}", String::from_utf8_lossy(&on_csv.stderr));
+    assert!(String::from_utf8_lossy(&on_csv.stderr).contains("this is a CSV export, which audit verify does not check"));
+}
