@@ -43,6 +43,21 @@ pub fn command_here() -> String {
     }
 }
 
+/// The command line that runs `rest` on `database` from another terminal
+/// here, as the operator (this OS account, no `--user`): `--db` only when
+/// the file is not the default one.
+pub fn operator_command(database: Option<&Path>, rest: &str) -> String {
+    let default = default_db_path().ok();
+    let db = match database {
+        Some(path) if Some(path) != default.as_deref() => {
+            let shown = path.display().to_string();
+            format!(" --db {}", shell_words::quote(&shown))
+        }
+        _ => String::new(),
+    };
+    format!("{}{db} {rest}", command_here())
+}
+
 /// Where a local console keeps its log: beside the packaged database when
 /// it works on that one (as the service account), else in the person's own
 /// data directory — never in the service's folder on another's behalf

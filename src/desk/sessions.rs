@@ -111,6 +111,11 @@ impl Desk {
         self.remote.is_some()
     }
 
+    /// The database file this desk works on (none in memory).
+    pub fn file(&self) -> Option<&std::path::Path> {
+        self.store.path()
+    }
+
     /// The key this desk's SSH session came in with.
     pub fn session_key(&self) -> Option<&str> {
         self.remote.as_ref().map(|r| r.fingerprint.as_str())

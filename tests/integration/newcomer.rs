@@ -390,3 +390,35 @@ fn help_says_there_is_more() {
     let screen = screen_text(&app);
     assert!(screen.contains("↑ more") && !screen.contains("↓ more"), "{screen}");
 }
+
+/// Nobody matches the invite's filter: the dialog names the operator's
+/// command for this database, and that command, run as shown, makes the
+/// person invitable at once.
+#[test]
+fn the_invite_dialog_names_the_command_that_registers_someone_new() {
+    let cli = Cli::new();
+    cli.ok("", &["demo-data"]);
+    let desk = mpdesk::desk::Desk::open(&cli.db).expect("open");
+    let mut app = app_on(desk, "olivia", false, false, (120, 30));
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('i'));
+    chars(&mut app, "frank");
+    let shown = screen_words(&app);
+    assert!(shown.contains("no registered user matches \"frank\""), "{shown}");
+    assert!(shown.contains("Someone new is registered by the operator"), "{shown}");
+    let command = shown.split("in another terminal: ").nth(1).and_then(|c| c.split(" — ").next()).expect("a command");
+    let words = shell_words::split(command).expect("words");
+    assert_eq!(words[1..], ["--db", cli.db.to_str().expect("utf8"), "user", "add", "frank"], "{command}");
+    let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+    cli.ok("", &args);
+    // The filter looks again as it changes: frank is there to invite.
+    press(&mut app, KeyCode::Backspace);
+    chars(&mut app, "k");
+    let shown = screen_words(&app);
+    assert!(shown.contains("frank") && !shown.contains("no registered user"), "{shown}");
+    // Over SSH nobody but the server's operator registers people; a filter
+    // that is no login gets a placeholder, not itself pasted into a command.
+    let server = mpdesk::tui::dialogs::Newcomers::Server;
+    assert!(server.how("frank").contains("(mpdesk user add frank; mpdesk key add frank FILE)"));
+    assert!(server.how("Frank Castle; rm").contains("mpdesk user add LOGIN;"));
+}

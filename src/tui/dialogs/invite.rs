@@ -27,6 +27,54 @@ pub struct Invite {
     /// Whether the person has done anything yet: until then no problem is
     /// shown (the first row may well be a member already).
     touched: bool,
+    /// How someone not registered yet gets registered here.
+    newcomers: Newcomers,
+}
+
+/// Who registers a person new to this database: only the operator may
+/// register someone else (people register themselves on their first run).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Newcomers {
+    /// On this machine: the operator's command, ready to run here.
+    Local { database: Option<std::path::PathBuf> },
+    /// Over SSH: the server's operator, who also adds their key.
+    Server,
+}
+
+impl Newcomers {
+    pub fn of(desk: &crate::desk::Desk) -> Self {
+        match desk.is_remote() {
+            true => Newcomers::Server,
+            false => Newcomers::Local { database: desk.file().map(std::path::Path::to_path_buf) },
+        }
+    }
+
+    /// Why the list is empty (the footer's problem).
+    pub fn nobody(filter: &str) -> String {
+        match filter.trim() {
+            "" => "no one else is registered".to_string(),
+            typed => format!("no registered user matches \"{typed}\""),
+        }
+    }
+
+    /// How someone not registered yet, `filter` if it is a login, is
+    /// registered (shown where the list would be).
+    pub fn how(&self, filter: &str) -> String {
+        let typed = filter.trim();
+        let login = match crate::domain::validate::login(typed) {
+            Ok(()) => typed.to_string(),
+            Err(_) => "LOGIN".to_string(),
+        };
+        match self {
+            Newcomers::Local { database } => {
+                let command = crate::session::operator_command(database.as_deref(), &format!("user add {login}"));
+                format!("Someone new is registered by the operator, in another terminal: {command} — then they are here to invite.")
+            }
+            Newcomers::Server => format!(
+                "Someone new to this server is registered by its operator, who also adds their key (mpdesk user add {login}; mpdesk key add {login} FILE) — then they are here to invite."
+            ),
+        }
+    }
 }
 
 impl Invite {
@@ -34,6 +82,7 @@ impl Invite {
         workspace: &str,
         users: Vec<(User, Option<String>)>,
         roles: Vec<(WorkspaceRole, Result<(), Denial>)>,
+        newcomers: Newcomers,
     ) -> Self {
         let role = roles.iter().position(|(_, d)| d.is_ok()).unwrap_or(0);
         Self {
@@ -44,6 +93,7 @@ impl Invite {
             duration: 0,
             error: None,
             touched: false,
+            newcomers,
         }
     }
 
@@ -52,12 +102,12 @@ impl Invite {
     pub fn open(ctx: &Context<'_>, workspace: &str, roles: Vec<(WorkspaceRole, Result<(), Denial>)>) -> Option<Self> {
         let page = crate::desk::Page::new(0, super::add_members_page());
         let users = ctx.report(ctx.desk.find_invitees(ctx.actor()?, workspace, None, page))?;
-        Some(Self::new(workspace, users, roles))
+        Some(Self::new(workspace, users, roles, Newcomers::of(ctx.desk)))
     }
 
     fn problem(&self) -> Option<String> {
         match self.list.selected_item() {
-            None => return Some("no registered user matches the filter".to_string()),
+            None => return Some(Newcomers::nobody(self.list.filter.value())),
             Some((user, Some(why))) => return Some(format!("{} cannot be invited: {why}", user.login)),
             Some((_, None)) => {}
         }
@@ -133,6 +183,11 @@ impl Invite {
             (self.list.rows() as u16)
                 .min(inner.height.saturating_sub(4 + crate::tui::widgets::dialog_box::FOOTER_ROWS)),
         );
+        if self.list.items.is_empty() {
+            let how = self.newcomers.how(self.list.filter.value());
+            let text = Paragraph::new(Span::styled(sanitize::line(&how).into_owned(), theme.label()));
+            frame.render_widget(text.wrap(ratatui::widgets::Wrap { trim: true }), list);
+        }
         for (i, (user, why)) in self.list.visible().take(list.height as usize) {
             let mut style = if i == self.list.selected { theme.selected(true) } else { Default::default() };
             if why.is_some() {

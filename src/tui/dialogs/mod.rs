@@ -34,7 +34,7 @@ pub use confirm::Confirm;
 pub use delete::TypeToConfirm;
 pub use expiry::{SetExpiry, DURATIONS};
 pub use invitations::InvitationList;
-pub use invite::Invite;
+pub use invite::{Invite, Newcomers};
 pub use keys::KeyList;
 pub use picker::{Picker, PickerKind};
 pub use program_form::{FormMode, ProgramForm};
