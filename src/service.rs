@@ -145,15 +145,20 @@ mod tests {
         assert!(lookup("no-such-account-here").is_none());
     }
 
-    #[test]
-    fn a_database_inside_the_home_is_the_service_accounts() {
-        let account = Account {
+    /// The account as the package makes it.
+    fn packaged_account() -> Account {
+        Account {
             name: ACCOUNT.into(),
             uid: 999,
             gid: 999,
             home: PathBuf::from("/var/lib/mpdesk"),
             shell: "/bin/sh".into(),
-        };
+        }
+    }
+
+    #[test]
+    fn a_database_inside_the_home_is_the_service_accounts() {
+        let account = packaged_account();
         assert!(works_on_service_files(&account, None));
         assert!(works_on_service_files(&account, Some(Path::new("/var/lib/mpdesk/mpdesk.db"))));
         assert!(!works_on_service_files(&account, Some(Path::new("/root/mine.db"))));
@@ -162,13 +167,7 @@ mod tests {
 
     #[test]
     fn an_account_alone_is_not_an_installed_service() {
-        let account = Account {
-            name: ACCOUNT.into(),
-            uid: 999,
-            gid: 999,
-            home: PathBuf::from("/var/lib/mpdesk"),
-            shell: "/bin/sh".into(),
-        };
+        let account = packaged_account();
         let with = |present: &'static [&'static str]| {
             installed(Some(account.clone()), move |path: &Path| present.iter().any(|p| Path::new(p) == path))
         };
