@@ -35,8 +35,10 @@ pub struct Invite {
 /// register someone else (people register themselves on their first run).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Newcomers {
-    /// On this machine: the operator's command, ready to run here.
-    Local { database: Option<std::path::PathBuf> },
+    /// On this machine: how the operator runs mpdesk on this database
+    /// from another terminal here (found once, as the dialog opens: it
+    /// looks at the PATH and the files).
+    Local { mpdesk: String },
     /// Over SSH: the server's operator, who also adds their key.
     Server,
 }
@@ -45,7 +47,7 @@ impl Newcomers {
     pub fn of(desk: &crate::desk::Desk) -> Self {
         match desk.is_remote() {
             true => Newcomers::Server,
-            false => Newcomers::Local { database: desk.file().map(std::path::Path::to_path_buf) },
+            false => Newcomers::Local { mpdesk: crate::session::operator_command(desk.file(), "") },
         }
     }
 
@@ -66,8 +68,8 @@ impl Newcomers {
             Err(_) => "LOGIN".to_string(),
         };
         match self {
-            Newcomers::Local { database } => {
-                let command = crate::session::operator_command(database.as_deref(), &format!("user add {login}"));
+            Newcomers::Local { mpdesk } => {
+                let command = format!("{} user add {login}", mpdesk.trim_end());
                 format!("Someone new is registered by the operator, in another terminal: {command} — then they are here to invite.")
             }
             Newcomers::Server => format!(
