@@ -24,6 +24,21 @@ pub(super) fn out<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> S
     printed.map_err(|e| DeskError::Storage(format!("cannot write the output: {e}")))
 }
 
+/// A row's CSV cells: its JSON values under [`TableRow::COLUMNS`], as
+/// they are — a string bare, none empty, a number or `true` as JSON
+/// writes it.
+fn csv_values<T: Serialize + TableRow>(row: &T) -> std::io::Result<Vec<String>> {
+    let value = serde_json::to_value(row).map_err(std::io::Error::other)?;
+    Ok(T::COLUMNS
+        .iter()
+        .map(|column| match value.get(column) {
+            None | Some(serde_json::Value::Null) => String::new(),
+            Some(serde_json::Value::String(text)) => text.clone(),
+            Some(other) => other.to_string(),
+        })
+        .collect())
+}
+
 /// Rows fetched per page when a list is streamed (and rows a table aligns).
 const STREAM_PAGE: u64 = 5_000;
 
@@ -45,10 +60,10 @@ impl<'w, T: Serialize + TableRow> RowSink<'w, T> {
     fn push(&mut self, row: T) -> std::io::Result<()> {
         if self.format == Format::Csv {
             if self.written == 0 {
-                crate::print::line(self.w, &csv_line(T::HEADERS.iter().map(|h| h.to_string())))?;
+                crate::print::line(self.w, &csv_line(T::COLUMNS.iter().map(|c| c.to_string())))?;
             }
             self.written += 1;
-            return crate::print::line(self.w, &csv_line(row.cells()));
+            return crate::print::line(self.w, &csv_line(csv_values::<T>(&row)?));
         }
         if self.format == Format::Jsonl {
             crate::print::write_json(self.w, &row, false)?;
@@ -86,7 +101,7 @@ impl<'w, T: Serialize + TableRow> RowSink<'w, T> {
     fn finish(mut self) -> std::io::Result<()> {
         if self.format == Format::Csv {
             return match self.written {
-                0 => crate::print::line(self.w, &csv_line(T::HEADERS.iter().map(|h| h.to_string()))),
+                0 => crate::print::line(self.w, &csv_line(T::COLUMNS.iter().map(|c| c.to_string()))),
                 _ => Ok(()),
             };
         }
@@ -186,9 +201,22 @@ pub(super) fn principal(desk: &Desk, cli: &Cli, identity: &Identity) -> DeskResu
     match (identity, cli.user()) {
         (Identity::Ssh(actor), _) => Ok(Principal::Person(actor.clone())),
         (Identity::Local, Some(login)) => Ok(Principal::Person(desk.actor(&login)?)),
-        (Identity::Local, None) => {
-            Ok(Principal::Operator(crate::session::acting_login(None).unwrap_or_else(|| "operator".to_string())))
-        }
+        (Identity::Local, None) => Ok(operator()),
+    }
+}
+
+/// The operator: whoever runs mpdesk without --user, named by their OS
+/// login (logged as "operator (LOGIN)").
+fn operator() -> Principal {
+    Principal::Operator(crate::session::os_login().unwrap_or_else(|| "unknown".to_string()))
+}
+
+/// Who the log names for what a command did, on standard error so a
+/// script's output stays as it was: "mpdesk: logged #12 by operator
+/// (alice)". Nothing for a command that wrote nothing, nor with --json.
+pub fn say_who_acted(desk: &Desk, cli: &Cli) {
+    if let (Some(logged), false) = (desk.logged(), cli.output_format().json()) {
+        let _ = crate::print::text(crate::print::Stream::Err, &format!("mpdesk: logged {}", logged.said()));
     }
 }
 
@@ -229,7 +257,7 @@ pub fn setup(cli: &Cli, owner: &str, key: &str, name: Option<&str>, workspace: O
     desk.set_via(&crate::session::local_via(cli.user().as_deref()));
     let who = principal(&desk, cli, &Identity::Local)?;
     let report = desk.setup(&who, owner, name, &text, workspace)?;
-    out(cli.output_format().json(), &report, || {
+    let printed = out(cli.output_format().json(), &report, || {
         let mut done = Vec::new();
         if created {
             done.push(format!("created the database {}", path.display()));
@@ -255,7 +283,9 @@ pub fn setup(cli: &Cli, owner: &str, key: &str, name: Option<&str>, workspace: O
                 format!("{}; {owner} can connect now: ssh -t {}@SERVER", done.join("; "), crate::service::ACCOUNT)
             }
         }
-    })
+    });
+    say_who_acted(&desk, cli);
+    printed
 }
 
 /// `mpdesk check`: one line a problem, exit 1 if any (0: whole).
@@ -319,11 +349,10 @@ pub fn dispatch(desk: &mut Desk, cli: &Cli, command: &Command, identity: &Identi
         Command::User(UserCommand::Add { login, name, email }) => {
             // Registering grants nothing: locally anyone may (the operator,
             // or a person registering themselves); over SSH it is refused.
-            let by = match identity {
-                Identity::Ssh(actor) => actor.login.clone(),
-                Identity::Local => {
-                    cli.user().or_else(|| crate::session::acting_login(None)).unwrap_or_else(|| "operator".to_string())
-                }
+            let by = match (identity, cli.user()) {
+                (Identity::Ssh(actor), _) => actor.login.clone(),
+                (Identity::Local, Some(login)) => login,
+                (Identity::Local, None) => operator().logged_as(),
             };
             let user = desk.register_user(&by, login, name.as_deref(), email.as_deref())?;
             out(json, &user, || format!("registered {} ({})", user.login, user.name))

@@ -83,7 +83,10 @@ pub fn run_on(desk: &mut crate::desk::Desk, cli: &Cli, command: &args::Command, 
     }
     // What expired is gone before anything is read or decided.
     match notice_expiries(desk, command).and_then(|()| commands::dispatch(desk, cli, command, identity)) {
-        Ok(()) => 0,
+        Ok(()) => {
+            commands::say_who_acted(desk, cli);
+            0
+        }
         Err(error) => {
             let error = desk.explained(error);
             output::print_error(&error, cli.output_format().json());
@@ -133,7 +136,10 @@ pub fn run(cli: &Cli, command: &args::Command) -> i32 {
         let (mut desk, path) = session::open(cli.db().as_deref(), read_only)?;
         desk.set_via(&session::local_via(cli.user().as_deref()));
         notice_expiries(&mut desk, command).map_err(|e| desk.explained(e).naming_file(&path))?;
-        commands::dispatch(&mut desk, cli, command, &Identity::Local).map_err(|e| desk.explained(e).naming_file(&path))
+        commands::dispatch(&mut desk, cli, command, &Identity::Local)
+            .map_err(|e| desk.explained(e).naming_file(&path))?;
+        commands::say_who_acted(&desk, cli);
+        Ok(())
     })();
     match result {
         Ok(()) => 0,

@@ -191,8 +191,9 @@ impl Desk {
                 (Some(ws), false) => format!("workspace {ws}"),
                 (None, false) => "the entries they may read".to_string(),
             };
-            self.audited(principal.login(), AuditOp::AuditExport, |tx, entry, now| {
-                store::audit::record_export(tx, now, principal.login(), &record)?;
+            let by = principal.logged_as();
+            self.audited(&by, AuditOp::AuditExport, |tx, entry, now| {
+                store::audit::record_export(tx, now, &by, &record)?;
                 entry.detail = format!("exported {} entries #{first}–#{last} of {scope_name}", summary.entries);
                 Ok(())
             })?;
@@ -259,7 +260,7 @@ impl Desk {
     /// never exported whole (`audit export` by the operator), unless
     /// `force`. One transaction.
     pub fn audit_prune(&mut self, principal: &Principal, before: &str, force: bool) -> DeskResult<PruneMark> {
-        let login = principal.login().to_string();
+        let login = principal.logged_as();
         let result = self.prune_refusal(principal, before);
         let before = match result {
             Ok(before) => before,

@@ -27,7 +27,7 @@ impl Desk {
         }
         if !self.store_read_only {
             let was_read_only = std::mem::replace(&mut self.read_only, false);
-            let logged = self.audited(principal.login(), AuditOp::DatabaseBackup, |_, entry, _| {
+            let logged = self.audited(&principal.logged_as(), AuditOp::DatabaseBackup, |_, entry, _| {
                 entry.detail = format!("copied the whole database to {shown}");
                 Ok(())
             });

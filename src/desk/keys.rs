@@ -19,11 +19,13 @@ pub enum Principal {
 }
 
 impl Principal {
-    /// The login the audit log names.
-    pub fn login(&self) -> &str {
+    /// Who the audit log names: a person by their login; the operator as
+    /// "operator (OSLOGIN)", so that what alice did as the operator and
+    /// what she did as herself never read as one person's.
+    pub fn logged_as(&self) -> String {
         match self {
-            Self::Operator(login) => login,
-            Self::Person(actor) => &actor.login,
+            Self::Operator(os_login) => format!("operator ({os_login})"),
+            Self::Person(actor) => actor.login.clone(),
         }
     }
 
@@ -64,7 +66,7 @@ impl Desk {
         expires: Option<&str>,
         replace: bool,
     ) -> DeskResult<SshKey> {
-        let by = principal.login().to_string();
+        let by = principal.logged_as();
         let now_time = self.clock.now();
         let operation = if replace { AuditOp::KeyRenew } else { AuditOp::KeyAdd };
         self.audited(&by, operation, |tx, entry, now| {
@@ -145,7 +147,7 @@ impl Desk {
     /// person may not remove the key they are connected with, nor their
     /// last one.
     pub fn remove_key(&mut self, principal: &Principal, fingerprint: &str) -> DeskResult<SshKey> {
-        let by = principal.login().to_string();
+        let by = principal.logged_as();
         let session_key = self.session_key().map(str::to_string);
         self.audited(&by, AuditOp::KeyRemove, |tx, entry, _now| {
             entry.detail = format!("key {}", super::shown(fingerprint));

@@ -18,6 +18,7 @@ mod members;
 mod programs;
 pub mod sessions;
 mod setup;
+pub mod stored_zip;
 mod types;
 mod undo;
 mod users;
@@ -86,6 +87,28 @@ pub struct Desk {
     /// Why this desk only reads when nobody asked for --readonly (the
     /// file is on a read-only filesystem): a refused write says it.
     read_only_because: Option<String>,
+    /// What this desk has written to the log so far, so a command can say
+    /// who acted (see [`Desk::logged`]).
+    logged: Option<Logged>,
+}
+
+/// The entries one desk has appended as done ("ok"): their ids and who
+/// the log names as having done them (the last one's actor).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logged {
+    pub first: i64,
+    pub last: i64,
+    pub actor: String,
+}
+
+impl Logged {
+    /// "#12 by operator (alice)", "#12–#14 by alice".
+    pub fn said(&self) -> String {
+        match self.first == self.last {
+            true => format!("#{} by {}", self.last, crate::sanitize::line(&self.actor)),
+            false => format!("#{}–#{} by {}", self.first, self.last, crate::sanitize::line(&self.actor)),
+        }
+    }
 }
 
 impl Desk {
@@ -132,6 +155,7 @@ impl Desk {
             store_read_only: false,
             reopened: None,
             read_only_because: None,
+            logged: None,
         }
     }
 
@@ -184,6 +208,11 @@ impl Desk {
     /// `local` unless set.
     pub fn set_via(&mut self, via: &str) {
         self.via = via.to_string();
+    }
+
+    /// The entries this desk has written as done, and by whom.
+    pub fn logged(&self) -> Option<&Logged> {
+        self.logged.as_ref()
     }
 
     pub fn is_read_only(&self) -> bool {
@@ -291,8 +320,10 @@ impl Desk {
                     entry.undo = Some(undo::not_reversible(operation.not_reversible()));
                 }
                 let actor = store::audit::Actor { login: actor_login, via: &self.via };
-                store::audit::append(&tx, &now, &actor, "ok", &entry)?;
+                let id = store::audit::append(&tx, &now, &actor, "ok", &entry)?;
                 tx.commit()?;
+                let first = self.logged.as_ref().map_or(id, |logged| logged.first);
+                self.logged = Some(Logged { first, last: id, actor: actor_login.to_string() });
                 Ok(value)
             }
             Err(error) => {
@@ -328,8 +359,14 @@ impl Desk {
             return work(self);
         }
         self.store.begin_batch()?;
+        let logged_before = self.logged.clone();
         let result = work(self);
-        self.store.end_batch(result.is_ok())?;
+        let ended = self.store.end_batch(result.is_ok());
+        if result.is_err() || ended.is_err() {
+            // Rolled back: what the batch appended is not in the log.
+            self.logged = logged_before;
+        }
+        ended?;
         result
     }
 

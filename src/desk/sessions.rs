@@ -179,7 +179,7 @@ impl Desk {
             Err(_) if target.starts_with("SHA256:") => live.into_iter().filter(|s| s.fingerprint == target).collect(),
             Err(_) => live.into_iter().filter(|s| s.login == target).collect(),
         };
-        let by = principal.login().to_string();
+        let by = principal.logged_as();
         let ended = self.audited(&by, AuditOp::SshEnd, |tx, entry, now| {
             decide_operator_only(matches!(principal, Principal::Operator(_)), "Ending sessions")?;
             if chosen.is_empty() {

@@ -37,7 +37,7 @@ impl Desk {
         key_text: &str,
         workspace: Option<&str>,
     ) -> DeskResult<SetupReport> {
-        let by = principal.login().to_string();
+        let by = principal.logged_as();
         if let Err(denial) = decide_operator_only(matches!(principal, Principal::Operator(_)), "Setting up a server") {
             let _ = self.record_refusal(&by, AuditOp::Setup, &denial.to_string());
             return Err(denial.into());

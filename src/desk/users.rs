@@ -113,7 +113,7 @@ impl Desk {
     /// open sessions end within a second, they can do nothing; their
     /// memberships stay, so enabling restores them.
     pub fn disable_user(&mut self, principal: &Principal, login: &str, reason: Option<&str>) -> DeskResult<User> {
-        let by = principal.login().to_string();
+        let by = principal.logged_as();
         let reason = reason.map(str::to_string).filter(|r| !r.is_empty());
         self.audited(&by, AuditOp::UserDisable, |tx, entry, now| {
             entry.detail = format!("disable {}", super::shown(login));
@@ -135,7 +135,7 @@ impl Desk {
     /// Enables a disabled person again: their memberships and keys work
     /// as before.
     pub fn enable_user(&mut self, principal: &Principal, login: &str) -> DeskResult<User> {
-        let by = principal.login().to_string();
+        let by = principal.logged_as();
         self.audited(&by, AuditOp::UserEnable, |tx, entry, _now| {
             entry.detail = format!("enable {}", super::shown(login));
             decide_operator_only(matches!(principal, Principal::Operator(_)), "Enabling a person")?;
@@ -153,7 +153,7 @@ impl Desk {
     /// their pending invitations go, and their sessions end. The log keeps
     /// what they did.
     pub fn remove_user(&mut self, principal: &Principal, login: &str) -> DeskResult<User> {
-        let by = principal.login().to_string();
+        let by = principal.logged_as();
         self.audited(&by, AuditOp::UserRemove, |tx, entry, now| {
             entry.detail = format!("remove {}", super::shown(login));
             decide_operator_only(matches!(principal, Principal::Operator(_)), "Removing a person")?;

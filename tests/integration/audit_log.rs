@@ -292,6 +292,7 @@ fn follow_sees_every_entry_of_eight_concurrent_writers_exactly_once() {
                         .env("MPDESK_DB", &db)
                         .env("MPDESK_USER", "olivia")
                         .stdout(Stdio::null())
+                        .stderr(Stdio::null())
                         .status()
                         .expect("write");
                     assert!(status.success());

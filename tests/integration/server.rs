@@ -56,7 +56,8 @@ fn setup_makes_the_first_owner_once_and_changes_nothing_the_second_time() {
     let audit = mpdesk(&db, None, &["--json", "audit", "--limit", "10"]);
     let entries: serde_json::Value = serde_json::from_slice(&audit.stdout).expect("json");
     let created = entries.as_array().expect("entries").iter().find(|e| e["operation"] == "workspace_create");
-    assert_eq!(created.expect("workspace_create")["actor"], mpdesk::session::os_login().expect("login"));
+    let operator = format!("operator ({})", mpdesk::session::os_login().expect("login"));
+    assert_eq!(created.expect("workspace_create")["actor"], operator);
     let person = mpdesk(&db, Some("lead"), &args);
     assert_eq!(code(&person), Some(3), "a person may not set up a server: {}", stderr(&person));
     // Someone else's key, or a workspace someone else owns: refused whole.
