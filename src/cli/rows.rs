@@ -11,12 +11,17 @@ pub trait TableRow {
     const HEADERS: &'static [&'static str];
     /// What an empty list says instead of a bare header, and how to fill it.
     const EMPTY: &'static str;
+    /// The columns of `--format csv`: keys of the row's JSON, whose values
+    /// are the cells as they are (no glyphs, no "-" for none). CSV is for
+    /// machines; the table's headings and cells are for people.
+    const COLUMNS: &'static [&'static str];
     fn cells(&self) -> Vec<String>;
 }
 
 impl TableRow for User {
     const HEADERS: &'static [&'static str] = &["LOGIN", "NAME", "EMAIL", "STATUS"];
     const EMPTY: &'static str = "no users yet; register one with: mpdesk user add LOGIN --name \"Their Name\"";
+    const COLUMNS: &'static [&'static str] = &["login", "name", "email", "status"];
     fn cells(&self) -> Vec<String> {
         vec![self.login.clone(), self.name.clone(), opt(&self.email), self.standing.as_str().to_string()]
     }
@@ -25,6 +30,8 @@ impl TableRow for User {
 impl TableRow for crate::desk::SessionRow {
     const HEADERS: &'static [&'static str] = &["ID", "LOGIN", "KEY", "FROM", "STARTED", "WHAT"];
     const EMPTY: &'static str = "no live SSH sessions";
+    const COLUMNS: &'static [&'static str] =
+        &["id", "login", "fingerprint", "from", "kind", "command", "started_at", "ended_by"];
     fn cells(&self) -> Vec<String> {
         let what = if self.command.is_empty() { self.kind.clone() } else { format!("{}: {}", self.kind, self.command) };
         let what = match &self.ended_by {
@@ -45,6 +52,7 @@ impl TableRow for crate::desk::SessionRow {
 impl TableRow for WorkspaceSummary {
     const HEADERS: &'static [&'static str] = &["WORKSPACE", "ROLE", "STATUS"];
     const EMPTY: &'static str = "you are in no workspace yet; create one with: mpdesk workspace create NAME";
+    const COLUMNS: &'static [&'static str] = &["name", "role", "status"];
     fn cells(&self) -> Vec<String> {
         vec![self.name.clone(), self.role.title().to_string(), self.status.as_str().to_string()]
     }
@@ -53,6 +61,7 @@ impl TableRow for WorkspaceSummary {
 impl TableRow for WorkspaceMember {
     const HEADERS: &'static [&'static str] = &["LOGIN", "NAME", "ROLE", "STATUS", "SINCE", "EXPIRES"];
     const EMPTY: &'static str = "no members";
+    const COLUMNS: &'static [&'static str] = &["login", "name", "role", "status", "since", "expires_at", "disabled"];
     fn cells(&self) -> Vec<String> {
         vec![
             self.login.clone(),
@@ -73,6 +82,19 @@ impl TableRow for Invitation {
     const HEADERS: &'static [&'static str] =
         &["WORKSPACE", "LOGIN", "ROLE", "STATE", "INVITED BY", "SENT", "EXPIRES", "ACCESS"];
     const EMPTY: &'static str = "no invitations";
+    const COLUMNS: &'static [&'static str] = &[
+        "workspace",
+        "login",
+        "name",
+        "role",
+        "state",
+        "invited_by",
+        "sent_at",
+        "expires_at",
+        "decided_at",
+        "access_seconds",
+        "access_until",
+    ];
     fn cells(&self) -> Vec<String> {
         vec![
             self.workspace.clone(),
@@ -91,6 +113,7 @@ impl TableRow for ProgramSummary {
     const HEADERS: &'static [&'static str] = &["APP ID", "NAME", "WORKSPACE", "STATUS", "LIVE", "MY ROLE"];
     const EMPTY: &'static str =
         "no mini programs you can view; an Owner or Master creates one with: mpdesk program create WORKSPACE NAME";
+    const COLUMNS: &'static [&'static str] = &["app_id", "name", "workspace", "status", "live_version", "my_role"];
     fn cells(&self) -> Vec<String> {
         vec![
             self.app_id.clone(),
@@ -107,6 +130,8 @@ impl TableRow for Version {
     const HEADERS: &'static [&'static str] = &["VERSION", "STATE", "SIZE", "UPLOADED BY", "UPLOADED AT", "NOTES"];
     const EMPTY: &'static str =
         "no versions uploaded yet; upload one with: mpdesk program upload PROGRAM --version 1.0.0 --package FILE";
+    const COLUMNS: &'static [&'static str] =
+        &["version", "state", "size", "sha256", "uploaded_by", "uploaded_at", "notes"];
     fn cells(&self) -> Vec<String> {
         vec![
             self.version.clone(),
@@ -122,6 +147,7 @@ impl TableRow for Version {
 impl TableRow for Candidate {
     const HEADERS: &'static [&'static str] = &["LOGIN", "NAME", "WOULD BE"];
     const EMPTY: &'static str = "nobody to add: every active workspace Developer is a member already (invite more with: mpdesk workspace invite)";
+    const COLUMNS: &'static [&'static str] = &["login", "name", "role"];
     fn cells(&self) -> Vec<String> {
         vec![self.login.clone(), self.name.clone(), self.role.title().to_string()]
     }
@@ -130,6 +156,8 @@ impl TableRow for Candidate {
 impl TableRow for ProgramMember {
     const HEADERS: &'static [&'static str] = &["LOGIN", "NAME", "ROLE", "SOURCE", "ADDED BY", "ADDED AT", "EXPIRES"];
     const EMPTY: &'static str = "no members";
+    const COLUMNS: &'static [&'static str] =
+        &["login", "name", "role", "source", "added_by", "added_at", "expires_at", "disabled"];
     fn cells(&self) -> Vec<String> {
         vec![
             self.login.clone(),
@@ -158,6 +186,20 @@ impl TableRow for AuditRow {
     const HEADERS: &'static [&'static str] =
         &["ID", "AT", "ACTOR", "WORKSPACE", "PROGRAM", "OPERATION", "OUTCOME", "DETAIL", "UNDO"];
     const EMPTY: &'static str = "no audit entries you may read";
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "at",
+        "actor",
+        "workspace",
+        "program",
+        "app_id",
+        "operation",
+        "outcome",
+        "detail",
+        "via",
+        "undoable",
+        "undo_reason",
+    ];
     fn cells(&self) -> Vec<String> {
         let e = &self.entry;
         vec![
@@ -177,6 +219,8 @@ impl TableRow for AuditRow {
 impl TableRow for crate::desk::SshKey {
     const HEADERS: &'static [&'static str] = &["LOGIN", "TYPE", "FINGERPRINT", "COMMENT", "ADDED", "EXPIRES"];
     const EMPTY: &'static str = "no SSH keys; add one with: mpdesk key add LOGIN ~/.ssh/id_ed25519.pub";
+    const COLUMNS: &'static [&'static str] =
+        &["login", "algorithm", "fingerprint", "comment", "added_by", "added_at", "expires_at"];
     fn cells(&self) -> Vec<String> {
         vec![
             self.login.clone(),

@@ -354,7 +354,8 @@ fn the_exit_code_table_in_readme_holds_for_the_cli_and_the_console() {
 fn every_list_prints_one_json_style_and_csv() {
     let cli = Cli::new();
     cli.ok("nobody", &["demo-data"]);
-    let lists: [(&str, &[&str]); 9] = [
+    let lists: [(&str, &[&str]); 10] = [
+        ("", &["user", "list"]),
         ("olivia", &["workspace", "list"]),
         ("olivia", &["workspace", "member", "list", "Acme Mini Apps"]),
         ("olivia", &["program", "list"]),
@@ -383,7 +384,26 @@ fn every_list_prints_one_json_style_and_csv() {
         let records: Vec<Vec<String>> = csv.lines().map(csv_fields).collect();
         assert_eq!(records.len(), n + 1, "{args:?}: a header and a record a row:\n{csv}");
         assert!(records.iter().all(|r| r.len() == records[0].len()), "{args:?}: ragged:\n{csv}");
+        // CSV is for machines: its headings are the JSON's keys and its
+        // cells the JSON's values as they are, empty for none.
+        for (record, element) in records[1..].iter().zip(whole.as_array().into_iter().flatten()) {
+            for (heading, cell) in records[0].iter().zip(record) {
+                let value = element.get(heading).unwrap_or_else(|| panic!("{args:?}: no key {heading} in {element}"));
+                let plain = match value {
+                    Value::Null => String::new(),
+                    Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                };
+                // (Sanitized as every cell on a terminal is: a line break shows as ⏎.)
+                assert_eq!(cell, &mpdesk::sanitize::line(&plain), "{args:?}: {heading}\n{csv}");
+            }
+        }
     }
+    // The demo's draft program is "draft", with no live version, not
+    // "○ Draft" and "-".
+    let programs = cli.ok("olivia", &["--format", "csv", "program", "list"]).stdout;
+    assert!(programs.starts_with("app_id,name,workspace,status,live_version,my_role\n"), "{programs}");
+    assert!(programs.lines().any(|l| l.contains(",draft,,")) && !programs.contains("○"), "{programs}");
 }
 
 /// Fields of one CSV record (quotes doubled inside quoted fields).
