@@ -29,6 +29,15 @@ pub fn fit(text: &str, width: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` (already sanitized) as one column `width` display columns wide:
+/// cut with "…" when longer, padded with spaces when shorter — `{:<N}`
+/// counts characters, so a CJK name would push the next column right.
+pub fn pad(text: &str, width: usize) -> String {
+    let fitted = fit(text, width);
+    let room = width.saturating_sub(fitted.width());
+    format!("{fitted}{}", " ".repeat(room))
+}
+
 /// The widths a table's columns get in `width` columns, as ratatui's
 /// layout gives them: lengths exact, the rest shared among the fills by
 /// weight, each column edge rounded. Plain arithmetic, not the constraint

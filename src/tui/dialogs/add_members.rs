@@ -6,6 +6,7 @@ use super::{Outcome, Request};
 use crate::desk::Candidate;
 use crate::sanitize;
 use crate::tui::component::Context;
+use crate::tui::text::pad;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::dialog_box::{cycle, footer, open_box, row};
 use crate::tui::widgets::pick_list::{PickKey, PickList};
@@ -108,9 +109,9 @@ impl AddMembers {
             let mark = if self.chosen.contains(&c.login) { "[x]" } else { "[ ]" };
             let style = if i == self.list.selected { theme.selected(true) } else { Default::default() };
             let line = Line::from(format!(
-                "{mark} {:<16} {:<24} → {}",
-                sanitize::line(&c.login),
-                sanitize::line(&c.name),
+                "{mark} {} {} → {}",
+                pad(&sanitize::line(&c.login), 16),
+                pad(&sanitize::line(&c.name), 24),
                 c.role.title()
             ))
             .style(style);

@@ -195,7 +195,8 @@ impl Invite {
             if why.is_some() {
                 style = style.patch(theme.hint_label(false));
             }
-            let text = format!(" {:<16} {}", sanitize::line(&user.login), sanitize::line(&user.name));
+            let text =
+                format!(" {} {}", crate::tui::text::pad(&sanitize::line(&user.login), 16), sanitize::line(&user.name));
             let text = match why {
                 Some(why) => format!("{text} — {}", sanitize::line(why)),
                 None => text,

@@ -74,7 +74,9 @@ impl Release {
             };
             let notes = sanitize::line(v.notes.lines().next().unwrap_or("")).into_owned();
             let style = if i == self.selected { theme.selected(true) } else { Default::default() };
-            let line = Line::from(format!(" {:<14} {:<10} {notes}", sanitize::line(&v.version), tag)).style(style);
+            let line =
+                Line::from(format!(" {} {:<10} {notes}", crate::tui::text::pad(&sanitize::line(&v.version), 14), tag))
+                    .style(style);
             frame.render_widget(Paragraph::new(line), area);
         }
         let problem = self.error.clone().or_else(|| self.problem());
