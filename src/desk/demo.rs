@@ -67,9 +67,11 @@ fn parse() -> DeskResult<DemoData> {
     serde_json::from_str(DEMO_JSON).map_err(|e| DeskError::Storage(format!("the built-in demo data is broken: {e}")))
 }
 
-/// A small, deterministic package for a demo version.
+/// A small, deterministic package for a demo version: a zip archive, as
+/// every package is.
 fn demo_package(program: &str, version: &str) -> Vec<u8> {
-    format!("demo package of {program} {version}\n").repeat(64).into_bytes()
+    let readme = format!("demo package of {program} {version}\n").repeat(64);
+    super::stored_zip::stored_zip("README.txt", readme.as_bytes())
 }
 
 impl Desk {

@@ -126,22 +126,33 @@ impl Desk {
         let remote = self.is_remote();
         // Read (and hash) the package before taking the write lock: other
         // writers must not wait on this process's disk or network.
-        let package = match package {
-            PackageSource::File(path) => decide_server_file(remote, "Upload from a file", UPLOAD_OVER_SSH)
-                .map_err(DeskError::from)
-                .and_then(|()| read_package(&path))
-                .map(|bytes| {
+        let (package, what) = match package {
+            PackageSource::File(path) => (
+                decide_server_file(remote, "Upload from a file", UPLOAD_OVER_SSH)
+                    .map_err(DeskError::from)
+                    .and_then(|()| read_package(&path))
+                    .map(|bytes| {
+                        let sha256 = sha256_hex(&bytes);
+                        (bytes, sha256)
+                    }),
+                format!("'{}'", path_shown(&path)),
+            ),
+            PackageSource::Bytes(bytes) => (
+                check_size(bytes.len() as u64).map(|()| {
                     let sha256 = sha256_hex(&bytes);
                     (bytes, sha256)
                 }),
-            PackageSource::Bytes(bytes) => check_size(bytes.len() as u64).map(|()| {
-                let sha256 = sha256_hex(&bytes);
-                (bytes, sha256)
-            }),
-            PackageSource::Stream(stream) => {
-                read_stream(stream, || self.check_session(self.conn(), AuditOp::ProgramUpload))
-            }
+                "the upload".to_string(),
+            ),
+            PackageSource::Stream(stream) => (
+                read_stream(stream, || self.check_session(self.conn(), AuditOp::ProgramUpload)),
+                "standard input".to_string(),
+            ),
         };
+        let package = package.and_then(|(bytes, sha256)| match validate::package_format(&bytes) {
+            Ok(()) => Ok((bytes, sha256)),
+            Err(why) => Err(DeskError::Invalid(format!("{what} is {why}"))),
+        });
         self.audited(&actor.login, AuditOp::ProgramUpload, |tx, entry, now| {
             let row = resolve_program(tx, actor, program)?;
             note_program(entry, &row);

@@ -189,6 +189,31 @@ pub fn config_id(field: &str, value: &str) -> Result<(), String> {
     }
 }
 
+/// How every zip archive starts: a local file header, or (an archive
+/// with no files) the end of its central directory.
+const ZIP_STARTS: [&[u8]; 2] = [b"PK\x03\x04", b"PK\x05\x06"];
+
+/// A package is the zip archive a mini program's build makes; anything
+/// else (a key picked by mistake in the file field, a folder listing, a
+/// README) is refused, saying what it looks like.
+pub fn package_format(bytes: &[u8]) -> Result<(), String> {
+    if ZIP_STARTS.iter().any(|start| bytes.starts_with(start)) {
+        return Ok(());
+    }
+    let head = &bytes[..bytes.len().min(64)];
+    let text = std::str::from_utf8(head).ok().filter(|t| t.chars().all(|c| !c.is_control() || c.is_whitespace()));
+    let looks = match text {
+        Some(t) if ["ssh-", "ecdsa-sha2-", "sk-ssh-", "sk-ecdsa-"].iter().any(|k| t.starts_with(k)) => {
+            "it is an SSH public key".to_string()
+        }
+        Some(_) => "it is text".to_string(),
+        None => {
+            format!("it starts with {}", head.iter().take(4).map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" "))
+        }
+    };
+    Err(format!("not a package: a package is the zip archive your build makes (its first bytes are PK); {looks}"))
+}
+
 /// A package: not empty, at most [`PACKAGE_MAX_BYTES`].
 pub fn package_size(size: u64) -> Result<(), String> {
     if size == 0 {

@@ -8,7 +8,7 @@ use mpdesk::desk::{
 };
 
 fn bytes(text: &str) -> PackageSource {
-    PackageSource::Bytes(text.as_bytes().to_vec())
+    PackageSource::Bytes(crate::support::package(text.as_bytes()))
 }
 
 #[test]
@@ -206,7 +206,7 @@ fn packages_export_byte_for_byte() {
     let mut world = World::demo();
     let dana = world.actor("dana");
     let dir = tempfile::tempdir().expect("dir");
-    let package: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let package = crate::support::package(&(0..200_000u32).map(|i| (i * 7 % 251) as u8).collect::<Vec<u8>>());
     let input = dir.path().join("in.zip");
     std::fs::write(&input, &package).expect("write package");
     let uploaded = world

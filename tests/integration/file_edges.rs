@@ -316,7 +316,7 @@ fn a_full_disk_says_which_file_what_room_and_that_nothing_was_written() {
     std::fs::write(&filler, vec![0u8; (free - 256 * 1024) as usize]).expect("fill");
     let elsewhere = tempfile::tempdir().expect("dir");
     let package = elsewhere.path().join("app.zip");
-    std::fs::write(&package, vec![7u8; 1024 * 1024]).expect("package");
+    std::fs::write(&package, crate::support::package_of_len(1024 * 1024, 7)).expect("package");
     let before = mpdesk(&db, &["--user", "dana", "program", "versions", "Coffee Club"]);
     let upload = mpdesk(
         &db,

@@ -59,7 +59,13 @@ fn every_role_and_membership_against_every_operation() {
     let max = world.actor("max");
     world
         .desk
-        .upload_version(&max, "Parking Pass", "0.1.0", mpdesk::desk::PackageSource::Bytes(b"p".to_vec()), "")
+        .upload_version(
+            &max,
+            "Parking Pass",
+            "0.1.0",
+            mpdesk::desk::PackageSource::Bytes(crate::support::package(b"p")),
+            "",
+        )
         .expect("upload");
     let seed = seed_rows();
     for (login, who, role) in people() {

@@ -150,7 +150,7 @@ fn twenty_four_large_uploads_at_once_all_succeed() {
         );
     }
     let package = dir.path().join("package.zip");
-    std::fs::write(&package, vec![7u8; 47 * 1024 * 1024]).expect("package");
+    std::fs::write(&package, crate::support::package_of_len(47 * 1024 * 1024, 7)).expect("package");
     let barrier = std::sync::Arc::new(std::sync::Barrier::new(programs.len()));
     let handles: Vec<_> = programs
         .into_iter()

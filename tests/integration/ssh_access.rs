@@ -93,7 +93,8 @@ fn over_ssh_no_option_names_a_server_file() {
 #[test]
 fn a_package_goes_in_on_stdin_and_comes_out_on_stdout_byte_for_byte() {
     let server = Server::start(Mode::KeysCommand);
-    let package: Vec<u8> = (0..10_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let mut package = b"PK\x03\x04".to_vec();
+    package.extend((0..10_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
     let upload = server.ssh_with_input(
         "dana",
         &["--json", "program", "upload", "'Coffee Club'", "--version", "2.0.0", "--package", "-"],
@@ -113,7 +114,7 @@ fn a_package_goes_in_on_stdin_and_comes_out_on_stdout_byte_for_byte() {
 
     // Over the bound: refused as it arrives, nothing stored.
     let before = server.data();
-    let big = vec![7u8; 50 * 1024 * 1024 + 1];
+    let big = crate::support::package_of_len(50 * 1024 * 1024 + 1, 7);
     let over = server.ssh_with_input(
         "dana",
         &["program", "upload", "'Coffee Club'", "--version", "3.0.0", "--package", "-"],

@@ -85,7 +85,7 @@ fn with_a_console_open_the_wal_shrinks_back_after_a_burst_of_writes() {
     let size = || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
     let mut largest = 0;
     for i in 0..6u8 {
-        let package = PackageSource::Bytes(vec![i; 3 * 1024 * 1024]);
+        let package = PackageSource::Bytes(crate::support::package_of_len(3 * 1024 * 1024, i));
         w.desk.upload_version(&dana, &parking, &format!("1.0.{i}"), package, "").expect("upload");
         largest = largest.max(size());
         console.list_programs(&olivia, None, None, Page::new(0, 20)).expect("the console reads");

@@ -159,3 +159,16 @@ impl Drop for World {
         }
     }
 }
+
+/// `fill`, made a package: the file of a one-file zip archive.
+pub fn package(fill: &[u8]) -> Vec<u8> {
+    mpdesk::desk::stored_zip::stored_zip("app.js", fill)
+}
+
+/// `len` bytes that start as every zip archive does (what mpdesk checks),
+/// for the tests that need a large package rather than a valid one.
+pub fn package_of_len(len: usize, fill: u8) -> Vec<u8> {
+    let mut bytes = b"PK\x03\x04".to_vec();
+    bytes.resize(len, fill);
+    bytes
+}

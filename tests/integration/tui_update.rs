@@ -146,7 +146,7 @@ fn create_and_edit_a_program() {
 fn upload_with_validation_then_release_take_offline_and_delete() {
     let dir = tempfile::tempdir().expect("dir");
     let package = dir.path().join("pkg.zip");
-    std::fs::write(&package, vec![7u8; 3000]).expect("write");
+    std::fs::write(&package, crate::support::package_of_len(3000, 7)).expect("write");
     let mut app = demo_app("olivia", (100, 30));
     select_program(&mut app, "Coffee Club");
     press(&mut app, KeyCode::Char('u'));
