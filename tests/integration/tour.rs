@@ -312,3 +312,17 @@ fn every_step_shows_what_its_explanation_claims_in_a_real_terminal() {
         console.wait_exit();
     }
 }
+
+/// At 100×30 the demo's hint for a second terminal is whole above the
+/// tour's panel: the rows it borrows come from the panes, not the panel.
+#[test]
+fn the_second_terminal_hint_is_whole_above_the_panel_at_100x30() {
+    let mut app = tour_app((100, 30));
+    app.show_database(std::path::Path::new("/tmp/mpdesk-demo-54mPJy/demo.db"));
+    let shown = screen(&render(&app));
+    let words = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("--db /tmp/mpdesk-demo-54mPJy/demo.db --user eve …)"), "{shown}");
+    let lines: Vec<&str> = shown.lines().collect();
+    assert!(lines[lines.len() - 2].contains("You are olivia"), "{shown}");
+    assert!(lines[lines.len() - 3].starts_with("┌ Tour · step 1 of 12"), "{shown}");
+}

@@ -43,6 +43,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     let rows = footer::status_rows(app, area.width);
     let extra = rows.saturating_sub(if hints_one_row { 2 } else { 1 });
     let extra = if layout::too_small((area.width, area.height - extra)) { 0 } else { extra };
+    // The panes give up the rows; the tour's panel stays below all of it.
+    let panel_area = Rect { y: area.bottom(), height: panel, ..full };
     let area = Rect { height: area.height - extra, ..area };
     let areas = layout::main_areas(area);
     let areas = layout::Areas { status: Rect { height: areas.status.height + extra, ..areas.status }, ..areas };
@@ -72,7 +74,6 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     // at the status line's end — which then gives up that room, so a
     // refusal's reason is cut with "…", never covered.
     let keys = footer::keys_text(app);
-    let panel_area = Rect { y: area.bottom(), height: panel, ..full };
     let keys_on_status = keys.is_some() && panel == 0;
     let status_area = match &keys {
         Some(keys) if keys_on_status => {
