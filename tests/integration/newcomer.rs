@@ -422,3 +422,84 @@ fn the_invite_dialog_names_the_command_that_registers_someone_new() {
     assert!(server.how("frank").contains("(mpdesk user add frank; mpdesk key add frank FILE)"));
     assert!(server.how("Frank Castle; rm").contains("mpdesk user add LOGIN;"));
 }
+
+/// On one laptop the same person is two: without --user, `user …`, `key …`
+/// and the whole audit log are the operator's, while `workspace …` and
+/// `program …` act as the person the OS login names. Each change says who
+/// the log names, and the two are never logged as one name.
+#[test]
+fn each_change_says_who_acted_and_the_operator_is_logged_as_such() {
+    let cli = Cli::new();
+    let me = mpdesk::session::os_login().expect("an OS login");
+    let registered = cli.ok("", &["user", "add", &me, "--name", "Me"]);
+    assert!(registered.stderr.contains(&format!("mpdesk: logged #1 by operator ({me})")), "{}", registered.stderr);
+    let created = cli.ok("", &["workspace", "create", "Laptop"]);
+    assert!(created.stderr.contains(&format!("mpdesk: logged #2 by {me}\n")), "{}", created.stderr);
+    let disabled = cli.ok("", &["user", "disable", &me, "--reason", "a test"]);
+    assert!(disabled.stderr.contains(&format!("by operator ({me})")), "{}", disabled.stderr);
+    // Reading writes nothing and says nothing; scripts (--json) get their
+    // output as before.
+    let read = cli.ok("", &["user", "list"]);
+    assert!(read.stderr.is_empty(), "{}", read.stderr);
+    let quiet = cli.ok("", &["--json", "user", "enable", &me]);
+    assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
+    let log = cli.ok("", &["--json", "audit"]).json();
+    let actors: Vec<&str> = log.as_array().expect("entries").iter().filter_map(|e| e["actor"].as_str()).collect();
+    let operator = format!("operator ({me})");
+    assert_eq!(actors.iter().filter(|a| **a == operator).count(), 3, "{actors:?}");
+    assert_eq!(actors.iter().filter(|a| **a == me).count(), 1, "{actors:?}");
+}
+
+/// A CJK name is two columns a character: the add-members dialog lines its
+/// role column up by display width, as the main tables do, not by count.
+#[test]
+fn the_add_members_dialog_aligns_wide_names() {
+    use mpdesk::domain::role::WorkspaceRole;
+    let mut desk = demo_desk();
+    let olivia = desk.actor("olivia").expect("olivia");
+    for (login, name) in [("lin", "林小明 (Lin)"), ("ana", "Ana")] {
+        desk.register_user("operator (test)", login, Some(name), None).expect("register");
+        desk.add_workspace_member(&olivia, "Acme Mini Apps", login, WorkspaceRole::Developer, None).expect("join");
+    }
+    let mut app = app_on(desk, "olivia", true, false, (120, 30));
+    press(&mut app, KeyCode::Char('a'));
+    let buffer = render(&app);
+    let area = buffer.area;
+    let mut arrows = Vec::new();
+    let mut wide_row = false;
+    for y in 0..area.height {
+        let row: String = (0..area.width).map(|x| buffer[(x, y)].symbol().to_string()).collect();
+        if let Some(x) = (0..area.width).find(|&x| buffer[(x, y)].symbol() == "→") {
+            arrows.push(x);
+            wide_row |= row.contains('林');
+        }
+    }
+    assert!(arrows.len() >= 2 && wide_row, "{}", screen(&buffer));
+    assert!(arrows.iter().all(|&x| x == arrows[0]), "{arrows:?}\n{}", screen(&buffer));
+}
+
+/// A key picked by mistake in the package field is refused, saying what a
+/// package is and what was given; nothing is stored. A real archive goes in.
+#[test]
+fn a_file_that_is_not_a_zip_archive_is_not_a_package() {
+    let cli = Cli::new();
+    cli.ok("", &["demo-data"]);
+    let before = cli.ok("olivia", &["--json", "program", "versions", "Coffee Club"]).stdout;
+    let key = cli.path("id_ed25519.pub");
+    std::fs::write(&key, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEx me@laptop\n").expect("write");
+    let notes = cli.path("notes.txt");
+    std::fs::write(&notes, "release notes\n").expect("write");
+    for (file, looks) in [(&key, "it is an SSH public key"), (&notes, "it is text")] {
+        let path = file.to_str().expect("utf8");
+        let run = cli.run("olivia", &["program", "upload", "Coffee Club", "--version", "9.0.0", "--package", path]);
+        assert_eq!(run.code, 5, "{}", run.stderr);
+        let said = format!("'{path}' is not a package: a package is the zip archive your build makes");
+        assert!(run.stderr.contains(&said) && run.stderr.contains(looks), "{}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    }
+    assert_eq!(cli.ok("olivia", &["--json", "program", "versions", "Coffee Club"]).stdout, before);
+    let zip = cli.path("app.zip");
+    std::fs::write(&zip, crate::support::package(b"console.log(1)")).expect("write");
+    let path = zip.to_str().expect("utf8");
+    cli.ok("olivia", &["program", "upload", "Coffee Club", "--version", "9.0.0", "--package", path]);
+}
