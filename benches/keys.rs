@@ -6,14 +6,17 @@
 //!
 //!     cargo bench --bench keys              # both sizes
 //!     cargo bench --bench keys -- small     # one
+//!     KEYS_PATH=Audit KEYS_SLOWEST=1 cargo bench --bench keys -- large
+//!                                           # some paths, their slowest keys
 //!
 //! The databases are generated once into target/bench-data (the large one
 //! takes about a minute). A key's frame is the burst of bytes that
 //! answers it (a frame is one write: a gap of BURST ends it); a read that
 //! goes to the background reader draws "searching…" in that frame and its
-//! answer in a later one, so a second figure, "settled", is the last byte
-//! before the terminal stays quiet for QUIET. A key that draws nothing
-//! (nothing changed) counts as 0.
+//! answer in a later one, so "settled" waits for the answer: the last byte
+//! of the first frame that no longer says "searching…" or "counting…",
+//! then QUIET without a byte. "first bytes" is until the key's first byte
+//! came. A key that draws nothing (nothing changed) counts as 0.
 // The report is this bench's own text (its paths' names and figures):
 // printed as it is.
 #![allow(clippy::disallowed_macros)]
@@ -24,7 +27,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-const QUIET: Duration = Duration::from_millis(60);
+/// No byte for this long after the answer: the screen has settled.
+const QUIET: Duration = Duration::from_millis(30);
+/// A key whose answer has not come by then fails the run.
+const ANSWER: Duration = Duration::from_secs(20);
+/// What a screen says while the background reader works on its answer.
+const PENDING: [&str; 2] = ["searching…", "counting…"];
 /// A gap this long ends a frame's bytes.
 const BURST: Duration = Duration::from_millis(5);
 /// A key that draws nothing within this is taken as answered with nothing.
@@ -99,23 +107,43 @@ impl Console {
         while self.read_for(QUIET).is_some() {}
     }
 
-    /// Sends `key`; how long until the last byte of its frame, and until
-    /// the last byte before the terminal went quiet.
-    fn key(&mut self, key: &str) -> (Duration, Duration) {
+    fn pending(&self) -> bool {
+        let screen = self.screen.screen().contents();
+        PENDING.iter().any(|p| screen.contains(p))
+    }
+
+    /// Sends `key`; how long until its first byte, the last byte of its
+    /// frame, and the last byte of the answer (see the module's doc).
+    fn key(&mut self, key: &str) -> Timing {
         self.settle();
         let sent = Instant::now();
         self.writer.write_all(key.as_bytes()).expect("type");
         self.writer.flush().expect("flush");
-        let Some(mut last) = self.read_for(NOTHING) else { return (Duration::ZERO, Duration::ZERO) };
+        let Some(first) = self.read_for(NOTHING) else { return Timing::default() };
+        let mut last = first;
         while let Some(at) = self.read_for(BURST) {
             last = at;
         }
         let frame = last - sent;
+        while self.pending() {
+            assert!(sent.elapsed() < ANSWER, "no answer to {key:?}:\n{}", self.screen.screen().contents());
+            if let Some(at) = self.read_for(Duration::from_millis(100)) {
+                last = at;
+            }
+        }
         while let Some(at) = self.read_for(QUIET) {
             last = at;
         }
-        (frame, last - sent)
+        Timing { first: first - sent, frame, settled: last - sent }
     }
+}
+
+/// One key's times from its write (see [`Console::key`]).
+#[derive(Clone, Copy, Default)]
+struct Timing {
+    first: Duration,
+    frame: Duration,
+    settled: Duration,
 }
 
 impl Drop for Console {
@@ -130,10 +158,10 @@ fn database(name: &str, shape: Shape) -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     std::fs::create_dir_all(&dir).expect("bench-data folder");
     // The shape's generator version: a change to it makes a new file.
-    let path = dir.join(format!("busy-v2-{name}.db"));
+    let path = dir.join(format!("busy-v3-{name}.db"));
     if !path.exists() {
         let start = Instant::now();
-        let partial = dir.join(format!("busy-v2-{name}.db.partial"));
+        let partial = dir.join(format!("busy-v3-{name}.db.partial"));
         let _ = std::fs::remove_file(&partial);
         Desk::open(&partial).expect("create").load_busy_server(shape).expect("generate");
         std::fs::rename(&partial, &path).expect("rename");
@@ -185,16 +213,16 @@ fn paths() -> Vec<Path_> {
     let mut all = vec![
         Path_ { name: "Programs: j ×300 (Owner, Big)", login: "owner", setup: vec![], keys: repeat("j", 300) },
         Path_ {
-            name: "Programs: End, Home ×5 (Owner, Big)",
+            name: "Programs: End, Home ×5, PageDown ×5 (Owner, Big)",
             login: "owner",
             setup: vec![],
-            keys: [END, HOME].iter().cycle().take(10).map(|k| k.to_string()).collect(),
+            keys: [END, HOME].iter().cycle().take(10).chain([PAGE_DOWN; 5].iter()).map(|k| k.to_string()).collect(),
         },
         Path_ {
-            name: "Programs: filter \"sunny\", \"xyzq\", \"su\", \"00421\" (Owner, Big)",
+            name: "Programs: filter \"sunny\", \"xyzq\", \"su\", \"00421\", \"zq\", \"q\" (Owner, Big)",
             login: "owner",
             setup: vec![],
-            keys: filter(&["sunny", "xyzq", "su", "00421"]),
+            keys: filter(&["sunny", "xyzq", "su", "00421", "zq", "q"]),
         },
     ];
     for (role, ws) in [("Owner", "Big"), ("Master", "Side A"), ("Developer", "Side B")] {
@@ -202,9 +230,10 @@ fn paths() -> Vec<Path_> {
         setup.push("3".to_string());
         let mut keys = repeat("j", 40);
         keys.extend(repeat(PAGE_DOWN, 10));
-        keys.extend(filter(&["sunny", "xyzq", "dev", "zz", "sasha"]));
+        keys.extend([END.to_string(), HOME.to_string()]);
+        keys.extend(filter(&["sunny", "xyzq", "dev", "zz", "sasha", "zq", "z"]));
         let name: &'static str =
-            Box::leak(format!("Audit tab: j ×40, PageDown ×10, filters ({role}, {ws})").into_boxed_str());
+            Box::leak(format!("Audit tab: j ×40, PageDown ×10, End, Home, filters ({role}, {ws})").into_boxed_str());
         all.push(Path_ { name, login: "owner", setup, keys });
     }
     all
@@ -217,39 +246,46 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn main() {
     let only = std::env::args().skip(1).find(|a| a == "small" || a == "large");
     let sizes = [("small", Shape::SMALL), ("large", Shape::LARGE)];
-    println!("| path | size | keys | median | p100 (slowest key) | slowest until settled |");
+    println!("| path | size | keys | first bytes p100 | frame median / p100 | settled median / p100 |");
     println!("|---|---|---|---|---|---|");
     for (size, shape) in sizes.into_iter().filter(|(n, _)| only.as_deref().is_none_or(|o| o == *n)) {
         let db = database(size, shape);
-        for path in paths() {
+        // KEYS_PATH=TEXT measures only the paths whose name has TEXT.
+        let wanted = std::env::var("KEYS_PATH").unwrap_or_default();
+        for path in paths().into_iter().filter(|p| p.name.contains(wanted.as_str())) {
             let mut console = Console::start(&db, path.login);
             for key in &path.setup {
                 console.key(key);
             }
-            let both: Vec<(Duration, Duration)> = path.keys.iter().map(|k| console.key(k)).collect();
-            let timed: Vec<Duration> = both.iter().map(|(frame, _)| *frame).collect();
-            let settled = both.iter().map(|(_, settled)| *settled).max().unwrap_or_default();
+            let timed: Vec<Timing> = path.keys.iter().map(|k| console.key(k)).collect();
             if std::env::var_os("KEYS_SLOWEST").is_some() {
                 let mut order: Vec<usize> = (0..timed.len()).collect();
-                order.sort_by_key(|&i| std::cmp::Reverse(timed[i]));
+                order.sort_by_key(|&i| std::cmp::Reverse(timed[i].settled));
                 for &i in order.iter().take(5) {
                     eprintln!(
-                        "  {}: key {i} {:?} took {:.1} ms",
+                        "  {}: key {i} {:?} settled in {:.1} ms",
                         path.name,
                         path.keys[i],
-                        timed[i].as_secs_f64() * 1e3
+                        timed[i].settled.as_secs_f64() * 1e3
                     );
                 }
             }
-            let mut times = timed;
-            times.sort();
+            let sorted = |of: fn(&Timing) -> Duration| {
+                let mut times: Vec<Duration> = timed.iter().map(of).collect();
+                times.sort();
+                times
+            };
+            let ms = |d: Duration| d.as_secs_f64() * 1e3;
+            let (first, frame, settled) = (sorted(|t| t.first), sorted(|t| t.frame), sorted(|t| t.settled));
             println!(
-                "| {} | {size} | {} | {:.1} ms | {:.1} ms | {:.0} ms |",
+                "| {} | {size} | {} | {:.1} ms | {:.1} / {:.1} ms | {:.1} / {:.1} ms |",
                 path.name,
-                times.len(),
-                percentile(&times, 0.5).as_secs_f64() * 1e3,
-                percentile(&times, 1.0).as_secs_f64() * 1e3,
-                settled.as_secs_f64() * 1e3,
+                timed.len(),
+                ms(percentile(&first, 1.0)),
+                ms(percentile(&frame, 0.5)),
+                ms(percentile(&frame, 1.0)),
+                ms(percentile(&settled, 0.5)),
+                ms(percentile(&settled, 1.0)),
             );
         }
     }
