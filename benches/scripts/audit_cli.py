@@ -7,8 +7,8 @@ peak memory of one more run (GNU time's %M). Standard output goes to
 /dev/null for both.
 
     cargo build --release && cargo bench --bench keys   # makes the databases
-    python3 benches/scripts/audit_cli.py target/bench-data/busy-v2-small.db
-    python3 benches/scripts/audit_cli.py target/bench-data/busy-v2-large.db
+    python3 benches/scripts/audit_cli.py target/bench-data/busy-v3-small.db
+    python3 benches/scripts/audit_cli.py target/bench-data/busy-v3-large.db
 
 sqlite3's query is the one a person who knows the schema would write for
 the same page: for the union of owner's workspaces, each way in (a

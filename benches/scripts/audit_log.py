@@ -11,8 +11,8 @@ server, as the operator (every entry):
   commit, from /proc/PID/stat.
 
     cargo build --release && cargo bench --bench keys   # makes the databases
-    python3 benches/scripts/audit_log.py target/bench-data/busy-v2-small.db
-    python3 benches/scripts/audit_log.py target/bench-data/busy-v2-large.db
+    python3 benches/scripts/audit_log.py target/bench-data/busy-v3-small.db
+    python3 benches/scripts/audit_log.py target/bench-data/busy-v3-large.db
 
 The first mpdesk run on a database made before the chain migrates it
 (chains every entry once); run the script twice, or open it once first.

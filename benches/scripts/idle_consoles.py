@@ -15,7 +15,7 @@ For each N (default 10 100 1000) it reports
   - how many consoles hold an inotify watch (the others look every second).
 
     cargo build --release && cargo bench --bench keys   # makes the database
-    python3 benches/scripts/idle_consoles.py target/bench-data/busy-v2-small.db [N ...]
+    python3 benches/scripts/idle_consoles.py target/bench-data/busy-v3-small.db [N ...]
 
 The database is copied first. The consoles are owner (Owner of Big,
 Master of Side A, Developer of Side B) and dev1...dev9 (Developers of Big),

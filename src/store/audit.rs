@@ -1,8 +1,8 @@
 //! The append-only audit log (triggers refuse UPDATE and DELETE).
 
 use super::records::{AuditEntry, NewAuditEntry};
+use super::search::AUDIT;
 use super::Cached;
-use super::{trigram_phrase, SELECTIVE_MATCHES};
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params, params_from_iter, Connection};
 
@@ -186,17 +186,12 @@ fn scope_where(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<(Strin
 /// operation or detail.
 fn add_text(conn: &Connection, sql: &mut String, args: &mut Vec<Value>, scope: &AuditScope) -> rusqlite::Result<()> {
     let Some(text) = scope.text.as_deref().filter(|t| !t.is_empty()) else { return Ok(()) };
-    // Few matches: the trigram index finds them. Many (or a text under
-    // three characters): walking newest first finds a page soon.
-    if let Some(phrase) = trigram_phrase(text) {
-        let matches: i64 = conn
-            .prepare_cached("SELECT count(*) FROM (SELECT 1 FROM audit_fts WHERE audit_fts MATCH ?1 LIMIT ?2)")?
-            .query_row(params![phrase, SELECTIVE_MATCHES], |r| r.get(0))?;
-        if matches < SELECTIVE_MATCHES {
-            sql.push_str(" AND a.id IN (SELECT rowid FROM audit_fts WHERE audit_fts MATCH ?)");
-            args.push(Value::Text(phrase));
-            return Ok(());
-        }
+    // Few matches: the trigram index finds them. Many: walking newest
+    // first finds a page soon.
+    if let Some((rows, found)) = AUDIT.few_matches(conn, text)? {
+        sql.push_str(&format!(" AND a.id IN ({rows})"));
+        args.extend(found);
+        return Ok(());
     }
     sql.push_str(
         " AND (instr(lower(a.actor), ?) > 0 OR instr(lower(coalesce(a.program, '')), ?) > 0
@@ -439,6 +434,13 @@ pub fn holds(conn: &Connection, scope: &AuditScope, id: i64) -> rusqlite::Result
 /// How many entries the scope holds (walks them: for "go to the end").
 pub fn count(conn: &Connection, scope: &AuditScope) -> rusqlite::Result<u64> {
     let timed = scope.since.is_some() || scope.until.is_some();
+    // One workspace seen whole: its tally.
+    let narrowed = scope.only_app_id.is_some() || scope.only_program_name.is_some() || timed;
+    if let (Some(ws), None, false) = (scope.only_workspace, scope.text.as_deref().filter(|t| !t.is_empty()), narrowed) {
+        if scope.everything || scope.workspace_ids.contains(&ws) {
+            return super::workspaces::tally(conn, ws).map(|t| t.entries);
+        }
+    }
     if let Some(sources) = sources(conn, scope)?.filter(|_| !timed) {
         // A program's entries inside a workspace read whole are counted
         // there, not twice.
@@ -613,8 +615,12 @@ pub fn prune_plan(conn: &Connection, before: &str) -> rusqlite::Result<Option<su
 /// The caller appends the prune's own entry after it.
 pub fn prune(conn: &Connection, mark: &super::chain::PruneMark) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT INTO audit_fts(audit_fts, rowid, actor, program, operation, detail)
-         SELECT 'delete', id, actor, program, operation, detail FROM audit WHERE id <= ?1",
+        &format!(
+            "INSERT INTO {fts}({fts}, rowid, {columns}) SELECT 'delete', id, {values} FROM audit WHERE id <= ?1",
+            fts = AUDIT.fts,
+            columns = AUDIT.column_list(),
+            values = AUDIT.indexed_values(""),
+        ),
         [mark.last],
     )?;
     conn.execute_batch("DROP TRIGGER audit_no_delete")?;

@@ -152,38 +152,51 @@ pub fn check(path: &Path, full: bool) -> Result<Vec<String>, StoreError> {
     problems.extend(checked.unwrap_or_else(|e| vec![e.to_string()]).into_iter().filter(|p| p != "ok"));
     if full {
         problems.extend(search_index_problems(&conn));
+        problems.extend(tally_problems(&conn));
     }
     Ok(problems)
 }
-
-/// The full-text indexes and what they index: (index, table, columns).
-const SEARCH_INDEXES: [(&str, &str, &str); 2] =
-    [("programs_fts", "programs", "name"), ("audit_fts", "audit", "actor, program, operation, detail")];
 
 /// integrity_check does not look inside a full-text index, and the audit
 /// chain does not cover it: each index is rebuilt from its table in temp
 /// (nothing written to the database) and compared, term by term.
 fn search_index_problems(conn: &Connection) -> Vec<String> {
     let mut problems = Vec::new();
-    for (index, table, columns) in SEARCH_INDEXES {
-        match compare_index(conn, index, table, columns) {
+    for index in [&super::search::PROGRAMS, &super::search::AUDIT] {
+        let (fts, table) = (index.fts, index.table);
+        match compare_index(conn, index) {
             Ok((0, 0)) => {}
             Ok((extra, missing)) => problems.push(format!(
-                "the search index {index} does not match {table}: {extra} entries that are not in {table}, {missing} missing (it was edited behind mpdesk; rebuild it as the service account: sqlite3 DB \"INSERT INTO {index}({index}) VALUES ('rebuild')\")"
+                "the search index {fts} does not match {table}: {extra} entries that are not in {table}, {missing} missing (it was edited behind mpdesk; rebuild it as the service account: sqlite3 DB \"{}\")",
+                index.rebuild_sql().split_whitespace().collect::<Vec<_>>().join(" ")
             )),
-            Err(e) => problems.push(format!("the search index {index} could not be compared with {table}: {e}")),
+            Err(e) => problems.push(format!("the search index {fts} could not be compared with {table}: {e}")),
         }
     }
     problems
 }
 
-fn compare_index(conn: &Connection, index: &str, table: &str, columns: &str) -> rusqlite::Result<(i64, i64)> {
+/// The per-workspace tallies (what `End` reads instead of counting)
+/// against a count of the rows.
+fn tally_problems(conn: &Connection) -> Option<String> {
+    match conn.query_row(super::schema::TALLIES_WRONG, [], |r| r.get::<_, i64>(0)) {
+        Ok(0) => None,
+        Ok(wrong) => Some(format!(
+            "the tallies of {wrong} workspace(s) do not match their programs and audit entries (edited behind mpdesk; put them right as the service account: sqlite3 DB \"{}\")",
+            super::schema::TALLIES_RECOUNT.split_whitespace().collect::<Vec<_>>().join(" ")
+        )),
+        Err(e) => Some(format!("the workspace tallies could not be compared with a count: {e}")),
+    }
+}
+
+fn compare_index(conn: &Connection, index: &super::search::SearchIndex) -> rusqlite::Result<(i64, i64)> {
+    let (columns, values, table, fts) = (index.column_list(), index.indexed_values(""), index.table, index.fts);
     // Only temp tables are made; query_only guards the database itself.
     conn.pragma_update(None, "query_only", "OFF")?;
     let compared = conn.execute_batch(&format!(
-        "CREATE VIRTUAL TABLE temp.rebuilt USING fts5({columns}, tokenize='trigram');
-         INSERT INTO temp.rebuilt(rowid, {columns}) SELECT id, {columns} FROM main.{table};
-         CREATE VIRTUAL TABLE temp.have USING fts5vocab(main, {index}, 'instance');
+        "CREATE VIRTUAL TABLE temp.rebuilt USING fts5({columns}, content='', tokenize='trigram');
+         INSERT INTO temp.rebuilt(rowid, {columns}) SELECT id, {values} FROM main.{table};
+         CREATE VIRTUAL TABLE temp.have USING fts5vocab(main, {fts}, 'instance');
          CREATE VIRTUAL TABLE temp.want USING fts5vocab(temp, rebuilt, 'instance');"
     ));
     let counted = compared.and_then(|()| {

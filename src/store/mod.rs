@@ -15,6 +15,7 @@ pub mod members;
 pub mod programs;
 pub mod records;
 mod schema;
+pub(crate) mod search;
 pub mod sessions;
 pub mod undo;
 pub mod users;
@@ -579,17 +580,6 @@ pub(crate) fn opt_text(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Resul
         ValueRef::Integer(n) => Some(n.to_string()),
         ValueRef::Real(x) => Some(x.to_string()),
     })
-}
-
-/// Rows beyond which a filter's matches are "common": walking the name
-/// order and testing each row finds a page sooner than collecting them all.
-pub(crate) const SELECTIVE_MATCHES: i64 = 2_000;
-
-/// The trigram query for a substring (a quoted phrase), if the text is
-/// long enough for the index (three characters) and not an app ID's digits.
-pub(crate) fn trigram_phrase(text: &str) -> Option<String> {
-    (text.chars().count() >= 3 && !text.chars().all(|c| c.is_ascii_digit()))
-        .then(|| format!("\"{}\"", text.replace('"', "\"\"")))
 }
 
 /// `?, ?, ?` for an IN list of `n` parameters.

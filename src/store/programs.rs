@@ -2,9 +2,9 @@
 //! configuration and lifecycle updates.
 
 use super::records::{Membership, ProgramExtra, ProgramRow};
+use super::search::{numbered, PROGRAMS};
 use super::workspaces::{bad_value, role_at, status_at};
 use super::Cached;
-use super::{trigram_phrase, SELECTIVE_MATCHES};
 use crate::domain::ProgramStatus;
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
@@ -65,16 +65,6 @@ pub fn by_app_id(conn: &Connection, user_id: i64, app_id: &str) -> rusqlite::Res
     conn.query_row_cached(&sql, params![user_id, app_id], from_row).optional()
 }
 
-/// Whether the index should find the rows: it has few matches. Counting at
-/// most `SELECTIVE_MATCHES` of them costs the same at 1k and 100k rows.
-fn use_index(conn: &Connection, filter: &ProgramFilter) -> rusqlite::Result<bool> {
-    let Some(phrase) = filter.text.as_deref().and_then(trigram_phrase) else { return Ok(false) };
-    let matches: i64 = conn
-        .prepare_cached("SELECT count(*) FROM (SELECT 1 FROM programs_fts WHERE programs_fts MATCH ?1 LIMIT ?2)")?
-        .query_row(params![phrase, SELECTIVE_MATCHES], |r| r.get(0))?;
-    Ok(matches < SELECTIVE_MATCHES)
-}
-
 /// Where the rows `vis` can see come from. `Visible::Managed` is one
 /// workspace its reader manages, so sees whole: its programs alone, no
 /// membership looked up per program (a count of 100,000 of them reads one
@@ -113,7 +103,11 @@ fn visible_where_as(
     exact_name: Option<&str>,
     visible: Visible,
 ) -> rusqlite::Result<(String, Vec<Value>)> {
-    let indexed = use_index(conn, filter)?;
+    let text = filter.text.as_deref().filter(|t| !t.is_empty());
+    let indexed = match text {
+        Some(text) => PROGRAMS.few_matches(conn, text)?,
+        None => None,
+    };
     let mut args: Vec<Value> = vec![Value::Integer(vis.user_id), Value::Text(vis.active_status.to_string())];
     args.extend(vis.manager_roles.iter().map(|r| Value::Text(r.to_string())));
     // `{programs}` is the way in: every program, or the index's few
@@ -137,28 +131,24 @@ fn visible_where_as(
         sql.push_str(&format!(" AND p.workspace_id = ?{}", args.len()));
     }
     let mut programs = "programs p".to_string();
-    if let Some(text) = filter.text.as_deref().filter(|t| !t.is_empty()) {
-        match trigram_phrase(text).filter(|_| indexed) {
-            // Few matches: the trigram index finds them (a quoted phrase is
-            // a substring match, ignoring case).
-            Some(phrase) => {
-                args.push(Value::Text(phrase));
-                programs = format!(
-                    "(SELECT rowid AS id FROM programs_fts WHERE programs_fts MATCH ?{}) f
-                     CROSS JOIN programs p ON p.id = f.id",
-                    args.len()
-                );
-            }
-            // Many matches, or one or two characters: walking the rows in
-            // order finds a page within the first few hundred.
-            None => {
-                args.push(Value::Text(text.to_lowercase()));
-                sql.push_str(&format!(
-                    " AND (instr(lower(p.name), ?{0}) > 0 OR instr(p.app_id, ?{0}) > 0)",
-                    args.len()
-                ));
-            }
+    match (indexed, text) {
+        // Few matches: the index finds them (then they are sorted, never
+        // the names walked to find them).
+        (Some((rows, found)), _) => {
+            let first = args.len() + 1;
+            args.extend(found);
+            programs = format!(
+                "(SELECT DISTINCT id FROM ({}) ) f CROSS JOIN programs p ON p.id = f.id",
+                numbered(&rows, first)
+            );
         }
+        // Many: walking the rows in order finds a page within the first
+        // few hundred.
+        (None, Some(text)) => {
+            args.push(Value::Text(text.to_lowercase()));
+            sql.push_str(&format!(" AND (instr(lower(p.name), ?{0}) > 0 OR instr(p.app_id, ?{0}) > 0)", args.len()));
+        }
+        (None, None) => {}
     }
     if let Some(name) = exact_name {
         args.push(Value::Text(name.to_string()));
@@ -271,6 +261,11 @@ pub fn count_visible(conn: &Connection, vis: &Visibility, filter: &ProgramFilter
         Some(ws) if manages(conn, vis, ws)? => Visible::Managed,
         _ => Visible::Checked,
     };
+    if let (Visible::Managed, Some(ws), None) =
+        (managed, filter.workspace_id, filter.text.as_deref().filter(|t| !t.is_empty()))
+    {
+        return super::workspaces::tally(conn, ws).map(|t| t.programs);
+    }
     let (from, args) = visible_where_as(conn, vis, filter, None, managed)?;
     let sql = format!("SELECT count(*) {from}");
     conn.query_row_cached(&sql, params_from_iter(args), |r| r.get::<_, i64>(0)).map(|n| n as u64)

@@ -20,6 +20,8 @@ pub fn migrations() -> Vec<M<'static>> {
         M::up_with_hook(V11, chain_the_log),
         M::up(V12),
         M::up(V13),
+        M::up(V14),
+        M::up(V15),
     ]
 }
 
@@ -317,6 +319,95 @@ ALTER TABLE ssh_sessions_v13 RENAME TO ssh_sessions;
 CREATE INDEX ssh_sessions_by_user ON ssh_sessions(user_id);
 "#;
 
+/// The trigram indexes again, so that one- and two-character texts are
+/// answered by them too (`store::search`): contentless, each value indexed
+/// with two U+0003 after it (so its last characters start trigrams), app
+/// IDs beside program names, and a vocabulary table over each.
+const V14: &str = r#"
+DROP TRIGGER programs_fts_insert;
+DROP TRIGGER programs_fts_delete;
+DROP TRIGGER programs_fts_update;
+DROP TABLE programs_fts;
+CREATE VIRTUAL TABLE programs_fts USING fts5(name, app_id, content='', tokenize='trigram');
+CREATE TRIGGER programs_fts_insert AFTER INSERT ON programs BEGIN
+    INSERT INTO programs_fts(rowid, name, app_id) VALUES (new.id, new.name || char(3, 3), new.app_id || char(3, 3));
+END;
+CREATE TRIGGER programs_fts_delete AFTER DELETE ON programs BEGIN
+    INSERT INTO programs_fts(programs_fts, rowid, name, app_id)
+        VALUES ('delete', old.id, old.name || char(3, 3), old.app_id || char(3, 3));
+END;
+CREATE TRIGGER programs_fts_update AFTER UPDATE OF name, app_id ON programs BEGIN
+    INSERT INTO programs_fts(programs_fts, rowid, name, app_id)
+        VALUES ('delete', old.id, old.name || char(3, 3), old.app_id || char(3, 3));
+    INSERT INTO programs_fts(rowid, name, app_id) VALUES (new.id, new.name || char(3, 3), new.app_id || char(3, 3));
+END;
+INSERT INTO programs_fts(rowid, name, app_id) SELECT id, name || char(3, 3), app_id || char(3, 3) FROM programs;
+CREATE VIRTUAL TABLE programs_fts_terms USING fts5vocab(programs_fts, 'instance');
+
+DROP TRIGGER audit_fts_insert;
+DROP TABLE audit_fts;
+CREATE VIRTUAL TABLE audit_fts USING fts5(actor, program, operation, detail, content='', tokenize='trigram');
+CREATE TRIGGER audit_fts_insert AFTER INSERT ON audit BEGIN
+    INSERT INTO audit_fts(rowid, actor, program, operation, detail) VALUES (new.id, new.actor || char(3, 3),
+        new.program || char(3, 3), new.operation || char(3, 3), new.detail || char(3, 3));
+END;
+INSERT INTO audit_fts(rowid, actor, program, operation, detail) SELECT id, actor || char(3, 3),
+    program || char(3, 3), operation || char(3, 3), detail || char(3, 3) FROM audit;
+CREATE VIRTUAL TABLE audit_fts_terms USING fts5vocab(audit_fts, 'instance');
+"#;
+
+/// How many programs and audit entries each workspace has, kept by the
+/// database itself (triggers), so that `End` on a whole workspace reads
+/// one row instead of counting 100,000 programs or a million entries.
+/// `check --full` compares them with a count.
+const V15: &str = r#"
+CREATE TABLE workspace_tallies (
+    workspace_id INTEGER PRIMARY KEY,
+    programs INTEGER NOT NULL DEFAULT 0,
+    entries INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO workspace_tallies (workspace_id, programs, entries)
+    SELECT w.id, (SELECT count(*) FROM programs p WHERE p.workspace_id = w.id),
+        (SELECT count(*) FROM audit a WHERE a.workspace_id = w.id)
+    FROM (SELECT id FROM workspaces UNION SELECT workspace_id FROM audit WHERE workspace_id IS NOT NULL) w;
+CREATE TRIGGER workspace_tallies_program_insert AFTER INSERT ON programs BEGIN
+    INSERT INTO workspace_tallies (workspace_id, programs) VALUES (new.workspace_id, 1)
+        ON CONFLICT (workspace_id) DO UPDATE SET programs = programs + 1;
+END;
+CREATE TRIGGER workspace_tallies_program_delete AFTER DELETE ON programs BEGIN
+    UPDATE workspace_tallies SET programs = programs - 1 WHERE workspace_id = old.workspace_id;
+END;
+CREATE TRIGGER workspace_tallies_program_move AFTER UPDATE OF workspace_id ON programs BEGIN
+    UPDATE workspace_tallies SET programs = programs - 1 WHERE workspace_id = old.workspace_id;
+    INSERT INTO workspace_tallies (workspace_id, programs) VALUES (new.workspace_id, 1)
+        ON CONFLICT (workspace_id) DO UPDATE SET programs = programs + 1;
+END;
+CREATE TRIGGER workspace_tallies_entry_insert AFTER INSERT ON audit WHEN new.workspace_id IS NOT NULL BEGIN
+    INSERT INTO workspace_tallies (workspace_id, entries) VALUES (new.workspace_id, 1)
+        ON CONFLICT (workspace_id) DO UPDATE SET entries = entries + 1;
+END;
+CREATE TRIGGER workspace_tallies_entry_delete AFTER DELETE ON audit WHEN old.workspace_id IS NOT NULL BEGIN
+    UPDATE workspace_tallies SET entries = entries - 1 WHERE workspace_id = old.workspace_id;
+END;
+"#;
+
+/// Fills `workspace_tallies` from a count (the migration, and the repair
+/// `check --full` gives).
+pub(crate) const TALLIES_RECOUNT: &str = "DELETE FROM workspace_tallies;
+INSERT INTO workspace_tallies (workspace_id, programs, entries)
+    SELECT w.id, (SELECT count(*) FROM programs p WHERE p.workspace_id = w.id),
+        (SELECT count(*) FROM audit a WHERE a.workspace_id = w.id)
+    FROM (SELECT id FROM workspaces UNION SELECT workspace_id FROM audit WHERE workspace_id IS NOT NULL) w;";
+
+/// What `workspace_tallies` should hold, counted (for `check --full`):
+/// rows where the two disagree.
+pub(crate) const TALLIES_WRONG: &str = "SELECT count(*) FROM (
+    SELECT w.id, (SELECT count(*) FROM programs p WHERE p.workspace_id = w.id) AS programs,
+        (SELECT count(*) FROM audit a WHERE a.workspace_id = w.id) AS entries
+    FROM (SELECT id FROM workspaces UNION SELECT workspace_id FROM audit WHERE workspace_id IS NOT NULL) w
+) c LEFT JOIN workspace_tallies t ON t.workspace_id = c.id
+WHERE coalesce(t.programs, 0) != c.programs OR coalesce(t.entries, 0) != c.entries";
+
 fn chain_the_log(tx: &rusqlite::Transaction<'_>) -> HookResult {
     tx.execute_batch("DROP TRIGGER audit_no_update")?;
     super::chain::chain_unchained(tx)?;
@@ -435,5 +526,66 @@ mod tests {
         assert_eq!(matches(&conn, "audit_fts", "mbat wait").len(), 1);
         conn.execute("DELETE FROM programs WHERE id = 8", []).expect("delete");
         assert!(matches(&conn, "programs_fts", "okka q").is_empty(), "a deleted program is not found");
+        let terms = |table: &str, prefix: &str| -> i64 {
+            let sql = format!("SELECT count(*) FROM {table} WHERE term >= ?1 AND term < ?1 || char(1114111)");
+            conn.query_row(&sql, [prefix], |r| r.get(0)).expect("terms")
+        };
+        assert_eq!(terms("programs_fts_terms", "st"), 1, "the end of a name from before V14 (\"st\" and two U+0003)");
+        assert_eq!(terms("audit_fts_terms", "d "), 2, "\"d \" in both entries' details: one from before V14");
+    }
+
+    /// The tallies follow every write that adds, removes or moves a
+    /// program or an entry, whoever writes it; a tally edited by hand is
+    /// found, and the recount puts it right.
+    #[test]
+    fn the_tallies_follow_every_write_and_a_wrong_one_is_found() {
+        let mut conn = Connection::open_in_memory().expect("memory");
+        let migrations = Migrations::new(super::migrations());
+        migrations.to_version(&mut conn, 14).expect("a build from before the tallies");
+        conn.execute_batch(
+            "INSERT INTO users (id, login, name, created_at) VALUES (1, 'olivia', 'Olivia', 't');
+             INSERT INTO workspaces (id, name, created_by, created_at) VALUES (1, 'Acme', 1, 't'), (2, 'Side', 1, 't');
+             INSERT INTO programs (id, app_id, workspace_id, name, status, created_by, created_at)
+                 VALUES (7, '1000000000000007', 1, 'Quokka', 'draft', 1, 't');
+             INSERT INTO audit (at, actor, workspace_id, operation, outcome, detail)
+                 VALUES ('t', 'olivia', 1, 'program_create', 'ok', 'created Quokka');",
+        )
+        .expect("rows of the older build");
+        migrations.to_latest(&mut conn).expect("migrate");
+        let tally = |ws: i64| crate::store::workspaces::tally(&conn, ws).expect("tally");
+        let wrong = || conn.query_row(super::TALLIES_WRONG, [], |r| r.get::<_, i64>(0)).expect("compare");
+        assert_eq!((tally(1).programs, tally(1).entries), (1, 1), "counted by the migration");
+        conn.execute_batch(
+            "INSERT INTO programs (id, app_id, workspace_id, name, status, created_by, created_at)
+                 VALUES (8, '1000000000000008', 1, 'Wombat', 'draft', 1, 't'),
+                        (9, '1000000000000009', 2, 'Numbat', 'draft', 1, 't');
+             UPDATE programs SET workspace_id = 2 WHERE id = 7;
+             DELETE FROM programs WHERE id = 8;
+             INSERT INTO audit (at, actor, workspace_id, operation, outcome, detail)
+                 VALUES ('t', 'olivia', 2, 'program_move', 'ok', 'moved'), ('t', 'olivia', NULL, 'user_add', 'ok', '');",
+        )
+        .expect("later writes");
+        assert_eq!((tally(1).programs, tally(2).programs, tally(1).entries, tally(2).entries), (0, 2, 1, 1));
+        assert_eq!(tally(99), crate::store::workspaces::Tally::default(), "a workspace with nothing");
+        assert_eq!(wrong(), 0);
+        conn.execute("UPDATE workspace_tallies SET entries = 5 WHERE workspace_id = 2", []).expect("edit");
+        assert_eq!(wrong(), 1);
+        conn.execute_batch(super::TALLIES_RECOUNT).expect("recount");
+        assert_eq!(wrong(), 0);
+        let one_line = |sql: &str| sql.split_whitespace().collect::<Vec<_>>().join(" ");
+        let recount = one_line(super::TALLIES_RECOUNT);
+        let insert = recount.split_once("; ").map(|(_, insert)| insert).expect("delete; insert");
+        assert!(one_line(super::V15).contains(insert), "the migration counts as the recount does");
+    }
+
+    /// The schema's triggers index each value as `store::search` says it
+    /// is indexed (the check and a prune rebuild and delete by it).
+    #[test]
+    fn the_triggers_index_values_as_search_says() {
+        let one_line = |sql: &str| sql.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (programs, audit) = (&crate::store::search::PROGRAMS, &crate::store::search::AUDIT);
+        for values in [programs.indexed_values("new."), programs.indexed_values("old."), audit.indexed_values("new.")] {
+            assert!(one_line(super::V14).contains(&one_line(&values)), "{values}");
+        }
     }
 }

@@ -210,3 +210,21 @@ pub fn members(
     let rows = stmt.query_map(params![workspace_id, limit as i64, offset as i64], member_of)?;
     rows.collect()
 }
+
+/// How many programs and audit entries a workspace has, as the schema's
+/// triggers keep them (zero for one with none).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub programs: u64,
+    pub entries: u64,
+}
+
+pub fn tally(conn: &Connection, workspace_id: i64) -> rusqlite::Result<Tally> {
+    conn.query_row_cached(
+        "SELECT programs, entries FROM workspace_tallies WHERE workspace_id = ?1",
+        [workspace_id],
+        |r| Ok(Tally { programs: r.get::<_, i64>(0)?.max(0) as u64, entries: r.get::<_, i64>(1)?.max(0) as u64 }),
+    )
+    .optional()
+    .map(Option::unwrap_or_default)
+}

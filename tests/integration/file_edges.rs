@@ -302,6 +302,32 @@ fn check_full_compares_each_search_index_with_its_table() {
     assert!(stdout(&full).contains("the search index audit_fts does not match audit"), "{}", stdout(&full));
     assert!(!stdout(&full).contains("programs_fts"), "{}", stdout(&full));
     assert_eq!(std::fs::read(&db).expect("read"), before, "check --full wrote to the database");
+    // The rebuild the line gives, run as it says, mends the index.
+    let said = stdout(&full);
+    let rebuild = said.split("sqlite3 DB \"").nth(1).and_then(|rest| rest.split("\")").next()).expect("a rebuild");
+    rusqlite::Connection::open(&db).expect("open").execute_batch(rebuild).expect("the rebuild as given");
+    let mended = mpdesk(&db, &["check", "--full"]);
+    assert_eq!(mended.status.code(), Some(0), "{}", stdout(&mended));
+}
+
+/// A tally edited behind mpdesk (End would show a wrong length) fails
+/// `check --full`; the repair the line gives, run as it says, mends it.
+#[test]
+fn check_full_compares_the_tallies_with_a_count() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = demo_db(dir.path(), "mpdesk.db");
+    rusqlite::Connection::open(&db)
+        .expect("open")
+        .execute_batch("UPDATE workspace_tallies SET programs = programs + 1 WHERE workspace_id = 1")
+        .expect("edit a tally");
+    let full = mpdesk(&db, &["check", "--full"]);
+    assert_eq!(full.status.code(), Some(1), "{}", stdout(&full));
+    let said = stdout(&full);
+    assert!(said.contains("the tallies of 1 workspace(s) do not match"), "{said}");
+    let repair = said.split("sqlite3 DB \"").nth(1).and_then(|rest| rest.split("\")").next()).expect("a repair");
+    rusqlite::Connection::open(&db).expect("open").execute_batch(repair).expect("the repair as given");
+    let mended = mpdesk(&db, &["check", "--full"]);
+    assert_eq!(mended.status.code(), Some(0), "{}", stdout(&mended));
 }
 
 /// A full disk: which file, how much room there is and is needed, and that

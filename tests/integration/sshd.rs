@@ -280,8 +280,8 @@ impl Server {
         desk.show_program(&olivia, name).is_ok()
     }
 
-    /// Every row of every table but the log and the live sessions, as text:
-    /// what a refused attempt must leave exactly as it was.
+    /// Every row of every table but the log (and its tallies) and the live
+    /// sessions, as text: what a refused attempt must leave as it was.
     pub fn data(&self) -> String {
         data_of(&self.db)
     }
@@ -293,7 +293,8 @@ pub fn data_of(db: &Path) -> String {
     let tables: Vec<String> = conn
         .prepare(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'audit%'
-             AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts%' AND name != 'ssh_sessions' ORDER BY name",
+             AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts%' AND name != 'ssh_sessions'
+             AND name != 'workspace_tallies' ORDER BY name",
         )
         .expect("tables")
         .query_map([], |r| r.get(0))
