@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """Start -> first frame of the real console in a pseudo-terminal (80x24),
 against the sqlite3 CLI running the console's own first-page query on the
-same file: medians of interleaved runs (25 each unless RUNS says).
+same file, and against the two floors a person's wait is bounded by:
+sqlite3 printing the first 40 names through pipes (start a process, open
+the file, read one page) and `mpdesk --version` (start this process):
+medians of interleaved runs (25 each unless RUNS says).
 
     cargo build --release
     python3 benches/scripts/first_frame.py DB LOGIN [USER_ID WORKSPACE_ID]
 
 Both programs are started the same way, through a new pseudo-terminal, so
 the cost of starting a process there (printed as the floor: /bin/true)
-weighs on both sides alike. The console's first frame is the moment
-"Details" (the right pane's title) has been written; sqlite3's answer is
-complete when it has printed every row and exited.
+weighs on both sides alike. The console's first frame is the moment the
+selected program's details ("App ID") have been written; "settled" is its
+last byte before 30 ms without one. sqlite3's answer is complete when it
+has printed every row and exited.
 
 Older versions of this script ran sqlite3 through pipes instead: that
 spared it the pseudo-terminal's ~1.3 ms, which the console always paid.
@@ -33,11 +37,12 @@ WHERE (m.role IN ('owner','master') OR pm.user_id IS NOT NULL) AND p.workspace_i
 ORDER BY p.name COLLATE NOCASE ASC, p.name ASC LIMIT 201;"""
 
 
-def in_pty(argv, done=None, quiet=False):
+def in_pty(argv, done=None, quiet=False, settled=None):
     """Seconds from fork until `done` is in the output (or, without
     `done`, until the program has exited). `quiet` sends its standard
     output to /dev/null: only starting and answering count, not how a
-    terminal takes 201 lines."""
+    terminal takes 201 lines. `settled`, a list, gets the seconds until
+    the last byte before 30 ms of quiet after `done`."""
     start = time.perf_counter()
     pid, fd = pty.fork()
     if pid == 0:
@@ -59,6 +64,13 @@ def in_pty(argv, done=None, quiet=False):
             break
         seen += chunk
     elapsed = time.perf_counter() - start
+    if settled is not None:
+        last = elapsed
+        while select.select([fd], [], [], 0.03)[0]:
+            if not os.read(fd, 65536):
+                break
+            last = time.perf_counter() - start
+        settled.append(last)
     if done is not None:
         os.write(fd, b"q")
     os.waitpid(pid, 0)
@@ -73,9 +85,12 @@ def through_pipes(argv, stdin):
 
 
 sqlite3 = subprocess.run(["which", "sqlite3"], capture_output=True, text=True, check=True).stdout.strip()
-runs = {"mpdesk": [], "sqlite3": [], "printed": [], "floor": [], "pipes": []}
+NAMES = f"SELECT name FROM programs WHERE workspace_id = {workspace_id} ORDER BY name COLLATE NOCASE LIMIT 40;"
+runs = {"mpdesk": [], "settled": [], "sqlite3": [], "printed": [], "floor": [], "pipes": [], "names": [], "version": []}
 for _ in range(RUNS):
-    runs["mpdesk"].append(in_pty([MPDESK, "--db", db, "--user", login], b"Details"))
+    runs["mpdesk"].append(in_pty([MPDESK, "--db", db, "--user", login], b"App ID", settled=runs["settled"]))
+    runs["names"].append(through_pipes([sqlite3, db], NAMES.encode()))
+    runs["version"].append(through_pipes([MPDESK, "--version"], b""))
     runs["sqlite3"].append(in_pty([sqlite3, db, QUERY], quiet=True))
     runs["printed"].append(in_pty([sqlite3, db, QUERY]))
     runs["floor"].append(in_pty(["/bin/true"]))
@@ -88,5 +103,7 @@ print(
     f"ratio {(ms['mpdesk'] - ms['floor']) / (ms['sqlite3'] - ms['floor']):.2f}\n"
     f"  floor (/bin/true in a pseudo-terminal) {ms['floor']:.1f} ms; "
     f"sqlite3 printing its rows to the terminal {ms['printed']:.1f} ms; "
-    f"sqlite3 through pipes (older versions of this script) {ms['pipes']:.1f} ms"
+    f"sqlite3 through pipes (older versions of this script) {ms['pipes']:.1f} ms\n"
+    f"  settled (last byte) {ms['settled']:.1f} ms; floors: sqlite3 printing 40 names through pipes "
+    f"{ms['names']:.1f} ms (x{ms['mpdesk'] / ms['names']:.2f}), mpdesk --version {ms['version']:.1f} ms"
 )

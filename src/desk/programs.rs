@@ -201,6 +201,18 @@ impl Desk {
         Ok(store::programs::count_visible(self.conn(), &visibility(actor), &filter)?)
     }
 
+    /// [`Desk::count_programs`], counting no further than `limit`.
+    pub fn count_programs_up_to(
+        &self,
+        actor: &Actor,
+        workspace: Option<&str>,
+        text: Option<&str>,
+        limit: u64,
+    ) -> DeskResult<u64> {
+        let filter = self.program_filter(actor, workspace, text)?;
+        Ok(store::programs::count_visible_up_to(self.conn(), &visibility(actor), &filter, limit)?)
+    }
+
     fn program_filter(&self, actor: &Actor, workspace: Option<&str>, text: Option<&str>) -> DeskResult<ProgramFilter> {
         let workspace_id = match workspace {
             Some(name) => Some(resolve_workspace(self.conn(), actor, name)?.0.id),

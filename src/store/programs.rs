@@ -256,6 +256,24 @@ pub fn visible_seek(
     Ok(rows)
 }
 
+/// How many programs `vis` can see, but no more than `limit`: reading
+/// only as many of them (a screen's "200+" costs 201 index entries).
+pub fn count_visible_up_to(
+    conn: &Connection,
+    vis: &Visibility,
+    filter: &ProgramFilter,
+    limit: u64,
+) -> rusqlite::Result<u64> {
+    let managed = match filter.workspace_id {
+        Some(ws) if manages(conn, vis, ws)? => Visible::Managed,
+        _ => Visible::Checked,
+    };
+    let (from, mut args) = visible_where_as(conn, vis, filter, None, managed)?;
+    args.push(Value::Integer(limit.min(i64::MAX as u64) as i64));
+    let sql = format!("SELECT count(*) FROM (SELECT 1 {from} LIMIT ?{})", args.len());
+    conn.query_row_cached(&sql, params_from_iter(args), |r| r.get::<_, i64>(0)).map(|n| n as u64)
+}
+
 pub fn count_visible(conn: &Connection, vis: &Visibility, filter: &ProgramFilter) -> rusqlite::Result<u64> {
     let managed = match filter.workspace_id {
         Some(ws) if manages(conn, vis, ws)? => Visible::Managed,

@@ -60,7 +60,21 @@ impl App {
             let invitations = super::dialogs::InvitationList::open(&self.context());
             self.push(Box::new(invitations));
         }
+        if !self.options.after_first_frame {
+            self.refresh_undo();
+        }
+    }
+
+    /// The first frame is on screen: what it did not wait for.
+    pub fn first_frame_drawn(&mut self) {
+        if !std::mem::take(&mut self.options.after_first_frame) || self.welcoming() {
+            return;
+        }
+        let before = (self.who.undo.clone(), self.who.redo.clone());
         self.refresh_undo();
+        if (self.who.undo.clone(), self.who.redo.clone()) != before {
+            self.run.redraw = true;
+        }
     }
 
     /// Selects the program `app_id` and the workspace member `login` again

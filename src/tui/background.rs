@@ -51,6 +51,8 @@ pub enum Job {
         actor: Actor,
         workspace: String,
         text: Option<String>,
+        /// Count no further than this.
+        up_to: Option<u64>,
     },
     Audit {
         actor: Actor,
@@ -123,8 +125,11 @@ impl Job {
                 };
                 rows.map(Answer::Programs)
             }
-            Self::CountPrograms { actor, workspace, text } => {
+            Self::CountPrograms { actor, workspace, text, up_to: None } => {
                 desk.count_programs(actor, Some(workspace), text.as_deref()).map(Answer::Count)
+            }
+            Self::CountPrograms { actor, workspace, text, up_to: Some(limit) } => {
+                desk.count_programs_up_to(actor, Some(workspace), text.as_deref(), *limit).map(Answer::Count)
             }
             Self::Audit { actor, query } => desk.audit(actor, query).map(Answer::Audit),
             Self::CountAudit { actor, query } => desk.count_audit(actor, query).map(Answer::Count),

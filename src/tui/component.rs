@@ -107,6 +107,9 @@ pub struct Options {
     pub tour: bool,
     /// The last keys pressed, in a corner, for an audience.
     pub show_keys: bool,
+    /// What only a key needs (what `z` and `Z` would take back) is looked
+    /// up after the first frame is drawn, not before it.
+    pub after_first_frame: bool,
 }
 
 /// An entry an undo would take back, and why it cannot be, if not.

@@ -94,8 +94,13 @@ pub fn start(launch: Launch) -> anyhow::Result<Option<String>> {
     if let Some(dir) = crate::session::log_dir(launch.db.as_deref()) {
         log::open(dir.join("mpdesk.log"));
     }
-    let options =
-        app::Options { demo: launch.demo, read_only: launch.read_only, tour: launch.tour, show_keys: launch.show_keys };
+    let options = app::Options {
+        demo: launch.demo,
+        read_only: launch.read_only,
+        tour: launch.tour,
+        show_keys: launch.show_keys,
+        ..app::Options::default()
+    };
     // A tour that does not read is refused before the terminal is taken.
     if launch.tour {
         screens::tour::builtin().map_err(|e| anyhow::anyhow!(e))?;

@@ -81,6 +81,7 @@ pub fn run(
         // The window as it is, not as drawn: a larger one is told so.
         let size = terminal.backend().window()?;
         let background = super::background::Background::start(&desk, super::background::BUDGET);
+        let options = Options { after_first_frame: true, ..options };
         let mut app = App::new(desk, login, options, config, size);
         app.sync.background = background;
         app.show_database(database);
@@ -112,6 +113,10 @@ fn event_loop(
         if app.run.redraw {
             draw(terminal, app, &mut shown, unasked)?;
             app.run.redraw = false;
+            app.first_frame_drawn();
+            if app.run.redraw {
+                continue;
+            }
         }
         if app.run.quit {
             return Ok(None);

@@ -408,3 +408,29 @@ fn an_end_that_comes_while_the_console_is_open_takes_the_program_away_within_a_s
     console.keys("q");
     console.wait_exit();
 }
+
+/// What `z` would take back is looked up just after the first frame, not
+/// before it: the hint comes on by itself, no key pressed — for olivia,
+/// whose edit a moment ago is hers to take back, not for dana.
+#[test]
+fn the_undo_hint_comes_on_after_the_first_frame_without_a_key() {
+    let home = tempfile::tempdir().expect("dir");
+    let db = home.path().join("shared.db");
+    assert!(mpdesk(&db, "olivia", &["init"]).status.success());
+    assert!(mpdesk(&db, "olivia", &["demo-data"]).status.success());
+    let edited = mpdesk(&db, "olivia", &["program", "edit", "Parking Pass", "--description", "Book a spot."]);
+    assert!(edited.status.success(), "{}", String::from_utf8_lossy(&edited.stderr));
+    let db_arg = db.to_str().expect("utf8").to_string();
+    for (login, undoable) in [("olivia", true), ("dana", false)] {
+        let mut console = Console::start(&["--db", &db_arg, "--user", login], home.path());
+        console.wait_for("Details");
+        console.wait_for("z undo");
+        let start = Instant::now();
+        while console.is_dimmed("z undo") == undoable && start.elapsed() < DEADLINE {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(!console.is_dimmed("z undo"), undoable, "{login}:\n{}", console.screen());
+        console.keys("q");
+        console.wait_exit();
+    }
+}

@@ -103,9 +103,28 @@ impl ProgramList {
     /// The list's length: `None` while the background reader counts.
     fn fetch_count(&self, ctx: &Context<'_>) -> Option<u64> {
         let (Some(actor), Some(workspace)) = (ctx.actor(), ctx.workspace()) else { return Some(0) };
-        let job = Job::CountPrograms { actor: actor.clone(), workspace: workspace.to_string(), text: self.text() };
+        let job = Job::CountPrograms {
+            actor: actor.clone(),
+            workspace: workspace.to_string(),
+            text: self.text(),
+            up_to: None,
+        };
         let answer = ctx.background.answer(ctx.desk, job)?;
         Some(ctx.report(answer).map(Answer::count).unwrap_or(self.list.total))
+    }
+
+    /// Whether the list has more than a page: its length up to one row
+    /// past a page (`None` while the background reader counts).
+    fn fetch_up_to_a_page(&self, ctx: &Context<'_>) -> Option<u64> {
+        let (Some(actor), Some(workspace)) = (ctx.actor(), ctx.workspace()) else { return Some(0) };
+        let job = Job::CountPrograms {
+            actor: actor.clone(),
+            workspace: workspace.to_string(),
+            text: self.text(),
+            up_to: Some(PAGE + 1),
+        };
+        let answer = ctx.background.answer(ctx.desk, job)?;
+        Some(ctx.report(answer).map(Answer::count).unwrap_or(PAGE + 1))
     }
 
     /// Reloads from the first page, keeping the same program selected if
@@ -116,13 +135,31 @@ impl ProgramList {
     pub fn reload(&mut self, ctx: &Context<'_>) {
         self.waiting.clear();
         let selected_app = self.selected_app_id();
-        let Some(mut first_page) = self.fetch(ctx, ProgramSeek::First, PAGE + 1) else {
+        let height = Self::height(ctx) as u64;
+        // With the selection on the first screen, two screens' rows are
+        // read (each costs its own lookups) and the length only as far as
+        // a page, from the index: the first frame, and every console's
+        // refresh after a commit, wait for no more.
+        let screens = 2 * height.max(1);
+        let short = self.text().is_none() && self.list.selected < height && screens < PAGE;
+        let limit = if short { screens + 1 } else { PAGE + 1 };
+        let Some(mut first_page) = self.fetch(ctx, ProgramSeek::First, limit) else {
             self.list = ListWindow::default();
             self.wait(Waiting::FirstPage);
             return;
         };
-        let found = first_page.len() as u64;
-        let deep = self.list.selected + 2 * Self::height(ctx) as u64 >= PAGE;
+        let mut found = first_page.len() as u64;
+        if short && found == limit {
+            match self.fetch_up_to_a_page(ctx) {
+                Some(length) => found = length.max(found),
+                None => {
+                    self.list = ListWindow::default();
+                    self.wait(Waiting::FirstPage);
+                    return;
+                }
+            }
+        }
+        let deep = self.list.selected + 2 * height >= PAGE;
         self.list.offset = 0;
         self.list.rows.clear();
         if found <= PAGE {
