@@ -137,8 +137,8 @@ fn event_loop(
                 while let Some(input) = next {
                     match input {
                         Input::Terminal(event) => messages.extend(message(event)),
-                        Input::DatabaseWritten => {
-                            after_write.written();
+                        Input::DatabaseWritten(written) => {
+                            after_write.written(written);
                             look = true;
                         }
                         Input::Failed(why) => anyhow::bail!("reading the terminal: {why}"),

@@ -30,9 +30,18 @@ pub const BACKSTOP: Duration = Duration::from_secs(30);
 pub enum Input {
     Terminal(Event),
     /// The database's files were written (maybe by this process).
-    DatabaseWritten,
+    DatabaseWritten(Written),
     /// The terminal could not be read.
     Failed(String),
+}
+
+/// What an event on the database's files says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// The bell: an mpdesk commit, rung after it is visible — one look.
+    Commit,
+    /// Another close, move or removal: a commit may show a moment later.
+    Maybe,
 }
 
 /// How the console learns of other processes' commits.
@@ -63,6 +72,8 @@ impl Watch {
 pub struct AfterWrite {
     since: Option<Instant>,
     looks: usize,
+    /// When the bell last rang.
+    bell: Option<Instant>,
 }
 
 /// When to look again, from the write.
@@ -75,8 +86,19 @@ const AGAIN: [Duration; 5] = [
 ];
 
 impl AfterWrite {
-    pub fn written(&mut self) {
-        *self = AfterWrite { since: Some(Instant::now()), looks: 0 };
+    pub fn written(&mut self, written: Written) {
+        // The bell is rung after the commit shows: the look it brings
+        // finds it, so no more are due. Files closed soon after a bell
+        // are most likely its writer ending (the database, the WAL): one
+        // look, not the retries a second long.
+        let after_a_bell = self.bell.is_some_and(|at| at.elapsed() < AGAIN[AGAIN.len() - 1]);
+        match written {
+            Written::Commit => {
+                *self = AfterWrite { since: None, looks: 0, bell: Some(Instant::now()) };
+            }
+            Written::Maybe if after_a_bell => self.since = None,
+            Written::Maybe => *self = AfterWrite { since: Some(Instant::now()), looks: 0, bell: self.bell },
+        }
     }
 
     /// The commit showed: no more looks.
@@ -195,7 +217,6 @@ fn watch_database(database: &Path, sender: SyncSender<Input>) -> Result<(), Stri
     bell.push(crate::store::BELL);
     let mut shm = name.clone();
     shm.push("-shm");
-    let wanted = [name, wal, shm, bell];
     std::thread::spawn(move || {
         let mut file = std::fs::File::from(fd);
         let mut buffer = [0u8; 4096];
@@ -204,17 +225,37 @@ fn watch_database(database: &Path, sender: SyncSender<Input>) -> Result<(), Stri
             if read == 0 {
                 return;
             }
-            let ours = names(&buffer[..read]).any(|n| wanted.contains(&n));
-            if ours && sender.send(Input::DatabaseWritten).is_err() {
-                return;
+            let mut written = None;
+            for (mask, file) in events(&buffer[..read]) {
+                let this = if file == bell && mask & libc::IN_CLOSE_WRITE != 0 {
+                    Some(Written::Commit)
+                // Every connection closes the `-shm` when it ends, having
+                // written nothing: only its removal counts.
+                } else if file == shm && mask & libc::IN_CLOSE_WRITE != 0 {
+                    None
+                } else if file == name || file == wal || file == shm {
+                    Some(Written::Maybe)
+                } else {
+                    None
+                };
+                written = match (written, this) {
+                    (Some(Written::Commit), _) | (_, Some(Written::Commit)) => Some(Written::Commit),
+                    (found, None) => found,
+                    (_, maybe) => maybe,
+                };
+            }
+            if let Some(written) = written {
+                if sender.send(Input::DatabaseWritten(written)).is_err() {
+                    return;
+                }
             }
         }
     });
     Ok(())
 }
 
-/// The file names of a buffer of inotify events.
-fn names(mut events: &[u8]) -> impl Iterator<Item = OsString> + '_ {
+/// The mask and file name of each event in a buffer of inotify events.
+fn events(mut events: &[u8]) -> impl Iterator<Item = (u32, OsString)> + '_ {
     const HEADER: usize = std::mem::size_of::<libc::inotify_event>();
     std::iter::from_fn(move || {
         if events.len() < HEADER {
@@ -226,8 +267,10 @@ fn names(mut events: &[u8]) -> impl Iterator<Item = OsString> + '_ {
         let end = (HEADER + len).min(events.len());
         let raw = &events[HEADER..end];
         let name = &raw[..raw.iter().position(|b| *b == 0).unwrap_or(raw.len())];
+        // The mask follows the watch descriptor (i32, then u32).
+        let mask = u32::from_ne_bytes(events[4..8].try_into().ok()?);
         events = &events[end..];
-        Some(std::ffi::OsStr::from_bytes(name).to_os_string())
+        Some((mask, std::ffi::OsStr::from_bytes(name).to_os_string()))
     })
 }
 
@@ -245,7 +288,10 @@ mod tests {
         assert!(receiver.recv_timeout(Duration::from_millis(200)).is_err(), "another file woke the console");
         std::fs::write(dir.path().join("desk.db-wal"), b"x").expect("wal");
         let woke = receiver.recv_timeout(Duration::from_secs(2));
-        assert!(matches!(woke, Ok(Input::DatabaseWritten)), "the WAL's write did not wake it: {woke:?}");
+        assert!(
+            matches!(woke, Ok(Input::DatabaseWritten(Written::Maybe))),
+            "the WAL's write did not wake it: {woke:?}"
+        );
     }
 
     /// A writer that stays open (another console) closes no file: its
@@ -261,9 +307,41 @@ mod tests {
         watch_database(&database, sender).expect("watch");
         writer.add_user("ann", None, None).expect("a commit");
         let woke = receiver.recv_timeout(Duration::from_secs(2));
-        assert!(matches!(woke, Ok(Input::DatabaseWritten)), "the commit did not wake it: {woke:?}");
+        assert!(matches!(woke, Ok(Input::DatabaseWritten(Written::Commit))), "the commit did not wake it: {woke:?}");
         assert_ne!(reader.data_version().expect("version"), before, "woken before the commit shows");
         assert!(receiver.recv_timeout(Duration::from_millis(100)).is_err(), "one commit, one wake");
+    }
+
+    /// Every connection closes the `-shm` as it ends, having written
+    /// nothing: that wakes no console (its removal does).
+    #[test]
+    fn a_closed_shm_wakes_nobody_and_a_removed_one_does() {
+        let dir = tempfile::tempdir().expect("dir");
+        let database = dir.path().join("desk.db");
+        let shm = dir.path().join("desk.db-shm");
+        std::fs::write(&shm, b"x").expect("shm");
+        let (sender, receiver) = mpsc::sync_channel(QUEUED);
+        watch_database(&database, sender).expect("watch");
+        std::fs::write(&shm, b"y").expect("written and closed");
+        assert!(receiver.recv_timeout(Duration::from_millis(200)).is_err(), "a closed -shm woke the console");
+        std::fs::remove_file(&shm).expect("remove");
+        let woke = receiver.recv_timeout(Duration::from_secs(2));
+        assert!(matches!(woke, Ok(Input::DatabaseWritten(Written::Maybe))), "{woke:?}");
+    }
+
+    /// The bell's look finds its commit: no more looks follow it, nor the
+    /// files its writer closes as it ends; another program's WAL closed
+    /// with no bell is looked at again for a second.
+    #[test]
+    fn the_bell_brings_one_look_and_another_close_the_retries() {
+        let mut after = AfterWrite::default();
+        after.written(Written::Commit);
+        assert_eq!(after.until_next(), None, "the bell: the look it brings, then none");
+        after.written(Written::Maybe);
+        assert_eq!(after.until_next(), None, "its writer ending: no retries");
+        let mut after = AfterWrite::default();
+        after.written(Written::Maybe);
+        assert!(after.until_next().is_some(), "a WAL closed by another program: looked at again");
     }
 
     #[test]
