@@ -22,6 +22,7 @@ pub fn migrations() -> Vec<M<'static>> {
         M::up(V13),
         M::up(V14),
         M::up(V15),
+        M::up(V16),
     ]
 }
 
@@ -398,6 +399,12 @@ INSERT INTO workspace_tallies (workspace_id, programs, entries)
     SELECT w.id, (SELECT count(*) FROM programs p WHERE p.workspace_id = w.id),
         (SELECT count(*) FROM audit a WHERE a.workspace_id = w.id)
     FROM (SELECT id FROM workspaces UNION SELECT workspace_id FROM audit WHERE workspace_id IS NOT NULL) w;";
+
+/// The entries an undo could name (`store::undo::last_own`), by actor and
+/// workspace: what `z` looks for after every commit, on every console,
+/// without reading the entries that are not changes.
+const V16: &str =
+    "CREATE INDEX audit_undoable ON audit(actor, workspace_id, id) WHERE outcome = 'ok' AND undo IS NOT NULL;";
 
 /// What `workspace_tallies` should hold, counted (for `check --full`):
 /// rows where the two disagree.

@@ -483,12 +483,19 @@ pub fn last_own(conn: &Connection, actor: &str, workspace_id: i64, undos: bool) 
     };
     // The demo's starting data is nobody's change to take back.
     const DEMO: &str = crate::domain::undo::DEMO_DATA_VIA;
+    // The oldest of their last REACH entries there, from the index alone;
+    // then, newest first down to it, only the entries an undo could name
+    // (`audit_undoable`, a partial index): neither reads the entries that
+    // are not changes, however many there are.
     let sql = format!(
-        "SELECT a.id FROM (SELECT id, operation, outcome, undo, via FROM audit WHERE actor = ?1 AND workspace_id = ?2
-                           ORDER BY id DESC LIMIT {REACH}) a
-         WHERE a.outcome = 'ok' AND {kind} AND a.via <> '{DEMO}'
+        "SELECT a.id FROM audit a
+         WHERE a.actor = ?1 AND a.workspace_id = ?2 AND a.outcome = 'ok' AND a.undo IS NOT NULL
+           AND a.id >= coalesce((SELECT id FROM audit WHERE actor = ?1 AND workspace_id = ?2
+                                 ORDER BY id DESC LIMIT 1 OFFSET {}), 0)
+           AND {kind} AND a.via <> '{DEMO}'
            AND NOT EXISTS (SELECT 1 FROM audit r WHERE r.reverts = a.id AND r.outcome = 'ok')
-         ORDER BY a.id DESC LIMIT 1"
+         ORDER BY a.id DESC LIMIT 1",
+        REACH - 1
     );
     conn.prepare_cached(&sql)?.query_row(params![actor, workspace_id], |r| r.get(0)).optional()
 }
