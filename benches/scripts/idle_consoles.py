@@ -37,10 +37,16 @@ def start(db, login):
     pid, fd = pty.fork()
     if pid == 0:
         os.environ["TERM"] = "xterm-256color"
+        as_a_server_runs_them()
         os.execv(MPDESK, [MPDESK, "--db", db, "--user", login])
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     os.set_blocking(fd, False)
     return pid, fd
+
+
+def as_a_server_runs_them():
+    """Back to the priority every process has (the reader's is raised)."""
+    os.setpriority(os.PRIO_PROCESS, 0, 0)
 
 
 def cpu_ticks(pid):
@@ -153,6 +159,7 @@ def measure(source, n):
     other = subprocess.Popen(
         [MPDESK, "--db", db, "--user", "owner", "program", "edit", "Amber Arcade 000483", "--name", "Amber Arcade renamed"],
         stdout=subprocess.DEVNULL,
+        preexec_fn=as_a_server_runs_them,
     )
     while other.poll() is None and time.perf_counter() - committing < 60:
         consoles.pump(0.01)
@@ -178,6 +185,12 @@ def measure(source, n):
 
 def main():
     source = sys.argv[1]
+    # This reader times each byte when it reads it: ahead of a thousand
+    # consoles busy with one commit it would read late and time late. As
+    # root it runs at a higher priority (the consoles and the writer it
+    # starts run at the usual one).
+    if os.geteuid() == 0:
+        os.nice(-10)
     sizes = [int(a) for a in sys.argv[2:]] or [10, 100, 1000]
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4 * max(sizes) + 64)), hard))
