@@ -323,7 +323,8 @@ CREATE INDEX ssh_sessions_by_user ON ssh_sessions(user_id);
 /// The trigram indexes again, so that one- and two-character texts are
 /// answered by them too (`store::search`): contentless, each value indexed
 /// with two U+0003 after it (so its last characters start trigrams), app
-/// IDs beside program names, and a vocabulary table over each.
+/// IDs beside program names, and a vocabulary table over each; each built
+/// as one segment (a query opens one, not one per batch the build wrote).
 const V14: &str = r#"
 DROP TRIGGER programs_fts_insert;
 DROP TRIGGER programs_fts_delete;
@@ -355,6 +356,8 @@ END;
 INSERT INTO audit_fts(rowid, actor, program, operation, detail) SELECT id, actor || char(3, 3),
     program || char(3, 3), operation || char(3, 3), detail || char(3, 3) FROM audit;
 CREATE VIRTUAL TABLE audit_fts_terms USING fts5vocab(audit_fts, 'instance');
+INSERT INTO programs_fts(programs_fts) VALUES ('optimize');
+INSERT INTO audit_fts(audit_fts) VALUES ('optimize');
 "#;
 
 /// How many programs and audit entries each workspace has, kept by the
