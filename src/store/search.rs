@@ -77,9 +77,9 @@ impl SearchIndex {
 
     /// The rows that contain `text` (ignoring case), as a subquery of
     /// rowids (`id`, perhaps more than once; anonymous `?` parameters) and
-    /// its arguments, if fewer than `few` do:
-    /// then the index finds them. `None` when many do (walking the rows in
-    /// the list's order finds a page sooner) or `text` is empty.
+    /// its arguments, when fewer than `few` do (occurrences, for one or two
+    /// characters). `None` when more do — walking the rows in the list's
+    /// order finds a page sooner — or `text` is empty.
     pub(crate) fn few_matches(&self, conn: &Connection, text: &str) -> rusqlite::Result<Option<(String, Vec<Value>)>> {
         let folded = text.to_lowercase();
         let (rows, count, args) = match folded.chars().count() {
