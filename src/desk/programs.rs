@@ -196,21 +196,17 @@ impl Desk {
         Ok(rows.into_iter().map(summary_of).collect())
     }
 
-    pub fn count_programs(&self, actor: &Actor, workspace: Option<&str>, text: Option<&str>) -> DeskResult<u64> {
-        let filter = self.program_filter(actor, workspace, text)?;
-        Ok(store::programs::count_visible(self.conn(), &visibility(actor), &filter)?)
-    }
-
-    /// [`Desk::count_programs`], counting no further than `limit`.
-    pub fn count_programs_up_to(
+    /// How many programs `actor` can see there, counting no further than
+    /// `up_to` if given.
+    pub fn count_programs(
         &self,
         actor: &Actor,
         workspace: Option<&str>,
         text: Option<&str>,
-        limit: u64,
+        up_to: Option<u64>,
     ) -> DeskResult<u64> {
         let filter = self.program_filter(actor, workspace, text)?;
-        Ok(store::programs::count_visible_up_to(self.conn(), &visibility(actor), &filter, limit)?)
+        Ok(store::programs::count_visible(self.conn(), &visibility(actor), &filter, up_to)?)
     }
 
     fn program_filter(&self, actor: &Actor, workspace: Option<&str>, text: Option<&str>) -> DeskResult<ProgramFilter> {

@@ -256,25 +256,15 @@ pub fn visible_seek(
     Ok(rows)
 }
 
-/// How many programs `vis` can see, but no more than `limit`: reading
-/// only as many of them (a screen's "200+" costs 201 index entries).
-pub fn count_visible_up_to(
+/// How many programs `vis` can see — counting no further than `up_to`,
+/// if given (a screen's "200+" reads 201 index entries). A whole workspace
+/// its reader manages is its tally.
+pub fn count_visible(
     conn: &Connection,
     vis: &Visibility,
     filter: &ProgramFilter,
-    limit: u64,
+    up_to: Option<u64>,
 ) -> rusqlite::Result<u64> {
-    let managed = match filter.workspace_id {
-        Some(ws) if manages(conn, vis, ws)? => Visible::Managed,
-        _ => Visible::Checked,
-    };
-    let (from, mut args) = visible_where_as(conn, vis, filter, None, managed)?;
-    args.push(Value::Integer(limit.min(i64::MAX as u64) as i64));
-    let sql = format!("SELECT count(*) FROM (SELECT 1 {from} LIMIT ?{})", args.len());
-    conn.query_row_cached(&sql, params_from_iter(args), |r| r.get::<_, i64>(0)).map(|n| n as u64)
-}
-
-pub fn count_visible(conn: &Connection, vis: &Visibility, filter: &ProgramFilter) -> rusqlite::Result<u64> {
     let managed = match filter.workspace_id {
         Some(ws) if manages(conn, vis, ws)? => Visible::Managed,
         _ => Visible::Checked,
@@ -282,10 +272,17 @@ pub fn count_visible(conn: &Connection, vis: &Visibility, filter: &ProgramFilter
     if let (Visible::Managed, Some(ws), None) =
         (managed, filter.workspace_id, filter.text.as_deref().filter(|t| !t.is_empty()))
     {
-        return super::workspaces::tally(conn, ws).map(|t| t.programs);
+        let programs = super::workspaces::tally(conn, ws)?.programs;
+        return Ok(up_to.map_or(programs, |limit| programs.min(limit)));
     }
-    let (from, args) = visible_where_as(conn, vis, filter, None, managed)?;
-    let sql = format!("SELECT count(*) {from}");
+    let (from, mut args) = visible_where_as(conn, vis, filter, None, managed)?;
+    let sql = match up_to {
+        Some(limit) => {
+            args.push(Value::Integer(limit.min(i64::MAX as u64) as i64));
+            format!("SELECT count(*) FROM (SELECT 1 {from} LIMIT ?{})", args.len())
+        }
+        None => format!("SELECT count(*) {from}"),
+    };
     conn.query_row_cached(&sql, params_from_iter(args), |r| r.get::<_, i64>(0)).map(|n| n as u64)
 }
 

@@ -125,11 +125,8 @@ impl Job {
                 };
                 rows.map(Answer::Programs)
             }
-            Self::CountPrograms { actor, workspace, text, up_to: None } => {
-                desk.count_programs(actor, Some(workspace), text.as_deref()).map(Answer::Count)
-            }
-            Self::CountPrograms { actor, workspace, text, up_to: Some(limit) } => {
-                desk.count_programs_up_to(actor, Some(workspace), text.as_deref(), *limit).map(Answer::Count)
+            Self::CountPrograms { actor, workspace, text, up_to } => {
+                desk.count_programs(actor, Some(workspace), text.as_deref(), *up_to).map(Answer::Count)
             }
             Self::Audit { actor, query } => desk.audit(actor, query).map(Answer::Audit),
             Self::CountAudit { actor, query } => desk.count_audit(actor, query).map(Answer::Count),

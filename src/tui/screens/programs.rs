@@ -100,31 +100,15 @@ impl ProgramList {
         Some(ctx.report(answer).map(Answer::programs).unwrap_or_default())
     }
 
-    /// The list's length: `None` while the background reader counts.
-    fn fetch_count(&self, ctx: &Context<'_>) -> Option<u64> {
+    /// The list's length, counted no further than `up_to` if given (or
+    /// `fallback` if the count failed; the failure is reported): `None`
+    /// while the background reader counts.
+    fn fetch_count(&self, ctx: &Context<'_>, up_to: Option<u64>, fallback: u64) -> Option<u64> {
         let (Some(actor), Some(workspace)) = (ctx.actor(), ctx.workspace()) else { return Some(0) };
-        let job = Job::CountPrograms {
-            actor: actor.clone(),
-            workspace: workspace.to_string(),
-            text: self.text(),
-            up_to: None,
-        };
+        let job =
+            Job::CountPrograms { actor: actor.clone(), workspace: workspace.to_string(), text: self.text(), up_to };
         let answer = ctx.background.answer(ctx.desk, job)?;
-        Some(ctx.report(answer).map(Answer::count).unwrap_or(self.list.total))
-    }
-
-    /// Whether the list has more than a page: its length up to one row
-    /// past a page (`None` while the background reader counts).
-    fn fetch_up_to_a_page(&self, ctx: &Context<'_>) -> Option<u64> {
-        let (Some(actor), Some(workspace)) = (ctx.actor(), ctx.workspace()) else { return Some(0) };
-        let job = Job::CountPrograms {
-            actor: actor.clone(),
-            workspace: workspace.to_string(),
-            text: self.text(),
-            up_to: Some(PAGE + 1),
-        };
-        let answer = ctx.background.answer(ctx.desk, job)?;
-        Some(ctx.report(answer).map(Answer::count).unwrap_or(PAGE + 1))
+        Some(ctx.report(answer).map(Answer::count).unwrap_or(fallback))
     }
 
     /// Reloads from the first page, keeping the same program selected if
@@ -150,7 +134,8 @@ impl ProgramList {
         };
         let mut found = first_page.len() as u64;
         if short && found == limit {
-            match self.fetch_up_to_a_page(ctx) {
+            // More than a page? Its length up to one row past one.
+            match self.fetch_count(ctx, Some(PAGE + 1), PAGE + 1) {
                 Some(length) => found = length.max(found),
                 None => {
                     self.list = ListWindow::default();
@@ -209,7 +194,7 @@ impl ProgramList {
         if self.list.exact {
             return true;
         }
-        match self.fetch_count(ctx) {
+        match self.fetch_count(ctx, None, self.list.total) {
             Some(total) => {
                 self.list.total = total;
                 self.list.exact = true;
