@@ -303,10 +303,15 @@ fn check_full_compares_each_search_index_with_its_table() {
     assert!(!stdout(&full).contains("programs_fts"), "{}", stdout(&full));
     assert_eq!(std::fs::read(&db).expect("read"), before, "check --full wrote to the database");
     // The rebuild the line gives, run as it says, mends the index.
-    let said = stdout(&full);
-    let rebuild = said.split("sqlite3 DB \"").nth(1).and_then(|rest| rest.split("\")").next()).expect("a rebuild");
-    rusqlite::Connection::open(&db).expect("open").execute_batch(rebuild).expect("the rebuild as given");
-    let mended = mpdesk(&db, &["check", "--full"]);
+    run_the_repair_given(&db, &stdout(&full));
+}
+
+/// Runs the SQL a `check --full` line gives (`sqlite3 DB "…"`) as it says,
+/// and checks that the database then passes.
+fn run_the_repair_given(db: &std::path::Path, said: &str) {
+    let repair = said.split("sqlite3 DB \"").nth(1).and_then(|rest| rest.split("\")").next()).expect("a repair");
+    rusqlite::Connection::open(db).expect("open").execute_batch(repair).expect("the repair as given");
+    let mended = mpdesk(db, &["check", "--full"]);
     assert_eq!(mended.status.code(), Some(0), "{}", stdout(&mended));
 }
 
@@ -324,10 +329,7 @@ fn check_full_compares_the_tallies_with_a_count() {
     assert_eq!(full.status.code(), Some(1), "{}", stdout(&full));
     let said = stdout(&full);
     assert!(said.contains("the tallies of 1 workspace(s) do not match"), "{said}");
-    let repair = said.split("sqlite3 DB \"").nth(1).and_then(|rest| rest.split("\")").next()).expect("a repair");
-    rusqlite::Connection::open(&db).expect("open").execute_batch(repair).expect("the repair as given");
-    let mended = mpdesk(&db, &["check", "--full"]);
-    assert_eq!(mended.status.code(), Some(0), "{}", stdout(&mended));
+    run_the_repair_given(&db, &said);
 }
 
 /// A full disk: which file, how much room there is and is needed, and that
